@@ -1,0 +1,54 @@
+// playgrad/kernels.h: microkernels, pointer + size.
+//
+// Kernels never allocate, never validate and never see a Tensor (XNNPACK's split): operators in
+// ops.h check shapes and allocate, then call these. Every kernel exists twice with the same
+// signature: pg::kernels::simd (xsimd; SSE4.1 natively, WebAssembly SIMD128 in the wasm build,
+// where Emscripten maps the SSE intrinsics to f32x4) and pg::kernels::scalar, the plain
+// reference that tests compare against. Operators call pg::kernels::simd.
+//
+// Elementwise kernels treat every element alike, whatever its position: the tail of an array
+// that does not fill a SIMD batch is run through the same batch code (padded), so a value does
+// not change with the length or alignment of the array it sits in.
+#pragma once
+#include <cstddef>
+
+namespace pg::kernels {
+
+enum class Binary { Add, Sub, Mul, Div };
+enum class Unary { Neg, Exp, Log, Sqrt, Abs, Sigmoid, Tanh, Relu, LeakyRelu, Pow };
+
+#define PG_KERNEL_DECLS                                                                            \
+  /* y[i] = a[i*sa] op b[i*sb], i < n; sa, sb are 0 (broadcast a scalar) or 1. */                  \
+  void binary(Binary op, const float* a, size_t sa, const float* b, size_t sb, float* y,           \
+              size_t n);                                                                           \
+  /* y[i] = f(x[i]); p is LeakyRelu's alpha or Pow's exponent, ignored otherwise. */               \
+  void unary(Unary op, const float* x, float* y, size_t n, float p);                               \
+  /* dx[i] = g[i] * f'(x[i]) (y[i] = f(x[i]) is passed too: sigmoid and tanh use it). */           \
+  void unary_backward(Unary op, const float* x, const float* y, const float* g, float* dx,         \
+                      size_t n, float p);                                                          \
+  /* y[i] += x[i] */                                                                               \
+  void accumulate(const float* x, float* y, size_t n);                                             \
+  /* y[i] = a * x[i] */                                                                            \
+  void scale(const float* x, float a, float* y, size_t n);                                         \
+  float sum(const float* x, size_t n);                                                             \
+  /* max of x[0..n), n >= 1; NaN if any element is NaN. */                                         \
+  float max(const float* x, size_t n);                                                             \
+  /* Stable softmax of one row: y = exp(x - max x) / sum exp(x - max x). */                        \
+  void softmax(const float* x, float* y, size_t n);                                                \
+  /* Stable log-softmax of one row: y = x - max x - log(sum exp(x - max x)). */                    \
+  void log_softmax(const float* x, float* y, size_t n);                                            \
+  /* C[M,N] = A[M,K] * B[K,N], all row-major and contiguous; C is overwritten. */                  \
+  void gemm(size_t M, size_t N, size_t K, const float* A, const float* B, float* C);
+
+namespace simd {
+PG_KERNEL_DECLS
+}
+namespace scalar {
+PG_KERNEL_DECLS
+}
+#undef PG_KERNEL_DECLS
+
+// y[j, i] = x[i, j] for x of shape [rows, cols] (a copy, not a kernel with a twin).
+void transpose2d(const float* x, float* y, size_t rows, size_t cols);
+
+}  // namespace pg::kernels

@@ -1,0 +1,2 @@
+#pragma once
+#define PLAYGRAD_VERSION "0.1.0"

@@ -1,0 +1,238 @@
+// Op values against hand-computed results, every op's gradient against central differences
+// (random shapes, broadcasting included), and the autograd semantics.
+#include <functional>
+
+#include "playgrad/random.h"
+#include "test_util.h"
+
+using namespace pg;
+using pgt::error_of;
+using pgt::expect_near;
+using pgt::T;
+
+TEST(Ops, ElementwiseValues) {
+  Tensor a = T({1, 2, 3, 4, 5, 6}, {2, 3});
+  Tensor b = T({10, 20, 30}, {3});
+  expect_near(add(a, b).to_vector(), {11, 22, 33, 14, 25, 36});
+  expect_near(sub(a, b).to_vector(), {-9, -18, -27, -6, -15, -24});
+  expect_near(mul(a, T({2, 3}, {2, 1})).to_vector(), {2, 4, 6, 12, 15, 18});
+  expect_near(div(a, b).to_vector(), {0.1f, 0.1f, 0.1f, 0.4f, 0.25f, 0.2f});
+  expect_near(neg(a).to_vector(), {-1, -2, -3, -4, -5, -6});
+  expect_near(pow(a, 2).to_vector(), {1, 4, 9, 16, 25, 36}, 1e-5);
+  expect_near(exp(T({0, 1, -1}, {3})).to_vector(), {1, 2.7182817f, 0.36787945f});
+  expect_near(log(T({1, 2.7182817f, 10}, {3})).to_vector(), {0, 1, 2.3025851f});
+  expect_near(sqrt(T({4, 2}, {2})).to_vector(), {2, 1.4142135f});
+  expect_near(abs(T({-3, 0, 2}, {3})).to_vector(), {3, 0, 2});
+  expect_near(sigmoid(T({0, 2, -100, 100}, {4})).to_vector(), {0.5f, 0.880797f, 0, 1});
+  expect_near(tanh(T({0, 0.5f, -20}, {3})).to_vector(), {0, 0.46211716f, -1});
+  expect_near(relu(T({-1, 0, 2}, {3})).to_vector(), {0, 0, 2});
+  expect_near(leaky_relu(T({-1, 0, 2}, {3}), 0.1f).to_vector(), {-0.1f, 0, 2});
+  // Broadcasting both ways: [3,1] with [1,4] -> [3,4].
+  Tensor c = add(T({1, 2, 3}, {3, 1}), T({10, 20, 30, 40}, {1, 4}));
+  EXPECT_EQ(c.shape(), (Shape{3, 4}));
+  expect_near(c.to_vector(), {11, 21, 31, 41, 12, 22, 32, 42, 13, 23, 33, 43});
+  // 4-d broadcasting.
+  Tensor d = mul(Tensor::ones({2, 1, 3, 1}), T({1, 2}, {2, 1, 1}));
+  EXPECT_EQ(d.shape(), (Shape{2, 2, 3, 1}));
+}
+
+TEST(Ops, ReductionsAndShapes) {
+  Tensor a = T({1, 2, 3, 4, 5, 6}, {2, 3});
+  EXPECT_FLOAT_EQ(sum(a).item(), 21);
+  EXPECT_EQ(sum(a).shape(), Shape{});
+  EXPECT_EQ(sum(a, std::nullopt, true).shape(), (Shape{1, 1}));
+  expect_near(sum(a, 0).to_vector(), {5, 7, 9});
+  expect_near(sum(a, -1, true).to_vector(), {6, 15});
+  EXPECT_EQ(sum(a, -1, true).shape(), (Shape{2, 1}));
+  expect_near(mean(a, 1).to_vector(), {2, 5});
+  EXPECT_FLOAT_EQ(mean(a).item(), 3.5f);
+  expect_near(max(a, 0).to_vector(), {4, 5, 6});
+  expect_near(max(a, 1).to_vector(), {3, 6});
+  EXPECT_FLOAT_EQ(max(a).item(), 6);
+  expect_near(matmul(a, T({1, 0, 0, 1, 1, 1}, {3, 2})).to_vector(), {4, 5, 10, 11});
+  expect_near(transpose(a).to_vector(), {1, 4, 2, 5, 3, 6});
+  EXPECT_EQ(reshape(a, {3, -1}).shape(), (Shape{3, 2}));
+}
+
+TEST(Ops, SoftmaxStableForLargeLogits) {
+  Tensor z = T({1000, 999, 998}, {1, 3});
+  expect_near(softmax(z).to_vector(), {0.66524094f, 0.24472847f, 0.09003057f});
+  expect_near(log_softmax(z).to_vector(), {-0.40760596f, -1.4076059f, -2.4076059f}, 1e-5);
+  expect_near(softmax(T({-1000, 0}, {2})).to_vector(), {0, 1});
+  // Along axis 0.
+  Tensor s0 = softmax(T({0, 0, 1, 1}, {2, 2}), 0);
+  expect_near(s0.to_vector(), {0.26894142f, 0.26894142f, 0.7310586f, 0.7310586f});
+  // Softmax cross-entropy gradient is p - y.
+  Tensor logits = T({2, 1, 0.1f}, {3}, true);
+  Tensor y = T({0, 1, 0}, {3});
+  neg(sum(mul(y, log_softmax(logits)))).backward();
+  Tensor p = softmax(logits.detach());
+  expect_near(logits.grad().to_vector(), sub(p, y).to_vector(), 1e-6);
+}
+
+TEST(Ops, ErrorsNameOpAndShapes) {
+  EXPECT_EQ(error_of([] { matmul(Tensor::zeros({2, 3}), Tensor::zeros({2, 3})); }),
+            "matmul: shapes [2,3] and [2,3] do not align");
+  EXPECT_EQ(error_of([] { add(Tensor::zeros({2, 3}), Tensor::zeros({4})); }),
+            "add: shapes [2,3] and [4] cannot broadcast");
+  EXPECT_EQ(error_of([] { sum(Tensor::zeros({2, 3}), 2); }),
+            "sum: axis 2 is out of range for a tensor with 2 dimensions");
+  EXPECT_EQ(error_of([] { reshape(Tensor::zeros({2, 3}), {4, 2}); }),
+            "reshape: cannot reshape [2,3] (6 elements) into [4,2] (8 elements)");
+  EXPECT_NE(error_of([] { max(Tensor::zeros({0, 3}), 0); }).find("empty"), std::string::npos);
+  EXPECT_NE(error_of([] { mean(Tensor::zeros({0})); }).find("zero elements"), std::string::npos);
+  EXPECT_NE(error_of([] { softmax(Tensor::zeros({3, 0})); }).find("empty"), std::string::npos);
+  EXPECT_NE(error_of([] { pow(Tensor::ones({2}), NAN); }).find("exponent must be finite"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { matmul(Tensor::zeros({2, 2, 3}), Tensor::zeros({3, 3, 2})); })
+                .find("different batch sizes"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { matmul(Tensor::zeros({3}), Tensor::zeros({3})); }).find("2-d"),
+            std::string::npos);
+}
+
+// ---- autograd semantics -----------------------------------------------------------------------
+
+TEST(Autograd, AccumulatesWhenUsedTwice) {
+  Tensor x = T({3}, {}, true);
+  Tensor y = add(mul(x, x), x);  // y = x^2 + x, dy/dx = 2x + 1 = 7
+  y.backward();
+  EXPECT_FLOAT_EQ(x.grad().item(), 7);
+  // A second graph adds into .grad (as PyTorch), zero_grad clears it.
+  add(mul(x, x), x).backward();
+  EXPECT_FLOAT_EQ(x.grad().item(), 14);
+  x.zero_grad();
+  EXPECT_FALSE(x.grad().defined());
+}
+
+TEST(Autograd, SameGradientsOnAFreshGraph) {
+  Tensor w = Tensor::randn({4, 3}, 1).set_requires_grad();
+  Tensor xin = Tensor::randn({5, 4}, 2);
+  auto run = [&] {
+    w.zero_grad();
+    sum(tanh(matmul(xin, w))).backward();
+    return w.grad().to_vector();
+  };
+  EXPECT_EQ(run(), run());
+}
+
+TEST(Autograd, GraphReleasedAfterBackward) {
+  Tensor x = T({1, 2}, {2}, true);
+  Tensor y = sum(exp(x));
+  y.backward();
+  EXPECT_TRUE(y.impl()->inputs.empty());
+  EXPECT_FALSE(static_cast<bool>(y.impl()->grad_fn));
+  EXPECT_NE(error_of([&] { y.backward(); }).find("already freed"), std::string::npos);
+}
+
+TEST(Autograd, NoGradAndDetach) {
+  Tensor x = T({1, 2}, {2}, true);
+  {
+    NoGradGuard ng;
+    Tensor y = mul(x, x);
+    EXPECT_FALSE(y.requires_grad());
+  }
+  Tensor d = x.detach();
+  EXPECT_FALSE(d.requires_grad());
+  EXPECT_EQ(d.impl()->storage, x.impl()->storage);
+  Tensor y = sum(mul(d, x));  // only x's path carries gradient
+  y.backward();
+  expect_near(x.grad().to_vector(), {1, 2});
+  EXPECT_NE(error_of([] { sum(T({1, 2}, {2})).backward(); }).find("does not require grad"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { mul(T({1, 2}, {2}, true), 2.f).backward(); }).find("one-element"),
+            std::string::npos);
+}
+
+TEST(Autograd, DeepGraphIsIterative) {
+  // 100,000 chained ops: a recursive sweep would overflow the stack.
+  Tensor x = T({0.5f}, {1}, true);
+  Tensor y = x;
+  for (int i = 0; i < 100000; ++i) y = add(y, 1e-6f);
+  sum(y).backward();
+  EXPECT_FLOAT_EQ(x.grad().item(), 1);
+}
+
+// ---- gradient checks on every op --------------------------------------------------------------
+
+namespace {
+struct GradCase {
+  const char* name;
+  std::vector<Shape> shapes;
+  std::function<Tensor(const std::vector<Tensor>&)> f;
+  bool positive = false;  // inputs drawn from [0.5, 2)
+};
+
+Shape random_shape(Rng& r, int rank) {
+  Shape s;
+  for (int i = 0; i < rank; ++i) s.push_back(1 + r.below(4));
+  return s;
+}
+}  // namespace
+
+TEST(GradCheck, EveryOpOnRandomShapes) {
+  Rng r(2024);
+  for (int trial = 0; trial < 4; ++trial) {
+    const Shape s = random_shape(r, 1 + int(r.below(3)));
+    Shape row = s;  // broadcasts against s: leading dims dropped, one dim set to 1
+    row.erase(row.begin());
+    if (!row.empty()) row[r.below(uint32_t(row.size()))] = 1;
+    Shape col = s;
+    col.back() = 1;
+    const int ax = -1 - int(r.below(uint32_t(s.size())));
+    const int64_t M = 1 + r.below(5), K = 1 + r.below(5), N = 1 + r.below(5), Bt = 1 + r.below(3);
+    std::vector<GradCase> cases = {
+        {"add", {s, row}, [](auto& x) { return add(x[0], x[1]); }},
+        {"add_col", {s, col}, [](auto& x) { return add(x[0], x[1]); }},
+        {"sub", {row, s}, [](auto& x) { return sub(x[0], x[1]); }},
+        {"mul", {s, row}, [](auto& x) { return mul(x[0], x[1]); }},
+        {"mul_same", {s}, [](auto& x) { return mul(x[0], x[0]); }},
+        {"div", {s, col}, [](auto& x) { return div(x[0], x[1]); }, true},
+        {"neg", {s}, [](auto& x) { return neg(x[0]); }},
+        {"pow", {s}, [](auto& x) { return pow(x[0], 2.5f); }, true},
+        {"pow_neg", {s}, [](auto& x) { return pow(x[0], -1.5f); }, true},
+        {"exp", {s}, [](auto& x) { return exp(x[0]); }},
+        {"log", {s}, [](auto& x) { return log(x[0]); }, true},
+        {"sqrt", {s}, [](auto& x) { return sqrt(x[0]); }, true},
+        {"abs", {s}, [](auto& x) { return abs(x[0]); }},
+        {"sigmoid", {s}, [](auto& x) { return sigmoid(x[0]); }},
+        {"tanh", {s}, [](auto& x) { return tanh(x[0]); }},
+        {"relu", {s}, [](auto& x) { return relu(x[0]); }},
+        {"leaky_relu", {s}, [](auto& x) { return leaky_relu(x[0], 0.2f); }},
+        {"matmul", {{M, K}, {K, N}}, [](auto& x) { return matmul(x[0], x[1]); }},
+        {"matmul_batched", {{Bt, M, K}, {Bt, K, N}}, [](auto& x) { return matmul(x[0], x[1]); }},
+        {"matmul_3d_2d", {{Bt, M, K}, {K, N}}, [](auto& x) { return matmul(x[0], x[1]); }},
+        {"matmul_2d_3d", {{M, K}, {Bt, K, N}}, [](auto& x) { return matmul(x[0], x[1]); }},
+        {"transpose", {s}, [](auto& x) { return mul(transpose(x[0]), 1.5f); }},
+        {"reshape", {s}, [](auto& x) { return exp(reshape(x[0], {-1})); }},
+        {"sum_all", {s}, [](auto& x) { return sum(x[0]); }},
+        {"sum_axis", {s}, [ax](auto& x) { return sum(x[0], ax); }},
+        {"sum_keep", {s}, [ax](auto& x) { return sum(x[0], ax, true); }},
+        {"mean_all", {s}, [](auto& x) { return mean(x[0]); }},
+        {"mean_axis", {s}, [ax](auto& x) { return mean(x[0], ax, true); }},
+        {"max_axis", {s}, [ax](auto& x) { return max(x[0], ax); }},
+        {"max_all", {s}, [](auto& x) { return max(x[0]); }},
+        {"softmax", {s}, [ax](auto& x) { return softmax(x[0], ax); }},
+        {"log_softmax", {s}, [ax](auto& x) { return log_softmax(x[0], ax); }},
+        {"broadcast_to", {row}, [s](auto& x) { return broadcast_to(x[0], s); }},
+    };
+    for (auto& c : cases) {
+      std::vector<Tensor> xs;
+      for (size_t i = 0; i < c.shapes.size(); ++i) {
+        const uint64_t seed = r.next_u32();
+        Tensor t = c.positive ? Tensor::rand(c.shapes[i], seed, 0.5f, 2.f)
+                              : Tensor::rand(c.shapes[i], seed, -2.f, 2.f);
+        // Keep relu/abs/max away from their kinks, where differences are meaningless.
+        for (int64_t j = 0; j < t.numel(); ++j) {
+          float& v = t.data()[j];
+          if (std::fabs(v) < 0.05f) v = 0.05f;
+          v += 0.001f * float(j);  // distinct values: max has one argmax
+        }
+        xs.push_back(t.set_requires_grad());
+      }
+      const GradCheckResult res = gradcheck(c.f, xs);
+      EXPECT_TRUE(res.ok) << c.name << " shape " << shape_str(s) << " axis " << ax << ": "
+                          << res.report;
+    }
+  }
+}

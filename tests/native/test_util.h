@@ -1,0 +1,36 @@
+// Helpers for the native tests.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "playgrad/gradcheck.h"
+#include "playgrad/ops.h"
+
+namespace pgt {
+
+inline pg::Tensor T(std::vector<float> v, pg::Shape s, bool grad = false) {
+  return pg::Tensor::from_vector(v, s, grad);
+}
+
+inline void expect_near(const std::vector<float>& got, const std::vector<float>& want,
+                        double atol = 1e-6, double rtol = 1e-6) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i)
+    EXPECT_NEAR(got[i], want[i], atol + rtol * std::fabs(want[i])) << "at index " << i;
+}
+
+// Runs f and returns the pg::Error message ("" if nothing was thrown).
+template <class F>
+std::string error_of(F f) {
+  try {
+    f();
+  } catch (const pg::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace pgt
