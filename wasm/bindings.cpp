@@ -82,32 +82,32 @@ uint64_t to_seed(const char* op, double seed) {
 
 // ---- creation ---------------------------------------------------------------------------------
 
-Tensor tensor(const val& data, const val& shape, bool requires_grad) {
+Tensor js_tensor(const val& data, const val& shape, bool requires_grad) {
   return guard([&] {
     const Shape s = to_shape("tensor", shape);
     const auto v = emscripten::convertJSArrayToNumberVector<float>(data);
     return Tensor::from_vector(v, s, requires_grad);
   });
 }
-Tensor zeros(const val& shape) { return guard([&] { return Tensor::zeros(to_shape("zeros", shape)); }); }
-Tensor ones(const val& shape) { return guard([&] { return Tensor::ones(to_shape("ones", shape)); }); }
-Tensor full(const val& shape, float v) {
+Tensor js_zeros(const val& shape) { return guard([&] { return Tensor::zeros(to_shape("zeros", shape)); }); }
+Tensor js_ones(const val& shape) { return guard([&] { return Tensor::ones(to_shape("ones", shape)); }); }
+Tensor js_full(const val& shape, float v) {
   return guard([&] { return Tensor::full(to_shape("full", shape), v); });
 }
-Tensor arange(double a, double b, double s) { return guard([&] { return Tensor::arange(a, b, s); }); }
-Tensor rand(const val& shape, double seed, float lo, float hi) {
+Tensor js_arange(double a, double b, double s) { return guard([&] { return Tensor::arange(a, b, s); }); }
+Tensor js_rand(const val& shape, double seed, float lo, float hi) {
   return guard([&] { return Tensor::rand(to_shape("rand", shape), to_seed("rand", seed), lo, hi); });
 }
-Tensor randn(const val& shape, double seed, float mean, float std) {
+Tensor js_randn(const val& shape, double seed, float mean, float std) {
   return guard(
       [&] { return Tensor::randn(to_shape("randn", shape), to_seed("randn", seed), mean, std); });
 }
 
 // ---- tensor methods -----------------------------------------------------------------------------
 
-val shape(const Tensor& t) { return guard([&] { return shape_to_js(t.shape()); }); }
-double numel(const Tensor& t) { return guard([&] { return double(t.numel()); }); }
-val to_array(const Tensor& t) {
+val js_shape(const Tensor& t) { return guard([&] { return shape_to_js(t.shape()); }); }
+double js_numel(const Tensor& t) { return guard([&] { return double(t.numel()); }); }
+val js_to_array(const Tensor& t) {
   return guard([&] {
     const Tensor c = t.contiguous();
     const size_t n = size_t(c.numel());
@@ -116,78 +116,78 @@ val to_array(const Tensor& t) {
     return out;
   });
 }
-float item(const Tensor& t) { return guard([&] { return t.item(); }); }
-bool requires_grad(const Tensor& t) { return guard([&] { return t.requires_grad(); }); }
-void set_requires_grad(Tensor& t, bool on) { guard([&] { t.set_requires_grad(on); }); }
-bool has_grad(const Tensor& t) { return guard([&] { return t.grad().defined(); }); }
-Tensor grad(const Tensor& t) {
+float js_item(const Tensor& t) { return guard([&] { return t.item(); }); }
+bool js_requires_grad(const Tensor& t) { return guard([&] { return t.requires_grad(); }); }
+void js_set_requires_grad(Tensor& t, bool on) { guard([&] { t.set_requires_grad(on); }); }
+bool js_has_grad(const Tensor& t) { return guard([&] { return t.grad().defined(); }); }
+Tensor js_grad(const Tensor& t) {
   return guard([&] {
     Tensor g = t.grad();
     if (!g.defined()) pg::fail("grad: tensor has no gradient");
     return g;
   });
 }
-void zero_grad(Tensor& t) { guard([&] { t.zero_grad(); }); }
-void backward(Tensor& t) { guard([&] { t.backward(); }); }
-Tensor detach(const Tensor& t) { return guard([&] { return t.detach(); }); }
-bool set_grad_enabled(bool on) { return pg::set_grad_enabled(on); }
+void js_zero_grad(Tensor& t) { guard([&] { t.zero_grad(); }); }
+void js_backward(Tensor& t) { guard([&] { t.backward(); }); }
+Tensor js_detach(const Tensor& t) { return guard([&] { return t.detach(); }); }
+bool js_set_grad_enabled(bool on) { return pg::set_grad_enabled(on); }
 
 // ---- ops ----------------------------------------------------------------------------------------
 
 #define PG_BIN(name, fn) \
   Tensor name(const Tensor& a, const Tensor& b) { return guard([&] { return pg::fn(a, b); }); }
-PG_BIN(add, add)
-PG_BIN(sub, sub)
-PG_BIN(mul, mul)
-PG_BIN(div_, div)
-PG_BIN(matmul, matmul)
+PG_BIN(js_add, add)
+PG_BIN(js_sub, sub)
+PG_BIN(js_mul, mul)
+PG_BIN(js_div, div)
+PG_BIN(js_matmul, matmul)
 #undef PG_BIN
 #define PG_UN(name, fn) \
   Tensor name(const Tensor& x) { return guard([&] { return pg::fn(x); }); }
-PG_UN(neg, neg)
-PG_UN(exp_, exp)
-PG_UN(log_, log)
-PG_UN(sqrt_, sqrt)
-PG_UN(abs_, abs)
-PG_UN(sigmoid, sigmoid)
-PG_UN(tanh_, tanh)
-PG_UN(relu, relu)
+PG_UN(js_neg, neg)
+PG_UN(js_exp, exp)
+PG_UN(js_log, log)
+PG_UN(js_sqrt, sqrt)
+PG_UN(js_abs, abs)
+PG_UN(js_sigmoid, sigmoid)
+PG_UN(js_tanh, tanh)
+PG_UN(js_relu, relu)
 #undef PG_UN
 
-Tensor pow_(const Tensor& x, float p) { return guard([&] { return pg::pow(x, p); }); }
-Tensor leaky_relu(const Tensor& x, float a) { return guard([&] { return pg::leaky_relu(x, a); }); }
-Tensor transpose(const Tensor& x, double a0, double a1) {
+Tensor js_pow(const Tensor& x, float p) { return guard([&] { return pg::pow(x, p); }); }
+Tensor js_leaky_relu(const Tensor& x, float a) { return guard([&] { return pg::leaky_relu(x, a); }); }
+Tensor js_transpose(const Tensor& x, double a0, double a1) {
   return guard([&] {
     return pg::transpose(x, int(to_int("transpose", "axis", a0)), int(to_int("transpose", "axis", a1)));
   });
 }
-Tensor reshape(const Tensor& x, const val& s) {
+Tensor js_reshape(const Tensor& x, const val& s) {
   return guard([&] { return pg::reshape(x, to_shape("reshape", s)); });
 }
-Tensor sum(const Tensor& x, const val& axis, bool keep) {
+Tensor js_sum(const Tensor& x, const val& axis, bool keep) {
   return guard([&] { return pg::sum(x, to_axis("sum", axis), keep); });
 }
-Tensor mean(const Tensor& x, const val& axis, bool keep) {
+Tensor js_mean(const Tensor& x, const val& axis, bool keep) {
   return guard([&] { return pg::mean(x, to_axis("mean", axis), keep); });
 }
-Tensor max_(const Tensor& x, const val& axis, bool keep) {
+Tensor js_max(const Tensor& x, const val& axis, bool keep) {
   return guard([&] { return pg::max(x, to_axis("max", axis), keep); });
 }
-Tensor softmax(const Tensor& x, const val& axis) {
+Tensor js_softmax(const Tensor& x, const val& axis) {
   return guard([&] { return pg::softmax(x, to_axis("softmax", axis).value_or(-1)); });
 }
-Tensor log_softmax(const Tensor& x, const val& axis) {
+Tensor js_log_softmax(const Tensor& x, const val& axis) {
   return guard([&] { return pg::log_softmax(x, to_axis("logSoftmax", axis).value_or(-1)); });
 }
 
-double heap_bytes() { return double(pg::heap_bytes_in_use()); }
-double tensor_bytes() { return double(pg::tensor_bytes_in_use()); }
-double memory_limit() { return double(pg::tensor_memory_limit()); }
-void set_memory_limit(double b) {
+double js_heap_bytes() { return double(pg::heap_bytes_in_use()); }
+double js_tensor_bytes() { return double(pg::tensor_bytes_in_use()); }
+double js_memory_limit() { return double(pg::tensor_memory_limit()); }
+void js_set_memory_limit(double b) {
   guard([&] { pg::set_tensor_memory_limit(to_int("setMemoryLimit", "bytes", b)); });
 }
-std::string version() { return PLAYGRAD_VERSION; }
-bool simd() {
+std::string js_version() { return PLAYGRAD_VERSION; }
+bool js_simd() {
 #ifdef __wasm_simd128__
   return true;
 #else
@@ -200,54 +200,54 @@ bool simd() {
 EMSCRIPTEN_BINDINGS(playgrad_core) {
   using emscripten::function;
   emscripten::class_<Tensor>("Tensor");
-  function("_version", &version);
-  function("_simd", &simd);
-  function("_heapBytes", &heap_bytes);
-  function("_tensorBytes", &tensor_bytes);
-  function("_memoryLimit", &memory_limit);
-  function("_setMemoryLimit", &set_memory_limit);
-  function("_setGradEnabled", &set_grad_enabled);
+  function("_version", &js_version);
+  function("_simd", &js_simd);
+  function("_heapBytes", &js_heap_bytes);
+  function("_tensorBytes", &js_tensor_bytes);
+  function("_memoryLimit", &js_memory_limit);
+  function("_setMemoryLimit", &js_set_memory_limit);
+  function("_setGradEnabled", &js_set_grad_enabled);
 
-  function("_tensor", &tensor);
-  function("_zeros", &zeros);
-  function("_ones", &ones);
-  function("_full", &full);
-  function("_arange", &arange);
-  function("_rand", &rand);
-  function("_randn", &randn);
+  function("_tensor", &js_tensor);
+  function("_zeros", &js_zeros);
+  function("_ones", &js_ones);
+  function("_full", &js_full);
+  function("_arange", &js_arange);
+  function("_rand", &js_rand);
+  function("_randn", &js_randn);
 
-  function("_shape", &shape);
-  function("_numel", &numel);
-  function("_toArray", &to_array);
-  function("_item", &item);
-  function("_requiresGrad", &requires_grad);
-  function("_setRequiresGrad", &set_requires_grad);
-  function("_hasGrad", &has_grad);
-  function("_grad", &grad);
-  function("_zeroGrad", &zero_grad);
-  function("_backward", &backward);
-  function("_detach", &detach);
+  function("_shape", &js_shape);
+  function("_numel", &js_numel);
+  function("_toArray", &js_to_array);
+  function("_item", &js_item);
+  function("_requiresGrad", &js_requires_grad);
+  function("_setRequiresGrad", &js_set_requires_grad);
+  function("_hasGrad", &js_has_grad);
+  function("_grad", &js_grad);
+  function("_zeroGrad", &js_zero_grad);
+  function("_backward", &js_backward);
+  function("_detach", &js_detach);
 
-  function("_add", &add);
-  function("_sub", &sub);
-  function("_mul", &mul);
-  function("_div", &div_);
-  function("_matmul", &matmul);
-  function("_neg", &neg);
-  function("_exp", &exp_);
-  function("_log", &log_);
-  function("_sqrt", &sqrt_);
-  function("_abs", &abs_);
-  function("_sigmoid", &sigmoid);
-  function("_tanh", &tanh_);
-  function("_relu", &relu);
-  function("_pow", &pow_);
-  function("_leakyRelu", &leaky_relu);
-  function("_transpose", &transpose);
-  function("_reshape", &reshape);
-  function("_sum", &sum);
-  function("_mean", &mean);
-  function("_max", &max_);
-  function("_softmax", &softmax);
-  function("_logSoftmax", &log_softmax);
+  function("_add", &js_add);
+  function("_sub", &js_sub);
+  function("_mul", &js_mul);
+  function("_div", &js_div);
+  function("_matmul", &js_matmul);
+  function("_neg", &js_neg);
+  function("_exp", &js_exp);
+  function("_log", &js_log);
+  function("_sqrt", &js_sqrt);
+  function("_abs", &js_abs);
+  function("_sigmoid", &js_sigmoid);
+  function("_tanh", &js_tanh);
+  function("_relu", &js_relu);
+  function("_pow", &js_pow);
+  function("_leakyRelu", &js_leaky_relu);
+  function("_transpose", &js_transpose);
+  function("_reshape", &js_reshape);
+  function("_sum", &js_sum);
+  function("_mean", &js_mean);
+  function("_max", &js_max);
+  function("_softmax", &js_softmax);
+  function("_logSoftmax", &js_log_softmax);
 }

@@ -1,0 +1,39 @@
+// The module loads in a real browser page served from localhost and computes a softmax.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { launch, openPage, startSite } from './harness.mjs';
+
+let site;
+let browser;
+before(async () => {
+  site = await startSite();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+test('the page loads the SIMD core and computes a softmax, with no console errors', async () => {
+  const { page, assertClean, context } = await openPage(browser, site.url);
+  await page.waitForSelector('#softmax[data-state="ready"]', { timeout: 20000 });
+  const shown = await page.textContent('#softmax');
+  const e = [2, 1, 0.1].map(Math.exp);
+  const s = e.reduce((a, b) => a + b);
+  assert.equal(shown, `[${e.map((v) => (v / s).toFixed(4)).join(', ')}]`);
+  // The module is usable from page scripts too, with errors as Errors.
+  const result = await page.evaluate(async () => {
+    const { load } = await import('./lib/playgrad.mjs');
+    const pg = await load();
+    let message = null;
+    try { pg.matmul(pg.zeros([2, 3]), pg.zeros([2, 3])); } catch (err) { message = err instanceof Error && err.message; }
+    const p = pg.scope(() => Array.from(pg.softmax(pg.tensor([1000, 999])).toArray()));
+    return { simd: pg.simd, message, p };
+  });
+  assert.equal(result.simd, true);
+  assert.equal(result.message, 'matmul: shapes [2,3] and [2,3] do not align');
+  assert.ok(Math.abs(result.p[0] - 0.7310586) < 1e-6);
+  assertClean();
+  await context.close();
+});

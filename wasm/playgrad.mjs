@@ -1,0 +1,307 @@
+// playgrad: the JavaScript API over the WebAssembly core.
+//
+// This module is the only importer of the generated Emscripten glue (./build/playgrad_core.mjs).
+// It turns the raw underscore bindings into the public API: Tensor objects that own a handle
+// into the wasm heap, results copied out of wasm memory (no view of it outlives a call), errors
+// from C++ as PlaygradError (an Error subclass carrying the C++ message), dispose() and scope()
+// to free what was made, and a FinalizationRegistry as a safety net for tensors nobody disposed.
+//
+//   import { load } from 'playgrad';
+//   const pg = await load();
+//   const x = pg.tensor([1, 2, 3, 4, 5, 6], [2, 3], { requiresGrad: true });
+//   const y = pg.sum(pg.softmax(x, -1)); y.backward(); x.grad.toArray();
+import createPlaygradCore from './build/playgrad_core.mjs';
+
+export class PlaygradError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'PlaygradError';
+  }
+}
+
+const isNode = typeof process === 'object' && process.versions != null && process.versions.node != null;
+
+let instance = null;
+
+/**
+ * Instantiates the SIMD core once and returns the API object. Later calls return the same one.
+ * options.wasmBinary: the .wasm bytes (otherwise read from disk in Node, fetched in a browser);
+ * options.locateFile: where the browser finds playgrad_core.wasm (Emscripten's hook);
+ * options.factory: another build of the glue's factory (the single-file build, for file://).
+ */
+export function load(options = {}) {
+  if (!instance) {
+    instance = instantiate(options).catch((e) => {
+      instance = null;
+      throw e;
+    });
+  }
+  return instance;
+}
+
+async function instantiate(options) {
+  const factory = options.factory ?? createPlaygradCore;
+  const moduleArgs = {};
+  if (options.wasmBinary) moduleArgs.wasmBinary = options.wasmBinary;
+  else if (isNode && !options.factory) {
+    // Emscripten 3.1.6's loader cannot fetch in Node 20: read the bytes ourselves.
+    const { readFile } = await import(/* webpackIgnore: true */ 'node:fs/promises');
+    moduleArgs.wasmBinary = await readFile(new URL('./build/playgrad_core.wasm', import.meta.url));
+  }
+  if (options.locateFile) moduleArgs.locateFile = options.locateFile;
+  const core = await factory(moduleArgs);
+  return new Playgrad(core);
+}
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+function toError(e) {
+  if (e instanceof PlaygradError) return e;
+  if (e instanceof Error) {
+    const err = new PlaygradError(e.message);
+    return err;
+  }
+  return new PlaygradError(`playgrad: unexpected error ${String(e)}`);
+}
+
+// Flattens nested arrays ([[1,2],[3,4]]) and infers their shape.
+function flatten(data) {
+  if (ArrayBuffer.isView(data)) return { values: data, shape: [data.length] };
+  if (!Array.isArray(data)) {
+    if (typeof data === 'number') return { values: [data], shape: [] };
+    throw new PlaygradError(`tensor: data must be a number, an array or a typed array, got ${typeof data}`);
+  }
+  const shape = [];
+  for (let level = data; Array.isArray(level); level = level[0]) shape.push(level.length);
+  const values = [];
+  const walk = (node, depth) => {
+    if (depth === shape.length) {
+      if (typeof node !== 'number') {
+        throw new PlaygradError(`tensor: data must hold numbers, found ${node === null ? 'null' : typeof node}`);
+      }
+      values.push(node);
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[depth]) {
+      throw new PlaygradError(`tensor: nested arrays are ragged at depth ${depth} (expected length ${shape[depth]})`);
+    }
+    for (const child of node) walk(child, depth + 1);
+  };
+  walk(data, 0);
+  return { values, shape };
+}
+
+function checkShape(op, shape) {
+  if (!Array.isArray(shape)) throw new PlaygradError(`${op}: shape must be an array of integers`);
+  return shape;
+}
+
+// ---- Tensor -----------------------------------------------------------------------------------
+
+const registry = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((handle) => { if (!handle.isDeleted()) handle.delete(); })
+  : null;
+
+export class Tensor {
+  /** @internal */
+  constructor(pg, handle) {
+    this._pg = pg;
+    this._h = handle;
+    registry?.register(this, handle, this);
+    pg._track(this);
+  }
+
+  /** @internal the live handle, or an Error after dispose() */
+  get _handle() {
+    if (this._h === null) throw new PlaygradError('tensor: used after dispose()');
+    return this._h;
+  }
+
+  get shape() { return this._pg._call((c) => c._shape(this._handle)); }
+  get size() { return this._pg._call((c) => c._numel(this._handle)); }
+  get ndim() { return this.shape.length; }
+  get requiresGrad() { return this._pg._call((c) => c._requiresGrad(this._handle)); }
+  set requiresGrad(on) { this._pg._call((c) => c._setRequiresGrad(this._handle, Boolean(on))); }
+  get disposed() { return this._h === null; }
+
+  /** A Float32Array copy of the values, row-major. */
+  toArray() { return this._pg._call((c) => c._toArray(this._handle)); }
+  /** Nested JavaScript arrays (row-major), e.g. [[1, 2], [3, 4]]. */
+  toNested() {
+    const flat = Array.from(this.toArray());
+    const shape = this.shape;
+    if (shape.length === 0) return flat[0];
+    let i = 0;
+    const build = (d) => Array.from({ length: shape[d] }, () => (d === shape.length - 1 ? flat[i++] : build(d + 1)));
+    return build(0);
+  }
+  /** The value of a one-element tensor. */
+  item() { return this._pg._call((c) => c._item(this._handle)); }
+
+  /** Gradient of this one-element tensor with respect to every leaf that requires grad. */
+  backward() { this._pg._call((c) => c._backward(this._handle)); }
+  /** The accumulated gradient (a new Tensor each time: dispose it or use scope), or null. */
+  get grad() {
+    const pg = this._pg;
+    return pg._call((c) => (c._hasGrad(this._handle) ? new Tensor(pg, c._grad(this._handle)) : null));
+  }
+  zeroGrad() { this._pg._call((c) => c._zeroGrad(this._handle)); }
+  /** Same values, no graph, requiresGrad false (shares memory). */
+  detach() { return this._pg._wrap((c) => c._detach(this._handle)); }
+
+  /** Frees the wasm memory this tensor holds (memory shared with a graph stays until that goes). */
+  dispose() {
+    if (this._h === null) return;
+    registry?.unregister(this);
+    this._h.delete();
+    this._h = null;
+  }
+
+  toString() {
+    return this.disposed ? 'Tensor(disposed)' : `Tensor(shape=[${this.shape}])`;
+  }
+}
+
+function collectTensors(value, out = new Set()) {
+  if (value instanceof Tensor) out.add(value);
+  else if (Array.isArray(value)) value.forEach((v) => collectTensors(v, out));
+  else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    Object.values(value).forEach((v) => collectTensors(v, out));
+  }
+  return out;
+}
+
+// ---- the API object ---------------------------------------------------------------------------
+
+class Playgrad {
+  constructor(core) {
+    this._core = core;
+    this._scopes = [];
+    this.version = core._version();
+    this.simd = core._simd();
+    this.Tensor = Tensor;
+    this.PlaygradError = PlaygradError;
+  }
+
+  /** @internal runs fn(core), turning any error into a PlaygradError */
+  _call(fn) {
+    try {
+      return fn(this._core);
+    } catch (e) {
+      throw toError(e);
+    }
+  }
+  /** @internal runs fn(core) and wraps the returned handle */
+  _wrap(fn) { return new Tensor(this, this._call(fn)); }
+  /** @internal */
+  _track(t) { if (this._scopes.length) this._scopes[this._scopes.length - 1].push(t); }
+
+  // Tensor or number -> [handle, temp-to-dispose]
+  _arg(op, x) {
+    if (x instanceof Tensor) return [x._handle, null];
+    if (typeof x === 'number') {
+      const t = new Tensor(this, this._call((c) => c._full([], x)));
+      return [t._handle, t];
+    }
+    throw new PlaygradError(`${op}: expected a Tensor or a number, got ${x === null ? 'null' : typeof x}`);
+  }
+  _unary(op, raw, x, ...rest) {
+    if (!(x instanceof Tensor)) throw new PlaygradError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+    return this._wrap((c) => c[raw](x._handle, ...rest));
+  }
+  _binary(op, raw, a, b) {
+    const [ha, ta] = this._arg(op, a);
+    let tb = null;
+    try {
+      const [hb, t] = this._arg(op, b);
+      tb = t;
+      return this._wrap((c) => c[raw](ha, hb));
+    } finally {
+      ta?.dispose();
+      tb?.dispose();
+    }
+  }
+
+  // creation
+  tensor(data, shape, { requiresGrad = false } = {}) {
+    const flat = flatten(data);
+    const s = shape === undefined ? flat.shape : checkShape('tensor', shape);
+    const values = flat.values instanceof Float32Array ? flat.values : Float32Array.from(flat.values);
+    return this._wrap((c) => c._tensor(values, s, Boolean(requiresGrad)));
+  }
+  zeros(shape) { return this._wrap((c) => c._zeros(checkShape('zeros', shape))); }
+  ones(shape) { return this._wrap((c) => c._ones(checkShape('ones', shape))); }
+  full(shape, value) { return this._wrap((c) => c._full(checkShape('full', shape), value)); }
+  arange(start, stop, step = 1) {
+    if (stop === undefined) [start, stop] = [0, start];
+    return this._wrap((c) => c._arange(start, stop, step));
+  }
+  /** Uniform in [lo, hi) from the core's seeded generator: same seed, same numbers everywhere. */
+  rand(shape, seed = 0, lo = 0, hi = 1) { return this._wrap((c) => c._rand(checkShape('rand', shape), seed, lo, hi)); }
+  /** Normal(mean, std) from the core's seeded generator. */
+  randn(shape, seed = 0, mean = 0, std = 1) { return this._wrap((c) => c._randn(checkShape('randn', shape), seed, mean, std)); }
+
+  // elementwise (broadcasting; numbers are accepted where a Tensor is)
+  add(a, b) { return this._binary('add', '_add', a, b); }
+  sub(a, b) { return this._binary('sub', '_sub', a, b); }
+  mul(a, b) { return this._binary('mul', '_mul', a, b); }
+  div(a, b) { return this._binary('div', '_div', a, b); }
+  neg(x) { return this._unary('neg', '_neg', x); }
+  pow(x, p) { return this._unary('pow', '_pow', x, p); }
+  exp(x) { return this._unary('exp', '_exp', x); }
+  log(x) { return this._unary('log', '_log', x); }
+  sqrt(x) { return this._unary('sqrt', '_sqrt', x); }
+  abs(x) { return this._unary('abs', '_abs', x); }
+  sigmoid(x) { return this._unary('sigmoid', '_sigmoid', x); }
+  tanh(x) { return this._unary('tanh', '_tanh', x); }
+  relu(x) { return this._unary('relu', '_relu', x); }
+  leakyRelu(x, alpha = 0.01) { return this._unary('leakyRelu', '_leakyRelu', x, alpha); }
+
+  // linear algebra and shape
+  matmul(a, b) { return this._binary('matmul', '_matmul', a, b); }
+  transpose(x, axis0 = -2, axis1 = -1) { return this._unary('transpose', '_transpose', x, axis0, axis1); }
+  reshape(x, shape) { return this._unary('reshape', '_reshape', x, checkShape('reshape', shape)); }
+
+  // reductions (axis omitted: over all elements)
+  sum(x, axis, keepdims = false) { return this._unary('sum', '_sum', x, axis ?? null, Boolean(keepdims)); }
+  mean(x, axis, keepdims = false) { return this._unary('mean', '_mean', x, axis ?? null, Boolean(keepdims)); }
+  max(x, axis, keepdims = false) { return this._unary('max', '_max', x, axis ?? null, Boolean(keepdims)); }
+  softmax(x, axis = -1) { return this._unary('softmax', '_softmax', x, axis); }
+  logSoftmax(x, axis = -1) { return this._unary('logSoftmax', '_logSoftmax', x, axis); }
+
+  // autograd and memory
+  /** Runs fn with graph recording off (like torch.no_grad) and returns its result. */
+  noGrad(fn) {
+    const prev = this._core._setGradEnabled(false);
+    try {
+      return fn();
+    } finally {
+      this._core._setGradEnabled(prev);
+    }
+  }
+  /**
+   * Runs fn (synchronously) and disposes every tensor created inside, except those it returns
+   * (a Tensor, or Tensors inside a returned array or plain object), which move to the outer scope.
+   */
+  scope(fn) {
+    const made = [];
+    this._scopes.push(made);
+    let result;
+    try {
+      result = fn();
+    } finally {
+      this._scopes.pop();
+      const keep = collectTensors(result);
+      for (const t of made) if (!keep.has(t)) t.dispose();
+      if (this._scopes.length) this._scopes[this._scopes.length - 1].push(...keep);
+    }
+    return result;
+  }
+  /** Bytes allocated in the wasm heap right now (in use, not capacity). */
+  memoryBytes() { return this._core._heapBytes(); }
+  /** Bytes held by live tensor buffers. */
+  tensorBytes() { return this._core._tensorBytes(); }
+  /** The limit on tensor memory: a request beyond it is an Error before anything is allocated. */
+  memoryLimit() { return this._core._memoryLimit(); }
+  setMemoryLimit(bytes) { this._call((c) => c._setMemoryLimit(bytes)); }
+}
