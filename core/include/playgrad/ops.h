@@ -59,6 +59,10 @@ Tensor softmax(const Tensor& x, int axis = -1);
 // log_softmax = x - max - log(sum(exp(x - max))). Backward: dx = g - softmax(x) * sum(g).
 Tensor log_softmax(const Tensor& x, int axis = -1);
 
+// Joins tensors along an axis; every other dimension must agree. Backward: each input gets its
+// slice of the gradient. (For the Concatenate layer.)
+Tensor concat(const std::vector<Tensor>& xs, int axis = -1);
+
 // Operators for C++ users.
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
 inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }

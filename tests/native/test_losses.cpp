@@ -1,0 +1,120 @@
+// Losses: worked examples, clipping, the softmax + cross-entropy gradient, reductions, gradient
+// checks and errors.
+#include "playgrad/losses.h"
+
+#include "test_util.h"
+
+using namespace pg;
+using namespace pg::losses;
+using pgt::T;
+
+TEST(Losses, WorkedExampleSparseAndCategorical) {
+  // y = 1, ŷ = [0.1, 0.3, 0.6]: -log 0.3
+  Tensor p = T({0.1f, 0.3f, 0.6f}, {1, 3});
+  EXPECT_NEAR(sparse_categorical_cross_entropy(p, std::vector<int64_t>{1}).item(), -std::log(0.3), 1e-6);
+  EXPECT_NEAR(categorical_cross_entropy(p, T({0, 1, 0}, {1, 3})).item(), -std::log(0.3), 1e-6);
+  // From logits log(p): the same value (softmax(log p) = p).
+  Tensor z = T({std::log(0.1f), std::log(0.3f), std::log(0.6f)}, {1, 3});
+  EXPECT_NEAR(sparse_categorical_cross_entropy(z, std::vector<int64_t>{1}, true).item(), -std::log(0.3), 1e-6);
+  // Two rows, mean and sum and none.
+  Tensor p2 = T({0.1f, 0.3f, 0.6f, 0.7f, 0.2f, 0.1f}, {2, 3});
+  const double a = -std::log(0.3), b = -std::log(0.7);
+  EXPECT_NEAR(sparse_categorical_cross_entropy(p2, std::vector<int64_t>{1, 0}).item(), (a + b) / 2, 1e-6);
+  EXPECT_NEAR(sparse_categorical_cross_entropy(p2, std::vector<int64_t>{1, 0}, false, Reduction::Sum).item(), a + b, 1e-6);
+  Tensor none = sparse_categorical_cross_entropy(p2, std::vector<int64_t>{1, 0}, false, Reduction::None);
+  EXPECT_EQ(none.shape(), (Shape{2}));
+  pgt::expect_near(none.to_vector(), {float(a), float(b)}, 1e-6);
+  // Labels as a float tensor.
+  EXPECT_NEAR(sparse_categorical_cross_entropy(p2, T({1, 0}, {2})).item(), (a + b) / 2, 1e-6);
+}
+
+TEST(Losses, BinaryAndMseWorkedExamples) {
+  Tensor p = T({0.9f, 0.2f}, {2, 1}), y = T({1, 0}, {2, 1});
+  EXPECT_NEAR(binary_cross_entropy(p, y).item(), -(std::log(0.9) + std::log(0.8)) / 2, 1e-6);
+  // logits z: log(1 + e^-z) for y = 1
+  Tensor z = T({2.f, -1.f}, {2, 1});
+  EXPECT_NEAR(binary_cross_entropy_with_logits(z, y).item(),
+              (std::log1p(std::exp(-2.0)) + std::log1p(std::exp(-1.0))) / 2, 1e-6);
+  EXPECT_NEAR(binary_cross_entropy(z, y, true).item(), binary_cross_entropy_with_logits(z, y).item(), 1e-7);
+  EXPECT_NEAR(mse(T({1, 2, 3, 4}, {2, 2}), T({1, 0, 3, 0}, {2, 2})).item(), (4 + 16) / 4.0, 1e-6);
+  pgt::expect_near(mse(T({1, 2, 3, 4}, {2, 2}), T({1, 0, 3, 0}, {2, 2}), Reduction::None).to_vector(), {2, 8});
+  // contrastive: y d² + (1 - y) max(0, m - d)²
+  Tensor d = T({0.5f, 0.25f, 2.f}, {3}), same = T({1, 0, 0}, {3});
+  EXPECT_NEAR(contrastive(d, same, 1.f).item(), (0.25 + 0.5625 + 0) / 3, 1e-6);
+}
+
+TEST(Losses, SaturatedProbabilitiesGiveLargeFiniteLoss) {
+  const double big = -std::log(1e-7);
+  EXPECT_NEAR(binary_cross_entropy(T({0.f}, {1}), T({1.f}, {1})).item(), big, 1e-3);
+  EXPECT_NEAR(binary_cross_entropy(T({1.f}, {1}), T({0.f}, {1})).item(), -std::log(1.0 - double(1.f - 1e-7f)), 1e-2);
+  EXPECT_TRUE(std::isfinite(binary_cross_entropy(T({1.f}, {1}), T({1.f}, {1})).item()));
+  EXPECT_NEAR(categorical_cross_entropy(T({1, 0}, {1, 2}), T({0, 1}, {1, 2})).item(), big, 1e-3);
+  const float l = binary_cross_entropy_with_logits(T({1000.f, -1000.f}, {2}), T({0.f, 1.f}, {2})).item();
+  EXPECT_NEAR(l, 1000.f, 1e-3);
+  const float lc = categorical_cross_entropy(T({1000.f, -1000.f}, {1, 2}), T({0, 1}, {1, 2}), true).item();
+  EXPECT_NEAR(lc, 2000.f, 1e-2);
+  // Saturated inputs pass no gradient (the clip) and never NaN.
+  Tensor p = T({0.f, 1.f}, {1, 2}, true);
+  categorical_cross_entropy(p, T({1, 0}, {1, 2})).backward();
+  for (float g : p.grad().to_vector()) EXPECT_TRUE(std::isfinite(g));
+}
+
+TEST(Losses, SoftmaxThenCrossEntropyHasGradientPMinusY) {
+  const std::vector<float> zv = {0.5f, -1.f, 2.f, 0.1f, 0.3f, -0.2f};
+  const std::vector<float> yv = {0, 0, 1, 1, 0, 0};
+  Tensor z = T(zv, {2, 3}, true);
+  Tensor p = softmax(z, -1);
+  categorical_cross_entropy(p, T(yv, {2, 3}), false, Reduction::Sum).backward();
+  const std::vector<float> pv = p.to_vector();
+  std::vector<float> want(6);
+  for (int i = 0; i < 6; ++i) want[size_t(i)] = pv[size_t(i)] - yv[size_t(i)];
+  pgt::expect_near(z.grad().to_vector(), want, 1e-6, 1e-5);
+  Tensor z2 = T(zv, {2, 3}, true);
+  categorical_cross_entropy(z2, T(yv, {2, 3}), true, Reduction::Sum).backward();
+  pgt::expect_near(z2.grad().to_vector(), want, 1e-6, 1e-5);
+  Tensor z3 = T(zv, {2, 3}, true);
+  sparse_categorical_cross_entropy(z3, std::vector<int64_t>{2, 0}, true, Reduction::Sum).backward();
+  pgt::expect_near(z3.grad().to_vector(), want, 1e-6, 1e-5);
+}
+
+TEST(Losses, GradientChecks) {
+  GradCheckOptions o;
+  o.eps = 1e-3;
+  Tensor p = Tensor::rand({4, 3}, 1, 0.1f, 0.9f), y = Tensor::rand({4, 3}, 2);
+  Tensor z = Tensor::randn({4, 3}, 3);
+  Tensor oh = T({1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0}, {4, 3});
+  auto check = [&](const char* what, auto f, std::vector<Tensor> in) {
+    auto r = gradcheck([&](const std::vector<Tensor>& x) { return f(x); }, in, o);
+    EXPECT_TRUE(r.ok) << what << ": " << r.report;
+  };
+  p.set_requires_grad();
+  z.set_requires_grad();
+  Tensor yg = Tensor::randn({4, 3}, 4).set_requires_grad();
+  check("mse", [&](auto& x) { return mse(x[0], x[1]); }, {z, yg});
+  check("bce", [&](auto& x) { return binary_cross_entropy(x[0], y); }, {p});
+  check("bce logits", [&](auto& x) { return binary_cross_entropy_with_logits(x[0], y, Reduction::None); }, {z});
+  check("cce", [&](auto& x) { return categorical_cross_entropy(x[0], oh); }, {p});
+  check("cce logits", [&](auto& x) { return categorical_cross_entropy(x[0], y, true, Reduction::None); }, {z});
+  check("scce logits", [&](auto& x) { return sparse_categorical_cross_entropy(x[0], std::vector<int64_t>{0, 2, 1, 1}, true); }, {z});
+  Tensor d = Tensor::rand({5}, 5, 0.1f, 2.f).set_requires_grad();
+  Tensor same = T({1, 0, 1, 0, 0}, {5});
+  check("contrastive", [&](auto& x) { return contrastive(x[0], same, 1.5f); }, {d});
+  // 3-d predictions: per-sample mean over the middle axis.
+  Tensor z3 = Tensor::randn({2, 2, 3}, 6).set_requires_grad();
+  check("cce 3-d", [&](auto& x) { return categorical_cross_entropy(x[0], Tensor::rand({2, 2, 3}, 7), true, Reduction::None); }, {z3});
+}
+
+TEST(Losses, Errors) {
+  Tensor p = T({0.1f, 0.3f, 0.6f, 0.7f, 0.2f, 0.1f}, {2, 3});
+  EXPECT_EQ(pgt::error_of([&] { sparse_categorical_cross_entropy(p, std::vector<int64_t>{1}); }),
+            "sparseCategoricalCrossEntropy: 1 labels for 2 predictions (one label per row)");
+  EXPECT_EQ(pgt::error_of([&] { sparse_categorical_cross_entropy(p, std::vector<int64_t>{1, 3}); }),
+            "sparseCategoricalCrossEntropy: label 3 at position 1 is out of range for 3 classes (labels are 0..2)");
+  EXPECT_NE(pgt::error_of([&] { sparse_categorical_cross_entropy(p, T({0.5f, 1}, {2})); }).find("not an integer"),
+            std::string::npos);
+  EXPECT_EQ(pgt::error_of([&] { mse(p, T({1, 2}, {2})); }),
+            "mse: prediction shape [2,3] and target shape [2] differ");
+  EXPECT_NE(pgt::error_of([&] { contrastive(T({1}, {1}), T({1}, {1}), -1.f); }), "");
+  EXPECT_NE(pgt::error_of([&] { parse_loss("hinge"); }).find("unknown loss"), std::string::npos);
+  EXPECT_NE(pgt::error_of([&] { parse_reduction("avg"); }).find("unknown reduction"), std::string::npos);
+}
