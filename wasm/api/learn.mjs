@@ -1,0 +1,442 @@
+// playgrad learning API: pg.losses, pg.optim, pg.init, pg.layers, pg.callbacks, pg.sequential,
+// pg.model, pg.loadModel, pg.data.spiral. The math runs in the C++ core (core/src/losses.cpp,
+// optim.cpp, layers.cpp, model.cpp, train.cpp); this module lays out arguments, turns options into
+// JSON for the core, wraps returned handles as Tensors and keeps callbacks from throwing through
+// the core. wasm/playgrad.mjs calls install() on the API object; this module never imports the
+// generated glue.
+
+function snake(kind) {
+  return kind.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** A node of a functional graph under construction (the result of an input or a layer call). */
+export class SymbolicTensor {
+  /** @internal */
+  constructor(node) { this._node = node; }
+  get name() { return this._node.input ? this._node.name : this._node.layer.name; }
+}
+
+export function install(pg, { Tensor, PlaygradError }) {
+  const fail = (msg) => { throw new PlaygradError(msg); };
+  const wrap = (h) => new Tensor(pg, h);
+  const wrapAll = (hs) => Array.from(hs, wrap);
+  const needTensor = (op, x, what = 'argument') => {
+    if (!(x instanceof Tensor)) fail(`${op}: ${what} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+    return x._handle;
+  };
+  const opts = (op, o) => {
+    if (o === undefined) return {};
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) fail(`${op}: options must be an object`);
+    return o;
+  };
+
+  // ---- losses ----------------------------------------------------------------------------------
+  const reduction = (op, o) => {
+    const r = o.reduction ?? 'mean';
+    if (r !== 'mean' && r !== 'sum' && r !== 'none') fail(`${op}: reduction must be 'mean', 'sum' or 'none', got ${String(r)}`);
+    return r;
+  };
+  pg.losses = {
+    /** mean((p - y)²) per sample, then the reduction. */
+    mse(pred, target, o) {
+      o = opts('mse', o);
+      return pg._wrap((c) => c._lossMse(needTensor('mse', pred), needTensor('mse', target), reduction('mse', o)));
+    },
+    /** -(y log p̂ + (1 - y) log(1 - p̂)), p̂ = clip(p, 1e-7, 1 - 1e-7); fromLogits: the log-sum-exp form. */
+    binaryCrossEntropy(p, target, o) {
+      o = opts('binaryCrossEntropy', o);
+      return pg._wrap((c) => c._lossBce(needTensor('binaryCrossEntropy', p), needTensor('binaryCrossEntropy', target),
+        Boolean(o.fromLogits), reduction('binaryCrossEntropy', o)));
+    },
+    /** max(z, 0) - z y + log(1 + e^-|z|). */
+    binaryCrossEntropyWithLogits(z, target, o) {
+      o = opts('binaryCrossEntropyWithLogits', o);
+      return pg._wrap((c) => c._lossBce(needTensor('binaryCrossEntropyWithLogits', z),
+        needTensor('binaryCrossEntropyWithLogits', target), true, reduction('binaryCrossEntropyWithLogits', o)));
+    },
+    /** -Σ y log p̂ over the last axis; fromLogits: -Σ y log_softmax(z). */
+    categoricalCrossEntropy(p, oneHot, o) {
+      o = opts('categoricalCrossEntropy', o);
+      return pg._wrap((c) => c._lossCce(needTensor('categoricalCrossEntropy', p), needTensor('categoricalCrossEntropy', oneHot),
+        Boolean(o.fromLogits), reduction('categoricalCrossEntropy', o)));
+    },
+    /** -log p̂[label] per row; labels: an array of integers, an Int32Array or a Tensor. */
+    sparseCategoricalCrossEntropy(p, labels, o) {
+      o = opts('sparseCategoricalCrossEntropy', o);
+      const op = 'sparseCategoricalCrossEntropy';
+      let l = labels;
+      if (labels instanceof Tensor) l = labels.toArray();
+      else if (!Array.isArray(labels) && !ArrayBuffer.isView(labels)) fail(`${op}: labels must be an array of integers, an Int32Array or a Tensor`);
+      return pg._wrap((c) => c._lossScce(needTensor(op, p), l, Boolean(o.fromLogits), reduction(op, o)));
+    },
+    /** y d² + (1 - y) max(0, margin - d)². The third argument: the margin, or {margin = 1, reduction}. */
+    contrastive(distance, same, marginOrOptions) {
+      const o = typeof marginOrOptions === 'number' ? { margin: marginOrOptions } : opts('contrastive', marginOrOptions);
+      return pg._wrap((c) => c._lossContrastive(needTensor('contrastive', distance), needTensor('contrastive', same),
+        o.margin ?? 1, reduction('contrastive', o)));
+    },
+  };
+
+  // ---- optimizers ----------------------------------------------------------------------------------
+  class Optimizer {
+    /** @internal */
+    constructor(kind, params, o) {
+      if (!Array.isArray(params) || !params.every((t) => t instanceof Tensor)) fail(`${kind}: params must be an array of Tensors`);
+      this._o = pg._call((c) => c._optimCreate(kind, params.map((t) => t._handle), JSON.stringify(opts(kind, o))));
+      this.params = params.slice();
+    }
+    get _handle() {
+      if (!this._o) fail('optimizer: used after dispose()');
+      return this._o;
+    }
+    get kind() { return this.config.kind; }
+    /** The options in effect, defaults included. */
+    get config() { return JSON.parse(pg._call((c) => c._optimConfig(this._handle))); }
+    get lr() { return pg._call((c) => c._optimLr(this._handle)); }
+    set lr(v) { pg._call((c) => c._optimSetLr(this._handle, v)); }
+    /** Updates every parameter that has a gradient, in place. */
+    step() { pg._call((c) => c._optimStep(this._handle)); }
+    zeroGrad() { pg._call((c) => c._optimZeroGrad(this._handle)); }
+    /** {kind, config, state: [{step, <slot>: [...]}, ...]} */
+    state() { return JSON.parse(pg._call((c) => c._optimState(this._handle))); }
+    loadState(s) { pg._call((c) => c._optimLoadState(this._handle, typeof s === 'string' ? s : JSON.stringify(s))); }
+    dispose() { if (this._o) { this._o.delete(); this._o = null; } }
+  }
+  const mk = (kind) => (params, o) => new Optimizer(kind, params, o);
+  pg.optim = {
+    Optimizer,
+    sgd: mk('sgd'),
+    adagrad: mk('adagrad'),
+    rmsprop: mk('rmsprop'),
+    adam: mk('adam'),
+    adamw: mk('adamw'),
+    /** lr for an epoch: {kind: 'step', stepSize, gamma} | {kind: 'exponential', gamma} | {kind: 'cosine', tMax, etaMin}. */
+    scheduledLr(schedule, lr0, epoch) {
+      return pg._call((c) => c._scheduledLr(JSON.stringify(opts('lrSchedule', schedule)), lr0, epoch));
+    },
+    /** Sets opt.lr per epoch from a schedule; call step() once per epoch. */
+    scheduler(opt, schedule) {
+      if (!(opt instanceof Optimizer)) fail('scheduler: expected an optimizer');
+      const lr0 = opt.lr;
+      pg.optim.scheduledLr(schedule, lr0, 0);  // validates
+      let epoch = 0;
+      return {
+        get epoch() { return epoch; },
+        get lr() { return opt.lr; },
+        step() { epoch += 1; opt.lr = pg.optim.scheduledLr(schedule, lr0, epoch); },
+      };
+    },
+  };
+
+  // ---- initializers --------------------------------------------------------------------------------
+  const initFn = (spec) => (shape, seed = 0, extra = {}) =>
+    pg._wrap((c) => c._init(JSON.stringify(typeof spec === 'string' && Object.keys(extra).length === 0 ? spec : { name: spec, ...extra }), shape, seed));
+  pg.init = {
+    zeros: (shape) => initFn('zeros')(shape),
+    ones: (shape) => initFn('ones')(shape),
+    constant: (shape, value) => initFn('constant')(shape, 0, { value }),
+    uniform: (shape, seed, lo = -0.05, hi = 0.05) => initFn('uniform')(shape, seed, { lo, hi }),
+    normal: (shape, seed, mean = 0, std = 0.05) => initFn('normal')(shape, seed, { mean, std }),
+    glorotUniform: initFn('glorot_uniform'),
+    glorotNormal: initFn('glorot_normal'),
+    xavierUniform: initFn('glorot_uniform'),
+    xavierNormal: initFn('glorot_normal'),
+    heUniform: initFn('he_uniform'),
+    heNormal: initFn('he_normal'),
+    kaimingUniform: initFn('he_uniform'),
+    kaimingNormal: initFn('he_normal'),
+  };
+
+  // ---- layers ----------------------------------------------------------------------------------------
+  // A layer is a function: layer(symbolicTensor or [symbolic tensors]) -> SymbolicTensor.
+  function createLayer(kind, config = {}) {
+    config = { ...opts(kind, config) };
+    const name = config.name;
+    delete config.name;
+    if (name !== undefined && (typeof name !== 'string' || name === '')) fail(`${kind}: name must be a non-empty string`);
+    const full = JSON.parse(pg._call((c) => c._layerConfig(kind, JSON.stringify(config))));
+    const layer = (inputs) => layer.apply(inputs);
+    Object.defineProperty(layer, 'name', { value: name ?? null, writable: true });
+    layer.kind = kind;
+    layer.config = full;
+    layer.isLayer = true;
+    layer.apply = (inputs) => {
+      const list = Array.isArray(inputs) ? inputs : [inputs];
+      if (list.length === 0 || !list.every((s) => s instanceof SymbolicTensor)) {
+        fail(`${kind}: call a layer on the result of pg.layers.input() or of another layer (or an array of them)`);
+      }
+      return new SymbolicTensor({ layer, inbound: list });
+    };
+    return layer;
+  }
+  const shorthand = (kind, key) => (a, b) => createLayer(kind, typeof a === 'object' && a !== null ? a : { ...(a === undefined ? {} : { [key]: a }), ...(b ?? {}) });
+  pg.layers = {
+    /** A model input of this shape (without the batch axis). */
+    input(shape, o = {}) {
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 1)) fail('input: shape must be an array of integers >= 1');
+      return new SymbolicTensor({ input: true, shape: shape.slice(), name: opts('input', o).name ?? null });
+    },
+    dense: shorthand('Dense', 'units'),
+    activation: shorthand('Activation', 'activation'),
+    dropout: shorthand('Dropout', 'rate'),
+    batchNormalization: (o) => createLayer('BatchNormalization', o),
+    concatenate: (o) => createLayer('Concatenate', o),
+    flatten: (o) => createLayer('Flatten', o),
+    /** Any registered layer kind by name, e.g. create('Dense', {units: 3}). */
+    create: createLayer,
+    /** The registered layer kinds. */
+    kinds: () => pg._call((c) => Array.from(c._layerKinds())),
+  };
+
+  // ---- callbacks -------------------------------------------------------------------------------------
+  pg.callbacks = {
+    /** Stops when `monitor` has not improved by more than minDelta for `patience` epochs. */
+    earlyStopping: (o = {}) => ({ _earlyStopping: opts('earlyStopping', o) }),
+    /** lr per epoch: a function (epoch, lr) => lr, or a schedule {kind, ...}. */
+    learningRateScheduler: (f) => (typeof f === 'function' ? { _lrFn: f } : { _lrSchedule: opts('learningRateScheduler', f) }),
+    /** onEpochEnd(epoch, logs) (return true to stop) and onBatchEnd(batch, logs). */
+    progress: (o = {}) => ({ onEpochEnd: o.onEpochEnd, onBatchEnd: o.onBatchEnd }),
+  };
+
+  // ---- models ----------------------------------------------------------------------------------------
+  // x or y: a Tensor, an array of Tensors, or data pg.tensor() accepts (made and freed here).
+  function tensorList(op, v, what, temps) {
+    if (v instanceof Tensor) return [v._handle];
+    if (Array.isArray(v) && v.length > 0 && v.every((t) => t instanceof Tensor)) return v.map((t) => t._handle);
+    if (Array.isArray(v) && v.some((t) => t instanceof Tensor)) fail(`${op}: ${what} mixes Tensors and other values`);
+    if (Array.isArray(v) || ArrayBuffer.isView(v)) {
+      const t = pg.tensor(v);
+      temps.push(t);
+      return [t._handle];
+    }
+    return fail(`${op}: ${what} must be a Tensor, an array of Tensors or an array of numbers`);
+  }
+  const withTemps = (fn) => {
+    const temps = [];
+    try {
+      return fn(temps);
+    } finally {
+      temps.forEach((t) => t.dispose());
+    }
+  };
+
+  class Model {
+    /** @internal */
+    constructor(handle) {
+      this._m = handle;
+      this._refresh();
+    }
+    _refresh() {
+      const info = JSON.parse(pg._call((c) => c._modelInfo(this._handle)));
+      this.inputShapes = info.inputShapes;
+      this.outputShapes = info.outputShapes;
+      this.spec = info.spec;
+      this.seed = info.seed;
+      this.layers = info.layers;
+      this._info = info;
+    }
+    get _handle() {
+      if (!this._m) fail('model: used after dispose()');
+      return this._m;
+    }
+    /** Keras-style table: layers, output shapes, parameter counts. */
+    summary() { return pg._call((c) => c._modelSummary(this._handle)); }
+    countParams() { return this._info.countParams; }
+    get trainableParams() { return this._info.trainableParams; }
+    get compiled() { return JSON.parse(pg._call((c) => c._modelInfo(this._handle))).compiled; }
+    /** The trainable parameters (new Tensor handles sharing the weights; dispose them or use scope). */
+    parameters() { return wrapAll(pg._call((c) => c._modelParams(this._handle))); }
+    /** Every weight by "<layer>/<name>", moving statistics included. */
+    weights() {
+      const o = pg._call((c) => c._modelNamedWeights(this._handle));
+      return Object.fromEntries(Object.entries(o).map(([k, h]) => [k, wrap(h)]));
+    }
+    /** {optimizer: 'adam' | {kind, lr, ...}, loss: name | [names] | {kind, fromLogits}, lossWeights, metrics}. */
+    compile(o) {
+      o = opts('compile', o);
+      const plain = { ...o };
+      if (plain.optimizer instanceof Optimizer) fail('compile: pass the optimizer as a name or {kind, ...options}; the model makes its own');
+      pg._call((c) => c._modelCompile(this._handle, JSON.stringify(plain)));
+      this._info = JSON.parse(pg._call((c) => c._modelInfo(this._handle)));
+    }
+    get lr() { return pg._call((c) => c._modelLr(this._handle)); }
+    set lr(v) { pg._call((c) => c._modelSetLr(this._handle, v)); }
+    _out(hs) {
+      const ts = wrapAll(hs);
+      return ts.length === 1 ? ts[0] : ts;
+    }
+    /** Forward pass with the graph recorded (for custom training loops). */
+    call(x, { training = false } = {}) {
+      return withTemps((temps) => this._out(pg._call((c) => c._modelForward(this._handle, tensorList('call', x, 'x', temps), Boolean(training)))));
+    }
+    /** The total loss (weighted losses + regularization) of outputs against targets. */
+    loss(outputs, y) {
+      return withTemps((temps) => pg._wrap((c) => c._modelTotalLoss(this._handle, tensorList('loss', outputs, 'outputs', temps), tensorList('loss', y, 'y', temps))));
+    }
+    trainOnBatch(x, y) {
+      return withTemps((temps) => pg._call((c) => c._modelTrainOnBatch(this._handle, tensorList('trainOnBatch', x, 'x', temps), tensorList('trainOnBatch', y, 'y', temps))));
+    }
+    /**
+     * Trains; returns {epochs, history: {loss: [...], accuracy, val_loss, lr, ...}, stoppedEarly, bestEpoch}.
+     * options: epochs, batchSize, shuffle, seed, validationSplit, validationData: [x, y],
+     * callbacks: [pg.callbacks.earlyStopping(...), pg.callbacks.learningRateScheduler(...),
+     * {onEpochEnd, onBatchEnd}], earlyStopping, lrSchedule.
+     */
+    fit(x, y, o) {
+      o = { ...opts('fit', o) };
+      const callbacks = o.callbacks ?? [];
+      delete o.callbacks;
+      const validationData = o.validationData;
+      delete o.validationData;
+      if (!Array.isArray(callbacks)) fail('fit: callbacks must be an array');
+      let lrFn = null;
+      const listeners = [];
+      for (const cb of callbacks) {
+        if (!cb || typeof cb !== 'object') fail('fit: every callback must be an object');
+        if (cb._earlyStopping) o.earlyStopping = cb._earlyStopping;
+        else if (cb._lrFn) lrFn = cb._lrFn;
+        else if (cb._lrSchedule) o.lrSchedule = cb._lrSchedule;
+        else listeners.push(cb);
+      }
+      let error = null;
+      const onEpoch = (epoch, logs) => {
+        if (error) return true;
+        let stop = false;
+        try {
+          const l = JSON.parse(logs);
+          for (const cb of listeners) if (typeof cb.onEpochEnd === 'function' && cb.onEpochEnd(epoch, l) === true) stop = true;
+        } catch (e) {
+          error = e;
+        }
+        return stop || error !== null;
+      };
+      const batchListeners = listeners.filter((cb) => typeof cb.onBatchEnd === 'function');
+      const onBatch = batchListeners.length === 0 ? null : (batch, logs) => {
+        if (error) return;
+        try {
+          const l = JSON.parse(logs);
+          for (const cb of batchListeners) cb.onBatchEnd(batch, l);
+        } catch (e) {
+          error = e;
+        }
+      };
+      const lrWrapped = lrFn && ((epoch, lr) => {
+        if (error) return lr;
+        try {
+          const v = lrFn(epoch, lr);
+          if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new PlaygradError(`learningRateScheduler: the function returned ${String(v)}, not a finite lr >= 0`);
+          return v;
+        } catch (e) {
+          error = e;
+          return lr;
+        }
+      });
+      const history = withTemps((temps) => {
+        let vx = null;
+        let vy = null;
+        if (validationData !== undefined) {
+          if (!Array.isArray(validationData) || validationData.length !== 2) fail('fit: validationData must be [x, y]');
+          vx = tensorList('fit', validationData[0], 'validation x', temps);
+          vy = tensorList('fit', validationData[1], 'validation y', temps);
+        }
+        return JSON.parse(pg._call((c) => c._modelFit(this._handle, tensorList('fit', x, 'x', temps), tensorList('fit', y, 'y', temps),
+          JSON.stringify(o), vx, vy, onEpoch, onBatch, lrWrapped)));
+      });
+      if (error) throw error;
+      return history;
+    }
+    /** {loss, <metrics>...} over the data, in inference mode. */
+    evaluate(x, y, { batchSize = 32 } = {}) {
+      return withTemps((temps) => JSON.parse(pg._call((c) => c._modelEvaluate(this._handle, tensorList('evaluate', x, 'x', temps), tensorList('evaluate', y, 'y', temps), batchSize))));
+    }
+    /** Outputs in inference mode: a Tensor, or an array of Tensors for several outputs. */
+    predict(x, { batchSize = 32 } = {}) {
+      return withTemps((temps) => this._out(pg._call((c) => c._modelPredict(this._handle, tensorList('predict', x, 'x', temps), batchSize))));
+    }
+    /** The whole model (graph, weights, compile options, optimizer state) as JSON text. */
+    save({ includeOptimizer = true } = {}) { return pg._call((c) => c._modelToJson(this._handle, Boolean(includeOptimizer))); }
+    /** For JSON.stringify(model): the saved object. */
+    toJSON() { return JSON.parse(this.save()); }
+    /** Loads the weights from save() output (text or object) into this model. */
+    loadWeights(json) { pg._call((c) => c._modelLoadWeights(this._handle, typeof json === 'string' ? json : JSON.stringify(json))); }
+    dispose() { if (this._m) { this._m.delete(); this._m = null; } }
+  }
+
+  // Collects the graph from the outputs back to the inputs into the core's spec.
+  function specOf(inputs, outputs) {
+    if (!inputs.every((s) => s instanceof SymbolicTensor && s._node.input)) fail('model: inputs must come from pg.layers.input()');
+    if (outputs.length === 0 || !outputs.every((s) => s instanceof SymbolicTensor)) fail('model: outputs must be results of layer calls');
+    const order = [];
+    const index = new Map();
+    const stack = outputs.map((s) => [s, false]);
+    while (stack.length) {  // iterative post-order: a node after its inbound nodes
+      const [s, done] = stack.pop();
+      if (index.has(s)) continue;
+      if (done || s._node.input) {
+        index.set(s, order.length);
+        order.push(s);
+        continue;
+      }
+      stack.push([s, true]);
+      for (const i of [...s._node.inbound].reverse()) if (!index.has(i)) stack.push([i, false]);
+    }
+    const layers = [];
+    const layerNames = new Map();
+    const used = new Set();
+    const counts = {};
+    const layerName = (l) => {
+      if (layerNames.has(l)) return layerNames.get(l);
+      let n = l.name;
+      if (!n) {
+        const base = snake(l.kind);
+        do {
+          const k = counts[base] ?? 0;
+          counts[base] = k + 1;
+          n = k === 0 ? base : `${base}_${k}`;
+        } while (used.has(n));
+      }
+      if (used.has(n)) fail(`model: two layers are named '${n}'`);
+      used.add(n);
+      layerNames.set(l, n);
+      layers.push({ kind: l.kind, name: n, config: l.config });
+      return n;
+    };
+    let inputCount = 0;
+    const nodes = order.map((s) => (s._node.input
+      ? { input: s._node.shape, name: s._node.name ?? `input_${++inputCount}` }
+      : { layer: layerName(s._node.layer), inbound: s._node.inbound.map((i) => index.get(i)) }));
+    for (const s of inputs) if (!index.has(s)) fail('model: an input is not connected to the outputs');
+    return { layers, nodes, inputs: inputs.map((s) => index.get(s)), outputs: outputs.map((s) => index.get(s)) };
+  }
+
+  /** The functional API: pg.model({inputs, outputs, seed}). */
+  pg.model = (o) => {
+    o = opts('model', o);
+    const inputs = Array.isArray(o.inputs) ? o.inputs : [o.inputs];
+    const outputs = Array.isArray(o.outputs) ? o.outputs : [o.outputs];
+    const spec = specOf(inputs, outputs);
+    return new Model(pg._call((c) => c._modelCreate(JSON.stringify(spec), o.seed ?? 0)));
+  };
+  /** A chain of layers after one input: pg.sequential([layers], {inputShape, seed}). */
+  pg.sequential = (layers, o = {}) => {
+    o = opts('sequential', o);
+    if (!Array.isArray(layers) || !layers.every((l) => typeof l === 'function' && l.isLayer)) fail('sequential: expected an array of layers');
+    if (!Array.isArray(o.inputShape)) fail('sequential: options.inputShape (the shape of one sample) is required');
+    const inp = pg.layers.input(o.inputShape);
+    let cur = inp;
+    for (const l of layers) cur = l(cur);
+    return pg.model({ inputs: [inp], outputs: [cur], seed: o.seed ?? 0 });
+  };
+  /** A model from save() output (text or object): graph, weights, compile options, optimizer state. */
+  pg.loadModel = (json) => new Model(pg._call((c) => c._modelFromJson(typeof json === 'string' ? json : JSON.stringify(json))));
+  pg.Model = Model;
+  pg.SymbolicTensor = SymbolicTensor;
+
+  pg.data = {
+    /** CS231n's spiral: {x: [classes·points, 2], y: labels [classes·points]} (seeded, from the core). */
+    spiral(points = 100, classes = 3, seed = 0) {
+      const [x, y] = wrapAll(pg._call((c) => c._spiral(points, classes, seed)));
+      return { x, y };
+    },
+  };
+}

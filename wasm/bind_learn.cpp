@@ -1,0 +1,272 @@
+// Embind bindings of the learning stack: losses, optimizers and schedules, initializers, layer
+// configs, models (compile, fit with callbacks, evaluate, predict, save/load) and the spiral data.
+// wasm/api/learn.mjs builds pg.losses, pg.optim, pg.init, pg.layers, pg.model ... on top.
+// Every binding runs inside guard(); options and results cross as JSON text.
+#include <nlohmann/json.hpp>
+
+#include "bind_util.h"
+#include "playgrad/init.h"
+#include "playgrad/losses.h"
+#include "playgrad/model.h"
+#include "playgrad/optim.h"
+
+using emscripten::val;
+using pg::Tensor;
+using pgbind::guard;
+using Json = nlohmann::json;
+
+namespace {
+
+Json parse(const char* op, const std::string& text) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::exception& e) {
+    pg::fail(op, ": invalid options (", e.what(), ")");
+  }
+}
+
+pg::losses::Reduction red(const std::string& r) { return pg::losses::parse_reduction(r); }
+
+std::vector<int64_t> to_labels(const char* op, const val& labels) {
+  if (!labels.isArray() && !labels.instanceof(val::global("Int32Array")) &&
+      !labels.instanceof(val::global("Float32Array")) && !labels.instanceof(val::global("Float64Array")) &&
+      !labels.instanceof(val::global("Uint8Array")))
+    pg::fail(op, ": labels must be an array of integers or an Int32Array");
+  const auto v = emscripten::convertJSArrayToNumberVector<double>(labels);
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!std::isfinite(v[i]) || v[i] != std::floor(v[i]))
+      pg::fail(op, ": label ", v[i], " at position ", i, " is not an integer");
+    out.push_back(int64_t(v[i]));
+  }
+  return out;
+}
+
+// ---- losses -------------------------------------------------------------------------------------
+
+Tensor js_mse(const Tensor& p, const Tensor& t, const std::string& r) {
+  return guard([&] { return pg::losses::mse(p, t, red(r)); });
+}
+Tensor js_bce(const Tensor& p, const Tensor& t, bool logits, const std::string& r) {
+  return guard([&] { return pg::losses::binary_cross_entropy(p, t, logits, red(r)); });
+}
+Tensor js_cce(const Tensor& p, const Tensor& t, bool logits, const std::string& r) {
+  return guard([&] { return pg::losses::categorical_cross_entropy(p, t, logits, red(r)); });
+}
+Tensor js_scce(const Tensor& p, const val& labels, bool logits, const std::string& r) {
+  return guard([&] {
+    return pg::losses::sparse_categorical_cross_entropy(
+        p, to_labels("sparseCategoricalCrossEntropy", labels), logits, red(r));
+  });
+}
+Tensor js_contrastive(const Tensor& d, const Tensor& y, float margin, const std::string& r) {
+  return guard([&] { return pg::losses::contrastive(d, y, margin, red(r)); });
+}
+
+// ---- optimizers --------------------------------------------------------------------------------------
+
+struct JsOptimizer {
+  std::shared_ptr<pg::optim::Optimizer> o;
+};
+
+JsOptimizer js_optim_create(const std::string& kind, const val& params, const std::string& opts) {
+  return guard([&] {
+    return JsOptimizer{pg::optim::make(kind, pgbind::to_tensors(kind.c_str(), params), parse(kind.c_str(), opts))};
+  });
+}
+void js_optim_step(JsOptimizer& o) { guard([&] { o.o->step(); }); }
+void js_optim_zero_grad(JsOptimizer& o) { guard([&] { o.o->zero_grad(); }); }
+double js_optim_lr(const JsOptimizer& o) { return o.o->lr(); }
+void js_optim_set_lr(JsOptimizer& o, double lr) { guard([&] { o.o->set_lr(lr); }); }
+std::string js_optim_config(const JsOptimizer& o) {
+  return guard([&] {
+    Json c = o.o->config();
+    c["kind"] = o.o->kind();
+    return c.dump();
+  });
+}
+std::string js_optim_state(const JsOptimizer& o) { return guard([&] { return o.o->state_json().dump(); }); }
+void js_optim_load_state(JsOptimizer& o, const std::string& s) {
+  guard([&] { o.o->load_state_json(parse("loadState", s)); });
+}
+double js_scheduled_lr(const std::string& schedule, double lr0, double epoch) {
+  return guard([&] {
+    const int64_t e = pgbind::to_int("lrSchedule", "epoch", epoch);
+    if (e < 0) pg::fail("lrSchedule: epoch must be >= 0");
+    return pg::optim::scheduled_lr(pg::optim::parse_schedule(parse("lrSchedule", schedule)), lr0, e);
+  });
+}
+
+// ---- initializers and layers -------------------------------------------------------------------------
+
+Tensor js_init(const std::string& spec, const val& shape, double seed) {
+  return guard([&] {
+    const Json j = parse("init", spec);
+    const pg::init::Spec s = pg::nn::cfg::initializer("init", Json{{"i", j}}, "i", "zeros");
+    return pg::init::make(s, pgbind::to_shape("init", shape), pgbind::to_seed("init", seed));
+  });
+}
+// Validates a layer config now (so a bad option fails where the layer is made) and returns the
+// full config with defaults.
+std::string js_layer_config(const std::string& kind, const std::string& config) {
+  return guard([&] { return pg::nn::create_layer(kind, parse(kind.c_str(), config))->config().dump(); });
+}
+val js_layer_kinds() {
+  val arr = val::array();
+  const auto k = pg::nn::layer_kinds();
+  for (size_t i = 0; i < k.size(); ++i) arr.set(i, k[i]);
+  return arr;
+}
+
+// ---- models ----------------------------------------------------------------------------------------------
+
+struct JsModel {
+  std::shared_ptr<pg::nn::Model> m;
+};
+
+JsModel js_model_create(const std::string& spec, double seed) {
+  return guard([&] {
+    return JsModel{std::make_shared<pg::nn::Model>(parse("model", spec), pgbind::to_seed("model", seed))};
+  });
+}
+JsModel js_model_from_json(const std::string& text) {
+  return guard([&] { return JsModel{std::shared_ptr<pg::nn::Model>(pg::nn::Model::from_json(text))}; });
+}
+std::string js_model_to_json(const JsModel& m, bool opt) { return guard([&] { return m.m->to_json(opt); }); }
+void js_model_load_weights(JsModel& m, const std::string& text) { guard([&] { m.m->load_weights_json(text); }); }
+std::string js_model_summary(const JsModel& m) { return guard([&] { return m.m->summary(); }); }
+std::string js_model_info(const JsModel& m) {
+  return guard([&] {
+    Json ins = Json::array(), outs = Json::array();
+    for (size_t i = 0; i < m.m->num_inputs(); ++i) ins.push_back(m.m->input_shape(i));
+    for (size_t i = 0; i < m.m->num_outputs(); ++i) outs.push_back(m.m->output_shape(i));
+    Json layers = Json::array();
+    for (const auto& l : m.m->layers()) {
+      Json ws = Json::array();
+      for (auto& [n, t] : l->params()) ws.push_back(n);
+      layers.push_back({{"name", l->name}, {"kind", l->kind()}, {"params", ws}});
+    }
+    return Json{{"inputShapes", ins}, {"outputShapes", outs}, {"countParams", m.m->count_params()},
+                {"trainableParams", m.m->count_trainable()}, {"compiled", m.m->compiled()},
+                {"lr", m.m->compiled() ? Json(m.m->optimizer()->lr()) : Json()},
+                {"spec", m.m->spec()}, {"seed", m.m->seed()}, {"layers", layers},
+                {"compile", m.m->compile_options()}}
+        .dump();
+  });
+}
+val js_model_params(const JsModel& m) { return guard([&] { return pgbind::tensors_to_js(m.m->parameters()); }); }
+val js_model_named_weights(const JsModel& m) {
+  return guard([&] {
+    val o = val::object();
+    for (auto& [n, t] : m.m->named_weights()) o.set(n, val(t));
+    return o;
+  });
+}
+val js_model_forward(JsModel& m, const val& xs, bool training) {
+  return guard([&] { return pgbind::tensors_to_js(m.m->forward(pgbind::to_tensors("model", xs), training)); });
+}
+void js_model_compile(JsModel& m, const std::string& opts) { guard([&] { m.m->compile(parse("compile", opts)); }); }
+Tensor js_model_total_loss(JsModel& m, const val& outs, const val& ys) {
+  return guard([&] { return m.m->total_loss(pgbind::to_tensors("loss", outs), pgbind::to_tensors("loss", ys)); });
+}
+double js_model_train_on_batch(JsModel& m, const val& xs, const val& ys) {
+  return guard([&] { return m.m->train_on_batch(pgbind::to_tensors("trainOnBatch", xs), pgbind::to_tensors("trainOnBatch", ys)); });
+}
+std::string js_model_fit(JsModel& m, const val& xs, const val& ys, const std::string& opts, const val& vx,
+                         const val& vy, const val& on_epoch, const val& on_batch, const val& lr_fn) {
+  return guard([&] {
+    pg::nn::FitOptions o = pg::nn::fit_options_from_json(parse("fit", opts));
+    if (!vx.isNull() && !vx.isUndefined()) {
+      o.val_x = pgbind::to_tensors("fit", vx);
+      o.val_y = pgbind::to_tensors("fit", vy);
+    }
+    // The JavaScript wrappers never throw (they catch, remember and ask to stop).
+    if (!on_epoch.isNull() && !on_epoch.isUndefined())
+      o.on_epoch_end = [on_epoch](int64_t e, const pg::nn::Logs& l) {
+        return on_epoch(double(e), Json(l).dump()).as<bool>();
+      };
+    if (!on_batch.isNull() && !on_batch.isUndefined())
+      o.on_batch_end = [on_batch](int64_t b, const pg::nn::Logs& l) { on_batch(double(b), Json(l).dump()); };
+    if (!lr_fn.isNull() && !lr_fn.isUndefined())
+      o.lr_fn = [lr_fn](int64_t e, double lr) { return lr_fn(double(e), lr).as<double>(); };
+    return m.m->fit(pgbind::to_tensors("fit", xs), pgbind::to_tensors("fit", ys), o).to_json().dump();
+  });
+}
+std::string js_model_evaluate(JsModel& m, const val& xs, const val& ys, double bs) {
+  return guard([&] {
+    return Json(m.m->evaluate(pgbind::to_tensors("evaluate", xs), pgbind::to_tensors("evaluate", ys),
+                              pgbind::to_int("evaluate", "batchSize", bs)))
+        .dump();
+  });
+}
+val js_model_predict(JsModel& m, const val& xs, double bs) {
+  return guard([&] {
+    return pgbind::tensors_to_js(m.m->predict(pgbind::to_tensors("predict", xs), pgbind::to_int("predict", "batchSize", bs)));
+  });
+}
+double js_model_lr(const JsModel& m) {
+  return guard([&] {
+    if (!m.m->compiled()) pg::fail("lr: compile the model first");
+    return m.m->optimizer()->lr();
+  });
+}
+void js_model_set_lr(JsModel& m, double lr) {
+  guard([&] {
+    if (!m.m->compiled()) pg::fail("lr: compile the model first");
+    m.m->optimizer()->set_lr(lr);
+  });
+}
+
+val js_spiral(double points, double classes, double seed) {
+  return guard([&] {
+    auto [x, y] = pg::nn::spiral(pgbind::to_int("spiral", "points", points), pgbind::to_int("spiral", "classes", classes),
+                                 pgbind::to_seed("spiral", seed));
+    return pgbind::tensors_to_js({x, y});
+  });
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(playgrad_learn) {
+  using emscripten::function;
+  function("_lossMse", &js_mse);
+  function("_lossBce", &js_bce);
+  function("_lossCce", &js_cce);
+  function("_lossScce", &js_scce);
+  function("_lossContrastive", &js_contrastive);
+
+  emscripten::class_<JsOptimizer>("Optimizer");
+  function("_optimCreate", &js_optim_create);
+  function("_optimStep", &js_optim_step);
+  function("_optimZeroGrad", &js_optim_zero_grad);
+  function("_optimLr", &js_optim_lr);
+  function("_optimSetLr", &js_optim_set_lr);
+  function("_optimConfig", &js_optim_config);
+  function("_optimState", &js_optim_state);
+  function("_optimLoadState", &js_optim_load_state);
+  function("_scheduledLr", &js_scheduled_lr);
+
+  function("_init", &js_init);
+  function("_layerConfig", &js_layer_config);
+  function("_layerKinds", &js_layer_kinds);
+
+  emscripten::class_<JsModel>("Model");
+  function("_modelCreate", &js_model_create);
+  function("_modelFromJson", &js_model_from_json);
+  function("_modelToJson", &js_model_to_json);
+  function("_modelLoadWeights", &js_model_load_weights);
+  function("_modelSummary", &js_model_summary);
+  function("_modelInfo", &js_model_info);
+  function("_modelParams", &js_model_params);
+  function("_modelNamedWeights", &js_model_named_weights);
+  function("_modelForward", &js_model_forward);
+  function("_modelCompile", &js_model_compile);
+  function("_modelTotalLoss", &js_model_total_loss);
+  function("_modelTrainOnBatch", &js_model_train_on_batch);
+  function("_modelFit", &js_model_fit);
+  function("_modelEvaluate", &js_model_evaluate);
+  function("_modelPredict", &js_model_predict);
+  function("_modelLr", &js_model_lr);
+  function("_modelSetLr", &js_model_set_lr);
+  function("_spiral", &js_spiral);
+}
