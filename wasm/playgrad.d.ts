@@ -104,5 +104,195 @@ export interface Playgrad {
   setMemoryLimit(bytes: number): void;
 }
 
+// ---- the learning stack (wasm/api/learn.mjs): losses, optimizers, initializers, layers, models ----
+
+export type Reduction = 'mean' | 'sum' | 'none';
+export interface LossOptions { reduction?: Reduction; fromLogits?: boolean }
+export type Labels = number[] | Int32Array | Float32Array | Tensor;
+
+export interface Losses {
+  /** (p - y)², averaged per sample, then reduced. */
+  mse(pred: Tensor, target: Tensor, options?: { reduction?: Reduction }): Tensor;
+  /** -(y log p̂ + (1 - y) log(1 - p̂)), p̂ = clip(p, 1e-7, 1 - 1e-7). */
+  binaryCrossEntropy(prob: Tensor, target: Tensor, options?: LossOptions): Tensor;
+  /** max(z, 0) - z y + log(1 + e^-|z|). */
+  binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, options?: { reduction?: Reduction }): Tensor;
+  /** -Σ y log p̂ over the last axis. */
+  categoricalCrossEntropy(prob: Tensor, oneHot: Tensor, options?: LossOptions): Tensor;
+  /** -log p̂[label], one integer label per row. */
+  sparseCategoricalCrossEntropy(prob: Tensor, labels: Labels, options?: LossOptions): Tensor;
+  /** y d² + (1 - y) max(0, margin - d)². */
+  contrastive(distance: Tensor, same: Tensor, margin?: number | { margin?: number; reduction?: Reduction }): Tensor;
+}
+
+export interface SGDOptions { lr?: number; momentum?: number; dampening?: number; nesterov?: boolean; weightDecay?: number }
+export interface AdagradOptions { lr?: number; lrDecay?: number; weightDecay?: number; initialAccumulator?: number; epsilon?: number }
+export interface RMSpropOptions { lr?: number; alpha?: number; epsilon?: number; weightDecay?: number; momentum?: number; centered?: boolean }
+export interface AdamOptions { lr?: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number; amsgrad?: boolean }
+export type OptimizerKind = 'sgd' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw';
+export type OptimizerSpec = OptimizerKind | ({ kind: OptimizerKind } & SGDOptions & AdagradOptions & RMSpropOptions & AdamOptions);
+export type Schedule =
+  | { kind: 'step'; stepSize: number; gamma?: number }
+  | { kind: 'exponential'; gamma: number }
+  | { kind: 'cosine'; tMax: number; etaMin?: number };
+export interface OptimizerState { kind: OptimizerKind; config: Record<string, number | boolean>; state: Array<Record<string, number | number[]>> }
+
+export class Optimizer {
+  readonly params: Tensor[];
+  readonly kind: OptimizerKind;
+  /** The options in effect, defaults included. */
+  readonly config: Record<string, number | boolean | string>;
+  lr: number;
+  /** Updates every parameter that has a gradient, in place. */
+  step(): void;
+  zeroGrad(): void;
+  state(): OptimizerState;
+  loadState(state: OptimizerState | string): void;
+  dispose(): void;
+}
+export interface LRScheduler { readonly epoch: number; readonly lr: number; step(): void }
+
+export interface Optim {
+  readonly Optimizer: typeof Optimizer;
+  sgd(params: Tensor[], options?: SGDOptions): Optimizer;
+  adagrad(params: Tensor[], options?: AdagradOptions): Optimizer;
+  rmsprop(params: Tensor[], options?: RMSpropOptions): Optimizer;
+  adam(params: Tensor[], options?: AdamOptions): Optimizer;
+  adamw(params: Tensor[], options?: AdamOptions): Optimizer;
+  scheduledLr(schedule: Schedule, lr0: number, epoch: number): number;
+  scheduler(opt: Optimizer, schedule: Schedule): LRScheduler;
+}
+
+export interface Init {
+  zeros(shape: Shape): Tensor;
+  ones(shape: Shape): Tensor;
+  constant(shape: Shape, value: number): Tensor;
+  uniform(shape: Shape, seed?: number, lo?: number, hi?: number): Tensor;
+  normal(shape: Shape, seed?: number, mean?: number, std?: number): Tensor;
+  glorotUniform(shape: Shape, seed?: number): Tensor;
+  glorotNormal(shape: Shape, seed?: number): Tensor;
+  xavierUniform(shape: Shape, seed?: number): Tensor;
+  xavierNormal(shape: Shape, seed?: number): Tensor;
+  heUniform(shape: Shape, seed?: number): Tensor;
+  heNormal(shape: Shape, seed?: number): Tensor;
+  kaimingUniform(shape: Shape, seed?: number): Tensor;
+  kaimingNormal(shape: Shape, seed?: number): Tensor;
+}
+
+/** A node of a functional graph: the result of pg.layers.input() or of a layer call. */
+export class SymbolicTensor {
+  readonly name: string | null;
+}
+export type Activation = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'prelu' | 'softmax';
+export type InitializerSpec = string | { name: string; value?: number; lo?: number; hi?: number; mean?: number; std?: number };
+export interface RegularizerSpec { l1?: number; l2?: number }
+export interface DenseConfig {
+  units: number; activation?: Activation; useBias?: boolean; alpha?: number;
+  kernelInitializer?: InitializerSpec; biasInitializer?: InitializerSpec; kernelRegularizer?: RegularizerSpec | null; name?: string;
+}
+/** A layer: call it on symbolic tensors to build a graph. */
+export interface Layer {
+  (inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor;
+  apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor;
+  readonly kind: string;
+  /** The full config, defaults included. */
+  readonly config: Record<string, unknown>;
+  name: string | null;
+  readonly isLayer: true;
+}
+export interface Layers {
+  input(shape: Shape, options?: { name?: string }): SymbolicTensor;
+  dense(units: number, config?: Omit<DenseConfig, 'units'>): Layer;
+  dense(config: DenseConfig): Layer;
+  activation(activation: Activation, config?: { alpha?: number; name?: string }): Layer;
+  activation(config: { activation: Activation; alpha?: number; name?: string }): Layer;
+  dropout(rate: number, config?: { seed?: number; name?: string }): Layer;
+  dropout(config: { rate?: number; seed?: number; name?: string }): Layer;
+  batchNormalization(config?: { momentum?: number; epsilon?: number; center?: boolean; scale?: boolean; name?: string }): Layer;
+  concatenate(config?: { axis?: number; name?: string }): Layer;
+  flatten(config?: { name?: string }): Layer;
+  /** Any registered layer kind, e.g. create('Dense', {units: 3}). */
+  create(kind: string, config?: Record<string, unknown>): Layer;
+  kinds(): string[];
+}
+
+export type Logs = Record<string, number>;
+export interface Callback {
+  /** Return true to stop training. */
+  onEpochEnd?(epoch: number, logs: Logs): boolean | void;
+  onBatchEnd?(batch: number, logs: Logs): void;
+}
+export interface EarlyStoppingOptions { monitor?: string; patience?: number; minDelta?: number; restoreBestWeights?: boolean }
+export type CallbackSpec = Callback | { readonly _earlyStopping: EarlyStoppingOptions } | { readonly _lrFn: (epoch: number, lr: number) => number } | { readonly _lrSchedule: Schedule };
+export interface Callbacks {
+  earlyStopping(options?: EarlyStoppingOptions): CallbackSpec;
+  learningRateScheduler(f: ((epoch: number, lr: number) => number) | Schedule): CallbackSpec;
+  progress(options: Callback): Callback;
+}
+
+export type LossName = 'mse' | 'binaryCrossEntropy' | 'binaryCrossEntropyWithLogits' | 'categoricalCrossEntropy' | 'sparseCategoricalCrossEntropy';
+export type LossSpec = LossName | { kind: LossName; fromLogits?: boolean };
+export interface CompileOptions {
+  optimizer?: OptimizerSpec;
+  loss: LossSpec | LossSpec[];
+  lossWeights?: number[];
+  metrics?: Array<'accuracy' | 'binaryAccuracy' | 'mse'>;
+}
+/** A Tensor, Tensors (one per model input/output), or data pg.tensor() accepts. */
+export type Data = Tensor | Tensor[] | TensorData;
+export interface FitOptions {
+  epochs?: number; batchSize?: number; shuffle?: boolean; seed?: number;
+  validationSplit?: number; validationData?: [Data, Data];
+  callbacks?: CallbackSpec[];
+  earlyStopping?: EarlyStoppingOptions; lrSchedule?: Schedule;
+}
+export interface History {
+  epochs: number[];
+  history: Record<string, number[]>;
+  stoppedEarly: boolean;
+  bestEpoch: number;
+}
+export class Model {
+  readonly inputShapes: Shape[];
+  readonly outputShapes: Shape[];
+  readonly spec: unknown;
+  readonly seed: number;
+  readonly layers: Array<{ name: string; kind: string; params: string[] }>;
+  readonly trainableParams: number;
+  readonly compiled: boolean;
+  lr: number;
+  summary(): string;
+  countParams(): number;
+  parameters(): Tensor[];
+  weights(): Record<string, Tensor>;
+  compile(options: CompileOptions): void;
+  call(x: Data, options?: { training?: boolean }): Tensor | Tensor[];
+  loss(outputs: Tensor | Tensor[], y: Data): Tensor;
+  trainOnBatch(x: Data, y: Data): number;
+  fit(x: Data, y: Data, options?: FitOptions): History;
+  evaluate(x: Data, y: Data, options?: { batchSize?: number }): Logs;
+  predict(x: Data, options?: { batchSize?: number }): Tensor | Tensor[];
+  save(options?: { includeOptimizer?: boolean }): string;
+  toJSON(): unknown;
+  loadWeights(json: string | object): void;
+  dispose(): void;
+}
+
+export interface Playgrad {
+  readonly losses: Losses;
+  readonly optim: Optim;
+  readonly init: Init;
+  readonly layers: Layers;
+  readonly callbacks: Callbacks;
+  readonly Model: typeof Model;
+  readonly SymbolicTensor: typeof SymbolicTensor;
+  /** The functional API. */
+  model(options: { inputs: SymbolicTensor | SymbolicTensor[]; outputs: SymbolicTensor | SymbolicTensor[]; seed?: number }): Model;
+  sequential(layers: Layer[], options: { inputShape: Shape; seed?: number }): Model;
+  /** A model from Model.save() output. */
+  loadModel(json: string | object): Model;
+  readonly data: { spiral(points?: number, classes?: number, seed?: number): { x: Tensor; y: Tensor } };
+}
+
 /** Instantiates the SIMD core (once) and returns the API. */
 export function load(options?: LoadOptions): Promise<Playgrad>;

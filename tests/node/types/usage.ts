@@ -1,6 +1,7 @@
 // Compiled by tests/node/types.test.mjs with `tsc --noEmit`: the declarations cover the API as
 // the README uses it.
 import { load, PlaygradError, Tensor } from 'playgrad';
+import type { History, Logs, Model, Optimizer, OptimizerState, SymbolicTensor } from 'playgrad';
 
 async function main(): Promise<number> {
   const pg = await load();
@@ -22,6 +23,44 @@ async function main(): Promise<number> {
     if (e instanceof PlaygradError) console.log(e.message);
   }
   const bytes: number = pg.memoryBytes();
-  return v.length + (simd ? 1 : 0) + shape.length + size + data.length + (g ? 1 : 0) + bytes + y.item();
+
+  // the learning stack
+  const l: Tensor = pg.losses.sparseCategoricalCrossEntropy(pg.tensor([[0.1, 0.3, 0.6]]), [1]);
+  const l2: Tensor = pg.losses.categoricalCrossEntropy(x, x, { fromLogits: true, reduction: 'none' });
+  pg.losses.contrastive(x, x, 2);
+  const opt: Optimizer = pg.optim.adam([x], { lr: 0.01, amsgrad: true });
+  opt.zeroGrad();
+  l.backward();
+  opt.step();
+  opt.lr = 0.001;
+  const sched = pg.optim.scheduler(opt, { kind: 'cosine', tMax: 10 });
+  sched.step();
+  const state: OptimizerState = opt.state();
+  opt.loadState(state);
+  const w0: Tensor = pg.init.heNormal([4, 3], 1);
+  const inp1 = pg.layers.input([4]);
+  const inp2 = pg.layers.input([4]);
+  const h2 = pg.layers.dense(40)(pg.layers.dense(30)(inp1));
+  const h4 = pg.layers.dense({ units: 50, activation: 'relu', kernelRegularizer: { l1: 0.01, l2: 0.01 } })(pg.layers.dense(20)(inp2));
+  const out: SymbolicTensor = pg.layers.concatenate()([h2, h4]);
+  const model: Model = pg.model({ inputs: [inp1, inp2], outputs: out });
+  const text: string = model.summary();
+  const seq = pg.sequential([pg.layers.dense(8, { activation: 'tanh' }), pg.layers.dropout(0.2), pg.layers.batchNormalization(), pg.layers.dense(3)], { inputShape: [2], seed: 1 });
+  seq.compile({ optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.9 }, loss: { kind: 'sparseCategoricalCrossEntropy', fromLogits: true }, metrics: ['accuracy'] });
+  const { x: sx, y: sy } = pg.data.spiral(50, 3, 0);
+  const history: History = seq.fit(sx, sy, {
+    epochs: 2, batchSize: 16, validationSplit: 0.2,
+    callbacks: [pg.callbacks.earlyStopping({ monitor: 'val_loss', patience: 3 }), pg.callbacks.learningRateScheduler((e, lr) => lr * 0.9),
+      { onEpochEnd: (e: number, logs: Logs) => logs.loss < 0.01, onBatchEnd: (b: number, logs: Logs) => { console.log(b, logs.loss); } }],
+  });
+  const lossCurve: number[] = history.history.loss;
+  const acc: number = seq.evaluate(sx, sy).accuracy;
+  const pred = seq.predict(sx);
+  const saved: string = seq.save();
+  const again: Model = pg.loadModel(saved);
+  again.dispose();
+  model.dispose();
+  return v.length + (simd ? 1 : 0) + shape.length + size + data.length + (g ? 1 : 0) + bytes + y.item() +
+    l2.size + w0.size + text.length + lossCurve.length + acc + (Array.isArray(pred) ? 0 : pred.size) + saved.length;
 }
 main();
