@@ -37,7 +37,7 @@ std::vector<int64_t> to_labels(const char* op, const val& labels) {
   for (size_t i = 0; i < v.size(); ++i) {
     if (!std::isfinite(v[i]) || v[i] != std::floor(v[i]))
       pg::fail(op, ": label ", v[i], " at position ", i, " is not an integer");
-    out.push_back(int64_t(v[i]));
+    out.push_back(std::fabs(v[i]) < 1e15 ? int64_t(v[i]) : (v[i] < 0 ? -1 : int64_t(1) << 50));
   }
   return out;
 }

@@ -231,7 +231,8 @@ std::vector<int64_t> labels_from_tensor(const char* op, const Tensor& labels, in
   for (size_t i = 0; i < v.size(); ++i) {
     if (!(std::floor(v[i]) == v[i]))
       fail(op, ": label ", v[i], " at position ", i, " is not an integer");
-    out[i] = int64_t(v[i]);
+    // (clamped before the conversion: a huge float is out of range either way)
+    out[i] = std::fabs(v[i]) < 1e15f ? int64_t(v[i]) : (v[i] < 0 ? -1 : int64_t(1) << 50);
   }
   check_labels(op, out, rows, C);
   return out;

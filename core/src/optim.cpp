@@ -360,14 +360,18 @@ Schedule parse_schedule(const Json& j) {
   rest.erase("kind");
   Opts o("lrSchedule", rest);
   if (s.kind == "step") {
-    s.step_size = int64_t(o.num("stepSize", 0));
+    const double ss = o.num("stepSize", 0);
+    if (!(ss >= 1 && ss <= 1e12) || ss != std::floor(ss)) fail("lrSchedule: step needs an integer stepSize >= 1");
+    s.step_size = int64_t(ss);
     s.gamma = o.nonneg("gamma", 0.1);
     if (s.step_size < 1) fail("lrSchedule: step needs stepSize >= 1");
   } else if (s.kind == "exponential") {
     s.gamma = o.num("gamma", -1);
     if (s.gamma < 0) fail("lrSchedule: exponential needs gamma >= 0");
   } else if (s.kind == "cosine") {
-    s.t_max = int64_t(o.num("tMax", 0));
+    const double tm = o.num("tMax", 0);
+    if (!(tm >= 1 && tm <= 1e12) || tm != std::floor(tm)) fail("lrSchedule: cosine needs an integer tMax >= 1");
+    s.t_max = int64_t(tm);
     s.eta_min = o.nonneg("etaMin", 0);
     if (s.t_max < 1) fail("lrSchedule: cosine needs tMax >= 1");
   } else {

@@ -112,6 +112,8 @@ TEST(Losses, Errors) {
             "sparseCategoricalCrossEntropy: label 3 at position 1 is out of range for 3 classes (labels are 0..2)");
   EXPECT_NE(pgt::error_of([&] { sparse_categorical_cross_entropy(p, T({0.5f, 1}, {2})); }).find("not an integer"),
             std::string::npos);
+  EXPECT_NE(pgt::error_of([&] { sparse_categorical_cross_entropy(p, T({1e30f, 1}, {2})); }).find("out of range"),
+            std::string::npos);
   EXPECT_EQ(pgt::error_of([&] { mse(p, T({1, 2}, {2})); }),
             "mse: prediction shape [2,3] and target shape [2] differ");
   EXPECT_NE(pgt::error_of([&] { contrastive(T({1}, {1}), T({1}, {1}), -1.f); }), "");
