@@ -1,6 +1,8 @@
 // Model: the layer graph (from a JSON spec), forward, weights, summary() and JSON save/load.
 // Training (compile/fit/evaluate/predict) is in train.cpp.
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <iomanip>
 #include <set>
 #include <sstream>
@@ -307,13 +309,14 @@ void Model::set_weights_from(const Json& weights) {
     if (int64_t(e["data"].size()) != t.numel())
       fail("loadModel: weight '", name, "' holds ", e["data"].size(), " numbers, needs ", t.numel());
     for (const Json& x : e["data"])
-      if (!x.is_number()) fail("loadModel: weight '", name, "' holds a non-number");
+      if (!x.is_number() || !(std::fabs(x.get<double>()) <= double(std::numeric_limits<float>::max())))
+        fail("loadModel: weight '", name, "' holds ", x.dump(), ", not a finite float32 number");
   }
   if (weights.size() != mine.size())
     fail("loadModel: the file has ", weights.size(), " weights, the model ", mine.size());
   for (auto& [name, t] : mine) {
     float* p = t.data();
-    for (const Json& x : weights[name]["data"]) *p++ = x.get<float>();
+    for (const Json& x : weights[name]["data"]) *p++ = float(x.get<double>());
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 
 namespace pg::optim {
@@ -154,8 +155,9 @@ void Optimizer::load_state_json(const Json& j) {
       std::vector<float> v;
       v.reserve(it.value().size());
       for (const Json& x : it.value()) {
-        if (!x.is_number()) fail(op, ": state '", it.key(), "' of parameter ", i, " holds a non-number");
-        v.push_back(x.get<float>());
+        if (!x.is_number() || !(std::fabs(x.get<double>()) <= double(std::numeric_limits<float>::max())))
+          fail(op, ": state '", it.key(), "' of parameter ", i, " holds ", x.dump(), ", not a finite float32 number");
+        v.push_back(float(x.get<double>()));
       }
       next[i].slots[it.key()] = std::move(v);
     }

@@ -240,5 +240,13 @@ TEST(Model, BadInputChangesNothing) {
   EXPECT_NE(pgt::error_of([&] { Model(sequential_spec({2}, Json::array({{{"kind", "Dense"}, {"config", {{"units", 3}, {"activation", "gelu"}}}}}))); }).find("unknown activation 'gelu'"), std::string::npos);
   EXPECT_NE(pgt::error_of([&] { m.load_weights_json("{\"weights\": {}}"); }).find("missing"), std::string::npos);
   EXPECT_NE(pgt::error_of([&] { Model::from_json("{not json"); }).find("invalid JSON"), std::string::npos);
+  {  // a weight outside float range in an otherwise valid file
+    Json j = Json::parse(before);
+    j["weights"]["dense/bias"]["data"][0] = 1e300;
+    EXPECT_NE(pgt::error_of([&] { m.load_weights_json(j.dump()); }).find("not a finite float32 number"), std::string::npos);
+    Json o = Json::parse(before);
+    o["optimizer"]["state"][0]["m"][0] = -1e300;
+    EXPECT_NE(pgt::error_of([&] { Model::from_json(o.dump()); }).find("not a finite float32 number"), std::string::npos);
+  }
   same();
 }
