@@ -201,3 +201,20 @@ test('training and prediction do not leak tensor memory', () => {
   x.dispose();
   y.dispose();
 });
+
+test('layers by registry name; initializers are seeded', () => {
+  assert.deepEqual(pg.layers.kinds().sort(), ['Activation', 'BatchNormalization', 'Concatenate', 'Dense', 'Dropout', 'Flatten']);
+  const d = pg.layers.create('Dense', { units: 2, activation: 'leakyRelu' });
+  assert.equal(d.kind, 'Dense');
+  assert.equal(d.config.activation, 'leaky_relu');
+  assert.equal(d.config.alpha, Math.fround(0.2));
+  assert.throws(() => pg.layers.create('Conv9D', {}), /unknown layer kind 'Conv9D'/);
+  pg.scope(() => {
+    const a = pg.init.glorotUniform([20, 30], 5).toArray();
+    assert.deepEqual(a, pg.init.glorotUniform([20, 30], 5).toArray());
+    const lim = Math.sqrt(6 / 50);
+    assert.ok(a.every((v) => Math.abs(v) <= lim));
+    assert.deepEqual(Array.from(pg.init.constant([3], 0.5).toArray()), [0.5, 0.5, 0.5]);
+    assert.throws(() => pg.init.heNormal([0, 3], 1), /zero fan/);
+  });
+});

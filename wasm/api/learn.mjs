@@ -16,6 +16,11 @@ export class SymbolicTensor {
   get name() { return this._node.input ? this._node.name : this._node.layer.name; }
 }
 
+// Safety net for models and optimizers nobody disposed (as for Tensors in playgrad.mjs).
+const registry = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((handle) => { if (!handle.isDeleted()) handle.delete(); })
+  : null;
+
 export function install(pg, { Tensor, PlaygradError }) {
   const fail = (msg) => { throw new PlaygradError(msg); };
   const wrap = (h) => new Tensor(pg, h);
@@ -83,6 +88,7 @@ export function install(pg, { Tensor, PlaygradError }) {
     constructor(kind, params, o) {
       if (!Array.isArray(params) || !params.every((t) => t instanceof Tensor)) fail(`${kind}: params must be an array of Tensors`);
       this._o = pg._call((c) => c._optimCreate(kind, params.map((t) => t._handle), JSON.stringify(opts(kind, o))));
+      registry?.register(this, this._o, this);
       this.params = params.slice();
     }
     get _handle() {
@@ -100,7 +106,12 @@ export function install(pg, { Tensor, PlaygradError }) {
     /** {kind, config, state: [{step, <slot>: [...]}, ...]} */
     state() { return JSON.parse(pg._call((c) => c._optimState(this._handle))); }
     loadState(s) { pg._call((c) => c._optimLoadState(this._handle, typeof s === 'string' ? s : JSON.stringify(s))); }
-    dispose() { if (this._o) { this._o.delete(); this._o = null; } }
+    dispose() {
+      if (!this._o) return;
+      registry?.unregister(this);
+      this._o.delete();
+      this._o = null;
+    }
   }
   const mk = (kind) => (params, o) => new Optimizer(kind, params, o);
   pg.optim = {
@@ -188,6 +199,13 @@ export function install(pg, { Tensor, PlaygradError }) {
     kinds: () => pg._call((c) => Array.from(c._layerKinds())),
   };
 
+  // Every other registered kind (e.g. a vision layer added to core/src/layer_registry.cpp) gets
+  // a factory too: Conv2D -> pg.layers.conv2d(config), MaxPooling2D -> pg.layers.maxPooling2d.
+  for (const kind of pg.layers.kinds()) {
+    const key = (kind[0].toLowerCase() + kind.slice(1)).replace(/([0-9])D/g, '$1d');
+    if (!(key in pg.layers)) pg.layers[key] = (config) => createLayer(kind, config);
+  }
+
   // ---- callbacks -------------------------------------------------------------------------------------
   pg.callbacks = {
     /** Stops when `monitor` has not improved by more than minDelta for `patience` epochs. */
@@ -224,6 +242,7 @@ export function install(pg, { Tensor, PlaygradError }) {
     /** @internal */
     constructor(handle) {
       this._m = handle;
+      registry?.register(this, handle, this);
       this._refresh();
     }
     _refresh() {
@@ -359,7 +378,12 @@ export function install(pg, { Tensor, PlaygradError }) {
     toJSON() { return JSON.parse(this.save()); }
     /** Loads the weights from save() output (text or object) into this model. */
     loadWeights(json) { pg._call((c) => c._modelLoadWeights(this._handle, typeof json === 'string' ? json : JSON.stringify(json))); }
-    dispose() { if (this._m) { this._m.delete(); this._m = null; } }
+    dispose() {
+      if (!this._m) return;
+      registry?.unregister(this);
+      this._m.delete();
+      this._m = null;
+    }
   }
 
   // Collects the graph from the outputs back to the inputs into the core's spec.

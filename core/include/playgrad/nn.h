@@ -13,8 +13,12 @@
 //     build(), forward(), and params()/buffers() if it holds weights. See Dense in layers.cpp.
 //  2. Add one line to the list in core/src/layer_registry.cpp:
 //        {"Conv2D", &create<Conv2D>},
-//  That is all: Model's JSON loading, summary() and the JavaScript API (pg.layers.<name> and
-//  pg.layers.create(kind, config)) find layers by that name.
+//  That is all: Model's JSON loading, summary() and the JavaScript API find layers by that name
+//  (pg.layers.create("Conv2D", config), and a factory per kind named like tfjs:
+//  Conv2D -> pg.layers.conv2d(config); declare it in wasm/playgrad.d.ts's Layers).
+//  Conventions to follow: inputs are channels-last ([N, H, W, C]); a kernel is created with
+//  init::make(spec, {kh, kw, in, out}, seed) (fans as Keras); build() validates the input shapes
+//  and returns the output shape without the batch axis; forward() calls check_inputs(xs) first.
 // ------------------------------------------------------------------------------------------------
 #pragma once
 #include <functional>
