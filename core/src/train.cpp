@@ -48,7 +48,10 @@ void Model::compile(const Json& o) {
         for (auto it = l.begin(); it != l.end(); ++it)
           if (it.key() != "kind" && it.key() != "fromLogits")
             fail("compile: unknown loss option '", it.key(), "' (known: kind, fromLogits)");
-        return losses::parse_loss(l["kind"].get<std::string>(), l.value("fromLogits", false));
+        const bool logits = cfg::boolean("compile", l, "fromLogits", false);
+        losses::LossSpec spec = losses::parse_loss(l["kind"].get<std::string>(), logits);
+        if (logits && spec.kind == "mse") fail("compile: fromLogits applies to the cross-entropy losses, not mse");
+        return spec;
       }
       fail("compile: a loss is a name or {kind, fromLogits}");
     };
@@ -220,6 +223,10 @@ void Model::restore(const std::vector<std::vector<float>>& s) {
   for (size_t i = 0; i < w.size(); ++i) std::copy(s[i].begin(), s[i].end(), w[i].second.data());
 }
 
+void shuffle_rows(std::vector<int64_t>& order, Rng& rng) {
+  for (size_t i = order.size(); i-- > 1;) std::swap(order[i], order[size_t(rng.below(uint32_t(i + 1)))]);
+}
+
 FitOptions fit_options_from_json(const Json& j) {
   FitOptions f;
   try {
@@ -316,9 +323,7 @@ History Model::fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
   for (int64_t epoch = 0; epoch < o.epochs; ++epoch) {
     if (o.schedule) optimizer_->set_lr(optim::scheduled_lr(*o.schedule, lr0, epoch));
     if (o.lr_fn) optimizer_->set_lr(o.lr_fn(epoch, optimizer_->lr()));
-    if (o.shuffle)  // Fisher-Yates, seeded: a permutation (without replacement)
-      for (int64_t i = n - 1; i > 0; --i)
-        std::swap(order[size_t(i)], order[size_t(rng.below(uint32_t(i + 1)))]);
+    if (o.shuffle) shuffle_rows(order, rng);
     Logs sums;
     double loss_sum = 0;
     int64_t batch = 0;

@@ -2,6 +2,7 @@
 // callbacks, regularization, JSON save/load, and bad input that changes nothing. Writes
 // build/native/learn.json for tests/node/learn_model.test.mjs (the wasm build must reproduce the
 // spiral loss curve and the saved model's predictions).
+#include <algorithm>
 #include <fstream>
 
 #include "playgrad/model.h"
@@ -168,6 +169,21 @@ TEST(Model, SpiralReaches95PercentAndWritesItsCurve) {
   std::ofstream(out_file()) << j.dump();
 }
 
+TEST(Model, ShuffleIsASeededPermutation) {
+  std::vector<int64_t> a(100), b(100);
+  for (int64_t i = 0; i < 100; ++i) a[size_t(i)] = b[size_t(i)] = i;
+  Rng r1(5, 99), r2(5, 99);
+  shuffle_rows(a, r1);
+  shuffle_rows(b, r2);
+  EXPECT_EQ(a, b);  // same seed, same order
+  std::vector<int64_t> sorted = a;
+  std::sort(sorted.begin(), sorted.end());
+  for (int64_t i = 0; i < 100; ++i) EXPECT_EQ(sorted[size_t(i)], i);  // every row exactly once
+  const std::vector<int64_t> first = a;
+  shuffle_rows(a, r1);
+  EXPECT_NE(a, first);  // the next epoch draws a new order
+}
+
 TEST(Model, EarlyStoppingAndSchedules) {
   Data d = two_input_data(64);
   Json spec = sequential_spec({4}, Json::array({{{"kind", "Dense"}, {"config", {{"units", 1}}}}}));
@@ -237,6 +253,7 @@ TEST(Model, BadInputChangesNothing) {
   EXPECT_NE(pgt::error_of([&] { m.compile({{"optimizer", {{"kind", "adam"}, {"lr", -1}}}, {"loss", "mse"}}); }).find("learning rate"), std::string::npos);
   EXPECT_NE(pgt::error_of([&] { m.fit({x}, {y}, fit_options_from_json({{"earlyStopping", {{"monitor", "val_loss"}}}})); }).find("not logged"), std::string::npos);
   EXPECT_NE(pgt::error_of([&] { fit_options_from_json({{"epoch", 3}}); }).find("unknown option 'epoch'"), std::string::npos);
+  EXPECT_NE(pgt::error_of([&] { m.compile({{"loss", {{"kind", "mse"}, {"fromLogits", true}}}}); }).find("fromLogits"), std::string::npos);
   EXPECT_NE(pgt::error_of([&] { Model(sequential_spec({2}, Json::array({{{"kind", "Dense"}, {"config", {{"units", 3}, {"activation", "gelu"}}}}}))); }).find("unknown activation 'gelu'"), std::string::npos);
   EXPECT_NE(pgt::error_of([&] { m.load_weights_json("{\"weights\": {}}"); }).find("missing"), std::string::npos);
   EXPECT_NE(pgt::error_of([&] { Model::from_json("{not json"); }).find("invalid JSON"), std::string::npos);

@@ -175,6 +175,10 @@ class Model {
   std::unique_ptr<optim::Optimizer> optimizer_;
 };
 
+// Shuffles order in place with the seeded Fisher-Yates: for i = n-1 .. 1, swap(order[i],
+// order[j]) with j uniform in [0, i] (a permutation: every row once per epoch, without replacement).
+void shuffle_rows(std::vector<int64_t>& order, Rng& rng);
+
 // Rows idx of x ([N, ...] -> [idx.size(), ...]), no graph.
 Tensor take_rows(const Tensor& x, const std::vector<int64_t>& idx);
 
