@@ -30,18 +30,21 @@ export const settings = [
     help: 'The naive formula overflows float32; the stable one does not.',
   },
   {
-    name: 'y', type: 'integer', label: 'True class', default: 0, min: 0,
-    max: (s) => s.z.length - 1, widget: 'select', itemLabel: (i) => `class ${i + 1}`,
+    name: 'y', type: 'integer', label: 'True class y', default: 1, min: 1,
+    max: (s) => s.z.length, widget: 'select', itemLabel: (i) => `class ${i}`,
+    help: 'Numbered from 1, as the rows of the table.',
   },
 ];
 
 const arr = (t) => Array.from(t.toArray());
 
 /**
- * The lesson's numbers for a state { z, t, large, y }, all computed by the core.
+ * The lesson's numbers for a state { z, t, large, y } (y: the true class, numbered from 1), all
+ * computed by the core. In the result, y is the 0-based index of the true class.
  * Returns plain arrays and numbers (Infinity and NaN where float32 gives them).
  */
-export function compute(pg, { z, t, large, y }) {
+export function compute(pg, { z, t, large, y: trueClass }) {
+  const y = trueClass - 1;
   return pg.scope(() => {
     const z0 = pg.tensor(z);
     const logits = large ? pg.add(z0, LARGE_SHIFT) : z0;
