@@ -19,6 +19,7 @@ function numberText(decl, v) {
 
 /** A slider + number box pair for one value. onInput(v) gets valid numbers only. */
 function sliderRow(decl, labelText, value, state, onInput, idBase) {
+  const name = labelText || decl.label;
   const rid = `${idBase}-range`;
   const range = el('input', {
     type: 'range', id: rid, min: bound(decl.min, state), max: bound(decl.max, state),
@@ -27,7 +28,7 @@ function sliderRow(decl, labelText, value, state, onInput, idBase) {
   const box = el('input', {
     type: 'number', id: `${idBase}-box`, min: bound(decl.min, state), max: bound(decl.max, state),
     step: decl.type === 'integer' ? 1 : (decl.step ?? 'any'), value: numberText(decl, value),
-    'aria-label': `${labelText} (exact value)`, inputmode: 'decimal',
+    'aria-label': `${name} (exact value)`, inputmode: 'decimal',
   });
   const row = el('div', { class: labelText ? 'slider-row' : 'slider-row no-label' });
   if (labelText) row.append(el('label', { for: rid }, labelText));

@@ -21,7 +21,7 @@ export const settings = [
   {
     name: 'z', type: 'numbers', label: 'Logits', default: [2, 1, 0.1],
     min: -10, max: 10, step: 0.1, minLength: 2, maxLength: 10,
-    itemLabel: (i) => `z${i + 1}`,
+    itemLabel: (i) => `z${i + 1}`, itemName: 'a logit',
     help: 'From 2 to 10 logits, one slider each.',
   },
   { name: 't', type: 'number', label: 'Temperature T', default: 1, min: 0.1, max: 10, step: 0.1 },
@@ -136,21 +136,20 @@ export function mount(root, kit) {
   const thead = el('thead', {}, el('tr', {}, ...head.map((h) => { const th = el('th', { scope: 'col' }); tex(th, h); return th; })));
   const tbody = el('tbody');
   const tfoot = el('tfoot');
-  const table = el('table', { class: 'numbers' }, el('caption', {}, 'Stable softmax, step by step (every number from the core)'), thead, tbody, tfoot);
+  const table = el('table', { class: 'numbers', 'aria-labelledby': 'softmax-steps-title' }, thead, tbody, tfoot);
 
   // Naive vs stable.
   const naiveBody = el('tbody');
-  const naiveTable = el('table', { class: 'numbers' },
-    el('caption', {}, 'Naive formula e^{z/T} / Σ e^{z/T} against the stable one'),
+  const naiveTable = el('table', { class: 'numbers', 'aria-labelledby': 'softmax-naive-title' },
     el('thead', {}, el('tr', {}, ...['i', 'e^{z_i/T}', '\\text{naive } p_i', '\\text{stable } p_i'].map((h) => { const th = el('th', { scope: 'col' }); tex(th, h); return th; }))),
     naiveBody);
-  naiveTable.querySelector('caption').textContent = 'Naive formula against the stable one';
   const naiveNote = el('p', { class: 'note', 'data-name': 'naive-note' });
 
   root.append(
     el('div', { class: 'panel' }, el('h3', {}, 'Probabilities'), formula, canvas, lossLine),
-    el('div', { class: 'panel wide' }, el('div', { class: 'scroll' }, table)),
-    el('div', { class: 'panel' }, el('h3', {}, 'Naive vs stable'), el('div', { class: 'scroll' }, naiveTable), naiveNote),
+    el('div', { class: 'panel wide' }, el('h3', { id: 'softmax-steps-title' }, 'Step by step (every number from the core)'),
+      el('div', { class: 'scroll' }, table)),
+    el('div', { class: 'panel' }, el('h3', { id: 'softmax-naive-title' }, 'Naive vs stable'), el('div', { class: 'scroll' }, naiveTable), naiveNote),
   );
 
   const cell = (name, v) => el('td', { 'data-name': name, 'data-value': String(v) }, fmt(v));
