@@ -150,6 +150,16 @@ test('an HTML injection in the hash runs nothing: defaults and a visible notice'
   await context.close();
 });
 
+test('a core that cannot load gives data-state="error" with a visible message', async () => {
+  const { page, context, problems } = await openPage(browser, null);
+  await page.route('**/playgrad_core.wasm', (r) => r.abort());
+  await page.goto(`${site.url}#/softmax`);
+  await page.waitForSelector('[data-lesson="softmax"][data-state="error"]', { timeout: 20000 });
+  assert.match(await page.textContent('[data-lesson="softmax"] [role="alert"]'), /Something went wrong: the WebAssembly core did not load/);
+  assert.ok(problems.some((p) => p.includes('playgrad_core.wasm')), 'the blocked request is what failed');
+  await context.close();
+});
+
 test('screenshots: light and dark, 375 px and 1280 px', async () => {
   for (const colorScheme of ['light', 'dark']) {
     for (const width of [375, 1280]) {
