@@ -69,10 +69,30 @@ function showMissing(id) {
 
 // ---- one lesson -------------------------------------------------------------------------------
 
-function writeUrl(lesson, state) {
+// The URL follows the state, but at most every 150 ms while a slider is dragged: Chrome ignores
+// history.replaceState calls beyond about 200 per 10 s (crbug.com/1038223), which a drag at 60
+// events per second would reach. (Playwright disables that protection, so the browser test only
+// checks that the last state of a fast drag lands in the URL.)
+let urlTimer = null;
+let urlPending = null;
+function flushUrl() {
+  urlTimer = null;
+  if (!urlPending) return;
+  const { lesson, state } = urlPending;
+  urlPending = null;
+  if (current?.lesson !== lesson) return;
   const q = toQuery(lesson.settings, state);
   const hash = `#/${lesson.id}${q ? `?${q}` : ''}`;
   if (location.hash !== hash) history.replaceState(null, '', hash);
+}
+function writeUrl(lesson, state, now = false) {
+  urlPending = { lesson, state };
+  if (now) {
+    clearTimeout(urlTimer);
+    flushUrl();
+  } else {
+    urlTimer ??= setTimeout(flushUrl, 150);
+  }
 }
 
 async function showLesson(lesson, state) {
@@ -136,7 +156,7 @@ async function showLesson(lesson, state) {
   me.setState = (st) => {
     me.state = st;
     me.controls.sync(st);
-    writeUrl(lesson, st);
+    writeUrl(lesson, st, true);
     schedule();
   };
 
@@ -150,7 +170,7 @@ async function showLesson(lesson, state) {
     fail(e);
     return;
   }
-  writeUrl(lesson, me.state);
+  writeUrl(lesson, me.state, true);
   draw(); // the first result synchronously: data-state is 'ready' once it is drawn
 }
 

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { LESSONS } from '../../lessons/index.mjs';
 import { launch, openPage, startSite } from './harness.mjs';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -49,7 +50,8 @@ test('home lists only the lessons that exist; #/softmax gets ready with the cour
   const { page, context, assertClean } = await openPage(browser, site.url);
   await page.waitForSelector('.cards a');
   const links = await page.$$eval('#lesson-list a', (as) => as.map((a) => a.getAttribute('href')));
-  assert.deepEqual(links, ['#/softmax']);
+  assert.deepEqual(links, LESSONS.map((l) => `#/${l.id}`)); // only lessons that exist are listed
+  assert.ok(links.includes('#/softmax'));
   await page.click('#lesson-list a[href="#/softmax"]');
   await page.waitForSelector(READY, { timeout: 20000 });
   assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [2, 1, 0.1], 1));
@@ -92,6 +94,26 @@ test('keyboard on a slider: the shown numbers are the core\'s and the URL follow
   assert.deepEqual(p4, await coreSoftmax(page, [2.5, 1, 0.1, 0], 2.5));
   const g4 = await shown(page, 'grad');
   g4.forEach((g, i) => assert.ok(Math.abs(g - (p4[i] - (i === 3 ? 1 : 0)) / 2.5) < 1e-6, `grad ${i}`));
+  assertClean();
+  await context.close();
+});
+
+test('dragging fast (hundreds of input events) ends with the right numbers and URL', async () => {
+  const { page, context, assertClean } = await openPage(browser, `${site.url}#/softmax`);
+  await page.waitForSelector(READY, { timeout: 20000 });
+  await page.evaluate(async () => {
+    const t = document.querySelector('[data-setting="t"] input[type="range"]');
+    for (let i = 0; i < 400; i++) {
+      t.value = String(0.1 + (i % 90) / 10);
+      t.dispatchEvent(new Event('input', { bubbles: true }));
+      if (i % 8 === 0) await new Promise((r) => requestAnimationFrame(r));
+    }
+    t.value = '3.3';
+    t.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForFunction(() => location.hash === '#/softmax?t=3.3');
+  await page.waitForFunction(() => document.querySelector('tfoot').textContent.includes('T = 3.3'));
+  assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [2, 1, 0.1], 3.3));
   assertClean();
   await context.close();
 });
