@@ -47,8 +47,14 @@ function renderList(activeId) {
   }));
 }
 
-function showHome() {
+// Leaving a lesson: its view may run its own animation loop; destroy() stops it.
+function leave() {
+  try { current?.view?.destroy?.(); } catch (e) { console.error(e); }
   current = null;
+}
+
+function showHome() {
+  leave();
   renderList(null);
   document.title = 'Playgrad';
   viewEl.replaceChildren(el('section', { class: 'home' },
@@ -58,7 +64,7 @@ function showHome() {
 }
 
 function showMissing(id) {
-  current = null;
+  leave();
   renderList(null);
   const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
   viewEl.replaceChildren(el('section', { class: 'home' },
@@ -110,6 +116,7 @@ async function showLesson(lesson, state) {
   const more = cut < 0 ? '' : text.slice(cut);
   root.append(el('div', { class: 'lesson-text' }, renderText(intro, kit)));
   const me = { lesson, root, state };
+  leave();
   current = me;
 
   const fail = (e) => {
@@ -165,7 +172,10 @@ async function showLesson(lesson, state) {
   if (more.trim()) root.append(el('div', { class: 'lesson-text' }, renderText(more, kit)));
   viewEl.replaceChildren(root);
   try {
-    view = lesson.mount(viewBox, kit);
+    // kit.set(name, value): the view changes a setting (a click on a chart, a dragged point) as
+    // if its control had been used: the state is validated, the controls and the URL follow.
+    view = lesson.mount(viewBox, { ...kit, set: (name, value) => { if (current === me) change(name, value); } });
+    me.view = view;
   } catch (e) {
     fail(e);
     return;

@@ -70,8 +70,17 @@ export class BarChart extends Chart {
     this.bars = bars;
     this.redraw();
   }
+  /** The index of the bar slot under a pointer event (or -1), e.g. to pick a class by clicking. */
+  indexAt(event) {
+    const rect = this.canvas.getBoundingClientRect();
+    const x = event.clientX - rect.left - BarChart.padL;
+    const slot = (rect.width - BarChart.padL - BarChart.padR) / this.bars.length;
+    const i = Math.floor(x / slot);
+    return i >= 0 && i < this.bars.length ? i : -1;
+  }
   draw(g, w, h, col) {
-    const padL = 34, padR = 8, padT = 18, padB = 22;
+    const { padL, padR } = BarChart;
+    const padT = 18, padB = 22;
     const pw = w - padL - padR, ph = h - padT - padB;
     const y = (v) => padT + ph * (1 - (v - this.min) / (this.max - this.min));
     g.strokeStyle = col.grid;
@@ -112,6 +121,10 @@ export class BarChart extends Chart {
     });
   }
 }
+
+// Plot margins of the bar chart (indexAt() needs them too).
+BarChart.padL = 34;
+BarChart.padR = 8;
 
 /**
  * Curves: set({ series: [{ points: [[x, y], ...], color?, width?, dash? }], markers: [{ x, y, color?, label? }] }).

@@ -115,7 +115,8 @@ export function report(r) {
 
 /**
  * Builds the lesson's view inside `root` once; returns { update(result, state) }, called with
- * each new result from compute(). kit: { el, tex, BarChart, LineChart } from web/kit.mjs.
+ * each new result from compute(). kit: { el, tex, BarChart, LineChart } from web/kit.mjs, and
+ * set(name, value) to change a setting from the view (here: clicking a bar picks the true class).
  */
 export function mount(root, kit) {
   const { el, tex } = kit;
@@ -125,6 +126,13 @@ export function mount(root, kit) {
 
   const canvas = el('canvas', { class: 'chart', role: 'img', 'aria-label': 'bar chart of the probabilities' });
   const chart = new kit.BarChart(canvas, { min: 0, max: 1 });
+  // Clicking a bar makes it the true class (the drop-down does the same from the keyboard).
+  canvas.title = 'Click a bar to make it the true class';
+  canvas.style.cursor = 'pointer';
+  canvas.addEventListener('click', (e) => {
+    const i = chart.indexAt(e);
+    if (i >= 0) kit.set('y', i + 1);
+  });
 
   const lossLine = el('p', { class: 'big' });
   const lossValue = el('output', { 'data-name': 'loss' });

@@ -94,6 +94,14 @@ test('keyboard on a slider: the shown numbers are the core\'s and the URL follow
   assert.deepEqual(p4, await coreSoftmax(page, [2.5, 1, 0.1, 0], 2.5));
   const g4 = await shown(page, 'grad');
   g4.forEach((g, i) => assert.ok(Math.abs(g - (p4[i] - (i === 3 ? 1 : 0)) / 2.5) < 1e-6, `grad ${i}`));
+
+  // Clicking the third bar of the chart makes class 3 the true class (the view sets a setting).
+  const box = await page.locator('canvas.chart').boundingBox();
+  const slot = (box.width - 34 - 8) / 4;
+  await page.mouse.click(box.x + 34 + slot * 2.5, box.y + box.height / 2);
+  await page.waitForFunction(() => location.hash === '#/softmax?z=2.5,1,0.1,0&t=2.5&y=3');
+  await page.waitForFunction(() => document.querySelector('tr.true-class th').textContent === '3');
+  assert.equal(await page.getByRole('combobox', { name: 'True class y' }).inputValue(), '3');
   assertClean();
   await context.close();
 });
