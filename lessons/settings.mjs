@@ -199,7 +199,8 @@ export function parseHash(hash) {
       const eq = part.indexOf('=');
       const rawName = eq < 0 ? part : part.slice(0, eq);
       const rawValue = eq < 0 ? '' : part.slice(eq + 1);
-      const dec = (s) => { try { return decodeURIComponent(s.replace(/\+/g, ' ')); } catch { return s; } };
+      // A hash is not form-encoded: '+' stays '+' (a typed f(x, y) = x+y must survive).
+      const dec = (s) => { try { return decodeURIComponent(s); } catch { return s; } };
       fields.set(dec(rawName), dec(rawValue));
     }
   }

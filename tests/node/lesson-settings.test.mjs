@@ -72,6 +72,11 @@ test('parseValue covers every type', () => {
   assert.deepEqual(parseValue(choice, 'bowl'), { ok: true, value: 'bowl' });
   assert.equal(parseValue(choice, 'toString').ok, false);
   const text = { name: 'e', type: 'text', maxLength: 5, label: 'E' };
+  // Text round-trips through the URL, '+' and '&' included.
+  const fdecl = { name: 'f', type: 'text', maxLength: 100, default: 'x^2', label: 'f(x, y)' };
+  const q = toQuery([fdecl], { f: 'x+y & (x*y)^2' });
+  assert.deepEqual(parseSettings([fdecl], parseHash(`#/opt?${q}`).fields).state, { f: 'x+y & (x*y)^2' });
+  assert.equal(parseHash('#/opt?f=x+y').fields.get('f'), 'x+y');
   assert.deepEqual(parseValue(text, 'x^2'), { ok: true, value: 'x^2' });
   assert.equal(parseValue(text, 'x^2+y^2').ok, false);
 });
