@@ -1,7 +1,8 @@
 // Embind bindings of the learning stack: losses, optimizers and schedules, initializers, layer
 // configs, models (compile, fit with callbacks, evaluate, predict, save/load) and the spiral data.
 // wasm/api/learn.mjs builds pg.losses, pg.optim, pg.init, pg.layers, pg.model ... on top.
-// Every binding runs inside guard(); options and results cross as JSON text.
+// Every binding runs inside guard(); options and results cross as JSON text (strings arrive as
+// JavaScript values: see to_string in bind_util.h).
 #include <nlohmann/json.hpp>
 
 #include "bind_util.h"
@@ -17,7 +18,8 @@ using Json = nlohmann::json;
 
 namespace {
 
-Json parse(const char* op, const std::string& text) {
+Json parse(const char* op, const val& v) {
+  const std::string text = pgbind::to_string(op, v);
   try {
     return Json::parse(text);
   } catch (const Json::exception& e) {
@@ -25,7 +27,7 @@ Json parse(const char* op, const std::string& text) {
   }
 }
 
-pg::losses::Reduction red(const std::string& r) { return pg::losses::parse_reduction(r); }
+pg::losses::Reduction red(const val& r) { return pg::losses::parse_reduction(pgbind::to_string("loss", r)); }
 
 std::vector<int64_t> to_labels(const char* op, const val& labels) {
   if (!labels.isArray() && !labels.instanceof(val::global("Int32Array")) &&
@@ -44,22 +46,22 @@ std::vector<int64_t> to_labels(const char* op, const val& labels) {
 
 // ---- losses -------------------------------------------------------------------------------------
 
-Tensor js_mse(const Tensor& p, const Tensor& t, const std::string& r) {
+Tensor js_mse(const Tensor& p, const Tensor& t, const val& r) {
   return guard([&] { return pg::losses::mse(p, t, red(r)); });
 }
-Tensor js_bce(const Tensor& p, const Tensor& t, bool logits, const std::string& r) {
+Tensor js_bce(const Tensor& p, const Tensor& t, bool logits, const val& r) {
   return guard([&] { return pg::losses::binary_cross_entropy(p, t, logits, red(r)); });
 }
-Tensor js_cce(const Tensor& p, const Tensor& t, bool logits, const std::string& r) {
+Tensor js_cce(const Tensor& p, const Tensor& t, bool logits, const val& r) {
   return guard([&] { return pg::losses::categorical_cross_entropy(p, t, logits, red(r)); });
 }
-Tensor js_scce(const Tensor& p, const val& labels, bool logits, const std::string& r) {
+Tensor js_scce(const Tensor& p, const val& labels, bool logits, const val& r) {
   return guard([&] {
     return pg::losses::sparse_categorical_cross_entropy(
         p, to_labels("sparseCategoricalCrossEntropy", labels), logits, red(r));
   });
 }
-Tensor js_contrastive(const Tensor& d, const Tensor& y, float margin, const std::string& r) {
+Tensor js_contrastive(const Tensor& d, const Tensor& y, float margin, const val& r) {
   return guard([&] { return pg::losses::contrastive(d, y, margin, red(r)); });
 }
 
@@ -69,8 +71,9 @@ struct JsOptimizer {
   std::shared_ptr<pg::optim::Optimizer> o;
 };
 
-JsOptimizer js_optim_create(const std::string& kind, const val& params, const std::string& opts) {
+JsOptimizer js_optim_create(const val& kind_js, const val& params, const val& opts) {
   return guard([&] {
+    const std::string kind = pgbind::to_string("optimizer", kind_js);
     return JsOptimizer{pg::optim::make(kind, pgbind::to_tensors(kind.c_str(), params), parse(kind.c_str(), opts))};
   });
 }
@@ -86,10 +89,10 @@ std::string js_optim_config(const JsOptimizer& o) {
   });
 }
 std::string js_optim_state(const JsOptimizer& o) { return guard([&] { return o.o->state_json().dump(); }); }
-void js_optim_load_state(JsOptimizer& o, const std::string& s) {
+void js_optim_load_state(JsOptimizer& o, const val& s) {
   guard([&] { o.o->load_state_json(parse("loadState", s)); });
 }
-double js_scheduled_lr(const std::string& schedule, double lr0, double epoch) {
+double js_scheduled_lr(const val& schedule, double lr0, double epoch) {
   return guard([&] {
     const int64_t e = pgbind::to_int("lrSchedule", "epoch", epoch);
     if (e < 0) pg::fail("lrSchedule: epoch must be >= 0");
@@ -99,7 +102,7 @@ double js_scheduled_lr(const std::string& schedule, double lr0, double epoch) {
 
 // ---- initializers and layers -------------------------------------------------------------------------
 
-Tensor js_init(const std::string& spec, const val& shape, double seed) {
+Tensor js_init(const val& spec, const val& shape, double seed) {
   return guard([&] {
     const Json j = parse("init", spec);
     const pg::init::Spec s = pg::nn::cfg::initializer("init", Json{{"i", j}}, "i", "zeros");
@@ -108,8 +111,11 @@ Tensor js_init(const std::string& spec, const val& shape, double seed) {
 }
 // Validates a layer config now (so a bad option fails where the layer is made) and returns the
 // full config with defaults.
-std::string js_layer_config(const std::string& kind, const std::string& config) {
-  return guard([&] { return pg::nn::create_layer(kind, parse(kind.c_str(), config))->config().dump(); });
+std::string js_layer_config(const val& kind_js, const val& config) {
+  return guard([&] {
+    const std::string kind = pgbind::to_string("layer", kind_js);
+    return pg::nn::create_layer(kind, parse(kind.c_str(), config))->config().dump();
+  });
 }
 val js_layer_kinds() {
   val arr = val::array();
@@ -124,16 +130,20 @@ struct JsModel {
   std::shared_ptr<pg::nn::Model> m;
 };
 
-JsModel js_model_create(const std::string& spec, double seed) {
+JsModel js_model_create(const val& spec, double seed) {
   return guard([&] {
     return JsModel{std::make_shared<pg::nn::Model>(parse("model", spec), pgbind::to_seed("model", seed))};
   });
 }
-JsModel js_model_from_json(const std::string& text) {
-  return guard([&] { return JsModel{std::shared_ptr<pg::nn::Model>(pg::nn::Model::from_json(text))}; });
+JsModel js_model_from_json(const val& text) {
+  return guard([&] {
+    return JsModel{std::shared_ptr<pg::nn::Model>(pg::nn::Model::from_json(pgbind::to_string("loadModel", text)))};
+  });
 }
 std::string js_model_to_json(const JsModel& m, bool opt) { return guard([&] { return m.m->to_json(opt); }); }
-void js_model_load_weights(JsModel& m, const std::string& text) { guard([&] { m.m->load_weights_json(text); }); }
+void js_model_load_weights(JsModel& m, const val& text) {
+  guard([&] { m.m->load_weights_json(pgbind::to_string("loadWeights", text)); });
+}
 std::string js_model_summary(const JsModel& m) { return guard([&] { return m.m->summary(); }); }
 std::string js_model_info(const JsModel& m) {
   return guard([&] {
@@ -165,14 +175,14 @@ val js_model_named_weights(const JsModel& m) {
 val js_model_forward(JsModel& m, const val& xs, bool training) {
   return guard([&] { return pgbind::tensors_to_js(m.m->forward(pgbind::to_tensors("model", xs), training)); });
 }
-void js_model_compile(JsModel& m, const std::string& opts) { guard([&] { m.m->compile(parse("compile", opts)); }); }
+void js_model_compile(JsModel& m, const val& opts) { guard([&] { m.m->compile(parse("compile", opts)); }); }
 Tensor js_model_total_loss(JsModel& m, const val& outs, const val& ys) {
   return guard([&] { return m.m->total_loss(pgbind::to_tensors("loss", outs), pgbind::to_tensors("loss", ys)); });
 }
 double js_model_train_on_batch(JsModel& m, const val& xs, const val& ys) {
   return guard([&] { return m.m->train_on_batch(pgbind::to_tensors("trainOnBatch", xs), pgbind::to_tensors("trainOnBatch", ys)); });
 }
-std::string js_model_fit(JsModel& m, const val& xs, const val& ys, const std::string& opts, const val& vx,
+std::string js_model_fit(JsModel& m, const val& xs, const val& ys, const val& opts, const val& vx,
                          const val& vy, const val& on_epoch, const val& on_batch, const val& lr_fn) {
   return guard([&] {
     pg::nn::FitOptions o = pg::nn::fit_options_from_json(parse("fit", opts));

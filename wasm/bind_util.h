@@ -67,6 +67,14 @@ inline uint64_t to_seed(const char* op, double seed) {
   return uint64_t(s);
 }
 
+// Strings arrive as JavaScript values, not std::string parameters: Embind frees a std::string
+// argument after the call returns, which the JavaScript throw of a failed guard() skips (a leak
+// per failed call). Convert inside guard() instead.
+inline std::string to_string(const char* op, const val& v) {
+  if (!v.isString()) pg::fail(op, ": expected a string");
+  return v.as<std::string>();
+}
+
 // A JavaScript array of Tensor handles (the JS layer checks they are Tensors).
 inline std::vector<pg::Tensor> to_tensors(const char* op, const val& arr) {
   if (!arr.isArray()) pg::fail(op, ": expected an array of tensors");

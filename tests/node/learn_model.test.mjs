@@ -218,3 +218,29 @@ test('layers by registry name; initializers are seeded', () => {
     assert.throws(() => pg.init.heNormal([0, 3], 1), /zero fan/);
   });
 });
+
+test('no heap growth over 2,000 failed learning calls', () => {
+  const m = pg.sequential([pg.layers.dense(3)], { inputShape: [2] });
+  m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossEntropy' });
+  const x = pg.ones([4, 2]);
+  const p = pg.tensor([[0.1, 0.3, 0.6]]);
+  const w = pg.tensor([1, 2], [2], { requiresGrad: true });
+  const fails = [
+    () => m.compile({ optimizer: { kind: 'adam', lr: -1, beta1: 0.9, beta2: 0.999 }, loss: 'sparseCategoricalCrossEntropy' }),
+    () => m.fit(x, [0, 1, 2, 7], { epochs: 1, batchSize: 2, validationSplit: 0.25 }),
+    () => m.fit(x, [0, 1], { epochs: 1 }),
+    () => m.loadWeights('{"weights": {"dense/kernel": {"shape": [2, 3], "data": [1, 2]}}}'),
+    () => pg.loadModel('{"format": "playgrad-model", "version": 1, "spec": {"layers": []}}'),
+    () => pg.optim.adam([w], { lr: 0.1, unknownOption: 'a long-ish string value that will not fit SSO' }),
+    () => pg.layers.dense({ units: 3, activation: 'an activation name that does not exist' }),
+    () => pg.losses.sparseCategoricalCrossEntropy(p, [9]),
+    () => pg.optim.scheduledLr({ kind: 'step', stepSize: 0 }, 1, 0),
+    () => pg.init.heNormal([0, 3], 1),
+  ];
+  const round = () => fails.forEach((f) => assert.throws(f));
+  for (let i = 0; i < 50; i++) round();
+  const before = pg.memoryBytes();
+  for (let i = 0; i < 200; i++) round();
+  assert.ok(pg.memoryBytes() - before < 4096, `heap grew by ${pg.memoryBytes() - before} bytes`);
+  [m, x, p, w].forEach((t) => t.dispose());
+});
