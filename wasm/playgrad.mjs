@@ -11,6 +11,7 @@
 //   const x = pg.tensor([1, 2, 3, 4, 5, 6], [2, 3], { requiresGrad: true });
 //   const y = pg.sum(pg.softmax(x, -1)); y.backward(); x.grad.toArray();
 import createPlaygradCore from './build/playgrad_core.mjs';
+import { installVision } from './api/vision.mjs';
 
 export class PlaygradError extends Error {
   constructor(message) {
@@ -181,6 +182,7 @@ class Playgrad {
     this.simd = core._simd();
     this.Tensor = Tensor;
     this.PlaygradError = PlaygradError;
+    installVision(this); // pg.conv2d, pg.maxPool2d, ... and pg.vision.* (wasm/api/vision.mjs)
   }
 
   /** @internal runs fn(core), turning any error into a PlaygradError */
