@@ -327,3 +327,10 @@ TEST(ConvKernels, SimdMatchesScalarExactly) {
     }
   }
 }
+
+// Regression (found by tests/fuzz/fuzz_tensor_ops while testing this branch): a 2-d A times a
+// 3-d B with an empty batch read past B's buffer.
+TEST(MatmulRegression, EmptyBatchBroadcast) {
+  EXPECT_EQ(matmul(Tensor::zeros({2, 3}), Tensor::zeros({0, 3, 4})).shape(), (Shape{0, 2, 4}));
+  EXPECT_EQ(matmul(Tensor::zeros({0, 2, 3}), Tensor::zeros({3, 4})).shape(), (Shape{0, 2, 4}));
+}
