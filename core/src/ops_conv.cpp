@@ -34,6 +34,8 @@ ConvGeom make_geom(const char* op, const Shape& xs, int64_t kh, int64_t kw, int6
   v::ConvDim dx{xs[2], kw, sw, dw, mode, pw};
   const v::ConvSize ry = v::conv_output_size(oph.c_str(), dy);
   const v::ConvSize rx = v::conv_output_size(opw.c_str(), dx);
+  // The output must be a valid shape before any size_t product of its dimensions is taken.
+  check_shape(op, {xs[0], ry.out, rx.out, xs[3]});
   ConvGeom g;
   g.n = size_t(xs[0]); g.h = size_t(xs[1]); g.w = size_t(xs[2]); g.c = size_t(xs[3]);
   g.kh = size_t(kh); g.kw = size_t(kw);

@@ -276,6 +276,13 @@ TEST(ConvErrors, Readable) {
             std::string::npos);
   EXPECT_NE(error_of([&] { upsampling2d(x, 0, 2); }).find("factors must be integers"),
             std::string::npos);
+  // Huge explicit padding: the output shape is refused before anything is allocated.
+  Conv2dOptions huge;
+  huge.padding = V::Explicit;
+  huge.pad_h = huge.pad_w = int64_t(1) << 30;
+  EXPECT_NE(error_of([&] { conv2d(Tensor::ones({1, 1, 1, 1}), Tensor::ones({1, 1, 1, 1}), Tensor(), huge); })
+                .find("too many elements"),
+            std::string::npos);
 }
 
 // ---- SIMD kernels against the scalar twins ------------------------------------------------------
