@@ -1,23 +1,28 @@
-// Helpers for the Embind binding files: guard() (a C++ exception becomes a JavaScript Error with
-// its message; see wasm/bindings.cpp) and conversions of JavaScript numbers and arrays.
+// Helpers shared by the Embind binding files (wasm/*.cpp): guard() turns a C++ exception into a
+// JavaScript Error carrying its message, and the converters validate numbers arriving from
+// JavaScript (they are doubles) before they reach the core.
+// (wasm/bindings.cpp keeps its own copies in an anonymous namespace; new binding files use these.)
 #pragma once
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "playgrad/error.h"
 #include "playgrad/tensor.h"
 
 namespace pgbind {
 
 using emscripten::val;
 
-// The message of the last error (static: nothing to free when the JavaScript throw unwinds).
+// The message of the last error; static storage so nothing is left to free when the JS throw
+// unwinds the wasm stack.
 inline std::string& last_error() {
-  static std::string e;
-  return e;
+  static std::string s;
+  return s;
 }
 
 [[noreturn]] inline void throw_js() {
@@ -25,6 +30,7 @@ inline std::string& last_error() {
   __builtin_unreachable();
 }
 
+// Runs f; a C++ exception becomes a JavaScript Error with the exception's message.
 template <class F>
 auto guard(F&& f) -> decltype(f()) {
   bool failed = false;
@@ -47,18 +53,53 @@ inline int64_t to_int(const char* op, const char* what, double v) {
   return int64_t(v);
 }
 
+inline double to_number(const char* op, const char* what, const val& v) {
+  if (!v.isNumber()) pg::fail(op, ": ", what, " must be a number");
+  return v.as<double>();
+}
+
+// Any JS array or typed array of numbers.
+inline std::vector<float> to_floats(const char* op, const char* what, const val& v) {
+  if (!v.isArray() && !val::global("ArrayBuffer").call<bool>("isView", v))
+    pg::fail(op, ": ", what, " must be an array of numbers or a typed array");
+  return emscripten::convertJSArrayToNumberVector<float>(v);
+}
+inline std::vector<double> to_doubles(const char* op, const char* what, const val& v) {
+  if (!v.isArray() && !val::global("ArrayBuffer").call<bool>("isView", v))
+    pg::fail(op, ": ", what, " must be an array of numbers or a typed array");
+  return emscripten::convertJSArrayToNumberVector<double>(v);
+}
+inline std::vector<int64_t> to_ints(const char* op, const char* what, const val& v) {
+  std::vector<int64_t> out;
+  for (double d : to_doubles(op, what, v)) out.push_back(to_int(op, what, d));
+  return out;
+}
+
+inline val float_array(const std::vector<float>& v) {
+  val out = val::global("Float32Array").new_(v.size());
+  if (!v.empty()) out.call<void>("set", val(emscripten::typed_memory_view(v.size(), v.data())));
+  return out;
+}
+inline val double_array(const std::vector<double>& v) {
+  val out = val::global("Float64Array").new_(v.size());
+  if (!v.empty()) out.call<void>("set", val(emscripten::typed_memory_view(v.size(), v.data())));
+  return out;
+}
+template <class T>
+inline val number_list(const std::vector<T>& v) {
+  val out = val::array();
+  for (size_t i = 0; i < v.size(); ++i) out.set(i, double(v[i]));
+  return out;
+}
+
+// ---- used by bind_learn.cpp ----
+
 inline pg::Shape to_shape(const char* op, const val& arr) {
   if (!arr.isArray()) pg::fail(op, ": shape must be an array of integers");
   const auto v = emscripten::convertJSArrayToNumberVector<double>(arr);
   pg::Shape s;
   for (double d : v) s.push_back(to_int(op, "every shape dimension", d));
   return s;
-}
-
-inline val shape_to_js(const pg::Shape& s) {
-  val arr = val::array();
-  for (size_t i = 0; i < s.size(); ++i) arr.set(i, double(s[i]));
-  return arr;
 }
 
 inline uint64_t to_seed(const char* op, double seed) {

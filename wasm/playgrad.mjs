@@ -13,6 +13,7 @@
 import createPlaygradCore from './build/playgrad_core.mjs';
 import { installExpr } from './api/expr.mjs';
 import { install as installLearn } from './api/learn.mjs';
+import { installVision } from './api/vision.mjs';
 
 export class PlaygradError extends Error {
   constructor(message) {
@@ -184,6 +185,7 @@ class Playgrad {
     this.Tensor = Tensor;
     this.PlaygradError = PlaygradError;
     installLearn(this, { Tensor, PlaygradError });  // pg.losses, pg.optim, pg.layers, pg.model, ...
+    installVision(this); // pg.conv2d, pg.maxPool2d, ... and pg.vision.* (wasm/api/vision.mjs)
   }
 
   /** @internal runs fn(core), turning any error into a PlaygradError */
