@@ -88,7 +88,7 @@ static int node_index(const Json& v, size_t limit, const char* what) {
   return v.get<int>();
 }
 
-Model::Model(const Json& spec, uint64_t seed) : seed_(seed) {
+Model::Model(const Json& spec, uint64_t seed) : seed_(seed), shuffle_rng_(seed, 99) {
   try {
     if (!spec.is_object() || !spec.contains("layers") || !spec.contains("nodes") ||
         !spec.contains("inputs") || !spec.contains("outputs"))

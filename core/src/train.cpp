@@ -245,6 +245,7 @@ FitOptions fit_options_from_json(const Json& j) {
     const int64_t seed = cfg::integer("fit", j, "seed", 0);
     if (seed < 0) fail("fit: seed must be >= 0");
     f.seed = uint64_t(seed);
+    f.has_seed = j.contains("seed") && !j["seed"].is_null();
     f.validation_split = cfg::number("fit", j, "validationSplit", 0);
     if (j.contains("earlyStopping") && !j["earlyStopping"].is_null()) {
       const Json& e = j["earlyStopping"];
@@ -311,7 +312,8 @@ History Model::fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
   }
 
   History h;
-  Rng rng(o.seed, 99);
+  Rng seeded(o.seed, 99);
+  Rng& rng = o.has_seed ? seeded : shuffle_rng_;
   const double lr0 = optimizer_->lr();
   const bool minimize = es.monitor.find("loss") != std::string::npos || es.monitor.find("mse") != std::string::npos;
   double best = minimize ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();

@@ -158,6 +158,7 @@ TEST(Model, SpiralReaches95PercentAndWritesItsCurve) {
              {"loss", {{"kind", "sparseCategoricalCrossEntropy"}, {"fromLogits", true}}},
              {"metrics", {"accuracy"}}});
   FitOptions o = fit_options_from_json({{"epochs", 150}, {"batchSize", 32}, {"seed", 7}});
+  EXPECT_TRUE(o.has_seed);
   int64_t batches = 0;
   o.on_batch_end = [&](int64_t, const Logs& l) { batches += int64_t(l.at("size")); };
   History h = m.fit({x}, {y}, o);
@@ -182,6 +183,30 @@ TEST(Model, ShuffleIsASeededPermutation) {
   const std::vector<int64_t> first = a;
   shuffle_rows(a, r1);
   EXPECT_NE(a, first);  // the next epoch draws a new order
+}
+
+TEST(Model, RepeatedFitCallsReshuffleUnlessSeeded) {
+  Json spec = sequential_spec({4}, Json::array({{{"kind", "Dense"}, {"config", {{"units", 1}}}}}));
+  Data d = two_input_data(64);
+  auto order_of = [&](Model& m, const Json& opts) {  // the first batch's first row, via its loss
+    m.compile({{"optimizer", {{"kind", "sgd"}, {"lr", 0.0}}}, {"loss", "mse"}});
+    std::vector<double> first;
+    FitOptions o = fit_options_from_json(opts);
+    o.on_batch_end = [&](int64_t b, const Logs& l) { if (b == 0) first.push_back(l.at("loss")); };
+    m.fit({d.x1}, {d.yr}, o);
+    return first;
+  };
+  Model a(spec, 0), b(spec, 0);
+  const Json one = {{"epochs", 1}, {"batchSize", 8}};
+  // Unseeded: the model's generator carries on, so the second call draws other batches ...
+  const auto a1 = order_of(a, one), a2 = order_of(a, one);
+  EXPECT_NE(a1, a2);
+  // ... and the same model seed gives the same sequence of calls.
+  EXPECT_EQ(order_of(b, one), a1);
+  EXPECT_EQ(order_of(b, one), a2);
+  // Seeded: each call repeats its batches.
+  const Json seeded = {{"epochs", 1}, {"batchSize", 8}, {"seed", 3}};
+  EXPECT_EQ(order_of(a, seeded), order_of(a, seeded));
 }
 
 TEST(Model, EarlyStoppingAndSchedules) {

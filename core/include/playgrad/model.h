@@ -82,7 +82,11 @@ struct FitOptions {
   int64_t epochs = 1;
   int64_t batch_size = 32;
   bool shuffle = true;
-  uint64_t seed = 0;  // shuffling
+  // Shuffling: with a seed, fit() draws from a fresh generator seeded with it (the same call gives
+  // the same batches); without one, from the model's own generator (seeded from the model's seed),
+  // which carries on across fit() calls, so fit({epochs: 1}) called repeatedly still reshuffles.
+  bool has_seed = false;
+  uint64_t seed = 0;
   double validation_split = 0;
   std::vector<Tensor> val_x, val_y;  // validation data (takes precedence over the split)
   EarlyStopping early_stopping;
@@ -173,6 +177,7 @@ class Model {
   std::vector<double> loss_weights_;
   std::vector<std::string> metrics_;
   std::unique_ptr<optim::Optimizer> optimizer_;
+  Rng shuffle_rng_{0, 99};
 };
 
 // Shuffles order in place with the seeded Fisher-Yates: for i = n-1 .. 1, swap(order[i],
