@@ -201,39 +201,72 @@ void log_softmax(const float* x, float* y, size_t n) {
   map1(y, y, n, [&](B v) { return v - ls; });
 }
 
-// ---- gemm ---------------------------------------------------------------------------------------
-// B is packed into panels of 8 columns (K x 8, zero-padded), then 4x8 tiles of C are computed
-// with 8 accumulators (4 rows x 2 batches): 2 loads of B and 4 broadcasts of A per k.
-// Every C[i,j] sums A[i,k] * B[k,j] for k = 0, 1, ... in order, as the scalar twin does.
+// ---- gemm ----------------------------------------------------------------------------------------
+// Both operands are packed once per call into a scratch buffer: B into panels of NR = 2W columns
+// (K x NR, zero-padded) and A into tiles of 4 rows (K x 4, k-major, zero-padded), so the inner
+// loop reads both with fixed offsets from two pointers. Then, panel by panel (the panel stays in
+// L1), every 4 x NR tile of C is computed with 8 accumulators (4 rows x 2 batches): per k, 2 loads
+// of B, 4 broadcast loads of A, 8 multiplies and 8 adds. V8 keeps about 15 SIMD registers, so
+// 4 x 8 is the largest tile that does not spill in wasm.
+// Every C[i,j] sums A[i,k] * B[k,j] for k = 0, 1, ... in order, starting from 0, with a separate
+// multiply and add (no FMA), exactly as the scalar twin does: the results are bit-identical.
 
 namespace {
 constexpr size_t NR = 2 * W;  // columns per panel
+constexpr size_t MR = 4;      // rows per tile
 
-template <size_t MR>
-inline void tile(size_t K, const float* A, size_t lda, const float* Bp, float* C, size_t ldc,
-                 size_t ncols) {
-  B acc[MR][2];
-  for (size_t r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = B(0.f);
-  for (size_t k = 0; k < K; ++k) {
-    const B b0 = B::load_aligned(Bp + k * NR);
-    const B b1 = B::load_aligned(Bp + k * NR + W);
-    for (size_t r = 0; r < MR; ++r) {
-      const B a(A[r * lda + k]);
-      acc[r][0] += a * b0;
-      acc[r][1] += a * b1;
-    }
+// A scratch buffer that grows as needed and is kept between calls (no allocation per call).
+float* scratch(size_t n) {
+  struct Buf {
+    float* p = nullptr;
+    size_t cap = 0;
+    ~Buf() { ::operator delete(p, std::align_val_t{64}); }
+  };
+  thread_local Buf buf;
+  if (n > buf.cap) {
+    float* p = static_cast<float*>(::operator new(n * sizeof(float), std::align_val_t{64}));
+    ::operator delete(buf.p, std::align_val_t{64});
+    buf.p = p;
+    buf.cap = n;
   }
-  for (size_t r = 0; r < MR; ++r) {
-    if (ncols == NR) {
-      acc[r][0].store_unaligned(C + r * ldc);
-      acc[r][1].store_unaligned(C + r * ldc + W);
-    } else {
-      alignas(64) float t[NR];
-      acc[r][0].store_aligned(t);
-      acc[r][1].store_aligned(t + W);
-      std::memcpy(C + r * ldc, t, ncols * sizeof(float));
-    }
+  return buf.p;
+}
+
+// C[0..rows, 0..ncols) = Ap (K x 4) * Bp (K x NR); rows <= 4, ncols <= NR.
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+inline void gemm_tile(size_t K, const float* Ap, const float* Bp, float* C, size_t ldc,
+                      size_t rows, size_t ncols) {
+  B c00(0.f), c01(0.f), c10(0.f), c11(0.f), c20(0.f), c21(0.f), c30(0.f), c31(0.f);
+  for (size_t k = 0; k < K; ++k, Ap += MR, Bp += NR) {
+    const B b0 = B::load_aligned(Bp), b1 = B::load_aligned(Bp + W);
+    B a(Ap[0]);
+    c00 += a * b0;
+    c01 += a * b1;
+    a = B(Ap[1]);
+    c10 += a * b0;
+    c11 += a * b1;
+    a = B(Ap[2]);
+    c20 += a * b0;
+    c21 += a * b1;
+    a = B(Ap[3]);
+    c30 += a * b0;
+    c31 += a * b1;
   }
+  if (rows == MR && ncols == NR) {
+    c00.store_unaligned(C), c01.store_unaligned(C + W);
+    c10.store_unaligned(C + ldc), c11.store_unaligned(C + ldc + W);
+    c20.store_unaligned(C + 2 * ldc), c21.store_unaligned(C + 2 * ldc + W);
+    c30.store_unaligned(C + 3 * ldc), c31.store_unaligned(C + 3 * ldc + W);
+    return;
+  }
+  alignas(64) float t[MR][NR];
+  c00.store_aligned(t[0]), c01.store_aligned(t[0] + W);
+  c10.store_aligned(t[1]), c11.store_aligned(t[1] + W);
+  c20.store_aligned(t[2]), c21.store_aligned(t[2] + W);
+  c30.store_aligned(t[3]), c31.store_aligned(t[3] + W);
+  for (size_t r = 0; r < rows; ++r) std::memcpy(C + r * ldc, t[r], ncols * sizeof(float));
 }
 }  // namespace
 
@@ -243,32 +276,36 @@ void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* 
     std::fill_n(C, M * N, 0.f);
     return;
   }
-  // One packed panel on the stack when small, else on the heap (K x 8 floats).
-  constexpr size_t kStackK = 512;
-  alignas(64) float stack_panel[kStackK * NR];
-  float* heap_panel = K > kStackK ? static_cast<float*>(::operator new(
-                                        K * NR * sizeof(float), std::align_val_t{64}))
-                                  : nullptr;
-  float* Bp = heap_panel ? heap_panel : stack_panel;
-  for (size_t j = 0; j < N; j += NR) {
-    const size_t nc = std::min(NR, N - j);
-    for (size_t k = 0; k < K; ++k) {
+  const size_t panels = (N + NR - 1) / NR, tiles = (M + MR - 1) / MR;
+  float* Bp = scratch(panels * K * NR + tiles * K * MR);
+  float* Ap = Bp + panels * K * NR;
+  // Bp[p][k][c] = B[k, p*NR + c] (0 past column N).
+  for (size_t p = 0; p < panels; ++p) {
+    const size_t j = p * NR, nc = std::min(NR, N - j);
+    float* dst = Bp + p * K * NR;
+    for (size_t k = 0; k < K; ++k, dst += NR) {
       const float* src = Bm + k * N + j;
-      float* dst = Bp + k * NR;
       size_t c = 0;
       for (; c < nc; ++c) dst[c] = src[c];
       for (; c < NR; ++c) dst[c] = 0.f;
     }
-    size_t i = 0;
-    for (; i + 4 <= M; i += 4) tile<4>(K, A + i * K, K, Bp, C + i * N + j, N, nc);
-    switch (M - i) {
-      case 3: tile<3>(K, A + i * K, K, Bp, C + i * N + j, N, nc); break;
-      case 2: tile<2>(K, A + i * K, K, Bp, C + i * N + j, N, nc); break;
-      case 1: tile<1>(K, A + i * K, K, Bp, C + i * N + j, N, nc); break;
-      default: break;
+  }
+  // Ap[t][k][r] = A[t*MR + r, k] (0 past row M).
+  for (size_t t = 0; t < tiles; ++t) {
+    const size_t i = t * MR, nr = std::min(MR, M - i);
+    float* dst = Ap + t * K * MR;
+    for (size_t r = 0; r < MR; ++r) {
+      const float* src = A + (i + r) * K;
+      for (size_t k = 0; k < K; ++k) dst[k * MR + r] = r < nr ? src[k] : 0.f;
     }
   }
-  if (heap_panel) ::operator delete(heap_panel, std::align_val_t{64});
+  for (size_t p = 0; p < panels; ++p) {
+    const size_t j = p * NR, nc = std::min(NR, N - j);
+    for (size_t t = 0; t < tiles; ++t) {
+      const size_t i = t * MR;
+      gemm_tile(K, Ap + t * K * MR, Bp + p * K * NR, C + i * N + j, N, std::min(MR, M - i), nc);
+    }
+  }
 }
 
 }  // namespace pg::kernels::simd
