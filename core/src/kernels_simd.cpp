@@ -2,6 +2,9 @@
 // (-msimd128 -msse4.1) Emscripten maps the same intrinsics to WebAssembly SIMD128, so both
 // builds run the same 4-lane code and round the same way. Each has a twin in kernels_scalar.cpp.
 #include <xsimd/xsimd.hpp>
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -182,23 +185,188 @@ float max(const float* x, size_t n) {
   return r;
 }
 
+// ---- softmax and log_softmax ---------------------------------------------------------------------
+// Three passes over a row (it stays in L1): the max, then exp(x - max) stored and summed, then a
+// scale by 1 / sum. exp is a polynomial (below); V is a 4-lane vector written with wasm_simd128.h
+// in the wasm build (where xsimd's SSE emulation of max and of float->int is slow: see pmax) and
+// with xsimd natively; both run the same operations in the same order, so the two builds give
+// the same numbers.
+
+namespace {
+#ifdef __wasm_simd128__
+struct V {
+  v128_t v;
+};
+constexpr size_t VW = 4;
+inline V vsplat(float a) { return {wasm_f32x4_splat(a)}; }
+inline V vload(const float* p) { return {wasm_v128_load(p)}; }
+inline void vstore(float* p, V a) { wasm_v128_store(p, a.v); }
+inline V operator+(V a, V b) { return {wasm_f32x4_add(a.v, b.v)}; }
+inline V operator-(V a, V b) { return {wasm_f32x4_sub(a.v, b.v)}; }
+inline V operator*(V a, V b) { return {wasm_f32x4_mul(a.v, b.v)}; }
+// pmax(a, b) = a < b ? b : a: one x86 instruction in V8, where f32x4.max (IEEE NaN and -0 rules)
+// costs about eight. A NaN b is skipped; a NaN a is kept.
+inline V vpmax(V a, V b) { return {wasm_f32x4_pmax(a.v, b.v)}; }
+// 2^k from the low bits of a magic-biased float: reinterpret(bits(a) << 23).
+inline V vshl23(V a) { return {wasm_i32x4_shl(a.v, 23)}; }
+#else
+using V = B;
+constexpr size_t VW = W;
+inline V vsplat(float a) { return V(a); }
+inline V vload(const float* p) { return V::load_unaligned(p); }
+inline void vstore(float* p, V a) { a.store_unaligned(p); }
+inline V vpmax(V a, V b) { return xsimd::select(a < b, b, a); }
+inline V vshl23(V a) {
+  return xsimd::bitwise_cast<B>(xsimd::bitwise_cast<xsimd::batch<int32_t>>(a) << 23);
+}
+#endif
+
+// The constants of expm (below), loaded once per call through a volatile read: compile-time
+// constants would be re-materialized by LLVM inside the loop as v128.const, which V8 builds
+// from immediates with four instructions each time.
+struct ExpConsts {
+  float log2e, magic, minus_ln2_hi, minus_ln2_lo, c5, c4, c3, c2, c1, lo;
+};
+volatile ExpConsts kExp = {
+    0x1.715476p+0f,    // log2(e)
+    0x1.8000FEp23f,    // 1.5 * 2^23 + 127: rounds to an integer and adds the exponent bias
+    -0x1.62E400p-1f,   // -ln2, high part: few mantissa bits, so n * hi is exact for |n| < 2^9
+    -0x1.7F7D1Cp-20f,  // -ln2, low part: hi + lo = -ln 2 to ~2^-45
+    0x1.0F9F9Cp-7f,    // minimax coefficients of (e^r - 1) / r on [-ln2/2, ln2/2] (XNNPACK's
+    0x1.573A1Ap-5f,    // rr2_p5 set)
+    0x1.555A80p-3f,
+    0x1.FFFDC6p-2f,
+    0x1.FFFFF6p-1f,
+    -0x1.5FE56Ap+6f,  // -87.97: the clamp (see expm_v)
+};
+
+struct ExpV {
+  V log2e, magic, hi, lo, c5, c4, c3, c2, c1, clamp;
+  ExpV()
+      : log2e(vsplat(kExp.log2e)), magic(vsplat(kExp.magic)), hi(vsplat(kExp.minus_ln2_hi)),
+        lo(vsplat(kExp.minus_ln2_lo)), c5(vsplat(kExp.c5)), c4(vsplat(kExp.c4)),
+        c3(vsplat(kExp.c3)), c2(vsplat(kExp.c2)), c1(vsplat(kExp.c1)), clamp(vsplat(kExp.lo)) {}
+};
+
+// e^t for t <= 0 (softmax's x - max), NaN for NaN:
+//   t = max(t, -87.97)                     (pmax keeps a NaN t; keeps n >= -127, no wrap-around)
+//   n = round(t / ln2)                     via the magic bias: (t*log2e + magic) - magic
+//   s = 2^n                                bits(t*log2e + magic) << 23; +0 when n = -127
+//   r = t - n ln2                          in two steps (Cody-Waite), |r| <= ln2/2
+//   e^t = s (1 + r p(r)),  p(r) = c1 + c2 r + c3 r^2 + c4 r^3 + c5 r^4
+// Results below 2^-126 lose precision gradually (s = 2^-126 times a subnormal product) and
+// t < -87.68 gives +0 (n rounds to -127; e^t < 8.6e-39 there). 17 floating-point operations
+// and a shift per 4 values. Error against exp in double: 2.21 ulps at most over [-110, 0] for
+// normal results (test_kernels.cpp checks <= 2.5).
+inline V expm_v(V t, const ExpV& k) {
+  t = vpmax(t, k.clamp);
+  V n = t * k.log2e + k.magic;
+  const V s = vshl23(n);
+  n = n - k.magic;
+  V r = t + n * k.hi;
+  r = r + n * k.lo;
+  V p = k.c5 * r + k.c4;
+  p = p * r + k.c3;
+  p = p * r + k.c2;
+  p = p * r + k.c1;
+  r = r * s;
+  return r * p + s;
+}
+
+// Sum of the lanes, in lane order.
+inline float lanes_sum(V a) {
+  alignas(64) float l[VW];
+  vstore(l, a);
+  float s = l[0];
+  for (size_t i = 1; i < VW; ++i) s += l[i];
+  return s;
+}
+
+// max of x[0..n), n >= 1, with pmax's rule: a NaN may or may not win, but then exp(x - max) has
+// a NaN anyway and the whole row becomes NaN, as in the scalar twin.
+inline float row_max(const float* x, size_t n) {
+  V m0 = vsplat(x[0]), m1 = m0, m2 = m0, m3 = m0;
+  size_t i = 0;
+  for (; i + 4 * VW <= n; i += 4 * VW) {
+    m0 = vpmax(m0, vload(x + i));
+    m1 = vpmax(m1, vload(x + i + VW));
+    m2 = vpmax(m2, vload(x + i + 2 * VW));
+    m3 = vpmax(m3, vload(x + i + 3 * VW));
+  }
+  for (; i + VW <= n; i += VW) m0 = vpmax(m0, vload(x + i));
+  m0 = vpmax(vpmax(m0, m1), vpmax(m2, m3));
+  alignas(64) float l[VW];
+  vstore(l, m0);
+  float m = l[0];
+  for (size_t j = 1; j < VW; ++j) m = m < l[j] ? l[j] : m;
+  for (; i < n; ++i) m = m < x[i] ? x[i] : m;
+  return m;
+}
+
+// Returns sum of e^(x - m); stores the terms in y when Store. The tail is padded with -inf
+// (e^-inf = 0), so every element goes through the same vector code.
+template <bool Store>
+float exp_sum(const float* x, float* y, size_t n, float mf) {
+  const ExpV k;
+  const V m = vsplat(mf);
+  V s0 = vsplat(0.f), s1 = s0, s2 = s0, s3 = s0;
+  size_t i = 0;
+  // 4 vectors per iteration: enough independent work to hide the latency of the ~20-deep chain.
+  for (; i + 4 * VW <= n; i += 4 * VW) {
+    const V e0 = expm_v(vload(x + i) - m, k), e1 = expm_v(vload(x + i + VW) - m, k);
+    const V e2 = expm_v(vload(x + i + 2 * VW) - m, k), e3 = expm_v(vload(x + i + 3 * VW) - m, k);
+    if (Store) {
+      vstore(y + i, e0), vstore(y + i + VW, e1);
+      vstore(y + i + 2 * VW, e2), vstore(y + i + 3 * VW, e3);
+    }
+    s0 = s0 + e0;
+    s1 = s1 + e1;
+    s2 = s2 + e2;
+    s3 = s3 + e3;
+  }
+  while (i < n) {
+    alignas(64) float t[VW];
+    const size_t c = std::min(VW, n - i);
+    std::fill_n(t, VW, -std::numeric_limits<float>::infinity());
+    std::memcpy(t, x + i, c * sizeof(float));
+    const V e = expm_v(vload(t) - m, k);
+    vstore(t, e);
+    if (Store) std::memcpy(y + i, t, c * sizeof(float));
+    s0 = s0 + e;
+    i += c;
+  }
+  return lanes_sum((s0 + s1) + (s2 + s3));
+}
+}  // namespace
+
+void expm(const float* x, float* y, size_t n) {
+  const ExpV k;
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) vstore(y + i, expm_v(vload(x + i), k));
+  if (i < n) {
+    alignas(64) float t[VW] = {};
+    std::memcpy(t, x + i, (n - i) * sizeof(float));
+    vstore(t, expm_v(vload(t), k));
+    std::memcpy(y + i, t, (n - i) * sizeof(float));
+  }
+}
+
 void softmax(const float* x, float* y, size_t n) {
-  const B m(max(x, n));
-  B acc(0.f);
-  // exp(x - m) with the tail padded by -inf (exp gives 0 there, so the sum is unchanged).
-  map1(x, y, n, [&](B v) { B e = xsimd::exp(v - m); acc += e; return e; },
-       -std::numeric_limits<float>::infinity());
-  scale(y, 1.f / xsimd::hadd(acc), y, n);
+  const float s = exp_sum<true>(x, y, n, row_max(x, n));
+  const V inv = vsplat(1.f / s);
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) vstore(y + i, vload(y + i) * inv);
+  for (; i < n; ++i) y[i] *= 1.f / s;
 }
 
 void log_softmax(const float* x, float* y, size_t n) {
-  const float mf = max(x, n);
-  const B m(mf);
-  B acc(0.f);
-  map1(x, y, n, [&](B v) { acc += xsimd::exp(v - m); return v - m; },
-       -std::numeric_limits<float>::infinity());
-  const B ls(std::log(xsimd::hadd(acc)));
-  map1(y, y, n, [&](B v) { return v - ls; });
+  const float m = row_max(x, n);
+  const float ls = std::log(exp_sum<false>(x, nullptr, n, m));
+  // (x - m) - log s: no large m + log s to round
+  const V vm = vsplat(m), vls = vsplat(ls);
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) vstore(y + i, (vload(x + i) - vm) - vls);
+  for (; i < n; ++i) y[i] = (x[i] - m) - ls;
 }
 
 // ---- gemm ----------------------------------------------------------------------------------------
