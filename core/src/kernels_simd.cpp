@@ -324,16 +324,20 @@ float exp_sum(const float* x, float* y, size_t n, float mf) {
     s2 = s2 + e2;
     s3 = s3 + e3;
   }
-  while (i < n) {
-    alignas(64) float t[VW];
-    const size_t c = std::min(VW, n - i);
-    std::fill_n(t, VW, -std::numeric_limits<float>::infinity());
-    std::memcpy(t, x + i, c * sizeof(float));
+  for (; i + VW <= n; i += VW) {
+    const V e = expm_v(vload(x + i) - m, k);
+    if (Store) vstore(y + i, e);
+    s0 = s0 + e;
+  }
+  if (i < n) {
+    float t[VW];
+    const size_t c = n - i;
+    for (size_t j = 0; j < VW; ++j) t[j] = j < c ? x[i + j] : -std::numeric_limits<float>::infinity();
     const V e = expm_v(vload(t) - m, k);
     vstore(t, e);
-    if (Store) std::memcpy(y + i, t, c * sizeof(float));
+    if (Store)
+      for (size_t j = 0; j < c; ++j) y[i + j] = t[j];
     s0 = s0 + e;
-    i += c;
   }
   return lanes_sum((s0 + s1) + (s2 + s3));
 }
