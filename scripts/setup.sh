@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(cmake make g++ emscripten libeigen3-dev libxsimd-dev googletest libgtest-dev chromium wabt)
+debs=(cmake make g++ clang libclang-rt-14-dev emscripten libeigen3-dev libxsimd-dev googletest libgtest-dev
+      chromium wabt)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

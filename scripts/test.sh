@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test level: native (GoogleTest via ctest), node (node --test against the wasm build),
-# browser (headless Chromium via playwright-core). `scripts/test.sh node` runs one level.
+# browser (headless Chromium via playwright-core), sanitize (the native suite again under
+# ASan + UBSan) and fuzz (each libFuzzer target for FUZZ_SECONDS, default 30 on CI, 10 elsewhere).
+# `scripts/test.sh node` runs one level.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 level=${1:-all}
@@ -16,4 +18,16 @@ fi
 if [ "$level" = all ] || [ "$level" = browser ]; then
   echo "== browser tests (headless Chromium)"
   node --test --test-reporter=spec --test-concurrency=1 tests/browser/*.test.mjs
+fi
+if [ "$level" = all ] || [ "$level" = sanitize ]; then
+  echo "== native tests under AddressSanitizer + UBSan"
+  [ -f build/asan/CMakeCache.txt ] || cmake --preset asan >/dev/null
+  cmake --build build/asan -j2
+  ASAN_OPTIONS=detect_leaks=1 ctest --preset asan -j2
+fi
+if [ "$level" = all ] || [ "$level" = fuzz ]; then
+  echo "== fuzzing (libFuzzer, ASan + UBSan)"
+  default_secs=10
+  [ "${CI:-}" = true ] && default_secs=30
+  bash scripts/fuzz.sh "${FUZZ_SECONDS:-$default_secs}"
 fi
