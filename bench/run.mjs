@@ -12,7 +12,7 @@
 // rounds (bench/lib/timing.mjs). The native ceiling runs as a separate process right after. The
 // table reports medians and the core's speed-up over each peer (peer time / core time) from the
 // same run; min and median of every implementation go to bench/results/latest.json.
-import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import os from 'node:os';
@@ -242,7 +242,15 @@ if (write) {
   writeFileSync(join(root, 'bench/results/latest.md'), md);
   writeFileSync(join(root, 'bench/results/latest.json'),
     `${JSON.stringify({ date: when, machine, settings, rows, pending }, null, 1)}\n`);
-  log('bench: wrote bench/results/latest.md and latest.json');
+  // The README shows the latest table, between these markers.
+  const readme = join(root, 'README.md');
+  const start = '<!-- bench:start -->', end = '<!-- bench:end -->';
+  const text = existsSync(readme) ? readFileSync(readme, 'utf8') : '';
+  if (text.includes(start) && text.includes(end)) {
+    const block = `${start}\n${when.slice(0, 10)}, ${machine}.\n\n${table(rows)}\n${end}`;
+    writeFileSync(readme, text.slice(0, text.indexOf(start)) + block + text.slice(text.indexOf(end) + end.length));
+  }
+  log('bench: wrote bench/results/latest.md and latest.json, and the table in README.md');
 }
 if (failures) {
   log(`bench: ${failures} check(s) failed (see above)`);
