@@ -91,11 +91,13 @@ void binary(Binary op, const float* a, size_t sa, const float* b, size_t sb, flo
   }
 }
 
+static void exp_all(const float* x, float* y, size_t n);  // with softmax's exp, below
+
 void unary(Unary op, const float* x, float* y, size_t n, float p) {
   const B zero(0.f), vp(p);
   switch (op) {
     case Unary::Neg: return map1(x, y, n, [](B v) { return -v; });
-    case Unary::Exp: return map1(x, y, n, [](B v) { return xsimd::exp(v); });
+    case Unary::Exp: return exp_all(x, y, n);
     case Unary::Log: return map1(x, y, n, [](B v) { return xsimd::log(v); }, 1.f);
     case Unary::Sqrt: return map1(x, y, n, [](B v) { return xsimd::sqrt(v); });
     case Unary::Abs: return map1(x, y, n, [](B v) { return xsimd::abs(v); });
@@ -209,6 +211,11 @@ inline V operator*(V a, V b) { return {wasm_f32x4_mul(a.v, b.v)}; }
 inline V vpmax(V a, V b) { return {wasm_f32x4_pmax(a.v, b.v)}; }
 // 2^k from the low bits of a magic-biased float: reinterpret(bits(a) << 23).
 inline V vshl23(V a) { return {wasm_i32x4_shl(a.v, 23)}; }
+// pmin(a, b) = b < a ? b : a (a NaN a is kept).
+inline V vpmin(V a, V b) { return {wasm_f32x4_pmin(a.v, b.v)}; }
+inline bool any_gt(V a, V b) { return wasm_v128_any_true(wasm_f32x4_gt(a.v, b.v)); }
+// a > b ? c : d, lane by lane
+inline V select_gt(V a, V b, V c, V d) { return {wasm_v128_bitselect(c.v, d.v, wasm_f32x4_gt(a.v, b.v))}; }
 #else
 using V = B;
 constexpr size_t VW = W;
@@ -219,6 +226,9 @@ inline V vpmax(V a, V b) { return xsimd::select(a < b, b, a); }
 inline V vshl23(V a) {
   return xsimd::bitwise_cast<B>(xsimd::bitwise_cast<xsimd::batch<int32_t>>(a) << 23);
 }
+inline V vpmin(V a, V b) { return xsimd::select(b < a, b, a); }
+inline bool any_gt(V a, V b) { return xsimd::any(a > b); }
+inline V select_gt(V a, V b, V c, V d) { return xsimd::select(a > b, c, d); }
 #endif
 
 // The constants of expm (below), loaded once per call through a volatile read: compile-time
@@ -258,11 +268,10 @@ struct ExpV {
 // t < -87.68 gives +0 (n rounds to -127; e^t < 8.6e-39 there). 17 floating-point operations
 // and a shift per 4 values. Error against exp in double: 2.21 ulps at most over [-110, 0] for
 // normal results (test_kernels.cpp checks <= 2.5).
-inline V expm_v(V t, const ExpV& k) {
-  t = vpmax(t, k.clamp);
-  V n = t * k.log2e + k.magic;
+inline V expm_core(V t, const ExpV& k, V magic) {
+  V n = t * k.log2e + magic;
   const V s = vshl23(n);
-  n = n - k.magic;
+  n = n - magic;
   V r = t + n * k.hi;
   r = r + n * k.lo;
   V p = k.c5 * r + k.c4;
@@ -272,6 +281,7 @@ inline V expm_v(V t, const ExpV& k) {
   r = r * s;
   return r * p + s;
 }
+inline V expm_v(V t, const ExpV& k) { return expm_core(vpmax(t, k.clamp), k, k.magic); }
 
 // Sum of the lanes, in lane order.
 inline float lanes_sum(V a) {
@@ -352,6 +362,32 @@ void expm(const float* x, float* y, size_t n) {
     std::memcpy(t, x + i, (n - i) * sizeof(float));
     vstore(t, expm_v(vload(t), k));
     std::memcpy(y + i, t, (n - i) * sizeof(float));
+  }
+}
+
+// e^x for every x: expm_v where x <= 88.37 (there 2^n <= 2^127 stays finite; below -87.68 it
+// gives +0, as expm_v). Lanes above (computed only when a vector has one) take the same
+// polynomial with 2^(n-1) (magic bias 126) and a final exact * 2, after clamping x to 89 (so n
+// stays <= 128): finite up to 88.72, +inf above. A lane's value depends on its own x only.
+static void exp_all(const float* x, float* y, size_t n) {
+  const ExpV k;
+  const V hi = vsplat(88.37f);
+  auto f = [&](const float* px, float* py) {
+    const V v = vload(px);
+    V e = expm_v(v, k);
+    if (any_gt(v, hi)) {
+      const V big = expm_core(vpmin(v, vsplat(89.f)), k, vsplat(0x1.8000FCp23f)) * vsplat(2.f);
+      e = select_gt(v, hi, big, e);
+    }
+    vstore(py, e);
+  };
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) f(x + i, y + i);
+  if (i < n) {
+    float t[VW] = {};
+    for (size_t j = 0; j < n - i; ++j) t[j] = x[i + j];
+    f(t, t);
+    for (size_t j = 0; j < n - i; ++j) y[i + j] = t[j];
   }
 }
 

@@ -227,3 +227,38 @@ TEST(Kernels, SoftmaxSpecialRows) {
   EXPECT_EQ(l1[1], -inf);
   for (size_t i : {0, 2, 3}) EXPECT_NEAR(l1[i], l2[i], 1e-5);
 }
+
+TEST(Kernels, ExpIsAccurateOverTheWholeFloatRange) {
+  // unary Exp (softmax's polynomial up to 88.37, xsimd's exp above) on every 61st float of
+  // [-110, 89]: normal results within 2.5 ulps of exp in double, tiny ones within 2^-126,
+  // overflow to +inf.
+  std::vector<float> x;
+  for (uint32_t u = 0x80000000u; u <= 0xC2DC0000u; u += 61) x.push_back(from_bits(u));
+  for (uint32_t u = 0; u <= 0x42B20000u; u += 61) x.push_back(from_bits(u));  // 0 .. 89
+  std::vector<float> y(x.size());
+  K::simd::unary(K::Unary::Exp, x.data(), y.data(), x.size(), 0.f);
+  double worst = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double ref = std::exp(double(x[i]));
+    if (ref > double(std::numeric_limits<float>::max())) {
+      ASSERT_EQ(y[i], std::numeric_limits<float>::infinity()) << "x = " << x[i];
+    } else if (ref >= 0x1p-126) {
+      const double e = std::fabs(double(y[i]) - ref) / std::ldexp(1.0, std::ilogb(float(ref)) - 23);
+      worst = std::max(worst, e);
+      ASSERT_LE(e, 2.5) << "x = " << x[i];
+    } else {
+      ASSERT_LE(std::fabs(double(y[i]) - ref), 0x1p-126) << "x = " << x[i];
+    }
+  }
+  std::printf("exp: max error %.3f ulp over %zu floats in [-110, 89]\n", worst, x.size());
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> sx = {inf, -inf, NAN, 88.5f, 88.37f, 88.38f, 0.f}, sy(7);
+  K::simd::unary(K::Unary::Exp, sx.data(), sy.data(), 7, 0.f);
+  EXPECT_EQ(sy[0], inf);
+  EXPECT_EQ(sy[1], 0.f);
+  EXPECT_TRUE(std::isnan(sy[2]));
+  EXPECT_NEAR(sy[3] / std::exp(double(88.5f)), 1.0, 3e-7);
+  EXPECT_NEAR(sy[4] / std::exp(double(88.37f)), 1.0, 3e-7);
+  EXPECT_NEAR(sy[5] / std::exp(double(88.38f)), 1.0, 3e-7);
+  EXPECT_EQ(sy[6], 1.f);
+}
