@@ -1,6 +1,7 @@
 // SIMD kernels written with xsimd. Natively they compile to SSE4.1; in the wasm build
 // (-msimd128 -msse4.1) Emscripten maps the same intrinsics to WebAssembly SIMD128, so both
 // builds run the same 4-lane code and round the same way. Each has a twin in kernels_scalar.cpp.
+#include <xmmintrin.h>
 #include <xsimd/xsimd.hpp>
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
@@ -491,6 +492,13 @@ void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* 
   for (size_t p = 0; p < panels; ++p) {
     const size_t j = p * NR, nc = std::min(NR, N - j);
     float* dst = Bp + p * K * NR;
+    if (nc == NR) {
+      for (size_t k = 0; k < K; ++k, dst += NR) {
+        B::load_unaligned(Bm + k * N + j).store_aligned(dst);
+        B::load_unaligned(Bm + k * N + j + W).store_aligned(dst + W);
+      }
+      continue;
+    }
     for (size_t k = 0; k < K; ++k, dst += NR) {
       const float* src = Bm + k * N + j;
       size_t c = 0;
@@ -502,6 +510,23 @@ void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* 
   for (size_t t = 0; t < tiles; ++t) {
     const size_t i = t * MR, nr = std::min(MR, M - i);
     float* dst = Ap + t * K * MR;
+    if (nr == MR) {
+      // 4 x 4 blocks transposed in registers (SSE; SIMD128 shuffles in the wasm build).
+      const float* a0 = A + i * K;
+      size_t k = 0;
+      for (; k + 4 <= K; k += 4) {
+        __m128 r0 = _mm_loadu_ps(a0 + k), r1 = _mm_loadu_ps(a0 + K + k);
+        __m128 r2 = _mm_loadu_ps(a0 + 2 * K + k), r3 = _mm_loadu_ps(a0 + 3 * K + k);
+        _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+        _mm_store_ps(dst + k * MR, r0);
+        _mm_store_ps(dst + k * MR + 4, r1);
+        _mm_store_ps(dst + k * MR + 8, r2);
+        _mm_store_ps(dst + k * MR + 12, r3);
+      }
+      for (; k < K; ++k)
+        for (size_t r = 0; r < MR; ++r) dst[k * MR + r] = a0[r * K + k];
+      continue;
+    }
     for (size_t r = 0; r < MR; ++r) {
       const float* src = A + (i + r) * K;
       for (size_t k = 0; k < K; ++k) dst[k * MR + r] = r < nr ? src[k] : 0.f;
