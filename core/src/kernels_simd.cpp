@@ -1,6 +1,9 @@
 // SIMD kernels written with xsimd. Natively they compile to SSE4.1; in the wasm build
 // (-msimd128 -msse4.1) Emscripten maps the same intrinsics to WebAssembly SIMD128, so both
 // builds run the same 4-lane code and round the same way. Each has a twin in kernels_scalar.cpp.
+// The exp behind softmax, log_softmax and unary Exp uses wasm_simd128.h directly in the wasm
+// build (V, below: pmax/pmin and an integer shift, which xsimd's SSE path emulates slowly there)
+// and the same operations in the same order through xsimd natively.
 #include <xmmintrin.h>
 #include <xsimd/xsimd.hpp>
 #ifdef __wasm_simd128__
