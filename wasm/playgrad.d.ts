@@ -45,6 +45,21 @@ export interface LoadOptions {
   factory?: (moduleArgs: object) => Promise<unknown>;
 }
 
+/** A user-typed f(x, y) parsed by the core (pg.expr); gradients come from the core's backward(). */
+export interface Expr {
+  readonly source: string;
+  /** How the parser read it, fully parenthesised: '-x^2' gives '-(x ^ 2)'. */
+  readonly canonical: string;
+  readonly usesX: boolean;
+  readonly usesY: boolean;
+  readonly disposed: boolean;
+  /** f and its gradient at one point. */
+  at(x: number, y: number): { value: number; dx: number; dy: number };
+  /** f(x, y) as a Tensor on the autograd graph (x and y broadcast). */
+  eval(x: TensorLike, y: TensorLike): Tensor;
+  dispose(): void;
+}
+
 export interface Playgrad {
   readonly version: string;
   /** True for the WebAssembly SIMD build. */
@@ -91,6 +106,12 @@ export interface Playgrad {
   max(x: Tensor, axis?: number, keepdims?: boolean): Tensor;
   softmax(x: Tensor, axis?: number): Tensor;
   logSoftmax(x: Tensor, axis?: number): Tensor;
+
+  /** Parses f(x, y): numbers, x, y, + - * / ^, parentheses, sin cos tan exp log sqrt abs tanh sigmoid, pi, e. */
+  expr(source: string): Expr;
+  sin(x: Tensor): Tensor;
+  cos(x: Tensor): Tensor;
+  tan(x: Tensor): Tensor;
 
   /** Runs fn without recording a graph. */
   noGrad<T>(fn: () => T): T;

@@ -11,6 +11,7 @@
 //   const x = pg.tensor([1, 2, 3, 4, 5, 6], [2, 3], { requiresGrad: true });
 //   const y = pg.sum(pg.softmax(x, -1)); y.backward(); x.grad.toArray();
 import createPlaygradCore from './build/playgrad_core.mjs';
+import { installExpr } from './api/expr.mjs';
 
 export class PlaygradError extends Error {
   constructor(message) {
@@ -305,3 +306,5 @@ class Playgrad {
   memoryLimit() { return this._core._memoryLimit(); }
   setMemoryLimit(bytes) { this._call((c) => c._setMemoryLimit(bytes)); }
 }
+
+installExpr(Playgrad.prototype, { Tensor, PlaygradError });

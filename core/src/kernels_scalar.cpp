@@ -43,6 +43,9 @@ static float apply(Unary op, float x, float p) {
     case Unary::Relu: return x > 0.f ? x : 0.f;
     case Unary::LeakyRelu: return x > 0.f ? x : p * x;
     case Unary::Pow: return std::pow(x, p);
+    case Unary::Sin: return std::sin(x);
+    case Unary::Cos: return std::cos(x);
+    case Unary::Tan: return std::tan(x);
   }
   return 0.f;
 }
@@ -63,6 +66,9 @@ static float derivative(Unary op, float x, float y, float p) {
     case Unary::Relu: return x > 0.f ? 1.f : 0.f;
     case Unary::LeakyRelu: return x > 0.f ? 1.f : p;
     case Unary::Pow: return p == 0.f ? 0.f : p * std::pow(x, p - 1.f);
+    case Unary::Sin: return std::cos(x);
+    case Unary::Cos: return -std::sin(x);
+    case Unary::Tan: return 1.f + y * y;
   }
   return 0.f;
 }

@@ -112,6 +112,9 @@ void unary(Unary op, const float* x, float* y, size_t n, float p) {
     case Unary::LeakyRelu:
       return map1(x, y, n, [&](B v) { return xsimd::select(v > zero, v, vp * v); });
     case Unary::Pow: return map1(x, y, n, [&](B v) { return xsimd::pow(v, vp); }, 1.f);
+    case Unary::Sin: return map1(x, y, n, [](B v) { return xsimd::sin(v); });
+    case Unary::Cos: return map1(x, y, n, [](B v) { return xsimd::cos(v); });
+    case Unary::Tan: return map1(x, y, n, [](B v) { return xsimd::tan(v); });
   }
 }
 
@@ -142,6 +145,10 @@ void unary_backward(Unary op, const float* x, const float* y, const float* g, fl
       if (p == 0.f) return map3(x, y, g, dx, n, [&](B, B, B gv) { return gv * zero; });
       return map3(x, y, g, dx, n,
                   [&](B xv, B, B gv) { return gv * (vp * xsimd::pow(xv, B(p - 1.f))); });
+    case Unary::Sin: return map3(x, y, g, dx, n, [](B xv, B, B gv) { return gv * xsimd::cos(xv); });
+    case Unary::Cos: return map3(x, y, g, dx, n, [](B xv, B, B gv) { return -(gv * xsimd::sin(xv)); });
+    case Unary::Tan:
+      return map3(x, y, g, dx, n, [&](B, B yv, B gv) { return gv * (one + yv * yv); });
   }
 }
 

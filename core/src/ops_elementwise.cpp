@@ -168,6 +168,9 @@ Tensor abs(const Tensor& x) { return unary_op("abs", Unary::Abs, x); }
 Tensor sigmoid(const Tensor& x) { return unary_op("sigmoid", Unary::Sigmoid, x); }
 Tensor tanh(const Tensor& x) { return unary_op("tanh", Unary::Tanh, x); }
 Tensor relu(const Tensor& x) { return unary_op("relu", Unary::Relu, x); }
+Tensor sin(const Tensor& x) { return unary_op("sin", Unary::Sin, x); }
+Tensor cos(const Tensor& x) { return unary_op("cos", Unary::Cos, x); }
+Tensor tan(const Tensor& x) { return unary_op("tan", Unary::Tan, x); }
 Tensor leaky_relu(const Tensor& x, float alpha) {
   check_finite_param("leaky_relu", "alpha", alpha);
   return unary_op("leaky_relu", Unary::LeakyRelu, x, alpha);

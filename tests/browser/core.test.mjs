@@ -16,12 +16,12 @@ after(async () => {
 });
 
 test('the page loads the SIMD core and computes a softmax, with no console errors', async () => {
-  const { page, assertClean, context } = await openPage(browser, site.url);
-  await page.waitForSelector('#softmax[data-state="ready"]', { timeout: 20000 });
-  const shown = await page.textContent('#softmax');
+  const { page, assertClean, context } = await openPage(browser, `${site.url}#/softmax`);
+  await page.waitForSelector('[data-lesson="softmax"][data-state="ready"]', { timeout: 20000 });
+  const shown = await page.$$eval('[data-name^="p-"]', (cells) => cells.map((c) => c.textContent));
   const e = [2, 1, 0.1].map(Math.exp);
   const s = e.reduce((a, b) => a + b);
-  assert.equal(shown, `[${e.map((v) => (v / s).toFixed(4)).join(', ')}]`);
+  assert.deepEqual(shown, e.map((v) => (v / s).toFixed(4)));
   // The module is usable from page scripts too, with errors as Errors.
   const result = await page.evaluate(async () => {
     const { load } = await import('./lib/playgrad.mjs');

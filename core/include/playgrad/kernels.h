@@ -15,7 +15,8 @@
 namespace pg::kernels {
 
 enum class Binary { Add, Sub, Mul, Div };
-enum class Unary { Neg, Exp, Log, Sqrt, Abs, Sigmoid, Tanh, Relu, LeakyRelu, Pow };
+enum class Unary { Neg, Exp, Log, Sqrt, Abs, Sigmoid, Tanh, Relu, LeakyRelu, Pow,
+                   Sin, Cos, Tan };
 
 #define PG_KERNEL_DECLS                                                                            \
   /* y[i] = a[i*sa] op b[i*sb], i < n; sa, sb are 0 (broadcast a scalar) or 1. */                  \

@@ -32,6 +32,9 @@ Tensor sigmoid(const Tensor& x);  // 1 / (1 + e^-x)
 Tensor tanh(const Tensor& x);
 Tensor relu(const Tensor& x);                    // max(x, 0); d/dx = 1 for x > 0, else 0
 Tensor leaky_relu(const Tensor& x, float alpha);  // x > 0 ? x : alpha x
+Tensor sin(const Tensor& x);  // d/dx = cos x
+Tensor cos(const Tensor& x);  // d/dx = -sin x
+Tensor tan(const Tensor& x);  // d/dx = 1 + tan^2 x
 
 // Linear algebra.
 // a [M,K] @ b [K,N] -> [M,N]; a [B,M,K] @ b [B,K,N] -> [B,M,N]; a [B,M,K] @ b [K,N] -> [B,M,N];

@@ -1,0 +1,11 @@
+// The lesson registry: every lesson that exists, in course order. The page lists exactly these
+// (web/app.mjs), the CLI runs them (scripts/cli.mjs). To add a lesson, write lessons/<id>/lesson.mjs
+// (the contract is in lessons/README.md) and add one import and one entry here.
+import * as softmax from './softmax/lesson.mjs';
+
+export const LESSONS = [softmax];
+
+/** The lesson with this id, or undefined. */
+export function lessonById(id) {
+  return LESSONS.find((l) => l.id === id);
+}

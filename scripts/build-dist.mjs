@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// Completes the static site after scripts/build-web.mjs and writes the single-file page:
+//   web/lib/katex/     KaTeX (ES module, CSS, fonts) from the npm package: no CDN
+//   web/lib/lessons/   the lessons (lessons/**), imported by the page as plain ES modules
+//   web/sw.js          the service worker, from web/sw-template.js with this build's version
+//                      (a hash of every cached file) and the list of files to cache
+//   dist/playgrad.html one self-contained file: the page's modules bundled by esbuild with the
+//                      single-file wasm glue (wasm embedded), styles and KaTeX's woff2 fonts
+//                      inline as data: URLs. Opens from file:// with no server.
+import { createHash } from 'node:crypto';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import * as esbuild from 'esbuild';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const web = path.join(root, 'web');
+const lib = path.join(web, 'lib');
+const katexDist = path.join(root, 'node_modules/katex/dist');
+
+// 1. KaTeX and the lessons into web/lib/.
+await rm(path.join(lib, 'katex'), { recursive: true, force: true });
+await mkdir(path.join(lib, 'katex/fonts'), { recursive: true });
+for (const f of ['katex.mjs', 'katex.min.css']) await cp(path.join(katexDist, f), path.join(lib, 'katex', f));
+const fonts = (await readdir(path.join(katexDist, 'fonts'))).filter((f) => f.endsWith('.woff2'));
+for (const f of fonts) await cp(path.join(katexDist, 'fonts', f), path.join(lib, 'katex/fonts', f));
+// Only the woff2 fonts are shipped (every browser with WebAssembly SIMD reads woff2): drop the
+// woff/ttf fallbacks from the stylesheet so nothing points at a missing file.
+const katexCss = (await readFile(path.join(katexDist, 'katex.min.css'), 'utf8'))
+  .replace(/,url\(fonts\/[^)]+\.woff\) format\("woff"\)/g, '')
+  .replace(/,url\(fonts\/[^)]+\.ttf\) format\("truetype"\)/g, '');
+await writeFile(path.join(lib, 'katex/katex.min.css'), katexCss);
+await rm(path.join(lib, 'lessons'), { recursive: true, force: true });
+await cp(path.join(root, 'lessons'), path.join(lib, 'lessons'), {
+  recursive: true, filter: (src) => !src.endsWith('.md') || src.endsWith('text.md'),
+});
+
+// 2. The service worker: every file of the site, hashed into the version.
+async function walk(dir) {
+  const out = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...await walk(p));
+    else out.push(p);
+  }
+  return out;
+}
+const assets = (await walk(web))
+  .map((p) => path.relative(web, p).split(path.sep).join('/'))
+  .filter((p) => p !== 'sw.js' && p !== 'sw-template.js')
+  .sort();
+const hash = createHash('sha256');
+for (const a of assets) {
+  hash.update(a);
+  hash.update(await readFile(path.join(web, a)));
+}
+const version = hash.digest('hex').slice(0, 16);
+const sw = (await readFile(path.join(web, 'sw-template.js'), 'utf8'))
+  .replace('__PLAYGRAD_VERSION__', version)
+  .replace('__PLAYGRAD_ASSETS__', JSON.stringify(['./', ...assets], null, 2));
+await writeFile(path.join(web, 'sw.js'), sw);
+
+// 3. dist/playgrad.html.
+const singleGlue = path.join(root, 'wasm/build/playgrad_core_single.mjs');
+const useSingleGlue = {
+  name: 'single-file-glue',
+  setup(b) {
+    // playgrad.mjs imports ./build/playgrad_core.mjs (wasm fetched next to it); the single file
+    // build of the same glue has the wasm embedded.
+    b.onResolve({ filter: /playgrad_core\.mjs$/ }, () => ({ path: singleGlue }));
+  },
+};
+const bundle = await esbuild.build({
+  entryPoints: [path.join(web, 'app.mjs')],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  write: false,
+  external: ['node:*'],
+  define: { 'globalThis.PLAYGRAD_SINGLE_FILE': 'true' },
+  plugins: [useSingleGlue],
+  logLevel: 'warning',
+});
+const js = bundle.outputFiles[0].text.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
+
+let css = katexCss;
+for (const f of fonts) {
+  const data = (await readFile(path.join(katexDist, 'fonts', f))).toString('base64');
+  css = css.split(`url(fonts/${f})`).join(`url(data:font/woff2;base64,${data})`);
+}
+css += '\n' + await readFile(path.join(web, 'styles.css'), 'utf8');
+const style = css.replace(/<\/style/gi, '<\\/style');
+
+let html = await readFile(path.join(web, 'index.html'), 'utf8');
+const before = html;
+html = html
+  .replace(/\s*<link rel="stylesheet" href="lib\/katex\/katex.min.css">/, '')
+  .replace(/<link rel="stylesheet" href="styles.css">/, () => `<style>\n${style}\n</style>`)
+  .replace(/<script type="module" src="app.mjs"><\/script>/, () => `<script type="module">\n${js}\n</script>`);
+if (html === before || html.includes('src="app.mjs"') || html.includes('href="styles.css"')) {
+  throw new Error('build-dist: web/index.html no longer has the expected <link>/<script> tags to inline');
+}
+await mkdir(path.join(root, 'dist'), { recursive: true });
+await writeFile(path.join(root, 'dist/playgrad.html'), html);
+console.log(`build-dist: web/sw.js (${assets.length} files, version ${version}), dist/playgrad.html (${(html.length / 1024).toFixed(0)} KiB)`);

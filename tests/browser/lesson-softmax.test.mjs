@@ -1,0 +1,211 @@
+// The softmax lesson in a real page: ready state, keyboard-driven controls whose shown numbers
+// equal what the core computes, shared URLs that reproduce the state, the large-logits overflow,
+// an HTML-injection attempt in the hash that runs nothing, and screenshots (light and dark,
+// 375 px and 1280 px) kept in tests/browser/artifacts/.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { LESSONS } from '../../lessons/index.mjs';
+import { launch, openPage, startSite } from './harness.mjs';
+
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let site;
+let browser;
+before(async () => {
+  site = await startSite();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+const READY = '[data-lesson="softmax"][data-state="ready"]';
+
+/** Shown values (full precision from data-value) of cells named prefix-0, prefix-1, ... */
+async function shown(page, prefix) {
+  return page.$$eval(`[data-name^="${prefix}-"]`, (cells, pre) => cells
+    .filter((c) => /^\d+$/.test(c.dataset.name.slice(pre.length + 1)))
+    .map((c) => Number(c.dataset.value)), prefix);
+}
+
+/** What the core computes for these settings, in the page, through the public API. */
+async function coreSoftmax(page, z, t, shift = 0) {
+  return page.evaluate(async ([zz, tt, sh]) => {
+    const { load } = await import('./lib/playgrad.mjs');
+    const pg = await load();
+    return pg.scope(() => {
+      let x = pg.tensor(zz);
+      if (sh) x = pg.add(x, sh);
+      return Array.from(pg.softmax(pg.div(x, tt)).toArray());
+    });
+  }, [z, t, shift]);
+}
+
+test('home lists only the lessons that exist; #/softmax gets ready with the course example', async () => {
+  const { page, context, assertClean } = await openPage(browser, site.url);
+  await page.waitForSelector('.cards a');
+  const links = await page.$$eval('#lesson-list a', (as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(links, LESSONS.map((l) => `#/${l.id}`)); // only lessons that exist are listed
+  assert.ok(links.includes('#/softmax'));
+  await page.click('#lesson-list a[href="#/softmax"]');
+  await page.waitForSelector(READY, { timeout: 20000 });
+  assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [2, 1, 0.1], 1));
+  assert.equal(await page.textContent('[data-name="p-0"]'), '0.6590');
+  assert.equal(await page.textContent('[data-name="loss"]'), '0.4170');
+  assert.ok(await page.$('.katex'), 'formulas are rendered by KaTeX');
+  assertClean();
+  await context.close();
+});
+
+test('keyboard on a slider: the shown numbers are the core\'s and the URL follows', async () => {
+  const { page, context, assertClean } = await openPage(browser, `${site.url}#/softmax`);
+  await page.waitForSelector(READY, { timeout: 20000 });
+  const z1 = page.getByRole('slider', { name: 'z1' });
+  await z1.focus();
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight'); // step 0.1: 2 -> 2.5
+  await page.waitForFunction(() => location.hash === '#/softmax?z=2.5,1,0.1');
+  await page.waitForFunction(() => document.querySelector('[data-name="z-0"]').dataset.value === '2.5');
+  const p = await shown(page, 'p');
+  assert.deepEqual(p, await coreSoftmax(page, [2.5, 1, 0.1], 1));
+  assert.notDeepEqual(p, await coreSoftmax(page, [2, 1, 0.1], 1));
+  // Gradient column = p - y (true class 1), from autograd.
+  const grad = await shown(page, 'grad');
+  grad.forEach((g, i) => assert.ok(Math.abs(g - (p[i] - (i === 0 ? 1 : 0))) < 1e-6, `grad ${i}`));
+
+  // The exact-value box: type a temperature.
+  const tBox = page.getByRole('spinbutton', { name: 'Temperature T (exact value)' });
+  await tBox.fill('2.5');
+  await page.waitForFunction(() => location.hash === '#/softmax?z=2.5,1,0.1&t=2.5');
+  await page.waitForFunction(() => document.querySelector('tfoot').textContent.includes('T = 2.5'));
+  assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [2.5, 1, 0.1], 2.5));
+
+  // Add a logit with the button, choose class 4 in the drop-down (keyboard-usable native controls).
+  await page.getByRole('button', { name: 'Add a logit' }).click();
+  await page.getByRole('combobox', { name: 'True class y' }).selectOption('4');
+  await page.waitForFunction(() => location.hash === '#/softmax?z=2.5,1,0.1,0&t=2.5&y=4');
+  await page.waitForFunction(() => document.querySelectorAll('[data-name^="grad-"]').length === 4
+    && document.querySelector('tr.true-class th').textContent === '4');
+  const p4 = await shown(page, 'p');
+  assert.deepEqual(p4, await coreSoftmax(page, [2.5, 1, 0.1, 0], 2.5));
+  const g4 = await shown(page, 'grad');
+  g4.forEach((g, i) => assert.ok(Math.abs(g - (p4[i] - (i === 3 ? 1 : 0)) / 2.5) < 1e-6, `grad ${i}`));
+
+  // Clicking the third bar of the chart makes class 3 the true class (the view sets a setting).
+  const box = await page.locator('canvas.chart').boundingBox();
+  const slot = (box.width - 34 - 8) / 4;
+  await page.mouse.click(box.x + 34 + slot * 2.5, box.y + box.height / 2);
+  await page.waitForFunction(() => location.hash === '#/softmax?z=2.5,1,0.1,0&t=2.5&y=3');
+  await page.waitForFunction(() => document.querySelector('tr.true-class th').textContent === '3');
+  assert.equal(await page.getByRole('combobox', { name: 'True class y' }).inputValue(), '3');
+  assertClean();
+  await context.close();
+});
+
+test('dragging fast (hundreds of input events) ends with the right numbers and URL', async () => {
+  const { page, context, assertClean } = await openPage(browser, `${site.url}#/softmax`);
+  await page.waitForSelector(READY, { timeout: 20000 });
+  await page.evaluate(async () => {
+    const t = document.querySelector('[data-setting="t"] input[type="range"]');
+    for (let i = 0; i < 400; i++) {
+      t.value = String(0.1 + (i % 90) / 10);
+      t.dispatchEvent(new Event('input', { bubbles: true }));
+      if (i % 8 === 0) await new Promise((r) => requestAnimationFrame(r));
+    }
+    t.value = '3.3';
+    t.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForFunction(() => location.hash === '#/softmax?t=3.3');
+  await page.waitForFunction(() => document.querySelector('tfoot').textContent.includes('T = 3.3'));
+  assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [2, 1, 0.1], 3.3));
+  assertClean();
+  await context.close();
+});
+
+test('a shared URL reproduces the state, also after a reload', async () => {
+  const url = `${site.url}#/softmax?z=3,-1.5,0.2,7&t=0.5&large=1&y=4`;
+  const { page, context, assertClean } = await openPage(browser, url);
+  for (let round = 0; round < 2; round++) {
+    await page.waitForSelector(READY, { timeout: 20000 });
+    assert.equal(await page.getByRole('slider', { name: 'z4' }).inputValue(), '7');
+    assert.equal(await page.getByRole('checkbox', { name: /Large logits/ }).isChecked(), true);
+    assert.equal(await page.getByRole('combobox', { name: 'True class y' }).inputValue(), '4');
+    assert.equal(await page.isHidden('#notice'), true);
+    assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [3, -1.5, 0.2, 7], 0.5, 1000));
+    // Large logits: the naive formula overflows (float32 exp of 2000+ is Infinity), the stable one is fine.
+    assert.ok((await shown(page, 'naive-exp')).every((v) => v === Infinity));
+    assert.ok((await shown(page, 'naive-p')).every(Number.isNaN));
+    assert.equal(await page.textContent('[data-name="naive-p-0"]'), 'NaN');
+    assert.match(await page.textContent('[data-name="naive-note"]'), /overflows float32/);
+    assert.equal(page.url(), url);
+    if (round === 0) await page.reload();
+  }
+  // Toggling large logits off with the keyboard: naive and stable agree again.
+  await page.getByRole('checkbox', { name: /Large logits/ }).focus();
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => !location.hash.includes('large'));
+  await page.waitForFunction(() => document.querySelector('[data-name="naive-p-0"]').textContent !== 'NaN');
+  assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [3, -1.5, 0.2, 7], 0.5));
+  assertClean();
+  await context.close();
+});
+
+test('an HTML injection in the hash runs nothing: defaults and a visible notice', async () => {
+  const { page, context, assertClean } = await openPage(browser, null);
+  let dialogs = 0;
+  page.on('dialog', (d) => { dialogs++; d.dismiss(); });
+  await page.goto(`${site.url}#/softmax?z=<img src=x onerror=window.__xss=1;alert(1)>&t=<script>window.__xss=2</script>`);
+  await page.waitForSelector(READY, { timeout: 20000 });
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.equal(await page.$('main img, main script, #notice img'), null);
+  assert.equal(dialogs, 0);
+  assert.equal(await page.isVisible('#notice'), true);
+  const notice = await page.textContent('#notice');
+  assert.ok(notice.includes('Logits (z=<img src=x onerror=window.__xss=1;alert(…) is not valid'), notice); // cut at 40 characters
+  assert.match(notice, /Temperature T \(t=<script>window\.__xss=2<\/script>\) is not valid/);
+  assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [2, 1, 0.1], 1));
+  assert.equal(page.url(), `${site.url}#/softmax`); // the canonical (default) state replaces the bad one
+
+  // A bad lesson id is shown as text, not markup.
+  await page.goto(`${site.url}#/<img src=x onerror=alert(1)>`);
+  await page.waitForFunction(() => document.querySelector('main h2')?.textContent === 'No such lesson');
+  assert.match(await page.textContent('main'), /There is no lesson called “<img src=x onerror=alert\(1\)>” here/);
+  assert.equal(await page.$('main img'), null);
+  assert.equal(dialogs, 0);
+  assertClean();
+  await context.close();
+});
+
+test('a core that cannot load gives data-state="error" with a visible message', async () => {
+  const { page, context, problems } = await openPage(browser, null);
+  await page.route('**/playgrad_core.wasm', (r) => r.abort());
+  await page.goto(`${site.url}#/softmax`);
+  await page.waitForSelector('[data-lesson="softmax"][data-state="error"]', { timeout: 20000 });
+  assert.match(await page.textContent('[data-lesson="softmax"] [role="alert"]'), /Something went wrong: the WebAssembly core did not load/);
+  assert.ok(problems.some((p) => p.includes('playgrad_core.wasm')), 'the blocked request is what failed');
+  await context.close();
+});
+
+test('screenshots: light and dark, 375 px and 1280 px', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    for (const width of [375, 1280]) {
+      const { page, context, assertClean } = await openPage(browser, null, { colorScheme, viewport: { width, height: 900 } });
+      await page.goto(`${site.url}#/softmax?z=2,1,0.1,-0.5&y=2`);
+      await page.waitForSelector(READY, { timeout: 20000 });
+      await page.evaluate(() => document.fonts.ready);
+      await page.waitForTimeout(100); // the chart draws on the next animation frame
+      // Nothing wider than the viewport: the page never scrolls sideways.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `page is ${overflow}px wider than the ${width}px viewport`);
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(bg, colorScheme === 'dark' ? 'rgb(21, 23, 27)' : 'rgb(251, 251, 250)');
+      await page.screenshot({ path: `${ARTIFACTS}softmax-${colorScheme}-${width}.png`, fullPage: true });
+      assertClean();
+      await context.close();
+    }
+  }
+});

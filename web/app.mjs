@@ -1,0 +1,221 @@
+// The Playgrad page: lesson list, hash routes #/<lesson-id>?<settings>, and the lesson life
+// cycle. Plain ES modules; every number shown comes from the wasm core through lessons' compute().
+//
+// Lesson contract (lessons/README.md): a lesson module exports id, title, summary, text,
+// settings, compute(pg, state) (pure) and mount(root, kit) -> { update(result, state) }.
+// The shell makes the root <section data-lesson="<id>" data-state="loading|ready|error">, the
+// text, the controls (from the settings declarations) and the URL; the lesson draws.
+import { load } from './lib/playgrad.mjs';
+import { LESSONS, lessonById } from './lib/lessons/index.mjs';
+import { normalize, parseHash, parseSettings, toQuery } from './lib/lessons/settings.mjs';
+import { makeControls } from './controls.mjs';
+import { el, kit } from './kit.mjs';
+import { renderText } from './text.mjs';
+
+const core = load();
+const listEl = document.getElementById('lesson-list');
+const viewEl = document.getElementById('view');
+const noticeEl = document.getElementById('notice');
+
+let current = null; // { lesson, root, state, controls, setState }
+
+// ---- notices (malformed URL values and the like) ------------------------------------------------
+
+function showNotice(messages) {
+  if (!messages.length) {
+    noticeEl.hidden = true;
+    noticeEl.replaceChildren();
+    return;
+  }
+  const dismiss = el('button', { type: 'button' }, 'Dismiss');
+  dismiss.addEventListener('click', () => showNotice([]));
+  noticeEl.replaceChildren(
+    el('strong', {}, 'Some settings in the link were not valid and were reset:'),
+    el('ul', {}, ...messages.map((m) => el('li', {}, m))),
+    dismiss,
+  );
+  noticeEl.hidden = false;
+}
+
+// ---- lesson list and home ---------------------------------------------------------------------
+
+function renderList(activeId) {
+  listEl.replaceChildren(...LESSONS.map((l) => {
+    const a = el('a', { href: `#/${l.id}` }, l.title);
+    if (l.id === activeId) a.setAttribute('aria-current', 'page');
+    return el('li', {}, a);
+  }));
+}
+
+// Leaving a lesson: its view may run its own animation loop; destroy() stops it.
+function leave() {
+  try { current?.view?.destroy?.(); } catch (e) { console.error(e); }
+  current = null;
+}
+
+function showHome() {
+  leave();
+  renderList(null);
+  document.title = 'Playgrad';
+  viewEl.replaceChildren(el('section', { class: 'home' },
+    el('h2', {}, 'Lessons'),
+    el('p', {}, 'Each lesson runs live: drag a control and the numbers are recomputed by the Playgrad core in this page. A link to a lesson keeps its settings.'),
+    el('ul', { class: 'cards' }, ...LESSONS.map((l) => el('li', {}, el('a', { href: `#/${l.id}` }, el('strong', {}, l.title), l.summary))))));
+}
+
+function showMissing(id) {
+  leave();
+  renderList(null);
+  const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
+  viewEl.replaceChildren(el('section', { class: 'home' },
+    el('h2', {}, 'No such lesson'),
+    el('p', {}, `There is no lesson called “${shown}” here. The lessons are:`),
+    el('ul', {}, ...LESSONS.map((l) => el('li', {}, el('a', { href: `#/${l.id}` }, l.title))))));
+}
+
+// ---- one lesson -------------------------------------------------------------------------------
+
+// The URL follows the state, but at most every 150 ms while a slider is dragged: Chrome ignores
+// history.replaceState calls beyond about 200 per 10 s (crbug.com/1038223), which a drag at 60
+// events per second would reach. (Playwright disables that protection, so the browser test only
+// checks that the last state of a fast drag lands in the URL.)
+let urlTimer = null;
+let urlPending = null;
+function flushUrl() {
+  urlTimer = null;
+  if (!urlPending) return;
+  const { lesson, state } = urlPending;
+  urlPending = null;
+  if (current?.lesson !== lesson) return;
+  const q = toQuery(lesson.settings, state);
+  const hash = `#/${lesson.id}${q ? `?${q}` : ''}`;
+  if (location.hash !== hash) history.replaceState(null, '', hash);
+}
+function writeUrl(lesson, state, now = false) {
+  urlPending = { lesson, state };
+  if (now) {
+    clearTimeout(urlTimer);
+    flushUrl();
+  } else {
+    urlTimer ??= setTimeout(flushUrl, 150);
+  }
+}
+
+async function showLesson(lesson, state) {
+  renderList(lesson.id);
+  document.title = `${lesson.title} · Playgrad`;
+  const errorBox = el('p', { class: 'error-box', role: 'alert', hidden: true });
+  const viewBox = el('div', { class: 'lesson-view' });
+  const root = el('section', { class: 'lesson', 'data-lesson': lesson.id, 'data-state': 'loading', 'aria-labelledby': `title-${lesson.id}` },
+    el('h2', { id: `title-${lesson.id}` }, lesson.title));
+  // The text's introduction (before its first '## ' heading) goes above the live part, the
+  // rest below it, so the controls are near the top on a phone too.
+  const text = lesson.text ?? '';
+  const cut = text.search(/^## /m);
+  const intro = cut < 0 ? text : text.slice(0, cut);
+  const more = cut < 0 ? '' : text.slice(cut);
+  root.append(el('div', { class: 'lesson-text' }, renderText(intro, kit)));
+  const me = { lesson, root, state };
+  leave();
+  current = me;
+
+  const fail = (e) => {
+    root.dataset.state = 'error';
+    errorBox.hidden = false;
+    errorBox.textContent = `Something went wrong: ${e?.message ?? e}`;
+  };
+
+  let pg;
+  try {
+    pg = await core;
+  } catch (e) {
+    viewEl.replaceChildren(root);
+    root.append(errorBox);
+    fail(new Error(`the WebAssembly core did not load (${e.message})`));
+    return;
+  }
+  if (current !== me) return; // navigated away while loading
+
+  let view;
+  let pending = false;
+  const draw = () => {
+    pending = false;
+    try {
+      const result = lesson.compute(pg, me.state);
+      view.update(result, me.state);
+      errorBox.hidden = true;
+      root.dataset.state = 'ready';
+    } catch (e) {
+      fail(e);
+    }
+  };
+  const schedule = () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(draw);
+  };
+  const change = (name, value) => {
+    me.state = normalize(lesson.settings, { ...me.state, [name]: value });
+    me.controls.sync(me.state);
+    writeUrl(lesson, me.state);
+    schedule();
+  };
+  me.setState = (st) => {
+    me.state = st;
+    me.controls.sync(st);
+    writeUrl(lesson, st, true);
+    schedule();
+  };
+
+  me.controls = makeControls(lesson.settings, me.state, change, lesson.id);
+  root.append(el('div', { class: 'lesson-body' }, me.controls.element, viewBox), errorBox);
+  if (more.trim()) root.append(el('div', { class: 'lesson-text' }, renderText(more, kit)));
+  viewEl.replaceChildren(root);
+  try {
+    // kit.set(name, value): the view changes a setting (a click on a chart, a dragged point) as
+    // if its control had been used: the state is validated, the controls and the URL follow.
+    view = lesson.mount(viewBox, { ...kit, set: (name, value) => { if (current === me) change(name, value); } });
+    me.view = view;
+  } catch (e) {
+    fail(e);
+    return;
+  }
+  writeUrl(lesson, me.state, true);
+  draw(); // the first result synchronously: data-state is 'ready' once it is drawn
+}
+
+function route() {
+  const { id, fields } = parseHash(location.hash);
+  if (!id) {
+    showNotice([]);
+    showHome();
+    return;
+  }
+  const lesson = lessonById(id);
+  if (!lesson) {
+    showNotice([]);
+    showMissing(id);
+    return;
+  }
+  const { state, problems } = parseSettings(lesson.settings, fields);
+  showNotice(problems.map((p) => p.message));
+  if (current?.lesson === lesson && current.setState) current.setState(state);
+  else showLesson(lesson, state);
+}
+
+window.addEventListener('hashchange', route);
+route();
+
+core.then((pg) => {
+  document.getElementById('core-info').textContent =
+    `Every number on this page is computed by the Playgrad core ${pg.version} (C++ compiled to WebAssembly${pg.simd ? ' SIMD' : ''}) in your browser.`;
+}, () => {});
+
+// Offline: a service worker caches the site's own files (served over http(s) only; the
+// single-file dist/playgrad.html needs none).
+if ('serviceWorker' in navigator && location.protocol.startsWith('http') && !globalThis.PLAYGRAD_SINGLE_FILE) {
+  navigator.serviceWorker.register('sw.js').then(() => navigator.serviceWorker.ready).then(() => {
+    document.getElementById('offline-info').textContent = 'Works offline once visited.';
+  }, () => {});
+}
+
