@@ -162,7 +162,7 @@ function cell(row, peer) {
 }
 
 function table(rows) {
-  const used = ['core', ...PEERS, 'native', 'peak'].filter((p) => rows.some((r) => r.peers[p]));
+  const used = ['core', ...PEERS, 'native', 'peak'].filter((p) => p === 'core' || rows.some((r) => r.peers[p]));
   const head = ['figure', 'unit', ...used.map((p) => LABEL[p]), 'targets'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`];
   for (const r of rows) {
