@@ -60,6 +60,118 @@ export interface Expr {
   dispose(): void;
 }
 
+// ---- vision (wasm/api/vision.mjs) --------------------------------------------------------------
+
+/** 'valid', 'same' (TensorFlow's: out = ceil(in / stride), odd extra padding at the bottom/right),
+ * P pixels on every side, or [Ph, Pw]. */
+export type Padding = 'valid' | 'same' | number | [number, number];
+/** A number for both axes, or [height, width]. */
+export type Pair = number | [number, number];
+/** Corner boxes [x1, y1, x2, y2] (any corner order) as 4-arrays, a flat array or a Float32Array of 4N. */
+export type Boxes = number[][] | number[] | Float32Array;
+export type Box = [number, number, number, number];
+
+export interface ConvOptions {
+  strides?: Pair;
+  padding?: Padding;
+  dilations?: Pair;
+  bias?: Tensor | null;
+}
+export interface ConvTransposeOptions extends ConvOptions {
+  /** In [0, stride); 0 with 'same'. */
+  outputPadding?: Pair;
+}
+export interface PoolOptions {
+  /** Default 2. */
+  poolSize?: Pair;
+  /** Default: poolSize. */
+  strides?: Pair;
+  padding?: Padding;
+}
+export interface ConvSizeOptions {
+  input: number;
+  kernel: number;
+  stride?: number;
+  padding?: 'valid' | 'same' | number;
+  dilation?: number;
+}
+export interface NmsOptions {
+  /** In [0, 1]; default 0.5. */
+  iouThreshold?: number;
+  /** Candidates need score > scoreThreshold; default -Infinity. */
+  scoreThreshold?: number;
+  /** Default Infinity. */
+  maxOutput?: number;
+  /** 'tensorflow' (default): suppressed when IoU >= threshold; 'torchvision': when IoU > threshold. */
+  rule?: 'tensorflow' | 'torchvision';
+}
+export type NmsStep =
+  | { kind: 'keep'; index: number }
+  | { kind: 'suppress'; index: number; by: number; iou: number };
+export interface YoloGridOptions {
+  /** Cells: a number or [gridH, gridW]. */
+  grid: Pair;
+  numClasses: number;
+  /** Anchor [w, h] pairs, normalised; default one anchor. */
+  anchors?: number[][] | number[];
+}
+export interface YoloDecodeOptions extends YoloGridOptions {
+  /** Step 1: keep pc >= confThreshold (default 0.5). */
+  confThreshold?: number;
+  /** Step 3: keep pc * max class >= scoreThreshold (default 0). */
+  scoreThreshold?: number;
+  /** Step 4 (default true), per class (default true). */
+  nms?: boolean;
+  perClass?: boolean;
+  iouThreshold?: number;
+  maxOutput?: number;
+  rule?: 'tensorflow' | 'torchvision';
+}
+
+export interface Vision {
+  /** out = floor((input + 2P - dilation (kernel - 1) - 1) / stride) + 1; 'same': ceil(input / stride). */
+  convOutputSize(o: ConvSizeOptions): number;
+  /** The size and the padding it implies (for 'same' the odd pixel goes after). */
+  convPadding(o: ConvSizeOptions): { out: number; padBefore: number; padAfter: number };
+  /** out = stride (input - 1) + dilation (kernel - 1) + outputPadding - 2P + 1; 'same': stride input. */
+  convTransposeOutputSize(o: ConvSizeOptions & { outputPadding?: number }): number;
+  /** (kernelH kernelW inChannels + bias) outChannels. */
+  convParams(o: { kernel: Pair; inChannels: number; outChannels: number; bias?: boolean }): number;
+  receptiveField(layers: { kernel: number; stride?: number; dilation?: number }[]): { size: number; jump: number };
+
+  iou(a: Box | number[], b: Box | number[]): number;
+  iouMatrix(a: Boxes, b: Boxes): number[][];
+  centerToCorners(boxes: Boxes): Box[];
+  cornersToCenter(boxes: Boxes): Box[];
+  normalizeCorners(boxes: Boxes): Box[];
+
+  /** Kept indices in the order kept. */
+  nms(boxes: Boxes, scores: ArrayLike<number>, options?: NmsOptions): number[];
+  nmsSteps(boxes: Boxes, scores: ArrayLike<number>, options?: NmsOptions): NmsStep[];
+  /** Gaussian soft-NMS (sigma default 0.5, iouThreshold default 1), as tf.image.nonMaxSuppressionWithScore. */
+  softNms(boxes: Boxes, scores: ArrayLike<number>, options?: NmsOptions & { sigma?: number }): { indices: number[]; scores: number[] };
+  nmsPerClass(boxes: Boxes, scores: ArrayLike<number>, classes: ArrayLike<number>, options?: NmsOptions): number[];
+
+  gridAnchors(o: { grid: Pair; stride: Pair; sizes: number[]; ratios?: number[] }): Box[];
+  kmeansAnchors(sizes: number[][] | number[], options?: { k?: number; seed?: number; maxIter?: number }): {
+    centroids: [number, number][];
+    assignments: number[];
+    meanIou: number;
+    iterations: number;
+  };
+  yoloEncode(boxes: Boxes, classes: ArrayLike<number>, options: YoloGridOptions): {
+    target: Float32Array;
+    shape: [number, number, number, number];
+    dropped: number;
+  };
+  yoloDecode(prediction: Tensor | ArrayLike<number>, options: YoloDecodeOptions): {
+    boxes: Box[];
+    scores: number[];
+    classes: number[];
+    cells: number[];
+  };
+}
+
 export interface Playgrad {
   readonly version: string;
   /** True for the WebAssembly SIMD build. */
@@ -123,6 +235,21 @@ export interface Playgrad {
   tensorBytes(): number;
   memoryLimit(): number;
   setMemoryLimit(bytes: number): void;
+
+  // vision ops (NHWC), see wasm/api/vision.mjs
+  /** x [N,H,W,C] * filter [KH,KW,C,OC] (+ bias [OC]) -> [N,OH,OW,OC]. */
+  conv2d(x: Tensor, filter: Tensor, options?: ConvOptions): Tensor;
+  /** x [N,H,W,C], filter [KH,KW,C,M] (+ bias [C*M]) -> [N,OH,OW,C*M]. */
+  depthwiseConv2d(x: Tensor, filter: Tensor, options?: ConvOptions): Tensor;
+  /** x [N,H,W,C], filter [KH,KW,OC,C] (+ bias [OC]) -> [N,OH,OW,OC]. */
+  conv2dTranspose(x: Tensor, filter: Tensor, options?: ConvTransposeOptions): Tensor;
+  maxPool2d(x: Tensor, options?: PoolOptions): Tensor;
+  avgPool2d(x: Tensor, options?: PoolOptions): Tensor;
+  /** [N,H,W,C] -> [N,C]. */
+  globalAvgPool2d(x: Tensor): Tensor;
+  /** [N,H,W,C] -> [N,H*fh,W*fw,C]. */
+  upsampling2d(x: Tensor, options?: { size?: Pair; interpolation?: 'nearest' | 'bilinear' }): Tensor;
+  readonly vision: Vision;
 }
 
 /** Instantiates the SIMD core (once) and returns the API. */

@@ -12,6 +12,7 @@
 //   const y = pg.sum(pg.softmax(x, -1)); y.backward(); x.grad.toArray();
 import createPlaygradCore from './build/playgrad_core.mjs';
 import { installExpr } from './api/expr.mjs';
+import { installVision } from './api/vision.mjs';
 
 export class PlaygradError extends Error {
   constructor(message) {
@@ -182,6 +183,7 @@ class Playgrad {
     this.simd = core._simd();
     this.Tensor = Tensor;
     this.PlaygradError = PlaygradError;
+    installVision(this); // pg.conv2d, pg.maxPool2d, ... and pg.vision.* (wasm/api/vision.mjs)
   }
 
   /** @internal runs fn(core), turning any error into a PlaygradError */

@@ -20,8 +20,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (K != K2) bad("do not align");
   const int64_t Ba = as.size() == 3 ? as[0] : 1, Bb = bs.size() == 3 ? bs[0] : 1;
   if (as.size() == 3 && bs.size() == 3 && Ba != Bb) bad("have different batch sizes");
-  // Broadcast of the batch: 1 against n gives n, including n = 0 (no products at all).
-  const int64_t batch = Ba == 0 || Bb == 0 ? 0 : std::max(Ba, Bb);
+  // An empty batch on either side gives an empty batch (not max(0, 1) = 1, which read past B).
+  const int64_t batch = (Ba == 0 || Bb == 0) ? 0 : std::max(Ba, Bb);
   Shape os = (as.size() == 3 || bs.size() == 3) ? Shape{batch, M, N} : Shape{M, N};
   Tensor out = Tensor::empty(os);
   Tensor ac = dense(a), bc = dense(b);

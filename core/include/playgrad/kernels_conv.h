@@ -1,0 +1,92 @@
+// playgrad/kernels_conv.h: convolution and pooling microkernels, NHWC, pointer + sizes.
+//
+// As in kernels.h: kernels never allocate, never validate and never see a Tensor; the operators
+// in conv.h check shapes, allocate and call pg::kernels::simd. Each kernel has a scalar twin in
+// pg::kernels::scalar with the same signature; the SIMD versions vectorise over channels (C is
+// contiguous in NHWC) and perform the same float operations in the same order, so the twins
+// agree bit for bit (tests/native/test_conv.cpp checks it).
+//
+// Convolution itself is im2col + pg::kernels::simd::gemm:
+//   cols[n, oy, ox, (ky, kx, c)] = x[n, oy*sh - pt + ky*dh, ox*sw - pl + kx*dw, c]  (0 outside)
+//   y[N*OH*OW, OC] = cols[N*OH*OW, KH*KW*C] @ w[KH*KW*C, OC]   (w is [KH, KW, C, OC], HWIO)
+#pragma once
+#include <cmath>
+#include <cstddef>
+
+namespace pg::kernels {
+
+// Geometry of a convolution or pooling window over an NHWC input.
+struct ConvGeom {
+  size_t n = 1, h = 1, w = 1, c = 1;  // input [n, h, w, c]
+  size_t kh = 1, kw = 1;              // window
+  size_t sh = 1, sw = 1;              // stride
+  size_t dh = 1, dw = 1;              // dilation
+  size_t pt = 0, pl = 0;              // padding top, left (bottom/right follow from oh, ow)
+  size_t oh = 1, ow = 1;              // output size
+};
+
+// Bilinear source coordinate for output index `o` of `out` resampled from `in` (half-pixel
+// centres, as Keras UpSampling2D and tf.image.resize; PyTorch align_corners=False):
+//   s = max((o + 0.5) in / out - 0.5, 0); i0 = floor(s); i1 = min(i0 + 1, in - 1); f = s - i0.
+struct LerpIndex {
+  size_t i0, i1;
+  float f;
+};
+inline LerpIndex bilinear_source(size_t o, size_t in, size_t out) {
+  double s = (double(o) + 0.5) * double(in) / double(out) - 0.5;
+  if (s < 0) s = 0;
+  const double fl = std::floor(s);
+  LerpIndex r;
+  r.i0 = size_t(fl);
+  if (r.i0 > in - 1) r.i0 = in - 1;
+  r.i1 = r.i0 + 1 < in ? r.i0 + 1 : in - 1;
+  r.f = float(s - fl);
+  return r;
+}
+
+#define PG_CONV_KERNEL_DECLS                                                                       \
+  /* cols [n*oh*ow, kh*kw*c] from x [n,h,w,c] (zeros where the window is off the input). */      \
+  void im2col(const float* x, const ConvGeom& g, float* cols);                                    \
+  /* dx [n,h,w,c] += cols scattered back (the adjoint of im2col). */                              \
+  void col2im(const float* cols, const ConvGeom& g, float* dx);                                   \
+  /* y [n,oh,ow,c] = max of x over the in-bounds window (padding never wins; NaN propagates). */  \
+  void max_pool(const float* x, const ConvGeom& g, float* y);                                     \
+  /* dx += gy at the first window position (ky, kx order) whose value equals the max. */          \
+  void max_pool_backward(const float* x, const float* y, const float* gy, const ConvGeom& g,      \
+                         float* dx);                                                              \
+  /* y = sum of x over the in-bounds window / number of in-bounds positions (padding excluded, */ \
+  /* as TensorFlow). */                                                                           \
+  void avg_pool(const float* x, const ConvGeom& g, float* y);                                     \
+  /* dx += gy / count over each window. */                                                        \
+  void avg_pool_backward(const float* gy, const ConvGeom& g, float* dx);                          \
+  /* y [n, h*fh, w*fw, c]: y[i, j] = x[i / fh, j / fw]. */                                        \
+  void upsample_nearest(const float* x, size_t n, size_t h, size_t w, size_t c, size_t fh,        \
+                        size_t fw, float* y);                                                     \
+  /* dx [n,h,w,c] += the sum of gy over each fh x fw block. */                                    \
+  void upsample_nearest_backward(const float* gy, size_t n, size_t h, size_t w, size_t c,         \
+                                 size_t fh, size_t fw, float* dx);                                \
+  /* y [n,oh,ow,c] bilinear from x [n,h,w,c] (bilinear_source on each axis):                  */  \
+  /*   top = tl + (tr - tl) fx; bottom = bl + (br - bl) fx; y = top + (bottom - top) fy.      */  \
+  void upsample_bilinear(const float* x, size_t n, size_t h, size_t w, size_t c, size_t oh,       \
+                         size_t ow, float* y);                                                    \
+  /* dx += gy (1-fy)(1-fx) at tl, gy (1-fy) fx at tr, gy fy (1-fx) at bl, gy fy fx at br. */      \
+  void upsample_bilinear_backward(const float* gy, size_t n, size_t h, size_t w, size_t c,        \
+                                  size_t oh, size_t ow, float* dx);                               \
+  /* Depthwise: w [kh,kw,c,m]; y [n,oh,ow,c*m], y[.., c*m + k] = sum x[.., c] w[ky,kx,c,k]. */    \
+  void depthwise(const float* x, const float* w, const ConvGeom& g, size_t m, float* y);          \
+  /* dx [n,h,w,c] += the input gradient of depthwise for gy [n,oh,ow,c*m]. */                     \
+  void depthwise_backward_input(const float* gy, const float* w, const ConvGeom& g, size_t m,     \
+                                float* dx);                                                       \
+  /* dw [kh,kw,c,m] += the weight gradient of depthwise. */                                       \
+  void depthwise_backward_weight(const float* x, const float* gy, const ConvGeom& g, size_t m,    \
+                                 float* dw);
+
+namespace simd {
+PG_CONV_KERNEL_DECLS
+}
+namespace scalar {
+PG_CONV_KERNEL_DECLS
+}
+#undef PG_CONV_KERNEL_DECLS
+
+}  // namespace pg::kernels

@@ -1,0 +1,343 @@
+// Convolution arithmetic, the conv/pool/upsample ops (values against direct double-precision
+// loops, gradients by finite differences), the SIMD conv kernels against their scalar twins,
+// and errors.
+#include <functional>
+
+#include "playgrad/conv.h"
+#include "playgrad/kernels_conv.h"
+#include "playgrad/random.h"
+#include "test_util.h"
+
+using namespace pg;
+using pgt::error_of;
+using V = vision::PaddingMode;
+
+// ---- arithmetic ---------------------------------------------------------------------------------
+
+TEST(ConvArith, OutputSizes) {
+  auto out = [](int64_t in, int64_t k, int64_t s, V m, int64_t p = 0, int64_t d = 1) {
+    return vision::conv_output_size("t", {in, k, s, d, m, p});
+  };
+  EXPECT_EQ(out(28, 3, 2, V::Valid).out, 13);  // floor((28 - 3) / 2) + 1
+  EXPECT_EQ(out(28, 5, 1, V::Valid).out, 24);
+  EXPECT_EQ(out(32, 3, 1, V::Explicit, 1).out, 32);
+  EXPECT_EQ(out(7, 3, 1, V::Valid, 0, 2).out, 3);  // dilated extent 5
+  // 'same': ceil(in / s), total padding split with the extra pixel after.
+  auto s = out(5, 4, 1, V::Same);
+  EXPECT_EQ(s.out, 5);
+  EXPECT_EQ(s.pad_before, 1);
+  EXPECT_EQ(s.pad_after, 2);
+  s = out(6, 3, 2, V::Same);  // out 3, total max((3-1)*2 + 3 - 6, 0) = 1 -> 0 before, 1 after
+  EXPECT_EQ(s.out, 3);
+  EXPECT_EQ(s.pad_before, 0);
+  EXPECT_EQ(s.pad_after, 1);
+  s = out(7, 1, 3, V::Same);
+  EXPECT_EQ(s.out, 3);
+  EXPECT_EQ(s.pad_before + s.pad_after, 0);
+  EXPECT_EQ(vision::conv_params(5, 5, 100, 500, true), 1250500);
+  EXPECT_EQ(vision::conv_params(3, 3, 1, 8, false), 72);
+  // Two 3x3 convs then a 2x2/2 pool then a 3x3: r = 1 + 2 + 2 + 1 + 2*2 = 10, jump 2.
+  auto rf = vision::receptive_field({{3, 1, 1}, {3, 1, 1}, {2, 2, 1}, {3, 1, 1}});
+  EXPECT_EQ(rf.size, 10);
+  EXPECT_EQ(rf.jump, 2);
+}
+
+TEST(ConvArith, TransposedSizesInvertTheForwardSize) {
+  for (int64_t in = 1; in <= 9; ++in)
+    for (int64_t k = 1; k <= 5; ++k)
+      for (int64_t s = 1; s <= 3; ++s)
+        for (int64_t d = 1; d <= 2; ++d)
+          for (int64_t op = 0; op < s; ++op)
+            for (int64_t p = 0; p <= 2; ++p) {
+              vision::ConvDim dim{in, k, s, d, V::Explicit, p};
+              const int64_t want = s * (in - 1) + d * (k - 1) + op - 2 * p + 1;
+              if (want < 1) {
+                EXPECT_NE(error_of([&] { vision::conv_transpose_output_size("t", dim, op); }), "");
+                continue;
+              }
+              const auto r = vision::conv_transpose_output_size("t", dim, op);
+              EXPECT_EQ(r.out, want);
+              dim.input = r.out;
+              EXPECT_EQ(vision::conv_output_size("t", dim).out, in);
+            }
+  EXPECT_EQ(vision::conv_transpose_output_size("t", {5, 3, 2, 1, V::Same, 0}).out, 10);
+}
+
+TEST(ConvArith, ReadableErrors) {
+  auto err = [](vision::ConvDim d) { return error_of([&] { vision::conv_output_size("conv2d", d); }); };
+  EXPECT_NE(err({3, 5, 1, 1, V::Valid, 0}).find("kernel 5 is larger than the padded input of 3"),
+            std::string::npos);
+  EXPECT_NE(err({4, 3, 0, 1, V::Valid, 0}).find("stride must be >= 1"), std::string::npos);
+  EXPECT_NE(err({4, 3, 1, 1, V::Explicit, -1}).find("padding must be >= 0"), std::string::npos);
+  EXPECT_NE(err({5, 3, 1, 3, V::Valid, 0}).find("dilated kernel spans 7"), std::string::npos);
+  EXPECT_NE(error_of([] { vision::padding_mode("conv2d", "full"); }).find("unknown padding 'full'"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { vision::conv_transpose_output_size("t", {3, 3, 2, 1, V::Valid, 0}, 2); })
+                .find("output padding must be in [0, stride)"),
+            std::string::npos);
+}
+
+// ---- direct references in double ---------------------------------------------------------------
+
+namespace {
+std::vector<float> rnd(size_t n, uint64_t seed, float lo = -1.f, float hi = 1.f) {
+  Rng r(seed);
+  std::vector<float> v(n);
+  for (auto& x : v) x = r.uniform(lo, hi);
+  return v;
+}
+
+// y[n,oy,ox,o] = sum x[n, oy s - pt + ky d, ox s - pl + kx d, c] w[ky,kx,c,o]
+std::vector<float> conv_ref(const std::vector<float>& x, const Shape& xs, const std::vector<float>& w,
+                            const Shape& ws, int64_t s, int64_t d, int64_t pt, int64_t pl,
+                            int64_t oh, int64_t ow) {
+  const int64_t N = xs[0], H = xs[1], W = xs[2], C = xs[3], KH = ws[0], KW = ws[1], O = ws[3];
+  std::vector<float> y(size_t(N * oh * ow * O));
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t oy = 0; oy < oh; ++oy)
+      for (int64_t ox = 0; ox < ow; ++ox)
+        for (int64_t o = 0; o < O; ++o) {
+          double acc = 0;
+          for (int64_t ky = 0; ky < KH; ++ky)
+            for (int64_t kx = 0; kx < KW; ++kx) {
+              const int64_t iy = oy * s - pt + ky * d, ix = ox * s - pl + kx * d;
+              if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+              for (int64_t c = 0; c < C; ++c)
+                acc += double(x[size_t(((n * H + iy) * W + ix) * C + c)]) *
+                       double(w[size_t(((ky * KW + kx) * C + c) * O + o)]);
+            }
+          y[size_t(((n * oh + oy) * ow + ox) * O + o)] = float(acc);
+        }
+  return y;
+}
+}  // namespace
+
+TEST(Conv2d, MatchesDirectLoopsOverAGrid) {
+  uint64_t seed = 1;
+  for (int64_t s : {1, 2})
+    for (int64_t d : {1, 2})
+      for (V mode : {V::Valid, V::Same, V::Explicit}) {
+        const Shape xs{2, 7, 6, 3}, ws{3, 2, 3, 4};
+        const auto xv = rnd(size_t(shape_numel(xs)), seed++), wv = rnd(size_t(shape_numel(ws)), seed++);
+        Conv2dOptions o;
+        o.stride_h = o.stride_w = s;
+        o.dilation_h = o.dilation_w = d;
+        o.padding = mode;
+        o.pad_h = o.pad_w = 1;
+        Tensor y = conv2d(Tensor::from_vector(xv, xs), Tensor::from_vector(wv, ws), Tensor(), o);
+        const auto ry = vision::conv_output_size("t", {7, 3, s, d, mode, 1});
+        const auto rx = vision::conv_output_size("t", {6, 2, s, d, mode, 1});
+        ASSERT_EQ(y.shape(), (Shape{2, ry.out, rx.out, 4}));
+        pgt::expect_near(y.to_vector(), conv_ref(xv, xs, wv, ws, s, d, ry.pad_before,
+                                                 rx.pad_before, ry.out, rx.out),
+                         1e-5, 1e-5);
+      }
+}
+
+TEST(Conv2d, KnownValuesAndBias) {
+  // 1x3x3x1 input 1..9, 2x2 filter of ones, bias 10: [12+10, 16+10; 24+10, 28+10].
+  Tensor x = pgt::T({1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 3, 3, 1});
+  Tensor w = Tensor::ones({2, 2, 1, 1});
+  Tensor y = conv2d(x, w, pgt::T({10}, {1}));
+  EXPECT_EQ(y.shape(), (Shape{1, 2, 2, 1}));
+  pgt::expect_near(y.to_vector(), {22, 26, 34, 38});
+  // 'same' with a 2x2 kernel pads only bottom/right.
+  Conv2dOptions o;
+  o.padding = V::Same;
+  pgt::expect_near(conv2d(x, w, Tensor(), o).to_vector(), {12, 16, 9, 24, 28, 15, 15, 17, 9});
+}
+
+namespace {
+void expect_gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& f,
+                      const std::vector<Tensor>& in, const char* what) {
+  GradCheckOptions opt;
+  opt.eps = 1e-2;
+  auto r = gradcheck(f, in, opt);
+  EXPECT_TRUE(r.ok) << what << ": " << r.report;
+}
+Tensor rt(const Shape& s, uint64_t seed) {
+  return Tensor::from_vector(rnd(size_t(shape_numel(s)), seed), s, true);
+}
+}  // namespace
+
+TEST(ConvGrad, Conv2dAllPaddings) {
+  for (V mode : {V::Valid, V::Same, V::Explicit}) {
+    Conv2dOptions o;
+    o.stride_h = 2;
+    o.dilation_w = 2;
+    o.padding = mode;
+    o.pad_h = 1;
+    o.pad_w = 2;
+    expect_gradcheck([&](auto& x) { return conv2d(x[0], x[1], x[2], o); },
+                     {rt({2, 5, 6, 2}, 1), rt({3, 2, 2, 3}, 2), rt({3}, 3)}, "conv2d");
+  }
+}
+
+TEST(ConvGrad, DepthwiseAndTranspose) {
+  Conv2dOptions o;
+  o.padding = V::Same;
+  o.stride_w = 2;
+  expect_gradcheck([&](auto& x) { return depthwise_conv2d(x[0], x[1], x[2], o); },
+                   {rt({1, 5, 4, 3}, 4), rt({3, 2, 3, 2}, 5), rt({6}, 6)}, "depthwise m=2");
+  expect_gradcheck([&](auto& x) { return depthwise_conv2d(x[0], x[1], Tensor(), o); },
+                   {rt({2, 4, 4, 5}, 7), rt({2, 2, 5, 1}, 8)}, "depthwise m=1");
+  for (V mode : {V::Valid, V::Same, V::Explicit}) {
+    ConvTranspose2dOptions t;
+    t.stride_h = 2;
+    t.stride_w = 3;
+    t.padding = mode;
+    t.pad_h = t.pad_w = 1;
+    if (mode != V::Same) t.output_padding_h = 1;
+    expect_gradcheck([&](auto& x) { return conv2d_transpose(x[0], x[1], x[2], t); },
+                     {rt({2, 3, 3, 2}, 9), rt({3, 2, 4, 2}, 10), rt({4}, 11)}, "conv2dTranspose");
+  }
+}
+
+TEST(ConvGrad, TransposeIsTheAdjointOfConv) {
+  // <conv(x, w), g> == <x, conv_transpose(g, w)> for every x, g (stride 2, dilation 2).
+  Conv2dOptions o;
+  o.stride_h = o.stride_w = 2;
+  o.dilation_h = 2;
+  Tensor x = rt({2, 9, 5, 3}, 15), w = rt({3, 3, 3, 4}, 13);
+  Tensor y = conv2d(x, w, Tensor(), o);
+  ASSERT_EQ(y.shape(), (Shape{2, 3, 2, 4}));
+  Tensor g = rt(y.shape(), 16);
+  ConvTranspose2dOptions t;
+  static_cast<Conv2dOptions&>(t) = o;
+  Tensor back = conv2d_transpose(g, w, Tensor(), t);
+  ASSERT_EQ(back.shape(), x.shape());
+  const double lhs = sum(mul(y, g)).item(), rhs = sum(mul(x, back)).item();
+  EXPECT_NEAR(lhs, rhs, 1e-4 * (1 + std::fabs(lhs)));
+}
+
+TEST(PoolGrad, MaxAvgGlobalUpsample) {
+  for (V mode : {V::Valid, V::Same, V::Explicit}) {
+    Pool2dOptions p;
+    p.kernel_h = 3;
+    p.kernel_w = 2;
+    p.stride_h = 2;
+    p.stride_w = 1;
+    p.padding = mode;
+    p.pad_h = p.pad_w = 1;
+    // Values 0.1 apart in random order: a window's max stays unique under the +-eps probes.
+    std::vector<float> xv(2 * 5 * 6 * 3);
+    for (size_t i = 0; i < xv.size(); ++i) xv[i] = float(i) * 0.1f - 9.f;
+    Rng r(17);
+    for (size_t i = xv.size(); i-- > 1;) std::swap(xv[i], xv[r.below(uint32_t(i + 1))]);
+    Tensor x = Tensor::from_vector(xv, {2, 5, 6, 3}, true);
+    expect_gradcheck([&](auto& v) { return max_pool2d(v[0], p); }, {x}, "maxPool2d");
+    expect_gradcheck([&](auto& v) { return avg_pool2d(v[0], p); }, {x}, "avgPool2d");
+  }
+  expect_gradcheck([](auto& v) { return global_avg_pool2d(v[0]); }, {rt({2, 3, 4, 5}, 18)},
+                   "globalAvgPool2d");
+  for (auto mode : {Interpolation::Nearest, Interpolation::Bilinear})
+    expect_gradcheck([&](auto& v) { return upsampling2d(v[0], 2, 3, mode); }, {rt({2, 3, 4, 5}, 19)},
+                     "upsampling2d");
+}
+
+TEST(Pool, KnownValues) {
+  Tensor x = pgt::T({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, {1, 4, 4, 1});
+  pgt::expect_near(max_pool2d(x).to_vector(), {6, 8, 14, 16});
+  pgt::expect_near(avg_pool2d(x).to_vector(), {3.5, 5.5, 11.5, 13.5});
+  Pool2dOptions p;
+  p.kernel_h = p.kernel_w = 3;
+  p.stride_h = p.stride_w = 2;
+  p.padding = V::Same;  // out 2x2, total pad 1: after only -> windows rows {0,1,2}, {2,3}
+  pgt::expect_near(avg_pool2d(x, p).to_vector(), {6, 7.5, 12, 13.5});
+  pgt::expect_near(global_avg_pool2d(x).to_vector(), {8.5});
+  Tensor u = upsampling2d(pgt::T({1, 2, 3, 4}, {1, 2, 2, 1}), 2, 2, Interpolation::Nearest);
+  pgt::expect_near(u.to_vector(), {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
+  Tensor b = upsampling2d(pgt::T({0, 4}, {1, 1, 2, 1}), 1, 2, Interpolation::Bilinear);
+  // src x = max((j + 0.5) / 2 - 0.5, 0) = 0, 0.25, 0.75, 1.25 -> clamped: 0, 1, 3, 4
+  pgt::expect_near(b.to_vector(), {0, 1, 3, 4});
+  // NaN propagates through max pooling.
+  Tensor n = pgt::T({1, NAN, 3, 4}, {1, 2, 2, 1});
+  EXPECT_TRUE(std::isnan(max_pool2d(n).item()));
+}
+
+TEST(ConvErrors, Readable) {
+  Tensor x = Tensor::zeros({1, 5, 5, 3});
+  EXPECT_NE(error_of([&] { conv2d(x, Tensor::zeros({3, 3, 2, 4})); })
+                .find("conv2d: filter [3,3,2,4] expects 2 input channels but the input [1,5,5,3] has 3"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { conv2d(Tensor::zeros({5, 5, 3}), Tensor::zeros({3, 3, 3, 4})); })
+                .find("must be 4-d NHWC"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { conv2d(x, Tensor::zeros({7, 3, 3, 4})); })
+                .find("conv2d (height): kernel 7 is larger than the padded input of 5"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { conv2d(x, Tensor::zeros({3, 3, 3, 4}), Tensor::zeros({3})); })
+                .find("bias [3] must be [4]"),
+            std::string::npos);
+  Pool2dOptions p;
+  p.padding = V::Explicit;
+  p.pad_h = 2;
+  EXPECT_NE(error_of([&] { max_pool2d(x, p); }).find("must be smaller than the window"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { upsampling2d(x, 0, 2); }).find("factors must be integers"),
+            std::string::npos);
+  // Huge explicit padding: the output shape is refused before anything is allocated.
+  Conv2dOptions huge;
+  huge.padding = V::Explicit;
+  huge.pad_h = huge.pad_w = int64_t(1) << 30;
+  EXPECT_NE(error_of([&] { conv2d(Tensor::ones({1, 1, 1, 1}), Tensor::ones({1, 1, 1, 1}), Tensor(), huge); })
+                .find("too many elements"),
+            std::string::npos);
+}
+
+// ---- SIMD kernels against the scalar twins ------------------------------------------------------
+
+TEST(ConvKernels, SimdMatchesScalarExactly) {
+  namespace K = pg::kernels;
+  for (size_t c : {1, 3, 4, 5, 8, 9, 70}) {
+    for (size_t m : {1, 3}) {
+      K::ConvGeom g;
+      g.n = 2; g.h = 6; g.w = 5; g.c = c;
+      g.kh = 3; g.kw = 2; g.sh = 2; g.sw = 1; g.dh = 1; g.dw = 2;
+      g.pt = 1; g.pl = 1;
+      g.oh = (6 + 2 - 3) / 2 + 1;
+      g.ow = (5 + 2 - 3) / 1 + 1;
+      const size_t xn = g.n * g.h * g.w * g.c, on = g.n * g.oh * g.ow * g.c;
+      const size_t kk = g.kh * g.kw * g.c, np = g.n * g.oh * g.ow;
+      const auto x = rnd(xn, 100 + c), gy = rnd(on, 200 + c), cols = rnd(np * kk, 300 + c);
+      auto both = [&](const char* what, size_t n, auto f) {
+        std::vector<float> a(n, 0.5f), b(n, 0.5f);
+        f(true, a.data());
+        f(false, b.data());
+        EXPECT_EQ(a, b) << what << " c=" << c << " m=" << m;
+      };
+      both("im2col", np * kk, [&](bool s, float* o) { s ? K::simd::im2col(x.data(), g, o) : K::scalar::im2col(x.data(), g, o); });
+      both("col2im", xn, [&](bool s, float* o) { s ? K::simd::col2im(cols.data(), g, o) : K::scalar::col2im(cols.data(), g, o); });
+      K::ConvGeom p = g;
+      p.dh = p.dw = 1;
+      p.ow = (5 + 2 - 2) / 1 + 1;
+      const size_t pn = p.n * p.oh * p.ow * p.c;
+      std::vector<float> y(pn);
+      K::scalar::max_pool(x.data(), p, y.data());
+      const auto gp = rnd(pn, 400 + c);
+      both("max_pool", pn, [&](bool s, float* o) { s ? K::simd::max_pool(x.data(), p, o) : K::scalar::max_pool(x.data(), p, o); });
+      both("max_pool_backward", xn, [&](bool s, float* o) { s ? K::simd::max_pool_backward(x.data(), y.data(), gp.data(), p, o) : K::scalar::max_pool_backward(x.data(), y.data(), gp.data(), p, o); });
+      both("avg_pool", pn, [&](bool s, float* o) { s ? K::simd::avg_pool(x.data(), p, o) : K::scalar::avg_pool(x.data(), p, o); });
+      both("avg_pool_backward", xn, [&](bool s, float* o) { s ? K::simd::avg_pool_backward(gp.data(), p, o) : K::scalar::avg_pool_backward(gp.data(), p, o); });
+      const size_t un = g.n * g.h * 2 * g.w * 3 * g.c;
+      const auto gu = rnd(un, 500 + c);
+      both("upsample_nearest", un, [&](bool s, float* o) { s ? K::simd::upsample_nearest(x.data(), g.n, g.h, g.w, g.c, 2, 3, o) : K::scalar::upsample_nearest(x.data(), g.n, g.h, g.w, g.c, 2, 3, o); });
+      both("upsample_nearest_backward", xn, [&](bool s, float* o) { s ? K::simd::upsample_nearest_backward(gu.data(), g.n, g.h, g.w, g.c, 2, 3, o) : K::scalar::upsample_nearest_backward(gu.data(), g.n, g.h, g.w, g.c, 2, 3, o); });
+      both("upsample_bilinear", un, [&](bool s, float* o) { s ? K::simd::upsample_bilinear(x.data(), g.n, g.h, g.w, g.c, g.h * 2, g.w * 3, o) : K::scalar::upsample_bilinear(x.data(), g.n, g.h, g.w, g.c, g.h * 2, g.w * 3, o); });
+      both("upsample_bilinear_backward", xn, [&](bool s, float* o) { s ? K::simd::upsample_bilinear_backward(gu.data(), g.n, g.h, g.w, g.c, g.h * 2, g.w * 3, o) : K::scalar::upsample_bilinear_backward(gu.data(), g.n, g.h, g.w, g.c, g.h * 2, g.w * 3, o); });
+      const auto wd = rnd(g.kh * g.kw * g.c * m, 600 + c);
+      const size_t dn = np * g.c * m;
+      const auto gd = rnd(dn, 700 + c);
+      both("depthwise", dn, [&](bool s, float* o) { s ? K::simd::depthwise(x.data(), wd.data(), g, m, o) : K::scalar::depthwise(x.data(), wd.data(), g, m, o); });
+      both("depthwise_backward_input", xn, [&](bool s, float* o) { s ? K::simd::depthwise_backward_input(gd.data(), wd.data(), g, m, o) : K::scalar::depthwise_backward_input(gd.data(), wd.data(), g, m, o); });
+      both("depthwise_backward_weight", wd.size(), [&](bool s, float* o) { s ? K::simd::depthwise_backward_weight(x.data(), gd.data(), g, m, o) : K::scalar::depthwise_backward_weight(x.data(), gd.data(), g, m, o); });
+    }
+  }
+}
+
+// Regression (found by tests/fuzz/fuzz_tensor_ops while testing this branch): a 2-d A times a
+// 3-d B with an empty batch read past B's buffer.
+TEST(MatmulRegression, EmptyBatchBroadcast) {
+  EXPECT_EQ(matmul(Tensor::zeros({2, 3}), Tensor::zeros({0, 3, 4})).shape(), (Shape{0, 2, 4}));
+  EXPECT_EQ(matmul(Tensor::zeros({0, 2, 3}), Tensor::zeros({3, 4})).shape(), (Shape{0, 2, 4}));
+}
