@@ -4,7 +4,6 @@ export default {
   name: 'pending',
   order: 1000,
   pending: [
-    'conv2d NHWC 1×32×32×16 ∗ 3×3×16×32 \'same\', forward (≥ 1.2× tfjs-wasm) and forward + backward (≥ 20× tfjs-cpu): needs conv2d (issue 4)',
     'one training step (forward, backward, Adam) of a 2-16-16-1 tanh MLP, batch 256, from JavaScript (≥ 10× tfjs-wasm), with ConvNetJS 0.3 as a peer: needs layers and optimizers (issue 3)',
     'a small CNN training step: needs conv2d and the learning stack (issues 3, 4)',
     'the optimizer lesson (6 optimizers × 1,000 steps on a 2-d surface, < 5 ms per settings change): needs optimizers (issue 3) and the lesson (issue 5)',

@@ -2,7 +2,7 @@
 // g++ -O3 -march=native (xsimd then picks the machine's widest SIMD, e.g. AVX-512), timed here.
 //
 //   bench_native <spec> <samples> <min_sample_ms> <out.f32>
-//   spec: matmul:M,K,N | softmax:R,C | add:N | exp:N | sum:N
+//   spec: matmul:M,K,N | softmax:R,C | add:N | exp:N | sum:N | conv2d:N,H,W,C,KH,KW,OC (same)
 // Inputs are the seeded tensors the JS figures build (same op, same seeds, same ranges: keep
 // bench/figures/*.mjs and this table in step). Prints {"samples_ms":[...]} (time per call) and
 // writes the result, row-major float32, to out.f32 for the correctness check.
@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "playgrad/conv.h"
 #include "playgrad/ops.h"
 #include "playgrad/tensor.h"
 
@@ -62,6 +63,13 @@ int main(int argc, char** argv) {
   } else if (op == "sum" && d.size() == 1) {
     in = {Tensor::rand({d[0]}, 34, -1, 1)};
     run = [&] { return pg::sum(in[0]); };
+  } else if (op == "conv2d" && d.size() == 7) {
+    in = {Tensor::rand({d[0], d[1], d[2], d[3]}, 41, -1, 1), Tensor::rand({d[4], d[5], d[3], d[6]}, 42, -1, 1)};
+    run = [&] {
+      pg::Conv2dOptions o;
+      o.padding = pg::vision::PaddingMode::Same;
+      return pg::conv2d(in[0], in[1], Tensor(), o);
+    };
   } else {
     std::fprintf(stderr, "bench_native: unknown spec %s\n", spec.c_str());
     return 2;
