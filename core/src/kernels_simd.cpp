@@ -4,7 +4,6 @@
 // The exp behind softmax, log_softmax and unary Exp uses wasm_simd128.h directly in the wasm
 // build (V, below: pmax/pmin and an integer shift, which xsimd's SSE path emulates slowly there)
 // and the same operations in the same order through xsimd natively.
-#include <xmmintrin.h>
 #include <xsimd/xsimd.hpp>
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
@@ -421,11 +420,10 @@ void log_softmax(const float* x, float* y, size_t n) {
 }
 
 // ---- gemm ----------------------------------------------------------------------------------------
-// Both operands are packed once per call into a scratch buffer: B into panels of NR = 2W columns
-// (K x NR, zero-padded) and A into tiles of 4 rows (K x 4, k-major, zero-padded), so the inner
-// loop reads both with fixed offsets from two pointers. Then, panel by panel (the panel stays in
-// L1), every 4 x NR tile of C is computed with 8 accumulators (4 rows x 2 batches): per k, 2 loads
-// of B, 4 broadcast loads of A, 8 multiplies and 8 adds. V8 keeps about 15 SIMD registers, so
+// B is packed once per call into a scratch buffer, in panels of NR = 2W columns (K x NR,
+// zero-padded). Then, panel by panel (the panel stays in L1), every 4 x NR tile of C is computed
+// with 8 accumulators (4 rows x 2 batches): per k, 2 loads of B, 4 broadcast loads of A (in place;
+// a last partial tile of fewer than 4 rows is packed and zero-padded), 8 multiplies and 8 adds. V8 keeps about 15 SIMD registers, so
 // 4 x 8 is the largest tile that does not spill in wasm.
 // Every C[i,j] sums A[i,k] * B[k,j] for k = 0, 1, ... in order, starting from 0, with a separate
 // multiply and add (no FMA), exactly as the scalar twin does: the results are bit-identical.
@@ -451,27 +449,31 @@ float* scratch(size_t n) {
   return buf.p;
 }
 
-// C[0..rows, 0..ncols) = Ap (K x 4) * Bp (K x NR); rows <= 4, ncols <= NR.
+// C[0..rows, 0..ncols) = A (4 x K) * Bp (K x NR); rows <= 4, ncols <= NR.
+// Packed: A element (r, k) at Ap[k * MR + r]; else at Ap[r * lda + k] (4 full rows of A).
+template <bool Packed>
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-inline void gemm_tile(size_t K, const float* Ap, const float* Bp, float* C, size_t ldc,
-                      size_t rows, size_t ncols) {
+inline void gemm_tile(size_t K, const float* Ap, size_t lda, const float* Bp, float* C,
+                      size_t ldc, size_t rows, size_t ncols) {
   B c00(0.f), c01(0.f), c10(0.f), c11(0.f), c20(0.f), c21(0.f), c30(0.f), c31(0.f);
-  for (size_t k = 0; k < K; ++k, Ap += MR, Bp += NR) {
+  const float *a0 = Ap, *a1 = Ap + lda, *a2 = Ap + 2 * lda, *a3 = Ap + 3 * lda;
+  for (size_t k = 0; k < K; ++k, Bp += NR) {
     const B b0 = B::load_aligned(Bp), b1 = B::load_aligned(Bp + W);
-    B a(Ap[0]);
+    B a(Packed ? Ap[0] : a0[k]);
     c00 += a * b0;
     c01 += a * b1;
-    a = B(Ap[1]);
+    a = B(Packed ? Ap[1] : a1[k]);
     c10 += a * b0;
     c11 += a * b1;
-    a = B(Ap[2]);
+    a = B(Packed ? Ap[2] : a2[k]);
     c20 += a * b0;
     c21 += a * b1;
-    a = B(Ap[3]);
+    a = B(Packed ? Ap[3] : a3[k]);
     c30 += a * b0;
     c31 += a * b1;
+    if (Packed) Ap += MR;
   }
   if (rows == MR && ncols == NR) {
     c00.store_unaligned(C), c01.store_unaligned(C + W);
@@ -495,9 +497,8 @@ void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* 
     std::fill_n(C, M * N, 0.f);
     return;
   }
-  const size_t panels = (N + NR - 1) / NR, tiles = (M + MR - 1) / MR;
-  float* Bp = scratch(panels * K * NR + tiles * K * MR);
-  float* Ap = Bp + panels * K * NR;
+  const size_t panels = (N + NR - 1) / NR, full = M / MR, rest = M - full * MR;
+  float* Bp = scratch(panels * K * NR + (rest ? K * MR : 0));
   // Bp[p][k][c] = B[k, p*NR + c] (0 past column N).
   for (size_t p = 0; p < panels; ++p) {
     const size_t j = p * NR, nc = std::min(NR, N - j);
@@ -516,37 +517,19 @@ void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* 
       for (; c < NR; ++c) dst[c] = 0.f;
     }
   }
-  // Ap[t][k][r] = A[t*MR + r, k] (0 past row M).
-  for (size_t t = 0; t < tiles; ++t) {
-    const size_t i = t * MR, nr = std::min(MR, M - i);
-    float* dst = Ap + t * K * MR;
-    if (nr == MR) {
-      // 4 x 4 blocks transposed in registers (SSE; SIMD128 shuffles in the wasm build).
-      const float* a0 = A + i * K;
-      size_t k = 0;
-      for (; k + 4 <= K; k += 4) {
-        __m128 r0 = _mm_loadu_ps(a0 + k), r1 = _mm_loadu_ps(a0 + K + k);
-        __m128 r2 = _mm_loadu_ps(a0 + 2 * K + k), r3 = _mm_loadu_ps(a0 + 3 * K + k);
-        _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
-        _mm_store_ps(dst + k * MR, r0);
-        _mm_store_ps(dst + k * MR + 4, r1);
-        _mm_store_ps(dst + k * MR + 8, r2);
-        _mm_store_ps(dst + k * MR + 12, r3);
-      }
-      for (; k < K; ++k)
-        for (size_t r = 0; r < MR; ++r) dst[k * MR + r] = a0[r * K + k];
-      continue;
-    }
-    for (size_t r = 0; r < MR; ++r) {
-      const float* src = A + (i + r) * K;
-      for (size_t k = 0; k < K; ++k) dst[k * MR + r] = r < nr ? src[k] : 0.f;
-    }
-  }
+  // Full 4-row tiles read A in place (packing A measured no faster in wasm); the last partial
+  // tile, if any, is packed k-major and zero-padded: Ap[k][r] = A[full*MR + r, k].
+  float* Ap = Bp + panels * K * NR;
+  for (size_t r = 0; r < MR && rest; ++r)
+    for (size_t k = 0; k < K; ++k) Ap[k * MR + r] = r < rest ? A[(full * MR + r) * K + k] : 0.f;
   for (size_t p = 0; p < panels; ++p) {
     const size_t j = p * NR, nc = std::min(NR, N - j);
-    for (size_t t = 0; t < tiles; ++t) {
-      const size_t i = t * MR;
-      gemm_tile(K, Ap + t * K * MR, Bp + p * K * NR, C + i * N + j, N, std::min(MR, M - i), nc);
+    for (size_t i = 0; i < M; i += MR) {
+      const size_t nr = std::min(MR, M - i);
+      if (nr < MR)
+        gemm_tile<true>(K, Ap, 0, Bp + p * K * NR, C + i * N + j, N, nr, nc);
+      else
+        gemm_tile<false>(K, A + i * K, K, Bp + p * K * NR, C + i * N + j, N, nr, nc);
     }
   }
 }
