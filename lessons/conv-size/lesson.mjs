@@ -52,7 +52,7 @@ export const settings = [
   },
   {
     name: 'filter', type: 'numbers', label: '3×3 filter (row by row)', default: PRESETS[0].filter,
-    min: -8, max: 8, step: 0.0625, digits: 4, minLength: 9, maxLength: 9,
+    min: -8, max: 8, step: 0.0625, digits: 3, minLength: 9, maxLength: 9,
     itemLabel: (i) => `w${Math.floor(i / 3) + 1}${(i % 3) + 1}`, itemName: 'a weight',
     help: 'Applied with the stride, padding and dilation above; the presets are in the feature-map panel.',
   },

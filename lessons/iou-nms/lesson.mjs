@@ -199,6 +199,10 @@ export function mount(root, kit) {
   const { el, tex } = kit;
   let last = null;
   let active = 'a'; // the box the keyboard moves
+  // The boxes as last set from the view: several key presses can come before the next frame's
+  // update(), and each must start from the previous one's result.
+  const cur = { a: null, b: null };
+  const setBox = (name, box) => { cur[name] = box; kit.set(name, box); };
   let drag = null; // { name, mode: 'move' | corner index, start: [x, y], box }
   let step = 0; // decisions shown in the scene (0..steps.length)
   let playing = null;
@@ -411,13 +415,13 @@ export function mount(root, kit) {
   const handleTol = () => 8 * (S / (iouCanvas.getBoundingClientRect().width || S));
   function hit([x, y]) {
     for (const name of [active, active === 'a' ? 'b' : 'a']) {
-      const q = norm(last.pair[name]);
+      const q = norm(cur[name]);
       const corners = [[q[0], q[1]], [q[2], q[1]], [q[0], q[3]], [q[2], q[3]]];
       const c = corners.findIndex(([cx, cy]) => Math.abs(cx - x) <= handleTol() && Math.abs(cy - y) <= handleTol());
       if (c >= 0) return { name, mode: c, box: q };
     }
     for (const name of [active, active === 'a' ? 'b' : 'a']) {
-      const q = norm(last.pair[name]);
+      const q = norm(cur[name]);
       if (x >= q[0] && x <= q[2] && y >= q[1] && y <= q[3]) return { name, mode: 'move', box: q };
     }
     return null;
@@ -449,7 +453,7 @@ export function mount(root, kit) {
       nb[yi] = clamp(Math.round(y), 0, S);
       nb = norm(nb);
     }
-    kit.set(drag.name, nb);
+    setBox(drag.name, nb);
   });
   const endDrag = () => { drag = null; };
   iouCanvas.addEventListener('pointerup', endDrag);
@@ -466,7 +470,7 @@ export function mount(root, kit) {
     const d = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] }[e.key];
     if (!d) return;
     e.preventDefault();
-    const q = norm(last.pair[active]);
+    const q = norm(cur[active]);
     let nb;
     if (e.shiftKey) {
       nb = [q[0], q[1], clamp(q[2] + d[0], q[0], S), clamp(q[3] + d[1], q[1], S)];
@@ -474,7 +478,7 @@ export function mount(root, kit) {
       const mx = clamp(d[0], -q[0], S - q[2]), my = clamp(d[1], -q[1], S - q[3]);
       nb = [q[0] + mx, q[1] + my, q[2] + mx, q[3] + my];
     }
-    kit.set(active, nb);
+    setBox(active, nb);
   });
   function describeActive() {
     activeNote.textContent = `Selected: box ${active.toUpperCase()} (Enter switches). Arrow keys move it, Shift+arrows resize it; or drag a box or its corners.`;
@@ -489,6 +493,8 @@ export function mount(root, kit) {
     update(r) {
       const prev = last;
       last = r;
+      cur.a = r.a;
+      cur.b = r.b;
       const p = r.pair;
       iouValue.textContent = fmt(p.iou);
       iouValue.dataset.value = String(p.iou);
