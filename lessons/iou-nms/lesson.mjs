@@ -225,11 +225,11 @@ export function mount(root, kit) {
   tex(rule, '\\text{keep } b^{*} = \\arg\\max_{j} s_j;\\ \\text{suppress } j \\text{ if } \\operatorname{IoU}(b_j, b^{*}) \\ge \\tau;\\ \\text{repeat}', true);
   const ruleNote = el('p', { class: 'note' }, 'Suppression at IoU ≥ τ, as TensorFlow (tf.image.nonMaxSuppression); torchvision suppresses at > τ. Candidates need a score above the score threshold.');
   const b = (label, title) => el('button', { type: 'button', 'aria-label': title, title }, label);
-  const first = b('⏮', 'First step');
+  const first = b('First', 'First step');
   const back = b('◀ Step', 'Step back');
   const play = b('▶ Play', 'Play');
   const fwd = b('Step ▶', 'Step forward');
-  const end = b('⏭', 'Last step');
+  const end = b('Last', 'Last step');
   const stepLine = el('p', { 'data-name': 'step', 'aria-live': 'polite' });
   const summaryLine = el('p', { class: 'big', 'data-name': 'nms-summary' });
   const keyLine = el('p', { class: 'note' });
