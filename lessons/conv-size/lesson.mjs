@@ -134,6 +134,7 @@ export function compute(pg, s) {
   });
 }
 
+const short = (v) => String(Number(v.toFixed(4))).replace('-', '−');
 const grouped = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 
 /** The numbers as rows of text, for the terminal (scripts/cli.mjs). */
@@ -165,6 +166,7 @@ export function report(r) {
 
 // Layout of the figure rows (inline, so the shared stylesheet needs nothing for this lesson).
 const PAIR = 'display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start;';
+const SMALL = 'font-size:0.88em;';
 const FIG = 'margin:0;flex:1 1 12rem;min-width:0;max-width:420px;';
 
 function colors(node) {
@@ -228,9 +230,10 @@ export function mount(root, kit) {
   let timer = null;
 
   // -- output size panel
-  const formula = el('div', { class: 'formula' });
-  tex(formula, 'n_{\\text{out}} = \\left\\lfloor \\frac{n + P_{\\text{before}} + P_{\\text{after}} - d\\,(f-1) - 1}{s} \\right\\rfloor + 1', true);
-  const live = el('div', { class: 'formula', 'data-name': 'size-formula' });
+  const formula = el('div', { class: 'formula', style: SMALL });
+  tex(formula, 'n_{\\text{out}} = \\left\\lfloor \\frac{n + P_{\\text{b}} + P_{\\text{a}} - d\\,(f-1) - 1}{s} \\right\\rfloor + 1', true);
+  const formulaNote = el('p', { class: 'note' }, 'P_b, P_a: the padding before (top/left) and after (bottom/right); equal unless \'same\' needs an odd total.');
+  const live = el('div', { class: 'formula', style: SMALL, 'data-name': 'size-formula' });
   const outLine = el('p', { class: 'big' }, 'Output: ', el('output', { 'data-name': 'out' }), el('span', { 'data-name': 'volume' }));
   const floorNote = el('p', { class: 'note', 'data-name': 'floor-note' });
   const sizeNotice = el('p', { class: 'notice', role: 'status', 'data-name': 'size-error', hidden: true });
@@ -250,6 +253,7 @@ export function mount(root, kit) {
   tex(pformula, '\\#\\text{params} = (f \\cdot f \\cdot C_{\\text{in}} + 1) \\cdot C_{\\text{out}}', true);
   const plive = el('div', { class: 'formula' });
   const pcourse = el('div', { class: 'formula' });
+  const pcourseLabel = el('p', {}, 'The course\'s example, 500 filters of 5 × 5 over 100 channels:');
   const pvalue = el('output', { 'data-name': 'params' });
   const pline = el('p', { class: 'big' }, 'Parameters of this layer: ', pvalue);
 
@@ -263,21 +267,22 @@ export function mount(root, kit) {
     presetBox.append(b);
     return b;
   });
-  const filterTable = el('table', { class: 'numbers filter', 'aria-label': 'the 3×3 filter' });
+  const filterTable = el('table', { class: 'numbers filter', style: 'width:auto;', 'aria-label': 'the 3×3 filter' });
   const fmapInfo = el('p', { 'data-name': 'fmap-info' });
   const convNotice = el('p', { class: 'notice', role: 'status', 'data-name': 'conv-error', hidden: true });
   const cformula = el('div', { class: 'formula' });
-  tex(cformula, 'y_{i,j} = \\sum_{u=0}^{2}\\sum_{v=0}^{2} w_{u,v}\\; x_{s i + d u - P_{\\text{before}},\\; s j + d v - P_{\\text{before}}}', true);
+  tex(cformula, 'y_{i,j} = \\sum_{u=0}^{2}\\sum_{v=0}^{2} w_{u,v}\\, \\tilde x_{s i + d u,\\; s j + d v}', true);
+  const cnote = el('p', { class: 'note' }, 'x̃ is the digit with its padding (zeros); the filter is not flipped (cross-correlation, as TensorFlow and PyTorch).');
 
   root.append(
-    el('div', { class: 'panel' }, el('h3', {}, 'Output size'), formula, live, outLine, floorNote, sizeNotice, rfLine),
+    el('div', { class: 'panel' }, el('h3', {}, 'Output size'), formula, formulaNote, live, outLine, floorNote, sizeNotice, rfLine),
     el('div', { class: 'panel wide' }, el('h3', {}, 'The sliding window'),
       el('div', { class: 'conv-pair', style: PAIR },
         el('figure', { style: FIG }, gridCanvas, el('figcaption', {}, 'Padded input')),
         el('figure', { style: FIG }, outCanvas, el('figcaption', {}, 'Output'))),
       el('div', { class: 'buttons' }, slide), where, legend),
-    el('div', { class: 'panel' }, el('h3', {}, 'Parameters'), pformula, plive, pline, pcourse),
-    el('div', { class: 'panel wide' }, el('h3', {}, 'A real convolution (computed by the core)'), cformula, presetBox,
+    el('div', { class: 'panel' }, el('h3', {}, 'Parameters'), pformula, plive, pline, pcourseLabel, pcourse),
+    el('div', { class: 'panel wide' }, el('h3', {}, 'A real convolution (computed by the core)'), cformula, cnote, presetBox,
       el('div', { class: 'conv-pair', style: PAIR },
         el('figure', { style: FIG }, digitCanvas, el('figcaption', {}, 'Input digit (28 × 28)')),
         el('figure', { style: FIG }, filterTable, el('figcaption', {}, 'Filter w')),
@@ -326,7 +331,8 @@ export function mount(root, kit) {
       }
     }
     if (lines) {
-      g.strokeStyle = col.border;
+      g.strokeStyle = col.muted;
+      g.globalAlpha = 0.45;
       g.lineWidth = 0.5;
       g.beginPath();
       for (let k = 0; k <= G.total; k++) {
@@ -334,6 +340,7 @@ export function mount(root, kit) {
         g.moveTo(ox, oy + k * cell); g.lineTo(ox + G.total * cell, oy + k * cell);
       }
       g.stroke();
+      g.globalAlpha = 1;
     }
     // the original input's border
     g.strokeStyle = col.fg;
@@ -389,7 +396,8 @@ export function mount(root, kit) {
       }
     }
     if (cell >= 4) {
-      g.strokeStyle = col.border;
+      g.strokeStyle = col.muted;
+      g.globalAlpha = 0.45;
       g.lineWidth = 0.5;
       g.beginPath();
       for (let k = 0; k <= G.out; k++) {
@@ -397,6 +405,7 @@ export function mount(root, kit) {
         g.moveTo(0, k * cell); g.lineTo(G.out * cell, k * cell);
       }
       g.stroke();
+      g.globalAlpha = 1;
     }
     outCanvas.dataset.cell = String(cell);
   }
@@ -490,14 +499,14 @@ export function mount(root, kit) {
       if (z) {
         const q = fmt(z.quotient).replace(/\.?0+$/, '');
         const fl = Number.isInteger(z.quotient);
-        setTex(live, `n_{\\text{out}} = \\left\\lfloor \\frac{${r.input} + ${z.padBefore} + ${z.padAfter} - ${r.dilation}\\,(${r.kernel}-1) - 1}{${r.stride}} \\right\\rfloor + 1 = \\lfloor ${q.replace('−', '-')} \\rfloor + 1 = ${z.out}`
-          + (r.padding === 'same' ? `\\quad\\left(= \\left\\lceil \\tfrac{${r.input}}{${r.stride}} \\right\\rceil\\right)` : ''));
+        setTex(live, `\\begin{aligned} n_{\\text{out}} &= \\left\\lfloor \\frac{${r.input} + ${z.padBefore} + ${z.padAfter} - ${r.dilation}\\,(${r.kernel}-1) - 1}{${r.stride}} \\right\\rfloor + 1 \\\\ &= \\lfloor ${q.replace('−', '-')} \\rfloor + 1 = ${z.out}`
+          + (r.padding === 'same' ? ` = \\left\\lceil \\tfrac{${r.input}}{${r.stride}} \\right\\rceil` : '') + ' \\end{aligned}');
         outLine.querySelector('output').textContent = String(z.out);
         outLine.querySelector('output').dataset.value = String(z.out);
         outLine.querySelector('[data-name="volume"]').textContent = ` × ${z.out} × ${r.cout}  (n_out × n_out × C_out)`;
         floorNote.textContent = fl
-          ? `(${z.numerator}) / ${r.stride} is a whole number here: every input pixel is reached by some window.`
-          : `(${z.numerator}) / ${r.stride} = ${fmt(z.quotient)} is not whole: the floor rounds it down, so the output is ${z.out}, not ${fmt(z.exact)} or ${z.out + 1}. A window only counts if it fits entirely; the last ${z.numerator % r.stride} pixel row(s)/column(s) are never reached.`;
+          ? `${z.numerator} / ${r.stride} is a whole number here: the last window ends exactly at the edge, every pixel is reached.`
+          : `${z.numerator} / ${r.stride} = ${short(z.quotient)} is not whole: the floor rounds it down, so the output is ${z.out}, not ${short(z.exact)} or ${z.out + 1}. A window only counts if it fits entirely; the last ${z.numerator % r.stride} row(s) and column(s) of the padded input are never reached.`;
         sizeNotice.hidden = true;
         rfLine.replaceChildren('Each output pixel sees ', num('rf-size', z.keff, `${z.keff} × ${z.keff}`),
           ` input pixels (the dilated kernel d(f − 1) + 1); neighbouring outputs are ${z.jump} pixel(s) apart (the stride).`);
@@ -521,14 +530,19 @@ export function mount(root, kit) {
       pvalue.textContent = grouped(r.params);
       pvalue.dataset.value = String(r.params);
       const c = r.course;
-      setTex(pcourse, `\\text{course: } (${c.kernel} \\cdot ${c.kernel} \\cdot ${c.inChannels} + 1) \\cdot ${c.outChannels} = ${grouped(c.params).replace(/ /g, '\\,')}`);
+      setTex(pcourse, `(${c.kernel} \\cdot ${c.kernel} \\cdot ${c.inChannels} + 1) \\cdot ${c.outChannels} = ${grouped(c.params).replace(/ /g, '\\,')}`);
       pcourse.dataset.name = 'course-params';
       pcourse.dataset.value = String(c.params);
 
-      presetButtons.forEach((b, i) => b.setAttribute('aria-pressed', PRESETS[i].value === r.preset ? 'true' : 'false'));
+      presetButtons.forEach((b, i) => {
+        const on = PRESETS[i].value === r.preset;
+        b.setAttribute('aria-pressed', on ? 'true' : 'false');
+        b.style.background = on ? 'var(--accent)' : '';
+        b.style.color = on ? 'var(--panel)' : '';
+      });
       filterTable.replaceChildren(el('tbody', {}, ...[0, 1, 2].map((i) => el('tr', {}, ...[0, 1, 2].map((j) => {
         const v = r.filter[i * 3 + j];
-        return el('td', { 'data-name': `w-${i * 3 + j}`, 'data-value': String(v) }, fmt(v, 3).replace(/\.?0+$/, '') || '0');
+        return el('td', { 'data-name': `w-${i * 3 + j}`, 'data-value': String(v), style: 'min-width:3.2rem;text-align:center;' }, fmt(v, 3).replace(/\.?0+$/, '') || '0');
       })))));
       if (!prev || prev.digit !== r.digit) digitImg = imageCanvas(r.image, DIGIT_SIZE, DIGIT_SIZE);
       if (r.conv) {

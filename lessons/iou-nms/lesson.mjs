@@ -160,6 +160,7 @@ export function report(r) {
 
 // ---- view (page only) ---------------------------------------------------------------------------
 
+const SMALL = 'font-size:0.88em;';
 const CLASS_COLORS = ['#2563eb', '#d9480f', '#2b8a3e', '#9c36b5'];
 const CLASS_COLORS_DARK = ['#6ea0ff', '#ff8a50', '#69db7c', '#e599f7'];
 
@@ -212,17 +213,17 @@ export function mount(root, kit) {
     tabindex: '0', role: 'img', style: 'display:block;width:100%;max-width:420px;touch-action:none;cursor:move;',
     'aria-label': 'boxes A and B with their intersection and union shaded. Drag a box or its corners; arrow keys move the selected box, Shift+arrows resize it, Enter switches between A and B.',
   });
-  const iouFormula = el('div', { class: 'formula' });
-  tex(iouFormula, '\\operatorname{IoU}(A, B) = \\frac{|A \\cap B|}{|A \\cup B|} = \\frac{|A \\cap B|}{|A| + |B| - |A \\cap B|}', true);
-  const iouLive = el('div', { class: 'formula' });
+  const iouFormula = el('div', { class: 'formula', style: SMALL });
+  tex(iouFormula, '\\begin{aligned} \\operatorname{IoU}(A, B) &= \\frac{|A \\cap B|}{|A \\cup B|} \\\\ |A \\cup B| &= |A| + |B| - |A \\cap B| \\end{aligned}', true);
+  const iouLive = el('div', { class: 'formula', style: SMALL });
   const iouValue = el('output', { 'data-name': 'iou' });
   const iouLine = el('p', { class: 'big' }, 'IoU = ', iouValue);
   const activeNote = el('p', { class: 'note', 'data-name': 'active-box' });
 
   // ---- NMS panel
-  const sceneCanvas = el('canvas', { role: 'img', style: 'display:block;width:100%;', 'aria-label': 'the scene: candidate boxes, kept ones solid, suppressed ones dashed' });
-  const rule = el('div', { class: 'formula' });
-  tex(rule, '\\text{keep } b^{*} = \\arg\\max_{j} s_j;\\ \\text{suppress } j \\text{ if } \\operatorname{IoU}(b_j, b^{*}) \\ge \\tau;\\ \\text{repeat}', true);
+  const sceneCanvas = el('canvas', { role: 'img', style: 'display:block;width:100%;max-width:820px;', 'aria-label': 'the scene: candidate boxes, kept ones solid, suppressed ones dashed' });
+  const rule = el('div', { class: 'formula', style: SMALL });
+  tex(rule, '\\begin{aligned} &\\text{keep } b^{*} = \\arg\\max_{j \\text{ left}} s_j \\\\ &\\text{suppress every } j \\text{ with } \\operatorname{IoU}(b_j, b^{*}) \\ge \\tau \\\\ &\\text{repeat while boxes are left} \\end{aligned}', true);
   const ruleNote = el('p', { class: 'note' }, 'Suppression at IoU ≥ τ, as TensorFlow (tf.image.nonMaxSuppression); torchvision suppresses at > τ. Candidates need a score above the score threshold.');
   const b = (label, title) => el('button', { type: 'button', 'aria-label': title, title }, label);
   const first = b('First', 'First step');
@@ -298,7 +299,8 @@ export function mount(root, kit) {
     const { boxes, scores, classes } = r.scene;
     const status = new Map(); // index -> step (decided so far)
     r.steps.slice(0, step).forEach((t) => status.set(t.index, t));
-    const current = step > 0 ? r.steps[step - 1] : null;
+    // The decision just taken is highlighted while stepping; the final state is drawn plain.
+    const current = step > 0 && step < r.steps.length ? r.steps[step - 1] : null;
     g.font = col.font;
     g.textBaseline = 'bottom';
     const rect = (q) => [q[0] * k, q[1] * k, (q[2] - q[0]) * k, (q[3] - q[1]) * k];
@@ -340,7 +342,7 @@ export function mount(root, kit) {
       const tw = g.measureText(label).width + 6;
       g.fillStyle = c;
       g.fillRect(x - 1.5, y - 16, tw, 16);
-      g.fillStyle = '#fff';
+      g.fillStyle = col.panel;
       g.fillText(label, x + 2, y - 2);
     }
     // the current decision, highlighted
@@ -498,7 +500,7 @@ export function mount(root, kit) {
       const p = r.pair;
       iouValue.textContent = fmt(p.iou);
       iouValue.dataset.value = String(p.iou);
-      setTexOnce(iouLive, `\\frac{${fmt(p.inter, 1)}}{${fmt(p.areaA, 0)} + ${fmt(p.areaB, 0)} - ${fmt(p.inter, 1)}} = \\frac{${fmt(p.inter, 1)}}{${fmt(p.union, 1)}} = ${fmt(p.iou)}`.replace(/−/g, '-'));
+      setTexOnce(iouLive, `\\begin{aligned} \\operatorname{IoU} &= \\frac{${fmt(p.inter, 1)}}{${fmt(p.areaA, 0)} + ${fmt(p.areaB, 0)} - ${fmt(p.inter, 1)}} \\\\ &= \\frac{${fmt(p.inter, 1)}}{${fmt(p.union, 1)}} = ${fmt(p.iou)} \\end{aligned}`.replace(/−/g, '-'));
       iouLive.dataset.name = 'iou-terms';
       iouLive.dataset.inter = String(p.inter);
       iouLive.dataset.union = String(p.union);
