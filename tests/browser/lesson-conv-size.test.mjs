@@ -4,8 +4,9 @@
 // (light and dark, 375 px and 1280 px) kept in tests/browser/artifacts/.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { launch, openPage, startSite } from './harness.mjs';
 
@@ -126,6 +127,37 @@ test('a shared URL reproduces the state, also after a reload', async () => {
   }
   assertClean();
   await context.close();
+});
+
+test('offline: with the network cut after one visit (service worker), and dist/playgrad.html from file://', async () => {
+  const { page, context, assertClean } = await openPage(browser, `${site.url}#/softmax`);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
+  await context.setOffline(true);
+  await page.goto(`${site.url}#/conv-size`);
+  await page.reload();
+  await page.waitForSelector(READY, { timeout: 20000 });
+    assert.equal(await page.textContent('[data-name="out"]'), '13');
+    assert.equal(await value(page, 'course-params'), '1250500');
+    assert.equal(await value(page, 'fmap-size'), '13');
+  await context.setOffline(false);
+  assertClean();
+  await context.close();
+
+  const file = path.join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/playgrad.html');
+  const single = await openPage(browser, null);
+  const requests = [];
+  single.page.on('request', (r) => requests.push(r.url()));
+  await single.page.goto(`${pathToFileURL(file).href}#/conv-size`);
+  {
+    const page = single.page;
+    await page.waitForSelector(READY, { timeout: 20000 });
+    assert.equal(await page.textContent('[data-name="out"]'), '13');
+    assert.equal(await value(page, 'course-params'), '1250500');
+    assert.equal(await value(page, 'fmap-size'), '13');
+  }
+  assert.deepEqual(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:') && !u.startsWith('blob:')), []);
+  single.assertClean();
+  await single.context.close();
 });
 
 test('screenshots: light and dark, 375 px and 1280 px', async () => {
