@@ -101,6 +101,10 @@ float max(const float* x, size_t n) {
   return m;
 }
 
+void expm(const float* x, float* y, size_t n) {
+  for (size_t i = 0; i < n; ++i) y[i] = std::exp(x[i]);
+}
+
 void softmax(const float* x, float* y, size_t n) {
   const float m = max(x, n);
   float s = 0.f;

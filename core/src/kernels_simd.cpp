@@ -1,7 +1,13 @@
 // SIMD kernels written with xsimd. Natively they compile to SSE4.1; in the wasm build
 // (-msimd128 -msse4.1) Emscripten maps the same intrinsics to WebAssembly SIMD128, so both
 // builds run the same 4-lane code and round the same way. Each has a twin in kernels_scalar.cpp.
+// The exp behind softmax, log_softmax and unary Exp uses wasm_simd128.h directly in the wasm
+// build (V, below: pmax/pmin and an integer shift, which xsimd's SSE path emulates slowly there)
+// and the same operations in the same order through xsimd natively.
 #include <xsimd/xsimd.hpp>
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -88,11 +94,13 @@ void binary(Binary op, const float* a, size_t sa, const float* b, size_t sb, flo
   }
 }
 
+static void exp_all(const float* x, float* y, size_t n);  // with softmax's exp, below
+
 void unary(Unary op, const float* x, float* y, size_t n, float p) {
   const B zero(0.f), vp(p);
   switch (op) {
     case Unary::Neg: return map1(x, y, n, [](B v) { return -v; });
-    case Unary::Exp: return map1(x, y, n, [](B v) { return xsimd::exp(v); });
+    case Unary::Exp: return exp_all(x, y, n);
     case Unary::Log: return map1(x, y, n, [](B v) { return xsimd::log(v); }, 1.f);
     case Unary::Sqrt: return map1(x, y, n, [](B v) { return xsimd::sqrt(v); });
     case Unary::Abs: return map1(x, y, n, [](B v) { return xsimd::abs(v); });
@@ -189,58 +197,297 @@ float max(const float* x, size_t n) {
   return r;
 }
 
+// ---- softmax and log_softmax ---------------------------------------------------------------------
+// Three passes over a row (it stays in L1): the max, then exp(x - max) stored and summed, then a
+// scale by 1 / sum. exp is a polynomial (below); V is a 4-lane vector written with wasm_simd128.h
+// in the wasm build (where xsimd's SSE emulation of max and of float->int is slow: see pmax) and
+// with xsimd natively; both run the same operations in the same order, so the two builds give
+// the same numbers.
+
+namespace {
+#ifdef __wasm_simd128__
+struct V {
+  v128_t v;
+};
+constexpr size_t VW = 4;
+inline V vsplat(float a) { return {wasm_f32x4_splat(a)}; }
+inline V vload(const float* p) { return {wasm_v128_load(p)}; }
+inline void vstore(float* p, V a) { wasm_v128_store(p, a.v); }
+inline V operator+(V a, V b) { return {wasm_f32x4_add(a.v, b.v)}; }
+inline V operator-(V a, V b) { return {wasm_f32x4_sub(a.v, b.v)}; }
+inline V operator*(V a, V b) { return {wasm_f32x4_mul(a.v, b.v)}; }
+// pmax(a, b) = a < b ? b : a: one x86 instruction in V8, where f32x4.max (IEEE NaN and -0 rules)
+// costs about eight. A NaN b is skipped; a NaN a is kept.
+inline V vpmax(V a, V b) { return {wasm_f32x4_pmax(a.v, b.v)}; }
+// 2^k from the low bits of a magic-biased float: reinterpret(bits(a) << 23).
+inline V vshl23(V a) { return {wasm_i32x4_shl(a.v, 23)}; }
+// pmin(a, b) = b < a ? b : a (a NaN a is kept).
+inline V vpmin(V a, V b) { return {wasm_f32x4_pmin(a.v, b.v)}; }
+inline bool any_gt(V a, V b) { return wasm_v128_any_true(wasm_f32x4_gt(a.v, b.v)); }
+// a > b ? c : d, lane by lane
+inline V select_gt(V a, V b, V c, V d) { return {wasm_v128_bitselect(c.v, d.v, wasm_f32x4_gt(a.v, b.v))}; }
+#else
+using V = B;
+constexpr size_t VW = W;
+inline V vsplat(float a) { return V(a); }
+inline V vload(const float* p) { return V::load_unaligned(p); }
+inline void vstore(float* p, V a) { a.store_unaligned(p); }
+inline V vpmax(V a, V b) { return xsimd::select(a < b, b, a); }
+inline V vshl23(V a) {
+  return xsimd::bitwise_cast<B>(xsimd::bitwise_cast<xsimd::batch<int32_t>>(a) << 23);
+}
+inline V vpmin(V a, V b) { return xsimd::select(b < a, b, a); }
+inline bool any_gt(V a, V b) { return xsimd::any(a > b); }
+inline V select_gt(V a, V b, V c, V d) { return xsimd::select(a > b, c, d); }
+#endif
+
+// The constants of expm (below), loaded once per call through a volatile read: compile-time
+// constants would be re-materialized by LLVM inside the loop as v128.const, which V8 builds
+// from immediates with four instructions each time.
+struct ExpConsts {
+  float log2e, magic, minus_ln2_hi, minus_ln2_lo, c5, c4, c3, c2, c1, lo;
+};
+volatile ExpConsts kExp = {
+    0x1.715476p+0f,    // log2(e)
+    0x1.8000FEp23f,    // 1.5 * 2^23 + 127: rounds to an integer and adds the exponent bias
+    -0x1.62E400p-1f,   // -ln2, high part: few mantissa bits, so n * hi is exact for |n| < 2^9
+    -0x1.7F7D1Cp-20f,  // -ln2, low part: hi + lo = -ln 2 to ~2^-45
+    0x1.0F9F9Cp-7f,    // minimax coefficients of (e^r - 1) / r on [-ln2/2, ln2/2] (XNNPACK's
+    0x1.573A1Ap-5f,    // rr2_p5 set)
+    0x1.555A80p-3f,
+    0x1.FFFDC6p-2f,
+    0x1.FFFFF6p-1f,
+    -0x1.5FE56Ap+6f,  // -87.97: the clamp (see expm_v)
+};
+
+struct ExpV {
+  V log2e, magic, hi, lo, c5, c4, c3, c2, c1, clamp;
+  ExpV()
+      : log2e(vsplat(kExp.log2e)), magic(vsplat(kExp.magic)), hi(vsplat(kExp.minus_ln2_hi)),
+        lo(vsplat(kExp.minus_ln2_lo)), c5(vsplat(kExp.c5)), c4(vsplat(kExp.c4)),
+        c3(vsplat(kExp.c3)), c2(vsplat(kExp.c2)), c1(vsplat(kExp.c1)), clamp(vsplat(kExp.lo)) {}
+};
+
+// e^t for t <= 0 (softmax's x - max), NaN for NaN:
+//   t = max(t, -87.97)                     (pmax keeps a NaN t; keeps n >= -127, no wrap-around)
+//   n = round(t / ln2)                     via the magic bias: (t*log2e + magic) - magic
+//   s = 2^n                                bits(t*log2e + magic) << 23; +0 when n = -127
+//   r = t - n ln2                          in two steps (Cody-Waite), |r| <= ln2/2
+//   e^t = s (1 + r p(r)),  p(r) = c1 + c2 r + c3 r^2 + c4 r^3 + c5 r^4
+// Results below 2^-126 lose precision gradually (s = 2^-126 times a subnormal product) and
+// t < -87.68 gives +0 (n rounds to -127; e^t < 8.6e-39 there). 17 floating-point operations
+// and a shift per 4 values. Error against exp in double: 2.21 ulps at most over [-110, 0] for
+// normal results (test_kernels.cpp checks <= 2.5).
+inline V expm_core(V t, const ExpV& k, V magic) {
+  V n = t * k.log2e + magic;
+  const V s = vshl23(n);
+  n = n - magic;
+  V r = t + n * k.hi;
+  r = r + n * k.lo;
+  V p = k.c5 * r + k.c4;
+  p = p * r + k.c3;
+  p = p * r + k.c2;
+  p = p * r + k.c1;
+  r = r * s;
+  return r * p + s;
+}
+inline V expm_v(V t, const ExpV& k) { return expm_core(vpmax(t, k.clamp), k, k.magic); }
+
+// Sum of the lanes, in lane order.
+inline float lanes_sum(V a) {
+  alignas(64) float l[VW];
+  vstore(l, a);
+  float s = l[0];
+  for (size_t i = 1; i < VW; ++i) s += l[i];
+  return s;
+}
+
+// max of x[0..n), n >= 1, with pmax's rule: a NaN may or may not win, but then exp(x - max) has
+// a NaN anyway and the whole row becomes NaN, as in the scalar twin.
+inline float row_max(const float* x, size_t n) {
+  V m0 = vsplat(x[0]), m1 = m0, m2 = m0, m3 = m0;
+  size_t i = 0;
+  for (; i + 4 * VW <= n; i += 4 * VW) {
+    m0 = vpmax(m0, vload(x + i));
+    m1 = vpmax(m1, vload(x + i + VW));
+    m2 = vpmax(m2, vload(x + i + 2 * VW));
+    m3 = vpmax(m3, vload(x + i + 3 * VW));
+  }
+  for (; i + VW <= n; i += VW) m0 = vpmax(m0, vload(x + i));
+  m0 = vpmax(vpmax(m0, m1), vpmax(m2, m3));
+  alignas(64) float l[VW];
+  vstore(l, m0);
+  float m = l[0];
+  for (size_t j = 1; j < VW; ++j) m = m < l[j] ? l[j] : m;
+  for (; i < n; ++i) m = m < x[i] ? x[i] : m;
+  return m;
+}
+
+// Returns sum of e^(x - m); stores the terms in y when Store. The tail is padded with -inf
+// (e^-inf = 0), so every element goes through the same vector code.
+template <bool Store>
+float exp_sum(const float* x, float* y, size_t n, float mf) {
+  const ExpV k;
+  const V m = vsplat(mf);
+  V s0 = vsplat(0.f), s1 = s0, s2 = s0, s3 = s0;
+  size_t i = 0;
+  // 4 vectors per iteration: enough independent work to hide the latency of the ~20-deep chain.
+  for (; i + 4 * VW <= n; i += 4 * VW) {
+    const V e0 = expm_v(vload(x + i) - m, k), e1 = expm_v(vload(x + i + VW) - m, k);
+    const V e2 = expm_v(vload(x + i + 2 * VW) - m, k), e3 = expm_v(vload(x + i + 3 * VW) - m, k);
+    if (Store) {
+      vstore(y + i, e0), vstore(y + i + VW, e1);
+      vstore(y + i + 2 * VW, e2), vstore(y + i + 3 * VW, e3);
+    }
+    s0 = s0 + e0;
+    s1 = s1 + e1;
+    s2 = s2 + e2;
+    s3 = s3 + e3;
+  }
+  for (; i + VW <= n; i += VW) {
+    const V e = expm_v(vload(x + i) - m, k);
+    if (Store) vstore(y + i, e);
+    s0 = s0 + e;
+  }
+  if (i < n) {
+    float t[VW];
+    const size_t c = n - i;
+    for (size_t j = 0; j < VW; ++j) t[j] = j < c ? x[i + j] : -std::numeric_limits<float>::infinity();
+    const V e = expm_v(vload(t) - m, k);
+    vstore(t, e);
+    if (Store)
+      for (size_t j = 0; j < c; ++j) y[i + j] = t[j];
+    s0 = s0 + e;
+  }
+  return lanes_sum((s0 + s1) + (s2 + s3));
+}
+}  // namespace
+
+void expm(const float* x, float* y, size_t n) {
+  const ExpV k;
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) vstore(y + i, expm_v(vload(x + i), k));
+  if (i < n) {
+    alignas(64) float t[VW] = {};
+    std::memcpy(t, x + i, (n - i) * sizeof(float));
+    vstore(t, expm_v(vload(t), k));
+    std::memcpy(y + i, t, (n - i) * sizeof(float));
+  }
+}
+
+// e^x for every x: expm_v where x <= 88.37 (there 2^n <= 2^127 stays finite; below -87.68 it
+// gives +0, as expm_v). Lanes above (computed only when a vector has one) take the same
+// polynomial with 2^(n-1) (magic bias 126) and a final exact * 2, after clamping x to 89 (so n
+// stays <= 128): finite up to 88.72, +inf above. A lane's value depends on its own x only.
+static void exp_all(const float* x, float* y, size_t n) {
+  const ExpV k;
+  const V hi = vsplat(88.37f);
+  auto f = [&](const float* px, float* py) {
+    const V v = vload(px);
+    V e = expm_v(v, k);
+    if (any_gt(v, hi)) {
+      const V big = expm_core(vpmin(v, vsplat(89.f)), k, vsplat(0x1.8000FCp23f)) * vsplat(2.f);
+      e = select_gt(v, hi, big, e);
+    }
+    vstore(py, e);
+  };
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) f(x + i, y + i);
+  if (i < n) {
+    float t[VW] = {};
+    for (size_t j = 0; j < n - i; ++j) t[j] = x[i + j];
+    f(t, t);
+    for (size_t j = 0; j < n - i; ++j) y[i + j] = t[j];
+  }
+}
+
 void softmax(const float* x, float* y, size_t n) {
-  const B m(max(x, n));
-  B acc(0.f);
-  // exp(x - m) with the tail padded by -inf (exp gives 0 there, so the sum is unchanged).
-  map1(x, y, n, [&](B v) { B e = xsimd::exp(v - m); acc += e; return e; },
-       -std::numeric_limits<float>::infinity());
-  scale(y, 1.f / xsimd::hadd(acc), y, n);
+  const float s = exp_sum<true>(x, y, n, row_max(x, n));
+  const V inv = vsplat(1.f / s);
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) vstore(y + i, vload(y + i) * inv);
+  for (; i < n; ++i) y[i] *= 1.f / s;
 }
 
 void log_softmax(const float* x, float* y, size_t n) {
-  const float mf = max(x, n);
-  const B m(mf);
-  B acc(0.f);
-  map1(x, y, n, [&](B v) { acc += xsimd::exp(v - m); return v - m; },
-       -std::numeric_limits<float>::infinity());
-  const B ls(std::log(xsimd::hadd(acc)));
-  map1(y, y, n, [&](B v) { return v - ls; });
+  const float m = row_max(x, n);
+  const float ls = std::log(exp_sum<false>(x, nullptr, n, m));
+  // (x - m) - log s: no large m + log s to round
+  const V vm = vsplat(m), vls = vsplat(ls);
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) vstore(y + i, (vload(x + i) - vm) - vls);
+  for (; i < n; ++i) y[i] = (x[i] - m) - ls;
 }
 
-// ---- gemm ---------------------------------------------------------------------------------------
-// B is packed into panels of 8 columns (K x 8, zero-padded), then 4x8 tiles of C are computed
-// with 8 accumulators (4 rows x 2 batches): 2 loads of B and 4 broadcasts of A per k.
-// Every C[i,j] sums A[i,k] * B[k,j] for k = 0, 1, ... in order, as the scalar twin does.
+// ---- gemm ----------------------------------------------------------------------------------------
+// B is packed once per call into a scratch buffer, in panels of NR = 2W columns (K x NR,
+// zero-padded). Then, panel by panel (the panel stays in L1), every 4 x NR tile of C is computed
+// with 8 accumulators (4 rows x 2 batches): per k, 2 loads of B, 4 broadcast loads of A (in place;
+// a last partial tile of fewer than 4 rows is packed and zero-padded), 8 multiplies and 8 adds. V8 keeps about 15 SIMD registers, so
+// 4 x 8 is the largest tile that does not spill in wasm.
+// Every C[i,j] sums A[i,k] * B[k,j] for k = 0, 1, ... in order, starting from 0, with a separate
+// multiply and add (no FMA), exactly as the scalar twin does: the results are bit-identical.
 
 namespace {
 constexpr size_t NR = 2 * W;  // columns per panel
+constexpr size_t MR = 4;      // rows per tile
 
-template <size_t MR>
-inline void tile(size_t K, const float* A, size_t lda, const float* Bp, float* C, size_t ldc,
-                 size_t ncols) {
-  B acc[MR][2];
-  for (size_t r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = B(0.f);
-  for (size_t k = 0; k < K; ++k) {
-    const B b0 = B::load_aligned(Bp + k * NR);
-    const B b1 = B::load_aligned(Bp + k * NR + W);
-    for (size_t r = 0; r < MR; ++r) {
-      const B a(A[r * lda + k]);
-      acc[r][0] += a * b0;
-      acc[r][1] += a * b1;
-    }
+// A scratch buffer that grows as needed and is kept between calls (no allocation per call).
+float* scratch(size_t n) {
+  struct Buf {
+    float* p = nullptr;
+    size_t cap = 0;
+    ~Buf() { ::operator delete(p, std::align_val_t{64}); }
+  };
+  thread_local Buf buf;
+  if (n > buf.cap) {
+    float* p = static_cast<float*>(::operator new(n * sizeof(float), std::align_val_t{64}));
+    ::operator delete(buf.p, std::align_val_t{64});
+    buf.p = p;
+    buf.cap = n;
   }
-  for (size_t r = 0; r < MR; ++r) {
-    if (ncols == NR) {
-      acc[r][0].store_unaligned(C + r * ldc);
-      acc[r][1].store_unaligned(C + r * ldc + W);
-    } else {
-      alignas(64) float t[NR];
-      acc[r][0].store_aligned(t);
-      acc[r][1].store_aligned(t + W);
-      std::memcpy(C + r * ldc, t, ncols * sizeof(float));
-    }
+  return buf.p;
+}
+
+// C[0..rows, 0..ncols) = A (4 x K) * Bp (K x NR); rows <= 4, ncols <= NR.
+// Packed: A element (r, k) at Ap[k * MR + r]; else at Ap[r * lda + k] (4 full rows of A).
+template <bool Packed>
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+inline void gemm_tile(size_t K, const float* Ap, size_t lda, const float* Bp, float* C,
+                      size_t ldc, size_t rows, size_t ncols) {
+  B c00(0.f), c01(0.f), c10(0.f), c11(0.f), c20(0.f), c21(0.f), c30(0.f), c31(0.f);
+  const float *a0 = Ap, *a1 = Ap + lda, *a2 = Ap + 2 * lda, *a3 = Ap + 3 * lda;
+  for (size_t k = 0; k < K; ++k, Bp += NR) {
+    const B b0 = B::load_aligned(Bp), b1 = B::load_aligned(Bp + W);
+    B a(Packed ? Ap[0] : a0[k]);
+    c00 += a * b0;
+    c01 += a * b1;
+    a = B(Packed ? Ap[1] : a1[k]);
+    c10 += a * b0;
+    c11 += a * b1;
+    a = B(Packed ? Ap[2] : a2[k]);
+    c20 += a * b0;
+    c21 += a * b1;
+    a = B(Packed ? Ap[3] : a3[k]);
+    c30 += a * b0;
+    c31 += a * b1;
+    if (Packed) Ap += MR;
   }
+  if (rows == MR && ncols == NR) {
+    c00.store_unaligned(C), c01.store_unaligned(C + W);
+    c10.store_unaligned(C + ldc), c11.store_unaligned(C + ldc + W);
+    c20.store_unaligned(C + 2 * ldc), c21.store_unaligned(C + 2 * ldc + W);
+    c30.store_unaligned(C + 3 * ldc), c31.store_unaligned(C + 3 * ldc + W);
+    return;
+  }
+  alignas(64) float t[MR][NR];
+  c00.store_aligned(t[0]), c01.store_aligned(t[0] + W);
+  c10.store_aligned(t[1]), c11.store_aligned(t[1] + W);
+  c20.store_aligned(t[2]), c21.store_aligned(t[2] + W);
+  c30.store_aligned(t[3]), c31.store_aligned(t[3] + W);
+  for (size_t r = 0; r < rows; ++r) std::memcpy(C + r * ldc, t[r], ncols * sizeof(float));
 }
 }  // namespace
 
@@ -250,32 +497,41 @@ void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* 
     std::fill_n(C, M * N, 0.f);
     return;
   }
-  // One packed panel on the stack when small, else on the heap (K x 8 floats).
-  constexpr size_t kStackK = 512;
-  alignas(64) float stack_panel[kStackK * NR];
-  float* heap_panel = K > kStackK ? static_cast<float*>(::operator new(
-                                        K * NR * sizeof(float), std::align_val_t{64}))
-                                  : nullptr;
-  float* Bp = heap_panel ? heap_panel : stack_panel;
-  for (size_t j = 0; j < N; j += NR) {
-    const size_t nc = std::min(NR, N - j);
-    for (size_t k = 0; k < K; ++k) {
+  const size_t panels = (N + NR - 1) / NR, full = M / MR, rest = M - full * MR;
+  float* Bp = scratch(panels * K * NR + (rest ? K * MR : 0));
+  // Bp[p][k][c] = B[k, p*NR + c] (0 past column N).
+  for (size_t p = 0; p < panels; ++p) {
+    const size_t j = p * NR, nc = std::min(NR, N - j);
+    float* dst = Bp + p * K * NR;
+    if (nc == NR) {
+      for (size_t k = 0; k < K; ++k, dst += NR) {
+        B::load_unaligned(Bm + k * N + j).store_aligned(dst);
+        B::load_unaligned(Bm + k * N + j + W).store_aligned(dst + W);
+      }
+      continue;
+    }
+    for (size_t k = 0; k < K; ++k, dst += NR) {
       const float* src = Bm + k * N + j;
-      float* dst = Bp + k * NR;
       size_t c = 0;
       for (; c < nc; ++c) dst[c] = src[c];
       for (; c < NR; ++c) dst[c] = 0.f;
     }
-    size_t i = 0;
-    for (; i + 4 <= M; i += 4) tile<4>(K, A + i * K, K, Bp, C + i * N + j, N, nc);
-    switch (M - i) {
-      case 3: tile<3>(K, A + i * K, K, Bp, C + i * N + j, N, nc); break;
-      case 2: tile<2>(K, A + i * K, K, Bp, C + i * N + j, N, nc); break;
-      case 1: tile<1>(K, A + i * K, K, Bp, C + i * N + j, N, nc); break;
-      default: break;
+  }
+  // Full 4-row tiles read A in place (packing A measured no faster in wasm); the last partial
+  // tile, if any, is packed k-major and zero-padded: Ap[k][r] = A[full*MR + r, k].
+  float* Ap = Bp + panels * K * NR;
+  for (size_t r = 0; r < MR && rest; ++r)
+    for (size_t k = 0; k < K; ++k) Ap[k * MR + r] = r < rest ? A[(full * MR + r) * K + k] : 0.f;
+  for (size_t p = 0; p < panels; ++p) {
+    const size_t j = p * NR, nc = std::min(NR, N - j);
+    for (size_t i = 0; i < M; i += MR) {
+      const size_t nr = std::min(MR, M - i);
+      if (nr < MR)
+        gemm_tile<true>(K, Ap, 0, Bp + p * K * NR, C + i * N + j, N, nr, nc);
+      else
+        gemm_tile<false>(K, A + i * K, K, Bp + p * K * NR, C + i * N + j, N, nr, nc);
     }
   }
-  if (heap_panel) ::operator delete(heap_panel, std::align_val_t{64});
 }
 
 }  // namespace pg::kernels::simd

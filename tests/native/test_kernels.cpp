@@ -2,6 +2,10 @@
 // kernel against Eigen.
 #include <Eigen/Dense>
 
+#include <cstdio>
+#include <cstring>
+#include <limits>
+
 #include "playgrad/kernels.h"
 #include "playgrad/random.h"
 #include "test_util.h"
@@ -119,4 +123,142 @@ TEST(Kernels, Transpose2d) {
   std::vector<float> x = {1, 2, 3, 4, 5, 6}, y(6);
   K::transpose2d(x.data(), y.data(), 2, 3);
   EXPECT_EQ(y, (std::vector<float>{1, 4, 2, 5, 3, 6}));
+}
+
+TEST(Kernels, GemmPackedTilesMatchScalarExactly) {
+  // Shapes around the 4-row tiles and 2W-column panels, several panels and tiles, long K.
+  const size_t sizes[][3] = {{4, 8, 1},    {5, 17, 2},   {8, 16, 513}, {255, 257, 129},
+                             {1, 100, 1000}, {100, 1, 7}, {33, 31, 64}, {128, 128, 128}};
+  for (auto& s : sizes) {
+    const size_t M = s[0], N = s[1], Kd = s[2];
+    const auto A = rnd(M * Kd, 9), B = rnd(Kd * N, 10);
+    std::vector<float> c1(M * N, -1.f), c2(M * N, -2.f);
+    K::simd::gemm(M, N, Kd, A.data(), B.data(), c1.data());
+    K::scalar::gemm(M, N, Kd, A.data(), B.data(), c2.data());
+    EXPECT_EQ(c1, c2) << M << "x" << N << "x" << Kd;
+  }
+  // The scratch buffer is reused: a small product after a large one is still right.
+  const auto A = rnd(6, 11), B = rnd(6, 12);
+  std::vector<float> c1(4), c2(4);
+  K::simd::gemm(2, 2, 3, A.data(), B.data(), c1.data());
+  K::scalar::gemm(2, 2, 3, A.data(), B.data(), c2.data());
+  EXPECT_EQ(c1, c2);
+}
+
+namespace {
+float from_bits(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+}  // namespace
+
+TEST(Kernels, ExpmIsAccurateOverItsWholeDomain) {
+  // Every 61st float in [-110, 0] (about 18 million), against exp in double. Normal results
+  // (>= 2^-126) are within 2.5 ulps (measured: 2.21 ulps, near x = -59.2; the polynomial is
+  // evaluated without FMA); smaller ones are within 2^-126
+  // absolutely (they lose precision gradually, then flush to +0 below -87.68).
+  constexpr double kMaxUlps = 2.5;
+  std::vector<float> x;
+  for (uint32_t u = 0x80000000u; u <= 0xC2DC0000u; u += 61) x.push_back(from_bits(u));  // -0 .. -110
+  std::vector<float> y(x.size());
+  K::simd::expm(x.data(), y.data(), x.size());
+  double worst = 0;
+  float worst_x = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double ref = std::exp(double(x[i]));
+    if (ref >= 0x1p-126) {
+      const double ulp = std::ldexp(1.0, std::ilogb(float(ref)) - 23);
+      const double e = std::fabs(double(y[i]) - ref) / ulp;
+      if (e > worst) worst = e, worst_x = x[i];
+    } else {
+      ASSERT_LE(std::fabs(double(y[i]) - ref), 0x1p-126) << "x = " << x[i];
+      ASSERT_GE(y[i], 0.f) << "x = " << x[i];
+    }
+  }
+  std::printf("expm: max error %.3f ulp (at x = %.9g) over %zu floats in [-110, 0]\n", worst,
+              double(worst_x), x.size());
+  EXPECT_LE(worst, kMaxUlps) << "at x = " << worst_x;
+
+  // Special values: e^0 = 1, e^-0 = 1 exactly; e^-inf = +0; NaN stays NaN; far below: +0.
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> sx = {0.f, -0.f, -inf, NAN, -1e30f, -87.7f, -1e-30f, -0x1p-149f}, sy(8);
+  K::simd::expm(sx.data(), sy.data(), sx.size());
+  EXPECT_EQ(sy[0], 1.f);
+  EXPECT_EQ(sy[1], 1.f);
+  EXPECT_EQ(sy[2], 0.f);
+  EXPECT_TRUE(std::isnan(sy[3]));
+  EXPECT_EQ(sy[4], 0.f);
+  EXPECT_EQ(sy[5], 0.f);
+  EXPECT_EQ(sy[6], 1.f);
+  EXPECT_EQ(sy[7], 1.f);
+}
+
+TEST(Kernels, SoftmaxSpecialRows) {
+  const float inf = std::numeric_limits<float>::infinity();
+  auto both = [](std::vector<float> x) {
+    std::vector<float> a(x.size()), b(x.size());
+    K::simd::softmax(x.data(), a.data(), x.size());
+    K::scalar::softmax(x.data(), b.data(), x.size());
+    return std::make_pair(a, b);
+  };
+  // -inf logits get exactly 0; large logits do not overflow.
+  auto [a1, b1] = both({1000.f, -inf, 999.f, 1000.f, -inf, 0.f, 3.f, -1e30f, 998.f});
+  for (size_t i = 0; i < a1.size(); ++i) EXPECT_NEAR(a1[i], b1[i], 1e-7) << i;
+  EXPECT_EQ(a1[1], 0.f);
+  EXPECT_EQ(a1[4], 0.f);
+  EXPECT_EQ(a1[7], 0.f);
+  // Equal logits: 1/n each (n = 7 puts elements in the tail).
+  auto [a2, b2] = both(std::vector<float>(7, 2.5f));
+  for (float v : a2) EXPECT_FLOAT_EQ(v, 1.f / 7.f);
+  // A NaN anywhere, or +inf, makes the whole row NaN, in both twins.
+  for (auto row : {std::vector<float>{1, 2, NAN, 4, 5, 6, 7, 8, 9},
+                   std::vector<float>{NAN, 2, 3}, std::vector<float>{1, inf, 3, 4, 5}}) {
+    auto [a, b] = both(row);
+    for (size_t i = 0; i < row.size(); ++i) {
+      EXPECT_TRUE(std::isnan(a[i])) << i;
+      EXPECT_TRUE(std::isnan(b[i])) << i;
+    }
+  }
+  // log_softmax of the same big-logit row: finite where the logit is finite.
+  std::vector<float> x = {1000.f, -inf, 999.f, 1000.f}, l1(4), l2(4);
+  K::simd::log_softmax(x.data(), l1.data(), 4);
+  K::scalar::log_softmax(x.data(), l2.data(), 4);
+  EXPECT_EQ(l1[1], -inf);
+  for (size_t i : {0, 2, 3}) EXPECT_NEAR(l1[i], l2[i], 1e-5);
+}
+
+TEST(Kernels, ExpIsAccurateOverTheWholeFloatRange) {
+  // unary Exp (softmax's polynomial up to 88.37, xsimd's exp above) on every 61st float of
+  // [-110, 89]: normal results within 2.5 ulps of exp in double, tiny ones within 2^-126,
+  // overflow to +inf.
+  std::vector<float> x;
+  for (uint32_t u = 0x80000000u; u <= 0xC2DC0000u; u += 61) x.push_back(from_bits(u));
+  for (uint32_t u = 0; u <= 0x42B20000u; u += 61) x.push_back(from_bits(u));  // 0 .. 89
+  std::vector<float> y(x.size());
+  K::simd::unary(K::Unary::Exp, x.data(), y.data(), x.size(), 0.f);
+  double worst = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double ref = std::exp(double(x[i]));
+    if (ref > double(std::numeric_limits<float>::max())) {
+      ASSERT_EQ(y[i], std::numeric_limits<float>::infinity()) << "x = " << x[i];
+    } else if (ref >= 0x1p-126) {
+      const double e = std::fabs(double(y[i]) - ref) / std::ldexp(1.0, std::ilogb(float(ref)) - 23);
+      worst = std::max(worst, e);
+      ASSERT_LE(e, 2.5) << "x = " << x[i];
+    } else {
+      ASSERT_LE(std::fabs(double(y[i]) - ref), 0x1p-126) << "x = " << x[i];
+    }
+  }
+  std::printf("exp: max error %.3f ulp over %zu floats in [-110, 89]\n", worst, x.size());
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> sx = {inf, -inf, NAN, 88.5f, 88.37f, 88.38f, 0.f}, sy(7);
+  K::simd::unary(K::Unary::Exp, sx.data(), sy.data(), 7, 0.f);
+  EXPECT_EQ(sy[0], inf);
+  EXPECT_EQ(sy[1], 0.f);
+  EXPECT_TRUE(std::isnan(sy[2]));
+  EXPECT_NEAR(sy[3] / std::exp(double(88.5f)), 1.0, 3e-7);
+  EXPECT_NEAR(sy[4] / std::exp(double(88.37f)), 1.0, 3e-7);
+  EXPECT_NEAR(sy[5] / std::exp(double(88.38f)), 1.0, 3e-7);
+  EXPECT_EQ(sy[6], 1.f);
 }

@@ -38,6 +38,9 @@ enum class Unary { Neg, Exp, Log, Sqrt, Abs, Sigmoid, Tanh, Relu, LeakyRelu, Pow
   void softmax(const float* x, float* y, size_t n);                                                \
   /* Stable log-softmax of one row: y = x - max x - log(sum exp(x - max x)). */                    \
   void log_softmax(const float* x, float* y, size_t n);                                            \
+  /* y[i] = e^x[i] for x[i] <= 0 (softmax's exp; the SIMD one is a polynomial, kernels_simd.cpp);  \
+     NaN stays NaN; x[i] > 0 is outside its domain (the result is unspecified). */                 \
+  void expm(const float* x, float* y, size_t n);                                                   \
   /* C[M,N] = A[M,K] * B[K,N], all row-major and contiguous; C is overwritten. */                  \
   void gemm(size_t M, size_t N, size_t K, const float* A, const float* B, float* C);
 

@@ -1,0 +1,38 @@
+// Elementwise and reduction basics on 2^20 elements: add, exp, sum (ms; no targets, for context).
+//   add: a = rand([n], seed 31, -1..1), b = rand([n], seed 32, -1..1)
+//   exp: x = rand([n], seed 33, -10..10);  sum: x = rand([n], seed 34, -1..1)
+import { coreImpl, tfjsImpl } from '../lib/impls.mjs';
+
+const n = 1 << 20;
+const OPS = [
+  { name: 'add', seeds: [[31, -1, 1], [32, -1, 1]], pg: (pg, a, b) => pg.add(a, b), tf: (tf, a, b) => tf.add(a, b), tol: 0 },
+  { name: 'exp', seeds: [[33, -10, 10]], pg: (pg, x) => pg.exp(x), tf: (tf, x) => tf.exp(x), tol: 1e-6 },
+  // float32 sums of 2^20 terms in different orders: relative to |sum| (~ 600)
+  { name: 'sum', seeds: [[34, -1, 1]], pg: (pg, x) => pg.sum(x), tf: (tf, x) => tf.sum(x), tol: 1e-4 },
+];
+
+export default {
+  name: 'basics',
+  order: 40,
+  async cases() {
+    return OPS.map((op) => {
+      let inputs;
+      return {
+        id: `${op.name} 2^20`,
+        unit: 'ms',
+        tolerance: op.tol,
+        native: `${op.name}:${n}`,
+        impls: {
+          core: async () => {
+            const impl = await coreImpl((pg) => op.seeds.map(([s, lo, hi]) => pg.rand([n], s, lo, hi)), op.pg);
+            inputs = impl.inputs();
+            return impl;
+          },
+          'tfjs-wasm': () => tfjsImpl('wasm', inputs, op.tf),
+          'tfjs-cpu': () => tfjsImpl('cpu', inputs, op.tf),
+        },
+        targets: [],
+      };
+    });
+  },
+};

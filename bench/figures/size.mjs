@@ -1,0 +1,63 @@
+// Gzipped size (level 9) of the wasm + JS the page loads: the core (wasm/build/playgrad_core.wasm),
+// its Emscripten glue (wasm/build/playgrad_core.mjs) and the API modules (wasm/*.mjs, wasm/api/**),
+// which scripts/build-web.mjs copies into web/lib/; and, in a second row, that plus the page's own
+// files (web/ without the generated web/lib/: HTML, CSS, JS, lessons).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+import { root } from '../lib/peers.mjs';
+
+function walk(d, out, skip = () => false) {
+  if (!existsSync(d)) return out;
+  for (const f of readdirSync(d)) {
+    const p = join(d, f);
+    if (skip(p)) continue;
+    if (statSync(p).isDirectory()) walk(p, out, skip);
+    else out.push(p);
+  }
+  return out;
+}
+
+function coreFiles() {
+  const out = [join(root, 'wasm/build/playgrad_core.wasm'), join(root, 'wasm/build/playgrad_core.mjs')];
+  for (const f of readdirSync(join(root, 'wasm'))) if (f.endsWith('.mjs')) out.push(join(root, 'wasm', f));
+  return [...out, ...walk(join(root, 'wasm/api'), []).filter((f) => /\.(m?js|wasm)$/.test(f))];
+}
+
+function pageFiles() {
+  const lib = join(root, 'web/lib');
+  return [...coreFiles(), ...walk(join(root, 'web'), [], (p) => p === lib)];
+}
+
+function measure(files) {
+  const detail = {};
+  let total = 0;
+  for (const f of files) {
+    const gz = gzipSync(readFileSync(f), { level: 9 }).length;
+    detail[relative(root, f)] = { bytes: statSync(f).size, gzip: gz };
+    total += gz;
+  }
+  return { value: total / 1024, files: detail };
+}
+
+export default {
+  name: 'size',
+  order: 90,
+  async cases() {
+    return [
+      {
+        id: 'core wasm + glue + API JS (gzip -9)',
+        unit: 'KB',
+        measure: async () => measure(coreFiles()),
+        targets: [{ text: '< 400 KB', max: 400 }],
+      },
+      {
+        id: 'page: that + web/ files (gzip -9)',
+        unit: 'KB',
+        measure: async () => measure(pageFiles()),
+        targets: [{ text: '< 400 KB', max: 400 }],
+      },
+    ];
+  },
+};

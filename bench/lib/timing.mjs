@@ -1,0 +1,64 @@
+// Timing and checking: warm-up, calibrated samples interleaved across peers, min and median.
+//
+// V8 compiles wasm in tiers (Liftoff first, TurboFan later), so every implementation is first
+// run until WARMUP_MS have passed; that also calibrates how many calls make one sample (at least
+// MIN_SAMPLE_MS, so the timer's resolution does not matter). Samples are then taken in rounds,
+// one sample per implementation per round, so that noise from the shared machine falls on every
+// peer alike and the ratios of one run stay fair.
+
+export const settings = { warmupMs: 300, minSampleMs: 15, rounds: 9 };
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function callMany(run, n, isAsync) {
+  const t0 = performance.now();
+  if (isAsync) for (let i = 0; i < n; i++) await run();
+  else for (let i = 0; i < n; i++) run();
+  return performance.now() - t0;
+}
+
+/** Warms `impl` up and returns how many calls make one sample. */
+export async function warmUp(impl) {
+  await impl.activate?.();
+  let calls = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < settings.warmupMs || calls < 3) {
+    await callMany(impl.run, 1, impl.async);
+    calls++;
+  }
+  const perCall = (performance.now() - t0) / calls;
+  return Math.max(1, Math.round(settings.minSampleMs / perCall));
+}
+
+/** Times the implementations in interleaved rounds; returns per-call sample times (ms) for each. */
+export async function timeRounds(impls) {
+  const samples = impls.map(() => []);
+  for (let r = 0; r < settings.rounds; r++) {
+    for (let i = 0; i < impls.length; i++) {
+      const impl = impls[i];
+      await impl.activate?.();
+      samples[i].push((await callMany(impl.run, impl.calls, impl.async)) / impl.calls);
+    }
+  }
+  return samples;
+}
+
+/**
+ * max |got - want| / max(1, max |want|): the error of a peer's result relative to the core's,
+ * scaled by the size of the numbers. NaN or a length mismatch counts as an infinite error.
+ */
+export function relError(got, want) {
+  if (!got || got.length !== want.length) return Infinity;
+  let scale = 1;
+  for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]));
+  let err = 0;
+  for (let i = 0; i < want.length; i++) {
+    const d = Math.abs(got[i] - want[i]);
+    if (!(d <= err)) err = Number.isNaN(d) ? Infinity : d;
+  }
+  return err / scale;
+}

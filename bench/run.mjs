@@ -1,0 +1,260 @@
+#!/usr/bin/env node
+// npm run bench: every figure in bench/figures/, each peer measured in the same run, one table.
+//
+//   node bench/run.mjs [--quick] [--only=<text>] [--no-write]
+//     --quick      fewer rounds and a shorter warm-up (a smoke test; do not commit its results)
+//     --only=TEXT  only the cases whose id contains TEXT (results are then not written)
+//     --no-write   print the table but leave bench/results/ alone
+//
+// Node 20, the wasm build, single thread. For each case: every implementation is set up, its
+// result is checked against the core's (a peer whose answer differs beyond the case's tolerance
+// is reported as WRONG and its time does not count), then warmed up, then timed in interleaved
+// rounds (bench/lib/timing.mjs). The native ceiling runs as a separate process right after. The
+// table reports medians and the core's speed-up over each peer (peer time / core time) from the
+// same run; min and median of every implementation go to bench/results/latest.json.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import os from 'node:os';
+
+import { root, runNative } from './lib/peers.mjs';
+import { median, relError, settings, timeRounds, warmUp } from './lib/timing.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice(7);
+const write = !args.includes('--no-write') && !only && !quick;
+if (quick) Object.assign(settings, { warmupMs: 150, minSampleMs: 10, rounds: 5 });
+
+// Column order of the table; a figure may use any subset.
+const PEERS = ['tfjs-wasm', 'tfjs-cpu', 'ort-web', 'convnetjs'];
+const LABEL = {
+  core: 'Playgrad (wasm)', 'tfjs-wasm': 'tfjs-wasm', 'tfjs-cpu': 'tfjs-cpu', 'ort-web': 'ORT-web',
+  convnetjs: 'ConvNetJS', native: 'native -O3 -march=native', peak: 'SIMD128 peak',
+};
+
+const log = (...m) => process.stderr.write(`${m.join(' ')}\n`);
+let failures = 0;
+
+/** Speed of a measurement: GFLOPS when the case counts flops, else the time in ms. */
+function stats(samplesMs, flops) {
+  const min = Math.min(...samplesMs);
+  const med = median(samplesMs);
+  const out = { min_ms: min, median_ms: med, samples_ms: samplesMs };
+  if (flops) Object.assign(out, { gflops_median: flops / med / 1e6, gflops_best: flops / min / 1e6 });
+  return out;
+}
+
+async function runCase(c) {
+  const row = { id: c.id, figure: c.figure, unit: c.unit, note: c.note, peers: {}, targets: [] };
+  if (c.measure) {
+    Object.assign(row, await c.measure());
+    return finishTargets(c, row);
+  }
+  // Set up every implementation; the core first (its result is the reference).
+  const impls = [];
+  for (const [peer, setup] of Object.entries(c.impls)) {
+    try {
+      const impl = await setup();
+      impls.push({ peer, ...impl });
+    } catch (e) {
+      row.peers[peer] = { error: `setup failed: ${e.message}` };
+      failures++;
+      log(`  ${peer}: setup failed: ${e.stack}`);
+    }
+  }
+  const core = impls.find((i) => i.peer === 'core');
+  if (!core) throw new Error(`${c.id}: the core did not set up`);
+  await core.activate?.();
+  const want = await core.result();
+  const timed = [];
+  for (const impl of impls) {
+    if (impl.result) {
+      await impl.activate?.();
+      const err = impl === core ? 0 : relError(await impl.result(), want);
+      row.peers[impl.peer] = { error_vs_core: err };
+      if (!(err <= c.tolerance)) {
+        row.peers[impl.peer].wrong = true;
+        failures++;
+        log(`  ${impl.peer}: WRONG result (error ${err.toExponential(2)} > ${c.tolerance})`);
+        continue;
+      }
+    } else row.peers[impl.peer] = {};
+    impl.calls = await warmUp(impl);
+    timed.push(impl);
+  }
+  const samples = await timeRounds(timed);
+  timed.forEach((impl, i) => Object.assign(row.peers[impl.peer], stats(samples[i], impl.flops ?? c.flops)));
+  for (const impl of impls) impl.dispose?.();
+  if (c.native) {
+    try {
+      const nat = runNative(c.native, { samples: settings.rounds, minSampleMs: settings.minSampleMs });
+      const err = relError(nat.result, want);
+      row.peers.native = { error_vs_core: err, ...stats(nat.samplesMs, c.flops) };
+      if (!(err <= c.tolerance)) {
+        row.peers.native.wrong = true;
+        failures++;
+        log(`  native: WRONG result (error ${err.toExponential(2)})`);
+      }
+    } catch (e) {
+      row.peers.native = { error: e.message };
+      failures++;
+    }
+  }
+  // Speed-up of the core over each peer: peer time / core time (medians, and mins).
+  const cm = row.peers.core;
+  for (const p of Object.values(row.peers)) {
+    if (p !== cm && p.median_ms && !p.wrong) {
+      p.core_speedup = p.median_ms / cm.median_ms;
+      p.core_speedup_min = p.min_ms / cm.min_ms;
+    }
+  }
+  // The peak module does different work per call: compare GFLOPS. The limit is the peak's best
+  // sample (noise only ever slows it down), against the core's median: the conservative ratio.
+  if (row.peers.peak?.gflops_best) {
+    row.peers.peak.core_fraction = cm.gflops_median / row.peers.peak.gflops_best;
+    delete row.peers.peak.core_speedup;
+    delete row.peers.peak.core_speedup_min;
+  }
+  return finishTargets(c, row);
+}
+
+function finishTargets(c, row) {
+  for (const t of c.targets ?? []) {
+    const r = { text: t.text };
+    if (t.vs) {
+      const peers = t.vs.map((p) => row.peers[p]).filter((p) => p?.core_speedup);
+      if (peers.length === t.vs.length) {
+        r.value = Math.min(...peers.map((p) => p.core_speedup));  // over the fastest of them
+        r.met = r.value >= t.ratio;
+        r.shown = `${r.value.toFixed(2)}×`;
+      }
+    } else if (t.peakFraction) {
+      r.value = row.peers.peak?.core_fraction;
+      if (r.value !== undefined) {
+        r.met = r.value >= t.peakFraction;
+        r.shown = `${(100 * r.value).toFixed(0)}% of peak`;
+      }
+    } else if (t.max !== undefined) {
+      r.value = row.value;
+      r.met = row.value < t.max;
+      r.shown = `${row.value.toFixed(1)} ${row.unit}`;
+    }
+    if (r.met === undefined) r.shown = 'not measured';
+    row.targets.push(r);
+  }
+  return row;
+}
+
+// ---- output -------------------------------------------------------------------------------------
+const fmt = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toPrecision(2));
+
+function cell(row, peer) {
+  const p = row.peers[peer];
+  if (!p) return '';
+  if (p.error) return 'failed';
+  if (p.wrong) return `WRONG (${p.error_vs_core.toExponential(1)})`;
+  if (p.median_ms === undefined) return '';
+  const v = row.unit === 'GFLOPS' ? fmt(p.gflops_median) : fmt(p.median_ms);
+  if (peer === 'core') return `**${v}**`;
+  if (peer === 'peak') return `${fmt(p.gflops_best)} best (core ${(100 * p.core_fraction).toFixed(0)}%)`;
+  return `${v} (${p.core_speedup.toFixed(2)}×)`;
+}
+
+function table(rows) {
+  const used = ['core', ...PEERS, 'native', 'peak'].filter((p) => p === 'core' || rows.some((r) => r.peers[p]));
+  const head = ['figure', 'unit', ...used.map((p) => LABEL[p]), 'targets'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`];
+  for (const r of rows) {
+    const targets = r.targets.map((t) => `${t.met === undefined ? '…' : t.met ? '✅' : '❌'} ${t.text}: ${t.shown}`).join('<br>');
+    const cells = r.value !== undefined
+      ? [`**${fmt(r.value)}**`, ...used.slice(1).map(() => '')]
+      : used.map((p) => cell(r, p));
+    lines.push(`| ${r.id} | ${r.unit} | ${cells.join(' | ')} | ${targets} |`);
+  }
+  return lines.join('\n');
+}
+
+function minMedianTable(rows) {
+  const lines = ['| figure | implementation | min | median | error vs core |', '| --- | --- | --- | --- | --- |'];
+  for (const r of rows) {
+    for (const [peer, p] of Object.entries(r.peers)) {
+      if (p.median_ms === undefined) continue;
+      const g = r.unit === 'GFLOPS';
+      lines.push(`| ${r.id} | ${LABEL[peer]} | ${g ? `${fmt(p.gflops_best)} GFLOPS` : `${fmt(p.min_ms)} ms`} | ` +
+        `${g ? `${fmt(p.gflops_median)} GFLOPS` : `${fmt(p.median_ms)} ms`} | ${p.error_vs_core === undefined ? '' : p.error_vs_core.toExponential(1)} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+const figDir = join(root, 'bench/figures');
+const figures = [];
+for (const f of readdirSync(figDir).filter((n) => n.endsWith('.mjs')).sort()) {
+  const mod = (await import(pathToFileURL(join(figDir, f)).href)).default;
+  figures.push({ file: f, ...mod });
+}
+figures.sort((a, b) => (a.order ?? 100) - (b.order ?? 100));
+
+const rows = [];
+for (const fig of figures) {
+  for (const c of await fig.cases()) {
+    if (only && !c.id.includes(only)) continue;
+    log(`bench: ${c.id}`);
+    const row = await runCase({ figure: fig.name, ...c });
+    rows.push(row);
+    for (const [peer, p] of Object.entries(row.peers)) {
+      if (p.median_ms !== undefined)
+        log(`  ${LABEL[peer].padEnd(26)} min ${fmt(p.min_ms)} ms  median ${fmt(p.median_ms)} ms` +
+          (p.gflops_median ? `  (${fmt(p.gflops_best)} / ${fmt(p.gflops_median)} GFLOPS)` : ''));
+    }
+  }
+}
+const pending = figures.flatMap((f) => (f.pending ?? []).map((p) => `- ${p}`));
+
+const when = new Date().toISOString();
+const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.versions.node}, ` +
+  `${settings.rounds} rounds, warm-up ${settings.warmupMs} ms, samples >= ${settings.minSampleMs} ms`;
+const md = [
+  `# Playgrad benchmark: latest results`,
+  '',
+  `${when}. ${machine}. Single thread. Written by \`npm run bench\` (bench/run.mjs).`,
+  '',
+  `Cells: the median; GFLOPS (higher is better) or ms (lower is better). In parentheses, the core's`,
+  `speed-up over that peer in this run (peer time / core time; above 1 the core is faster). The`,
+  `SIMD128 peak column is the measured wasm limit (independent f32x4 multiply and add chains; its`,
+  `best sample) and the core's median as a fraction of it. Every peer's result was checked`,
+  `against the core's first.`,
+  '',
+  table(rows),
+  '',
+  '## Min and median of every implementation',
+  '',
+  minMedianTable(rows),
+  '',
+  '## Not measured yet',
+  '',
+  ...(pending.length ? pending : ['- (none)']),
+  '',
+].join('\n');
+process.stdout.write(`\n${table(rows)}\n`);
+if (write) {
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  writeFileSync(join(root, 'bench/results/latest.md'), md);
+  writeFileSync(join(root, 'bench/results/latest.json'),
+    `${JSON.stringify({ date: when, machine, settings, rows, pending }, null, 1)}\n`);
+  // The README shows the latest table, between these markers.
+  const readme = join(root, 'README.md');
+  const start = '<!-- bench:start -->', end = '<!-- bench:end -->';
+  const text = existsSync(readme) ? readFileSync(readme, 'utf8') : '';
+  if (text.includes(start) && text.includes(end)) {
+    const block = `${start}\n${when.slice(0, 10)}, ${machine}.\n\n${table(rows)}\n${end}`;
+    writeFileSync(readme, text.slice(0, text.indexOf(start)) + block + text.slice(text.indexOf(end) + end.length));
+  }
+  log('bench: wrote bench/results/latest.md and latest.json, and the table in README.md');
+}
+if (failures) {
+  log(`bench: ${failures} check(s) failed (see above)`);
+  process.exitCode = 1;
+}
