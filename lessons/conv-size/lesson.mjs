@@ -146,7 +146,7 @@ export function report(r) {
     const z = r.size;
     lines.push('out = floor((n + P_before + P_after - (d (f - 1) + 1)) / s) + 1');
     lines.push(`    = floor((${r.input} + ${z.padBefore} + ${z.padAfter} - ${z.keff}) / ${r.stride}) + 1`);
-    lines.push(`    = floor(${fmt(z.quotient)}) + 1${Number.isInteger(z.quotient) ? '' : `   (not ${fmt(z.exact)})`}`);
+    lines.push(`    = floor(${short(z.quotient)}) + 1 = ${z.out}${Number.isInteger(z.quotient) ? '' : `   (${short(z.quotient)} is not whole: the floor drops the partial window, so ${z.out}, not ${short(z.exact)} or ${z.out + 1})`}`);
     lines.push(`output size: ${z.out}`);
     lines.push(`output volume: ${z.out} x ${z.out} x ${r.cout}`);
   } else {
@@ -471,7 +471,6 @@ export function mount(root, kit) {
   // ---- feature map
   let digitImg = null, mapImg = null;
   function drawMaps() {
-    const r = last;
     for (const [canvas, img] of [[digitCanvas, digitImg], [mapCanvas, mapImg]]) {
       const side = Math.min(canvas.clientWidth || 200, 224);
       const f = fit(canvas, side);
@@ -482,7 +481,6 @@ export function mount(root, kit) {
       f.g.strokeStyle = colors(canvas).border;
       f.g.strokeRect(0.5, 0.5, side - 1, side - 1);
     }
-    void r;
   }
 
   const resize = typeof ResizeObserver === 'function' ? new ResizeObserver(() => requestAnimationFrame(() => { redrawWindow(); drawMaps(); })) : null;
