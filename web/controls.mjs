@@ -138,7 +138,9 @@ function makeControl(decl, state, change, prefix) {
       });
       build(state);
       buttons(state);
-      append(fs, legend, rowsBox, el('div', { class: 'buttons' }, add, remove), help);
+      // A fixed-length list (a box's 4 corners, a 3x3 filter) gets no add/remove buttons.
+      const fixed = decl.minLength === decl.maxLength && typeof decl.minLength === 'number';
+      append(fs, legend, rowsBox, fixed ? null : el('div', { class: 'buttons' }, add, remove), help);
       append(wrap, fs);
       return {
         element: wrap,
