@@ -56,16 +56,18 @@ v::ConvDim conv_dim(const char* op, double input, double kernel, double stride, 
   return d;
 }
 
-val js_conv_output_size(double input, double kernel, double stride, std::string mode, double pad,
+val js_conv_output_size(double input, double kernel, double stride, const val& mode_js, double pad,
                         double dilation) {
   return guard([&] {
+    const std::string mode = pgbind::to_string("conv_output_size", mode_js);
     return size_obj(v::conv_output_size(
         "convOutputSize", conv_dim("convOutputSize", input, kernel, stride, mode, pad, dilation)));
   });
 }
-val js_conv_transpose_output_size(double input, double kernel, double stride, std::string mode,
+val js_conv_transpose_output_size(double input, double kernel, double stride, const val& mode_js,
                                   double pad, double dilation, double output_padding) {
   return guard([&] {
+    const std::string mode = pgbind::to_string("conv_transpose_output_size", mode_js);
     const char* op = "convTransposeOutputSize";
     return size_obj(v::conv_transpose_output_size(
         op, conv_dim(op, input, kernel, stride, mode, pad, dilation),
@@ -110,22 +112,25 @@ pg::Conv2dOptions conv_opts(const char* op, double sh, double sw, const std::str
 }
 
 Tensor js_conv2d(const Tensor& x, const Tensor& w, const val& bias, double sh, double sw,
-                 std::string mode, double ph, double pw, double dh, double dw) {
+                 const val& mode_js, double ph, double pw, double dh, double dw) {
   return guard([&] {
+    const std::string mode = pgbind::to_string("conv2d", mode_js);
     return pg::conv2d(x, w, opt_tensor(bias), conv_opts("conv2d", sh, sw, mode, ph, pw, dh, dw));
   });
 }
 Tensor js_depthwise_conv2d(const Tensor& x, const Tensor& w, const val& bias, double sh, double sw,
-                           std::string mode, double ph, double pw, double dh, double dw) {
+                           const val& mode_js, double ph, double pw, double dh, double dw) {
   return guard([&] {
+    const std::string mode = pgbind::to_string("depthwise_conv2d", mode_js);
     return pg::depthwise_conv2d(x, w, opt_tensor(bias),
                                 conv_opts("depthwiseConv2d", sh, sw, mode, ph, pw, dh, dw));
   });
 }
 Tensor js_conv2d_transpose(const Tensor& x, const Tensor& w, const val& bias, double sh, double sw,
-                           std::string mode, double ph, double pw, double dh, double dw, double oph,
+                           const val& mode_js, double ph, double pw, double dh, double dw, double oph,
                            double opw) {
   return guard([&] {
+    const std::string mode = pgbind::to_string("conv2d_transpose", mode_js);
     const char* op = "conv2dTranspose";
     pg::ConvTranspose2dOptions o;
     static_cast<pg::Conv2dOptions&>(o) = conv_opts(op, sh, sw, mode, ph, pw, dh, dw);
@@ -146,17 +151,20 @@ pg::Pool2dOptions pool_opts(const char* op, double kh, double kw, double sh, dou
   o.pad_w = count(op, "padding", pw);
   return o;
 }
-Tensor js_max_pool2d(const Tensor& x, double kh, double kw, double sh, double sw, std::string mode,
+Tensor js_max_pool2d(const Tensor& x, double kh, double kw, double sh, double sw, const val& mode_js,
                      double ph, double pw) {
-  return guard([&] { return pg::max_pool2d(x, pool_opts("maxPool2d", kh, kw, sh, sw, mode, ph, pw)); });
+  return guard([&] {
+    const std::string mode = pgbind::to_string("max_pool2d", mode_js); return pg::max_pool2d(x, pool_opts("maxPool2d", kh, kw, sh, sw, mode, ph, pw)); });
 }
-Tensor js_avg_pool2d(const Tensor& x, double kh, double kw, double sh, double sw, std::string mode,
+Tensor js_avg_pool2d(const Tensor& x, double kh, double kw, double sh, double sw, const val& mode_js,
                      double ph, double pw) {
-  return guard([&] { return pg::avg_pool2d(x, pool_opts("avgPool2d", kh, kw, sh, sw, mode, ph, pw)); });
+  return guard([&] {
+    const std::string mode = pgbind::to_string("avg_pool2d", mode_js); return pg::avg_pool2d(x, pool_opts("avgPool2d", kh, kw, sh, sw, mode, ph, pw)); });
 }
 Tensor js_global_avg_pool2d(const Tensor& x) { return guard([&] { return pg::global_avg_pool2d(x); }); }
-Tensor js_upsampling2d(const Tensor& x, double fh, double fw, std::string mode) {
+Tensor js_upsampling2d(const Tensor& x, double fh, double fw, const val& mode_js) {
   return guard([&] {
+    const std::string mode = pgbind::to_string("upsampling2d", mode_js);
     const char* op = "upsampling2d";
     pg::Interpolation m;
     if (mode == "nearest") m = pg::Interpolation::Nearest;
@@ -179,15 +187,16 @@ val js_iou_matrix(const val& a, const val& b) {
                                               pgbind::to_floats("iouMatrix", "second boxes", b)));
   });
 }
-val js_box_convert(const val& b, std::string to) {
+val js_box_convert(const val& b, const val& to_js) {
   return guard([&] {
+    const std::string to = pgbind::to_string("box_convert", to_js);
     if (to == "corners") return pgbind::float_array(v::center_to_corners(pgbind::to_floats("centerToCorners", "boxes", b)));
     if (to == "center") return pgbind::float_array(v::corners_to_center(pgbind::to_floats("cornersToCenter", "boxes", b)));
     return pgbind::float_array(v::normalize_corners(pgbind::to_floats("normalizeCorners", "boxes", b)));
   });
 }
 
-v::NmsOptions nms_opts(const char* op, double iou, double score, double max_out, std::string rule) {
+v::NmsOptions nms_opts(const char* op, double iou, double score, double max_out, const std::string& rule) {
   v::NmsOptions o;
   o.iou_threshold = iou;
   o.score_threshold = score;
@@ -199,16 +208,18 @@ v::NmsOptions nms_opts(const char* op, double iou, double score, double max_out,
   return o;
 }
 
-val js_nms(const val& boxes, const val& scores, double iou, double score, double max_out, std::string rule) {
+val js_nms(const val& boxes, const val& scores, double iou, double score, double max_out, const val& rule_js) {
   return guard([&] {
+    const std::string rule = pgbind::to_string("nms", rule_js);
     const char* op = "nms";
     return pgbind::number_list(v::nms(pgbind::to_floats(op, "boxes", boxes), pgbind::to_floats(op, "scores", scores),
                                       nms_opts(op, iou, score, max_out, rule)));
   });
 }
 val js_nms_steps(const val& boxes, const val& scores, double iou, double score, double max_out,
-                 std::string rule) {
+                 const val& rule_js) {
   return guard([&] {
+    const std::string rule = pgbind::to_string("nms_steps", rule_js);
     const char* op = "nmsSteps";
     const auto steps = v::nms_steps(pgbind::to_floats(op, "boxes", boxes), pgbind::to_floats(op, "scores", scores),
                                     nms_opts(op, iou, score, max_out, rule));
@@ -227,8 +238,9 @@ val js_nms_steps(const val& boxes, const val& scores, double iou, double score, 
   });
 }
 val js_soft_nms(const val& boxes, const val& scores, double sigma, double iou, double score,
-                double max_out, std::string rule) {
+                double max_out, const val& rule_js) {
   return guard([&] {
+    const std::string rule = pgbind::to_string("soft_nms", rule_js);
     const char* op = "softNms";
     const auto r = v::soft_nms(pgbind::to_floats(op, "boxes", boxes), pgbind::to_floats(op, "scores", scores),
                                sigma, nms_opts(op, iou, score, max_out, rule));
@@ -239,8 +251,9 @@ val js_soft_nms(const val& boxes, const val& scores, double sigma, double iou, d
   });
 }
 val js_nms_per_class(const val& boxes, const val& scores, const val& classes, double iou,
-                     double score, double max_out, std::string rule) {
+                     double score, double max_out, const val& rule_js) {
   return guard([&] {
+    const std::string rule = pgbind::to_string("nms_per_class", rule_js);
     const char* op = "nmsPerClass";
     return pgbind::number_list(v::nms_per_class(
         pgbind::to_floats(op, "boxes", boxes), pgbind::to_floats(op, "scores", scores),
@@ -291,8 +304,9 @@ val js_yolo_encode(double gh, double gw, double k, const val& anchors, const val
   });
 }
 val js_yolo_decode(double gh, double gw, double k, const val& anchors, const val& pred, double conf,
-                   double score, bool nms, bool per_class, double iou, double max_out, std::string rule) {
+                   double score, bool nms, bool per_class, double iou, double max_out, const val& rule_js) {
   return guard([&] {
+    const std::string rule = pgbind::to_string("yolo_decode", rule_js);
     const char* op = "yoloDecode";
     v::YoloDecodeOptions o;
     o.conf_threshold = conf;

@@ -163,6 +163,11 @@ export class Tensor {
   toString() {
     return this.disposed ? 'Tensor(disposed)' : `Tensor(shape=[${this.shape}])`;
   }
+  /**
+   * JSON.stringify(tensor) gives the same short description: without it, stringifying options
+   * that held a Tensor walked into the wasm module (its whole heap) and took minutes.
+   */
+  toJSON() { return this.toString(); }
 }
 
 function collectTensors(value, out = new Set()) {
@@ -187,6 +192,9 @@ class Playgrad {
     installLearn(this, { Tensor, PlaygradError });  // pg.losses, pg.optim, pg.layers, pg.model, ...
     installVision(this); // pg.conv2d, pg.maxPool2d, ... and pg.vision.* (wasm/api/vision.mjs)
   }
+
+  /** JSON.stringify never walks into the wasm module (its heap is gigabytes of numbers). */
+  toJSON() { return `Playgrad ${this.version}`; }
 
   /** @internal runs fn(core), turning any error into a PlaygradError */
   _call(fn) {
@@ -308,7 +316,12 @@ class Playgrad {
   tensorBytes() { return this._core._tensorBytes(); }
   /** The limit on tensor memory: a request beyond it is an Error before anything is allocated. */
   memoryLimit() { return this._core._memoryLimit(); }
-  setMemoryLimit(bytes) { this._call((c) => c._setMemoryLimit(bytes)); }
+  setMemoryLimit(bytes) {
+    if (typeof bytes !== 'number' || !(bytes >= 1) || !Number.isFinite(bytes)) {
+      throw new PlaygradError(`setMemoryLimit: the limit must be a finite number of bytes >= 1, got ${typeof bytes === 'number' ? bytes : typeof bytes}`);
+    }
+    this._call((c) => c._setMemoryLimit(bytes));
+  }
 }
 
 installExpr(Playgrad.prototype, { Tensor, PlaygradError });

@@ -4,6 +4,7 @@
 // expected answer to bad input; a crash, a sanitizer report or a leak is a finding.
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -25,6 +26,27 @@ struct Reader {
       case 2: return -std::numeric_limits<float>::infinity();
       case 3: return 0.f;
       default: return (float(byte()) - 128.f) / 16.f;
+    }
+  }
+  // Any float32 bit pattern: denormals, huge values, NaN payloads.
+  float raw() {
+    uint32_t u = 0;
+    for (int i = 0; i < 4; ++i) u = (u << 8) | byte();
+    float f;
+    std::memcpy(&f, &u, 4);
+    return f;
+  }
+  // Any int64: negative, zero, huge (overflow in out = floor((in + 2p - d(k-1) - 1)/s) + 1).
+  int64_t integer() {
+    switch (byte() % 4) {
+      case 0: return int64_t(byte()) - 4;
+      case 1: return std::numeric_limits<int64_t>::max() - int64_t(byte());
+      case 2: return std::numeric_limits<int64_t>::min() + int64_t(byte());
+      default: {
+        uint64_t u = 0;
+        for (int i = 0; i < 8; ++i) u = (u << 8) | byte();
+        return int64_t(u);
+      }
     }
   }
 };
@@ -83,11 +105,34 @@ pg::Tensor op(Reader& r) {
   }
 }
 
+// Conv arithmetic on arbitrary integers: every size function, no overflow (UBSan), only pg::Error.
+void arithmetic(Reader& r) {
+  namespace v = pg::vision;
+  v::ConvDim d;
+  d.input = r.integer();
+  d.kernel = r.integer();
+  d.stride = r.integer();
+  d.dilation = r.integer();
+  d.mode = v::PaddingMode(r.small(2));
+  d.pad = r.integer();
+  switch (r.byte() % 4) {
+    case 0: v::conv_output_size("fuzz", d); break;
+    case 1: v::conv_transpose_output_size("fuzz", d, r.integer()); break;
+    case 2: v::conv_params(r.integer(), r.integer(), r.integer(), r.integer(), r.byte() & 1); break;
+    default: {
+      std::vector<v::RfLayer> ls(size_t(r.small(6)));
+      for (auto& l : ls) l = {r.integer(), r.integer(), r.integer()};
+      v::receptive_field(ls);
+    }
+  }
+}
+
 void boxes(Reader& r) {
   namespace v = pg::vision;
   std::vector<float> b, s;
-  for (int i = 0, n = r.small(40); i < n; ++i) b.push_back(r.value());
-  for (int i = 0, n = r.small(10); i < n; ++i) s.push_back(r.value());
+  const bool raw = r.byte() & 1;  // arbitrary float32 bit patterns, or the small value classes
+  for (int i = 0, n = r.small(40); i < n; ++i) b.push_back(raw ? r.raw() : r.value());
+  for (int i = 0, n = r.small(10); i < n; ++i) s.push_back(raw ? r.raw() : r.value());
   v::NmsOptions o;
   o.iou_threshold = double(r.value());
   o.score_threshold = double(r.value());
@@ -95,7 +140,8 @@ void boxes(Reader& r) {
   o.rule = r.byte() & 1 ? v::NmsRule::Torchvision : v::NmsRule::TensorFlow;
   std::vector<int64_t> cls;
   for (size_t i = 0; i < s.size(); ++i) cls.push_back(r.small(3));
-  switch (r.byte() % 9) {
+  switch (r.byte() % 10) {
+    case 9: if (b.size() >= 8) v::iou({b.begin(), b.begin() + 4}, {b.begin() + 4, b.begin() + 8}); break;
     case 0: v::nms(b, s, o); break;
     case 1: v::nms_steps(b, s, o); break;
     case 2: v::soft_nms(b, s, double(r.value()), o); break;
@@ -122,8 +168,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Reader r{data, size};
   const int64_t bytes_before = pg::tensor_bytes_in_use();
   try {
-    if (r.byte() & 1) {
+    const int what = r.byte() % 4;
+    if (what == 1) {
       boxes(r);
+    } else if (what == 3) {
+      arithmetic(r);
     } else {
       pg::Tensor y = op(r);
       if (y.requires_grad()) pg::sum(y).backward();

@@ -32,8 +32,19 @@ export function install(pg, { Tensor, PlaygradError }) {
   const opts = (op, o) => {
     if (o === undefined) return {};
     if (o === null || typeof o !== 'object' || Array.isArray(o)) fail(`${op}: options must be an object`);
+    // Only plain objects: a Tensor (or a model) here is a mistake, and serializing one for the
+    // core would walk into the wasm module.
+    const proto = Object.getPrototypeOf(o);
+    if (proto !== Object.prototype && proto !== null) fail(`${op}: options must be a plain object, got ${o.constructor?.name ?? 'an object'}`);
     return o;
   };
+
+  // Options to JSON for the core. JSON has no NaN or Infinity (JSON.stringify writes null, which
+  // the core would read as "use the default"): a non-finite number is an error naming the option.
+  const toJson = (op, o) => JSON.stringify(o, function (key, v) {
+    if (typeof v === 'number' && !Number.isFinite(v)) fail(`${op}: ${key || 'option'} must be a finite number, got ${v}`);
+    return v;
+  });
 
   // ---- losses ----------------------------------------------------------------------------------
   const reduction = (op, o) => {
@@ -87,7 +98,7 @@ export function install(pg, { Tensor, PlaygradError }) {
     /** @internal */
     constructor(kind, params, o) {
       if (!Array.isArray(params) || !params.every((t) => t instanceof Tensor)) fail(`${kind}: params must be an array of Tensors`);
-      this._o = pg._call((c) => c._optimCreate(kind, params.map((t) => t._handle), JSON.stringify(opts(kind, o))));
+      this._o = pg._call((c) => c._optimCreate(kind, params.map((t) => t._handle), toJson(kind, opts(kind, o))));
       registry?.register(this, this._o, this);
       this.params = params.slice();
     }
@@ -123,7 +134,7 @@ export function install(pg, { Tensor, PlaygradError }) {
     adamw: mk('adamw'),
     /** lr for an epoch: {kind: 'step', stepSize, gamma} | {kind: 'exponential', gamma} | {kind: 'cosine', tMax, etaMin}. */
     scheduledLr(schedule, lr0, epoch) {
-      return pg._call((c) => c._scheduledLr(JSON.stringify(opts('lrSchedule', schedule)), lr0, epoch));
+      return pg._call((c) => c._scheduledLr(toJson('lrSchedule', opts('lrSchedule', schedule)), lr0, epoch));
     },
     /** Sets opt.lr per epoch from a schedule; call step() once per epoch. */
     scheduler(opt, schedule) {
@@ -165,7 +176,7 @@ export function install(pg, { Tensor, PlaygradError }) {
     const name = config.name;
     delete config.name;
     if (name !== undefined && (typeof name !== 'string' || name === '')) fail(`${kind}: name must be a non-empty string`);
-    const full = JSON.parse(pg._call((c) => c._layerConfig(kind, JSON.stringify(config))));
+    const full = JSON.parse(pg._call((c) => c._layerConfig(kind, toJson(kind, config))));
     const layer = (inputs) => layer.apply(inputs);
     Object.defineProperty(layer, 'name', { value: name ?? null, writable: true });
     layer.kind = kind;
@@ -213,7 +224,13 @@ export function install(pg, { Tensor, PlaygradError }) {
     /** lr per epoch: a function (epoch, lr) => lr, or a schedule {kind, ...}. */
     learningRateScheduler: (f) => (typeof f === 'function' ? { _lrFn: f } : { _lrSchedule: opts('learningRateScheduler', f) }),
     /** onEpochEnd(epoch, logs) (return true to stop) and onBatchEnd(batch, logs). */
-    progress: (o = {}) => ({ onEpochEnd: o.onEpochEnd, onBatchEnd: o.onBatchEnd }),
+    progress: (o = {}) => {
+      o = opts('progress', o);
+      for (const k of ['onEpochEnd', 'onBatchEnd']) {
+        if (o[k] !== undefined && typeof o[k] !== 'function') fail(`progress: ${k} must be a function`);
+      }
+      return { onEpochEnd: o.onEpochEnd, onBatchEnd: o.onBatchEnd };
+    },
   };
 
   // ---- models ----------------------------------------------------------------------------------------
@@ -275,7 +292,7 @@ export function install(pg, { Tensor, PlaygradError }) {
       o = opts('compile', o);
       const plain = { ...o };
       if (plain.optimizer instanceof Optimizer) fail('compile: pass the optimizer as a name or {kind, ...options}; the model makes its own');
-      pg._call((c) => c._modelCompile(this._handle, JSON.stringify(plain)));
+      pg._call((c) => c._modelCompile(this._handle, toJson('compile', plain)));
       this._info = JSON.parse(pg._call((c) => c._modelInfo(this._handle)));
     }
     get lr() { return pg._call((c) => c._modelLr(this._handle)); }
@@ -359,7 +376,7 @@ export function install(pg, { Tensor, PlaygradError }) {
           vy = tensorList('fit', validationData[1], 'validation y', temps);
         }
         return JSON.parse(pg._call((c) => c._modelFit(this._handle, tensorList('fit', x, 'x', temps), tensorList('fit', y, 'y', temps),
-          JSON.stringify(o), vx, vy, onEpoch, onBatch, lrWrapped)));
+          toJson('fit', o), vx, vy, onEpoch, onBatch, lrWrapped)));
       });
       if (error) throw error;
       return history;

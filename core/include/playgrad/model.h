@@ -166,6 +166,8 @@ class Model {
   std::vector<std::vector<float>> snapshot() const;
   void restore(const std::vector<std::vector<float>>& s);
   void set_weights_from(const Json& weights);
+  [[noreturn]] void fail_non_finite(int64_t epoch, int64_t batch, double loss, const std::vector<Tensor>& xs,
+                                    const std::vector<Tensor>& outs) const;
 
   Json spec_;
   uint64_t seed_ = 0;
