@@ -268,6 +268,34 @@ Json History::to_json() const {
   return {{"epochs", epochs}, {"history", values}, {"stoppedEarly", stopped_early}, {"bestEpoch", best_epoch}};
 }
 
+// The loss of a batch is NaN or infinite: stop (before the step, so the weights stay those of
+// the last finite step) and say where the first non-finite value is: in the batch's inputs, in a
+// weight (the previous step diverged: a learning rate too large), in an output, or in the loss.
+[[noreturn]] static void fail_non_finite_impl(int64_t epoch, int64_t batch, double loss, const std::string& where) {
+  fail("fit: the loss became ", std::isnan(loss) ? "NaN" : "Infinity", " at epoch ", epoch, ", batch ", batch,
+       "; first non-finite value: ", where, ". Training stopped (weights as after the last finite step)");
+}
+
+static bool all_finite(const Tensor& t) {
+  const Tensor c = t.contiguous();
+  for (int64_t i = 0; i < c.numel(); ++i)
+    if (!std::isfinite(c.data()[i])) return false;
+  return true;
+}
+
+void Model::fail_non_finite(int64_t epoch, int64_t batch, double loss, const std::vector<Tensor>& xs,
+                            const std::vector<Tensor>& outs) const {
+  for (size_t i = 0; i < xs.size(); ++i)
+    if (!all_finite(xs[i])) fail_non_finite_impl(epoch, batch, loss, "input " + std::to_string(i) + " (NaN or Infinity in x)");
+  for (const auto& [name, w] : named_weights())
+    if (!all_finite(w))
+      fail_non_finite_impl(epoch, batch, loss, "weight '" + name + "' (the previous step diverged: lower the learning rate)");
+  for (size_t k = 0; k < outs.size(); ++k)
+    if (!all_finite(outs[k]))
+      fail_non_finite_impl(epoch, batch, loss, "output " + std::to_string(k) + " of the forward pass (it overflowed: lower the learning rate or scale the inputs)");
+  fail_non_finite_impl(epoch, batch, loss, "the loss itself");
+}
+
 History Model::fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, const FitOptions& o) {
   check_compiled("fit");
   if (o.epochs < 0) fail("fit: epochs must be >= 0, got ", o.epochs);
@@ -275,6 +303,15 @@ History Model::fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
   if (!(o.validation_split >= 0 && o.validation_split < 1))
     fail("fit: validationSplit must be in [0, 1), got ", o.validation_split);
   const int64_t n_all = check_data("fit", xs, ys);
+  // NaN or Infinity in the data would poison the weights (or pass silently through relu): refuse
+  // before any step, naming the first bad value.
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const Tensor c = xs[i].contiguous();
+    const int64_t row = n_all ? c.numel() / n_all : 0;
+    for (int64_t k = 0; k < c.numel(); ++k)
+      if (!std::isfinite(c.data()[k]))
+        fail("fit: x ", i, " holds ", c.data()[k], " at row ", row ? k / row : 0, " (NaN or Infinity in the data)");
+  }
   const bool has_val_data = !o.val_x.empty() || !o.val_y.empty();
   if (has_val_data) check_data("fit (validation data)", o.val_x, o.val_y);
   const int64_t n_val = has_val_data ? 0 : int64_t(std::floor(double(n_all) * o.validation_split));
@@ -338,6 +375,7 @@ History Model::fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
       optimizer_->zero_grad();
       std::vector<Tensor> outs = forward(bx, true);
       Tensor loss = total_loss(outs, by);
+      if (!std::isfinite(loss.item())) fail_non_finite(epoch, batch, loss.item(), bx, outs);
       loss.backward();
       optimizer_->step();
       const double lv = loss.item();
