@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test level: native (GoogleTest via ctest), node (node --test against the wasm build),
-# browser (headless Chromium via playwright-core), sanitize (the native suite again under
+# browser (headless Chromium via playwright-core), soak (long sessions), sanitize (the native suite again under
 # ASan + UBSan) and fuzz (each libFuzzer target for FUZZ_SECONDS, default 30 on CI, 10 elsewhere).
 # `scripts/test.sh node` runs one level.
 set -euo pipefail
@@ -13,11 +13,17 @@ if [ "$level" = all ] || [ "$level" = native ]; then
 fi
 if [ "$level" = all ] || [ "$level" = node ]; then
   echo "== node tests (wasm build)"
-  node --test --test-reporter=spec tests/node/*.test.mjs
+  node --test --test-reporter=spec $(ls tests/node/*.test.mjs | grep -v '/soak')
 fi
 if [ "$level" = all ] || [ "$level" = browser ]; then
   echo "== browser tests (headless Chromium)"
-  node --test --test-reporter=spec --test-concurrency=1 tests/browser/*.test.mjs
+  node --test --test-reporter=spec --test-concurrency=1 $(ls tests/browser/*.test.mjs | grep -v '/soak')
+fi
+if [ "$level" = all ] || [ "$level" = soak ]; then
+  # Long sessions: 100,000 lesson computes or 5 minutes in Node, 2 minutes of the page in
+  # Chromium (SOAK_SECONDS shortens both locally; CI runs the full bound).
+  echo "== soak tests (long sessions)"
+  node --test --test-reporter=spec --test-concurrency=1 tests/node/soak*.test.mjs tests/browser/soak*.test.mjs
 fi
 if [ "$level" = all ] || [ "$level" = sanitize ]; then
   echo "== native tests under AddressSanitizer + UBSan"
