@@ -104,7 +104,7 @@ html = html
 // scripts), fonts and the icon are data: URLs, nothing else is loaded (docs/robustness.md).
 const scriptHash = createHash('sha256').update(`\n${js}\n`).digest('base64');
 html = html.replace(/<meta http-equiv="Content-Security-Policy" content="[^"]*">/, () =>
-  `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-${scriptHash}' 'wasm-unsafe-eval' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'">`);
+  `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-${scriptHash}' 'wasm-unsafe-eval' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'">`);
 if (!html.includes(`'sha256-${scriptHash}'`)) throw new Error('build-dist: web/index.html has no Content-Security-Policy meta tag to rewrite');
 if (html === before || html.includes('src="app.mjs"') || html.includes('href="styles.css"')) {
   throw new Error('build-dist: web/index.html no longer has the expected <link>/<script> tags to inline');
