@@ -14,6 +14,8 @@ import createPlaygradCore from './build/playgrad_core.mjs';
 import { installExpr } from './api/expr.mjs';
 import { install as installLearn } from './api/learn.mjs';
 import { installVision } from './api/vision.mjs';
+import { installFast } from './api/fast.mjs';
+import { installTrajectory } from './api/trajectory.mjs';
 
 export class PlaygradError extends Error {
   constructor(message) {
@@ -186,6 +188,7 @@ class Playgrad {
     this.PlaygradError = PlaygradError;
     installLearn(this, { Tensor, PlaygradError });  // pg.losses, pg.optim, pg.layers, pg.model, ...
     installVision(this); // pg.conv2d, pg.maxPool2d, ... and pg.vision.* (wasm/api/vision.mjs)
+    installFast(this, { Tensor, PlaygradError }); installTrajectory(this, { PlaygradError }); // pg.fastTrainer, pg.optim.trajectory (bench/issue 6)
   }
 
   /** @internal runs fn(core), turning any error into a PlaygradError */
