@@ -24,8 +24,9 @@ export function installFast(pg, { Tensor, PlaygradError }) {
     }
     /** One step on x [N, features], y [N, outputs] (Tensors); returns the loss before the update. */
     step(x, y) {
+      const h = this._handle;
       if (!(x instanceof Tensor) || !(y instanceof Tensor)) fail('step(x, y) needs two Tensors');
-      return pg._call((c) => c._fastMlpStep(this._handle, x._handle, y._handle));
+      return pg._call((c) => c._fastMlpStep(h, x._handle, y._handle));
     }
     get steps() { return pg._call((c) => c._fastMlpSteps(this._handle)); }
     dispose() {
