@@ -2,7 +2,7 @@
 // Rosenbrock surface f = (1 - x)² + 100 (y - x²)² from (-1.5, 2), each path from one call to
 // pg.optim.trajectory (core/src/trajectory.cpp: the core's optimizer on the autograd graph of
 // pg.expr's f, every step in C++). The figure is the median time of one frame (all six paths)
-// over 9 frames after 5 warm-up frames; the sample times and the end point of every path are in
+// over 21 frames after 5 warm-up frames; the sample times and the end point of every path are in
 // latest.json. No peer: the target is absolute (< 5 ms per frame).
 import { core } from '../lib/peers.mjs';
 import { median } from '../lib/timing.mjs';
@@ -24,7 +24,7 @@ async function measure() {
   for (let i = 0; i < 5; i++) frame();
   const samples = [];
   let paths;
-  for (let i = 0; i < 9; i++) {
+  for (let i = 0; i < 21; i++) {
     const t0 = performance.now();
     paths = frame();
     samples.push(performance.now() - t0);
