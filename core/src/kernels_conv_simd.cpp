@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
+#include <vector>
 #include <limits>
 
 #include "playgrad/kernels_conv.h"
@@ -364,48 +365,46 @@ void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc,
       for (; j < NR; ++j) dst[j] = 0.f;
     }
   }
-  const size_t hw = g.oh * g.ow;
-  for (size_t p = 0; p < panels; ++p) {
-    const size_t j0 = p * NR, ncols = std::min(NR, oc - j0);
-    const float* panel = Bp + p * kk * NR;
-    for (size_t t = 0; t < np; t += MR) {
-      const size_t rows = std::min(MR, np - t);
-      // output pixel (n, oy, ox) of each row of the tile; rows past np read zeros
-      size_t pn[MR], py[MR], px[MR];
-      for (size_t r = 0; r < MR; ++r) {
-        const size_t q = t + (r < rows ? r : 0);
-        pn[r] = q / hw;
-        py[r] = (q % hw) / g.ow;
-        px[r] = q % g.ow;
-      }
-      B c00(0.f), c01(0.f), c10(0.f), c11(0.f), c20(0.f), c21(0.f), c30(0.f), c31(0.f);
-      const float* bp = panel;
-      for (size_t ky = 0; ky < g.kh; ++ky) {
+  const size_t hw = g.oh * g.ow, kwin = g.kh * g.kw;
+  // the 4 input rows of each window position (ky, kx) of the current tile
+  thread_local std::vector<const float*> rowbuf;
+  if (rowbuf.size() < kwin * MR) rowbuf.resize(kwin * MR);
+  const float** rowp = rowbuf.data();
+  for (size_t t = 0; t < np; t += MR) {
+    const size_t rows = std::min(MR, np - t);
+    for (size_t r = 0; r < MR; ++r) {
+      // output pixel (n, oy, ox) of row r; rows past np read zeros
+      const size_t q = t + r, pn = q / hw, py = (q % hw) / g.ow, px = q % g.ow;
+      for (size_t ky = 0; ky < g.kh; ++ky)
         for (size_t kx = 0; kx < g.kw; ++kx) {
-          const float* a[MR];
-          for (size_t r = 0; r < MR; ++r) {
-            size_t iy, ix;
-            a[r] = r < rows && src(py[r], ky, g.sh, g.dh, g.pt, g.h, iy) &&
-                           src(px[r], kx, g.sw, g.dw, g.pl, g.w, ix)
-                       ? x + ((pn[r] * g.h + iy) * g.w + ix) * g.c
-                       : zeros;
-          }
-          const float *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3];
-          for (size_t ci = 0; ci < g.c; ++ci, bp += NR) {
-            const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
-            B av(a0[ci]);
-            c00 += av * b0;
-            c01 += av * b1;
-            av = B(a1[ci]);
-            c10 += av * b0;
-            c11 += av * b1;
-            av = B(a2[ci]);
-            c20 += av * b0;
-            c21 += av * b1;
-            av = B(a3[ci]);
-            c30 += av * b0;
-            c31 += av * b1;
-          }
+          size_t iy, ix;
+          rowp[(ky * g.kw + kx) * MR + r] =
+              r < rows && src(py, ky, g.sh, g.dh, g.pt, g.h, iy) && src(px, kx, g.sw, g.dw, g.pl, g.w, ix)
+                  ? x + ((pn * g.h + iy) * g.w + ix) * g.c
+                  : zeros;
+        }
+    }
+    for (size_t p = 0; p < panels; ++p) {
+      const size_t j0 = p * NR, ncols = std::min(NR, oc - j0);
+      B c00(0.f), c01(0.f), c10(0.f), c11(0.f), c20(0.f), c21(0.f), c30(0.f), c31(0.f);
+      const float* bp = Bp + p * kk * NR;
+      for (size_t wpos = 0; wpos < kwin; ++wpos) {
+        const float *a0 = rowp[wpos * MR], *a1 = rowp[wpos * MR + 1], *a2 = rowp[wpos * MR + 2],
+                    *a3 = rowp[wpos * MR + 3];
+        for (size_t ci = 0; ci < g.c; ++ci, bp += NR) {
+          const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
+          B av(a0[ci]);
+          c00 += av * b0;
+          c01 += av * b1;
+          av = B(a1[ci]);
+          c10 += av * b0;
+          c11 += av * b1;
+          av = B(a2[ci]);
+          c20 += av * b0;
+          c21 += av * b1;
+          av = B(a3[ci]);
+          c30 += av * b0;
+          c31 += av * b1;
         }
       }
       float* C = y + t * oc + j0;
