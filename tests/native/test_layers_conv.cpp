@@ -136,7 +136,7 @@ TEST(LayersConv, ShapesParamCountsAndSummary) {
   EXPECT_EQ(m.output_shape(0), (Shape{10}));
   EXPECT_EQ(m.count_params(), 80 + 1168 + 1450);
   const std::string s = m.summary();
-  for (const char* want : {"(Conv2D)", "(None, 12, 12, 8)", "(MaxPooling2D)", "(None, 6, 6, 8)",
+  for (const char* want : {"conv2d (Conv2D)", "conv2d_1 (Conv2D)", "max_pooling2d (MaxPooling2D)", "(None, 12, 12, 8)", "(MaxPooling2D)", "(None, 6, 6, 8)",
                            "(None, 6, 6, 16)", "(None, 3, 3, 16)", "(None, 144)", "Total params: 2698"})
     EXPECT_NE(s.find(want), std::string::npos) << want << "\n" << s;
 
@@ -155,6 +155,11 @@ TEST(LayersConv, ShapesParamCountsAndSummary) {
   EXPECT_EQ(m2.output_shape(4), (Shape{4}));
   // depthwise (3·3·3·2 + 6) = 60; transpose 3·3·4·6 + 4 = 220
   EXPECT_EQ(m2.count_params(), 60 + 220);
+  const std::string s2 = m2.summary();
+  for (const char* want : {"depthwise_conv2d (DepthwiseConv2D)", "conv2d_transpose (Conv2DTranspose)",
+                           "average_pooling2d (AveragePooling2D)", "up_sampling2d (UpSampling2D)",
+                           "global_average_pooling2d (GlobalAveragePooling2D)"})
+    EXPECT_NE(s2.find(want), std::string::npos) << want << "\n" << s2;
   auto out = m2.forward({Tensor::randn({2, 8, 8, 3}, 1)});
   EXPECT_EQ(out[1].shape(), (Shape{2, 13, 13, 4}));
   EXPECT_EQ(out[4].shape(), (Shape{2, 4}));

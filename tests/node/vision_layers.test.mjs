@@ -157,11 +157,14 @@ test('the small CNN built with pg.sequential trains with fit() on MNIST digits i
     // (3·3·1 + 1)·8 = 80, (3·3·8 + 1)·16 = 1168, (7·7·16 + 1)·10 = 7850
     assert.equal(m.countParams(), 80 + 1168 + 7850);
     const s = m.summary();
-    assert.match(s, /\(Conv2D\)\s+\(None, 28, 28, 8\)\s+80/);
+    assert.match(s, /conv2d \(Conv2D\)\s+\(None, 28, 28, 8\)\s+80/);
+    assert.match(s, /conv2d_1 \(Conv2D\)/);
+    assert.match(s, /max_pooling2d_1 \(MaxPooling2D\)/);
     assert.match(s, /\(MaxPooling2D\)\s+\(None, 14, 14, 8\)\s+0/);
     assert.match(s, /\(Conv2D\)\s+\(None, 14, 14, 16\)\s+1168/);
     assert.match(s, /\(Flatten\)\s+\(None, 784\)\s+0/);
     assert.match(s, /Total params: 9098/);
+    assert.deepEqual(m.layers.map((l) => l.name), ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1', 'flatten', 'dense']);
     m.compile({ optimizer: { kind: 'adam', lr: 0.005 }, loss: { kind: 'sparseCategoricalCrossEntropy', fromLogits: true }, metrics: ['accuracy'] });
     const x = pg.tensor(train.x, [500, 28, 28, 1]);
     const h = m.fit(x, train.y, { epochs: 6, batchSize: 25, seed: 2 });
