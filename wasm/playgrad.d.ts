@@ -338,6 +338,27 @@ export interface DenseConfig {
   units: number; activation?: Activation; useBias?: boolean; alpha?: number;
   kernelInitializer?: InitializerSpec; biasInitializer?: InitializerSpec; kernelRegularizer?: RegularizerSpec | null; name?: string;
 }
+/** A number n (meaning [n, n]) or [height, width]. */
+export type Size2 = number | [number, number];
+/** Options every convolution layer takes (Keras names and defaults). */
+export interface ConvBaseConfig {
+  kernelSize: Size2; strides?: Size2; padding?: 'valid' | 'same'; dilationRate?: Size2;
+  activation?: Activation; useBias?: boolean; alpha?: number;
+  biasInitializer?: InitializerSpec; biasRegularizer?: RegularizerSpec | null; name?: string;
+}
+/** kernel [kh, kw, inChannels, filters]; parameters (kh·kw·in + 1)·filters. */
+export interface Conv2DConfig extends ConvBaseConfig {
+  filters: number; kernelInitializer?: InitializerSpec; kernelRegularizer?: RegularizerSpec | null;
+}
+/** depthwise_kernel [kh, kw, inChannels, depthMultiplier]; output channel c·M + m from input channel c. */
+export interface DepthwiseConv2DConfig extends ConvBaseConfig {
+  depthMultiplier?: number; depthwiseInitializer?: InitializerSpec; depthwiseRegularizer?: RegularizerSpec | null;
+}
+/** kernel [kh, kw, filters, inChannels]; out = s(in - 1) + d(k - 1) + outputPadding + 1 ('valid'), s·in ('same'). */
+export interface Conv2DTransposeConfig extends Conv2DConfig { outputPadding?: Size2 | null }
+/** strides default to poolSize. */
+export interface Pooling2DConfig { poolSize?: Size2; strides?: Size2 | null; padding?: 'valid' | 'same'; name?: string }
+export interface UpSampling2DConfig { size?: Size2; interpolation?: 'nearest' | 'bilinear'; name?: string }
 /** A layer: call it on symbolic tensors to build a graph. */
 export interface Layer {
   (inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor;
@@ -359,6 +380,13 @@ export interface Layers {
   batchNormalization(config?: { momentum?: number; epsilon?: number; center?: boolean; scale?: boolean; name?: string }): Layer;
   concatenate(config?: { axis?: number; name?: string }): Layer;
   flatten(config?: { name?: string }): Layer;
+  conv2d(config: Conv2DConfig): Layer;
+  depthwiseConv2d(config: DepthwiseConv2DConfig): Layer;
+  conv2dTranspose(config: Conv2DTransposeConfig): Layer;
+  maxPooling2d(config?: Pooling2DConfig): Layer;
+  averagePooling2d(config?: Pooling2DConfig): Layer;
+  globalAveragePooling2d(config?: { name?: string }): Layer;
+  upSampling2d(config?: UpSampling2DConfig): Layer;
   /** Any registered layer kind, e.g. create('Dense', {units: 3}). */
   create(kind: string, config?: Record<string, unknown>): Layer;
   kinds(): string[];
