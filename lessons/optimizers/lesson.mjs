@@ -221,20 +221,26 @@ export function mount(root, kit) {
   const legendBody = el('tbody');
   const formulas = new Map();
 
+  const rules = el('div', { class: 'opt-rules' });
   for (const o of OPTIMIZERS) {
-    const ftd = el('td', { class: 'formula' });
-    tex(ftd, o.formula);
-    formulas.set(o.key, ftd);
+    const f = el('div', { class: 'formula' });
+    tex(f, o.formula);
+    const dot = el('span', { 'aria-hidden': 'true' }, '● ');
+    const item = el('div', { 'data-name': `rule-${o.key}` }, el('strong', {}, dot, o.name), f);
+    item.style.marginBottom = '0.5rem';
+    formulas.set(o.key, { dot, item });
+    rules.append(item);
   }
 
   root.append(
     el('div', { class: 'panel wide' }, el('h3', {}, 'The surface and the paths'), notice, map,
       el('p', {}, 'Step ', stepOut, ' ', replay), sourceLine, stops),
     el('div', { class: 'panel wide' }, el('h3', {}, 'f against the step'), lossCanvas),
-    el('div', { class: 'panel wide' }, el('h3', {}, 'Update rules and where each path ended'),
+    el('div', { class: 'panel wide' }, el('h3', {}, 'Where each path ended'),
       el('div', { class: 'scroll' }, el('table', { class: 'numbers' },
-        el('thead', {}, el('tr', {}, ...['optimizer', 'update (g = ∇f)', 'steps', 'x', 'y', 'f'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('thead', {}, el('tr', {}, ...['optimizer', 'steps', 'x', 'y', 'f'].map((h) => el('th', { scope: 'col' }, h)))),
         legendBody))),
+    el('div', { class: 'panel wide' }, el('h3', {}, 'The update rules (g = ∇f, α the learning rate)'), rules),
   );
 
   let r = null;
@@ -396,7 +402,8 @@ export function mount(root, kit) {
         const sw = el('span', { 'aria-hidden': 'true' }, '● ');
         sw.style.color = colorOf(o.key);
         const cell = (name, v) => (p ? el('td', { 'data-name': name, 'data-value': String(v) }, fmt(v)) : el('td', {}, '–'));
-        return el('tr', {}, el('th', { scope: 'row' }, sw, o.name, p ? '' : ' (off)'), formulas.get(o.key),
+        formulas.get(o.key).dot.style.color = colorOf(o.key);
+        return el('tr', {}, el('th', { scope: 'row' }, sw, o.name, p ? '' : ' (off)'),
           p ? el('td', { 'data-name': `steps-${o.key}` }, p.stop ? `${k} (stopped)` : String(k)) : el('td', {}, '–'),
           cell(`x-${o.key}`, p?.x[k]), cell(`y-${o.key}`, p?.y[k]), cell(`f-${o.key}`, p?.f[k]));
       }));

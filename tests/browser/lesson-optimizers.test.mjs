@@ -53,7 +53,7 @@ test('#/optimizers gets ready: six paths, each the core\'s optimizer on the bowl
   assert.deepEqual(await lastOf(page, 'adam'), { x: adam.x, y: adam.y, f: adam.f });
   const mom = await corePath(page, BOWL, 'sgd', { lr: 0.05, momentum: 0.9, dampening: 0.9 }, -1.5, 1.5, 100);
   assert.deepEqual(await lastOf(page, 'mom'), { x: mom.x, y: mom.y, f: mom.f });
-  assert.equal(await page.$$eval('[data-lesson="optimizers"] td.formula .katex', (e) => e.length), 6);
+  assert.equal(await page.$$eval('[data-lesson="optimizers"] [data-name^="rule-"] .formula .katex', (e) => e.length), 6);
   // The animation runs to the last step.
   await page.waitForFunction(() => document.querySelector('[data-name="step"]').dataset.value === '100', null, { timeout: 10000 });
   assertClean();
