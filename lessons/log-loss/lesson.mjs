@@ -205,7 +205,7 @@ export function mount(root, kit) {
           { points: b.curveP.map((x, i) => [x, b.curve1[i]]), width: b.y === 1 ? 3 : 1.5 },
           { points: b.curveP.map((x, i) => [x, b.curve0[i]]), dash: [6, 4], width: b.y === 0 ? 3 : 1.5, color: getComputedStyle(canvas).getPropertyValue('--accent-2').trim() || '#d9480f' },
         ],
-        markers: [{ x: b.p, y: Math.min(7, b.loss), label: `p̂ = ${b.p}, L = ${fmt(b.loss)}` }],
+        markers: [{ x: b.p, y: Math.min(7, b.loss), label: b.p < 0.6 ? `L = ${fmt(b.loss)}` : '' }],
       });
       const bt = b.y === 1 ? `L = -\\ln ${b.p}` : `L = -\\ln(1 - ${b.p})`;
       if (bt !== lastB) { tex(bFormula, bt); lastB = bt; }
