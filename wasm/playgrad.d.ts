@@ -473,6 +473,26 @@ export interface Playgrad {
 /** Instantiates the SIMD core (once) and returns the API. */
 export function load(options?: LoadOptions): Promise<Playgrad>;
 
+// ---- pg.optim.path (wasm/api/optim_path.mjs): an optimizer's whole path on f(x, y) ----
+export interface OptimPath {
+  /** The points p_0 (the start) .. p_k and f at each; k = steps (fewer if it stopped). */
+  x: Float32Array;
+  y: Float32Array;
+  f: Float32Array;
+  /** '' when every step ran; else why it stopped ('diverged at step 7: ...'). */
+  stop: string;
+  /** The step that failed, or -1. */
+  stopStep: number;
+  /** Steps taken (x.length - 1). */
+  steps: number;
+}
+export interface Optim {
+  /** Runs `steps` updates of a core optimizer on (x, y) minimising f, in one call. */
+  path(f: Expr | string, kind: 'sgd' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw',
+    options?: SGDOptions | AdagradOptions | RMSpropOptions | AdamOptions,
+    run?: { x0?: number; y0?: number; steps?: number; limit?: number }): OptimPath;
+}
+
 // ---- fast paths (issue 6): wasm/api/fast.mjs, wasm/api/trajectory.mjs ----
 export interface TrajectoryOptions {
   /** A kind or {kind, ...options}, as compile() takes it (default 'sgd'). */
