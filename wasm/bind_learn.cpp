@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bind_util.h"
+#include "playgrad/fast.h"
 #include "playgrad/init.h"
 #include "playgrad/losses.h"
 #include "playgrad/model.h"
@@ -235,6 +236,19 @@ val js_spiral(double points, double classes, double seed) {
   });
 }
 
+// ---- the fused training step (playgrad/fast.h, wasm/api/fast.mjs) -------------------------------------
+struct JsFastMlp {
+  std::shared_ptr<pg::nn::Model> m;  // keeps the model (and so its weights) alive
+  std::shared_ptr<pg::fast::MlpTrainer> t;
+};
+JsFastMlp js_fast_mlp_create(JsModel& m) {
+  return guard([&] { return JsFastMlp{m.m, std::make_shared<pg::fast::MlpTrainer>(*m.m)}; });
+}
+double js_fast_mlp_step(JsFastMlp& f, const Tensor& x, const Tensor& y) {
+  return guard([&] { return f.t->step(x, y); });
+}
+double js_fast_mlp_steps(const JsFastMlp& f) { return double(f.t->steps()); }
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(playgrad_learn) {
@@ -279,4 +293,8 @@ EMSCRIPTEN_BINDINGS(playgrad_learn) {
   function("_modelLr", &js_model_lr);
   function("_modelSetLr", &js_model_set_lr);
   function("_spiral", &js_spiral);
+  emscripten::class_<JsFastMlp>("_FastMlp");
+  function("_fastMlpCreate", &js_fast_mlp_create);
+  function("_fastMlpStep", &js_fast_mlp_step);
+  function("_fastMlpSteps", &js_fast_mlp_steps);
 }

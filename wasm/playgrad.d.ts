@@ -338,6 +338,27 @@ export interface DenseConfig {
   units: number; activation?: Activation; useBias?: boolean; alpha?: number;
   kernelInitializer?: InitializerSpec; biasInitializer?: InitializerSpec; kernelRegularizer?: RegularizerSpec | null; name?: string;
 }
+/** A number n (meaning [n, n]) or [height, width]. */
+export type Size2 = number | [number, number];
+/** Options every convolution layer takes (Keras names and defaults). */
+export interface ConvBaseConfig {
+  kernelSize: Size2; strides?: Size2; padding?: 'valid' | 'same'; dilationRate?: Size2;
+  activation?: Activation; useBias?: boolean; alpha?: number;
+  biasInitializer?: InitializerSpec; biasRegularizer?: RegularizerSpec | null; name?: string;
+}
+/** kernel [kh, kw, inChannels, filters]; parameters (kh·kw·in + 1)·filters. */
+export interface Conv2DConfig extends ConvBaseConfig {
+  filters: number; kernelInitializer?: InitializerSpec; kernelRegularizer?: RegularizerSpec | null;
+}
+/** depthwise_kernel [kh, kw, inChannels, depthMultiplier]; output channel c·M + m from input channel c. */
+export interface DepthwiseConv2DConfig extends ConvBaseConfig {
+  depthMultiplier?: number; depthwiseInitializer?: InitializerSpec; depthwiseRegularizer?: RegularizerSpec | null;
+}
+/** kernel [kh, kw, filters, inChannels]; out = s(in - 1) + d(k - 1) + outputPadding + 1 ('valid'), s·in ('same'). */
+export interface Conv2DTransposeConfig extends Conv2DConfig { outputPadding?: Size2 | null }
+/** strides default to poolSize. */
+export interface Pooling2DConfig { poolSize?: Size2; strides?: Size2 | null; padding?: 'valid' | 'same'; name?: string }
+export interface UpSampling2DConfig { size?: Size2; interpolation?: 'nearest' | 'bilinear'; name?: string }
 /** A layer: call it on symbolic tensors to build a graph. */
 export interface Layer {
   (inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor;
@@ -359,6 +380,13 @@ export interface Layers {
   batchNormalization(config?: { momentum?: number; epsilon?: number; center?: boolean; scale?: boolean; name?: string }): Layer;
   concatenate(config?: { axis?: number; name?: string }): Layer;
   flatten(config?: { name?: string }): Layer;
+  conv2d(config: Conv2DConfig): Layer;
+  depthwiseConv2d(config: DepthwiseConv2DConfig): Layer;
+  conv2dTranspose(config: Conv2DTransposeConfig): Layer;
+  maxPooling2d(config?: Pooling2DConfig): Layer;
+  averagePooling2d(config?: Pooling2DConfig): Layer;
+  globalAveragePooling2d(config?: { name?: string }): Layer;
+  upSampling2d(config?: UpSampling2DConfig): Layer;
   /** Any registered layer kind, e.g. create('Dense', {units: 3}). */
   create(kind: string, config?: Record<string, unknown>): Layer;
   kinds(): string[];
@@ -444,3 +472,51 @@ export interface Playgrad {
 
 /** Instantiates the SIMD core (once) and returns the API. */
 export function load(options?: LoadOptions): Promise<Playgrad>;
+
+// ---- pg.optim.path (wasm/api/optim_path.mjs): an optimizer's whole path on f(x, y) ----
+export interface OptimPath {
+  /** The points p_0 (the start) .. p_k and f at each; k = steps (fewer if it stopped). */
+  x: Float32Array;
+  y: Float32Array;
+  f: Float32Array;
+  /** '' when every step ran; else why it stopped ('diverged at step 7: ...'). */
+  stop: string;
+  /** The step that failed, or -1. */
+  stopStep: number;
+  /** Steps taken (x.length - 1). */
+  steps: number;
+}
+export interface Optim {
+  /** Runs `steps` updates of a core optimizer on (x, y) minimising f, in one call. */
+  path(f: Expr | string, kind: 'sgd' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw',
+    options?: SGDOptions | AdagradOptions | RMSpropOptions | AdamOptions,
+    run?: { x0?: number; y0?: number; steps?: number; limit?: number }): OptimPath;
+}
+
+// ---- fast paths (issue 6): wasm/api/fast.mjs, wasm/api/trajectory.mjs ----
+export interface TrajectoryOptions {
+  /** A kind or {kind, ...options}, as compile() takes it (default 'sgd'). */
+  optimizer?: OptimizerSpec;
+  /** [x0, y0] (default [0, 0]). */
+  start?: [number, number];
+  /** Default 1000. */
+  steps?: number;
+}
+/** steps + 1 points: the start, then after each step. */
+export interface Trajectory { x: Float32Array; y: Float32Array; value: Float32Array; steps: number }
+export interface Optim {
+  /** N steps of a core optimizer on f(x, y) in one call into C++. */
+  trajectory(f: Expr | string, options?: TrajectoryOptions): Trajectory;
+}
+/** The fused step for a compiled Dense chain with loss 'mse' and optimizer 'adam'. */
+export class FastTrainer {
+  readonly model: Model;
+  readonly steps: number;
+  /** One step (forward, backward, Adam) on x [N, features], y [N, outputs]; the loss before it. */
+  step(x: Tensor, y: Tensor): number;
+  dispose(): void;
+}
+export interface Playgrad {
+  readonly FastTrainer: typeof FastTrainer;
+  fastTrainer(model: Model): FastTrainer;
+}

@@ -14,6 +14,9 @@ import createPlaygradCore from './build/playgrad_core.mjs';
 import { installExpr } from './api/expr.mjs';
 import { install as installLearn } from './api/learn.mjs';
 import { installVision } from './api/vision.mjs';
+import { installOptimPath } from './api/optim_path.mjs';
+import { installFast } from './api/fast.mjs';
+import { installTrajectory } from './api/trajectory.mjs';
 
 export class PlaygradError extends Error {
   constructor(message) {
@@ -191,6 +194,8 @@ class Playgrad {
     this.PlaygradError = PlaygradError;
     installLearn(this, { Tensor, PlaygradError });  // pg.losses, pg.optim, pg.layers, pg.model, ...
     installVision(this); // pg.conv2d, pg.maxPool2d, ... and pg.vision.* (wasm/api/vision.mjs)
+    installOptimPath(this, { PlaygradError }); // pg.optim.path (wasm/api/optim_path.mjs)
+    installFast(this, { Tensor, PlaygradError }); installTrajectory(this, { PlaygradError }); // pg.fastTrainer, pg.optim.trajectory (bench/issue 6)
   }
 
   /** JSON.stringify never walks into the wasm module (its heap is gigabytes of numbers). */

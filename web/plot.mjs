@@ -140,6 +140,17 @@ export class LineChart extends Chart {
     this.data = { series: data.series ?? [], markers: data.markers ?? [] };
     this.redraw();
   }
+  /** The data coordinates { x, y } under a pointer event (after the first draw), e.g. to drag a point. */
+  valueAt(event) {
+    const f = this.frame;
+    if (!f) return null;
+    const rect = this.canvas.getBoundingClientRect();
+    const px = event.clientX - rect.left, py = event.clientY - rect.top;
+    return {
+      x: f.x0 + ((px - f.padL) / (f.w - f.padL - f.padR || 1)) * (f.x1 - f.x0),
+      y: f.y0 + (1 - (py - f.padT) / (f.h - f.padT - f.padB || 1)) * (f.y1 - f.y0),
+    };
+  }
   draw(g, w, h, col) {
     const pts = this.data.series.flatMap((s) => s.points).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
     const ext = (i, f, d) => (pts.length ? f(...pts.map((p) => p[i])) : d);
@@ -149,6 +160,7 @@ export class LineChart extends Chart {
     const padL = 40, padR = 10, padT = 10, padB = 26;
     const X = (v) => padL + ((v - x0) / (x1 - x0 || 1)) * (w - padL - padR);
     const Y = (v) => padT + (1 - (v - y0) / (y1 - y0)) * (h - padT - padB);
+    this.frame = { x0, x1, y0, y1, padL, padR, padT, padB, w, h };
     g.strokeStyle = col.grid;
     g.fillStyle = col.muted;
     g.lineWidth = 1;

@@ -254,3 +254,28 @@ void depthwise_backward_weight(const float* x, const float* gy, const ConvGeom& 
 }
 
 }  // namespace pg::kernels::scalar
+
+namespace pg::kernels::scalar {
+// Direct convolution: y[p, o] = sum over k = (ky, kx, c) in order of x (0 in the padding) times
+// w[k, o], from 0, with a separate multiply and add (the sums im2col + gemm computes).
+void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y) {
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        float* out = y + ((n * g.oh + oy) * g.ow + ox) * oc;
+        for (size_t o = 0; o < oc; ++o) out[o] = 0.f;
+        const float* wk = w;
+        for (size_t ky = 0; ky < g.kh; ++ky)
+          for (size_t kx = 0; kx < g.kw; ++kx) {
+            size_t iy, ix;
+            const bool in = src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
+                            src(ox, kx, g.sw, g.dw, g.pl, g.w, ix);
+            const float* xr = in ? x + ((n * g.h + iy) * g.w + ix) * g.c : nullptr;
+            for (size_t ci = 0; ci < g.c; ++ci, wk += oc) {
+              const float a = in ? xr[ci] : 0.f;
+              for (size_t o = 0; o < oc; ++o) out[o] += a * wk[o];
+            }
+          }
+      }
+}
+}  // namespace pg::kernels::scalar

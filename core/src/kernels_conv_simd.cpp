@@ -4,7 +4,10 @@
 // (kernels_conv_scalar.cpp): channel tails that do not fill a batch run the scalar expression.
 #include <xsimd/xsimd.hpp>
 
+#include <algorithm>
 #include <cstring>
+#include <new>
+#include <vector>
 #include <limits>
 
 #include "playgrad/kernels_conv.h"
@@ -310,6 +313,116 @@ void depthwise_backward_weight(const float* x, const float* gy, const ConvGeom& 
           }
         });
       }
+}
+
+}  // namespace pg::kernels::simd
+
+// ---- direct convolution ----------------------------------------------------------------------------
+// im2col + gemm without the im2col copy: the filter w [K, OC] (K = KH KW C) is packed into panels
+// of NR = 2W output channels (K x NR, zero-padded), as gemm packs B; then each tile of 4 output
+// pixels (consecutive in [n, oy, ox] order) x NR channels keeps 8 accumulators while k runs over
+// (ky, kx, c): the 4 pixels' input rows are read in place (a row of zeros where the window falls
+// in the padding, which is exactly what im2col would have copied). Every y[p, o] therefore sums
+// cols[p, k] * w[k, o] for k = 0, 1, ... from 0 with a separate multiply and add, as gemm does on
+// the im2col matrix and as the scalar twin does: bit-identical results.
+namespace pg::kernels::simd {
+namespace {
+constexpr size_t NR = 2 * W;
+constexpr size_t MR = 4;
+
+float* conv_scratch(size_t n) {
+  struct Buf {
+    float* p = nullptr;
+    size_t cap = 0;
+    ~Buf() { ::operator delete(p, std::align_val_t{64}); }
+  };
+  thread_local Buf buf;
+  if (n > buf.cap) {
+    float* p = static_cast<float*>(::operator new(n * sizeof(float), std::align_val_t{64}));
+    ::operator delete(buf.p, std::align_val_t{64});
+    buf.p = p;
+    buf.cap = n;
+  }
+  return buf.p;
+}
+}  // namespace
+
+void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y) {
+  const size_t np = g.n * g.oh * g.ow, kk = g.kh * g.kw * g.c;
+  if (np == 0 || oc == 0) return;
+  const size_t panels = (oc + NR - 1) / NR;
+  float* Bp = conv_scratch(panels * kk * NR + g.c);
+  float* zeros = Bp + panels * kk * NR;
+  std::fill_n(zeros, g.c, 0.f);
+  // Bp[p][k][j] = w[k, p*NR + j] (0 past channel OC).
+  for (size_t p = 0; p < panels; ++p) {
+    const size_t j0 = p * NR, nc = std::min(NR, oc - j0);
+    float* dst = Bp + p * kk * NR;
+    for (size_t k = 0; k < kk; ++k, dst += NR) {
+      const float* s = w + k * oc + j0;
+      size_t j = 0;
+      for (; j < nc; ++j) dst[j] = s[j];
+      for (; j < NR; ++j) dst[j] = 0.f;
+    }
+  }
+  const size_t hw = g.oh * g.ow, kwin = g.kh * g.kw;
+  // the 4 input rows of each window position (ky, kx) of the current tile
+  thread_local std::vector<const float*> rowbuf;
+  if (rowbuf.size() < kwin * MR) rowbuf.resize(kwin * MR);
+  const float** rowp = rowbuf.data();
+  for (size_t t = 0; t < np; t += MR) {
+    const size_t rows = std::min(MR, np - t);
+    for (size_t r = 0; r < MR; ++r) {
+      // output pixel (n, oy, ox) of row r; rows past np read zeros
+      const size_t q = t + r, pn = q / hw, py = (q % hw) / g.ow, px = q % g.ow;
+      for (size_t ky = 0; ky < g.kh; ++ky)
+        for (size_t kx = 0; kx < g.kw; ++kx) {
+          size_t iy, ix;
+          rowp[(ky * g.kw + kx) * MR + r] =
+              r < rows && src(py, ky, g.sh, g.dh, g.pt, g.h, iy) && src(px, kx, g.sw, g.dw, g.pl, g.w, ix)
+                  ? x + ((pn * g.h + iy) * g.w + ix) * g.c
+                  : zeros;
+        }
+    }
+    for (size_t p = 0; p < panels; ++p) {
+      const size_t j0 = p * NR, ncols = std::min(NR, oc - j0);
+      B c00(0.f), c01(0.f), c10(0.f), c11(0.f), c20(0.f), c21(0.f), c30(0.f), c31(0.f);
+      const float* bp = Bp + p * kk * NR;
+      for (size_t wpos = 0; wpos < kwin; ++wpos) {
+        const float *a0 = rowp[wpos * MR], *a1 = rowp[wpos * MR + 1], *a2 = rowp[wpos * MR + 2],
+                    *a3 = rowp[wpos * MR + 3];
+        for (size_t ci = 0; ci < g.c; ++ci, bp += NR) {
+          const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
+          B av(a0[ci]);
+          c00 += av * b0;
+          c01 += av * b1;
+          av = B(a1[ci]);
+          c10 += av * b0;
+          c11 += av * b1;
+          av = B(a2[ci]);
+          c20 += av * b0;
+          c21 += av * b1;
+          av = B(a3[ci]);
+          c30 += av * b0;
+          c31 += av * b1;
+        }
+      }
+      float* C = y + t * oc + j0;
+      if (rows == MR && ncols == NR) {
+        c00.store_unaligned(C), c01.store_unaligned(C + W);
+        c10.store_unaligned(C + oc), c11.store_unaligned(C + oc + W);
+        c20.store_unaligned(C + 2 * oc), c21.store_unaligned(C + 2 * oc + W);
+        c30.store_unaligned(C + 3 * oc), c31.store_unaligned(C + 3 * oc + W);
+        continue;
+      }
+      alignas(64) float tmp[MR][NR];
+      c00.store_aligned(tmp[0]), c01.store_aligned(tmp[0] + W);
+      c10.store_aligned(tmp[1]), c11.store_aligned(tmp[1] + W);
+      c20.store_aligned(tmp[2]), c21.store_aligned(tmp[2] + W);
+      c30.store_aligned(tmp[3]), c31.store_aligned(tmp[3] + W);
+      for (size_t r = 0; r < rows; ++r) std::memcpy(C + r * oc, tmp[r], ncols * sizeof(float));
+    }
+  }
 }
 
 }  // namespace pg::kernels::simd

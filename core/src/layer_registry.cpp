@@ -3,6 +3,7 @@
 #include <map>
 
 #include "playgrad/nn.h"
+#include "playgrad/nn_conv.h"
 
 namespace pg::nn {
 
@@ -14,6 +15,13 @@ static const std::map<std::string, LayerFactory>& registry() {
       {"BatchNormalization", &create<BatchNormalization>},
       {"Concatenate", &create<Concatenate>},
       {"Flatten", &create<Flatten>},
+      {"Conv2D", &create<Conv2D>},
+      {"DepthwiseConv2D", &create<DepthwiseConv2D>},
+      {"Conv2DTranspose", &create<Conv2DTranspose>},
+      {"MaxPooling2D", &create<MaxPooling2D>},
+      {"AveragePooling2D", &create<AveragePooling2D>},
+      {"GlobalAveragePooling2D", &create<GlobalAveragePooling2D>},
+      {"UpSampling2D", &create<UpSampling2D>},
   };
   return r;
 }

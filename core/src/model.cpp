@@ -19,7 +19,11 @@ static std::string snake(const std::string& kind) {
   for (size_t i = 0; i < kind.size(); ++i) {
     const char c = kind[i];
     if (std::isupper(static_cast<unsigned char>(c))) {
-      if (i && !std::isupper(static_cast<unsigned char>(kind[i - 1]))) s += '_';
+      // Keras' names: Conv2D -> conv2d, Conv2DTranspose -> conv2d_transpose, MaxPooling2D -> max_pooling2d
+      const bool after_lower = i && std::islower(static_cast<unsigned char>(kind[i - 1]));
+      const bool starts_word = i && i + 1 < kind.size() && (std::islower(static_cast<unsigned char>(kind[i + 1])) ||
+                                                            std::isdigit(static_cast<unsigned char>(kind[i + 1])));
+      if (after_lower || starts_word) s += '_';
       s += char(std::tolower(static_cast<unsigned char>(c)));
     } else {
       s += c;

@@ -203,7 +203,8 @@ test('training and prediction do not leak tensor memory', () => {
 });
 
 test('layers by registry name; initializers are seeded', () => {
-  assert.deepEqual(pg.layers.kinds().sort(), ['Activation', 'BatchNormalization', 'Concatenate', 'Dense', 'Dropout', 'Flatten']);
+  assert.deepEqual(pg.layers.kinds().sort(), ['Activation', 'AveragePooling2D', 'BatchNormalization', 'Concatenate', 'Conv2D', 'Conv2DTranspose', 'Dense',
+    'DepthwiseConv2D', 'Dropout', 'Flatten', 'GlobalAveragePooling2D', 'MaxPooling2D', 'UpSampling2D']);
   const d = pg.layers.create('Dense', { units: 2, activation: 'leakyRelu' });
   assert.equal(d.kind, 'Dense');
   assert.equal(d.config.activation, 'leaky_relu');

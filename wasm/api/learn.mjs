@@ -5,8 +5,16 @@
 // the core. wasm/playgrad.mjs calls install() on the API object; this module never imports the
 // generated glue.
 
+// Default layer names as Keras (and model.cpp): an underscore before a capital that follows a
+// lower-case letter or starts a word: Conv2D -> conv2d, Conv2DTranspose -> conv2d_transpose.
 function snake(kind) {
-  return kind.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  let s = '';
+  for (let i = 0; i < kind.length; i++) {
+    const c = kind[i];
+    if (/[A-Z]/.test(c) && i > 0 && (/[a-z]/.test(kind[i - 1]) || /[a-z0-9]/.test(kind[i + 1] ?? ''))) s += '_';
+    s += c.toLowerCase();
+  }
+  return s;
 }
 
 /** A node of a functional graph under construction (the result of an input or a layer call). */

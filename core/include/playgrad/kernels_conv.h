@@ -49,6 +49,9 @@ inline LerpIndex bilinear_source(size_t o, size_t in, size_t out) {
   void im2col(const float* x, const ConvGeom& g, float* cols);                                    \
   /* dx [n,h,w,c] += cols scattered back (the adjoint of im2col). */                              \
   void col2im(const float* cols, const ConvGeom& g, float* dx);                                   \
+  /* y [n*oh*ow, oc] = im2col(x) @ w [kh*kw*c, oc] without the copy: the same sums in the same */ \
+  /* order (k = (ky, kx, c) from 0, multiply then add), so bit-identical to im2col + gemm. */    \
+  void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y);     \
   /* y [n,oh,ow,c] = max of x over the in-bounds window (padding never wins; NaN propagates). */  \
   void max_pool(const float* x, const ConvGeom& g, float* y);                                     \
   /* dx += gy at the first window position (ky, kx order) whose value equals the max. */          \

@@ -45,6 +45,18 @@ async function main(): Promise<number> {
   const joined: SymbolicTensor = pg.layers.concatenate()([h2, h4]);
   const model: Model = pg.model({ inputs: [inp1, inp2], outputs: joined });
   const text: string = model.summary();
+  const cnn = pg.sequential([
+    pg.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' }),
+    pg.layers.maxPooling2d({ poolSize: 2 }),
+    pg.layers.depthwiseConv2d({ kernelSize: [3, 3], depthMultiplier: 2, depthwiseRegularizer: { l2: 0.01 } }),
+    pg.layers.conv2dTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same' }),
+    pg.layers.averagePooling2d({ poolSize: [2, 2], strides: null }),
+    pg.layers.upSampling2d({ size: 2, interpolation: 'bilinear' }),
+    pg.layers.globalAveragePooling2d(),
+    pg.layers.dense(10),
+  ], { inputShape: [28, 28, 1] });
+  const cnnParams: number = cnn.countParams();
+  cnn.dispose();
   const seq = pg.sequential([pg.layers.dense(8, { activation: 'tanh' }), pg.layers.dropout(0.2), pg.layers.batchNormalization(), pg.layers.dense(3)], { inputShape: [2], seed: 1 });
   seq.compile({ optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.9 }, loss: { kind: 'sparseCategoricalCrossEntropy', fromLogits: true }, metrics: ['accuracy'] });
   const { x: sx, y: sy } = pg.data.spiral(50, 3, 0);

@@ -1,0 +1,417 @@
+// The optimizers lesson: a 2-d loss surface as a contour map, and the paths of GD, momentum (the
+// course's EMA form), Nesterov, Adagrad, RMSProp and Adam from one draggable start point, with a
+// loss-vs-step plot.
+//
+// compute() is pure (no DOM): it runs in the page, in Node (tests/node/lesson-optimizers.test.mjs)
+// and in the CLI (npx playgrad lesson optimizers --surface rosenbrock --steps 100). The surfaces
+// are pg.expr sources (parsed and differentiated by the C++ core); the contour grid is one
+// f.eval() on a broadcast grid; each path is one pg.optim.path() call: the core's real optimizer
+// (optim::make, PyTorch semantics) stepping two parameters on the surface's autograd graph.
+import { fmt } from '../format.mjs';
+
+export { text } from './text.mjs';
+export { fmt };
+
+export const id = 'optimizers';
+export const title = 'Optimizers';
+export const summary = 'GD, momentum, Nesterov, Adagrad, RMSProp and Adam racing on a loss surface, from a start point you drag.';
+
+/** The surfaces: an expression for the core and the box drawn. */
+export const SURFACES = {
+  bowl: { label: 'Elongated bowl', source: 'x^2 / 10 + 2 y^2', box: [-4, 4, -2, 2] },
+  rosenbrock: { label: 'Rosenbrock (÷100)', source: '((1 - x)^2 + 100 (y - x^2)^2) / 100', box: [-2, 2, -1, 3] },
+  saddle: { label: 'Saddle', source: 'x^2 - y^2', box: [-2, 2, -2, 2] },
+  himmelblau: { label: 'Himmelblau (÷10)', source: '((x^2 + y - 11)^2 + (x + y^2 - 7)^2) / 10', box: [-5, 5, -5, 5] },
+  beale: { label: 'Beale (÷10)', source: '((1.5 - x + x y)^2 + (2.25 - x + x y^2)^2 + (2.625 - x + x y^3)^2) / 10', box: [-1, 4, -2, 2] },
+  custom: { label: 'Your f(x, y)', source: null, box: [-3, 3, -3, 3] },
+};
+
+/** A path that leaves this box (|x|, |y| beyond it) has diverged and stops. */
+export const LIMIT = 1e4;
+/** Contour grid resolution (points per side). */
+export const GRID = 96;
+
+/**
+ * The optimizers: the core kind and options for a state, and the update formula shown.
+ * Momentum is the course's EMA form: PyTorch sgd with momentum = dampening = β.
+ */
+export const OPTIMIZERS = [
+  { key: 'gd', name: 'Gradient descent', color: '#2563eb', dark: '#6ea0ff',
+    kind: 'sgd', options: (s) => ({ lr: s.gdLr }),
+    formula: 'w \\leftarrow w - \\alpha g' },
+  { key: 'mom', name: 'Momentum (EMA)', color: '#d9480f', dark: '#ff8a50',
+    kind: 'sgd', options: (s) => ({ lr: s.momLr, momentum: s.momBeta, dampening: s.momBeta }),
+    formula: 'v \\leftarrow \\beta v + (1 - \\beta) g,\\; w \\leftarrow w - \\alpha v' },
+  { key: 'nag', name: 'Nesterov', color: '#2b8a3e', dark: '#69db7c',
+    kind: 'sgd', options: (s) => ({ lr: s.nagLr, momentum: s.nagBeta, nesterov: true }),
+    formula: 'v \\leftarrow \\beta v + g,\\; w \\leftarrow w - \\alpha (g + \\beta v)' },
+  { key: 'adagrad', name: 'Adagrad', color: '#9c36b5', dark: '#e599f7',
+    kind: 'adagrad', options: (s) => ({ lr: s.adagradLr }),
+    formula: 'G \\leftarrow G + g^2,\\; w \\leftarrow w - \\frac{\\alpha\\, g}{\\sqrt{G} + \\epsilon}' },
+  { key: 'rms', name: 'RMSProp', color: '#c2255c', dark: '#faa2c1',
+    kind: 'rmsprop', options: (s) => ({ lr: s.rmsLr, alpha: s.rmsRho }),
+    formula: 's \\leftarrow \\rho s + (1 - \\rho) g^2,\\; w \\leftarrow w - \\frac{\\alpha\\, g}{\\sqrt{s} + \\epsilon}' },
+  { key: 'adam', name: 'Adam', color: '#0b7285', dark: '#66d9e8',
+    kind: 'adam', options: (s) => ({ lr: s.adamLr, beta1: s.adamB1, beta2: s.adamB2 }),
+    formula: 'm \\leftarrow \\beta_1 m + (1 - \\beta_1) g,\\; v \\leftarrow \\beta_2 v + (1 - \\beta_2) g^2,\\; w \\leftarrow w - \\frac{\\alpha\\, \\hat m}{\\sqrt{\\hat v} + \\epsilon}' },
+];
+
+/** The start point's range (every surface's box is widened to show it). */
+export const START = 5;
+
+/** The box drawn for a state: the surface's box, widened to hold the start point with a margin. */
+export function box(s) {
+  const [a, b, c, d] = SURFACES[s.surface]?.box ?? SURFACES.custom.box;
+  const mx = (b - a) / 20, my = (d - c) / 20;
+  return [Math.min(a, s.x0 - mx), Math.max(b, s.x0 + mx), Math.min(c, s.y0 - my), Math.max(d, s.y0 + my)];
+}
+const lr = (name, label, def, max = 1) => ({ name, type: 'number', label, default: def, min: 0.0001, max, step: 0.0001, digits: 4 });
+const on = (name, label) => ({ name, type: 'boolean', label, default: true });
+const beta = (name, label, def, max = 0.999) => ({ name, type: 'number', label, default: def, min: 0, max, step: 0.001, digits: 3 });
+
+export const settings = [
+  {
+    name: 'surface', type: 'choice', label: 'Surface', default: 'bowl',
+    options: Object.entries(SURFACES).map(([value, v]) => ({ value, label: v.label })),
+  },
+  {
+    name: 'f', type: 'text', label: 'Your f(x, y) (when the surface is "Your f(x, y)")', default: 'x^2 + 3 y^2 + sin(3 x)',
+    maxLength: 200, help: 'Press Enter to apply. Drawn on [-3, 3] × [-3, 3].',
+  },
+  { name: 'x0', type: 'number', label: 'Start x', default: -1.5, min: -START, max: START, step: 0.01, help: 'Or drag the start point on the map (or focus it and use the arrow keys).' },
+  { name: 'y0', type: 'number', label: 'Start y', default: 1.5, min: -START, max: START, step: 0.01 },
+  { name: 'steps', type: 'integer', label: 'Steps', default: 100, min: 1, max: 1000 },
+  on('gd', 'Gradient descent'), lr('gdLr', 'GD: learning rate α', 0.05),
+  on('mom', 'Momentum (EMA)'), lr('momLr', 'Momentum: α', 0.05), beta('momBeta', 'Momentum: β', 0.9),
+  on('nag', 'Nesterov'), lr('nagLr', 'Nesterov: α', 0.01), beta('nagBeta', 'Nesterov: β', 0.9),
+  on('adagrad', 'Adagrad'), lr('adagradLr', 'Adagrad: α', 0.5, 5),
+  on('rms', 'RMSProp'), lr('rmsLr', 'RMSProp: α', 0.02), beta('rmsRho', 'RMSProp: ρ', 0.99),
+  on('adam', 'Adam'), lr('adamLr', 'Adam: α', 0.1), beta('adamB1', 'Adam: β₁', 0.9), beta('adamB2', 'Adam: β₂', 0.999, 0.9999),
+];
+
+/** The expression source of a state's surface. */
+export function sourceOf(s) {
+  return s.surface === 'custom' ? s.f : SURFACES[s.surface].source;
+}
+
+const gridMemo = new WeakMap(); // pg -> { key, grid }: the last contour grid
+
+/**
+ * The contour grid and every enabled optimizer's path, all from the core. A bad typed expression
+ * is not an exception: the result carries { error } (the core's message with its position).
+ */
+export function compute(pg, s) {
+  const [x0, x1, y0, y1] = box(s);
+  const source = sourceOf(s);
+  let f;
+  try {
+    f = pg.expr(source);
+  } catch (e) {
+    return { surface: s.surface, source, box: [x0, x1, y0, y1], error: String(e.message ?? e), grid: null, paths: [], start: [s.x0, s.y0] };
+  }
+  try {
+    // The grid: xs as a row [1, n], ys as a column [n, 1]; one eval broadcasts to [n, n]
+    // (row r is y = ys[r], column c is x = xs[c]).
+    // The grid depends only on the surface and the box, not on the optimizers: while the start
+    // point is dragged inside the box it is reused (a memo of a deterministic result).
+    const key = `${source}|${x0},${x1},${y0},${y1}`;
+    let grid = gridMemo.get(pg)?.key === key ? gridMemo.get(pg).grid : null;
+    if (!grid) {
+      const xs = Array.from({ length: GRID }, (_, i) => x0 + ((x1 - x0) * i) / (GRID - 1));
+      const ys = Array.from({ length: GRID }, (_, i) => y0 + ((y1 - y0) * i) / (GRID - 1));
+      const values = pg.scope(() => Array.from(f.eval(pg.tensor(xs, [1, GRID]), pg.tensor(ys, [GRID, 1])).toArray()));
+      grid = { n: GRID, xs, ys, values };
+      gridMemo.set(pg, { key, grid });
+    }
+    const paths = [];
+    for (const o of OPTIMIZERS) {
+      if (!s[o.key]) continue;
+      const p = pg.optim.path(f, o.kind, o.options(s), { x0: s.x0, y0: s.y0, steps: s.steps, limit: LIMIT });
+      paths.push({ key: o.key, name: o.name, kind: o.kind, options: o.options(s), x: Array.from(p.x), y: Array.from(p.y), f: Array.from(p.f), stop: p.stop, stopStep: p.stopStep });
+    }
+    const start = f.at(s.x0, s.y0);
+    return {
+      surface: s.surface, source, canonical: f.canonical, box: [x0, x1, y0, y1], error: null,
+      grid, paths, start: [s.x0, s.y0], startValue: start.value,
+      startGrad: [start.dx, start.dy], steps: s.steps,
+    };
+  } finally {
+    f.dispose();
+  }
+}
+
+/** The numbers as text lines for the terminal. */
+export function report(r) {
+  if (r.error) return [`f(x, y) = ${r.source}`, `error: ${r.error}`];
+  const lines = [`f(x, y) = ${r.source}   start (${r.start[0]}, ${r.start[1]}): f = ${fmt(r.startValue)}, grad = (${fmt(r.startGrad[0])}, ${fmt(r.startGrad[1])})`];
+  lines.push(`${'optimizer'.padEnd(18)}${'steps'.padStart(6)}${'x'.padStart(11)}${'y'.padStart(11)}${'f'.padStart(12)}  options`);
+  for (const p of r.paths) {
+    const k = p.x.length - 1;
+    lines.push(`${p.name.padEnd(18)}${String(k).padStart(6)}${fmt(p.x[k]).padStart(11)}${fmt(p.y[k]).padStart(11)}${fmt(p.f[k] ?? NaN).padStart(12)}  ${p.kind} ${JSON.stringify(p.options)}`);
+    if (p.stop) lines.push(`  stopped: ${p.stop}`);
+  }
+  if (!r.paths.length) lines.push('(every optimizer is switched off)');
+  return lines;
+}
+
+// ---- view (page only) ---------------------------------------------------------------------------
+
+const dark = () => typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+const colorOf = (key) => { const o = OPTIMIZERS.find((q) => q.key === key); return dark() ? o.dark : o.color; };
+
+function fit(canvas, aspect) {
+  const w = canvas.clientWidth;
+  if (!w) return null;
+  const h = Math.round(w * aspect);
+  canvas.style.height = `${h}px`;
+  const dpr = Math.min(3, globalThis.devicePixelRatio || 1);
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+  }
+  const g = canvas.getContext('2d');
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, w, h);
+  return { g, w, h };
+}
+
+// The contour picture of a grid: bands of log(1 + f - min), quantised, into an n x n image.
+function contourImage(grid) {
+  const { n, values } = grid;
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  const img = new ImageData(n, n);
+  const levels = 16;
+  const scale = Math.log1p(Math.max(hi - lo, 1e-12));
+  const d = dark();
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      const v = values[r * n + c];
+      const o = ((n - 1 - r) * n + c) * 4; // row 0 is the lowest y: draw it at the bottom
+      if (!Number.isFinite(v)) { img.data.set(d ? [60, 20, 20, 255] : [255, 220, 220, 255], o); continue; }
+      const t = Math.log1p(v - lo) / scale; // 0 at the minimum, 1 at the maximum
+      const band = Math.min(levels - 1, Math.floor(t * levels)) / (levels - 1);
+      const stripe = Math.floor(t * levels) % 2 ? 0.06 : 0;
+      const k = d ? 0.12 + 0.45 * band - stripe : 0.97 - 0.55 * band + stripe;
+      // A blue-to-amber ramp at brightness k.
+      img.data[o] = Math.round(255 * Math.min(1, k * (0.75 + 0.5 * band)));
+      img.data[o + 1] = Math.round(255 * Math.min(1, k * 0.95));
+      img.data[o + 2] = Math.round(255 * Math.min(1, k * (1.25 - 0.5 * band)));
+      img.data[o + 3] = 255;
+    }
+  }
+  return { img, lo, hi };
+}
+
+export function mount(root, kit) {
+  const { el, tex } = kit;
+  const map = el('canvas', { class: 'opt-map', tabindex: '0', role: 'img', 'aria-label': 'contour map of f with the optimizer paths; drag the start point, or use the arrow keys' });
+  map.style.width = '100%';
+  map.style.display = 'block';
+  map.style.margin = '0 auto';
+  map.style.touchAction = 'none';
+  map.style.cursor = 'crosshair';
+  const lossCanvas = el('canvas', { class: 'chart', role: 'img', 'aria-label': 'f against the step for each optimizer' });
+  const lossChart = new kit.LineChart(lossCanvas, {});
+  const notice = el('p', { class: 'notice', role: 'status', 'data-name': 'expr-error', hidden: true });
+  const stops = el('ul', { class: 'note', 'data-name': 'stops' });
+  const sourceLine = el('p', { class: 'note' });
+  const stepOut = el('output', { 'data-name': 'step' });
+  const replay = el('button', { type: 'button' }, 'Replay');
+  const legendBody = el('tbody');
+  const formulas = new Map();
+
+  const rules = el('div', { class: 'opt-rules' });
+  for (const o of OPTIMIZERS) {
+    const f = el('div', { class: 'formula' });
+    tex(f, o.formula);
+    const dot = el('span', { 'aria-hidden': 'true' }, '● ');
+    const item = el('div', { 'data-name': `rule-${o.key}` }, el('strong', {}, dot, o.name), f);
+    item.style.marginBottom = '0.5rem';
+    formulas.set(o.key, { dot, item });
+    rules.append(item);
+  }
+
+  root.append(
+    el('div', { class: 'panel wide' }, el('h3', {}, 'The surface and the paths'), notice, map,
+      el('p', {}, 'Step ', stepOut, ' ', replay), sourceLine, stops),
+    el('div', { class: 'panel wide' }, el('h3', {}, 'f against the step'), lossCanvas),
+    el('div', { class: 'panel wide' }, el('h3', {}, 'Where each path ended'),
+      el('div', { class: 'scroll' }, el('table', { class: 'numbers' },
+        el('thead', {}, el('tr', {}, ...['optimizer', 'steps', 'x', 'y', 'f'].map((h) => el('th', { scope: 'col' }, h)))),
+        legendBody))),
+    el('div', { class: 'panel wide' }, el('h3', {}, 'The update rules (g = ∇f, α the learning rate)'), rules),
+  );
+
+  let r = null;
+  let shown = 0;       // steps drawn so far (animation)
+  let raf = 0;
+  let animStart = 0;
+  let cached = null;   // { grid, bitmap canvas }
+  let dragging = false;
+
+  const toXY = (e) => {
+    const rect = map.getBoundingClientRect();
+    const [x0, x1, y0, y1] = r.box;
+    const x = x0 + ((e.clientX - rect.left) / rect.width) * (x1 - x0);
+    const y = y1 - ((e.clientY - rect.top) / rect.height) * (y1 - y0);
+    return [Math.min(x1, Math.max(x0, x)), Math.min(y1, Math.max(y0, y))];
+  };
+  const setStart = (x, y) => { kit.set('x0', Math.round(x * 100) / 100); kit.set('y0', Math.round(y * 100) / 100); };
+  map.addEventListener('pointerdown', (e) => {
+    if (!r) return;
+    e.preventDefault();
+    dragging = true;
+    map.setPointerCapture?.(e.pointerId);
+    setStart(...toXY(e));
+  });
+  map.addEventListener('pointermove', (e) => { if (dragging && r) setStart(...toXY(e)); });
+  const end = () => { if (dragging) { dragging = false; animate(); } };
+  map.addEventListener('pointerup', end);
+  map.addEventListener('pointercancel', end);
+  map.addEventListener('keydown', (e) => {
+    if (!r) return;
+    const d = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] }[e.key];
+    if (!d) return;
+    e.preventDefault();
+    const [x0, x1, y0, y1] = r.box;
+    const sx = (x1 - x0) / 50, sy = (y1 - y0) / 50;
+    setStart(Math.min(x1, Math.max(x0, r.start[0] + d[0] * sx)), Math.min(y1, Math.max(y0, r.start[1] + d[1] * sy)));
+  });
+  replay.addEventListener('click', () => animate());
+
+  function drawMap() {
+    if (!r) return;
+    // At most ~70% of the window's height tall, so the paths and the step counter stay in view.
+    const aspect = (r.box[3] - r.box[2]) / (r.box[1] - r.box[0]);
+    const maxW = Math.max(240, (0.7 * (globalThis.innerHeight || 800)) / aspect);
+    map.style.maxWidth = `${Math.round(maxW)}px`;
+    const fitted = fit(map, aspect);
+    if (!fitted) return;
+    const { g, w, h } = fitted;
+    const [x0, x1, y0, y1] = r.box;
+    const X = (x) => ((x - x0) / (x1 - x0)) * w;
+    const Y = (y) => h - ((y - y0) / (y1 - y0)) * h;
+    if (r.grid) {
+      if (!cached || cached.grid !== r.grid) {
+        const { img } = contourImage(r.grid);
+        const c = document.createElement('canvas');
+        c.width = r.grid.n; c.height = r.grid.n;
+        c.getContext('2d').putImageData(img, 0, 0);
+        cached = { grid: r.grid, bitmap: c };
+      }
+      g.imageSmoothingEnabled = true;
+      g.drawImage(cached.bitmap, 0, 0, w, h);
+    }
+    const cs = getComputedStyle(map);
+    const fg = cs.getPropertyValue('--fg').trim() || '#222';
+    // Axes through 0.
+    g.strokeStyle = cs.getPropertyValue('--muted').trim() || '#888';
+    g.lineWidth = 1;
+    g.setLineDash([3, 4]);
+    g.beginPath();
+    if (x0 < 0 && x1 > 0) { g.moveTo(X(0), 0); g.lineTo(X(0), h); }
+    if (y0 < 0 && y1 > 0) { g.moveTo(0, Y(0)); g.lineTo(w, Y(0)); }
+    g.stroke();
+    g.setLineDash([]);
+    g.font = `${Math.round(parseFloat(cs.fontSize) * 0.8) || 12}px ${cs.fontFamily || 'sans-serif'}`;
+    g.fillStyle = fg;
+    g.textBaseline = 'top';
+    g.fillText(`x ∈ [${x0}, ${x1}], y ∈ [${y0}, ${y1}]`, 6, 4);
+    for (const p of r.paths) {
+      const n = Math.min(p.x.length, shown + 1);
+      g.strokeStyle = colorOf(p.key);
+      g.fillStyle = colorOf(p.key);
+      g.lineWidth = 2;
+      g.beginPath();
+      for (let i = 0; i < n; i++) { if (i) g.lineTo(X(p.x[i]), Y(p.y[i])); else g.moveTo(X(p.x[i]), Y(p.y[i])); }
+      g.stroke();
+      const k = n - 1;
+      g.beginPath();
+      g.arc(X(p.x[k]), Y(p.y[k]), 4, 0, 2 * Math.PI);
+      g.fill();
+      if (p.stop && shown >= p.x.length - 1) {
+        // The path stopped here: an X at its last good point.
+        const cx = X(p.x[k]), cy = Y(p.y[k]);
+        g.lineWidth = 3;
+        g.beginPath(); g.moveTo(cx - 7, cy - 7); g.lineTo(cx + 7, cy + 7); g.moveTo(cx + 7, cy - 7); g.lineTo(cx - 7, cy + 7); g.stroke();
+      }
+    }
+    // The start point (drag handle).
+    g.fillStyle = fg;
+    g.strokeStyle = cs.getPropertyValue('--panel').trim() || '#fff';
+    g.lineWidth = 2;
+    g.beginPath();
+    g.arc(X(r.start[0]), Y(r.start[1]), 7, 0, 2 * Math.PI);
+    g.fill();
+    g.stroke();
+  }
+
+  function drawLoss() {
+    if (!r) return;
+    lossChart.set({
+      series: r.paths.map((p) => ({ points: p.f.slice(0, shown + 1).map((v, i) => [i, v]), color: colorOf(p.key) })),
+    });
+    lossChart.xmin = 0;
+    lossChart.xmax = r.steps;
+    // y from the lowest f reached up to the highest start value: a diverging path leaves the
+    // plot at the top instead of squashing the others flat.
+    const all = r.paths.flatMap((p) => p.f);
+    const lo = all.length ? Math.min(...all) : 0;
+    const hi = r.paths.length ? Math.max(...r.paths.map((p) => p.f[0])) : 1;
+    lossChart.ymin = lo;
+    lossChart.ymax = hi > lo ? hi + (hi - lo) * 0.05 : lo + 1;
+  }
+
+  function frameAt(k) {
+    shown = k;
+    stepOut.textContent = String(k);
+    stepOut.dataset.value = String(k);
+    drawMap();
+    drawLoss();
+  }
+
+  function animate() {
+    cancelAnimationFrame(raf);
+    if (!r || !r.paths.length) { frameAt(r?.steps ?? 0); return; }
+    const total = r.steps;
+    const duration = Math.min(2500, 400 + total * 12);
+    animStart = performance.now();
+    const tick = (now) => {
+      const k = Math.min(total, Math.round(((now - animStart) / duration) * total));
+      frameAt(k);
+      if (k < total) raf = requestAnimationFrame(tick);
+    };
+    raf = requestAnimationFrame(tick);
+    frameAt(0);
+  }
+
+  const resize = typeof ResizeObserver === 'function' ? new ResizeObserver(() => requestAnimationFrame(drawMap)) : null;
+  resize?.observe(map);
+
+  return {
+    update(result) {
+      r = result;
+      notice.hidden = !r.error;
+      notice.textContent = r.error ? `Your f(x, y) could not be used: ${r.error}` : '';
+      sourceLine.textContent = r.error ? '' : `f(x, y) = ${r.source}   (read as ${r.canonical});  start f = ${fmt(r.startValue)}`;
+      stops.replaceChildren(...r.paths.filter((p) => p.stop).map((p) => el('li', { 'data-name': `stop-${p.key}` }, `${p.name}: ${p.stop}.`)));
+      legendBody.replaceChildren(...OPTIMIZERS.map((o) => {
+        const p = r.paths.find((q) => q.key === o.key);
+        const k = p ? p.x.length - 1 : -1;
+        const sw = el('span', { 'aria-hidden': 'true' }, '● ');
+        sw.style.color = colorOf(o.key);
+        const cell = (name, v) => (p ? el('td', { 'data-name': name, 'data-value': String(v) }, fmt(v)) : el('td', {}, '–'));
+        formulas.get(o.key).dot.style.color = colorOf(o.key);
+        return el('tr', {}, el('th', { scope: 'row' }, sw, o.name, p ? '' : ' (off)'),
+          p ? el('td', { 'data-name': `steps-${o.key}` }, p.stop ? `${k} (stopped)` : String(k)) : el('td', {}, '–'),
+          cell(`x-${o.key}`, p?.x[k]), cell(`y-${o.key}`, p?.y[k]), cell(`f-${o.key}`, p?.f[k]));
+      }));
+      if (dragging) { cancelAnimationFrame(raf); frameAt(r.steps); } else animate();
+    },
+    destroy() {
+      cancelAnimationFrame(raf);
+      resize?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// The fused MLP training step (playgrad/fast.h) against the unfused path: the same model, seed,
+// data and Adam options trained with Model::train_on_batch (autograd + optim::Adam) and with
+// fast::MlpTrainer must give the same losses and weights, step after step; and what does not fit
+// is refused with a message, leaving the model untouched.
+#include "playgrad/fast.h"
+
+#include "playgrad/model.h"
+#include "test_util.h"
+
+using namespace pg;
+using pg::nn::Json;
+using pg::nn::Model;
+using pg::nn::sequential_spec;
+
+namespace {
+
+Json mlp(const char* act, int64_t hidden = 16) {
+  return sequential_spec({2}, Json::array({
+      {{"kind", "Dense"}, {"config", {{"units", hidden}, {"activation", act}}}},
+      {{"kind", "Dense"}, {"config", {{"units", hidden}, {"activation", act}}}},
+      {{"kind", "Dense"}, {"config", {{"units", 1}}}}}));
+}
+
+std::vector<float> all_weights(const Model& m) {
+  std::vector<float> w;
+  for (const Tensor& p : m.parameters()) {
+    auto v = p.to_vector();
+    w.insert(w.end(), v.begin(), v.end());
+  }
+  return w;
+}
+
+void compare_paths(const char* act, const Json& adam, int64_t batch, int steps) {
+  Model a(mlp(act), 7), b(mlp(act), 7);
+  a.compile({{"optimizer", adam}, {"loss", "mse"}});
+  b.compile({{"optimizer", adam}, {"loss", "mse"}});
+  ASSERT_EQ(all_weights(a), all_weights(b));
+  fast::MlpTrainer fused(b);
+  for (int s = 0; s < steps; ++s) {
+    Tensor x = Tensor::rand({batch, 2}, 100 + uint64_t(s), -1.f, 1.f);
+    Tensor y = Tensor::rand({batch, 1}, 200 + uint64_t(s), -1.f, 1.f);
+    const double la = a.train_on_batch({x}, {y});
+    const double lb = fused.step(x, y);
+    EXPECT_NEAR(lb, la, 1e-6 * std::max(1.0, std::fabs(la))) << act << " step " << s;
+  }
+  EXPECT_EQ(fused.steps(), steps);
+  // Adam divides by √v: a gradient that differs in its last bit moves a weight by up to ~lr·1e-6.
+  pgt::expect_near(all_weights(b), all_weights(a), 2e-6, 1e-5);
+  // And training moved the weights (the comparison is not between two untouched models).
+  Model c(mlp(act), 7);
+  double moved = 0;
+  auto wa = all_weights(a), wc = all_weights(c);
+  for (size_t i = 0; i < wa.size(); ++i) moved = std::max(moved, double(std::fabs(wa[i] - wc[i])));
+  EXPECT_GT(moved, 1e-3);
+}
+
+}  // namespace
+
+TEST(FastMlp, TanhMatchesTrainOnBatch) {
+  compare_paths("tanh", {{"kind", "adam"}, {"lr", 0.01}}, 256, 20);
+}
+
+TEST(FastMlp, ReluSigmoidOddBatchAndOptions) {
+  compare_paths("relu", {{"kind", "adam"}, {"lr", 0.003}, {"beta1", 0.8}, {"beta2", 0.99}, {"epsilon", 1e-6}}, 37, 10);
+  compare_paths("sigmoid", {{"kind", "adam"}, {"lr", 0.02}}, 5, 10);
+}
+
+TEST(FastMlp, BatchSizeMayChangeBetweenSteps) {
+  Model a(mlp("tanh", 8), 3), b(mlp("tanh", 8), 3);
+  const Json o = {{"optimizer", {{"kind", "adam"}, {"lr", 0.01}}}, {"loss", "mse"}};
+  a.compile(o);
+  b.compile(o);
+  fast::MlpTrainer fused(b);
+  for (int64_t n : {64, 3, 64, 128}) {
+    Tensor x = Tensor::rand({n, 2}, uint64_t(n), -1.f, 1.f), y = Tensor::rand({n, 1}, uint64_t(n) + 9, -1.f, 1.f);
+    EXPECT_NEAR(fused.step(x, y), a.train_on_batch({x}, {y}), 1e-6);
+  }
+  pgt::expect_near(all_weights(b), all_weights(a), 2e-6, 1e-5);
+}
+
+TEST(FastMlp, RefusesWhatItDoesNotFuse) {
+  const Json adam = {{"optimizer", "adam"}, {"loss", "mse"}};
+  Model uncompiled(mlp("tanh"), 0);
+  EXPECT_NE(pgt::error_of([&] { fast::MlpTrainer t(uncompiled); }).find("compile the model first"), std::string::npos);
+  Model sgd(mlp("tanh"), 0);
+  sgd.compile({{"optimizer", "sgd"}, {"loss", "mse"}});
+  EXPECT_NE(pgt::error_of([&] { fast::MlpTrainer t(sgd); }).find("optimizer must be adam"), std::string::npos);
+  Model bce(mlp("tanh"), 0);
+  bce.compile({{"optimizer", "adam"}, {"loss", "binaryCrossEntropy"}});
+  EXPECT_NE(pgt::error_of([&] { fast::MlpTrainer t(bce); }).find("loss must be mse"), std::string::npos);
+  Model soft(sequential_spec({2}, Json::array({{{"kind", "Dense"}, {"config", {{"units", 3}, {"activation", "softmax"}}}}})), 0);
+  soft.compile(adam);
+  EXPECT_NE(pgt::error_of([&] { fast::MlpTrainer t(soft); }).find("activation 'softmax'"), std::string::npos);
+  Model bn(sequential_spec({2}, Json::array({{{"kind", "BatchNormalization"}}})), 0);
+  bn.compile(adam);
+  EXPECT_NE(pgt::error_of([&] { fast::MlpTrainer t(bn); }).find("only Dense layers"), std::string::npos);
+  // Bad shapes: an error, and the weights are unchanged.
+  Model m(mlp("tanh"), 0);
+  m.compile(adam);
+  fast::MlpTrainer t(m);
+  const auto before = all_weights(m);
+  EXPECT_NE(pgt::error_of([&] { t.step(Tensor::zeros({4, 3}), Tensor::zeros({4, 1})); }).find("x must be [N, 2]"), std::string::npos);
+  EXPECT_NE(pgt::error_of([&] { t.step(Tensor::zeros({4, 2}), Tensor::zeros({5, 1})); }).find("y must be [4, 1]"), std::string::npos);
+  EXPECT_EQ(all_weights(m), before);
+  EXPECT_EQ(t.steps(), 0);
+}

@@ -1,0 +1,114 @@
+// The fast paths of issue 6 on the wasm build: pg.fastTrainer (the fused MLP step) gives the
+// numbers model.trainOnBatch gives and refuses what it cannot fuse with a readable error, leaving
+// the model unchanged; pg.optim.trajectory gives the path of the per-step loop a lesson would
+// write in JavaScript (pg.expr eval + backward + pg.optim step), and refuses bad arguments.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { load } from 'playgrad';
+
+const pg = await load();
+
+const mlp = (act = 'tanh') => pg.sequential([pg.layers.dense(16, { activation: act }), pg.layers.dense(16, { activation: act }),
+  pg.layers.dense(1)], { inputShape: [2], seed: 11 });
+const weights = (m) => pg.scope(() => m.parameters().flatMap((p) => Array.from(p.toArray())));
+const close = (got, want, tol, what) => {
+  assert.equal(got.length, want.length, what);
+  for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= tol * (1 + Math.abs(want[i])), `${what} at ${i}: ${got[i]} vs ${want[i]}`);
+};
+
+test('fastTrainer: 15 steps give the losses and weights of model.trainOnBatch', () => {
+  for (const act of ['tanh', 'relu']) {
+    const a = mlp(act), b = mlp(act);
+    const compile = { optimizer: { kind: 'adam', lr: 0.01 }, loss: 'mse' };
+    a.compile(compile);
+    b.compile(compile);
+    const t = pg.fastTrainer(b);
+    for (let s = 0; s < 15; s++) {
+      pg.scope(() => {
+        const x = pg.rand([64, 2], 300 + s, -1, 1), y = pg.rand([64, 1], 400 + s, -1, 1);
+        const la = a.trainOnBatch(x, y), lb = t.step(x, y);
+        assert.ok(Math.abs(la - lb) <= 1e-6 * (1 + la), `${act} step ${s}: ${lb} vs ${la}`);
+      });
+    }
+    assert.equal(t.steps, 15);
+    close(weights(b), weights(a), 1e-5, act);
+    const c = mlp(act);
+    assert.ok(weights(c).some((w, i) => Math.abs(w - weights(a)[i]) > 1e-3), 'training moved the weights');
+    [a, b, c].forEach((m) => m.dispose());
+    t.dispose();
+  }
+});
+
+test('fastTrainer: what it cannot fuse and bad shapes are readable errors; nothing changes', () => {
+  const m = mlp();
+  assert.throws(() => pg.fastTrainer(m), { name: 'PlaygradError', message: /compile the model first/ });
+  m.compile({ optimizer: 'sgd', loss: 'mse' });
+  assert.throws(() => pg.fastTrainer(m), { message: /optimizer must be adam/ });
+  m.compile({ optimizer: 'adam', loss: 'mse' });
+  const t = pg.fastTrainer(m);
+  const before = weights(m);
+  pg.scope(() => {
+    assert.throws(() => t.step(pg.zeros([4, 3]), pg.zeros([4, 1])), { name: 'PlaygradError', message: /x must be \[N, 2\], got \[4,3\]/ });
+    assert.throws(() => t.step(pg.zeros([4, 2]), pg.zeros([5, 1])), { message: /y must be \[4, 1\]/ });
+    assert.throws(() => t.step([1, 2], pg.zeros([1, 1])), { message: /needs two Tensors/ });
+  });
+  assert.deepEqual(weights(m), before);
+  assert.throws(() => pg.fastTrainer({}), { message: /expected a model/ });
+  t.dispose();
+  assert.throws(() => t.step(), { message: /after dispose/ });
+  // The module keeps working.
+  assert.equal(pg.scope(() => pg.add(pg.tensor([1]), pg.tensor([2])).toArray()[0]), 3);
+  m.dispose();
+});
+
+// The lesson's per-step loop in JavaScript.
+function jsPath(f, kind, o, start, steps) {
+  return pg.scope(() => {
+    const x = pg.tensor([start[0]], [], { requiresGrad: true }), y = pg.tensor([start[1]], [], { requiresGrad: true });
+    const opt = pg.optim[kind]([x, y], o);
+    const out = [];
+    for (let s = 0; ; s++) {
+      opt.zeroGrad();
+      const v = f.eval(x, y);
+      out.push([x.item(), y.item(), v.item()]);
+      if (s === steps) break;
+      v.backward();
+      opt.step();
+    }
+    opt.dispose();
+    return out;
+  });
+}
+
+test('optim.trajectory follows the per-step JavaScript loop on the autograd graph', () => {
+  const f = pg.expr('(1 - x)^2 + 100 (y - x^2)^2');
+  const cases = [['sgd', { lr: 2e-4 }], ['sgd', { lr: 2e-4, momentum: 0.9, nesterov: true }], ['adagrad', { lr: 0.1 }],
+    ['rmsprop', { lr: 0.01 }], ['adam', { lr: 0.02 }]];
+  for (const [kind, o] of cases) {
+    const p = pg.optim.trajectory(f, { optimizer: { kind, ...o }, start: [-1.5, 2], steps: 200 });
+    assert.equal(p.x.length, 201);
+    const want = jsPath(f, kind, o, [-1.5, 2], 200);
+    close(Array.from(p.x), want.map((w) => w[0]), 1e-5, `${kind} x`);
+    close(Array.from(p.y), want.map((w) => w[1]), 1e-5, `${kind} y`);
+    close(Array.from(p.value), want.map((w) => w[2]), 1e-4, `${kind} f`);
+    assert.ok(p.value[200] < p.value[0], `${kind} goes downhill`);
+  }
+  // A source text works too (parsed and freed inside).
+  const q = pg.optim.trajectory('x^2 + y^2', { optimizer: 'sgd', start: [1, 1], steps: 2 });
+  close(Array.from(q.x), [1, 0.998, 0.996004], 1e-7, "x^2 + y^2 with lr 1e-3");
+  f.dispose();
+});
+
+test('optim.trajectory: bad arguments are readable errors', () => {
+  const f = pg.expr('x^2 + y^2');
+  assert.throws(() => pg.optim.trajectory(f, { optimizer: 'newton' }), { name: 'PlaygradError', message: /newton/ });
+  assert.throws(() => pg.optim.trajectory(f, { optimizer: { kind: 'sgd', lr: -1 } }), { name: 'PlaygradError' });
+  assert.throws(() => pg.optim.trajectory(f, { start: [NaN, 0] }), { message: /start must be/ });
+  assert.throws(() => pg.optim.trajectory(f, { steps: -1 }), { message: /steps must be/ });
+  assert.throws(() => pg.optim.trajectory(f, { steps: 2e6 }), { message: /steps must be in/ });
+  assert.throws(() => pg.optim.trajectory(42), { message: /f must be/ });
+  assert.throws(() => pg.optim.trajectory('x +', {}), { message: /expr/ });
+  f.dispose();
+  assert.throws(() => pg.optim.trajectory(f, {}), { message: /after dispose/ });
+});
