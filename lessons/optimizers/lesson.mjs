@@ -67,7 +67,7 @@ export function box(s) {
 }
 const lr = (name, label, def, max = 1) => ({ name, type: 'number', label, default: def, min: 0.0001, max, step: 0.0001, digits: 4 });
 const on = (name, label) => ({ name, type: 'boolean', label, default: true });
-const beta = (name, label, def, max = 0.999) => ({ name, type: 'number', label, default: def, min: 0, max, step: 0.001, digits: 3 });
+const beta = (name, label, def, max = 0.999, min = 0) => ({ name, type: 'number', label, default: def, min, max, step: 0.001, digits: 3 });
 
 export const settings = [
   {
@@ -83,7 +83,7 @@ export const settings = [
   { name: 'steps', type: 'integer', label: 'Steps', default: 100, min: 1, max: 1000 },
   on('gd', 'Gradient descent'), lr('gdLr', 'GD: learning rate α', 0.05),
   on('mom', 'Momentum (EMA)'), lr('momLr', 'Momentum: α', 0.05), beta('momBeta', 'Momentum: β', 0.9),
-  on('nag', 'Nesterov'), lr('nagLr', 'Nesterov: α', 0.01), beta('nagBeta', 'Nesterov: β', 0.9),
+  on('nag', 'Nesterov'), lr('nagLr', 'Nesterov: α', 0.01), beta('nagBeta', 'Nesterov: β', 0.9, 0.999, 0.001),  // Nesterov needs β > 0 (PyTorch's sgd refuses 0)
   on('adagrad', 'Adagrad'), lr('adagradLr', 'Adagrad: α', 0.5, 5),
   on('rms', 'RMSProp'), lr('rmsLr', 'RMSProp: α', 0.02), beta('rmsRho', 'RMSProp: ρ', 0.99),
   on('adam', 'Adam'), lr('adamLr', 'Adam: α', 0.1), beta('adamB1', 'Adam: β₁', 0.9), beta('adamB2', 'Adam: β₂', 0.999, 0.9999),

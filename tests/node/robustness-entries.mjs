@@ -20,7 +20,7 @@ export const NOT_PROBED = {
   scope: 'takes a callback; same as noGrad',
   memoryBytes: 'no arguments', tensorBytes: 'no arguments', memoryLimit: 'no arguments',
   Tensor: 'a class (constructed by the API only)', PlaygradError: 'a class', Model: 'a class',
-  SymbolicTensor: 'a class', Optimizer: 'a class',
+  SymbolicTensor: 'a class', Optimizer: 'a class', FastTrainer: 'a class (made by pg.fastTrainer(model))',
   constructor: 'not an entry point',
 };
 
