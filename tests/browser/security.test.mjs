@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { LESSONS } from '../../lessons/index.mjs';
-import { parseHash, parseSettings, defaults, toQuery } from '../../lessons/settings.mjs';
+import { parseHash, parseSettings, toQuery } from '../../lessons/settings.mjs';
 import { launch, openPage, startSite } from './harness.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -98,10 +98,12 @@ for (const lesson of LESSONS) {
     await page.addInitScript(RECORD);
     let dialogs = 0;
     page.on('dialog', (d) => { dialogs++; d.dismiss(); });
-    const canonical = toQuery(lesson.settings, defaults(lesson.settings));
-    for (const [cls, text] of CRAFTED) {
+    for (const [cls, text0] of CRAFTED) {
+      // At most ~1 MB of hash in all (Chromium refuses URLs over 2 MB): split the huge case.
+      const text = cls === 'huge' ? text0.slice(0, Math.floor(1e6 / lesson.settings.length)) : text0;
       const hash = `#/${lesson.id}?${lesson.settings.map((d) => `${d.name}=${encodeURIComponent(text)}`).join('&')}`;
-      const { problems } = parseSettings(lesson.settings, parseHash(hash).fields);
+      const { state, problems } = parseSettings(lesson.settings, parseHash(hash).fields);
+      const canonical = toQuery(lesson.settings, state);  // a text setting (a typed f(x, y)) keeps any text
       await page.goto('about:blank');
       await page.goto(`${site.url}${hash}`);
       await page.waitForSelector(`[data-lesson="${lesson.id}"][data-state="ready"]`, { timeout: 30000 });
@@ -112,7 +114,7 @@ for (const lesson of LESSONS) {
       const notice = await page.textContent('#notice');
       for (const p of problems) assert.ok(notice.includes(`(${p.name}=`), `${lesson.id} ${cls}: notice names ${p.name}`);
       assert.ok(notice.length < 400 * (problems.length + 1), `${lesson.id} ${cls}: notice of ${notice.length} characters`);
-      // The defaults replace the bad state in the URL.
+      // The defaults replace the rejected fields in the URL.
       assert.equal(page.url(), `${site.url}#/${lesson.id}${canonical ? `?${canonical}` : ''}`, `${lesson.id} ${cls}`);
       assert.deepEqual(await page.evaluate(() => window.__violations), [], `${lesson.id} ${cls}`);
     }
