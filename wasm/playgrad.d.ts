@@ -493,21 +493,7 @@ export interface Optim {
     run?: { x0?: number; y0?: number; steps?: number; limit?: number }): OptimPath;
 }
 
-// ---- fast paths (issue 6): wasm/api/fast.mjs, wasm/api/trajectory.mjs ----
-export interface TrajectoryOptions {
-  /** A kind or {kind, ...options}, as compile() takes it (default 'sgd'). */
-  optimizer?: OptimizerSpec;
-  /** [x0, y0] (default [0, 0]). */
-  start?: [number, number];
-  /** Default 1000. */
-  steps?: number;
-}
-/** steps + 1 points: the start, then after each step. */
-export interface Trajectory { x: Float32Array; y: Float32Array; value: Float32Array; steps: number }
-export interface Optim {
-  /** N steps of a core optimizer on f(x, y) in one call into C++. */
-  trajectory(f: Expr | string, options?: TrajectoryOptions): Trajectory;
-}
+// ---- fast paths (issue 6): wasm/api/fast.mjs ----
 /** The fused step for a compiled Dense chain with loss 'mse' and optimizer 'adam'. */
 export class FastTrainer {
   readonly model: Model;

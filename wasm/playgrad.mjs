@@ -16,7 +16,6 @@ import { install as installLearn } from './api/learn.mjs';
 import { installVision } from './api/vision.mjs';
 import { installOptimPath } from './api/optim_path.mjs';
 import { installFast } from './api/fast.mjs';
-import { installTrajectory } from './api/trajectory.mjs';
 
 export class PlaygradError extends Error {
   constructor(message) {
@@ -195,7 +194,7 @@ class Playgrad {
     installLearn(this, { Tensor, PlaygradError });  // pg.losses, pg.optim, pg.layers, pg.model, ...
     installVision(this); // pg.conv2d, pg.maxPool2d, ... and pg.vision.* (wasm/api/vision.mjs)
     installOptimPath(this, { PlaygradError }); // pg.optim.path (wasm/api/optim_path.mjs)
-    installFast(this, { Tensor, PlaygradError }); installTrajectory(this, { PlaygradError }); // pg.fastTrainer, pg.optim.trajectory (bench/issue 6)
+    installFast(this, { Tensor, PlaygradError }); // pg.fastTrainer (bench/issue 6)
   }
 
   /** JSON.stringify never walks into the wasm module (its heap is gigabytes of numbers). */

@@ -1,7 +1,8 @@
 // The fast paths of issue 6 on the wasm build: pg.fastTrainer (the fused MLP step) gives the
 // numbers model.trainOnBatch gives and refuses what it cannot fuse with a readable error, leaving
-// the model unchanged; pg.optim.trajectory gives the path of the per-step loop a lesson would
-// write in JavaScript (pg.expr eval + backward + pg.optim step), and refuses bad arguments.
+// the model unchanged; pg.optim.path (its gradient from the expression's scalar tape) gives the
+// path of the per-step loop a lesson would write in JavaScript (pg.expr eval + backward +
+// pg.optim step), and refuses bad arguments.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -81,34 +82,44 @@ function jsPath(f, kind, o, start, steps) {
   });
 }
 
-test('optim.trajectory follows the per-step JavaScript loop on the autograd graph', () => {
+test('optim.path follows the per-step JavaScript loop on the autograd graph', () => {
   const f = pg.expr('(1 - x)^2 + 100 (y - x^2)^2');
   const cases = [['sgd', { lr: 2e-4 }], ['sgd', { lr: 2e-4, momentum: 0.9, nesterov: true }], ['adagrad', { lr: 0.1 }],
     ['rmsprop', { lr: 0.01 }], ['adam', { lr: 0.02 }]];
   for (const [kind, o] of cases) {
-    const p = pg.optim.trajectory(f, { optimizer: { kind, ...o }, start: [-1.5, 2], steps: 200 });
+    const p = pg.optim.path(f, kind, o, { x0: -1.5, y0: 2, steps: 200 });
+    assert.equal(p.stop, '', `${kind} runs every step`);
     assert.equal(p.x.length, 201);
+    assert.equal(p.steps, 200);
     const want = jsPath(f, kind, o, [-1.5, 2], 200);
     close(Array.from(p.x), want.map((w) => w[0]), 1e-5, `${kind} x`);
     close(Array.from(p.y), want.map((w) => w[1]), 1e-5, `${kind} y`);
-    close(Array.from(p.value), want.map((w) => w[2]), 1e-4, `${kind} f`);
-    assert.ok(p.value[200] < p.value[0], `${kind} goes downhill`);
+    close(Array.from(p.f), want.map((w) => w[2]), 1e-4, `${kind} f`);
+    assert.ok(p.f[200] < p.f[0], `${kind} goes downhill`);
   }
+  // A path that stops early (lr too large: it leaves the box) is the loop's on the points it returned.
+  const d = pg.optim.path(f, 'sgd', { lr: 0.01 }, { x0: -1.5, y0: 2, steps: 50, limit: 100 });
+  assert.match(d.stop, /^diverged at step /);
+  assert.equal(d.x.length, d.stopStep);
+  const dw = jsPath(f, 'sgd', { lr: 0.01 }, [-1.5, 2], d.x.length - 1);
+  close(Array.from(d.x), dw.map((w) => w[0]), 1e-5, 'diverging x');
+  close(Array.from(d.y), dw.map((w) => w[1]), 1e-5, 'diverging y');
+  close(Array.from(d.f), dw.map((w) => w[2]), 1e-4, 'diverging f');
   // A source text works too (parsed and freed inside).
-  const q = pg.optim.trajectory('x^2 + y^2', { optimizer: 'sgd', start: [1, 1], steps: 2 });
+  const q = pg.optim.path('x^2 + y^2', 'sgd', {}, { x0: 1, y0: 1, steps: 2 });
   close(Array.from(q.x), [1, 0.998, 0.996004], 1e-7, "x^2 + y^2 with lr 1e-3");
   f.dispose();
 });
 
-test('optim.trajectory: bad arguments are readable errors', () => {
+test('optim.path: bad arguments are readable errors', () => {
   const f = pg.expr('x^2 + y^2');
-  assert.throws(() => pg.optim.trajectory(f, { optimizer: 'newton' }), { name: 'PlaygradError', message: /newton/ });
-  assert.throws(() => pg.optim.trajectory(f, { optimizer: { kind: 'sgd', lr: -1 } }), { name: 'PlaygradError' });
-  assert.throws(() => pg.optim.trajectory(f, { start: [NaN, 0] }), { message: /start must be/ });
-  assert.throws(() => pg.optim.trajectory(f, { steps: -1 }), { message: /steps must be/ });
-  assert.throws(() => pg.optim.trajectory(f, { steps: 2e6 }), { message: /steps must be in/ });
-  assert.throws(() => pg.optim.trajectory(42), { message: /f must be/ });
-  assert.throws(() => pg.optim.trajectory('x +', {}), { message: /expr/ });
+  assert.throws(() => pg.optim.path(f, 'newton'), { name: 'PlaygradError', message: /newton/ });
+  assert.throws(() => pg.optim.path(f, 'sgd', { lr: -1 }), { name: 'PlaygradError' });
+  assert.throws(() => pg.optim.path(f, 'sgd', {}, { x0: NaN }), { message: /start point must be finite/ });
+  assert.throws(() => pg.optim.path(f, 'sgd', {}, { steps: -1 }), { message: /steps must be/ });
+  assert.throws(() => pg.optim.path(f, 'sgd', {}, { steps: 2e6 }), { message: /steps must be from 0 to 100000/ });
+  assert.throws(() => pg.optim.path(42, 'sgd'), { message: /f must be/ });
+  assert.throws(() => pg.optim.path('x +', 'sgd'), { message: /expr/ });
   f.dispose();
-  assert.throws(() => pg.optim.trajectory(f, {}), { message: /after dispose/ });
+  assert.throws(() => pg.optim.path(f, 'sgd'), { message: /after dispose/ });
 });
