@@ -51,6 +51,7 @@ const assets = (await walk(web))
   .filter((p) => p !== 'sw.js' && p !== 'sw-template.js')
   .sort();
 const hash = createHash('sha256');
+hash.update(await readFile(path.join(web, 'sw-template.js'))); // a changed worker is a new version too
 for (const a of assets) {
   hash.update(a);
   hash.update(await readFile(path.join(web, a)));

@@ -21,12 +21,14 @@ self.addEventListener('fetch', (event) => {
   if (req.method !== 'GET') return;
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
+  // caches.match with cacheName never creates a cache: an outgoing worker whose cache a newer
+  // build has deleted (it may answer a request or two while the new one activates) goes to the
+  // network instead of re-creating its old cache.
   event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
-    const hit = await cache.match(req, { ignoreSearch: true });
+    const hit = await caches.match(req, { cacheName: CACHE, ignoreSearch: true });
     if (hit) return hit;
     if (req.mode === 'navigate') {
-      const page = await cache.match(new URL('./index.html', self.registration.scope).href);
+      const page = await caches.match(new URL('./index.html', self.registration.scope).href, { cacheName: CACHE });
       if (page) return page;
     }
     return fetch(req);
