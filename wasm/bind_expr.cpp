@@ -9,6 +9,7 @@
 
 #include "playgrad/expr.h"
 #include "playgrad/ops.h"
+#include "bind_util.h"
 
 using emscripten::val;
 using pg::Tensor;
@@ -16,28 +17,7 @@ using pg::expr::Expr;
 
 namespace {
 
-std::string g_expr_error;
-
-[[noreturn]] void throw_js() {
-  val::global("Error").new_(val(g_expr_error)).throw_();
-  __builtin_unreachable();
-}
-
-template <class F>
-auto guard(F&& f) -> decltype(f()) {
-  bool failed = false;
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    g_expr_error = e.what();
-    failed = true;
-  } catch (...) {
-    g_expr_error = "playgrad: unknown C++ exception";
-    failed = true;
-  }
-  if (failed) throw_js();
-  __builtin_unreachable();
-}
+using pgbind::guard;
 
 // The source arrives as a JS value, not a std::string: Embind frees a std::string argument after
 // the call returns, which a JS throw from guard() would skip (a leak per failed parse).

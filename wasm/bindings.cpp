@@ -1,7 +1,7 @@
 // Embind bindings: raw functions under underscore names. wasm/playgrad.mjs is the only importer
 // of the generated glue and builds the public API on top.
 //
-// Every binding runs inside guard(): a C++ exception is caught here and rethrown as a JavaScript
+// Every binding runs inside guard() (bind_util.h): a C++ exception is caught and rethrown as a JavaScript
 // Error carrying its message (Emscripten 3.1.6 would otherwise hand JavaScript a bare pointer).
 // Numbers arriving from JavaScript (shapes, axes, seeds) are doubles and are validated here.
 #include <emscripten/bind.h>
@@ -15,6 +15,7 @@
 #include "playgrad/ops.h"
 #include "playgrad/tensor.h"
 #include "playgrad/version.h"
+#include "bind_util.h"
 
 using emscripten::val;
 using pg::Shape;
@@ -22,43 +23,10 @@ using pg::Tensor;
 
 namespace {
 
-// The message of the last error; a static so nothing is left to free when the JS throw unwinds.
-std::string g_error;
-
-[[noreturn]] void throw_js() {
-  val::global("Error").new_(val(g_error)).throw_();
-  __builtin_unreachable();
-}
-
-template <class F>
-auto guard(F&& f) -> decltype(f()) {
-  bool failed = false;
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    g_error = e.what();
-    failed = true;
-  } catch (...) {
-    g_error = "playgrad: unknown C++ exception";
-    failed = true;
-  }
-  if (failed) throw_js();
-  __builtin_unreachable();
-}
-
-int64_t to_int(const char* op, const char* what, double v) {
-  if (!std::isfinite(v) || v != std::floor(v) || std::fabs(v) > 9007199254740991.0)
-    pg::fail(op, ": ", what, " must be an integer, got ", v);
-  return int64_t(v);
-}
-
-Shape to_shape(const char* op, const val& arr) {
-  if (!arr.isArray()) pg::fail(op, ": shape must be an array of integers");
-  const auto v = emscripten::convertJSArrayToNumberVector<double>(arr);
-  Shape s;
-  for (double d : v) s.push_back(to_int(op, "every shape dimension", d));
-  return s;
-}
+using pgbind::guard;
+using pgbind::to_int;
+using pgbind::to_seed;
+using pgbind::to_shape;
 
 val shape_to_js(const Shape& s) {
   val arr = val::array();
@@ -72,12 +40,6 @@ std::optional<int> to_axis(const char* op, const val& axis) {
   const int64_t a = to_int(op, "axis", axis.as<double>());
   if (a < -64 || a > 64) pg::fail(op, ": axis ", a, " is out of range");
   return int(a);
-}
-
-uint64_t to_seed(const char* op, double seed) {
-  const int64_t s = to_int(op, "seed", seed);
-  if (s < 0) pg::fail(op, ": seed must be >= 0, got ", s);
-  return uint64_t(s);
 }
 
 // ---- creation ---------------------------------------------------------------------------------
