@@ -54,6 +54,32 @@ inline void map3(const float* a, const float* b, const float* c, float* y, size_
   }
 }
 
+// xsimd 8.1 reduces sin/cos/tan arguments beyond 64*pi with code that left-shifts negative
+// integers (undefined behaviour, found by fuzz_expr). Lanes that large, and NaN, take the scalar
+// libm function instead; the other lanes stay on the SIMD path (each lane's result depends only
+// on its own value).
+template <class F, class S>
+inline B trig(B v, F simd_fn, S scalar_fn) {
+  constexpr float kMax = 200.f;  // below xsimd's "mediumpi" (64*pi ~ 201.06) reduction limit
+  const auto big = (xsimd::abs(v) > B(kMax)) | (v != v);
+  if (!xsimd::any(big)) return simd_fn(v);
+  alignas(64) float in[W], out[W];
+  v.store_aligned(in);
+  simd_fn(xsimd::select(big, B(0.f), v)).store_aligned(out);
+  for (size_t l = 0; l < W; ++l)
+    if (!(std::fabs(in[l]) <= kMax)) out[l] = scalar_fn(in[l]);
+  return B::load_aligned(out);
+}
+inline B sin_(B v) {
+  return trig(v, [](B u) { return xsimd::sin(u); }, [](float a) { return std::sin(a); });
+}
+inline B cos_(B v) {
+  return trig(v, [](B u) { return xsimd::cos(u); }, [](float a) { return std::cos(a); });
+}
+inline B tan_(B v) {
+  return trig(v, [](B u) { return xsimd::tan(u); }, [](float a) { return std::tan(a); });
+}
+
 inline B sigmoid(B x) { return B(1.f) / (B(1.f) + xsimd::exp(-x)); }
 }  // namespace
 
@@ -111,9 +137,9 @@ void unary(Unary op, const float* x, float* y, size_t n, float p) {
     case Unary::LeakyRelu:
       return map1(x, y, n, [&](B v) { return xsimd::select(v > zero, v, vp * v); });
     case Unary::Pow: return map1(x, y, n, [&](B v) { return xsimd::pow(v, vp); }, 1.f);
-    case Unary::Sin: return map1(x, y, n, [](B v) { return xsimd::sin(v); });
-    case Unary::Cos: return map1(x, y, n, [](B v) { return xsimd::cos(v); });
-    case Unary::Tan: return map1(x, y, n, [](B v) { return xsimd::tan(v); });
+    case Unary::Sin: return map1(x, y, n, [](B v) { return sin_(v); });
+    case Unary::Cos: return map1(x, y, n, [](B v) { return cos_(v); });
+    case Unary::Tan: return map1(x, y, n, [](B v) { return tan_(v); });
   }
 }
 
@@ -144,8 +170,8 @@ void unary_backward(Unary op, const float* x, const float* y, const float* g, fl
       if (p == 0.f) return map3(x, y, g, dx, n, [&](B, B, B gv) { return gv * zero; });
       return map3(x, y, g, dx, n,
                   [&](B xv, B, B gv) { return gv * (vp * xsimd::pow(xv, B(p - 1.f))); });
-    case Unary::Sin: return map3(x, y, g, dx, n, [](B xv, B, B gv) { return gv * xsimd::cos(xv); });
-    case Unary::Cos: return map3(x, y, g, dx, n, [](B xv, B, B gv) { return -(gv * xsimd::sin(xv)); });
+    case Unary::Sin: return map3(x, y, g, dx, n, [](B xv, B, B gv) { return gv * cos_(xv); });
+    case Unary::Cos: return map3(x, y, g, dx, n, [](B xv, B, B gv) { return -(gv * sin_(xv)); });
     case Unary::Tan:
       return map3(x, y, g, dx, n, [&](B, B yv, B gv) { return gv * (one + yv * yv); });
   }
