@@ -29,7 +29,12 @@ export async function openPage(browser, url, contextOptions = {}) {
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  // net::ERR_ABORTED is a request the page itself cancelled (a navigation away while fonts were
+  // still loading): not a failure of the site. Missing files still show as HTTP errors below.
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText;
+    if (why !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${why}`);
+  });
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
   if (url) await page.goto(url);
   return { context, page, problems, assertClean: () => assert.deepEqual(problems, []) };
