@@ -5,39 +5,11 @@ import { test } from 'node:test';
 
 import { load } from 'playgrad';
 
-const pg = await load();
+import { gradcheck as check } from './gradcheck-helper.mjs';
 
-// Checks d/dx of L = sum(w * f(xs)) for every element of every input.
-function gradcheck(name, f, inputs, { eps = 1e-2, atol = 2e-3, rtol = 2e-2 } = {}) {
-  pg.scope(() => {
-    const xs = inputs.map(({ data, shape }) => pg.tensor(data, shape, { requiresGrad: true }));
-    const out = f(xs);
-    const w = Array.from(pg.randn(out.shape, 5).toArray());
-    const wt = pg.tensor(w, out.shape);
-    pg.sum(pg.mul(out, wt)).backward();
-    const loss = (values) => pg.scope(() => {
-      const o = pg.noGrad(() => f(values.map((v, i) => pg.tensor(v, inputs[i].shape)))).toArray();
-      return o.reduce((s, v, i) => s + w[i] * v, 0);
-    });
-    xs.forEach((x, t) => {
-      const analytic = x.grad.toArray();
-      const base = inputs.map((inp) => Float32Array.from(inp.data));
-      for (let i = 0; i < base[t].length; i++) {
-        const orig = base[t][i];
-        const hi = Math.fround(orig + eps);
-        const lo = Math.fround(orig - eps);
-        base[t][i] = hi;
-        const lp = loss(base);
-        base[t][i] = lo;
-        const lm = loss(base);
-        base[t][i] = orig;
-        const numeric = (lp - lm) / (hi - lo);
-        assert.ok(Math.abs(analytic[i] - numeric) <= atol + rtol * Math.abs(numeric),
-          `${name}: input ${t} element ${i}: analytic ${analytic[i]} vs numeric ${numeric}`);
-      }
-    });
-  });
-}
+const pg = await load();
+const gradcheck = (...args) => check(pg, ...args);
+
 
 // Values 0.1 apart in a seeded random order: each pooling window has a unique max that stays
 // unique under the +-eps probes.
