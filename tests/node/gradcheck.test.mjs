@@ -10,7 +10,6 @@ import { gradcheck as check } from './gradcheck-helper.mjs';
 const pg = await load();
 const gradcheck = (...args) => check(pg, ...args);
 
-
 // Inputs away from kinks (relu/abs/max at 0) and with distinct values (one argmax).
 function input(shape, seed, positive = false) {
   const n = shape.reduce((a, b) => a * b, 1);

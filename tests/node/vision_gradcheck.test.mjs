@@ -1,6 +1,5 @@
 // The vision ops' gradients in the wasm build against central differences (the checker of
 // tests/node/gradcheck.test.mjs): forward passes in the core (float32), sums in double.
-import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { load } from 'playgrad';
@@ -9,7 +8,6 @@ import { gradcheck as check } from './gradcheck-helper.mjs';
 
 const pg = await load();
 const gradcheck = (...args) => check(pg, ...args);
-
 
 // Values 0.1 apart in a seeded random order: each pooling window has a unique max that stays
 // unique under the +-eps probes.
