@@ -10,6 +10,7 @@
 #include <new>
 #include <unordered_set>
 
+#include "playgrad/anomaly.h"
 #include "playgrad/kernels.h"
 #include "playgrad/memory.h"
 #include "playgrad/ops.h"
@@ -24,6 +25,7 @@ int64_t g_bytes_in_use = 0;
 int64_t g_limit = int64_t(256) << 20;
 constexpr std::align_val_t kAlign{64};
 thread_local bool g_grad_enabled = true;
+thread_local bool g_detect_anomaly = false;  // anomaly.h
 }  // namespace
 
 int64_t tensor_bytes_in_use() { return g_bytes_in_use; }
@@ -266,7 +268,18 @@ bool set_grad_enabled(bool on) {
 NoGradGuard::NoGradGuard() : prev_(g_grad_enabled) { g_grad_enabled = false; }
 NoGradGuard::~NoGradGuard() { g_grad_enabled = prev_; }
 
+bool detect_anomaly() { return g_detect_anomaly; }
+bool set_detect_anomaly(bool on) {
+  const bool prev = g_detect_anomaly;
+  g_detect_anomaly = on;
+  return prev;
+}
+DetectAnomalyGuard::DetectAnomalyGuard(bool on) : prev_(g_detect_anomaly) { g_detect_anomaly = on; }
+DetectAnomalyGuard::~DetectAnomalyGuard() { g_detect_anomaly = prev_; }
+
+// Every op's output passes here (also in no-grad mode), so anomaly mode checks it here first.
 Tensor record(Tensor out, const char* op, std::vector<Tensor> inputs, GradFn fn) {
+  if (g_detect_anomaly) detail::anomaly_check_forward(out, op, inputs);
   if (!g_grad_enabled) return out;
   bool any = false;
   for (const Tensor& t : inputs) any = any || t.requires_grad();
@@ -284,6 +297,7 @@ void accumulate_grad(const Tensor& t, const Tensor& g) {
   if (g.shape() != t.shape())
     fail("backward: gradient of shape ", shape_str(g.shape()), " for a tensor of shape ",
          shape_str(t.shape()), " (internal error in an op's backward)");
+  if (g_detect_anomaly) detail::anomaly_check_grad(t, g);
   TensorImpl& impl = *t.impl();
   Tensor gc = g.contiguous();
   if (!impl.grad) {
@@ -327,19 +341,40 @@ void Tensor::backward() {
   }
 
   NoGradGuard no_grad;
-  accumulate_grad(*this, Tensor::ones(shape()));
-  for (size_t i = topo.size(); i-- > 0;) {
-    TensorImpl* node = topo[i].get();
-    if (!node->grad_fn) continue;  // a leaf root: its .grad is all it gets
-    if (node->grad) {
-      Tensor g(node->grad);
-      node->grad.reset();  // interior gradients are not kept
-      node->grad_fn(node->inputs, g);
-    }
-    // Release the graph: inputs and whatever the backward captured.
+  // Release a node's graph: its inputs, whatever the backward captured, its interior gradient.
+  auto release = [](TensorImpl* node) {
+    node->grad.reset();
     node->inputs.clear();
     node->grad_fn = nullptr;
     node->released = true;
+  };
+  accumulate_grad(*this, Tensor::ones(shape()));
+  size_t i = topo.size();
+  try {
+    for (; i-- > 0;) {
+      TensorImpl* node = topo[i].get();
+      if (!node->grad_fn) continue;  // a leaf root: its .grad is all it gets
+      if (node->grad) {
+        Tensor g(node->grad);
+        node->grad.reset();  // interior gradients are not kept
+        if (g_detect_anomaly) {
+          detail::anomaly_enter_backward(node, g);
+          struct Leave {
+            ~Leave() { detail::anomaly_leave_backward(); }
+          } leave;
+          node->grad_fn(node->inputs, g);
+        } else {
+          node->grad_fn(node->inputs, g);
+        }
+      }
+      release(node);
+    }
+  } catch (...) {
+    // A backward that threw (anomaly mode, the memory limit): free the rest of the graph too, so
+    // no half-accumulated interior gradient stays behind; the leaves keep what reached them.
+    for (size_t j = i + 1; j-- > 0;)
+      if (topo[j]->grad_fn) release(topo[j].get());
+    throw;
   }
 }
 
