@@ -4,6 +4,9 @@
 #include <cmath>
 #include <limits>
 
+#include <sstream>
+
+#include "playgrad/anomaly.h"
 #include "playgrad/model.h"
 #include "playgrad/ops.h"
 
@@ -268,32 +271,133 @@ Json History::to_json() const {
   return {{"epochs", epochs}, {"history", values}, {"stoppedEarly", stopped_early}, {"bestEpoch", best_epoch}};
 }
 
-// The loss of a batch is NaN or infinite: stop (before the step, so the weights stay those of
-// the last finite step) and say where the first non-finite value is: in the batch's inputs, in a
-// weight (the previous step diverged: a learning rate too large), in an output, or in the loss.
-[[noreturn]] static void fail_non_finite_impl(int64_t epoch, int64_t batch, double loss, const std::string& where) {
-  fail("fit: the loss became ", std::isnan(loss) ? "NaN" : "Infinity", " at epoch ", epoch, ", batch ", batch,
-       "; first non-finite value: ", where, ". Training stopped (weights as after the last finite step)");
+// ---- divergence -------------------------------------------------------------------------------
+// The loss of a batch is NaN or infinite, or the loss is finite but a gradient is not: stop before
+// the optimizer step, so the weights stay those of the last finite step, restore the moving
+// statistics and generators the failed forward changed, and say where the first non-finite value
+// appeared: in the batch's inputs, in a weight (an earlier step diverged), or else the op that made
+// it, found by replaying the batch with anomaly mode on (anomaly.h).
+
+static const char* non_finite_word(double v) {
+  return std::isnan(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
 }
 
-static bool all_finite(const Tensor& t) {
-  const Tensor c = t.contiguous();
-  for (int64_t i = 0; i < c.numel(); ++i)
-    if (!std::isfinite(c.data()[i])) return false;
-  return true;
+[[noreturn]] static void fail_non_finite_impl(const std::string& what, int64_t epoch, int64_t batch,
+                                              const std::string& where, const char* stopped) {
+  fail("fit: ", what, " at epoch ", epoch, ", batch ", batch, "; first non-finite value: ", where,
+       ". Training stopped (", stopped, ")");
+}
+
+static bool all_finite(const Tensor& t) { return first_non_finite(t) < 0; }
+
+// What usually causes the value an op made (appended to the op's description).
+static std::string with_hint(const std::string& where) {
+  if (where.find("into NaN") != std::string::npos)
+    return where + ". Likely cause: 0/0, Inf - Inf, 0 * Inf, or the log or square root of a negative number "
+                   "(often after values grew too large: lower the learning rate)";
+  return where + ". Likely cause: a float32 overflow (a value beyond 3.4e38), a division by 0 or log(0): "
+                 "lower the learning rate or scale the inputs";
+}
+
+Model::ForwardState Model::forward_state() const {
+  ForwardState s;
+  for (const auto& l : layers_) {
+    for (auto& [n, t] : l->buffers()) s.buffers.push_back(t);
+    if (auto* d = dynamic_cast<Dropout*>(l.get())) s.rngs.push_back(&d->rng);
+  }
+  s.saved.resize(s.buffers.size());
+  return s;
+}
+void Model::save(ForwardState& s) {
+  for (size_t i = 0; i < s.buffers.size(); ++i) {
+    const Tensor& t = s.buffers[i];
+    s.saved[i].assign(t.data(), t.data() + t.numel());  // buffers are contiguous
+  }
+  s.saved_rngs.clear();
+  for (Rng* r : s.rngs) s.saved_rngs.push_back(*r);
+}
+void Model::restore(const ForwardState& s) {
+  for (size_t i = 0; i < s.buffers.size(); ++i) std::copy(s.saved[i].begin(), s.saved[i].end(), s.buffers[i].data());
+  for (size_t i = 0; i < s.rngs.size(); ++i) *s.rngs[i] = s.saved_rngs[i];
+}
+
+std::string Model::replay_with_anomaly(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, bool backward,
+                                       ForwardState& st) {
+  restore(st);  // the same moving statistics and dropout masks as the failed forward
+  std::string where;
+  {
+    DetectAnomalyGuard anomaly(true);
+    NoGradGuard no_grad;
+    if (backward) set_grad_enabled(true);  // the guard restores the previous mode
+    const std::string* stage = nullptr;
+    std::string layer_stage;
+    bool backward_started = false;
+    try {
+      // The forward of Model::forward, node by node, to name the layer.
+      std::vector<Tensor> v(nodes_.size());
+      for (size_t i = 0; i < xs.size(); ++i) v[size_t(inputs_[i])] = xs[i];
+      for (size_t k = 0; k < nodes_.size(); ++k) {
+        const Node& n = nodes_[k];
+        if (n.layer == -1) continue;
+        const Layer& L = *layers_[size_t(n.layer)];
+        layer_stage = std::string("in layer '") + L.name + "' (" + L.kind() + ")";
+        stage = &layer_stage;
+        std::vector<Tensor> in;
+        for (int j : n.inbound) in.push_back(v[size_t(j)]);
+        v[k] = layers_[size_t(n.layer)]->forward(in, true);
+      }
+      std::vector<Tensor> outs;
+      for (int o : outputs_) outs.push_back(v[size_t(o)]);
+      std::string loss_stage = "in the loss (";
+      for (size_t k = 0; k < losses_.size(); ++k) loss_stage += (k ? ", " : "") + losses_[k].kind;
+      layer_stage = loss_stage + ")";
+      stage = &layer_stage;
+      Tensor loss = total_loss(outs, ys);
+      if (backward) {
+        backward_started = true;  // the message names the op whose backward it was
+        loss.backward();
+      }
+    } catch (const AnomalyError& e) {
+      where = e.where();
+      if (stage && !backward_started) where += ", " + *stage;
+    }
+  }
+  optimizer_->zero_grad();
+  restore(st);
+  return where;
 }
 
 void Model::fail_non_finite(int64_t epoch, int64_t batch, double loss, const std::vector<Tensor>& xs,
-                            const std::vector<Tensor>& outs) const {
+                            const std::vector<Tensor>& ys, const std::vector<Tensor>& outs, ForwardState& st) {
+  restore(st);
+  const std::string what = std::string("the loss became ") + non_finite_word(loss);
+  const char* kept = "weights as after the last finite step";
   for (size_t i = 0; i < xs.size(); ++i)
-    if (!all_finite(xs[i])) fail_non_finite_impl(epoch, batch, loss, "input " + std::to_string(i) + " (NaN or Infinity in x)");
+    if (!all_finite(xs[i]))
+      fail_non_finite_impl(what, epoch, batch, "input " + std::to_string(i) + " (NaN or Infinity in x)", kept);
   for (const auto& [name, w] : named_weights())
     if (!all_finite(w))
-      fail_non_finite_impl(epoch, batch, loss, "weight '" + name + "' (the previous step diverged: lower the learning rate)");
+      fail_non_finite_impl(what, epoch, batch,
+                           "weight '" + name + "' (the previous step diverged: lower the learning rate)",
+                           "the weights hold what that step left");
+  const std::string where = replay_with_anomaly(xs, ys, false, st);
+  if (!where.empty()) fail_non_finite_impl(what, epoch, batch, with_hint(where), kept);
   for (size_t k = 0; k < outs.size(); ++k)
     if (!all_finite(outs[k]))
-      fail_non_finite_impl(epoch, batch, loss, "output " + std::to_string(k) + " of the forward pass (it overflowed: lower the learning rate or scale the inputs)");
-  fail_non_finite_impl(epoch, batch, loss, "the loss itself");
+      fail_non_finite_impl(what, epoch, batch, "output " + std::to_string(k) + " of the forward pass (it overflowed: lower the learning rate or scale the inputs)", kept);
+  fail_non_finite_impl(what, epoch, batch, "the loss itself", kept);
+}
+
+void Model::fail_non_finite_grad(int64_t epoch, int64_t batch, double loss, const std::string& param,
+                                 const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, ForwardState& st) {
+  optimizer_->zero_grad();
+  restore(st);
+  std::ostringstream what;
+  what << "the gradient of weight '" << param << "' became non-finite (the loss was finite, " << loss << ")";
+  const std::string where = replay_with_anomaly(xs, ys, true, st);
+  fail_non_finite_impl(what.str(), epoch, batch,
+                       where.empty() ? "the gradient of weight '" + param + "'" : with_hint(where),
+                       "weights as after the last finite step");
 }
 
 History Model::fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, const FitOptions& o) {
@@ -359,6 +463,15 @@ History Model::fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
   std::vector<int64_t> order(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) order[size_t(i)] = i;
 
+  ForwardState state = forward_state();
+  std::vector<NamedTensor> params;  // parameters() with their "<layer>/<weight>" names
+  std::vector<std::string> layer_of;
+  for (const auto& l : layers_)
+    for (auto& p : l->params()) {
+      params.push_back(p);
+      layer_of.push_back(l->name);
+    }
+
   for (int64_t epoch = 0; epoch < o.epochs; ++epoch) {
     if (o.schedule) optimizer_->set_lr(optim::scheduled_lr(*o.schedule, lr0, epoch));
     if (o.lr_fn) optimizer_->set_lr(o.lr_fn(epoch, optimizer_->lr()));
@@ -372,11 +485,18 @@ History Model::fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
       std::vector<Tensor> bx, by;
       for (const Tensor& x : tx) bx.push_back(take_rows(x, idx));
       for (const Tensor& y : ty) by.push_back(take_rows(y, idx));
+      save(state);
       optimizer_->zero_grad();
       std::vector<Tensor> outs = forward(bx, true);
       Tensor loss = total_loss(outs, by);
-      if (!std::isfinite(loss.item())) fail_non_finite(epoch, batch, loss.item(), bx, outs);
+      if (!std::isfinite(loss.item())) fail_non_finite(epoch, batch, loss.item(), bx, by, outs, state);
       loss.backward();
+      // A finite loss can still have a non-finite gradient: check them before the step, so no
+      // NaN or Infinity ever reaches the weights (one pass over the gradients, as the step makes).
+      for (size_t p = 0; p < params.size(); ++p) {
+        const Tensor g = params[p].second.grad();
+        if (g.defined() && !all_finite(g)) fail_non_finite_grad(epoch, batch, loss.item(), layer_of[p] + "/" + params[p].first, bx, by, state);
+      }
       optimizer_->step();
       const double lv = loss.item();
       loss_sum += lv * double(end - start);

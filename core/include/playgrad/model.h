@@ -166,8 +166,30 @@ class Model {
   std::vector<std::vector<float>> snapshot() const;
   void restore(const std::vector<std::vector<float>>& s);
   void set_weights_from(const Json& weights);
+  // fit's guard against divergence (train.cpp). What a training forward changes besides the
+  // weights (BatchNormalization's moving statistics, Dropout's generators) is saved before each
+  // batch, so a failed batch leaves none of it behind and its forward can be replayed exactly
+  // with anomaly mode on (anomaly.h) to name the op that made the first non-finite value.
+  struct ForwardState {
+    std::vector<Tensor> buffers;
+    std::vector<std::vector<float>> saved;
+    std::vector<Rng*> rngs;
+    std::vector<Rng> saved_rngs;
+  };
+  ForwardState forward_state() const;
+  static void save(ForwardState& s);
+  static void restore(const ForwardState& s);
+  // Replays a batch (forward + loss, and backward when `backward`) with anomaly mode on and
+  // returns where the first non-finite value appeared ("" when the replay stays finite); leaves
+  // weights, buffers and generators as they were (gradients are dropped).
+  std::string replay_with_anomaly(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, bool backward,
+                                  ForwardState& st);
   [[noreturn]] void fail_non_finite(int64_t epoch, int64_t batch, double loss, const std::vector<Tensor>& xs,
-                                    const std::vector<Tensor>& outs) const;
+                                    const std::vector<Tensor>& ys, const std::vector<Tensor>& outs,
+                                    ForwardState& st);
+  [[noreturn]] void fail_non_finite_grad(int64_t epoch, int64_t batch, double loss, const std::string& param,
+                                         const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                                         ForwardState& st);
 
   Json spec_;
   uint64_t seed_ = 0;
