@@ -227,6 +227,12 @@ export interface Playgrad {
 
   /** Runs fn without recording a graph. */
   noGrad<T>(fn: () => T): T;
+  /**
+   * Anomaly mode (torch.autograd.set_detect_anomaly): when on, the first op that turns finite
+   * values into NaN/±Infinity (forward or backward) throws a PlaygradError naming it.
+   * With a boolean: sets the mode, returns the previous one. Without: returns the current mode.
+   */
+  detectAnomaly(on?: boolean): boolean;
   /** Runs fn synchronously; disposes every tensor made inside except those returned. */
   scope<T>(fn: () => T): T;
   /** Bytes allocated in the wasm heap now (in use, not capacity). */

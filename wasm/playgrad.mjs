@@ -297,6 +297,13 @@ class Playgrad {
     }
   }
   /**
+   * Anomaly mode (like torch.autograd.set_detect_anomaly): when on, an op that turns finite inputs
+   * into NaN or ±Infinity (forward), or whose backward turns a finite gradient into one, throws a
+   * PlaygradError naming the op, its input shapes, the value and its index. detectAnomaly(true |
+   * false) sets the mode and returns the previous one; detectAnomaly() returns the current mode.
+   */
+  detectAnomaly(on) { return this._call((c) => c._detectAnomaly(on)); }
+  /**
    * Runs fn (synchronously) and disposes every tensor created inside, except those it returns
    * (a Tensor, or Tensors inside a returned array or plain object), which move to the outer scope.
    */
