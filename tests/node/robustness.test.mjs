@@ -42,6 +42,8 @@ function makeFixtures() {
   fx.x = pg.tensor([[0, 1], [1, 0], [1, 1], [0, 0]]);
   fx.y = [0, 1, 1, 0];
   fx.weights = () => JSON.stringify(fx.net.toJSON().weights);
+  fx.zeroNet = pg.sequential([pg.layers.dense({ units: 1, kernelInitializer: 'zeros' })], { inputShape: [1], seed: 1 });
+  fx.zeroNet.compile({ optimizer: { kind: 'sgd', lr: 0.1 }, loss: 'mse' });
   return fx;
 }
 function disposeFixtures(fx) {
