@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "playgrad/anomaly.h"
+#include "playgrad/kernels.h"
 #include "playgrad/model.h"
 #include "playgrad/ops.h"
 
@@ -289,6 +290,12 @@ static const char* non_finite_word(double v) {
 }
 
 static bool all_finite(const Tensor& t) { return first_non_finite(t) < 0; }
+// True proves every element finite (NaN or ±Inf anywhere makes the sum NaN or ±Inf); false may
+// also be a finite overflow. Gradients are contiguous (accumulate_grad): one SIMD pass.
+static bool sum_is_finite(const Tensor& t) {
+  if (!t.is_contiguous()) return all_finite(t);
+  return std::isfinite(kernels::simd::sum(t.data(), size_t(t.numel())));
+}
 
 // What usually causes the value an op made (appended to the op's description).
 static std::string with_hint(const std::string& where) {
@@ -492,10 +499,12 @@ History Model::fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
       if (!std::isfinite(loss.item())) fail_non_finite(epoch, batch, loss.item(), bx, by, outs, state);
       loss.backward();
       // A finite loss can still have a non-finite gradient: check them before the step, so no
-      // NaN or Infinity ever reaches the weights (one pass over the gradients, as the step makes).
+      // NaN or Infinity ever reaches the weights. A NaN or ±Inf anywhere makes the sum non-finite,
+      // so a finite SIMD sum clears a gradient; only a non-finite sum (or an overflow) is scanned.
       for (size_t p = 0; p < params.size(); ++p) {
         const Tensor g = params[p].second.grad();
-        if (g.defined() && !all_finite(g)) fail_non_finite_grad(epoch, batch, loss.item(), layer_of[p] + "/" + params[p].first, bx, by, state);
+        if (g.defined() && !sum_is_finite(g) && !all_finite(g))
+          fail_non_finite_grad(epoch, batch, loss.item(), layer_of[p] + "/" + params[p].first, bx, by, state);
       }
       optimizer_->step();
       const double lv = loss.item();
