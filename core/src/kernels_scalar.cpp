@@ -31,6 +31,19 @@ void binary(Binary op, const float* a, size_t sa, const float* b, size_t sb, flo
   for (size_t i = 0; i < n; ++i) y[i] = apply(op, a[i * sa], b[i * sb]);
 }
 
+// x^p: PyTorch's exact special cases (see pow_ in kernels_simd.cpp), else std::pow.
+static float pow_(float x, float p) {
+  if (p == 0.f) return 1.f;
+  if (p == 1.f) return x;
+  if (p == 2.f) return x * x;
+  if (p == 3.f) return x * x * x;
+  if (p == 0.5f) return std::sqrt(x);
+  if (p == -0.5f) return 1.f / std::sqrt(x);
+  if (p == -1.f) return 1.f / x;
+  if (p == -2.f) return 1.f / (x * x);
+  return std::pow(x, p);
+}
+
 static float apply(Unary op, float x, float p) {
   switch (op) {
     case Unary::Neg: return -x;
@@ -42,7 +55,7 @@ static float apply(Unary op, float x, float p) {
     case Unary::Tanh: return std::tanh(x);
     case Unary::Relu: return x > 0.f ? x : 0.f;
     case Unary::LeakyRelu: return x > 0.f ? x : p * x;
-    case Unary::Pow: return std::pow(x, p);
+    case Unary::Pow: return pow_(x, p);
     case Unary::Sin: return std::sin(x);
     case Unary::Cos: return std::cos(x);
     case Unary::Tan: return std::tan(x);
@@ -65,7 +78,7 @@ static float derivative(Unary op, float x, float y, float p) {
     case Unary::Tanh: return 1.f - y * y;
     case Unary::Relu: return x > 0.f ? 1.f : 0.f;
     case Unary::LeakyRelu: return x > 0.f ? 1.f : p;
-    case Unary::Pow: return p == 0.f ? 0.f : p * std::pow(x, p - 1.f);
+    case Unary::Pow: return p == 0.f ? 0.f : p * pow_(x, p - 1.f);
     case Unary::Sin: return std::cos(x);
     case Unary::Cos: return -std::sin(x);
     case Unary::Tan: return 1.f + y * y;
