@@ -24,7 +24,6 @@ std::string out_file() {
   return p.substr(0, p.rfind('/') + 1) + "vision_layers.json";
 }
 
-
 // pgt::check_layer_gradients (layer_check.h), training mode, on a batch of 2.
 void check_through(const std::string& kind, const Json& config, const Shape& in_shape) {
   auto L = create_layer(kind, config);
