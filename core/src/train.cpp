@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
 #include <sstream>
 
 #include "playgrad/anomaly.h"
@@ -331,6 +330,15 @@ void Model::restore(const ForwardState& s) {
 std::string Model::replay_with_anomaly(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, bool backward,
                                        ForwardState& st) {
   restore(st);  // the same moving statistics and dropout masks as the failed forward
+  // Whatever leaves (also another error, e.g. the memory limit): no gradient, no changed state.
+  struct Undo {
+    Model& m;
+    ForwardState& st;
+    ~Undo() {
+      m.optimizer_->zero_grad();
+      restore(st);
+    }
+  } undo{*this, st};
   std::string where;
   {
     DetectAnomalyGuard anomaly(true);
@@ -369,8 +377,6 @@ std::string Model::replay_with_anomaly(const std::vector<Tensor>& xs, const std:
       if (stage && !backward_started) where += ", " + *stage;
     }
   }
-  optimizer_->zero_grad();
-  restore(st);
   return where;
 }
 
@@ -494,10 +500,20 @@ History Model::fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
       for (const Tensor& y : ty) by.push_back(take_rows(y, idx));
       save(state);
       optimizer_->zero_grad();
-      std::vector<Tensor> outs = forward(bx, true);
-      Tensor loss = total_loss(outs, by);
+      std::vector<Tensor> outs;
+      Tensor loss;
+      try {
+        outs = forward(bx, true);
+        loss = total_loss(outs, by);
+        if (std::isfinite(loss.item())) loss.backward();
+      } catch (const AnomalyError& e) {
+        // Anomaly mode was on (pg.detectAnomaly): the op is named already; stop as below.
+        optimizer_->zero_grad();
+        restore(state);
+        fail_non_finite_impl("anomaly mode found a non-finite value", epoch, batch, with_hint(e.where()),
+                             "weights as after the last finite step");
+      }
       if (!std::isfinite(loss.item())) fail_non_finite(epoch, batch, loss.item(), bx, by, outs, state);
-      loss.backward();
       // A finite loss can still have a non-finite gradient: check them before the step, so no
       // NaN or Infinity ever reaches the weights. A NaN or ±Inf anywhere makes the sum non-finite,
       // so a finite SIMD sum clears a gradient; only a non-finite sum (or an overflow) is scanned.

@@ -290,3 +290,16 @@ TEST(AnomalyFit, AFiniteLossWithANonFiniteGradientStopsBeforeTheStep) {
   EXPECT_FALSE(m.parameters()[0].grad().defined());
   EXPECT_FALSE(detect_anomaly());
 }
+
+TEST(AnomalyFit, WithAnomalyModeOnTheFirstAnomalyStopsFitTheSameWay) {
+  Model m(sequential_spec({2}, Json::parse(R"([{"kind": "Dense", "config": {"units": 1}}])")), 3);
+  std::string msg;  // diverge() also checks the weights equal those after the last finished batch
+  {
+    DetectAnomalyGuard on;
+    msg = diverge(m, 10.0);
+    EXPECT_TRUE(detect_anomaly());
+  }
+  EXPECT_TRUE(has(msg, "fit: anomaly mode found a non-finite value at epoch ")) << msg;
+  EXPECT_TRUE(has(msg, "; first non-finite value: op '")) << msg;
+  EXPECT_TRUE(has(msg, "Training stopped (weights as after the last finite step)")) << msg;
+}
