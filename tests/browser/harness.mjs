@@ -3,6 +3,7 @@
 // uncaught exceptions and failed requests; assertClean() fails the test on any of them.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { serve } from '../../scripts/serve.mjs';
@@ -21,6 +22,23 @@ export async function startSite(root = fileURLToPath(new URL('../../web/', impor
 
 export async function launch() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * The usual set-up of a test file: a site serving `root` (default web/) and a browser, started
+ * before its tests and closed after them. Returns { site, browser, url } (filled in by `before`).
+ */
+export function useBrowser(root) {
+  const env = { site: null, browser: null, get url() { return env.site.url; } };
+  before(async () => {
+    env.site = await startSite(root);
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.site?.close();
+  });
+  return env;
 }
 
 export async function openPage(browser, url, contextOptions = {}) {
