@@ -80,6 +80,24 @@ inline B tan_(B v) {
   return trig(v, [](B u) { return xsimd::tan(u); }, [](float a) { return std::tan(a); });
 }
 
+// Calls use(f) with f(v) = v^p. The exponents PyTorch computes exactly (its pow kernel's special
+// cases) are multiplies, a reciprocal or a square root, as in the scalar twin; any other p is
+// xsimd::pow. The choice is made once per call, not per vector.
+template <class Use>
+inline void with_pow(float p, Use use) {
+  const B one(1.f);
+  if (p == 0.f) return use([one](B) { return one; });
+  if (p == 1.f) return use([](B v) { return v; });
+  if (p == 2.f) return use([](B v) { return v * v; });
+  if (p == 3.f) return use([](B v) { return v * v * v; });
+  if (p == 0.5f) return use([](B v) { return xsimd::sqrt(v); });
+  if (p == -0.5f) return use([one](B v) { return one / xsimd::sqrt(v); });
+  if (p == -1.f) return use([one](B v) { return one / v; });
+  if (p == -2.f) return use([one](B v) { return one / (v * v); });
+  const B vp(p);
+  return use([vp](B v) { return xsimd::pow(v, vp); });
+}
+
 inline B sigmoid(B x) { return B(1.f) / (B(1.f) + xsimd::exp(-x)); }
 }  // namespace
 
@@ -136,7 +154,7 @@ void unary(Unary op, const float* x, float* y, size_t n, float p) {
       return map1(x, y, n, [&](B v) { return xsimd::select(v > zero, v, zero); });
     case Unary::LeakyRelu:
       return map1(x, y, n, [&](B v) { return xsimd::select(v > zero, v, vp * v); });
-    case Unary::Pow: return map1(x, y, n, [&](B v) { return xsimd::pow(v, vp); }, 1.f);
+    case Unary::Pow: return with_pow(p, [&](auto f) { map1(x, y, n, f, 1.f); });
     case Unary::Sin: return map1(x, y, n, [](B v) { return sin_(v); });
     case Unary::Cos: return map1(x, y, n, [](B v) { return cos_(v); });
     case Unary::Tan: return map1(x, y, n, [](B v) { return tan_(v); });
@@ -168,8 +186,9 @@ void unary_backward(Unary op, const float* x, const float* y, const float* g, fl
                   [&](B xv, B, B gv) { return gv * xsimd::select(xv > zero, one, vp); });
     case Unary::Pow:
       if (p == 0.f) return map3(x, y, g, dx, n, [&](B, B, B gv) { return gv * zero; });
-      return map3(x, y, g, dx, n,
-                  [&](B xv, B, B gv) { return gv * (vp * xsimd::pow(xv, B(p - 1.f))); });
+      return with_pow(p - 1.f, [&](auto f) {
+        map3(x, y, g, dx, n, [&](B xv, B, B gv) { return gv * (vp * f(xv)); });
+      });
     case Unary::Sin: return map3(x, y, g, dx, n, [](B xv, B, B gv) { return gv * cos_(xv); });
     case Unary::Cos: return map3(x, y, g, dx, n, [](B xv, B, B gv) { return -(gv * sin_(xv)); });
     case Unary::Tan:

@@ -71,6 +71,50 @@ TEST(Kernels, UnaryAndBackwardMatchScalar) {
   }
 }
 
+// pow with the exponents PyTorch computes exactly: multiplies, a reciprocal or a square root, the
+// same bits in both twins (x^2 is x * x, not exp(2 log x)), for negative bases too; the gradient
+// p x^(p-1) uses the same rule (2 x^1 is exactly 2x).
+TEST(Kernels, PowSpecialExponentsAreExact) {
+  using U = K::Unary;
+  const auto x = rnd(37, 5, -4.f, 4.f);
+  const auto g = rnd(37, 6);
+  const size_t n = x.size();
+  for (float p : {0.f, 1.f, 2.f, 3.f, 0.5f, -0.5f, -1.f, -2.f}) {
+    std::vector<float> y1(n), y2(n), d1(n), d2(n);
+    K::simd::unary(U::Pow, x.data(), y1.data(), n, p);
+    K::scalar::unary(U::Pow, x.data(), y2.data(), n, p);
+    K::simd::unary_backward(U::Pow, x.data(), y1.data(), g.data(), d1.data(), n, p);
+    K::scalar::unary_backward(U::Pow, x.data(), y2.data(), g.data(), d2.data(), n, p);
+    for (size_t i = 0; i < n; ++i) {
+      const float v = x[i];
+      float want = 0.f, dwant = 0.f;
+      if (p == 0.f) want = 1.f;
+      if (p == 1.f) want = v, dwant = g[i] * (1.f * 1.f);
+      if (p == 2.f) want = v * v, dwant = g[i] * (2.f * v);
+      if (p == 3.f) want = v * v * v, dwant = g[i] * (3.f * (v * v));
+      if (p == 0.5f) want = std::sqrt(v), dwant = g[i] * (0.5f * (1.f / std::sqrt(v)));
+      if (p == -0.5f) want = 1.f / std::sqrt(v);
+      if (p == -1.f) want = 1.f / v, dwant = g[i] * (-1.f * (1.f / (v * v)));
+      if (p == -2.f) want = 1.f / (v * v);
+      // bitwise (NaN equal to NaN): both twins, and the forward against the plain formula
+      uint32_t a, b, c;
+      std::memcpy(&a, &y1[i], 4), std::memcpy(&b, &y2[i], 4), std::memcpy(&c, &want, 4);
+      EXPECT_EQ(a, b) << "p " << p << " x " << v;
+      EXPECT_EQ(a, c) << "p " << p << " x " << v;
+      if (p == -0.5f || p == -2.f) {  // x^-1.5, x^-3: the general pow, twins within a few ulps
+        if (!std::isnan(d2[i])) EXPECT_NEAR(d1[i], d2[i], 1e-6 + 4e-7 * std::fabs(d2[i])) << "p " << p;
+        continue;
+      }
+      std::memcpy(&a, &d1[i], 4), std::memcpy(&b, &d2[i], 4);
+      EXPECT_EQ(a, b) << "backward p " << p << " x " << v;
+      if (p != 0.f) {
+        std::memcpy(&c, &dwant, 4);
+        EXPECT_EQ(a, c) << "backward p " << p << " x " << v;
+      }
+    }
+  }
+}
+
 TEST(Kernels, ElementValueDoesNotDependOnPosition) {
   // The same input gives the same output whether it sits in the body or in the tail.
   const std::vector<float> x = rnd(7, 5);

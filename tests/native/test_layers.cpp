@@ -2,6 +2,7 @@
 // their formulas, the registry and errors.
 #include "playgrad/nn.h"
 
+#include "layer_check.h"
 #include "test_util.h"
 
 using namespace pg;
@@ -9,60 +10,17 @@ using namespace pg::nn;
 using pgt::T;
 
 namespace {
-GradCheckOptions opts() {
-  GradCheckOptions o;
-  o.eps = 1e-3;
-  o.atol = 3e-3;
-  o.rtol = 3e-2;
-  return o;
-}
+GradCheckOptions opts() { return pgt::layer_check_opts(); }
 
-}  // namespace
-
-// Checks a layer's backward: gradcheck (central differences) with respect to its inputs, and
-// central differences on each of its own parameter tensors, element by element, against the
-// gradient backward() accumulates into them. L = Σ w · forward(x) with fixed random w.
+// pgt::check_layer_gradients (layer_check.h) on a batch of 3, the layer named `what`.
 template <class MakeLayer>
 void check_through(MakeLayer make, const Shape& in_shape, bool training, const std::string& what,
                    int n_inputs = 1) {
   auto L = make();
   L->name = what;
-  L->ensure_built(std::vector<Shape>(size_t(n_inputs), in_shape), 5);
-  std::vector<Tensor> xs;
-  for (int i = 0; i < n_inputs; ++i) {
-    Shape s = in_shape;
-    s.insert(s.begin(), 3);
-    xs.push_back(Tensor::randn(s, uint64_t(10 + i)).set_requires_grad());
-  }
-  auto params = L->params();
-  for (auto& [n, t] : params) {  // move parameters off their init (BN's gamma = 1) so every path matters
-    Tensor noise = Tensor::randn(t.shape(), 99, 0.f, 0.1f);
-    for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] += noise.data()[i];
-  }
-  auto r = gradcheck([&](const std::vector<Tensor>& a) { return L->forward(a, training); }, xs, opts());
-  EXPECT_TRUE(r.ok) << what << " (input): " << r.report;
-  Shape os = L->output_shape();
-  os.insert(os.begin(), 3);
-  const Tensor w = Tensor::randn(os, 7);
-  auto loss = [&] { return sum(mul(L->forward(xs, training), w)); };
-  for (auto& [n, t] : params) t.zero_grad();
-  loss().backward();
-  NoGradGuard ng;
-  for (auto& [pname, p] : params) {
-    const std::vector<float> analytic = p.grad().to_vector();
-    for (int64_t i = 0; i < p.numel(); ++i) {
-      const float orig = p.data()[i], h = 1e-3f;
-      p.data()[i] = orig + h;
-      const double lp = loss().item();
-      p.data()[i] = orig - h;
-      const double lm = loss().item();
-      p.data()[i] = orig;
-      const double numeric = (lp - lm) / (double(orig + h) - double(orig - h));
-      EXPECT_NEAR(analytic[size_t(i)], numeric, 3e-3 + 3e-2 * std::fabs(numeric))
-          << what << " parameter " << pname << " element " << i;
-    }
-  }
+  pgt::check_layer_gradients(std::move(L), in_shape, training, what, 3, n_inputs);
 }
+}  // namespace
 
 TEST(Layers, GradientThroughDenseWithEveryActivation) {
   for (const char* act : {"linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softmax"})

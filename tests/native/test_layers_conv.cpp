@@ -11,6 +11,7 @@
 #include "playgrad/kernels_conv.h"
 #include "playgrad/model.h"
 #include "playgrad/nn_conv.h"
+#include "layer_check.h"
 #include "test_util.h"
 
 using namespace pg;
@@ -23,53 +24,11 @@ std::string out_file() {
   return p.substr(0, p.rfind('/') + 1) + "vision_layers.json";
 }
 
-GradCheckOptions opts() {
-  GradCheckOptions o;
-  o.eps = 1e-3;
-  o.atol = 3e-3;
-  o.rtol = 3e-2;
-  return o;
-}
-
-// As in test_layers.cpp: gradcheck with respect to the input, then central differences on every
-// element of every parameter against the gradient backward() accumulates.
+// pgt::check_layer_gradients (layer_check.h), training mode, on a batch of 2.
 void check_through(const std::string& kind, const Json& config, const Shape& in_shape) {
-  const std::string what = kind + " " + config.dump();
   auto L = create_layer(kind, config);
   L->name = "layer";
-  L->ensure_built({in_shape}, 5);
-  Shape xs_shape = in_shape;
-  xs_shape.insert(xs_shape.begin(), 2);
-  std::vector<Tensor> xs = {Tensor::randn(xs_shape, 10).set_requires_grad()};
-  auto params = L->params();
-  for (auto& [n, t] : params) {  // off the initial values (zero bias, prelu 0.25)
-    Tensor noise = Tensor::randn(t.shape(), 99, 0.f, 0.1f);
-    for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] += noise.data()[i];
-  }
-  auto r = gradcheck([&](const std::vector<Tensor>& a) { return L->forward(a, true); }, xs, opts());
-  EXPECT_TRUE(r.ok) << what << " (input): " << r.report;
-  Shape os = L->output_shape();
-  os.insert(os.begin(), 2);
-  const Tensor w = Tensor::randn(os, 7);
-  auto loss = [&] { return sum(mul(L->forward(xs, true), w)); };
-  for (auto& [n, t] : params) t.zero_grad();
-  loss().backward();
-  NoGradGuard ng;
-  for (auto& [pname, p] : params) {
-    ASSERT_TRUE(p.grad().defined()) << what << " " << pname;
-    const std::vector<float> analytic = p.grad().to_vector();
-    for (int64_t i = 0; i < p.numel(); ++i) {
-      const float orig = p.data()[i], h = 1e-3f;
-      p.data()[i] = orig + h;
-      const double lp = loss().item();
-      p.data()[i] = orig - h;
-      const double lm = loss().item();
-      p.data()[i] = orig;
-      const double numeric = (lp - lm) / (double(orig + h) - double(orig - h));
-      EXPECT_NEAR(analytic[size_t(i)], numeric, 3e-3 + 3e-2 * std::fabs(numeric))
-          << what << " parameter " << pname << " element " << i;
-    }
-  }
+  pgt::check_layer_gradients(std::move(L), in_shape, true, kind + " " + config.dump(), 2);
 }
 
 Json layer(const char* kind, Json config = Json::object()) { return {{"kind", kind}, {"config", config}}; }
