@@ -365,24 +365,46 @@ void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc,
       for (; j < NR; ++j) dst[j] = 0.f;
     }
   }
-  const size_t hw = g.oh * g.ow, kwin = g.kh * g.kw;
-  // the 4 input rows of each window position (ky, kx) of the current tile
+  const size_t kwin = g.kh * g.kw;
+  // the 4 input rows of each window position (ky, kx) of the current tile, and each position's
+  // offset from the window's first row (for windows entirely inside the input)
   thread_local std::vector<const float*> rowbuf;
+  thread_local std::vector<size_t> offbuf;
   if (rowbuf.size() < kwin * MR) rowbuf.resize(kwin * MR);
+  if (offbuf.size() < kwin) offbuf.resize(kwin);
   const float** rowp = rowbuf.data();
+  size_t* off = offbuf.data();
+  for (size_t ky = 0; ky < g.kh; ++ky)
+    for (size_t kx = 0; kx < g.kw; ++kx) off[ky * g.kw + kx] = (ky * g.dh * g.w + kx * g.dw) * g.c;
+  const size_t span_y = (g.kh - 1) * g.dh, span_x = (g.kw - 1) * g.dw;
+  // output pixel (pn, py, px) of the tile's next row, advanced one pixel at a time (no division)
+  size_t pn = 0, py = 0, px = 0;
   for (size_t t = 0; t < np; t += MR) {
     const size_t rows = std::min(MR, np - t);
     for (size_t r = 0; r < MR; ++r) {
-      // output pixel (n, oy, ox) of row r; rows past np read zeros
-      const size_t q = t + r, pn = q / hw, py = (q % hw) / g.ow, px = q % g.ow;
-      for (size_t ky = 0; ky < g.kh; ++ky)
-        for (size_t kx = 0; kx < g.kw; ++kx) {
-          size_t iy, ix;
-          rowp[(ky * g.kw + kx) * MR + r] =
-              r < rows && src(py, ky, g.sh, g.dh, g.pt, g.h, iy) && src(px, kx, g.sw, g.dw, g.pl, g.w, ix)
-                  ? x + ((pn * g.h + iy) * g.w + ix) * g.c
-                  : zeros;
-        }
+      // rows past np read zeros
+      if (r >= rows) {
+        for (size_t k = 0; k < kwin; ++k) rowp[k * MR + r] = zeros;
+        continue;
+      }
+      const long long y0 = (long long)(py * g.sh) - (long long)g.pt, x0 = (long long)(px * g.sw) - (long long)g.pl;
+      if (y0 >= 0 && x0 >= 0 && size_t(y0) + span_y < g.h && size_t(x0) + span_x < g.w) {
+        const float* base = x + ((pn * g.h + size_t(y0)) * g.w + size_t(x0)) * g.c;
+        for (size_t k = 0; k < kwin; ++k) rowp[k * MR + r] = base + off[k];
+      } else {
+        for (size_t ky = 0; ky < g.kh; ++ky)
+          for (size_t kx = 0; kx < g.kw; ++kx) {
+            size_t iy, ix;
+            rowp[(ky * g.kw + kx) * MR + r] =
+                src(py, ky, g.sh, g.dh, g.pt, g.h, iy) && src(px, kx, g.sw, g.dw, g.pl, g.w, ix)
+                    ? x + ((pn * g.h + iy) * g.w + ix) * g.c
+                    : zeros;
+          }
+      }
+      if (++px == g.ow) {
+        px = 0;
+        if (++py == g.oh) py = 0, ++pn;
+      }
     }
     for (size_t p = 0; p < panels; ++p) {
       const size_t j0 = p * NR, ncols = std::min(NR, oc - j0);
