@@ -1,22 +1,13 @@
 // The module loads in a real browser page served from localhost and computes a softmax.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launch, openPage, startSite } from './harness.mjs';
+import { openPage, useBrowser } from './harness.mjs';
 
-let site;
-let browser;
-before(async () => {
-  site = await startSite();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowser();
 
 test('the page loads the SIMD core and computes a softmax, with no console errors', async () => {
-  const { page, assertClean, context } = await openPage(browser, `${site.url}#/softmax`);
+  const { page, assertClean, context } = await openPage(env.browser, `${env.url}#/softmax`);
   await page.waitForSelector('[data-lesson="softmax"][data-state="ready"]', { timeout: 20000 });
   const shown = await page.$$eval('[data-name^="p-"]', (cells) => cells.map((c) => c.textContent));
   const e = [2, 1, 0.1].map(Math.exp);

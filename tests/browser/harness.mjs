@@ -1,12 +1,19 @@
 // Shared set-up for browser tests: serves web/ on a free localhost port and drives Debian's
 // Chromium through playwright-core. Every page opened with openPage() records console errors,
 // uncaught exceptions and failed requests; assertClean() fails the test on any of them.
+// useBrowser() is a test file's before/after; checkSharedUrl(), checkOffline(), checkSingleFile()
+// and screenshots() are the steps every lesson test repeats (a shared link surviving a reload,
+// offline via the service worker, dist/playgrad.html from file://, screenshots in four looks).
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { serve } from '../../scripts/serve.mjs';
 
+export const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+export const DIST_HTML = fileURLToPath(new URL('../../dist/playgrad.html', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -21,6 +28,23 @@ export async function startSite(root = fileURLToPath(new URL('../../web/', impor
 
 export async function launch() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * The usual set-up of a test file: a site serving `root` (default web/) and a browser, started
+ * before its tests and closed after them. Returns { site, browser, url } (filled in by `before`).
+ */
+export function useBrowser(root) {
+  const env = { site: null, browser: null, get url() { return env.site.url; } };
+  before(async () => {
+    env.site = await startSite(root);
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.site?.close();
+  });
+  return env;
 }
 
 export async function openPage(browser, url, contextOptions = {}) {
@@ -38,4 +62,84 @@ export async function openPage(browser, url, contextOptions = {}) {
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
   if (url) await page.goto(url);
   return { context, page, problems, assertClean: () => assert.deepEqual(problems, []) };
+}
+
+/**
+ * A shared link reproduces the state, also after a reload: opens `hash`, and twice (before and
+ * after a reload) waits for `ready`, asserts no notice is shown, runs `check(page)` and asserts
+ * the URL is unchanged. Then runs `then(page)` (optional, more steps on the same page).
+ */
+export async function checkSharedUrl(env, { hash, ready, check, then }) {
+  const url = `${env.url}${hash}`;
+  const { page, context, assertClean } = await openPage(env.browser, url);
+  for (let round = 0; round < 2; round++) {
+    await page.waitForSelector(ready, { timeout: 20000 });
+    assert.equal(await page.isHidden('#notice'), true);
+    await check(page);
+    assert.equal(page.url(), url);
+    if (round === 0) await page.reload();
+  }
+  await then?.(page);
+  assertClean();
+  await context.close();
+}
+
+/**
+ * Offline after one visit: opens `first` (any page of the site) until the service worker controls
+ * it, cuts the network, goes to `hash`, reloads, waits for `ready` and runs `check(page)`.
+ */
+export async function checkOffline(env, { first, hash, ready, check }) {
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}${first}`);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
+  await context.setOffline(true);
+  await page.goto(`${env.url}${hash}`);
+  await page.reload();
+  await page.waitForSelector(ready, { timeout: 20000 });
+  await check(page);
+  await context.setOffline(false);
+  assertClean();
+  await context.close();
+}
+
+/**
+ * dist/playgrad.html from file:// (no server): opens it at `hash`, waits for `ready`, runs
+ * `check(page)` and asserts the page requested nothing outside the file (no http(s) at all).
+ */
+export async function checkSingleFile(env, { hash, ready, check }) {
+  const single = await openPage(env.browser, null);
+  const requests = [];
+  single.page.on('request', (r) => requests.push(r.url()));
+  await single.page.goto(`${pathToFileURL(DIST_HTML).href}${hash}`);
+  await single.page.waitForSelector(ready, { timeout: 20000 });
+  await check(single.page);
+  assert.deepEqual(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:') && !u.startsWith('blob:')), []);
+  single.assertClean();
+  await single.context.close();
+}
+
+/**
+ * Screenshots in light and dark at 375 px and 1280 px wide, into tests/browser/artifacts/
+ * <name>-<scheme>-<width>.png: opens `hash`, waits for `ready`, runs `prepare(page)`, waits for
+ * the fonts and `settle` ms (charts draw on the next frame), asserts nothing is wider than the
+ * viewport, runs `check(page, colorScheme)`, then shoots the full page.
+ */
+export async function screenshots(env, { name, hash, ready, prepare, check, settle = 150 }) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const colorScheme of ['light', 'dark']) {
+    for (const width of [375, 1280]) {
+      const { page, context, assertClean } = await openPage(env.browser, null, { colorScheme, viewport: { width, height: 900 } });
+      await page.goto(`${env.url}${hash}`);
+      await page.waitForSelector(ready, { timeout: 20000 });
+      await prepare?.(page);
+      await page.evaluate(() => document.fonts.ready);
+      await page.waitForTimeout(settle);
+      // Nothing wider than the viewport: the page never scrolls sideways.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `page is ${overflow}px wider than the ${width}px viewport`);
+      await check?.(page, colorScheme);
+      await page.screenshot({ path: `${ARTIFACTS}${name}-${colorScheme}-${width}.png`, fullPage: true });
+      assertClean();
+      await context.close();
+    }
+  }
 }

@@ -2,27 +2,18 @@
 // as the native build (build/native/learn.json), and a natively saved model predicts the same.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launch, openPage, startSite } from './harness.mjs';
+import { openPage, useBrowser } from './harness.mjs';
 
 const native = (name) => JSON.parse(readFileSync(new URL(`../../build/native/${name}`, import.meta.url), 'utf8'));
 
-let site;
-let browser;
-before(async () => {
-  site = await startSite();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowser();
 
 test('in the page: the spiral trains with the native loss curve; a native model predicts the same', async () => {
   const spiral = native('learn.json');
   const saved = native('learn.json.model');
-  const { page, assertClean, context } = await openPage(browser, site.url);
+  const { page, assertClean, context } = await openPage(env.browser, env.url);
   const result = await page.evaluate(async ({ model }) => {
     const { load } = await import('./lib/playgrad.mjs');
     const pg = await load();

@@ -3,26 +3,12 @@
 // state), filter presets and the feature map, a shared URL that survives a reload, and screenshots
 // (light and dark, 375 px and 1280 px) kept in tests/browser/artifacts/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { test } from 'node:test';
 
-import { launch, openPage, startSite } from './harness.mjs';
+import { checkOffline, checkSharedUrl, checkSingleFile, openPage, screenshots, useBrowser } from './harness.mjs';
 
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-mkdirSync(ARTIFACTS, { recursive: true });
 
-let site;
-let browser;
-before(async () => {
-  site = await startSite();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowser();
 
 const READY = '[data-lesson="conv-size"][data-state="ready"]';
 const value = (page, name) => page.$eval(`[data-name="${name}"]`, (e) => e.dataset.value);
@@ -38,7 +24,7 @@ async function core(page, fn, arg) {
 const outSize = (page, o) => core(page, (pg, a) => pg.vision.convOutputSize(a), o);
 
 test('#/conv-size gets ready with the course example 28, f = 3, s = 2 -> 13 and 1 250 500 parameters', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/conv-size`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/conv-size`);
   await page.waitForSelector(READY, { timeout: 20000 });
   assert.equal(await page.textContent('[data-name="out"]'), '13');
   assert.equal(Number(await value(page, 'out')), await outSize(page, { input: 28, kernel: 3, stride: 2 }));
@@ -52,7 +38,7 @@ test('#/conv-size gets ready with the course example 28, f = 3, s = 2 -> 13 and 
 });
 
 test('controls: the shown numbers are the core\'s; the URL follows; an impossible setting is a notice', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/conv-size`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/conv-size`);
   await page.waitForSelector(READY, { timeout: 20000 });
   const stride = page.getByRole('slider', { name: 'Stride s' });
   await stride.focus();
@@ -82,7 +68,7 @@ test('controls: the shown numbers are the core\'s; the URL follows; an impossibl
 });
 
 test('filter presets run a real convolution in the core; the feature map equals pg.conv2d', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/conv-size?stride=1&padding=same`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/conv-size?stride=1&padding=same`);
   await page.waitForSelector(READY, { timeout: 20000 });
   await page.getByRole('button', { name: 'Laplacian' }).click();
   await page.waitForFunction(() => location.hash.includes('filter=0,1,0,1,-4,1,0,1,0'));
@@ -111,68 +97,30 @@ test('filter presets run a real convolution in the core; the feature map equals 
 });
 
 test('a shared URL reproduces the state, also after a reload', async () => {
-  const url = `${site.url}#/conv-size?input=32&kernel=5&stride=3&padding=number&pad=2&dilation=2&cin=3&cout=16&digit=7&filter=-1,-2,-1,0,0,0,1,2,1`;
-  const { page, context, assertClean } = await openPage(browser, url);
-  for (let round = 0; round < 2; round++) {
-    await page.waitForSelector(READY, { timeout: 20000 });
-    assert.equal(await page.isHidden('#notice'), true);
-    const out = await outSize(page, { input: 32, kernel: 5, stride: 3, padding: 2, dilation: 2 });
-    assert.equal(Number(await value(page, 'out')), out);
-    assert.equal(await value(page, 'params'), String((5 * 5 * 3 + 1) * 16));
-    assert.equal(await page.getByRole('combobox', { name: 'Digit to convolve' }).inputValue(), '7');
-    assert.equal(await page.getAttribute('[data-preset="sobel-y"]', 'aria-pressed'), 'true');
-    assert.equal(await value(page, 'rf-size'), '9');
-    assert.equal(page.url(), url);
-    if (round === 0) await page.reload();
-  }
-  assertClean();
-  await context.close();
+  await checkSharedUrl(env, {
+    hash: '#/conv-size?input=32&kernel=5&stride=3&padding=number&pad=2&dilation=2&cin=3&cout=16&digit=7&filter=-1,-2,-1,0,0,0,1,2,1',
+    ready: READY,
+    check: async (page) => {
+      const out = await outSize(page, { input: 32, kernel: 5, stride: 3, padding: 2, dilation: 2 });
+      assert.equal(Number(await value(page, 'out')), out);
+      assert.equal(await value(page, 'params'), String((5 * 5 * 3 + 1) * 16));
+      assert.equal(await page.getByRole('combobox', { name: 'Digit to convolve' }).inputValue(), '7');
+      assert.equal(await page.getAttribute('[data-preset="sobel-y"]', 'aria-pressed'), 'true');
+      assert.equal(await value(page, 'rf-size'), '9');
+    },
+  });
 });
 
 test('offline: with the network cut after one visit (service worker), and dist/playgrad.html from file://', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/softmax`);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
-  await context.setOffline(true);
-  await page.goto(`${site.url}#/conv-size`);
-  await page.reload();
-  await page.waitForSelector(READY, { timeout: 20000 });
+  const check = async (page) => {
     assert.equal(await page.textContent('[data-name="out"]'), '13');
     assert.equal(await value(page, 'course-params'), '1250500');
     assert.equal(await value(page, 'fmap-size'), '13');
-  await context.setOffline(false);
-  assertClean();
-  await context.close();
-
-  const file = path.join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/playgrad.html');
-  const single = await openPage(browser, null);
-  const requests = [];
-  single.page.on('request', (r) => requests.push(r.url()));
-  await single.page.goto(`${pathToFileURL(file).href}#/conv-size`);
-  {
-    const page = single.page;
-    await page.waitForSelector(READY, { timeout: 20000 });
-    assert.equal(await page.textContent('[data-name="out"]'), '13');
-    assert.equal(await value(page, 'course-params'), '1250500');
-    assert.equal(await value(page, 'fmap-size'), '13');
-  }
-  assert.deepEqual(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:') && !u.startsWith('blob:')), []);
-  single.assertClean();
-  await single.context.close();
+  };
+  await checkOffline(env, { first: '#/softmax', hash: '#/conv-size', ready: READY, check });
+  await checkSingleFile(env, { hash: '#/conv-size', ready: READY, check });
 });
 
 test('screenshots: light and dark, 375 px and 1280 px', async () => {
-  for (const colorScheme of ['light', 'dark']) {
-    for (const width of [375, 1280]) {
-      const { page, context, assertClean } = await openPage(browser, null, { colorScheme, viewport: { width, height: 900 } });
-      await page.goto(`${site.url}#/conv-size?padding=number&pad=1`);
-      await page.waitForSelector(READY, { timeout: 20000 });
-      await page.evaluate(() => document.fonts.ready);
-      await page.waitForTimeout(150);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 0, `page is ${overflow}px wider than the ${width}px viewport`);
-      await page.screenshot({ path: `${ARTIFACTS}conv-size-${colorScheme}-${width}.png`, fullPage: true });
-      assertClean();
-      await context.close();
-    }
-  }
+  await screenshots(env, { name: 'conv-size', hash: '#/conv-size?padding=number&pad=1', ready: READY });
 });

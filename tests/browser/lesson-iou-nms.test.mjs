@@ -3,26 +3,12 @@
 // matching the core's nmsSteps, sliders and per-class mode, a shared URL surviving a reload, and
 // screenshots (light and dark, 375 px and 1280 px) kept in tests/browser/artifacts/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { test } from 'node:test';
 
-import { launch, openPage, startSite } from './harness.mjs';
+import { checkOffline, checkSharedUrl, checkSingleFile, openPage, screenshots, useBrowser } from './harness.mjs';
 
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-mkdirSync(ARTIFACTS, { recursive: true });
 
-let site;
-let browser;
-before(async () => {
-  site = await startSite();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowser();
 
 const READY = '[data-lesson="iou-nms"][data-state="ready"]';
 const value = (page, name) => page.$eval(`[data-name="${name}"]`, (e) => e.dataset.value);
@@ -49,7 +35,7 @@ async function coreSteps(page, s) {
 }
 
 test('#/iou-nms gets ready: IoU is the core\'s, NMS shows its final result', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/iou-nms`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/iou-nms`);
   await page.waitForSelector(READY, { timeout: 20000 });
   assert.equal(Number(await value(page, 'iou')), await coreIou(page, [10, 14, 60, 64], [34, 30, 90, 84]));
   assert.equal(await page.textContent('[data-name="iou"]'), '0.1905');
@@ -63,7 +49,7 @@ test('#/iou-nms gets ready: IoU is the core\'s, NMS shows its final result', asy
 });
 
 test('dragging box A with the pointer and moving it with the keyboard change IoU to the core\'s', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/iou-nms`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/iou-nms`);
   await page.waitForSelector(READY, { timeout: 20000 });
   const canvas = page.locator('[data-lesson="iou-nms"] canvas').first();
   await canvas.scrollIntoViewIfNeeded();
@@ -109,7 +95,7 @@ test('dragging box A with the pointer and moving it with the keyboard change IoU
 });
 
 test('step controls walk through the core\'s nmsSteps; thresholds and per-class mode recompute', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/iou-nms`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/iou-nms`);
   await page.waitForSelector(READY, { timeout: 20000 });
   const want = await coreSteps(page, { seed: 1, iou: 0.5, score: 0.6, perClass: false });
   await page.getByRole('button', { name: 'First step' }).click();
@@ -148,66 +134,33 @@ test('step controls walk through the core\'s nmsSteps; thresholds and per-class 
 });
 
 test('a shared URL reproduces the state, also after a reload', async () => {
-  const url = `${site.url}#/iou-nms?a=5,5,50,40&b=20,10,70,60&iou=0.45&score=0.35&perClass=1&seed=7`;
-  const { page, context, assertClean } = await openPage(browser, url);
-  for (let round = 0; round < 2; round++) {
-    await page.waitForSelector(READY, { timeout: 20000 });
-    assert.equal(await page.isHidden('#notice'), true);
-    assert.equal(Number(await value(page, 'iou')), await coreIou(page, [5, 5, 50, 40], [20, 10, 70, 60]));
-    const want = await coreSteps(page, { seed: 7, iou: 0.45, score: 0.35, perClass: true });
-    assert.equal(await value(page, 'nms-summary'), want.kept.join(','));
-    assert.equal(await page.getByRole('checkbox', { name: /Per-class NMS/ }).isChecked(), true);
-    assert.equal(page.url(), url);
-    if (round === 0) await page.reload();
-  }
-  assertClean();
-  await context.close();
+  await checkSharedUrl(env, {
+    hash: '#/iou-nms?a=5,5,50,40&b=20,10,70,60&iou=0.45&score=0.35&perClass=1&seed=7',
+    ready: READY,
+    check: async (page) => {
+      assert.equal(Number(await value(page, 'iou')), await coreIou(page, [5, 5, 50, 40], [20, 10, 70, 60]));
+      const want = await coreSteps(page, { seed: 7, iou: 0.45, score: 0.35, perClass: true });
+      assert.equal(await value(page, 'nms-summary'), want.kept.join(','));
+      assert.equal(await page.getByRole('checkbox', { name: /Per-class NMS/ }).isChecked(), true);
+    },
+  });
 });
 
 test('offline: with the network cut after one visit (service worker), and dist/playgrad.html from file://', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/softmax`);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
-  await context.setOffline(true);
-  await page.goto(`${site.url}#/iou-nms`);
-  await page.reload();
-  await page.waitForSelector(READY, { timeout: 20000 });
+  const check = async (page) => {
     assert.equal(await page.textContent('[data-name="iou"]'), '0.1905');
     assert.ok(Number(await value(page, 'step')) > 0);
-  await context.setOffline(false);
-  assertClean();
-  await context.close();
-
-  const file = path.join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/playgrad.html');
-  const single = await openPage(browser, null);
-  const requests = [];
-  single.page.on('request', (r) => requests.push(r.url()));
-  await single.page.goto(`${pathToFileURL(file).href}#/iou-nms`);
-  {
-    const page = single.page;
-    await page.waitForSelector(READY, { timeout: 20000 });
-    assert.equal(await page.textContent('[data-name="iou"]'), '0.1905');
-    assert.ok(Number(await value(page, 'step')) > 0);
-  }
-  assert.deepEqual(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:') && !u.startsWith('blob:')), []);
-  single.assertClean();
-  await single.context.close();
+  };
+  await checkOffline(env, { first: '#/softmax', hash: '#/iou-nms', ready: READY, check });
+  await checkSingleFile(env, { hash: '#/iou-nms', ready: READY, check });
 });
 
 test('screenshots: light and dark, 375 px and 1280 px', async () => {
-  for (const colorScheme of ['light', 'dark']) {
-    for (const width of [375, 1280]) {
-      const { page, context, assertClean } = await openPage(browser, null, { colorScheme, viewport: { width, height: 900 } });
-      await page.goto(`${site.url}#/iou-nms`);
-      await page.waitForSelector(READY, { timeout: 20000 });
+  await screenshots(env, {
+    name: 'iou-nms', hash: '#/iou-nms', ready: READY,
+    prepare: async (page) => {
       await page.getByRole('button', { name: 'First step' }).click();
       for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Step forward' }).click();
-      await page.evaluate(() => document.fonts.ready);
-      await page.waitForTimeout(150);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 0, `page is ${overflow}px wider than the ${width}px viewport`);
-      await page.screenshot({ path: `${ARTIFACTS}iou-nms-${colorScheme}-${width}.png`, fullPage: true });
-      assertClean();
-      await context.close();
-    }
-  }
+    },
+  });
 });

@@ -3,27 +3,13 @@
 // reproduced after a reload, offline (service worker) and dist/playgrad.html from file://, and
 // screenshots (light/dark, 375/1280 px) in tests/browser/artifacts/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { test } from 'node:test';
 
-import { launch, openPage, startSite } from './harness.mjs';
+import { checkOffline, checkSharedUrl, checkSingleFile, openPage, screenshots, useBrowser } from './harness.mjs';
 
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-mkdirSync(ARTIFACTS, { recursive: true });
 const READY = '[data-lesson="log-loss"][data-state="ready"]';
 
-let site;
-let browser;
-before(async () => {
-  site = await startSite();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowser();
 
 const value = (page, name) => page.$eval(`[data-name="${name}"]`, (e) => Number(e.dataset.value));
 
@@ -41,7 +27,7 @@ async function core(page, { p, y, yhat, cls }) {
 }
 
 test('#/log-loss gets ready with the course example, -log 0.3 = 1.204 both ways', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/log-loss`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/log-loss`);
   await page.waitForSelector(READY, { timeout: 20000 });
   assert.equal(await page.textContent('[data-name="cce-onehot"]'), '1.2040');
   assert.equal(await page.textContent('[data-name="cce-sparse"]'), '1.2040');
@@ -55,7 +41,7 @@ test('#/log-loss gets ready with the course example, -log 0.3 = 1.204 both ways'
 });
 
 test('controls and dragging the point: the shown loss is the core\'s, the URL follows', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/log-loss`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/log-loss`);
   await page.waitForSelector(READY, { timeout: 20000 });
   // The drop-down: true class 2 -> -log 0.6.
   await page.getByRole('combobox', { name: 'True class (sparse label)' }).selectOption('2');
@@ -104,60 +90,30 @@ test('controls and dragging the point: the shown loss is the core\'s, the URL fo
 });
 
 test('a shared URL reproduces the state, also after a reload', async () => {
-  const url = `${site.url}#/log-loss?p=0.05&y=0&yhat=0.2,0.2,0.6&cls=0&cloudy=0.25,0.25,0.25,0.25`;
-  const { page, context, assertClean } = await openPage(browser, url);
-  for (let round = 0; round < 2; round++) {
-    await page.waitForSelector(READY, { timeout: 20000 });
-    assert.equal(await page.isHidden('#notice'), true);
-    const c = await core(page, { p: 0.05, y: 0, yhat: [0.2, 0.2, 0.6], cls: 0 });
-    assert.equal(await value(page, 'bce'), c.bce);
-    assert.equal(await value(page, 'cce-sparse'), c.scce);
-    assert.equal(await page.textContent('[data-name="cce-sparse"]'), '1.6094');
-    assert.equal(await page.textContent('[data-name="w-loss-3"]'), '1.3863');
-    assert.equal(page.url(), url);
-    if (round === 0) await page.reload();
-  }
-  assertClean();
-  await context.close();
+  await checkSharedUrl(env, {
+    hash: '#/log-loss?p=0.05&y=0&yhat=0.2,0.2,0.6&cls=0&cloudy=0.25,0.25,0.25,0.25',
+    ready: READY,
+    check: async (page) => {
+      const c = await core(page, { p: 0.05, y: 0, yhat: [0.2, 0.2, 0.6], cls: 0 });
+      assert.equal(await value(page, 'bce'), c.bce);
+      assert.equal(await value(page, 'cce-sparse'), c.scce);
+      assert.equal(await page.textContent('[data-name="cce-sparse"]'), '1.6094');
+      assert.equal(await page.textContent('[data-name="w-loss-3"]'), '1.3863');
+    },
+  });
 });
 
 test('offline: with the network cut after one visit (service worker), and dist/playgrad.html from file://', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/log-loss`);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
-  await context.setOffline(true);
-  await page.goto(`${site.url}#/log-loss?cls=2`);
-  await page.reload();
-  await page.waitForSelector(READY, { timeout: 20000 });
-  assert.equal(await page.textContent('[data-name="cce-sparse"]'), '0.5108');
-  await context.setOffline(false);
-  assertClean();
-  await context.close();
-
-  const file = path.join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/playgrad.html');
-  const single = await openPage(browser, null);
-  const requests = [];
-  single.page.on('request', (r) => requests.push(r.url()));
-  await single.page.goto(`${pathToFileURL(file).href}#/log-loss`);
-  await single.page.waitForSelector(READY, { timeout: 20000 });
-  assert.equal(await single.page.textContent('[data-name="cce-onehot"]'), '1.2040');
-  assert.deepEqual(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:') && !u.startsWith('blob:')), []);
-  single.assertClean();
-  await single.context.close();
+  await checkOffline(env, {
+    first: '#/log-loss', hash: '#/log-loss?cls=2', ready: READY,
+    check: async (page) => assert.equal(await page.textContent('[data-name="cce-sparse"]'), '0.5108'),
+  });
+  await checkSingleFile(env, {
+    hash: '#/log-loss', ready: READY,
+    check: async (page) => assert.equal(await page.textContent('[data-name="cce-onehot"]'), '1.2040'),
+  });
 });
 
 test('screenshots: light and dark, 375 px and 1280 px', async () => {
-  for (const colorScheme of ['light', 'dark']) {
-    for (const width of [375, 1280]) {
-      const { page, context, assertClean } = await openPage(browser, null, { colorScheme, viewport: { width, height: 900 } });
-      await page.goto(`${site.url}#/log-loss`);
-      await page.waitForSelector(READY, { timeout: 20000 });
-      await page.evaluate(() => document.fonts.ready);
-      await page.waitForTimeout(150);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 0, `page is ${overflow}px wider than the ${width}px viewport`);
-      await page.screenshot({ path: `${ARTIFACTS}log-loss-${colorScheme}-${width}.png`, fullPage: true });
-      assertClean();
-      await context.close();
-    }
-  }
+  await screenshots(env, { name: 'log-loss', hash: '#/log-loss', ready: READY });
 });

@@ -4,28 +4,14 @@
 // diverging learning rate stopped with a message, a shared URL reproduced after a reload, offline
 // and dist/playgrad.html from file://, and screenshots (light/dark, 375/1280 px).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { test } from 'node:test';
 
-import { launch, openPage, startSite } from './harness.mjs';
+import { checkOffline, checkSharedUrl, checkSingleFile, openPage, screenshots, useBrowser } from './harness.mjs';
 
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-mkdirSync(ARTIFACTS, { recursive: true });
 const READY = '[data-lesson="optimizers"][data-state="ready"]';
 const BOWL = 'x^2 / 10 + 2 y^2';
 
-let site;
-let browser;
-before(async () => {
-  site = await startSite();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowser();
 
 const value = (page, name) => page.$eval(`[data-name="${name}"]`, (e) => Number(e.dataset.value));
 
@@ -45,7 +31,7 @@ async function lastOf(page, key) {
 }
 
 test('#/optimizers gets ready: six paths, each the core\'s optimizer on the bowl', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/optimizers`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/optimizers`);
   await page.waitForSelector(READY, { timeout: 20000 });
   const gd = await corePath(page, BOWL, 'sgd', { lr: 0.05 }, -1.5, 1.5, 100);
   assert.deepEqual(await lastOf(page, 'gd'), { x: gd.x, y: gd.y, f: gd.f });
@@ -61,7 +47,7 @@ test('#/optimizers gets ready: six paths, each the core\'s optimizer on the bowl
 });
 
 test('a control, a dragged start point, a typed expression (good and bad), a diverging rate', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/optimizers`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/optimizers`);
   await page.waitForSelector(READY, { timeout: 20000 });
   // The GD learning rate through its exact-value box.
   await page.getByRole('spinbutton', { name: 'GD: learning rate α (exact value)' }).fill('0.3');
@@ -126,64 +112,40 @@ test('a control, a dragged start point, a typed expression (good and bad), a div
 });
 
 test('a shared URL reproduces the state, also after a reload', async () => {
-  const url = `${site.url}#/optimizers?surface=rosenbrock&y0=2.5&steps=200&nag=0&adamLr=0.05`;
-  const { page, context, assertClean } = await openPage(browser, url);
   const src = '((1 - x)^2 + 100 (y - x^2)^2) / 100';
-  for (let round = 0; round < 2; round++) {
-    await page.waitForSelector(READY, { timeout: 20000 });
-    assert.equal(await page.isHidden('#notice'), true);
-    assert.equal(await page.getByRole('combobox', { name: 'Surface' }).inputValue(), 'rosenbrock');
-    const adam = await corePath(page, src, 'adam', { lr: 0.05, beta1: 0.9, beta2: 0.999 }, -1.5, 2.5, 200);
-    assert.deepEqual(await lastOf(page, 'adam'), { x: adam.x, y: adam.y, f: adam.f });
-    assert.equal(await page.$('[data-name="x-nag"]'), null); // Nesterov is off
-    assert.equal(await page.getByRole('checkbox', { name: 'Nesterov' }).isChecked(), false);
-    assert.equal(page.url(), url);
-    if (round === 0) await page.reload();
-  }
-  assertClean();
-  await context.close();
+  await checkSharedUrl(env, {
+    hash: '#/optimizers?surface=rosenbrock&y0=2.5&steps=200&nag=0&adamLr=0.05',
+    ready: READY,
+    check: async (page) => {
+      assert.equal(await page.getByRole('combobox', { name: 'Surface' }).inputValue(), 'rosenbrock');
+      const adam = await corePath(page, src, 'adam', { lr: 0.05, beta1: 0.9, beta2: 0.999 }, -1.5, 2.5, 200);
+      assert.deepEqual(await lastOf(page, 'adam'), { x: adam.x, y: adam.y, f: adam.f });
+      assert.equal(await page.$('[data-name="x-nag"]'), null); // Nesterov is off
+      assert.equal(await page.getByRole('checkbox', { name: 'Nesterov' }).isChecked(), false);
+    },
+  });
 });
 
 test('offline: with the network cut after one visit (service worker), and dist/playgrad.html from file://', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/optimizers`);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
-  await context.setOffline(true);
-  await page.goto(`${site.url}#/optimizers?surface=himmelblau&x0=0&y0=0`);
-  await page.reload();
-  await page.waitForSelector(READY, { timeout: 20000 });
-  const gd = await corePath(page, '((x^2 + y - 11)^2 + (x + y^2 - 7)^2) / 10', 'sgd', { lr: 0.05 }, 0, 0, 100);
-  assert.equal(await value(page, 'x-gd'), gd.x);
-  await context.setOffline(false);
-  assertClean();
-  await context.close();
-
-  const file = path.join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/playgrad.html');
-  const single = await openPage(browser, null);
-  const requests = [];
-  single.page.on('request', (r) => requests.push(r.url()));
-  await single.page.goto(`${pathToFileURL(file).href}#/optimizers?surface=saddle&x0=-1.5&y0=0`);
-  await single.page.waitForSelector(READY, { timeout: 20000 });
-  assert.equal(await value(single.page, 'y-gd'), 0);
-  assert.ok(Math.abs(await value(single.page, 'x-gd')) < 1e-3);
-  assert.deepEqual(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:') && !u.startsWith('blob:')), []);
-  single.assertClean();
-  await single.context.close();
+  await checkOffline(env, {
+    first: '#/optimizers', hash: '#/optimizers?surface=himmelblau&x0=0&y0=0', ready: READY,
+    check: async (page) => {
+      const gd = await corePath(page, '((x^2 + y - 11)^2 + (x + y^2 - 7)^2) / 10', 'sgd', { lr: 0.05 }, 0, 0, 100);
+      assert.equal(await value(page, 'x-gd'), gd.x);
+    },
+  });
+  await checkSingleFile(env, {
+    hash: '#/optimizers?surface=saddle&x0=-1.5&y0=0', ready: READY,
+    check: async (page) => {
+      assert.equal(await value(page, 'y-gd'), 0);
+      assert.ok(Math.abs(await value(page, 'x-gd')) < 1e-3);
+    },
+  });
 });
 
 test('screenshots: light and dark, 375 px and 1280 px', async () => {
-  for (const colorScheme of ['light', 'dark']) {
-    for (const width of [375, 1280]) {
-      const { page, context, assertClean } = await openPage(browser, null, { colorScheme, viewport: { width, height: 900 } });
-      await page.goto(`${site.url}#/optimizers?surface=rosenbrock&x0=-1.5&y0=2.5&gdLr=0.3`);
-      await page.waitForSelector(READY, { timeout: 20000 });
-      await page.waitForFunction(() => document.querySelector('[data-name="step"]').dataset.value === '100', null, { timeout: 10000 });
-      await page.evaluate(() => document.fonts.ready);
-      await page.waitForTimeout(150);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 0, `page is ${overflow}px wider than the ${width}px viewport`);
-      await page.screenshot({ path: `${ARTIFACTS}optimizers-${colorScheme}-${width}.png`, fullPage: true });
-      assertClean();
-      await context.close();
-    }
-  }
+  await screenshots(env, {
+    name: 'optimizers', hash: '#/optimizers?surface=rosenbrock&x0=-1.5&y0=2.5&gdLr=0.3', ready: READY,
+    prepare: (page) => page.waitForFunction(() => document.querySelector('[data-name="step"]').dataset.value === '100', null, { timeout: 10000 }),
+  });
 });

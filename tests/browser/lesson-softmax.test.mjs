@@ -3,26 +3,13 @@
 // an HTML-injection attempt in the hash that runs nothing, and screenshots (light and dark,
 // 375 px and 1280 px) kept in tests/browser/artifacts/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
 
 import { LESSONS } from '../../lessons/index.mjs';
-import { launch, openPage, startSite } from './harness.mjs';
+import { checkSharedUrl, openPage, screenshots, useBrowser } from './harness.mjs';
 
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-mkdirSync(ARTIFACTS, { recursive: true });
 
-let site;
-let browser;
-before(async () => {
-  site = await startSite();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowser();
 
 const READY = '[data-lesson="softmax"][data-state="ready"]';
 
@@ -47,7 +34,7 @@ async function coreSoftmax(page, z, t, shift = 0) {
 }
 
 test('home lists only the lessons that exist; #/softmax gets ready with the course example', async () => {
-  const { page, context, assertClean } = await openPage(browser, site.url);
+  const { page, context, assertClean } = await openPage(env.browser, env.url);
   await page.waitForSelector('.cards a');
   const links = await page.$$eval('#lesson-list a', (as) => as.map((a) => a.getAttribute('href')));
   assert.deepEqual(links, LESSONS.map((l) => `#/${l.id}`)); // only lessons that exist are listed
@@ -63,7 +50,7 @@ test('home lists only the lessons that exist; #/softmax gets ready with the cour
 });
 
 test('keyboard on a slider: the shown numbers are the core\'s and the URL follows', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/softmax`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/softmax`);
   await page.waitForSelector(READY, { timeout: 20000 });
   const z1 = page.getByRole('slider', { name: 'z1' });
   await z1.focus();
@@ -107,7 +94,7 @@ test('keyboard on a slider: the shown numbers are the core\'s and the URL follow
 });
 
 test('dragging fast (hundreds of input events) ends with the right numbers and URL', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/softmax`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/softmax`);
   await page.waitForSelector(READY, { timeout: 20000 });
   await page.evaluate(async () => {
     const t = document.querySelector('[data-setting="t"] input[type="range"]');
@@ -127,38 +114,36 @@ test('dragging fast (hundreds of input events) ends with the right numbers and U
 });
 
 test('a shared URL reproduces the state, also after a reload', async () => {
-  const url = `${site.url}#/softmax?z=3,-1.5,0.2,7&t=0.5&large=1&y=4`;
-  const { page, context, assertClean } = await openPage(browser, url);
-  for (let round = 0; round < 2; round++) {
-    await page.waitForSelector(READY, { timeout: 20000 });
-    assert.equal(await page.getByRole('slider', { name: 'z4' }).inputValue(), '7');
-    assert.equal(await page.getByRole('checkbox', { name: /Large logits/ }).isChecked(), true);
-    assert.equal(await page.getByRole('combobox', { name: 'True class y' }).inputValue(), '4');
-    assert.equal(await page.isHidden('#notice'), true);
-    assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [3, -1.5, 0.2, 7], 0.5, 1000));
-    // Large logits: the naive formula overflows (float32 exp of 2000+ is Infinity), the stable one is fine.
-    assert.ok((await shown(page, 'naive-exp')).every((v) => v === Infinity));
-    assert.ok((await shown(page, 'naive-p')).every(Number.isNaN));
-    assert.equal(await page.textContent('[data-name="naive-p-0"]'), 'NaN');
-    assert.match(await page.textContent('[data-name="naive-note"]'), /overflows float32/);
-    assert.equal(page.url(), url);
-    if (round === 0) await page.reload();
-  }
-  // Toggling large logits off with the keyboard: naive and stable agree again.
-  await page.getByRole('checkbox', { name: /Large logits/ }).focus();
-  await page.keyboard.press('Space');
-  await page.waitForFunction(() => !location.hash.includes('large'));
-  await page.waitForFunction(() => document.querySelector('[data-name="naive-p-0"]').textContent !== 'NaN');
-  assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [3, -1.5, 0.2, 7], 0.5));
-  assertClean();
-  await context.close();
+  await checkSharedUrl(env, {
+    hash: '#/softmax?z=3,-1.5,0.2,7&t=0.5&large=1&y=4',
+    ready: READY,
+    check: async (page) => {
+      assert.equal(await page.getByRole('slider', { name: 'z4' }).inputValue(), '7');
+      assert.equal(await page.getByRole('checkbox', { name: /Large logits/ }).isChecked(), true);
+      assert.equal(await page.getByRole('combobox', { name: 'True class y' }).inputValue(), '4');
+      assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [3, -1.5, 0.2, 7], 0.5, 1000));
+      // Large logits: the naive formula overflows (float32 exp of 2000+ is Infinity), the stable one is fine.
+      assert.ok((await shown(page, 'naive-exp')).every((v) => v === Infinity));
+      assert.ok((await shown(page, 'naive-p')).every(Number.isNaN));
+      assert.equal(await page.textContent('[data-name="naive-p-0"]'), 'NaN');
+      assert.match(await page.textContent('[data-name="naive-note"]'), /overflows float32/);
+    },
+    then: async (page) => {
+      // Toggling large logits off with the keyboard: naive and stable agree again.
+      await page.getByRole('checkbox', { name: /Large logits/ }).focus();
+      await page.keyboard.press('Space');
+      await page.waitForFunction(() => !location.hash.includes('large'));
+      await page.waitForFunction(() => document.querySelector('[data-name="naive-p-0"]').textContent !== 'NaN');
+      assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [3, -1.5, 0.2, 7], 0.5));
+    },
+  });
 });
 
 test('an HTML injection in the hash runs nothing: defaults and a visible notice', async () => {
-  const { page, context, assertClean } = await openPage(browser, null);
+  const { page, context, assertClean } = await openPage(env.browser, null);
   let dialogs = 0;
   page.on('dialog', (d) => { dialogs++; d.dismiss(); });
-  await page.goto(`${site.url}#/softmax?z=<img src=x onerror=window.__xss=1;alert(1)>&t=<script>window.__xss=2</script>`);
+  await page.goto(`${env.url}#/softmax?z=<img src=x onerror=window.__xss=1;alert(1)>&t=<script>window.__xss=2</script>`);
   await page.waitForSelector(READY, { timeout: 20000 });
   assert.equal(await page.evaluate(() => window.__xss), undefined);
   assert.equal(await page.$('main img, main script, #notice img'), null);
@@ -168,10 +153,10 @@ test('an HTML injection in the hash runs nothing: defaults and a visible notice'
   assert.ok(notice.includes('Logits (z=<img src=x onerror=window.__xss=1;alert(…) is not valid'), notice); // cut at 40 characters
   assert.match(notice, /Temperature T \(t=<script>window\.__xss=2<\/script>\) is not valid/);
   assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [2, 1, 0.1], 1));
-  assert.equal(page.url(), `${site.url}#/softmax`); // the canonical (default) state replaces the bad one
+  assert.equal(page.url(), `${env.url}#/softmax`); // the canonical (default) state replaces the bad one
 
   // A bad lesson id is shown as text, not markup.
-  await page.goto(`${site.url}#/<img src=x onerror=alert(1)>`);
+  await page.goto(`${env.url}#/<img src=x onerror=alert(1)>`);
   await page.waitForFunction(() => document.querySelector('main h2')?.textContent === 'No such lesson');
   assert.match(await page.textContent('main'), /There is no lesson called “<img src=x onerror=alert\(1\)>” here/);
   assert.equal(await page.$('main img'), null);
@@ -181,9 +166,9 @@ test('an HTML injection in the hash runs nothing: defaults and a visible notice'
 });
 
 test('a core that cannot load gives data-state="error" with a visible message', async () => {
-  const { page, context, problems } = await openPage(browser, null);
+  const { page, context, problems } = await openPage(env.browser, null);
   await page.route('**/playgrad_core.wasm', (r) => r.abort());
-  await page.goto(`${site.url}#/softmax`);
+  await page.goto(`${env.url}#/softmax`);
   await page.waitForSelector('[data-lesson="softmax"][data-state="error"]', { timeout: 20000 });
   assert.match(await page.textContent('[data-lesson="softmax"] [role="alert"]'), /Something went wrong: the WebAssembly core did not load/);
   assert.ok(problems.some((p) => p.includes('playgrad_core.wasm')), 'the blocked request is what failed');
@@ -191,21 +176,11 @@ test('a core that cannot load gives data-state="error" with a visible message', 
 });
 
 test('screenshots: light and dark, 375 px and 1280 px', async () => {
-  for (const colorScheme of ['light', 'dark']) {
-    for (const width of [375, 1280]) {
-      const { page, context, assertClean } = await openPage(browser, null, { colorScheme, viewport: { width, height: 900 } });
-      await page.goto(`${site.url}#/softmax?z=2,1,0.1,-0.5&y=2`);
-      await page.waitForSelector(READY, { timeout: 20000 });
-      await page.evaluate(() => document.fonts.ready);
-      await page.waitForTimeout(100); // the chart draws on the next animation frame
-      // Nothing wider than the viewport: the page never scrolls sideways.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 0, `page is ${overflow}px wider than the ${width}px viewport`);
+  await screenshots(env, {
+    name: 'softmax', hash: '#/softmax?z=2,1,0.1,-0.5&y=2', ready: READY, settle: 100,
+    check: async (page, colorScheme) => {
       const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       assert.equal(bg, colorScheme === 'dark' ? 'rgb(21, 23, 27)' : 'rgb(251, 251, 250)');
-      await page.screenshot({ path: `${ARTIFACTS}softmax-${colorScheme}-${width}.png`, fullPage: true });
-      assertClean();
-      await context.close();
-    }
-  }
+    },
+  });
 });

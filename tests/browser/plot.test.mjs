@@ -1,23 +1,14 @@
 // The canvas charts lessons draw with (web/plot.mjs): bars and curves land where their values
 // say, in the theme's colours, once per animation frame.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launch, openPage, startSite } from './harness.mjs';
+import { openPage, useBrowser } from './harness.mjs';
 
-let site;
-let browser;
-before(async () => {
-  site = await startSite();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowser();
 
 test('BarChart and LineChart draw their data', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/`, { deviceScaleFactor: 1 });
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/`, { deviceScaleFactor: 1 });
   await page.waitForSelector('.cards a');
   const r = await page.evaluate(async () => {
     const { BarChart, LineChart } = await import('./plot.mjs');
