@@ -81,12 +81,17 @@ void MlpTrainer::resize(int64_t n) {
   if (n == n_) return;
   z_.resize(layers_.size());
   a_.resize(layers_.size());
-  size_t widest = 0;
+  size_t widest = 0, work = 0;
   for (size_t l = 0; l < layers_.size(); ++l) {
-    z_[l].assign(size_t(n * layers_[l].out), 0.f);
-    a_[l].assign(size_t(n * layers_[l].out), 0.f);
-    widest = std::max(widest, size_t(std::max(layers_[l].in, layers_[l].out)));
+    const size_t in = size_t(layers_[l].in), out = size_t(layers_[l].out), N = size_t(n);
+    z_[l].assign(N * out, 0.f);
+    a_[l].assign(N * out, 0.f);
+    widest = std::max({widest, in, out});
+    // the three gemms of step(): forward, dW, da_in
+    work = std::max({work, k::gemm_workspace(N, out, in), k::gemm_workspace(in, out, N),
+                     k::gemm_workspace(N, in, out)});
   }
+  work_ = Tensor::empty({int64_t(work)});
   xT_.assign(size_t(n) * widest, 0.f);
   g_.assign(size_t(n) * widest, 0.f);
   gprev_.assign(size_t(n) * widest, 0.f);
@@ -111,7 +116,7 @@ double MlpTrainer::step(const Tensor& x, const Tensor& y) {
   for (size_t l = 0; l < nL; ++l) {
     Layer& L = layers_[l];
     float* z = z_[l].data();
-    k::simd::gemm(size_t(N), size_t(L.out), size_t(L.in), in, L.kernel.data(), z);
+    k::simd::gemm(size_t(N), size_t(L.out), size_t(L.in), in, L.kernel.data(), z, work_.data());
     for (int64_t r = 0; r < N; ++r) k::simd::binary(k::Binary::Add, z + r * L.out, 1, L.bias.data(), 1, z + r * L.out, size_t(L.out));
     if (L.act) k::simd::unary(k::Unary(L.act - 1), z, a_[l].data(), size_t(N * L.out), 0.f);
     else std::copy(z, z + N * L.out, a_[l].data());
@@ -138,13 +143,13 @@ double MlpTrainer::step(const Tensor& x, const Tensor& y) {
     const float* ain = li == 0 ? xc.data() : a_[li - 1].data();
     // dW = a_inᵀ g: [in, N] x [N, out]
     k::transpose2d(ain, xT_.data(), size_t(N), size_t(L.in));
-    k::simd::gemm(size_t(L.in), size_t(L.out), size_t(N), xT_.data(), g, L.dW.data());
+    k::simd::gemm(size_t(L.in), size_t(L.out), size_t(N), xT_.data(), g, L.dW.data(), work_.data());
     // db = Σ_rows g
     std::fill(L.db.begin(), L.db.end(), 0.f);
     for (int64_t r = 0; r < N; ++r) k::simd::accumulate(g + r * L.out, L.db.data(), size_t(L.out));
     if (li > 0) {  // da_in = g Wᵀ: [N, out] x [out, in]
       k::transpose2d(L.kernel.data(), L.WT.data(), size_t(L.in), size_t(L.out));
-      k::simd::gemm(size_t(N), size_t(L.in), size_t(L.out), g, L.WT.data(), gprev_.data());
+      k::simd::gemm(size_t(N), size_t(L.in), size_t(L.out), g, L.WT.data(), gprev_.data(), work_.data());
       std::swap(g_, gprev_);
       g = g_.data();
     }

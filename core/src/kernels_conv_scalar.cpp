@@ -258,7 +258,8 @@ void depthwise_backward_weight(const float* x, const float* gy, const ConvGeom& 
 namespace pg::kernels::scalar {
 // Direct convolution: y[p, o] = sum over k = (ky, kx, c) in order of x (0 in the padding) times
 // w[k, o], from 0, with a separate multiply and add (the sums im2col + gemm computes).
-void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y) {
+void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y,
+                   float* /*work*/) {
   for (size_t n = 0; n < g.n; ++n)
     for (size_t oy = 0; oy < g.oh; ++oy)
       for (size_t ox = 0; ox < g.ow; ++ox) {

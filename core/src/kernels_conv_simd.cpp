@@ -330,29 +330,40 @@ namespace {
 constexpr size_t NR = 2 * W;
 constexpr size_t MR = 4;
 
-float* conv_scratch(size_t n) {
-  struct Buf {
-    float* p = nullptr;
-    size_t cap = 0;
-    ~Buf() { ::operator delete(p, std::align_val_t{64}); }
-  };
-  thread_local Buf buf;
-  if (n > buf.cap) {
-    float* p = static_cast<float*>(::operator new(n * sizeof(float), std::align_val_t{64}));
-    ::operator delete(buf.p, std::align_val_t{64});
-    buf.p = p;
-    buf.cap = n;
-  }
-  return buf.p;
+// The workspace: [packed filter: panels * kk * NR floats][row pointers: kwin * MR]
+// [window offsets: kwin][zeros: c floats]. The packed filter is a multiple of NR floats, so the
+// pointer tables that follow it are aligned for pointers.
+struct ConvWork {
+  size_t panels, kk, kwin;
+  float* Bp;
+  const float** rowp;
+  size_t* off;
+  float* zeros;
+};
+size_t ptr_floats(size_t kwin) {
+  return (kwin * MR * sizeof(const float*) + kwin * sizeof(size_t) + sizeof(float) - 1) / sizeof(float);
+}
+ConvWork conv_work(const ConvGeom& g, size_t oc, float* work) {
+  ConvWork cw;
+  cw.panels = (oc + NR - 1) / NR;
+  cw.kk = g.kh * g.kw * g.c;
+  cw.kwin = g.kh * g.kw;
+  cw.Bp = work;
+  char* tables = reinterpret_cast<char*>(work + cw.panels * cw.kk * NR);
+  cw.rowp = reinterpret_cast<const float**>(tables);
+  cw.off = reinterpret_cast<size_t*>(tables + cw.kwin * MR * sizeof(const float*));
+  cw.zeros = work + cw.panels * cw.kk * NR + ptr_floats(cw.kwin);
+  return cw;
 }
 }  // namespace
 
-void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y) {
-  const size_t np = g.n * g.oh * g.ow, kk = g.kh * g.kw * g.c;
+void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y, float* work) {
+  const size_t np = g.n * g.oh * g.ow;
   if (np == 0 || oc == 0) return;
-  const size_t panels = (oc + NR - 1) / NR;
-  float* Bp = conv_scratch(panels * kk * NR + g.c);
-  float* zeros = Bp + panels * kk * NR;
+  const ConvWork cw = conv_work(g, oc, work);
+  const size_t panels = cw.panels, kk = cw.kk, kwin = cw.kwin;
+  float* Bp = cw.Bp;
+  float* zeros = cw.zeros;
   std::fill_n(zeros, g.c, 0.f);
   // Bp[p][k][j] = w[k, p*NR + j] (0 past channel OC).
   for (size_t p = 0; p < panels; ++p) {
@@ -365,15 +376,10 @@ void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc,
       for (; j < NR; ++j) dst[j] = 0.f;
     }
   }
-  const size_t kwin = g.kh * g.kw;
   // the 4 input rows of each window position (ky, kx) of the current tile, and each position's
   // offset from the window's first row (for windows entirely inside the input)
-  thread_local std::vector<const float*> rowbuf;
-  thread_local std::vector<size_t> offbuf;
-  if (rowbuf.size() < kwin * MR) rowbuf.resize(kwin * MR);
-  if (offbuf.size() < kwin) offbuf.resize(kwin);
-  const float** rowp = rowbuf.data();
-  size_t* off = offbuf.data();
+  const float** rowp = cw.rowp;
+  size_t* off = cw.off;
   for (size_t ky = 0; ky < g.kh; ++ky)
     for (size_t kx = 0; kx < g.kw; ++kx) off[ky * g.kw + kx] = (ky * g.dh * g.w + kx * g.dw) * g.c;
   const size_t span_y = (g.kh - 1) * g.dh, span_x = (g.kw - 1) * g.dw;
@@ -448,3 +454,11 @@ void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc,
 }
 
 }  // namespace pg::kernels::simd
+
+namespace pg::kernels {
+size_t conv2d_direct_workspace(const ConvGeom& g, size_t oc) {
+  using simd::NR;
+  const size_t panels = (oc + NR - 1) / NR, kk = g.kh * g.kw * g.c;
+  return panels * kk * NR + simd::ptr_floats(g.kh * g.kw) + g.c;
+}
+}  // namespace pg::kernels

@@ -142,7 +142,7 @@ void log_softmax(const float* x, float* y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] = (x[i] - m) - ls;
 }
 
-void gemm(size_t M, size_t N, size_t K, const float* A, const float* B, float* C) {
+void gemm(size_t M, size_t N, size_t K, const float* A, const float* B, float* C, float* /*work*/) {
   // Each C[i,j] sums A[i,k] * B[k,j] in increasing k from 0, exactly as the SIMD kernel does.
   std::fill_n(C, M * N, 0.f);
   for (size_t i = 0; i < M; ++i)

@@ -465,8 +465,8 @@ void log_softmax(const float* x, float* y, size_t n) {
 }
 
 // ---- gemm ----------------------------------------------------------------------------------------
-// B is packed once per call into a scratch buffer, in panels of NR = 2W columns (K x NR,
-// zero-padded). Then, panel by panel (the panel stays in L1), every 4 x NR tile of C is computed
+// B is packed one panel of NR = 2W columns at a time (K x NR, zero-padded) into the caller's
+// workspace (gemm_workspace). For each panel (it stays in L1), every 4 x NR tile of C is computed
 // with 8 accumulators (4 rows x 2 batches): per k, 2 loads of B, 4 broadcast loads of A (in place;
 // a last partial tile of fewer than 4 rows is packed and zero-padded), 8 multiplies and 8 adds. V8 keeps about 15 SIMD registers, so
 // 4 x 8 is the largest tile that does not spill in wasm.
@@ -476,23 +476,6 @@ void log_softmax(const float* x, float* y, size_t n) {
 namespace {
 constexpr size_t NR = 2 * W;  // columns per panel
 constexpr size_t MR = 4;      // rows per tile
-
-// A scratch buffer that grows as needed and is kept between calls (no allocation per call).
-float* scratch(size_t n) {
-  struct Buf {
-    float* p = nullptr;
-    size_t cap = 0;
-    ~Buf() { ::operator delete(p, std::align_val_t{64}); }
-  };
-  thread_local Buf buf;
-  if (n > buf.cap) {
-    float* p = static_cast<float*>(::operator new(n * sizeof(float), std::align_val_t{64}));
-    ::operator delete(buf.p, std::align_val_t{64});
-    buf.p = p;
-    buf.cap = n;
-  }
-  return buf.p;
-}
 
 // C[0..rows, 0..ncols) = A (4 x K) * Bp (K x NR); rows <= 4, ncols <= NR.
 // Packed: A element (r, k) at Ap[k * MR + r]; else at Ap[r * lda + k] (4 full rows of A).
@@ -536,47 +519,51 @@ inline void gemm_tile(size_t K, const float* Ap, size_t lda, const float* Bp, fl
 }
 }  // namespace
 
-void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* C) {
+void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* C, float* work) {
   if (M == 0 || N == 0) return;
   if (K == 0) {
     std::fill_n(C, M * N, 0.f);
     return;
   }
   const size_t panels = (N + NR - 1) / NR, full = M / MR, rest = M - full * MR;
-  float* Bp = scratch(panels * K * NR + (rest ? K * MR : 0));
-  // Bp[p][k][c] = B[k, p*NR + c] (0 past column N).
+  float* Bp = work;  // one panel of B at a time: K x NR
+  // Full 4-row tiles read A in place (packing A measured no faster in wasm); the last partial
+  // tile, if any, is packed k-major and zero-padded: Ap[k][r] = A[full*MR + r, k].
+  float* Ap = work + K * NR;
+  for (size_t r = 0; r < MR && rest; ++r)
+    for (size_t k = 0; k < K; ++k) Ap[k * MR + r] = r < rest ? A[(full * MR + r) * K + k] : 0.f;
   for (size_t p = 0; p < panels; ++p) {
+    // Bp[k][c] = B[k, p*NR + c] (0 past column N).
     const size_t j = p * NR, nc = std::min(NR, N - j);
-    float* dst = Bp + p * K * NR;
+    float* dst = Bp;
     if (nc == NR) {
       for (size_t k = 0; k < K; ++k, dst += NR) {
         B::load_unaligned(Bm + k * N + j).store_aligned(dst);
         B::load_unaligned(Bm + k * N + j + W).store_aligned(dst + W);
       }
-      continue;
+    } else {
+      for (size_t k = 0; k < K; ++k, dst += NR) {
+        const float* src = Bm + k * N + j;
+        size_t c = 0;
+        for (; c < nc; ++c) dst[c] = src[c];
+        for (; c < NR; ++c) dst[c] = 0.f;
+      }
     }
-    for (size_t k = 0; k < K; ++k, dst += NR) {
-      const float* src = Bm + k * N + j;
-      size_t c = 0;
-      for (; c < nc; ++c) dst[c] = src[c];
-      for (; c < NR; ++c) dst[c] = 0.f;
-    }
-  }
-  // Full 4-row tiles read A in place (packing A measured no faster in wasm); the last partial
-  // tile, if any, is packed k-major and zero-padded: Ap[k][r] = A[full*MR + r, k].
-  float* Ap = Bp + panels * K * NR;
-  for (size_t r = 0; r < MR && rest; ++r)
-    for (size_t k = 0; k < K; ++k) Ap[k * MR + r] = r < rest ? A[(full * MR + r) * K + k] : 0.f;
-  for (size_t p = 0; p < panels; ++p) {
-    const size_t j = p * NR, nc = std::min(NR, N - j);
     for (size_t i = 0; i < M; i += MR) {
       const size_t nr = std::min(MR, M - i);
       if (nr < MR)
-        gemm_tile<true>(K, Ap, 0, Bp + p * K * NR, C + i * N + j, N, nr, nc);
+        gemm_tile<true>(K, Ap, 0, Bp, C + i * N + j, N, nr, nc);
       else
-        gemm_tile<false>(K, A + i * K, K, Bp + p * K * NR, C + i * N + j, N, nr, nc);
+        gemm_tile<false>(K, A + i * K, K, Bp, C + i * N + j, N, nr, nc);
     }
   }
 }
-
 }  // namespace pg::kernels::simd
+
+namespace pg::kernels {
+size_t gemm_workspace(size_t M, size_t /*N*/, size_t K) {
+  using simd::MR;
+  using simd::NR;
+  return K * NR + (M % MR ? K * MR : 0);
+}
+}  // namespace pg::kernels

@@ -11,6 +11,10 @@ inline Tensor dense(const Tensor& t) {
   return t.contiguous();
 }
 
+// A kernel's workspace of n floats (kernels::gemm_workspace and the like): the operator
+// allocates it, so it counts against the memory limit and is freed with the call.
+inline Tensor workspace(size_t n) { return Tensor::empty({int64_t(n)}); }
+
 // The shape with a 1 at `axis` (keepdims form of a reduction along axis).
 inline Shape keep_shape(const Shape& s, int axis) {
   Shape k = s;

@@ -13,6 +13,7 @@
 
 namespace pg {
 using detail::dense;
+using detail::workspace;
 using kernels::ConvGeom;
 namespace k = kernels::simd;
 namespace v = vision;
@@ -58,7 +59,8 @@ Tensor add_bias(const Tensor& y, const Tensor& bias) { return bias.defined() ? a
 // Direct (kernels_conv.h conv2d_direct): the im2col + gemm sums without the im2col copy.
 Tensor conv_forward(const float* x, const float* w, const ConvGeom& g, size_t oc) {
   Tensor y = Tensor::empty({int64_t(g.n), int64_t(g.oh), int64_t(g.ow), int64_t(oc)});
-  k::conv2d_direct(x, w, g, oc, y.data());
+  Tensor work = workspace(kernels::conv2d_direct_workspace(g, oc));
+  k::conv2d_direct(x, w, g, oc, y.data(), work.data());
   return y;
 }
 
@@ -68,7 +70,8 @@ Tensor conv_input_grad(const float* gy, const float* w, const ConvGeom& g, size_
   Tensor wt = Tensor::empty({int64_t(oc), int64_t(kk)});
   kernels::transpose2d(w, wt.data(), kk, oc);
   Tensor dcols = Tensor::empty({int64_t(np), int64_t(kk)});
-  k::gemm(np, kk, oc, gy, wt.data(), dcols.data());
+  Tensor work = workspace(kernels::gemm_workspace(np, kk, oc));
+  k::gemm(np, kk, oc, gy, wt.data(), dcols.data(), work.data());
   Tensor dx = Tensor::zeros({int64_t(g.n), int64_t(g.h), int64_t(g.w), int64_t(g.c)});
   k::col2im(dcols.data(), g, dx.data());
   return dx;
@@ -82,7 +85,8 @@ Tensor conv_weight_grad(const float* x, const float* gy, const ConvGeom& g, size
   Tensor colst = Tensor::empty({int64_t(kk), int64_t(np)});
   kernels::transpose2d(cols.data(), colst.data(), np, kk);
   Tensor dw = Tensor::empty({int64_t(kk), int64_t(oc)});
-  k::gemm(kk, oc, np, colst.data(), gy, dw.data());
+  Tensor work = workspace(kernels::gemm_workspace(kk, oc, np));
+  k::gemm(kk, oc, np, colst.data(), gy, dw.data(), work.data());
   return dw;
 }
 

@@ -5,6 +5,7 @@
 
 namespace pg {
 using detail::dense;
+using detail::workspace;
 namespace k = kernels::simd;
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
@@ -27,11 +28,13 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   Tensor ac = dense(a), bc = dense(b);
   if (bs.size() == 2) {
     // [B*M, K] x [K, N] in one call.
-    k::gemm(size_t(batch * M), size_t(N), size_t(K), ac.data(), bc.data(), out.data());
+    Tensor work = workspace(kernels::gemm_workspace(size_t(batch * M), size_t(N), size_t(K)));
+    k::gemm(size_t(batch * M), size_t(N), size_t(K), ac.data(), bc.data(), out.data(), work.data());
   } else {
+    Tensor work = workspace(kernels::gemm_workspace(size_t(M), size_t(N), size_t(K)));
     for (int64_t i = 0; i < batch; ++i)
       k::gemm(size_t(M), size_t(N), size_t(K), ac.data() + (as.size() == 3 ? i * M * K : 0),
-              bc.data() + i * K * N, out.data() + i * M * N);
+              bc.data() + i * K * N, out.data() + i * M * N, work.data());
   }
   return record(out, "matmul", {a, b}, [](std::vector<Tensor>& in, const Tensor& g) {
     // dA = g @ B^T, dB = A^T @ g (summed over a broadcast batch).

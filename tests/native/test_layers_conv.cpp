@@ -289,10 +289,12 @@ TEST(ConvKernels, DirectMatchesScalarTwinAndIm2colGemmExactly) {
         const Tensor x = Tensor::randn({int64_t(g.n * g.h * g.w * g.c)}, 1 + c);
         const Tensor w = Tensor::randn({int64_t(kk * oc)}, 2 + oc);
         std::vector<float> a(np * oc, 7.f), b(np * oc, 8.f), ref(np * oc), cols(np * kk);
-        K::simd::conv2d_direct(x.data(), w.data(), g, oc, a.data());
-        K::scalar::conv2d_direct(x.data(), w.data(), g, oc, b.data());
+        Tensor work = pgt::workspace(K::conv2d_direct_workspace(g, oc));
+        K::simd::conv2d_direct(x.data(), w.data(), g, oc, a.data(), work.data());
+        K::scalar::conv2d_direct(x.data(), w.data(), g, oc, b.data(), nullptr);
         K::simd::im2col(x.data(), g, cols.data());
-        K::simd::gemm(np, oc, kk, cols.data(), w.data(), ref.data());
+        Tensor gwork = pgt::workspace(K::gemm_workspace(np, oc, kk));
+        K::simd::gemm(np, oc, kk, cols.data(), w.data(), ref.data(), gwork.data());
         EXPECT_EQ(a, b) << "simd vs scalar: c=" << c << " oc=" << oc << " geometry " << geo;
         EXPECT_EQ(a, ref) << "direct vs im2col + gemm: c=" << c << " oc=" << oc << " geometry " << geo;
         ++cases;

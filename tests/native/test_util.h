@@ -22,6 +22,11 @@ inline void expect_near(const std::vector<float>& got, const std::vector<float>&
     EXPECT_NEAR(got[i], want[i], atol + rtol * std::fabs(want[i])) << "at index " << i;
 }
 
+// A kernel workspace of n floats, as an operator allocates it (64-byte aligned, exactly n long so
+// the sanitizers catch a kernel that writes past it), filled with NaN: a kernel must not read
+// what it did not write there.
+inline pg::Tensor workspace(size_t n) { return pg::Tensor::full({int64_t(n)}, NAN); }
+
 // Runs f and returns the pg::Error message ("" if nothing was thrown).
 template <class F>
 std::string error_of(F f) {

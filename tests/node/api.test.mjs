@@ -204,3 +204,18 @@ test('no leaks: the heap does not grow over 10,000 create/dispose cycles and 10,
   assert.ok(pg.memoryBytes() - heap0 <= 1024, `heap grew by ${pg.memoryBytes() - heap0} bytes`);
   a.dispose();
 });
+
+test('large products keep nothing after they return: kernel workspaces are allocated by the op and freed with it', async () => {
+  const heap0 = pg.memoryBytes(), tensors0 = pg.tensorBytes();
+  pg.scope(() => {
+    // matmul with a 2000 x 2000 right side (its packing used to stay in a 16 MB kernel buffer),
+    // conv2d forward and backward (the direct kernel's packed filter and the backward's gemms)
+    pg.matmul(pg.rand([5, 2000], 1), pg.rand([2000, 2000], 2));
+    const w = pg.rand([3, 3, 64, 64], 3);
+    w.requiresGrad = true;
+    pg.sum(pg.conv2d(pg.rand([2, 32, 32, 64], 4), w, { padding: 'same' })).backward();
+    w.grad.dispose();
+  });
+  assert.equal(pg.tensorBytes(), tensors0);
+  assert.equal(pg.memoryBytes(), heap0);
+});

@@ -44,6 +44,7 @@ class MlpTrainer {
   std::vector<Layer> layers_;
   std::vector<std::vector<float>> z_, a_;  // per layer, [N, out]
   std::vector<float> xT_, g_, gprev_;      // scratch
+  Tensor work_;                            // gemm's workspace (kernels::gemm_workspace)
   int64_t n_ = -1, t_ = 0;
   double lr_, b1_, b2_, eps_;
 };

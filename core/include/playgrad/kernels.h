@@ -41,8 +41,9 @@ enum class Unary { Neg, Exp, Log, Sqrt, Abs, Sigmoid, Tanh, Relu, LeakyRelu, Pow
   /* y[i] = e^x[i] for x[i] <= 0 (softmax's exp; the SIMD one is a polynomial, kernels_simd.cpp);  \
      NaN stays NaN; x[i] > 0 is outside its domain (the result is unspecified). */                 \
   void expm(const float* x, float* y, size_t n);                                                   \
-  /* C[M,N] = A[M,K] * B[K,N], all row-major and contiguous; C is overwritten. */                  \
-  void gemm(size_t M, size_t N, size_t K, const float* A, const float* B, float* C);
+  /* C[M,N] = A[M,K] * B[K,N], all row-major and contiguous; C is overwritten. work: the        \
+     caller's gemm_workspace(M, N, K) floats, 64-byte aligned (the scalar twin ignores it). */    \
+  void gemm(size_t M, size_t N, size_t K, const float* A, const float* B, float* C, float* work);
 
 namespace simd {
 PG_KERNEL_DECLS
@@ -51,6 +52,11 @@ namespace scalar {
 PG_KERNEL_DECLS
 }
 #undef PG_KERNEL_DECLS
+
+// Floats of workspace simd::gemm needs for these sizes (one packed column panel of B and a
+// packed partial row tile of A: K * 12 floats at most natively, K * 12 in wasm), so the operator
+// allocates it (counted against the memory limit) and the kernel never does.
+size_t gemm_workspace(size_t M, size_t N, size_t K);
 
 // y[j, i] = x[i, j] for x of shape [rows, cols] (a copy, not a kernel with a twin).
 void transpose2d(const float* x, float* y, size_t rows, size_t cols);

@@ -51,7 +51,9 @@ inline LerpIndex bilinear_source(size_t o, size_t in, size_t out) {
   void col2im(const float* cols, const ConvGeom& g, float* dx);                                   \
   /* y [n*oh*ow, oc] = im2col(x) @ w [kh*kw*c, oc] without the copy: the same sums in the same */ \
   /* order (k = (ky, kx, c) from 0, multiply then add), so bit-identical to im2col + gemm. */    \
-  void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y);     \
+  /* work: conv2d_direct_workspace(g, oc) floats, 64-byte aligned (the scalar twin ignores it). */ \
+  void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y,      \
+                     float* work);                                                                \
   /* y [n,oh,ow,c] = max of x over the in-bounds window (padding never wins; NaN propagates). */  \
   void max_pool(const float* x, const ConvGeom& g, float* y);                                     \
   /* dx += gy at the first window position (ky, kx order) whose value equals the max. */          \
@@ -83,6 +85,10 @@ inline LerpIndex bilinear_source(size_t o, size_t in, size_t out) {
   /* dw [kh,kw,c,m] += the weight gradient of depthwise. */                                       \
   void depthwise_backward_weight(const float* x, const float* gy, const ConvGeom& g, size_t m,    \
                                  float* dw);
+
+// Floats of workspace simd::conv2d_direct needs (the filter packed in column panels, the row
+// pointers of one tile, the window offsets, a row of zeros): the operator allocates it.
+size_t conv2d_direct_workspace(const ConvGeom& g, size_t oc);
 
 namespace simd {
 PG_CONV_KERNEL_DECLS
