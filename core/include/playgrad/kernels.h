@@ -54,8 +54,9 @@ PG_KERNEL_DECLS
 #undef PG_KERNEL_DECLS
 
 // Floats of workspace simd::gemm needs for these sizes (one packed column panel of B and a
-// packed partial row tile of A: K * 12 floats at most natively, K * 12 in wasm), so the operator
-// allocates it (counted against the memory limit) and the kernel never does.
+// packed partial row tile of A: at most K * (2W + 4) for a SIMD width of W floats, 12 K with
+// SSE4.1 or SIMD128), so the operator allocates it (counted against the memory limit) and the
+// kernel never does.
 size_t gemm_workspace(size_t M, size_t N, size_t K);
 
 // y[j, i] = x[i, j] for x of shape [rows, cols] (a copy, not a kernel with a twin).
