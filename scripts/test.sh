@@ -11,6 +11,20 @@ if [ "$level" = all ] || [ "$level" = native ]; then
   echo "== native tests (ctest)"
   ctest --test-dir build/native --output-on-failure -j2
 fi
+# The node and browser levels compare the wasm build with files the native tests write
+# (build/native/parity.json, parity_vision.json, learn.json, learn.json.model, vision_layers.json).
+# Run alone, they first (re)make those files when any is missing or older than the native test
+# binary; `all` runs the native level first anyway.
+fixtures_fresh() {
+  local f
+  for f in parity.json parity_vision.json learn.json learn.json.model vision_layers.json; do
+    [ -f "build/native/$f" ] && [ ! "build/native/playgrad_tests" -nt "build/native/$f" ] || return 1
+  done
+}
+if { [ "$level" = node ] || [ "$level" = browser ]; } && ! fixtures_fresh; then
+  echo "== native tests (they write the files the $level level compares against)"
+  ctest --test-dir build/native --output-on-failure -j2
+fi
 if [ "$level" = all ] || [ "$level" = node ]; then
   echo "== node tests (wasm build)"
   node --test --test-reporter=spec $(ls tests/node/*.test.mjs | grep -v '/soak')
