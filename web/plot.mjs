@@ -39,17 +39,9 @@ class Chart {
   /** Draws immediately; returns false when the canvas has no size yet. */
   drawNow() {
     const c = this.canvas;
-    const w = c.clientWidth;
-    const h = c.clientHeight;
-    if (!w || !h) return false;
-    const dpr = Math.min(3, globalThis.devicePixelRatio || 1);
-    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
-      c.width = Math.round(w * dpr);
-      c.height = Math.round(h * dpr);
-    }
-    const g = c.getContext('2d');
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, w, h);
+    const fitted = fitCanvas(c);
+    if (!fitted) return false;
+    const { g, w, h } = fitted;
     this.colors ??= themeColors(c);
     g.font = this.colors.font;
     this.draw(g, w, h, this.colors);
@@ -58,6 +50,35 @@ class Chart {
 }
 
 /** Vertical bars: set([{ label, value, highlight }]). Non-finite values get a label, no bar. */
+
+/**
+ * Sizes a canvas's backing store to its CSS box at the device pixel ratio (at most 3) and returns
+ * a cleared 2-d context that draws in CSS pixels, as { g, w, h }; null while the canvas has no
+ * size. `height` (CSS pixels) or `aspect` (height / width) set the CSS height first.
+ */
+export function fitCanvas(canvas, { aspect, height } = {}) {
+  const w = canvas.clientWidth;
+  if (height !== undefined) canvas.style.height = `${height}px`;
+  if (!w) return null;
+  let h;
+  if (aspect !== undefined) {
+    h = Math.round(w * aspect);
+    canvas.style.height = `${h}px`;
+  } else {
+    h = canvas.clientHeight;
+  }
+  if (!h) return null;
+  const dpr = Math.min(3, globalThis.devicePixelRatio || 1);
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+  }
+  const g = canvas.getContext('2d');
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, w, h);
+  return { g, w, h };
+}
+
 export class BarChart extends Chart {
   constructor(canvas, { min = 0, max = 1, digits = 3 } = {}) {
     super(canvas);

@@ -180,23 +180,6 @@ function colors(node) {
   };
 }
 
-// Sizes a canvas to its CSS box at the device pixel ratio; returns a context in CSS pixels.
-function fit(canvas, cssHeight) {
-  const w = canvas.clientWidth;
-  if (cssHeight !== undefined) canvas.style.height = `${cssHeight}px`;
-  const h = canvas.clientHeight;
-  if (!w || !h) return null;
-  const dpr = Math.min(3, globalThis.devicePixelRatio || 1);
-  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-  }
-  const g = canvas.getContext('2d');
-  g.setTransform(dpr, 0, 0, dpr, 0, 0);
-  g.clearRect(0, 0, w, h);
-  return { g, w, h };
-}
-
 // Grey image (values in [lo, hi]) or a diverging map (signed) into an offscreen canvas.
 function imageCanvas(values, rows, cols, { signed = false, lo = 0, hi = 1 } = {}) {
   const c = document.createElement('canvas');
@@ -311,7 +294,7 @@ export function mount(root, kit) {
     const G = geometry(r);
     const col = colors(gridCanvas);
     const side = Math.min(gridCanvas.clientWidth || 300, 420);
-    const f = fit(gridCanvas, side);
+    const f = kit.fitCanvas(gridCanvas, { height: side });
     if (!f) return;
     const { g } = f;
     const cell = Math.min(side / Math.max(G.total, G.keff), 28);
@@ -377,7 +360,7 @@ export function mount(root, kit) {
     const G = geometry(r);
     const col = colors(outCanvas);
     const side = Math.min(outCanvas.clientWidth || 300, 420);
-    const f = fit(outCanvas, side);
+    const f = kit.fitCanvas(outCanvas, { height: side });
     if (!f) return;
     const { g } = f;
     if (!G.out) {
@@ -473,7 +456,7 @@ export function mount(root, kit) {
   function drawMaps() {
     for (const [canvas, img] of [[digitCanvas, digitImg], [mapCanvas, mapImg]]) {
       const side = Math.min(canvas.clientWidth || 200, 224);
-      const f = fit(canvas, side);
+      const f = kit.fitCanvas(canvas, { height: side });
       if (!f) continue;
       if (!img) continue;
       f.g.imageSmoothingEnabled = false;

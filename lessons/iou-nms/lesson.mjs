@@ -176,22 +176,6 @@ function colors(node) {
   };
 }
 
-function fit(canvas, aspect) {
-  const w = canvas.clientWidth;
-  if (!w) return null;
-  const h = Math.round(w * aspect);
-  canvas.style.height = `${h}px`;
-  const dpr = Math.min(3, globalThis.devicePixelRatio || 1);
-  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-  }
-  const g = canvas.getContext('2d');
-  g.setTransform(dpr, 0, 0, dpr, 0, 0);
-  g.clearRect(0, 0, w, h);
-  return { g, w, h };
-}
-
 const norm = (b) => [Math.min(b[0], b[2]), Math.min(b[1], b[3]), Math.max(b[0], b[2]), Math.max(b[1], b[3])];
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
 
@@ -253,7 +237,7 @@ export function mount(root, kit) {
   function drawIou() {
     const r = last;
     if (!r) return;
-    const f = fit(iouCanvas, 1);
+    const f = kit.fitCanvas(iouCanvas, { aspect: 1 });
     if (!f) return;
     const { g, w } = f;
     const k = w / S;
@@ -291,7 +275,7 @@ export function mount(root, kit) {
   function drawScene() {
     const r = last;
     if (!r) return;
-    const f = fit(sceneCanvas, SCENE_H / SCENE_W);
+    const f = kit.fitCanvas(sceneCanvas, { aspect: SCENE_H / SCENE_W });
     if (!f) return;
     const { g, w } = f;
     const k = w / SCENE_W;

@@ -159,22 +159,6 @@ export function report(r) {
 const dark = () => typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
 const colorOf = (key) => { const o = OPTIMIZERS.find((q) => q.key === key); return dark() ? o.dark : o.color; };
 
-function fit(canvas, aspect) {
-  const w = canvas.clientWidth;
-  if (!w) return null;
-  const h = Math.round(w * aspect);
-  canvas.style.height = `${h}px`;
-  const dpr = Math.min(3, globalThis.devicePixelRatio || 1);
-  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-  }
-  const g = canvas.getContext('2d');
-  g.setTransform(dpr, 0, 0, dpr, 0, 0);
-  g.clearRect(0, 0, w, h);
-  return { g, w, h };
-}
-
 // The contour picture of a grid: bands of log(1 + f - min), quantised, into an n x n image.
 function contourImage(grid) {
   const { n, values } = grid;
@@ -286,7 +270,7 @@ export function mount(root, kit) {
     const aspect = (r.box[3] - r.box[2]) / (r.box[1] - r.box[0]);
     const maxW = Math.max(240, (0.7 * (globalThis.innerHeight || 800)) / aspect);
     map.style.maxWidth = `${Math.round(maxW)}px`;
-    const fitted = fit(map, aspect);
+    const fitted = kit.fitCanvas(map, { aspect });
     if (!fitted) return;
     const { g, w, h } = fitted;
     const [x0, x1, y0, y1] = r.box;
