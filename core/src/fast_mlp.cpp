@@ -154,6 +154,22 @@ double MlpTrainer::step(const Tensor& x, const Tensor& y) {
       g = g_.data();
     }
   }
+  // A non-finite loss or gradient takes no step (fit() in train.cpp refuses it too): Adam would
+  // write NaN into the weights and both moments for good. One SIMD sum per gradient: NaN or Inf
+  // anywhere makes it non-finite; only then are the elements scanned (a sum of finite values
+  // can overflow).
+  auto finite = [](const std::vector<float>& v) {
+    if (std::isfinite(k::simd::sum(v.data(), v.size()))) return true;
+    return std::all_of(v.begin(), v.end(), [](float e) { return std::isfinite(e); });
+  };
+  if (!std::isfinite(loss))
+    fail(op, ": the loss became ", loss, "; the step was not taken (weights and Adam state as before). ",
+         "Check x and y for NaN/Infinity, or lower the learning rate");
+  for (size_t l = 0; l < nL; ++l)
+    if (!finite(layers_[l].dW) || !finite(layers_[l].db))
+      fail(op, ": the gradient of layer ", l, " (", layers_[l].in, " -> ", layers_[l].out,
+           ") is not finite (the loss was ", loss, "); the step was not taken (weights and Adam state ",
+           "as before). Lower the learning rate");
   // Adam, as optim.cpp.
   ++t_;
   const float b1 = float(b1_), b1c = float(1.0 - b1_), b2 = float(b2_), b2c = float(1.0 - b2_), eps = float(eps_);

@@ -104,3 +104,30 @@ TEST(FastMlp, RefusesWhatItDoesNotFuse) {
   EXPECT_EQ(all_weights(m), before);
   EXPECT_EQ(t.steps(), 0);
 }
+
+// A non-finite loss or gradient throws before the update: the weights and the Adam state stay as
+// they were, so the next finite step gives what it gives on a model that never saw the bad batch.
+TEST(FastMlp, NonFiniteLossOrGradientTakesNoStep) {
+  const Json o = {{"optimizer", {{"kind", "adam"}, {"lr", 0.01}}}, {"loss", "mse"}};
+  Model a(mlp("tanh", 8), 5), b(mlp("tanh", 8), 5);
+  a.compile(o);
+  b.compile(o);
+  fast::MlpTrainer fused(b);
+  const Tensor x = Tensor::rand({4, 2}, 1, -1.f, 1.f), y = Tensor::rand({4, 1}, 2, -1.f, 1.f);
+  EXPECT_NEAR(fused.step(x, y), a.train_on_batch({x}, {y}), 1e-6);
+  const auto before = all_weights(b);
+  const Tensor ynan = Tensor::from_vector({0.f, NAN, 0.f, 0.f}, {4, 1});
+  EXPECT_NE(pgt::error_of([&] { fused.step(x, ynan); }).find("the loss became nan; the step was not taken"),
+            std::string::npos);
+  // y = 3e38: the loss (summed in double) is finite, but the output bias's gradient, the sum of 4
+  // rows of 2 (p - y) / 4 = -1.5e38, overflows float32
+  const Tensor yhuge = Tensor::full({4, 1}, 3e38f);
+  const std::string e = pgt::error_of([&] { fused.step(x, yhuge); });
+  EXPECT_NE(e.find("is not finite (the loss was"), std::string::npos) << e;
+  EXPECT_NE(e.find("the step was not taken"), std::string::npos) << e;
+  EXPECT_EQ(all_weights(b), before);
+  EXPECT_EQ(fused.steps(), 1);
+  // Adam's moments were not touched either: the next step matches the model that skipped both.
+  EXPECT_NEAR(fused.step(x, y), a.train_on_batch({x}, {y}), 1e-6);
+  pgt::expect_near(all_weights(b), all_weights(a), 2e-6, 1e-5);
+}

@@ -63,6 +63,26 @@ test('fastTrainer: what it cannot fuse and bad shapes are readable errors; nothi
   m.dispose();
 });
 
+test('fastTrainer: a NaN/Infinity loss or gradient throws and takes no step', () => {
+  const m = mlp();
+  m.compile({ optimizer: 'adam', loss: 'mse' });
+  const t = pg.fastTrainer(m);
+  pg.scope(() => {
+    const x = pg.rand([4, 2], 1, -1, 1);
+    t.step(x, pg.rand([4, 1], 2, -1, 1));
+    const before = weights(m);
+    assert.throws(() => t.step(x, pg.tensor([0, NaN, 0, 0], [4, 1])), { name: 'PlaygradError', message: /fastTrainer\.step: the loss became nan; the step was not taken/ });
+    // a finite loss (summed in double) whose gradient overflows float32
+    assert.throws(() => t.step(x, pg.full([4, 1], 3e38)), { message: /gradient of layer 2 \(16 -> 1\) is not finite/ });
+    assert.deepEqual(weights(m), before);
+    assert.equal(t.steps, 1);
+    assert.ok(Number.isFinite(t.step(x, pg.zeros([4, 1]))));
+    assert.equal(t.steps, 2);
+  });
+  t.dispose();
+  m.dispose();
+});
+
 // The lesson's per-step loop in JavaScript.
 function jsPath(f, kind, o, start, steps) {
   return pg.scope(() => {

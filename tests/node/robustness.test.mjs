@@ -44,6 +44,10 @@ function makeFixtures() {
   fx.weights = () => JSON.stringify(fx.net.toJSON().weights);
   fx.zeroNet = pg.sequential([pg.layers.dense({ units: 1, kernelInitializer: 'zeros' })], { inputShape: [1], seed: 1 });
   fx.zeroNet.compile({ optimizer: { kind: 'sgd', lr: 0.1 }, loss: 'mse' });
+  fx.mseNet = pg.sequential([pg.layers.dense({ units: 2, activation: 'tanh' }), pg.layers.dense(1)], { inputShape: [2], seed: 1 });
+  fx.mseNet.compile({ optimizer: 'adam', loss: 'mse' });
+  fx.fast = pg.fastTrainer(fx.mseNet);
+  pg.scope(() => fx.fast.step(pg.ones([4, 2]), pg.zeros([4, 1])));  // a step that worked: buffers for a batch of 4, Adam state
   return fx;
 }
 function disposeFixtures(fx) {

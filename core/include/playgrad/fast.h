@@ -29,7 +29,8 @@ class MlpTrainer {
  public:
   // Throws pg::Error naming what does not fit (layer kind, activation, loss, optimizer).
   explicit MlpTrainer(nn::Model& model);
-  // One step on x [N, F], y [N, out]; returns the loss before the update. Validates shapes first.
+  // One step on x [N, F], y [N, out]; returns the loss before the update. Validates shapes first;
+  // a non-finite loss or gradient throws before the update (weights and Adam state unchanged).
   double step(const Tensor& x, const Tensor& y);
   int64_t steps() const { return t_; }
 
