@@ -7,16 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 
 import { load } from 'playgrad';
 
+import { assertCloseToTfjs as assertClose } from './compare.mjs';
+
 const pg = await load();
 await tf.setBackend('cpu');
-
-function assertClose(actual, expected, what, atol = 1e-5, rtol = 1e-4) {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= atol + rtol * Math.abs(expected[i]),
-      `${what}[${i}]: playgrad ${actual[i]} vs tfjs ${expected[i]}`);
-  }
-}
 
 // Compares value and the gradient with respect to the first input.
 function compare(name, inputs, pgFn, tfFn) {

@@ -7,6 +7,8 @@ import { test } from 'node:test';
 
 import { load } from 'playgrad';
 
+import { assertParity as assertClose } from './compare.mjs';
+
 const pg = await load();
 const file = new URL('../../build/native/parity.json', import.meta.url);
 
@@ -15,15 +17,6 @@ function readParity() {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new Error(`${file.pathname}: run the native tests first (npm test does): ${e.message}`);
-  }
-}
-
-function assertClose(actual, expected, what) {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    assert.ok(err <= 1e-6 * Math.max(1, Math.abs(expected[i])),
-      `${what}[${i}]: wasm ${actual[i]} vs native ${expected[i]}`);
   }
 }
 

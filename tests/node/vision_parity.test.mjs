@@ -7,6 +7,8 @@ import { test } from 'node:test';
 
 import { load } from 'playgrad';
 
+import { assertParity as assertClose } from './compare.mjs';
+
 const pg = await load();
 const file = new URL('../../build/native/parity_vision.json', import.meta.url);
 
@@ -21,14 +23,6 @@ const OPS = {
   upNearest: (x) => pg.upsampling2d(x[0], { size: [2, 3] }),
   upBilinear: (x) => pg.upsampling2d(x[0], { size: [3, 2], interpolation: 'bilinear' }),
 };
-
-function assertClose(actual, expected, what) {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= 1e-6 * Math.max(1, Math.abs(expected[i])),
-      `${what}[${i}]: wasm ${actual[i]} vs native ${expected[i]}`);
-  }
-}
 
 test('vision ops: wasm agrees with native on values and gradients', () => {
   let cases;

@@ -7,16 +7,13 @@ import * as tf from '@tensorflow/tfjs';
 
 import { load } from 'playgrad';
 
+import { assertCloseToTfjs } from './compare.mjs';
+
 const pg = await load();
 await tf.setBackend('cpu');
 
-function assertClose(actual, expected, what, atol = 1e-4, rtol = 1e-4) {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= atol + rtol * Math.abs(expected[i]),
-      `${what}[${i}]: playgrad ${actual[i]} vs tfjs ${expected[i]}`);
-  }
-}
+const assertClose = (actual, expected, what, atol = 1e-4, rtol = 1e-4) =>
+  assertCloseToTfjs(actual, expected, what, atol, rtol);
 
 // tfjs padding for playgrad's: 'valid' | 'same' | P -> explicit [[0,0],[P,P],[P,P],[0,0]]
 const tfPad = (p) => (typeof p === 'number' ? [[0, 0], [p, p], [p, p], [0, 0]] : p);
