@@ -1,12 +1,14 @@
 // Shared set-up for browser tests: serves web/ on a free localhost port and drives Debian's
 // Chromium through playwright-core. Every page opened with openPage() records console errors,
 // uncaught exceptions and failed requests; assertClean() fails the test on any of them.
-// useBrowser() is a test file's before/after; checkSharedUrl(), checkOffline(), checkSingleFile()
+// useBrowser() is a test file's before/after (useSiteCopy() the same on a temporary copy of web/); checkSharedUrl(), checkOffline(), checkSingleFile()
 // and screenshots() are the steps every lesson test repeats (a shared link surviving a reload,
 // offline via the service worker, dist/playgrad.html from file://, screenshots in four looks).
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -43,6 +45,26 @@ export function useBrowser(root) {
   after(async () => {
     await env.browser?.close();
     await env.site?.close();
+  });
+  return env;
+}
+
+/**
+ * useBrowser() on a temporary copy of the built site (web/), for tests that play "a new build" by
+ * editing its files; the copy is deleted after the tests. Returns { site, browser, url, dir }.
+ */
+export function useSiteCopy(prefix) {
+  const env = { site: null, browser: null, dir: null, get url() { return env.site.url; } };
+  before(async () => {
+    env.dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+    cpSync(fileURLToPath(new URL('../../web/', import.meta.url)), env.dir, { recursive: true });
+    env.site = await startSite(env.dir);
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.site?.close();
+    if (env.dir) rmSync(env.dir, { recursive: true, force: true });
   });
   return env;
 }

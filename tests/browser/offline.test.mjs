@@ -2,41 +2,27 @@
 // with the network cut, and a new build's worker replaces the old cache; (2) dist/playgrad.html,
 // one self-contained file, runs a lesson from file:// with no server.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { launch, openPage, startSite } from './harness.mjs';
+import { openPage, useSiteCopy } from './harness.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const READY = '[data-lesson="softmax"][data-state="ready"]';
 
-let browser;
-let tmp;
-let site;
-before(async () => {
-  // A copy of the built site, so the test can play "a new build" without touching web/.
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'playgrad-site-'));
-  cpSync(path.join(root, 'web'), tmp, { recursive: true });
-  site = await startSite(tmp);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+// A copy of the built site, so a test can play "a new build" without touching web/.
+const env = useSiteCopy('playgrad-site-');
 
 const p0 = (page) => page.$eval('[data-name="p-0"]', (c) => c.dataset.value);
 
 test('the service worker serves the lessons with the network cut; a new build replaces the cache', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/softmax`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/softmax`);
   await page.waitForSelector(READY, { timeout: 20000 });
   const online = await p0(page);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
-  const version = readFileSync(path.join(tmp, 'sw.js'), 'utf8').match(/const VERSION = '([0-9a-f]+)'/)[1];
+  const version = readFileSync(path.join(env.dir, 'sw.js'), 'utf8').match(/const VERSION = '([0-9a-f]+)'/)[1];
   assert.deepEqual(await page.evaluate(() => caches.keys()), [`playgrad-${version}`]);
 
   await context.setOffline(true);
@@ -44,7 +30,7 @@ test('the service worker serves the lessons with the network cut; a new build re
   await page.waitForSelector(READY, { timeout: 20000 });
   assert.equal(await p0(page), online);
   // Another state, a fresh navigation, still offline.
-  await page.goto(`${site.url}#/softmax?z=1,2&t=2`);
+  await page.goto(`${env.url}#/softmax?z=1,2&t=2`);
   await page.waitForSelector(READY, { timeout: 20000 });
   const p = await page.evaluate(async () => {
     const { load } = await import('./lib/playgrad.mjs');
@@ -56,8 +42,8 @@ test('the service worker serves the lessons with the network cut; a new build re
   await context.setOffline(false);
 
   // "A new build": a changed worker (new version) installs, activates and deletes the old cache.
-  const sw = readFileSync(path.join(tmp, 'sw.js'), 'utf8').replace(`const VERSION = '${version}'`, "const VERSION = 'feedbeeffeedbeef'");
-  writeFileSync(path.join(tmp, 'sw.js'), sw);
+  const sw = readFileSync(path.join(env.dir, 'sw.js'), 'utf8').replace(`const VERSION = '${version}'`, "const VERSION = 'feedbeeffeedbeef'");
+  writeFileSync(path.join(env.dir, 'sw.js'), sw);
   await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
   await page.waitForFunction(async () => {
     const keys = await caches.keys();
@@ -74,7 +60,7 @@ test('dist/playgrad.html runs the softmax lesson from file:// with no server', a
   assert.doesNotMatch(html, /<script[^>]+src=/);
   assert.doesNotMatch(html, /<link[^>]+rel="stylesheet"/);
   assert.doesNotMatch(html, /url\(fonts\//);
-  const { page, context, assertClean } = await openPage(browser, null);
+  const { page, context, assertClean } = await openPage(env.browser, null);
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(`${pathToFileURL(file).href}#/softmax?z=0,-1&large=1`);

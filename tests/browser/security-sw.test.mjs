@@ -3,36 +3,22 @@
 // checks what the user sees). Runs on a copy of the built site, so "a new build" (changed page,
 // new version in sw.js) does not touch web/.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
 
-import { launch, openPage, startSite } from './harness.mjs';
+import { openPage, useSiteCopy } from './harness.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const READY = '[data-lesson="softmax"][data-state="ready"]';
-let browser;
-let tmp;
-let site;
-before(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'playgrad-sw-'));
-  cpSync(path.join(root, 'web'), tmp, { recursive: true });
-  site = await startSite(tmp);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+
+// A copy of the built site, so a test can play "a new build" without touching web/.
+const env = useSiteCopy('playgrad-sw-');
 
 // The reload waits for the new worker to take control and finish activating (controllerchange,
 // then state 'activated'): a reload inside that window of a few milliseconds is still answered by
 // the outgoing worker, which is the service-worker life cycle, not a stale cache.
 test('the cache holds only the site\'s own files; a new build shows its new page after a reload', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${site.url}#/softmax`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/softmax`);
   await page.waitForSelector(READY, { timeout: 30000 });
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
   const cached = await page.evaluate(async () => {
@@ -41,15 +27,15 @@ test('the cache holds only the site\'s own files; a new build shows its new page
     return (await c.keys()).map((r) => r.url);
   });
   assert.ok(cached.length > 10);
-  for (const u of cached) assert.ok(u.startsWith(site.url), `cached from outside the site: ${u}`);
+  for (const u of cached) assert.ok(u.startsWith(env.url), `cached from outside the site: ${u}`);
   const marker = () => page.evaluate(() => document.querySelector('meta[name="playgrad-build"]')?.content ?? null);
   assert.equal(await marker(), null);
 
   // A new build: the page changed, so its version (a hash of the files) changed.
-  writeFileSync(path.join(tmp, 'index.html'), readFileSync(path.join(tmp, 'index.html'), 'utf8').replace('<meta charset="utf-8">', '<meta charset="utf-8"><meta name="playgrad-build" content="new">'));
-  const sw = readFileSync(path.join(tmp, 'sw.js'), 'utf8');
+  writeFileSync(path.join(env.dir, 'index.html'), readFileSync(path.join(env.dir, 'index.html'), 'utf8').replace('<meta charset="utf-8">', '<meta charset="utf-8"><meta name="playgrad-build" content="new">'));
+  const sw = readFileSync(path.join(env.dir, 'sw.js'), 'utf8');
   const version = sw.match(/const VERSION = '([0-9a-f]+)'/)[1];
-  writeFileSync(path.join(tmp, 'sw.js'), sw.replace(`const VERSION = '${version}'`, "const VERSION = '0123456789abcdef'"));
+  writeFileSync(path.join(env.dir, 'sw.js'), sw.replace(`const VERSION = '${version}'`, "const VERSION = '0123456789abcdef'"));
   const controllerChanged = page.evaluate(() => new Promise((resolve) => {
     navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true), { once: true });
   }));
