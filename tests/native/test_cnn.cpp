@@ -7,35 +7,15 @@
 
 #include "playgrad/conv.h"
 #include "playgrad/random.h"
+#include "digits.h"
 #include "test_util.h"
 
 using namespace pg;
 
 namespace {
-constexpr int kSize = 12;
+constexpr int kSize = pgt::kDigitSize;
 
-// Seven-segment digit d drawn into a kSize x kSize image, shifted by (dx, dy), plus noise.
-void draw_digit(int d, int dx, int dy, Rng& r, float* img) {
-  // segments a b c d e f g
-  static const char* kSeg[10] = {"abcdef", "bc", "abdeg", "abcdg", "bcfg",
-                                 "acdfg", "acdefg", "abc", "abcdefg", "abcdfg"};
-  for (int i = 0; i < kSize * kSize; ++i) img[i] = r.uniform(0.f, 0.3f);
-  auto put = [&](int x, int y) {
-    x += dx;
-    y += dy;
-    if (x >= 0 && x < kSize && y >= 0 && y < kSize) img[y * kSize + x] = 1.f;
-  };
-  const int x0 = 3, x1 = 8, y0 = 1, y1 = 5, y2 = 10;
-  for (const char* s = kSeg[d]; *s; ++s) switch (*s) {
-      case 'a': for (int x = x0; x <= x1; ++x) put(x, y0); break;
-      case 'g': for (int x = x0; x <= x1; ++x) put(x, y1); break;
-      case 'd': for (int x = x0; x <= x1; ++x) put(x, y2); break;
-      case 'f': for (int y = y0; y <= y1; ++y) put(x0, y); break;
-      case 'b': for (int y = y0; y <= y1; ++y) put(x1, y); break;
-      case 'e': for (int y = y1; y <= y2; ++y) put(x0, y); break;
-      case 'c': for (int y = y1; y <= y2; ++y) put(x1, y); break;
-    }
-}
+using pgt::draw_digit;  // digits.h
 
 struct Batch {
   Tensor x, onehot;

@@ -12,6 +12,7 @@
 #include "playgrad/model.h"
 #include "playgrad/nn_conv.h"
 #include "layer_check.h"
+#include "digits.h"
 #include "test_util.h"
 
 using namespace pg;
@@ -45,27 +46,7 @@ Json cnn_spec() {
                                       layer("Dense", {{"units", 10}})}));
 }
 
-// Seven-segment digit d in a 12x12 image shifted by (dx, dy), on noise (as test_cnn.cpp).
-void draw_digit(int d, int dx, int dy, Rng& r, float* img) {
-  static const char* kSeg[10] = {"abcdef", "bc", "abdeg", "abcdg", "bcfg",
-                                 "acdfg", "acdefg", "abc", "abcdefg", "abcdfg"};
-  for (int i = 0; i < 144; ++i) img[i] = r.uniform(0.f, 0.3f);
-  auto put = [&](int x, int y) {
-    x += dx;
-    y += dy;
-    if (x >= 0 && x < 12 && y >= 0 && y < 12) img[y * 12 + x] = 1.f;
-  };
-  const int x0 = 3, x1 = 8, y0 = 1, y1 = 5, y2 = 10;
-  for (const char* s = kSeg[d]; *s; ++s) switch (*s) {
-      case 'a': for (int x = x0; x <= x1; ++x) put(x, y0); break;
-      case 'g': for (int x = x0; x <= x1; ++x) put(x, y1); break;
-      case 'd': for (int x = x0; x <= x1; ++x) put(x, y2); break;
-      case 'f': for (int y = y0; y <= y1; ++y) put(x0, y); break;
-      case 'b': for (int y = y0; y <= y1; ++y) put(x1, y); break;
-      case 'e': for (int y = y1; y <= y2; ++y) put(x0, y); break;
-      case 'c': for (int y = y1; y <= y2; ++y) put(x1, y); break;
-    }
-}
+using pgt::draw_digit;  // digits.h
 
 }  // namespace
 
