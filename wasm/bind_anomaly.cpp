@@ -4,7 +4,7 @@
 #include <emscripten/val.h>
 
 #include "bind_util.h"
-#include "playgrad/anomaly.h"
+#include "playgrad/autograd/anomaly.h"
 
 using emscripten::val;
 using pgbind::guard;

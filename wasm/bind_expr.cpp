@@ -7,8 +7,8 @@
 #include <cmath>
 #include <string>
 
-#include "playgrad/expr.h"
-#include "playgrad/ops.h"
+#include "playgrad/expr/expr.h"
+#include "playgrad/ops/ops.h"
 #include "bind_util.h"
 
 using emscripten::val;

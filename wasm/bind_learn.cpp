@@ -6,11 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "bind_util.h"
-#include "playgrad/fast.h"
-#include "playgrad/init.h"
-#include "playgrad/losses.h"
-#include "playgrad/model.h"
-#include "playgrad/optim.h"
+#include "playgrad/nn/fast.h"
+#include "playgrad/nn/init.h"
+#include "playgrad/nn/losses.h"
+#include "playgrad/nn/model.h"
+#include "playgrad/nn/optim.h"
 
 using emscripten::val;
 using pg::Tensor;

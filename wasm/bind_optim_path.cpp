@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bind_util.h"
-#include "playgrad/optim_path.h"
+#include "playgrad/expr/optim_path.h"
 
 using emscripten::val;
 using pgbind::guard;

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "bind_util.h"
-#include "playgrad/conv.h"
-#include "playgrad/vision.h"
+#include "playgrad/ops/conv.h"
+#include "playgrad/vision/vision.h"
 
 using emscripten::val;
 using pg::Tensor;

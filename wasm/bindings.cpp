@@ -12,7 +12,7 @@
 #include <string>
 
 #include "playgrad/memory.h"
-#include "playgrad/ops.h"
+#include "playgrad/ops/ops.h"
 #include "playgrad/tensor.h"
 #include "playgrad/version.h"
 #include "bind_util.h"

@@ -4,7 +4,7 @@
 // 61, -1..1), y = rand([256, 1], seed 62, -1..1)), Adam lr 0.01, β 0.9/0.999, ε 1e-8. The checked
 // result is [loss before the step, every weight after one step from the initial weights]
 // (kernel [in, out] row-major, then bias, layer by layer).
-//   core             pg.fastTrainer(model).step(x, y): the fused step in C++ (core/src/fast_mlp.cpp)
+//   core             pg.fastTrainer(model).step(x, y): the fused step in C++ (core/src/nn/fast_mlp.cpp)
 //   second row core  model.trainOnBatch(x, y): the unfused path (autograd graph + pg.optim's Adam)
 //   tfjs-wasm/-cpu   tf.train.adam(...).minimize(() => mean((mlp(x) - y)²), false, vars)
 //   ConvNetJS 0.3    its Net (fc-tanh-fc-tanh-fc-regression) for forward/backward, one sample at a

@@ -1,6 +1,6 @@
 // The optimizer lesson's work for one frame's settings change: 6 optimizers × 1,000 steps on the
 // Rosenbrock surface f = (1 - x)² + 100 (y - x²)² from (-1.5, 2), each path from one call to
-// pg.optim.path, as the optimizers lesson makes it (core/src/optim_path.cpp: the core's optimizer,
+// pg.optim.path, as the optimizers lesson makes it (core/src/expr/optim_path.cpp: the core's optimizer,
 // f and its gradient from a scalar tape over pg.expr's f, every step in C++; the default box limit
 // 1e4, the lesson's). The figure is the median time of one frame (all six paths) over 21 frames
 // after 5 warm-up frames; the sample times and the end point of every path are in

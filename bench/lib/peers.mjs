@@ -68,7 +68,7 @@ function newest(files) {
   return Math.max(...files.map((f) => statSync(f).mtimeMs));
 }
 function sources(dir, ext) {
-  return readdirSync(dir).filter((f) => ext.some((e) => f.endsWith(e))).map((f) => join(dir, f));
+  return readdirSync(dir, { recursive: true }).filter((f) => ext.some((e) => f.endsWith(e))).map((f) => join(dir, f));
 }
 function stale(target, deps) {
   return !existsSync(target) || statSync(target).mtimeMs < newest(deps);
@@ -84,7 +84,7 @@ export function nativeBinary() {
   if (stale(bin, deps)) {
     process.stderr.write('bench: building the native ceiling (g++ -O3 -march=native)...\n');
     execFileSync('g++', ['-std=c++17', '-O3', '-march=native', '-ffp-contract=off', '-fno-fast-math',
-      '-DNDEBUG', `-I${join(root, 'core/include')}`, ...srcs, '-o', bin], { stdio: 'inherit' });
+      '-DNDEBUG', `-I${join(root, 'core/include')}`, `-I${join(root, 'core/src')}`, ...srcs, '-o', bin], { stdio: 'inherit' });
   }
   return bin;
 }

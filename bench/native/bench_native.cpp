@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "playgrad/conv.h"
-#include "playgrad/ops.h"
+#include "playgrad/ops/conv.h"
+#include "playgrad/ops/ops.h"
 #include "playgrad/tensor.h"
 
 using pg::Tensor;

@@ -10,10 +10,10 @@
 #include <new>
 #include <unordered_set>
 
-#include "playgrad/anomaly.h"
-#include "playgrad/kernels.h"
+#include "playgrad/autograd/anomaly.h"
+#include "playgrad/kernels/kernels.h"
 #include "playgrad/memory.h"
-#include "playgrad/ops.h"
+#include "playgrad/ops/ops.h"
 #include "playgrad/random.h"
 
 namespace pg {

@@ -1,4 +1,4 @@
-// libFuzzer target: the f(x, y) expression parser (core/include/playgrad/expr.h) on arbitrary
+// libFuzzer target: the f(x, y) expression parser (core/include/playgrad/expr/expr.h) on arbitrary
 // text. The input bytes are the source (any bytes, including NUL and invalid UTF-8); a parse that
 // succeeds is also printed back (canonical()), re-parsed, and evaluated with its gradient at a
 // point taken from the parse, on a small grid, and at NaN/Inf. pg::Error is the expected answer to
@@ -9,9 +9,9 @@
 #include <limits>
 #include <string>
 
-#include "playgrad/expr.h"
+#include "playgrad/expr/expr.h"
 #include "playgrad/memory.h"
-#include "playgrad/ops.h"
+#include "playgrad/ops/ops.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const int64_t bytes_before = pg::tensor_bytes_in_use();

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "playgrad/memory.h"
-#include "playgrad/model.h"
+#include "playgrad/nn/model.h"
 
 namespace {
 std::vector<float> weights_of(const pg::nn::Model& m) {

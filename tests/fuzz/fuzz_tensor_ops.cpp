@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "playgrad/memory.h"
-#include "playgrad/ops.h"
+#include "playgrad/ops/ops.h"
 
 namespace {
 struct Reader {

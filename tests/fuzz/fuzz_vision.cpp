@@ -8,10 +8,10 @@
 #include <limits>
 #include <vector>
 
-#include "playgrad/conv.h"
+#include "playgrad/ops/conv.h"
 #include "playgrad/memory.h"
-#include "playgrad/ops.h"
-#include "playgrad/vision.h"
+#include "playgrad/ops/ops.h"
+#include "playgrad/vision/vision.h"
 
 namespace {
 struct Reader {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "playgrad/nn.h"
+#include "playgrad/nn/layers.h"
 #include "test_util.h"
 
 namespace pgt {

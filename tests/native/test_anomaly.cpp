@@ -10,8 +10,8 @@
 #include <functional>
 #include <limits>
 
-#include "playgrad/anomaly.h"
-#include "playgrad/model.h"
+#include "playgrad/autograd/anomaly.h"
+#include "playgrad/nn/model.h"
 #include "test_util.h"
 
 using namespace pg;

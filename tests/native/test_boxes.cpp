@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "playgrad/random.h"
-#include "playgrad/vision.h"
+#include "playgrad/vision/vision.h"
 #include "test_util.h"
 
 using namespace pg::vision;

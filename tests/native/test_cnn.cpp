@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "playgrad/conv.h"
+#include "playgrad/ops/conv.h"
 #include "playgrad/random.h"
 #include "digits.h"
 #include "test_util.h"

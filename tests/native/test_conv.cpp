@@ -3,8 +3,8 @@
 // and errors.
 #include <functional>
 
-#include "playgrad/conv.h"
-#include "playgrad/kernels_conv.h"
+#include "playgrad/ops/conv.h"
+#include "playgrad/kernels/conv.h"
 #include "playgrad/random.h"
 #include "test_util.h"
 

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <string>
 
-#include "playgrad/expr.h"
-#include "playgrad/kernels.h"
+#include "playgrad/expr/expr.h"
+#include "playgrad/kernels/kernels.h"
 #include "playgrad/random.h"
 #include "test_util.h"
 

@@ -2,9 +2,9 @@
 // data and Adam options trained with Model::train_on_batch (autograd + optim::Adam) and with
 // fast::MlpTrainer must give the same losses and weights, step after step; and what does not fit
 // is refused with a message, leaving the model untouched.
-#include "playgrad/fast.h"
+#include "playgrad/nn/fast.h"
 
-#include "playgrad/model.h"
+#include "playgrad/nn/model.h"
 #include "test_util.h"
 
 using namespace pg;

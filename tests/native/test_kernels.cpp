@@ -6,7 +6,7 @@
 #include <cstring>
 #include <limits>
 
-#include "playgrad/kernels.h"
+#include "playgrad/kernels/kernels.h"
 #include "playgrad/random.h"
 #include "test_util.h"
 

@@ -1,6 +1,6 @@
 // Layers: gradient checks through every layer (BatchNormalization in training mode included),
 // their formulas, the registry and errors.
-#include "playgrad/nn.h"
+#include "playgrad/nn/layers.h"
 
 #include "layer_check.h"
 #include "test_util.h"

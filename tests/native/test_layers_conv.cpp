@@ -7,10 +7,10 @@
 #include <cstdio>
 #include <fstream>
 
-#include "playgrad/kernels.h"
-#include "playgrad/kernels_conv.h"
-#include "playgrad/model.h"
-#include "playgrad/nn_conv.h"
+#include "playgrad/kernels/kernels.h"
+#include "playgrad/kernels/conv.h"
+#include "playgrad/nn/model.h"
+#include "playgrad/nn/layers_conv.h"
 #include "layer_check.h"
 #include "digits.h"
 #include "test_util.h"

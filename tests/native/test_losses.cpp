@@ -1,6 +1,6 @@
 // Losses: worked examples, clipping, the softmax + cross-entropy gradient, reductions, gradient
 // checks and errors.
-#include "playgrad/losses.h"
+#include "playgrad/nn/losses.h"
 
 #include "test_util.h"
 

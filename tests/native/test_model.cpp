@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <fstream>
 
-#include "playgrad/model.h"
+#include "playgrad/nn/model.h"
 #include "test_util.h"
 
 using namespace pg;

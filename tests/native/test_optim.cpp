@@ -1,6 +1,6 @@
 // Optimizers against the formulas written out in double (an independent reference), state
 // save/restore, schedules and errors.
-#include "playgrad/optim.h"
+#include "playgrad/nn/optim.h"
 
 #include <array>
 

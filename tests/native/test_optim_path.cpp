@@ -1,6 +1,6 @@
 // optim::optimize_path: the same numbers as stepping the optimizer by hand on the expression's
 // graph, early stops with a reason (divergence, non-finite f or gradient) and validation first.
-#include "playgrad/optim_path.h"
+#include "playgrad/expr/optim_path.h"
 
 #include <cmath>
 

@@ -3,7 +3,7 @@
 // (Rosenbrock, plain gradient descent and momentum), the tape follows Expr::eval + backward() on
 // the autograd graph for every operator and function, Adam on a bowl reaches its minimum, and bad
 // arguments are refused before anything runs.
-#include "playgrad/optim_path.h"
+#include "playgrad/expr/optim_path.h"
 
 #include "test_util.h"
 

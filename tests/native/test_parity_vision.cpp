@@ -7,7 +7,7 @@
 #include <iomanip>
 #include <string>
 
-#include "playgrad/conv.h"
+#include "playgrad/ops/conv.h"
 #include "test_util.h"
 
 using namespace pg;

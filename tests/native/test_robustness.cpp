@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "playgrad/model.h"
+#include "playgrad/nn/model.h"
 
 using namespace pg;
 using namespace pg::nn;

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "playgrad/gradcheck.h"
-#include "playgrad/ops.h"
+#include "playgrad/autograd/gradcheck.h"
+#include "playgrad/ops/ops.h"
 
 namespace pgt {
 

@@ -1,4 +1,4 @@
-// pg.expr(source): a user-typed f(x, y) parsed by the C++ core (core/src/expr.cpp) and evaluated
+// pg.expr(source): a user-typed f(x, y) parsed by the C++ core (core/src/expr/expr.cpp) and evaluated
 // on its autograd graph, so gradients come from backward(). Also pg.sin / pg.cos / pg.tan.
 // Installed onto the API object by wasm/playgrad.mjs (the only importer of the generated glue):
 // this module only sees the raw bindings through pg._call.

@@ -1,4 +1,4 @@
-// pg.fastTrainer(model): the fused training step (core/src/fast_mlp.cpp, playgrad/fast.h). For a
+// pg.fastTrainer(model): the fused training step (core/src/nn/fast_mlp.cpp, playgrad/fast.h). For a
 // compiled chain of Dense layers (linear/tanh/relu/sigmoid) with loss 'mse' and optimizer 'adam',
 // step(x, y) runs forward, backward and Adam in one call into C++ with no allocation per step,
 // updating the model's weights in place; it returns the loss before the update and gives the

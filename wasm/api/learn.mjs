@@ -1,5 +1,5 @@
 // playgrad learning API: pg.losses, pg.optim, pg.init, pg.layers, pg.callbacks, pg.sequential,
-// pg.model, pg.loadModel, pg.data.spiral. The math runs in the C++ core (core/src/losses.cpp,
+// pg.model, pg.loadModel, pg.data.spiral. The math runs in the C++ core (core/src/nn/losses.cpp,
 // optim.cpp, layers.cpp, model.cpp, train.cpp); this module lays out arguments, turns options into
 // JSON for the core, wraps returned handles as Tensors and keeps callbacks from throwing through
 // the core. wasm/playgrad.mjs calls install() on the API object; this module never imports the
@@ -218,7 +218,7 @@ export function install(pg, { Tensor, PlaygradError }) {
     kinds: () => pg._call((c) => Array.from(c._layerKinds())),
   };
 
-  // Every other registered kind (e.g. a vision layer added to core/src/layer_registry.cpp) gets
+  // Every other registered kind (e.g. a vision layer added to core/src/nn/layer_registry.cpp) gets
   // a factory too: Conv2D -> pg.layers.conv2d(config), MaxPooling2D -> pg.layers.maxPooling2d.
   for (const kind of pg.layers.kinds()) {
     const key = (kind[0].toLowerCase() + kind.slice(1)).replace(/([0-9])D/g, '$1d');

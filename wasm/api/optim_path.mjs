@@ -1,6 +1,6 @@
 // pg.optim.path(f, kind, options, {x0, y0, steps, limit}): the path of a real optimizer (the core's
 // optim::make, PyTorch semantics) minimising a 2-d expression f(x, y), all steps in one call to the
-// core (core/src/optim_path.cpp; f and its gradient from a scalar tape over the expression, the
+// core (core/src/expr/optim_path.cpp; f and its gradient from a scalar tape over the expression, the
 // numbers of f.eval + backward). For the optimizers lesson: six trajectories of hundreds of steps
 // per frame without a JS<->wasm round trip per step.
 //

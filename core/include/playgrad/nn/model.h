@@ -1,0 +1,218 @@
+// playgrad/model.h: models (Sequential and a functional graph with several inputs and outputs),
+// compile/fit/evaluate/predict, callbacks, summary() and JSON save/load.
+//
+// A model is a graph of nodes: input nodes (a shape without the batch axis) and layer nodes (a
+// layer applied to earlier nodes). The same layer object may be applied more than once (shared
+// weights, e.g. a Siamese tower). The graph is described by a JSON spec:
+//   {"layers": [{"kind": "Dense", "name": "dense", "config": {...}}, ...],
+//    "nodes":  [{"input": [4], "name": "input_1"}, {"layer": "dense", "inbound": [0]}, ...],
+//    "inputs": [0, ...], "outputs": [k, ...]}
+// (node indices; inbound nodes come before the node). GraphBuilder writes it from C++,
+// pg.model()/pg.sequential() from JavaScript. Layers get their seeds from the model's seed and
+// their position, so the same spec and seed give the same weights everywhere.
+//
+// Training (compile, then fit):
+//   total loss = Σ_k lossWeights[k] · loss_k(output_k, y_k) + Σ_layers regularization
+//   fit: per epoch, the training rows are shuffled (seeded Fisher-Yates, without replacement) and
+//   split into batches of batchSize (the last one smaller); each batch: zero_grad, forward in
+//   training mode, total loss, backward, optimizer step. The epoch's "loss" is the mean of the
+//   batch losses weighted by batch size (regularization included, as Keras). validationSplit
+//   takes the last fraction of the rows (before shuffling, as Keras) for "val_loss"/"val_<metric>".
+//   Metrics: "accuracy" (argmax vs argmax of one-hot targets or vs integer labels; for one
+//   output unit: (p > 0.5) vs y), "binaryAccuracy" ((p > 0.5) == (y > 0.5)), "mse".
+//   Callbacks: early stopping (monitor, patience, minDelta, restoreBestWeights), an lr schedule
+//   or lr function per epoch, and epoch/batch callbacks receiving the logs (epoch may stop).
+//
+// Save/load: to_json() writes {"format": "playgrad-model", "version": 1, "seed", "spec",
+// "weights": {"<layer>/<weight>": {"shape", "data"}}, "compile", "optimizer": state} with every
+// float written exactly (it reads back bit-identical), so a model saved natively predicts the
+// same in wasm.
+#pragma once
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "playgrad/nn/losses.h"
+#include "playgrad/nn/layers.h"
+#include "playgrad/nn/optim.h"
+
+namespace pg::nn {
+
+// A node of a graph under construction.
+struct Sym {
+  int node = -1;
+};
+
+// Writes a model spec from C++: the functional API.
+//   GraphBuilder g; Sym a = g.input({4}), b = g.input({4});
+//   Sym h = g.apply("Dense", {{"units", 30}}, {a}); ...; Model m(g.spec({a, b}, {out}), seed);
+class GraphBuilder {
+ public:
+  Sym input(const Shape& shape, const std::string& name = "");
+  // A new layer of this kind applied to these nodes; returns the layer's output node.
+  Sym apply(const std::string& kind, const Json& config, const std::vector<Sym>& inputs,
+            const std::string& name = "");
+  // The already-added layer `layer_name` applied again (shared weights).
+  Sym reuse(const std::string& layer_name, const std::vector<Sym>& inputs);
+  Json spec(const std::vector<Sym>& inputs, const std::vector<Sym>& outputs) const;
+
+ private:
+  Json layers_ = Json::array(), nodes_ = Json::array();
+  std::map<std::string, int> counts_;
+};
+
+// A spec for a chain of layers: [{"kind", "config"}...] after one input of input_shape.
+Json sequential_spec(const Shape& input_shape, const Json& layers);
+
+using Logs = std::map<std::string, double>;
+
+struct EarlyStopping {
+  bool enabled = false;
+  std::string monitor = "val_loss";  // any logged name; "loss"-like names minimise, others maximise
+  int64_t patience = 0;
+  double min_delta = 0;
+  bool restore_best_weights = false;
+};
+
+struct FitOptions {
+  int64_t epochs = 1;
+  int64_t batch_size = 32;
+  bool shuffle = true;
+  // Shuffling: with a seed, fit() draws from a fresh generator seeded with it (the same call gives
+  // the same batches); without one, from the model's own generator (seeded from the model's seed),
+  // which carries on across fit() calls, so fit({epochs: 1}) called repeatedly still reshuffles.
+  bool has_seed = false;
+  uint64_t seed = 0;
+  double validation_split = 0;
+  std::vector<Tensor> val_x, val_y;  // validation data (takes precedence over the split)
+  EarlyStopping early_stopping;
+  std::optional<optim::Schedule> schedule;  // lr per epoch from the lr at fit() start
+  // lr for the epoch from (epoch, current lr), like Keras' LearningRateScheduler.
+  std::function<double(int64_t, double)> lr_fn;
+  // After each epoch with its logs; return true to stop training.
+  std::function<bool(int64_t, const Logs&)> on_epoch_end;
+  // After each batch with {"loss", "size"}.
+  std::function<void(int64_t, const Logs&)> on_batch_end;
+};
+// From JSON: {epochs, batchSize, shuffle, seed, validationSplit, earlyStopping: {monitor,
+// patience, minDelta, restoreBestWeights}, lrSchedule: {kind, ...}}.
+FitOptions fit_options_from_json(const Json& j);
+
+struct History {
+  std::vector<int64_t> epochs;
+  std::map<std::string, std::vector<double>> values;  // "loss", "accuracy", "val_loss", "lr", ...
+  bool stopped_early = false;
+  int64_t best_epoch = -1;  // with early stopping
+  Json to_json() const;
+};
+
+class Model {
+ public:
+  explicit Model(const Json& spec, uint64_t seed = 0);
+  // A model saved by to_json(): graph, weights, compile options and optimizer state.
+  static std::unique_ptr<Model> from_json(const std::string& text);
+  std::string to_json(bool include_optimizer = true) const;
+  // Loads only the weights (and moving statistics) from to_json() output into this model.
+  void load_weights_json(const std::string& text);
+
+  const Json& spec() const { return spec_; }
+  uint64_t seed() const { return seed_; }
+  size_t num_inputs() const { return inputs_.size(); }
+  size_t num_outputs() const { return outputs_.size(); }
+  Shape input_shape(size_t i) const;
+  Shape output_shape(size_t i) const;
+  const std::vector<std::shared_ptr<Layer>>& layers() const { return layers_; }
+  std::shared_ptr<Layer> layer(const std::string& name) const;
+
+  // Validates the inputs' count and shapes ([N, input shape...], the same N) before running.
+  std::vector<Tensor> forward(const std::vector<Tensor>& xs, bool training = false);
+  std::vector<Tensor> parameters() const;  // trainable, in layer order
+  std::vector<NamedTensor> named_weights() const;  // "<layer>/<weight>", parameters and buffers
+  int64_t count_params() const;       // all weights
+  int64_t count_trainable() const;
+  Tensor regularization_loss() const;  // 0-d (0 when no layer has a regularizer)
+  std::string summary() const;
+
+  // {optimizer: "adam" | {kind, ...options}, loss: name | [name per output] | {kind, fromLogits},
+  //  lossWeights: [w per output], metrics: [names]}
+  void compile(const Json& options);
+  bool compiled() const { return optimizer_ != nullptr; }
+  const Json& compile_options() const { return compile_; }
+  optim::Optimizer* optimizer() const { return optimizer_.get(); }
+
+  // The total loss (weighted losses + regularization) for outputs and targets.
+  Tensor total_loss(const std::vector<Tensor>& outs, const std::vector<Tensor>& ys);
+  double train_on_batch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys);
+  History fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, const FitOptions& opt);
+  Logs evaluate(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, int64_t batch_size = 32);
+  std::vector<Tensor> predict(const std::vector<Tensor>& xs, int64_t batch_size = 32);
+
+  // Checks xs/ys against the model (and labels against the losses); returns the row count.
+  int64_t check_data(const char* op, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) const;
+
+ private:
+  struct Node {
+    int layer = -1;  // -1: an input node
+    std::vector<int> inbound;
+    Shape shape;  // without the batch axis
+    std::string name;
+  };
+  void check_compiled(const char* op) const;
+  Logs metrics_of(const std::vector<Tensor>& outs, const std::vector<Tensor>& ys) const;
+  std::vector<std::vector<float>> snapshot() const;
+  void restore(const std::vector<std::vector<float>>& s);
+  void set_weights_from(const Json& weights);
+  // fit's guard against divergence (train.cpp). What a training forward changes besides the
+  // weights (BatchNormalization's moving statistics, Dropout's generators) is saved before each
+  // batch, so a failed batch leaves none of it behind and its forward can be replayed exactly
+  // with anomaly mode on (anomaly.h) to name the op that made the first non-finite value.
+  struct ForwardState {
+    std::vector<Tensor> buffers;
+    std::vector<std::vector<float>> saved;
+    std::vector<Rng*> rngs;
+    std::vector<Rng> saved_rngs;
+  };
+  ForwardState forward_state() const;
+  static void save(ForwardState& s);
+  static void restore(const ForwardState& s);
+  // Replays a batch (forward + loss, and backward when `backward`) with anomaly mode on and
+  // returns where the first non-finite value appeared ("" when the replay stays finite); leaves
+  // weights, buffers and generators as they were (gradients are dropped).
+  std::string replay_with_anomaly(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, bool backward,
+                                  ForwardState& st);
+  [[noreturn]] void fail_non_finite(int64_t epoch, int64_t batch, double loss, const std::vector<Tensor>& xs,
+                                    const std::vector<Tensor>& ys, const std::vector<Tensor>& outs,
+                                    ForwardState& st);
+  [[noreturn]] void fail_non_finite_grad(int64_t epoch, int64_t batch, double loss, const std::string& param,
+                                         const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                                         ForwardState& st);
+
+  Json spec_;
+  uint64_t seed_ = 0;
+  std::vector<std::shared_ptr<Layer>> layers_;
+  std::vector<Node> nodes_;
+  std::vector<int> inputs_, outputs_;
+  Json compile_;
+  std::vector<losses::LossSpec> losses_;
+  std::vector<double> loss_weights_;
+  std::vector<std::string> metrics_;
+  std::unique_ptr<optim::Optimizer> optimizer_;
+  Rng shuffle_rng_{0, 99};
+};
+
+// Shuffles order in place with the seeded Fisher-Yates: for i = n-1 .. 1, swap(order[i],
+// order[j]) with j uniform in [0, i] (a permutation: every row once per epoch, without replacement).
+void shuffle_rows(std::vector<int64_t>& order, Rng& rng);
+
+// Rows idx of x ([N, ...] -> [idx.size(), ...]), no graph.
+Tensor take_rows(const Tensor& x, const std::vector<int64_t>& idx);
+
+// The 2-d spiral of CS231n: `classes` arms of `points` points each, x [classes·points, 2],
+// labels [classes·points] (as floats): r = i/points, θ = 4c + 4r + 0.2·normal (radians).
+std::pair<Tensor, Tensor> spiral(int64_t points, int64_t classes, uint64_t seed);
+
+}  // namespace pg::nn

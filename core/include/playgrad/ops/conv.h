@@ -1,0 +1,67 @@
+// playgrad/conv.h: convolution, pooling and upsampling ops with autograd. NHWC, float32.
+//
+// Layouts follow TensorFlow:
+//   input  x  [N, H, W, C]       (batch, height, width, channels)
+//   conv2d filter w [KH, KW, C, OC]  (HWIO), bias [OC]
+//   depthwise filter [KH, KW, C, M]  (channel multiplier M), bias [C*M]
+//   conv2d_transpose filter [KH, KW, OC, C]  (the filter of the convolution it is the gradient
+//                            of: that convolution maps OC channels to C), bias [OC]
+// Sizes (vision.h): out = floor((in + 2P - d(k - 1) - 1) / s) + 1; 'same' is TensorFlow's:
+// out = ceil(in / s), with the odd extra pixel of padding at the bottom/right.
+// Convolution is im2col + gemm (kernels_conv.h); every backward is written next to its forward
+// in src/ops_conv.cpp. Errors name the op and the shapes, e.g.
+//   "conv2d: filter [3,3,2,8] expects 2 input channels but the input [1,28,28,3] has 3"
+#pragma once
+#include "playgrad/tensor.h"
+#include "playgrad/vision/vision.h"
+
+namespace pg {
+
+struct Conv2dOptions {
+  int64_t stride_h = 1, stride_w = 1;
+  vision::PaddingMode padding = vision::PaddingMode::Valid;
+  int64_t pad_h = 0, pad_w = 0;  // Explicit padding: pixels on both sides of each axis
+  int64_t dilation_h = 1, dilation_w = 1;
+};
+
+// x [N,H,W,C] * w [KH,KW,C,OC] (+ bias [OC]) -> [N,OH,OW,OC]. bias may be an undefined Tensor.
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias = Tensor(),
+              const Conv2dOptions& opt = {});
+
+// Each input channel convolved with its own M filters: x [N,H,W,C], w [KH,KW,C,M]
+// (+ bias [C*M]) -> [N,OH,OW,C*M]; output channel c*M + m comes from input channel c.
+Tensor depthwise_conv2d(const Tensor& x, const Tensor& w, const Tensor& bias = Tensor(),
+                        const Conv2dOptions& opt = {});
+
+struct ConvTranspose2dOptions : Conv2dOptions {
+  int64_t output_padding_h = 0, output_padding_w = 0;  // in [0, stride); 0 with 'same'
+};
+// The gradient of conv2d with respect to its input, as an op: x [N,H,W,C], w [KH,KW,OC,C]
+// (+ bias [OC]) -> [N,OH,OW,OC] with OH = s (H - 1) + d (KH - 1) + output_padding - 2P + 1
+// ('valid': P = 0; 'same': OH = s H). Matches tf.conv2dTranspose given that output shape.
+Tensor conv2d_transpose(const Tensor& x, const Tensor& w, const Tensor& bias = Tensor(),
+                        const ConvTranspose2dOptions& opt = {});
+
+struct Pool2dOptions {
+  int64_t kernel_h = 2, kernel_w = 2;
+  int64_t stride_h = 0, stride_w = 0;  // 0: the kernel size (as Keras)
+  vision::PaddingMode padding = vision::PaddingMode::Valid;
+  int64_t pad_h = 0, pad_w = 0;  // Explicit: must be < kernel (every window touches the input)
+};
+// [N,H,W,C] -> [N,OH,OW,C]: the max over each window (padding never wins). Backward: the
+// gradient goes to the first position (row-major in the window) holding the max.
+Tensor max_pool2d(const Tensor& x, const Pool2dOptions& opt = {});
+// [N,H,W,C] -> [N,OH,OW,C]: the mean over the in-bounds part of each window (padded positions
+// are not counted, as TensorFlow's avgPool with 'same').
+Tensor avg_pool2d(const Tensor& x, const Pool2dOptions& opt = {});
+// [N,H,W,C] -> [N,C]: mean over H and W.
+Tensor global_avg_pool2d(const Tensor& x);
+
+enum class Interpolation { Nearest, Bilinear };
+// [N,H,W,C] -> [N, H*fh, W*fw, C]. Nearest repeats each pixel; bilinear uses half-pixel centres
+// (Keras UpSampling2D(interpolation='bilinear'), tf.image.resizeBilinear with halfPixelCenters,
+// PyTorch align_corners=False): src = max((dst + 0.5) / f - 0.5, 0), clamped at the far edge.
+Tensor upsampling2d(const Tensor& x, int64_t fh, int64_t fw,
+                    Interpolation mode = Interpolation::Nearest);
+
+}  // namespace pg

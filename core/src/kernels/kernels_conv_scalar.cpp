@@ -1,0 +1,282 @@
+// Scalar reference twins of the conv/pool kernels (kernels_conv.h): plain loops, one element at
+// a time, in the same order of operations as the SIMD versions.
+#include <limits>
+
+#include "playgrad/kernels/conv.h"
+
+namespace pg::kernels::scalar {
+
+namespace {
+// Input row/column of window position k for output o, or false when it falls in the padding.
+inline bool src(size_t o, size_t k, size_t s, size_t d, size_t p, size_t in, size_t& i) {
+  const long long v = (long long)(o * s + k * d) - (long long)p;
+  if (v < 0 || v >= (long long)in) return false;
+  i = size_t(v);
+  return true;
+}
+}  // namespace
+
+void im2col(const float* x, const ConvGeom& g, float* cols) {
+  const size_t row = g.kh * g.kw * g.c;
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        float* out = cols + ((n * g.oh + oy) * g.ow + ox) * row;
+        for (size_t ky = 0; ky < g.kh; ++ky)
+          for (size_t kx = 0; kx < g.kw; ++kx) {
+            float* o = out + (ky * g.kw + kx) * g.c;
+            size_t iy, ix;
+            const bool in = src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
+                            src(ox, kx, g.sw, g.dw, g.pl, g.w, ix);
+            for (size_t c = 0; c < g.c; ++c)
+              o[c] = in ? x[((n * g.h + iy) * g.w + ix) * g.c + c] : 0.f;
+          }
+      }
+}
+
+void col2im(const float* cols, const ConvGeom& g, float* dx) {
+  const size_t row = g.kh * g.kw * g.c;
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        const float* in = cols + ((n * g.oh + oy) * g.ow + ox) * row;
+        for (size_t ky = 0; ky < g.kh; ++ky)
+          for (size_t kx = 0; kx < g.kw; ++kx) {
+            size_t iy, ix;
+            if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) || !src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+              continue;
+            const float* v = in + (ky * g.kw + kx) * g.c;
+            for (size_t c = 0; c < g.c; ++c) dx[((n * g.h + iy) * g.w + ix) * g.c + c] += v[c];
+          }
+      }
+}
+
+void max_pool(const float* x, const ConvGeom& g, float* y) {
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox)
+        for (size_t c = 0; c < g.c; ++c) {
+          float m = -std::numeric_limits<float>::infinity();
+          for (size_t ky = 0; ky < g.kh; ++ky)
+            for (size_t kx = 0; kx < g.kw; ++kx) {
+              size_t iy, ix;
+              if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
+                  !src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+                continue;
+              const float v = x[((n * g.h + iy) * g.w + ix) * g.c + c];
+              if (v > m || v != v) m = v;
+            }
+          y[((n * g.oh + oy) * g.ow + ox) * g.c + c] = m;
+        }
+}
+
+void max_pool_backward(const float* x, const float* y, const float* gy, const ConvGeom& g,
+                       float* dx) {
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox)
+        for (size_t c = 0; c < g.c; ++c) {
+          const size_t o = ((n * g.oh + oy) * g.ow + ox) * g.c + c;
+          const float m = y[o];
+          bool found = false;
+          for (size_t ky = 0; ky < g.kh && !found; ++ky)
+            for (size_t kx = 0; kx < g.kw && !found; ++kx) {
+              size_t iy, ix;
+              if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
+                  !src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+                continue;
+              const size_t i = ((n * g.h + iy) * g.w + ix) * g.c + c;
+              if (x[i] == m || (x[i] != x[i] && m != m)) {
+                dx[i] += gy[o];
+                found = true;
+              }
+            }
+        }
+}
+
+void avg_pool(const float* x, const ConvGeom& g, float* y) {
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox)
+        for (size_t c = 0; c < g.c; ++c) {
+          float s = 0.f;
+          size_t count = 0;
+          for (size_t ky = 0; ky < g.kh; ++ky)
+            for (size_t kx = 0; kx < g.kw; ++kx) {
+              size_t iy, ix;
+              if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
+                  !src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+                continue;
+              s += x[((n * g.h + iy) * g.w + ix) * g.c + c];
+              ++count;
+            }
+          y[((n * g.oh + oy) * g.ow + ox) * g.c + c] = s / float(count);
+        }
+}
+
+void avg_pool_backward(const float* gy, const ConvGeom& g, float* dx) {
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        size_t count = 0, iy, ix;
+        for (size_t ky = 0; ky < g.kh; ++ky)
+          for (size_t kx = 0; kx < g.kw; ++kx)
+            if (src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) && src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+              ++count;
+        for (size_t c = 0; c < g.c; ++c) {
+          const float v = gy[((n * g.oh + oy) * g.ow + ox) * g.c + c] / float(count);
+          for (size_t ky = 0; ky < g.kh; ++ky)
+            for (size_t kx = 0; kx < g.kw; ++kx)
+              if (src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) && src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+                dx[((n * g.h + iy) * g.w + ix) * g.c + c] += v;
+        }
+      }
+}
+
+void upsample_nearest(const float* x, size_t n, size_t h, size_t w, size_t c, size_t fh,
+                      size_t fw, float* y) {
+  const size_t oh = h * fh, ow = w * fw;
+  for (size_t b = 0; b < n; ++b)
+    for (size_t i = 0; i < oh; ++i)
+      for (size_t j = 0; j < ow; ++j)
+        for (size_t k = 0; k < c; ++k)
+          y[((b * oh + i) * ow + j) * c + k] = x[((b * h + i / fh) * w + j / fw) * c + k];
+}
+
+void upsample_nearest_backward(const float* gy, size_t n, size_t h, size_t w, size_t c, size_t fh,
+                               size_t fw, float* dx) {
+  const size_t oh = h * fh, ow = w * fw;
+  for (size_t b = 0; b < n; ++b)
+    for (size_t i = 0; i < oh; ++i)
+      for (size_t j = 0; j < ow; ++j)
+        for (size_t k = 0; k < c; ++k)
+          dx[((b * h + i / fh) * w + j / fw) * c + k] += gy[((b * oh + i) * ow + j) * c + k];
+}
+
+void upsample_bilinear(const float* x, size_t n, size_t h, size_t w, size_t c, size_t oh,
+                       size_t ow, float* y) {
+  for (size_t b = 0; b < n; ++b)
+    for (size_t i = 0; i < oh; ++i) {
+      const LerpIndex ly = bilinear_source(i, h, oh);
+      for (size_t j = 0; j < ow; ++j) {
+        const LerpIndex lx = bilinear_source(j, w, ow);
+        const float* tl = x + ((b * h + ly.i0) * w + lx.i0) * c;
+        const float* tr = x + ((b * h + ly.i0) * w + lx.i1) * c;
+        const float* bl = x + ((b * h + ly.i1) * w + lx.i0) * c;
+        const float* br = x + ((b * h + ly.i1) * w + lx.i1) * c;
+        float* o = y + ((b * oh + i) * ow + j) * c;
+        for (size_t k = 0; k < c; ++k) {
+          const float top = tl[k] + (tr[k] - tl[k]) * lx.f;
+          const float bottom = bl[k] + (br[k] - bl[k]) * lx.f;
+          o[k] = top + (bottom - top) * ly.f;
+        }
+      }
+    }
+}
+
+void upsample_bilinear_backward(const float* gy, size_t n, size_t h, size_t w, size_t c,
+                                size_t oh, size_t ow, float* dx) {
+  for (size_t b = 0; b < n; ++b)
+    for (size_t i = 0; i < oh; ++i) {
+      const LerpIndex ly = bilinear_source(i, h, oh);
+      for (size_t j = 0; j < ow; ++j) {
+        const LerpIndex lx = bilinear_source(j, w, ow);
+        const float wtl = (1.f - ly.f) * (1.f - lx.f), wtr = (1.f - ly.f) * lx.f;
+        const float wbl = ly.f * (1.f - lx.f), wbr = ly.f * lx.f;
+        float* tl = dx + ((b * h + ly.i0) * w + lx.i0) * c;
+        float* tr = dx + ((b * h + ly.i0) * w + lx.i1) * c;
+        float* bl = dx + ((b * h + ly.i1) * w + lx.i0) * c;
+        float* br = dx + ((b * h + ly.i1) * w + lx.i1) * c;
+        const float* g = gy + ((b * oh + i) * ow + j) * c;
+        for (size_t k = 0; k < c; ++k) tl[k] += g[k] * wtl;
+        for (size_t k = 0; k < c; ++k) tr[k] += g[k] * wtr;
+        for (size_t k = 0; k < c; ++k) bl[k] += g[k] * wbl;
+        for (size_t k = 0; k < c; ++k) br[k] += g[k] * wbr;
+      }
+    }
+}
+
+void depthwise(const float* x, const float* w, const ConvGeom& g, size_t m, float* y) {
+  const size_t cm = g.c * m;
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        float* o = y + ((n * g.oh + oy) * g.ow + ox) * cm;
+        for (size_t q = 0; q < cm; ++q) o[q] = 0.f;
+        for (size_t ky = 0; ky < g.kh; ++ky)
+          for (size_t kx = 0; kx < g.kw; ++kx) {
+            size_t iy, ix;
+            if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) || !src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+              continue;
+            const float* xi = x + ((n * g.h + iy) * g.w + ix) * g.c;
+            const float* wk = w + (ky * g.kw + kx) * cm;
+            for (size_t q = 0; q < cm; ++q) o[q] += xi[q / m] * wk[q];
+          }
+      }
+}
+
+void depthwise_backward_input(const float* gy, const float* w, const ConvGeom& g, size_t m,
+                              float* dx) {
+  const size_t cm = g.c * m;
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        const float* go = gy + ((n * g.oh + oy) * g.ow + ox) * cm;
+        for (size_t ky = 0; ky < g.kh; ++ky)
+          for (size_t kx = 0; kx < g.kw; ++kx) {
+            size_t iy, ix;
+            if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) || !src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+              continue;
+            float* di = dx + ((n * g.h + iy) * g.w + ix) * g.c;
+            const float* wk = w + (ky * g.kw + kx) * cm;
+            for (size_t q = 0; q < cm; ++q) di[q / m] += go[q] * wk[q];
+          }
+      }
+}
+
+void depthwise_backward_weight(const float* x, const float* gy, const ConvGeom& g, size_t m,
+                               float* dw) {
+  const size_t cm = g.c * m;
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        const float* go = gy + ((n * g.oh + oy) * g.ow + ox) * cm;
+        for (size_t ky = 0; ky < g.kh; ++ky)
+          for (size_t kx = 0; kx < g.kw; ++kx) {
+            size_t iy, ix;
+            if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) || !src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+              continue;
+            const float* xi = x + ((n * g.h + iy) * g.w + ix) * g.c;
+            float* wk = dw + (ky * g.kw + kx) * cm;
+            for (size_t q = 0; q < cm; ++q) wk[q] += xi[q / m] * go[q];
+          }
+      }
+}
+
+}  // namespace pg::kernels::scalar
+
+namespace pg::kernels::scalar {
+// Direct convolution: y[p, o] = sum over k = (ky, kx, c) in order of x (0 in the padding) times
+// w[k, o], from 0, with a separate multiply and add (the sums im2col + gemm computes).
+void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y,
+                   float* /*work*/) {
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        float* out = y + ((n * g.oh + oy) * g.ow + ox) * oc;
+        for (size_t o = 0; o < oc; ++o) out[o] = 0.f;
+        const float* wk = w;
+        for (size_t ky = 0; ky < g.kh; ++ky)
+          for (size_t kx = 0; kx < g.kw; ++kx) {
+            size_t iy, ix;
+            const bool in = src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
+                            src(ox, kx, g.sw, g.dw, g.pl, g.w, ix);
+            const float* xr = in ? x + ((n * g.h + iy) * g.w + ix) * g.c : nullptr;
+            for (size_t ci = 0; ci < g.c; ++ci, wk += oc) {
+              const float a = in ? xr[ci] : 0.f;
+              for (size_t o = 0; o < oc; ++o) out[o] += a * wk[o];
+            }
+          }
+      }
+}
+}  // namespace pg::kernels::scalar

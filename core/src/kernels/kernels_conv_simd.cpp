@@ -1,0 +1,464 @@
+// SIMD conv/pool kernels (kernels_conv.h), vectorised over channels, which are contiguous in
+// NHWC. xsimd 4-lane SSE4.1 natively, mapped to WebAssembly SIMD128 in the wasm build. Every
+// element goes through the same float operations in the same order as the scalar twin
+// (kernels_conv_scalar.cpp): channel tails that do not fill a batch run the scalar expression.
+#include <xsimd/xsimd.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+#include <vector>
+#include <limits>
+
+#include "playgrad/kernels/conv.h"
+
+namespace pg::kernels::simd {
+
+namespace {
+using B = xsimd::batch<float>;
+constexpr size_t W = B::size;
+
+inline bool src(size_t o, size_t k, size_t s, size_t d, size_t p, size_t in, size_t& i) {
+  const long long v = (long long)(o * s + k * d) - (long long)p;
+  if (v < 0 || v >= (long long)in) return false;
+  i = size_t(v);
+  return true;
+}
+
+// y[k] += x[k]
+inline void add_to(const float* x, float* y, size_t n) {
+  size_t k = 0;
+  for (; k + W <= n; k += W)
+    (B::load_unaligned(y + k) + B::load_unaligned(x + k)).store_unaligned(y + k);
+  for (; k < n; ++k) y[k] += x[k];
+}
+// y[k] += x[k] * a
+inline void axpy(const float* x, float a, float* y, size_t n) {
+  const B va(a);
+  size_t k = 0;
+  for (; k + W <= n; k += W)
+    (B::load_unaligned(y + k) + B::load_unaligned(x + k) * va).store_unaligned(y + k);
+  for (; k < n; ++k) y[k] += x[k] * a;
+}
+// y[k] += a[k] * b[k]
+inline void mul_add(const float* a, const float* b, float* y, size_t n) {
+  size_t k = 0;
+  for (; k + W <= n; k += W)
+    (B::load_unaligned(y + k) + B::load_unaligned(a + k) * B::load_unaligned(b + k))
+        .store_unaligned(y + k);
+  for (; k < n; ++k) y[k] += a[k] * b[k];
+}
+
+// Walks the in-bounds window positions of output (n, oy, ox): f(input pixel offset, ky, kx).
+template <class F>
+inline void window(const ConvGeom& g, size_t n, size_t oy, size_t ox, F f) {
+  for (size_t ky = 0; ky < g.kh; ++ky) {
+    size_t iy;
+    if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy)) continue;
+    for (size_t kx = 0; kx < g.kw; ++kx) {
+      size_t ix;
+      if (!src(ox, kx, g.sw, g.dw, g.pl, g.w, ix)) continue;
+      f(((n * g.h + iy) * g.w + ix) * g.c, ky, kx);
+    }
+  }
+}
+}  // namespace
+
+void im2col(const float* x, const ConvGeom& g, float* cols) {
+  const size_t row = g.kh * g.kw * g.c;
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        float* out = cols + ((n * g.oh + oy) * g.ow + ox) * row;
+        std::memset(out, 0, row * sizeof(float));
+        window(g, n, oy, ox, [&](size_t i, size_t ky, size_t kx) {
+          std::memcpy(out + (ky * g.kw + kx) * g.c, x + i, g.c * sizeof(float));
+        });
+      }
+}
+
+void col2im(const float* cols, const ConvGeom& g, float* dx) {
+  const size_t row = g.kh * g.kw * g.c;
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        const float* in = cols + ((n * g.oh + oy) * g.ow + ox) * row;
+        window(g, n, oy, ox, [&](size_t i, size_t ky, size_t kx) {
+          add_to(in + (ky * g.kw + kx) * g.c, dx + i, g.c);
+        });
+      }
+}
+
+void max_pool(const float* x, const ConvGeom& g, float* y) {
+  const float ninf = -std::numeric_limits<float>::infinity();
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        float* o = y + ((n * g.oh + oy) * g.ow + ox) * g.c;
+        std::fill_n(o, g.c, ninf);
+        window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
+          const float* v = x + i;
+          size_t k = 0;
+          for (; k + W <= g.c; k += W) {
+            const B m = B::load_unaligned(o + k), b = B::load_unaligned(v + k);
+            // m = (v > m || v is NaN) ? v : m   (a NaN, once in, stays)
+            xsimd::select((b > m) | (b != b), b, m).store_unaligned(o + k);
+          }
+          for (; k < g.c; ++k)
+            if (v[k] > o[k] || v[k] != v[k]) o[k] = v[k];
+        });
+      }
+}
+
+void max_pool_backward(const float* x, const float* y, const float* gy, const ConvGeom& g,
+                       float* dx) {
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        const size_t o = ((n * g.oh + oy) * g.ow + ox) * g.c;
+        size_t k = 0;
+        for (; k + W <= g.c; k += W) {
+          const B m = B::load_unaligned(y + o + k), gv = B::load_unaligned(gy + o + k);
+          auto found = (m != m) & (m == m);  // all false
+          const auto mnan = m != m;
+          window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
+            const B v = B::load_unaligned(x + i + k);
+            const auto hit = ((v == m) | ((v != v) & mnan)) & ~found;
+            (B::load_unaligned(dx + i + k) + xsimd::select(hit, gv, B(0.f)))
+                .store_unaligned(dx + i + k);
+            found = found | hit;
+          });
+        }
+        for (; k < g.c; ++k) {
+          const float m = y[o + k];
+          bool found = false;
+          window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
+            const float v = x[i + k];
+            if (!found && (v == m || (v != v && m != m))) {
+              dx[i + k] += gy[o + k];
+              found = true;
+            }
+          });
+        }
+      }
+}
+
+void avg_pool(const float* x, const ConvGeom& g, float* y) {
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        float* o = y + ((n * g.oh + oy) * g.ow + ox) * g.c;
+        std::fill_n(o, g.c, 0.f);
+        size_t count = 0;
+        window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
+          add_to(x + i, o, g.c);
+          ++count;
+        });
+        const float cf = float(count);
+        size_t k = 0;
+        for (; k + W <= g.c; k += W) (B::load_unaligned(o + k) / B(cf)).store_unaligned(o + k);
+        for (; k < g.c; ++k) o[k] = o[k] / cf;
+      }
+}
+
+void avg_pool_backward(const float* gy, const ConvGeom& g, float* dx) {
+  alignas(64) float buf[64];
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        size_t count = 0;
+        window(g, n, oy, ox, [&](size_t, size_t, size_t) { ++count; });
+        const float cf = float(count);
+        const float* go = gy + ((n * g.oh + oy) * g.ow + ox) * g.c;
+        // In chunks of 64 channels: v = gy / count, then dx += v over the window.
+        for (size_t c0 = 0; c0 < g.c; c0 += 64) {
+          const size_t len = std::min<size_t>(64, g.c - c0);
+          size_t k = 0;
+          for (; k + W <= len; k += W) (B::load_unaligned(go + c0 + k) / B(cf)).store_aligned(buf + k);
+          for (; k < len; ++k) buf[k] = go[c0 + k] / cf;
+          window(g, n, oy, ox, [&](size_t i, size_t, size_t) { add_to(buf, dx + i + c0, len); });
+        }
+      }
+}
+
+void upsample_nearest(const float* x, size_t n, size_t h, size_t w, size_t c, size_t fh,
+                      size_t fw, float* y) {
+  const size_t oh = h * fh, ow = w * fw;
+  for (size_t b = 0; b < n; ++b)
+    for (size_t i = 0; i < oh; ++i)
+      for (size_t j = 0; j < ow; ++j)
+        std::memcpy(y + ((b * oh + i) * ow + j) * c, x + ((b * h + i / fh) * w + j / fw) * c,
+                    c * sizeof(float));
+}
+
+void upsample_nearest_backward(const float* gy, size_t n, size_t h, size_t w, size_t c, size_t fh,
+                               size_t fw, float* dx) {
+  const size_t oh = h * fh, ow = w * fw;
+  for (size_t b = 0; b < n; ++b)
+    for (size_t i = 0; i < oh; ++i)
+      for (size_t j = 0; j < ow; ++j)
+        add_to(gy + ((b * oh + i) * ow + j) * c, dx + ((b * h + i / fh) * w + j / fw) * c, c);
+}
+
+void upsample_bilinear(const float* x, size_t n, size_t h, size_t w, size_t c, size_t oh,
+                       size_t ow, float* y) {
+  for (size_t b = 0; b < n; ++b)
+    for (size_t i = 0; i < oh; ++i) {
+      const LerpIndex ly = bilinear_source(i, h, oh);
+      for (size_t j = 0; j < ow; ++j) {
+        const LerpIndex lx = bilinear_source(j, w, ow);
+        const float* tl = x + ((b * h + ly.i0) * w + lx.i0) * c;
+        const float* tr = x + ((b * h + ly.i0) * w + lx.i1) * c;
+        const float* bl = x + ((b * h + ly.i1) * w + lx.i0) * c;
+        const float* br = x + ((b * h + ly.i1) * w + lx.i1) * c;
+        float* o = y + ((b * oh + i) * ow + j) * c;
+        const B fx(lx.f), fy(ly.f);
+        size_t k = 0;
+        for (; k + W <= c; k += W) {
+          const B a = B::load_unaligned(tl + k), bb = B::load_unaligned(tr + k);
+          const B cc = B::load_unaligned(bl + k), d = B::load_unaligned(br + k);
+          const B top = a + (bb - a) * fx;
+          const B bottom = cc + (d - cc) * fx;
+          (top + (bottom - top) * fy).store_unaligned(o + k);
+        }
+        for (; k < c; ++k) {
+          const float top = tl[k] + (tr[k] - tl[k]) * lx.f;
+          const float bottom = bl[k] + (br[k] - bl[k]) * lx.f;
+          o[k] = top + (bottom - top) * ly.f;
+        }
+      }
+    }
+}
+
+void upsample_bilinear_backward(const float* gy, size_t n, size_t h, size_t w, size_t c,
+                                size_t oh, size_t ow, float* dx) {
+  for (size_t b = 0; b < n; ++b)
+    for (size_t i = 0; i < oh; ++i) {
+      const LerpIndex ly = bilinear_source(i, h, oh);
+      for (size_t j = 0; j < ow; ++j) {
+        const LerpIndex lx = bilinear_source(j, w, ow);
+        const float wtl = (1.f - ly.f) * (1.f - lx.f), wtr = (1.f - ly.f) * lx.f;
+        const float wbl = ly.f * (1.f - lx.f), wbr = ly.f * lx.f;
+        const float* g = gy + ((b * oh + i) * ow + j) * c;
+        axpy(g, wtl, dx + ((b * h + ly.i0) * w + lx.i0) * c, c);
+        axpy(g, wtr, dx + ((b * h + ly.i0) * w + lx.i1) * c, c);
+        axpy(g, wbl, dx + ((b * h + ly.i1) * w + lx.i0) * c, c);
+        axpy(g, wbr, dx + ((b * h + ly.i1) * w + lx.i1) * c, c);
+      }
+    }
+}
+
+// Depthwise with channel multiplier m: along q = c*m + k the weights and outputs are contiguous;
+// the input value x[c] is repeated m times (expanded into a stack buffer in chunks of 64).
+void depthwise(const float* x, const float* w, const ConvGeom& g, size_t m, float* y) {
+  const size_t cm = g.c * m;
+  alignas(64) float buf[64];
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        float* o = y + ((n * g.oh + oy) * g.ow + ox) * cm;
+        std::fill_n(o, cm, 0.f);
+        window(g, n, oy, ox, [&](size_t i, size_t ky, size_t kx) {
+          const float* wk = w + (ky * g.kw + kx) * cm;
+          if (m == 1) return mul_add(x + i, wk, o, cm);
+          for (size_t q0 = 0; q0 < cm; q0 += 64) {
+            const size_t len = std::min<size_t>(64, cm - q0);
+            for (size_t t = 0; t < len; ++t) buf[t] = x[i + (q0 + t) / m];
+            mul_add(buf, wk + q0, o + q0, len);
+          }
+        });
+      }
+}
+
+void depthwise_backward_input(const float* gy, const float* w, const ConvGeom& g, size_t m,
+                              float* dx) {
+  const size_t cm = g.c * m;
+  alignas(64) float buf[64];
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        const float* go = gy + ((n * g.oh + oy) * g.ow + ox) * cm;
+        window(g, n, oy, ox, [&](size_t i, size_t ky, size_t kx) {
+          const float* wk = w + (ky * g.kw + kx) * cm;
+          if (m == 1) return mul_add(go, wk, dx + i, cm);
+          // products gy[q] w[q] in batches, then added to dx[q / m] in q order
+          for (size_t q0 = 0; q0 < cm; q0 += 64) {
+            const size_t len = std::min<size_t>(64, cm - q0);
+            size_t t = 0;
+            for (; t + W <= len; t += W)
+              (B::load_unaligned(go + q0 + t) * B::load_unaligned(wk + q0 + t))
+                  .store_aligned(buf + t);
+            for (; t < len; ++t) buf[t] = go[q0 + t] * wk[q0 + t];
+            for (t = 0; t < len; ++t) dx[i + (q0 + t) / m] += buf[t];
+          }
+        });
+      }
+}
+
+void depthwise_backward_weight(const float* x, const float* gy, const ConvGeom& g, size_t m,
+                               float* dw) {
+  const size_t cm = g.c * m;
+  alignas(64) float buf[64];
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        const float* go = gy + ((n * g.oh + oy) * g.ow + ox) * cm;
+        window(g, n, oy, ox, [&](size_t i, size_t ky, size_t kx) {
+          float* wk = dw + (ky * g.kw + kx) * cm;
+          if (m == 1) return mul_add(x + i, go, wk, cm);
+          for (size_t q0 = 0; q0 < cm; q0 += 64) {
+            const size_t len = std::min<size_t>(64, cm - q0);
+            for (size_t t = 0; t < len; ++t) buf[t] = x[i + (q0 + t) / m];
+            mul_add(buf, go + q0, wk + q0, len);
+          }
+        });
+      }
+}
+
+}  // namespace pg::kernels::simd
+
+// ---- direct convolution ----------------------------------------------------------------------------
+// im2col + gemm without the im2col copy: the filter w [K, OC] (K = KH KW C) is packed into panels
+// of NR = 2W output channels (K x NR, zero-padded), as gemm packs B; then each tile of 4 output
+// pixels (consecutive in [n, oy, ox] order) x NR channels keeps 8 accumulators while k runs over
+// (ky, kx, c): the 4 pixels' input rows are read in place (a row of zeros where the window falls
+// in the padding, which is exactly what im2col would have copied). Every y[p, o] therefore sums
+// cols[p, k] * w[k, o] for k = 0, 1, ... from 0 with a separate multiply and add, as gemm does on
+// the im2col matrix and as the scalar twin does: bit-identical results.
+namespace pg::kernels::simd {
+namespace {
+constexpr size_t NR = 2 * W;
+constexpr size_t MR = 4;
+
+// The workspace: [packed filter: panels * kk * NR floats][row pointers: kwin * MR]
+// [window offsets: kwin][zeros: c floats]. The packed filter is a multiple of NR floats, so the
+// pointer tables that follow it are aligned for pointers.
+struct ConvWork {
+  size_t panels, kk, kwin;
+  float* Bp;
+  const float** rowp;
+  size_t* off;
+  float* zeros;
+};
+size_t ptr_floats(size_t kwin) {
+  return (kwin * MR * sizeof(const float*) + kwin * sizeof(size_t) + sizeof(float) - 1) / sizeof(float);
+}
+ConvWork conv_work(const ConvGeom& g, size_t oc, float* work) {
+  ConvWork cw;
+  cw.panels = (oc + NR - 1) / NR;
+  cw.kk = g.kh * g.kw * g.c;
+  cw.kwin = g.kh * g.kw;
+  cw.Bp = work;
+  char* tables = reinterpret_cast<char*>(work + cw.panels * cw.kk * NR);
+  cw.rowp = reinterpret_cast<const float**>(tables);
+  cw.off = reinterpret_cast<size_t*>(tables + cw.kwin * MR * sizeof(const float*));
+  cw.zeros = work + cw.panels * cw.kk * NR + ptr_floats(cw.kwin);
+  return cw;
+}
+}  // namespace
+
+void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y, float* work) {
+  const size_t np = g.n * g.oh * g.ow;
+  if (np == 0 || oc == 0) return;
+  const ConvWork cw = conv_work(g, oc, work);
+  const size_t panels = cw.panels, kk = cw.kk, kwin = cw.kwin;
+  float* Bp = cw.Bp;
+  float* zeros = cw.zeros;
+  std::fill_n(zeros, g.c, 0.f);
+  // Bp[p][k][j] = w[k, p*NR + j] (0 past channel OC).
+  for (size_t p = 0; p < panels; ++p) {
+    const size_t j0 = p * NR, nc = std::min(NR, oc - j0);
+    float* dst = Bp + p * kk * NR;
+    for (size_t k = 0; k < kk; ++k, dst += NR) {
+      const float* s = w + k * oc + j0;
+      size_t j = 0;
+      for (; j < nc; ++j) dst[j] = s[j];
+      for (; j < NR; ++j) dst[j] = 0.f;
+    }
+  }
+  // the 4 input rows of each window position (ky, kx) of the current tile, and each position's
+  // offset from the window's first row (for windows entirely inside the input)
+  const float** rowp = cw.rowp;
+  size_t* off = cw.off;
+  for (size_t ky = 0; ky < g.kh; ++ky)
+    for (size_t kx = 0; kx < g.kw; ++kx) off[ky * g.kw + kx] = (ky * g.dh * g.w + kx * g.dw) * g.c;
+  const size_t span_y = (g.kh - 1) * g.dh, span_x = (g.kw - 1) * g.dw;
+  // output pixel (pn, py, px) of the tile's next row, advanced one pixel at a time (no division)
+  size_t pn = 0, py = 0, px = 0;
+  for (size_t t = 0; t < np; t += MR) {
+    const size_t rows = std::min(MR, np - t);
+    for (size_t r = 0; r < MR; ++r) {
+      // rows past np read zeros
+      if (r >= rows) {
+        for (size_t k = 0; k < kwin; ++k) rowp[k * MR + r] = zeros;
+        continue;
+      }
+      const long long y0 = (long long)(py * g.sh) - (long long)g.pt, x0 = (long long)(px * g.sw) - (long long)g.pl;
+      if (y0 >= 0 && x0 >= 0 && size_t(y0) + span_y < g.h && size_t(x0) + span_x < g.w) {
+        const float* base = x + ((pn * g.h + size_t(y0)) * g.w + size_t(x0)) * g.c;
+        for (size_t k = 0; k < kwin; ++k) rowp[k * MR + r] = base + off[k];
+      } else {
+        for (size_t ky = 0; ky < g.kh; ++ky)
+          for (size_t kx = 0; kx < g.kw; ++kx) {
+            size_t iy, ix;
+            rowp[(ky * g.kw + kx) * MR + r] =
+                src(py, ky, g.sh, g.dh, g.pt, g.h, iy) && src(px, kx, g.sw, g.dw, g.pl, g.w, ix)
+                    ? x + ((pn * g.h + iy) * g.w + ix) * g.c
+                    : zeros;
+          }
+      }
+      if (++px == g.ow) {
+        px = 0;
+        if (++py == g.oh) py = 0, ++pn;
+      }
+    }
+    for (size_t p = 0; p < panels; ++p) {
+      const size_t j0 = p * NR, ncols = std::min(NR, oc - j0);
+      B c00(0.f), c01(0.f), c10(0.f), c11(0.f), c20(0.f), c21(0.f), c30(0.f), c31(0.f);
+      const float* bp = Bp + p * kk * NR;
+      for (size_t wpos = 0; wpos < kwin; ++wpos) {
+        const float *a0 = rowp[wpos * MR], *a1 = rowp[wpos * MR + 1], *a2 = rowp[wpos * MR + 2],
+                    *a3 = rowp[wpos * MR + 3];
+        for (size_t ci = 0; ci < g.c; ++ci, bp += NR) {
+          const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
+          B av(a0[ci]);
+          c00 += av * b0;
+          c01 += av * b1;
+          av = B(a1[ci]);
+          c10 += av * b0;
+          c11 += av * b1;
+          av = B(a2[ci]);
+          c20 += av * b0;
+          c21 += av * b1;
+          av = B(a3[ci]);
+          c30 += av * b0;
+          c31 += av * b1;
+        }
+      }
+      float* C = y + t * oc + j0;
+      if (rows == MR && ncols == NR) {
+        c00.store_unaligned(C), c01.store_unaligned(C + W);
+        c10.store_unaligned(C + oc), c11.store_unaligned(C + oc + W);
+        c20.store_unaligned(C + 2 * oc), c21.store_unaligned(C + 2 * oc + W);
+        c30.store_unaligned(C + 3 * oc), c31.store_unaligned(C + 3 * oc + W);
+        continue;
+      }
+      alignas(64) float tmp[MR][NR];
+      c00.store_aligned(tmp[0]), c01.store_aligned(tmp[0] + W);
+      c10.store_aligned(tmp[1]), c11.store_aligned(tmp[1] + W);
+      c20.store_aligned(tmp[2]), c21.store_aligned(tmp[2] + W);
+      c30.store_aligned(tmp[3]), c31.store_aligned(tmp[3] + W);
+      for (size_t r = 0; r < rows; ++r) std::memcpy(C + r * oc, tmp[r], ncols * sizeof(float));
+    }
+  }
+}
+
+}  // namespace pg::kernels::simd
+
+namespace pg::kernels {
+size_t conv2d_direct_workspace(const ConvGeom& g, size_t oc) {
+  using simd::NR;
+  const size_t panels = (oc + NR - 1) / NR, kk = g.kh * g.kw * g.c;
+  return panels * kk * NR + simd::ptr_floats(g.kh * g.kw) + g.c;
+}
+}  // namespace pg::kernels

@@ -1,0 +1,569 @@
+// SIMD kernels written with xsimd. Natively they compile to SSE4.1; in the wasm build
+// (-msimd128 -msse4.1) Emscripten maps the same intrinsics to WebAssembly SIMD128, so both
+// builds run the same 4-lane code and round the same way. Each has a twin in kernels_scalar.cpp.
+// The exp behind softmax, log_softmax and unary Exp uses wasm_simd128.h directly in the wasm
+// build (V, below: pmax/pmin and an integer shift, which xsimd's SSE path emulates slowly there)
+// and the same operations in the same order through xsimd natively.
+#include <xsimd/xsimd.hpp>
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "playgrad/kernels/kernels.h"
+
+namespace pg::kernels::simd {
+
+namespace {
+using B = xsimd::batch<float>;
+constexpr size_t W = B::size;
+
+// y = f(x) over n elements; the tail goes through f too, padded with `pad`.
+template <class F>
+inline void map1(const float* x, float* y, size_t n, F f, float pad = 0.f) {
+  size_t i = 0;
+  for (; i + W <= n; i += W) f(B::load_unaligned(x + i)).store_unaligned(y + i);
+  if (i < n) {
+    alignas(64) float tx[W], ty[W];
+    std::fill_n(tx, W, pad);
+    std::memcpy(tx, x + i, (n - i) * sizeof(float));
+    f(B::load_aligned(tx)).store_aligned(ty);
+    std::memcpy(y + i, ty, (n - i) * sizeof(float));
+  }
+}
+
+// y = f(a, b, c) over n elements, tail padded with zeros.
+template <class F>
+inline void map3(const float* a, const float* b, const float* c, float* y, size_t n, F f) {
+  size_t i = 0;
+  for (; i + W <= n; i += W)
+    f(B::load_unaligned(a + i), B::load_unaligned(b + i), B::load_unaligned(c + i))
+        .store_unaligned(y + i);
+  if (i < n) {
+    alignas(64) float ta[W] = {}, tb[W] = {}, tc[W] = {}, ty[W];
+    const size_t r = (n - i) * sizeof(float);
+    std::memcpy(ta, a + i, r);
+    std::memcpy(tb, b + i, r);
+    std::memcpy(tc, c + i, r);
+    f(B::load_aligned(ta), B::load_aligned(tb), B::load_aligned(tc)).store_aligned(ty);
+    std::memcpy(y + i, ty, r);
+  }
+}
+
+// xsimd 8.1 reduces sin/cos/tan arguments beyond 64*pi with code that left-shifts negative
+// integers (undefined behaviour, found by fuzz_expr). Lanes that large, and NaN, take the scalar
+// libm function instead; the other lanes stay on the SIMD path (each lane's result depends only
+// on its own value).
+template <class F, class S>
+inline B trig(B v, F simd_fn, S scalar_fn) {
+  constexpr float kMax = 200.f;  // below xsimd's "mediumpi" (64*pi ~ 201.06) reduction limit
+  const auto big = (xsimd::abs(v) > B(kMax)) | (v != v);
+  if (!xsimd::any(big)) return simd_fn(v);
+  alignas(64) float in[W], out[W];
+  v.store_aligned(in);
+  simd_fn(xsimd::select(big, B(0.f), v)).store_aligned(out);
+  for (size_t l = 0; l < W; ++l)
+    if (!(std::fabs(in[l]) <= kMax)) out[l] = scalar_fn(in[l]);
+  return B::load_aligned(out);
+}
+inline B sin_(B v) {
+  return trig(v, [](B u) { return xsimd::sin(u); }, [](float a) { return std::sin(a); });
+}
+inline B cos_(B v) {
+  return trig(v, [](B u) { return xsimd::cos(u); }, [](float a) { return std::cos(a); });
+}
+inline B tan_(B v) {
+  return trig(v, [](B u) { return xsimd::tan(u); }, [](float a) { return std::tan(a); });
+}
+
+// Calls use(f) with f(v) = v^p. The exponents PyTorch computes exactly (its pow kernel's special
+// cases) are multiplies, a reciprocal or a square root, as in the scalar twin; any other p is
+// xsimd::pow. The choice is made once per call, not per vector.
+template <class Use>
+inline void with_pow(float p, Use use) {
+  const B one(1.f);
+  if (p == 0.f) return use([one](B) { return one; });
+  if (p == 1.f) return use([](B v) { return v; });
+  if (p == 2.f) return use([](B v) { return v * v; });
+  if (p == 3.f) return use([](B v) { return v * v * v; });
+  if (p == 0.5f) return use([](B v) { return xsimd::sqrt(v); });
+  if (p == -0.5f) return use([one](B v) { return one / xsimd::sqrt(v); });
+  if (p == -1.f) return use([one](B v) { return one / v; });
+  if (p == -2.f) return use([one](B v) { return one / (v * v); });
+  const B vp(p);
+  return use([vp](B v) { return xsimd::pow(v, vp); });
+}
+
+inline B sigmoid(B x) { return B(1.f) / (B(1.f) + xsimd::exp(-x)); }
+}  // namespace
+
+template <class Op>
+static void binary_impl(const float* a, size_t sa, const float* b, size_t sb, float* y, size_t n,
+                        Op op) {
+  if (sa && sb) {
+    size_t i = 0;
+    for (; i + W <= n; i += W)
+      op(B::load_unaligned(a + i), B::load_unaligned(b + i)).store_unaligned(y + i);
+    if (i < n) {
+      alignas(64) float ta[W] = {}, tb[W] = {}, ty[W];
+      std::fill_n(tb, W, 1.f);
+      std::memcpy(ta, a + i, (n - i) * sizeof(float));
+      std::memcpy(tb, b + i, (n - i) * sizeof(float));
+      op(B::load_aligned(ta), B::load_aligned(tb)).store_aligned(ty);
+      std::memcpy(y + i, ty, (n - i) * sizeof(float));
+    }
+  } else if (sa) {
+    const B vb(b[0]);
+    map1(a, y, n, [&](B x) { return op(x, vb); });
+  } else if (sb) {
+    const B va(a[0]);
+    map1(b, y, n, [&](B x) { return op(va, x); });
+  } else {
+    alignas(64) float t[W];
+    op(B(a[0]), B(b[0])).store_aligned(t);
+    std::fill_n(y, n, t[0]);
+  }
+}
+
+void binary(Binary op, const float* a, size_t sa, const float* b, size_t sb, float* y, size_t n) {
+  switch (op) {
+    case Binary::Add: return binary_impl(a, sa, b, sb, y, n, [](B u, B v) { return u + v; });
+    case Binary::Sub: return binary_impl(a, sa, b, sb, y, n, [](B u, B v) { return u - v; });
+    case Binary::Mul: return binary_impl(a, sa, b, sb, y, n, [](B u, B v) { return u * v; });
+    case Binary::Div: return binary_impl(a, sa, b, sb, y, n, [](B u, B v) { return u / v; });
+  }
+}
+
+static void exp_all(const float* x, float* y, size_t n);  // with softmax's exp, below
+
+void unary(Unary op, const float* x, float* y, size_t n, float p) {
+  const B zero(0.f), vp(p);
+  switch (op) {
+    case Unary::Neg: return map1(x, y, n, [](B v) { return -v; });
+    case Unary::Exp: return exp_all(x, y, n);
+    case Unary::Log: return map1(x, y, n, [](B v) { return xsimd::log(v); }, 1.f);
+    case Unary::Sqrt: return map1(x, y, n, [](B v) { return xsimd::sqrt(v); });
+    case Unary::Abs: return map1(x, y, n, [](B v) { return xsimd::abs(v); });
+    case Unary::Sigmoid: return map1(x, y, n, [](B v) { return sigmoid(v); });
+    case Unary::Tanh: return map1(x, y, n, [](B v) { return xsimd::tanh(v); });
+    case Unary::Relu:
+      return map1(x, y, n, [&](B v) { return xsimd::select(v > zero, v, zero); });
+    case Unary::LeakyRelu:
+      return map1(x, y, n, [&](B v) { return xsimd::select(v > zero, v, vp * v); });
+    case Unary::Pow: return with_pow(p, [&](auto f) { map1(x, y, n, f, 1.f); });
+    case Unary::Sin: return map1(x, y, n, [](B v) { return sin_(v); });
+    case Unary::Cos: return map1(x, y, n, [](B v) { return cos_(v); });
+    case Unary::Tan: return map1(x, y, n, [](B v) { return tan_(v); });
+  }
+}
+
+void unary_backward(Unary op, const float* x, const float* y, const float* g, float* dx, size_t n,
+                    float p) {
+  const B zero(0.f), one(1.f), vp(p);
+  switch (op) {
+    case Unary::Neg: return map3(x, y, g, dx, n, [](B, B, B gv) { return -gv; });
+    case Unary::Exp: return map3(x, y, g, dx, n, [](B, B yv, B gv) { return gv * yv; });
+    case Unary::Log: return map3(x, y, g, dx, n, [&](B xv, B, B gv) { return gv * (one / xv); });
+    case Unary::Sqrt:
+      return map3(x, y, g, dx, n, [&](B, B yv, B gv) { return gv * (B(0.5f) / yv); });
+    case Unary::Abs:
+      return map3(x, y, g, dx, n, [&](B xv, B, B gv) {
+        return gv * xsimd::select(xv > zero, one, xsimd::select(xv < zero, -one, zero));
+      });
+    case Unary::Sigmoid:
+      return map3(x, y, g, dx, n, [&](B, B yv, B gv) { return gv * (yv * (one - yv)); });
+    case Unary::Tanh:
+      return map3(x, y, g, dx, n, [&](B, B yv, B gv) { return gv * (one - yv * yv); });
+    case Unary::Relu:
+      return map3(x, y, g, dx, n,
+                  [&](B xv, B, B gv) { return gv * xsimd::select(xv > zero, one, zero); });
+    case Unary::LeakyRelu:
+      return map3(x, y, g, dx, n,
+                  [&](B xv, B, B gv) { return gv * xsimd::select(xv > zero, one, vp); });
+    case Unary::Pow:
+      if (p == 0.f) return map3(x, y, g, dx, n, [&](B, B, B gv) { return gv * zero; });
+      return with_pow(p - 1.f, [&](auto f) {
+        map3(x, y, g, dx, n, [&](B xv, B, B gv) { return gv * (vp * f(xv)); });
+      });
+    case Unary::Sin: return map3(x, y, g, dx, n, [](B xv, B, B gv) { return gv * cos_(xv); });
+    case Unary::Cos: return map3(x, y, g, dx, n, [](B xv, B, B gv) { return -(gv * sin_(xv)); });
+    case Unary::Tan:
+      return map3(x, y, g, dx, n, [&](B, B yv, B gv) { return gv * (one + yv * yv); });
+  }
+}
+
+void accumulate(const float* x, float* y, size_t n) {
+  size_t i = 0;
+  for (; i + W <= n; i += W)
+    (B::load_unaligned(y + i) + B::load_unaligned(x + i)).store_unaligned(y + i);
+  for (; i < n; ++i) y[i] += x[i];
+}
+
+void scale(const float* x, float a, float* y, size_t n) {
+  const B va(a);
+  map1(x, y, n, [&](B v) { return va * v; });
+}
+
+float sum(const float* x, size_t n) {
+  B acc0(0.f), acc1(0.f);
+  size_t i = 0;
+  for (; i + 2 * W <= n; i += 2 * W) {
+    acc0 += B::load_unaligned(x + i);
+    acc1 += B::load_unaligned(x + i + W);
+  }
+  for (; i + W <= n; i += W) acc0 += B::load_unaligned(x + i);
+  float s = xsimd::hadd(acc0 + acc1);
+  for (; i < n; ++i) s += x[i];
+  return s;
+}
+
+float max(const float* x, size_t n) {
+  B m(x[0]);
+  auto nan = m != m;
+  size_t i = 0;
+  for (; i + W <= n; i += W) {
+    const B v = B::load_unaligned(x + i);
+    nan = nan | (v != v);
+    m = xsimd::max(m, v);
+  }
+  if (xsimd::any(nan)) return std::numeric_limits<float>::quiet_NaN();
+  alignas(64) float lanes[W];
+  m.store_aligned(lanes);
+  float r = lanes[0];
+  for (size_t l = 1; l < W; ++l) r = lanes[l] > r ? lanes[l] : r;
+  for (; i < n; ++i) {
+    if (x[i] != x[i]) return x[i];
+    r = x[i] > r ? x[i] : r;
+  }
+  return r;
+}
+
+// ---- softmax and log_softmax ---------------------------------------------------------------------
+// Three passes over a row (it stays in L1): the max, then exp(x - max) stored and summed, then a
+// scale by 1 / sum. exp is a polynomial (below); V is a 4-lane vector written with wasm_simd128.h
+// in the wasm build (where xsimd's SSE emulation of max and of float->int is slow: see pmax) and
+// with xsimd natively; both run the same operations in the same order, so the two builds give
+// the same numbers.
+
+namespace {
+#ifdef __wasm_simd128__
+struct V {
+  v128_t v;
+};
+constexpr size_t VW = 4;
+inline V vsplat(float a) { return {wasm_f32x4_splat(a)}; }
+inline V vload(const float* p) { return {wasm_v128_load(p)}; }
+inline void vstore(float* p, V a) { wasm_v128_store(p, a.v); }
+inline V operator+(V a, V b) { return {wasm_f32x4_add(a.v, b.v)}; }
+inline V operator-(V a, V b) { return {wasm_f32x4_sub(a.v, b.v)}; }
+inline V operator*(V a, V b) { return {wasm_f32x4_mul(a.v, b.v)}; }
+// pmax(a, b) = a < b ? b : a: one x86 instruction in V8, where f32x4.max (IEEE NaN and -0 rules)
+// costs about eight. A NaN b is skipped; a NaN a is kept.
+inline V vpmax(V a, V b) { return {wasm_f32x4_pmax(a.v, b.v)}; }
+// 2^k from the low bits of a magic-biased float: reinterpret(bits(a) << 23).
+inline V vshl23(V a) { return {wasm_i32x4_shl(a.v, 23)}; }
+// pmin(a, b) = b < a ? b : a (a NaN a is kept).
+inline V vpmin(V a, V b) { return {wasm_f32x4_pmin(a.v, b.v)}; }
+inline bool any_gt(V a, V b) { return wasm_v128_any_true(wasm_f32x4_gt(a.v, b.v)); }
+// a > b ? c : d, lane by lane
+inline V select_gt(V a, V b, V c, V d) { return {wasm_v128_bitselect(c.v, d.v, wasm_f32x4_gt(a.v, b.v))}; }
+#else
+using V = B;
+constexpr size_t VW = W;
+inline V vsplat(float a) { return V(a); }
+inline V vload(const float* p) { return V::load_unaligned(p); }
+inline void vstore(float* p, V a) { a.store_unaligned(p); }
+inline V vpmax(V a, V b) { return xsimd::select(a < b, b, a); }
+inline V vshl23(V a) {
+  return xsimd::bitwise_cast<B>(xsimd::bitwise_cast<xsimd::batch<int32_t>>(a) << 23);
+}
+inline V vpmin(V a, V b) { return xsimd::select(b < a, b, a); }
+inline bool any_gt(V a, V b) { return xsimd::any(a > b); }
+inline V select_gt(V a, V b, V c, V d) { return xsimd::select(a > b, c, d); }
+#endif
+
+// The constants of expm (below), loaded once per call through a volatile read: compile-time
+// constants would be re-materialized by LLVM inside the loop as v128.const, which V8 builds
+// from immediates with four instructions each time.
+struct ExpConsts {
+  float log2e, magic, minus_ln2_hi, minus_ln2_lo, c5, c4, c3, c2, c1, lo;
+};
+volatile ExpConsts kExp = {
+    0x1.715476p+0f,    // log2(e)
+    0x1.8000FEp23f,    // 1.5 * 2^23 + 127: rounds to an integer and adds the exponent bias
+    -0x1.62E400p-1f,   // -ln2, high part: few mantissa bits, so n * hi is exact for |n| < 2^9
+    -0x1.7F7D1Cp-20f,  // -ln2, low part: hi + lo = -ln 2 to ~2^-45
+    0x1.0F9F9Cp-7f,    // minimax coefficients of (e^r - 1) / r on [-ln2/2, ln2/2] (XNNPACK's
+    0x1.573A1Ap-5f,    // rr2_p5 set)
+    0x1.555A80p-3f,
+    0x1.FFFDC6p-2f,
+    0x1.FFFFF6p-1f,
+    -0x1.5FE56Ap+6f,  // -87.97: the clamp (see expm_v)
+};
+
+struct ExpV {
+  V log2e, magic, hi, lo, c5, c4, c3, c2, c1, clamp;
+  ExpV()
+      : log2e(vsplat(kExp.log2e)), magic(vsplat(kExp.magic)), hi(vsplat(kExp.minus_ln2_hi)),
+        lo(vsplat(kExp.minus_ln2_lo)), c5(vsplat(kExp.c5)), c4(vsplat(kExp.c4)),
+        c3(vsplat(kExp.c3)), c2(vsplat(kExp.c2)), c1(vsplat(kExp.c1)), clamp(vsplat(kExp.lo)) {}
+};
+
+// e^t for t <= 0 (softmax's x - max), NaN for NaN:
+//   t = max(t, -87.97)                     (pmax keeps a NaN t; keeps n >= -127, no wrap-around)
+//   n = round(t / ln2)                     via the magic bias: (t*log2e + magic) - magic
+//   s = 2^n                                bits(t*log2e + magic) << 23; +0 when n = -127
+//   r = t - n ln2                          in two steps (Cody-Waite), |r| <= ln2/2
+//   e^t = s (1 + r p(r)),  p(r) = c1 + c2 r + c3 r^2 + c4 r^3 + c5 r^4
+// Results below 2^-126 lose precision gradually (s = 2^-126 times a subnormal product) and
+// t < -87.68 gives +0 (n rounds to -127; e^t < 8.6e-39 there). 17 floating-point operations
+// and a shift per 4 values. Error against exp in double: 2.21 ulps at most over [-110, 0] for
+// normal results (test_kernels.cpp checks <= 2.5).
+inline V expm_core(V t, const ExpV& k, V magic) {
+  V n = t * k.log2e + magic;
+  const V s = vshl23(n);
+  n = n - magic;
+  V r = t + n * k.hi;
+  r = r + n * k.lo;
+  V p = k.c5 * r + k.c4;
+  p = p * r + k.c3;
+  p = p * r + k.c2;
+  p = p * r + k.c1;
+  r = r * s;
+  return r * p + s;
+}
+inline V expm_v(V t, const ExpV& k) { return expm_core(vpmax(t, k.clamp), k, k.magic); }
+
+// Sum of the lanes, in lane order.
+inline float lanes_sum(V a) {
+  alignas(64) float l[VW];
+  vstore(l, a);
+  float s = l[0];
+  for (size_t i = 1; i < VW; ++i) s += l[i];
+  return s;
+}
+
+// max of x[0..n), n >= 1, with pmax's rule: a NaN may or may not win, but then exp(x - max) has
+// a NaN anyway and the whole row becomes NaN, as in the scalar twin.
+inline float row_max(const float* x, size_t n) {
+  V m0 = vsplat(x[0]), m1 = m0, m2 = m0, m3 = m0;
+  size_t i = 0;
+  for (; i + 4 * VW <= n; i += 4 * VW) {
+    m0 = vpmax(m0, vload(x + i));
+    m1 = vpmax(m1, vload(x + i + VW));
+    m2 = vpmax(m2, vload(x + i + 2 * VW));
+    m3 = vpmax(m3, vload(x + i + 3 * VW));
+  }
+  for (; i + VW <= n; i += VW) m0 = vpmax(m0, vload(x + i));
+  m0 = vpmax(vpmax(m0, m1), vpmax(m2, m3));
+  alignas(64) float l[VW];
+  vstore(l, m0);
+  float m = l[0];
+  for (size_t j = 1; j < VW; ++j) m = m < l[j] ? l[j] : m;
+  for (; i < n; ++i) m = m < x[i] ? x[i] : m;
+  return m;
+}
+
+// Returns sum of e^(x - m); stores the terms in y when Store. The tail is padded with -inf
+// (e^-inf = 0), so every element goes through the same vector code.
+template <bool Store>
+float exp_sum(const float* x, float* y, size_t n, float mf) {
+  const ExpV k;
+  const V m = vsplat(mf);
+  V s0 = vsplat(0.f), s1 = s0, s2 = s0, s3 = s0;
+  size_t i = 0;
+  // 4 vectors per iteration: enough independent work to hide the latency of the ~20-deep chain.
+  for (; i + 4 * VW <= n; i += 4 * VW) {
+    const V e0 = expm_v(vload(x + i) - m, k), e1 = expm_v(vload(x + i + VW) - m, k);
+    const V e2 = expm_v(vload(x + i + 2 * VW) - m, k), e3 = expm_v(vload(x + i + 3 * VW) - m, k);
+    if (Store) {
+      vstore(y + i, e0), vstore(y + i + VW, e1);
+      vstore(y + i + 2 * VW, e2), vstore(y + i + 3 * VW, e3);
+    }
+    s0 = s0 + e0;
+    s1 = s1 + e1;
+    s2 = s2 + e2;
+    s3 = s3 + e3;
+  }
+  for (; i + VW <= n; i += VW) {
+    const V e = expm_v(vload(x + i) - m, k);
+    if (Store) vstore(y + i, e);
+    s0 = s0 + e;
+  }
+  if (i < n) {
+    float t[VW];
+    const size_t c = n - i;
+    for (size_t j = 0; j < VW; ++j) t[j] = j < c ? x[i + j] : -std::numeric_limits<float>::infinity();
+    const V e = expm_v(vload(t) - m, k);
+    vstore(t, e);
+    if (Store)
+      for (size_t j = 0; j < c; ++j) y[i + j] = t[j];
+    s0 = s0 + e;
+  }
+  return lanes_sum((s0 + s1) + (s2 + s3));
+}
+}  // namespace
+
+void expm(const float* x, float* y, size_t n) {
+  const ExpV k;
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) vstore(y + i, expm_v(vload(x + i), k));
+  if (i < n) {
+    alignas(64) float t[VW] = {};
+    std::memcpy(t, x + i, (n - i) * sizeof(float));
+    vstore(t, expm_v(vload(t), k));
+    std::memcpy(y + i, t, (n - i) * sizeof(float));
+  }
+}
+
+// e^x for every x: expm_v where x <= 88.37 (there 2^n <= 2^127 stays finite; below -87.68 it
+// gives +0, as expm_v). Lanes above (computed only when a vector has one) take the same
+// polynomial with 2^(n-1) (magic bias 126) and a final exact * 2, after clamping x to 89 (so n
+// stays <= 128): finite up to 88.72, +inf above. A lane's value depends on its own x only.
+static void exp_all(const float* x, float* y, size_t n) {
+  const ExpV k;
+  const V hi = vsplat(88.37f);
+  auto f = [&](const float* px, float* py) {
+    const V v = vload(px);
+    V e = expm_v(v, k);
+    if (any_gt(v, hi)) {
+      const V big = expm_core(vpmin(v, vsplat(89.f)), k, vsplat(0x1.8000FCp23f)) * vsplat(2.f);
+      e = select_gt(v, hi, big, e);
+    }
+    vstore(py, e);
+  };
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) f(x + i, y + i);
+  if (i < n) {
+    float t[VW] = {};
+    for (size_t j = 0; j < n - i; ++j) t[j] = x[i + j];
+    f(t, t);
+    for (size_t j = 0; j < n - i; ++j) y[i + j] = t[j];
+  }
+}
+
+void softmax(const float* x, float* y, size_t n) {
+  const float s = exp_sum<true>(x, y, n, row_max(x, n));
+  const V inv = vsplat(1.f / s);
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) vstore(y + i, vload(y + i) * inv);
+  for (; i < n; ++i) y[i] *= 1.f / s;
+}
+
+void log_softmax(const float* x, float* y, size_t n) {
+  const float m = row_max(x, n);
+  const float ls = std::log(exp_sum<false>(x, nullptr, n, m));
+  // (x - m) - log s: no large m + log s to round
+  const V vm = vsplat(m), vls = vsplat(ls);
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) vstore(y + i, (vload(x + i) - vm) - vls);
+  for (; i < n; ++i) y[i] = (x[i] - m) - ls;
+}
+
+// ---- gemm ----------------------------------------------------------------------------------------
+// B is packed one panel of NR = 2W columns at a time (K x NR, zero-padded) into the caller's
+// workspace (gemm_workspace). For each panel (it stays in L1), every 4 x NR tile of C is computed
+// with 8 accumulators (4 rows x 2 batches): per k, 2 loads of B, 4 broadcast loads of A (in place;
+// a last partial tile of fewer than 4 rows is packed and zero-padded), 8 multiplies and 8 adds. V8 keeps about 15 SIMD registers, so
+// 4 x 8 is the largest tile that does not spill in wasm.
+// Every C[i,j] sums A[i,k] * B[k,j] for k = 0, 1, ... in order, starting from 0, with a separate
+// multiply and add (no FMA), exactly as the scalar twin does: the results are bit-identical.
+
+namespace {
+constexpr size_t NR = 2 * W;  // columns per panel
+constexpr size_t MR = 4;      // rows per tile
+
+// C[0..rows, 0..ncols) = A (4 x K) * Bp (K x NR); rows <= 4, ncols <= NR.
+// Packed: A element (r, k) at Ap[k * MR + r]; else at Ap[r * lda + k] (4 full rows of A).
+template <bool Packed>
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+inline void gemm_tile(size_t K, const float* Ap, size_t lda, const float* Bp, float* C,
+                      size_t ldc, size_t rows, size_t ncols) {
+  B c00(0.f), c01(0.f), c10(0.f), c11(0.f), c20(0.f), c21(0.f), c30(0.f), c31(0.f);
+  const float *a0 = Ap, *a1 = Ap + lda, *a2 = Ap + 2 * lda, *a3 = Ap + 3 * lda;
+  for (size_t k = 0; k < K; ++k, Bp += NR) {
+    const B b0 = B::load_aligned(Bp), b1 = B::load_aligned(Bp + W);
+    B a(Packed ? Ap[0] : a0[k]);
+    c00 += a * b0;
+    c01 += a * b1;
+    a = B(Packed ? Ap[1] : a1[k]);
+    c10 += a * b0;
+    c11 += a * b1;
+    a = B(Packed ? Ap[2] : a2[k]);
+    c20 += a * b0;
+    c21 += a * b1;
+    a = B(Packed ? Ap[3] : a3[k]);
+    c30 += a * b0;
+    c31 += a * b1;
+    if (Packed) Ap += MR;
+  }
+  if (rows == MR && ncols == NR) {
+    c00.store_unaligned(C), c01.store_unaligned(C + W);
+    c10.store_unaligned(C + ldc), c11.store_unaligned(C + ldc + W);
+    c20.store_unaligned(C + 2 * ldc), c21.store_unaligned(C + 2 * ldc + W);
+    c30.store_unaligned(C + 3 * ldc), c31.store_unaligned(C + 3 * ldc + W);
+    return;
+  }
+  alignas(64) float t[MR][NR];
+  c00.store_aligned(t[0]), c01.store_aligned(t[0] + W);
+  c10.store_aligned(t[1]), c11.store_aligned(t[1] + W);
+  c20.store_aligned(t[2]), c21.store_aligned(t[2] + W);
+  c30.store_aligned(t[3]), c31.store_aligned(t[3] + W);
+  for (size_t r = 0; r < rows; ++r) std::memcpy(C + r * ldc, t[r], ncols * sizeof(float));
+}
+}  // namespace
+
+void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* C, float* work) {
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    std::fill_n(C, M * N, 0.f);
+    return;
+  }
+  const size_t panels = (N + NR - 1) / NR, full = M / MR, rest = M - full * MR;
+  float* Bp = work;  // one panel of B at a time: K x NR
+  // Full 4-row tiles read A in place (packing A measured no faster in wasm); the last partial
+  // tile, if any, is packed k-major and zero-padded: Ap[k][r] = A[full*MR + r, k].
+  float* Ap = work + K * NR;
+  for (size_t r = 0; r < MR && rest; ++r)
+    for (size_t k = 0; k < K; ++k) Ap[k * MR + r] = r < rest ? A[(full * MR + r) * K + k] : 0.f;
+  for (size_t p = 0; p < panels; ++p) {
+    // Bp[k][c] = B[k, p*NR + c] (0 past column N).
+    const size_t j = p * NR, nc = std::min(NR, N - j);
+    float* dst = Bp;
+    if (nc == NR) {
+      for (size_t k = 0; k < K; ++k, dst += NR) {
+        B::load_unaligned(Bm + k * N + j).store_aligned(dst);
+        B::load_unaligned(Bm + k * N + j + W).store_aligned(dst + W);
+      }
+    } else {
+      for (size_t k = 0; k < K; ++k, dst += NR) {
+        const float* src = Bm + k * N + j;
+        size_t c = 0;
+        for (; c < nc; ++c) dst[c] = src[c];
+        for (; c < NR; ++c) dst[c] = 0.f;
+      }
+    }
+    for (size_t i = 0; i < M; i += MR) {
+      const size_t nr = std::min(MR, M - i);
+      if (nr < MR)
+        gemm_tile<true>(K, Ap, 0, Bp, C + i * N + j, N, nr, nc);
+      else
+        gemm_tile<false>(K, A + i * K, K, Bp, C + i * N + j, N, nr, nc);
+    }
+  }
+}
+}  // namespace pg::kernels::simd
+
+namespace pg::kernels {
+size_t gemm_workspace(size_t M, size_t /*N*/, size_t K) {
+  using simd::MR;
+  using simd::NR;
+  return K * NR + (M % MR ? K * MR : 0);
+}
+}  // namespace pg::kernels

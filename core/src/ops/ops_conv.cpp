@@ -1,0 +1,289 @@
+// Convolution, pooling and upsampling ops (conv.h), each backward next to its forward.
+// NHWC. Convolution is im2col + gemm:
+//   forward        y[NP, OC]   = cols(x)[NP, K] @ w[K, OC]          (K = KH KW C, NP = N OH OW)
+//                  (computed by conv2d_direct: the same sums, cols read in place, no copy)
+//   input grad     dx          = col2im(gy[NP, OC] @ w^T[OC, K])
+//   weight grad    dw[K, OC]   = cols(x)^T[K, NP] @ gy[NP, OC]
+// conv2d_transpose is the input-grad path as a forward op (and conv2d forward as its backward).
+#include <cmath>
+
+#include "ops/op_util.h"
+#include "playgrad/ops/conv.h"
+#include "playgrad/kernels/conv.h"
+
+namespace pg {
+using detail::dense;
+using detail::workspace;
+using kernels::ConvGeom;
+namespace k = kernels::simd;
+namespace v = vision;
+
+namespace {
+
+void check_nhwc(const char* op, const Tensor& x) {
+  if (x.ndim() != 4)
+    fail(op, ": input ", shape_str(x.shape()),
+         " must be 4-d NHWC [batch, height, width, channels]");
+  for (int64_t d : x.shape())
+    if (d == 0) fail(op, ": input ", shape_str(x.shape()), " has an empty dimension");
+}
+
+// Geometry of a window op over x [N,H,W,C] (C set by the caller when it differs).
+ConvGeom make_geom(const char* op, const Shape& xs, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
+                   int64_t dh, int64_t dw, v::PaddingMode mode, int64_t ph, int64_t pw) {
+  const std::string oph = std::string(op) + " (height)", opw = std::string(op) + " (width)";
+  v::ConvDim dy{xs[1], kh, sh, dh, mode, ph};
+  v::ConvDim dx{xs[2], kw, sw, dw, mode, pw};
+  const v::ConvSize ry = v::conv_output_size(oph.c_str(), dy);
+  const v::ConvSize rx = v::conv_output_size(opw.c_str(), dx);
+  // The output must be a valid shape before any size_t product of its dimensions is taken.
+  check_shape(op, {xs[0], ry.out, rx.out, xs[3]});
+  ConvGeom g;
+  g.n = size_t(xs[0]); g.h = size_t(xs[1]); g.w = size_t(xs[2]); g.c = size_t(xs[3]);
+  g.kh = size_t(kh); g.kw = size_t(kw);
+  g.sh = size_t(sh); g.sw = size_t(sw);
+  g.dh = size_t(dh); g.dw = size_t(dw);
+  g.pt = size_t(ry.pad_before); g.pl = size_t(rx.pad_before);
+  g.oh = size_t(ry.out); g.ow = size_t(rx.out);
+  return g;
+}
+
+void check_bias(const char* op, const Tensor& bias, int64_t oc) {
+  if (bias.defined() && (bias.ndim() != 1 || bias.dim(0) != oc))
+    fail(op, ": bias ", shape_str(bias.shape()), " must be [", oc, "] (one per output channel)");
+}
+
+Tensor add_bias(const Tensor& y, const Tensor& bias) { return bias.defined() ? add(y, bias) : y; }
+
+// y [N,OH,OW,OC] = conv of x (dense, geometry g) with w [K, OC] (dense).
+// Direct (kernels_conv.h conv2d_direct): the im2col + gemm sums without the im2col copy.
+Tensor conv_forward(const float* x, const float* w, const ConvGeom& g, size_t oc) {
+  Tensor y = Tensor::empty({int64_t(g.n), int64_t(g.oh), int64_t(g.ow), int64_t(oc)});
+  Tensor work = workspace(kernels::conv2d_direct_workspace(g, oc));
+  k::conv2d_direct(x, w, g, oc, y.data(), work.data());
+  return y;
+}
+
+// dx [N,H,W,C] = the input gradient of conv (geometry g) for gy [NP, OC] and w [K, OC].
+Tensor conv_input_grad(const float* gy, const float* w, const ConvGeom& g, size_t oc) {
+  const size_t np = g.n * g.oh * g.ow, kk = g.kh * g.kw * g.c;
+  Tensor wt = Tensor::empty({int64_t(oc), int64_t(kk)});
+  kernels::transpose2d(w, wt.data(), kk, oc);
+  Tensor dcols = Tensor::empty({int64_t(np), int64_t(kk)});
+  Tensor work = workspace(kernels::gemm_workspace(np, kk, oc));
+  k::gemm(np, kk, oc, gy, wt.data(), dcols.data(), work.data());
+  Tensor dx = Tensor::zeros({int64_t(g.n), int64_t(g.h), int64_t(g.w), int64_t(g.c)});
+  k::col2im(dcols.data(), g, dx.data());
+  return dx;
+}
+
+// dw [K, OC] = cols(x)^T @ gy.
+Tensor conv_weight_grad(const float* x, const float* gy, const ConvGeom& g, size_t oc) {
+  const size_t np = g.n * g.oh * g.ow, kk = g.kh * g.kw * g.c;
+  Tensor cols = Tensor::empty({int64_t(np), int64_t(kk)});
+  k::im2col(x, g, cols.data());
+  Tensor colst = Tensor::empty({int64_t(kk), int64_t(np)});
+  kernels::transpose2d(cols.data(), colst.data(), np, kk);
+  Tensor dw = Tensor::empty({int64_t(kk), int64_t(oc)});
+  Tensor work = workspace(kernels::gemm_workspace(kk, oc, np));
+  k::gemm(kk, oc, np, colst.data(), gy, dw.data(), work.data());
+  return dw;
+}
+
+}  // namespace
+
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& o) {
+  check_nhwc("conv2d", x);
+  if (w.ndim() != 4)
+    fail("conv2d: filter ", shape_str(w.shape()), " must be 4-d [kernelH, kernelW, inChannels, ",
+         "outChannels]");
+  if (w.dim(2) != x.dim(3))
+    fail("conv2d: filter ", shape_str(w.shape()), " expects ", w.dim(2),
+         " input channels but the input ", shape_str(x.shape()), " has ", x.dim(3));
+  if (w.dim(3) < 1) fail("conv2d: filter ", shape_str(w.shape()), " has no output channels");
+  const int64_t oc = w.dim(3);
+  check_bias("conv2d", bias, oc);
+  const ConvGeom g = make_geom("conv2d", x.shape(), w.dim(0), w.dim(1), o.stride_h, o.stride_w,
+                               o.dilation_h, o.dilation_w, o.padding, o.pad_h, o.pad_w);
+  Tensor xc = dense(x), wc = dense(w);
+  Tensor y = conv_forward(xc.data(), wc.data(), g, size_t(oc));
+  y = record(y, "conv2d", {x, w}, [g, oc](std::vector<Tensor>& in, const Tensor& gy) {
+    Tensor gc = dense(gy);
+    if (in[0].requires_grad()) {
+      Tensor wd = dense(in[1]);
+      accumulate_grad(in[0], conv_input_grad(gc.data(), wd.data(), g, size_t(oc)));
+    }
+    if (in[1].requires_grad()) {
+      Tensor xd = dense(in[0]);
+      accumulate_grad(in[1], reshape(conv_weight_grad(xd.data(), gc.data(), g, size_t(oc)),
+                                     in[1].shape()));
+    }
+  });
+  return add_bias(y, bias);
+}
+
+Tensor depthwise_conv2d(const Tensor& x, const Tensor& w, const Tensor& bias,
+                        const Conv2dOptions& o) {
+  check_nhwc("depthwiseConv2d", x);
+  if (w.ndim() != 4)
+    fail("depthwiseConv2d: filter ", shape_str(w.shape()),
+         " must be 4-d [kernelH, kernelW, channels, multiplier]");
+  if (w.dim(2) != x.dim(3))
+    fail("depthwiseConv2d: filter ", shape_str(w.shape()), " expects ", w.dim(2),
+         " input channels but the input ", shape_str(x.shape()), " has ", x.dim(3));
+  if (w.dim(3) < 1)
+    fail("depthwiseConv2d: filter ", shape_str(w.shape()), " has a channel multiplier of 0");
+  const int64_t m = w.dim(3);
+  check_bias("depthwiseConv2d", bias, x.dim(3) * m);
+  const ConvGeom g = make_geom("depthwiseConv2d", x.shape(), w.dim(0), w.dim(1), o.stride_h,
+                               o.stride_w, o.dilation_h, o.dilation_w, o.padding, o.pad_h, o.pad_w);
+  Tensor xc = dense(x), wc = dense(w);
+  Tensor y = Tensor::empty(
+      {int64_t(g.n), int64_t(g.oh), int64_t(g.ow), int64_t(g.c) * m});
+  k::depthwise(xc.data(), wc.data(), g, size_t(m), y.data());
+  y = record(y, "depthwiseConv2d", {x, w}, [g, m](std::vector<Tensor>& in, const Tensor& gy) {
+    Tensor gc = dense(gy);
+    if (in[0].requires_grad()) {
+      Tensor wd = dense(in[1]);
+      Tensor dx = Tensor::zeros(in[0].shape());
+      k::depthwise_backward_input(gc.data(), wd.data(), g, size_t(m), dx.data());
+      accumulate_grad(in[0], dx);
+    }
+    if (in[1].requires_grad()) {
+      Tensor xd = dense(in[0]);
+      Tensor dw = Tensor::zeros(in[1].shape());
+      k::depthwise_backward_weight(xd.data(), gc.data(), g, size_t(m), dw.data());
+      accumulate_grad(in[1], dw);
+    }
+  });
+  return add_bias(y, bias);
+}
+
+Tensor conv2d_transpose(const Tensor& x, const Tensor& w, const Tensor& bias,
+                        const ConvTranspose2dOptions& o) {
+  check_nhwc("conv2dTranspose", x);
+  if (w.ndim() != 4)
+    fail("conv2dTranspose: filter ", shape_str(w.shape()),
+         " must be 4-d [kernelH, kernelW, outChannels, inChannels]");
+  if (w.dim(3) != x.dim(3))
+    fail("conv2dTranspose: filter ", shape_str(w.shape()), " expects ", w.dim(3),
+         " input channels (its last dimension) but the input ", shape_str(x.shape()), " has ",
+         x.dim(3));
+  if (w.dim(2) < 1)
+    fail("conv2dTranspose: filter ", shape_str(w.shape()), " has no output channels");
+  const int64_t oc = w.dim(2), c = x.dim(3);
+  check_bias("conv2dTranspose", bias, oc);
+  v::ConvDim dy{x.dim(1), w.dim(0), o.stride_h, o.dilation_h, o.padding, o.pad_h};
+  v::ConvDim dx{x.dim(2), w.dim(1), o.stride_w, o.dilation_w, o.padding, o.pad_w};
+  const v::ConvSize ry = v::conv_transpose_output_size("conv2dTranspose (height)", dy,
+                                                       o.output_padding_h);
+  const v::ConvSize rx = v::conv_transpose_output_size("conv2dTranspose (width)", dx,
+                                                       o.output_padding_w);
+  // The forward convolution [N,OH,OW,OC] -> [N,H,W,C] whose input gradient this op is.
+  ConvGeom g;
+  g.n = size_t(x.dim(0)); g.h = size_t(ry.out); g.w = size_t(rx.out); g.c = size_t(oc);
+  g.kh = size_t(w.dim(0)); g.kw = size_t(w.dim(1));
+  g.sh = size_t(o.stride_h); g.sw = size_t(o.stride_w);
+  g.dh = size_t(o.dilation_h); g.dw = size_t(o.dilation_w);
+  g.pt = size_t(ry.pad_before); g.pl = size_t(rx.pad_before);
+  g.oh = size_t(x.dim(1)); g.ow = size_t(x.dim(2));
+  check_shape("conv2dTranspose", {x.dim(0), ry.out, rx.out, oc});
+  Tensor xc = dense(x), wc = dense(w);
+  Tensor y = conv_input_grad(xc.data(), wc.data(), g, size_t(c));
+  y = record(y, "conv2dTranspose", {x, w}, [g, c](std::vector<Tensor>& in, const Tensor& gy) {
+    Tensor gc = dense(gy);
+    if (in[0].requires_grad()) {
+      Tensor wd = dense(in[1]);
+      accumulate_grad(in[0], conv_forward(gc.data(), wd.data(), g, size_t(c)));
+    }
+    if (in[1].requires_grad()) {
+      Tensor xd = dense(in[0]);
+      accumulate_grad(in[1], reshape(conv_weight_grad(gc.data(), xd.data(), g, size_t(c)),
+                                     in[1].shape()));
+    }
+  });
+  return add_bias(y, bias);
+}
+
+// ---- pooling ------------------------------------------------------------------------------------
+
+static ConvGeom pool_geom(const char* op, const Tensor& x, const Pool2dOptions& o) {
+  check_nhwc(op, x);
+  const int64_t sh = o.stride_h == 0 ? o.kernel_h : o.stride_h;
+  const int64_t sw = o.stride_w == 0 ? o.kernel_w : o.stride_w;
+  if (o.padding == v::PaddingMode::Explicit &&
+      ((o.pad_h >= o.kernel_h && o.pad_h > 0) || (o.pad_w >= o.kernel_w && o.pad_w > 0)))
+    fail(op, ": padding ", o.pad_h, " x ", o.pad_w, " must be smaller than the window ",
+         o.kernel_h, " x ", o.kernel_w, " (a window would see only padding)");
+  return make_geom(op, x.shape(), o.kernel_h, o.kernel_w, sh, sw, 1, 1, o.padding, o.pad_h,
+                   o.pad_w);
+}
+
+Tensor max_pool2d(const Tensor& x, const Pool2dOptions& o) {
+  const ConvGeom g = pool_geom("maxPool2d", x, o);
+  Tensor xc = dense(x);
+  Tensor y = Tensor::empty({int64_t(g.n), int64_t(g.oh), int64_t(g.ow), int64_t(g.c)});
+  k::max_pool(xc.data(), g, y.data());
+  return record(y, "maxPool2d", {x},
+                [g, xd = xc.detach(), yd = y.detach()](std::vector<Tensor>& in, const Tensor& gy) {
+                  Tensor gc = dense(gy);
+                  Tensor dx = Tensor::zeros(in[0].shape());
+                  k::max_pool_backward(xd.data(), yd.data(), gc.data(), g, dx.data());
+                  accumulate_grad(in[0], dx);
+                });
+}
+
+Tensor avg_pool2d(const Tensor& x, const Pool2dOptions& o) {
+  const ConvGeom g = pool_geom("avgPool2d", x, o);
+  Tensor xc = dense(x);
+  Tensor y = Tensor::empty({int64_t(g.n), int64_t(g.oh), int64_t(g.ow), int64_t(g.c)});
+  k::avg_pool(xc.data(), g, y.data());
+  return record(y, "avgPool2d", {x}, [g](std::vector<Tensor>& in, const Tensor& gy) {
+    Tensor gc = dense(gy);
+    Tensor dx = Tensor::zeros(in[0].shape());
+    k::avg_pool_backward(gc.data(), g, dx.data());
+    accumulate_grad(in[0], dx);
+  });
+}
+
+Tensor global_avg_pool2d(const Tensor& x) {
+  check_nhwc("globalAvgPool2d", x);
+  // mean over H and W of [N, H*W, C]
+  return mean(reshape(x, {x.dim(0), x.dim(1) * x.dim(2), x.dim(3)}), 1, false);
+}
+
+// ---- upsampling ---------------------------------------------------------------------------------
+
+Tensor upsampling2d(const Tensor& x, int64_t fh, int64_t fw, Interpolation mode) {
+  check_nhwc("upsampling2d", x);
+  if (fh < 1 || fw < 1 || fh > 4096 || fw > 4096)
+    fail("upsampling2d: factors must be integers in [1, 4096], got ", fh, " x ", fw);
+  const size_t n = size_t(x.dim(0)), h = size_t(x.dim(1)), w = size_t(x.dim(2)),
+               c = size_t(x.dim(3));
+  const Shape os{x.dim(0), x.dim(1) * fh, x.dim(2) * fw, x.dim(3)};
+  check_shape("upsampling2d", os);
+  Tensor xc = dense(x);
+  Tensor y = Tensor::empty(os);
+  const size_t oh = size_t(os[1]), ow = size_t(os[2]);
+  if (mode == Interpolation::Nearest) {
+    k::upsample_nearest(xc.data(), n, h, w, c, size_t(fh), size_t(fw), y.data());
+    return record(y, "upsampling2d", {x},
+                  [n, h, w, c, fh, fw](std::vector<Tensor>& in, const Tensor& gy) {
+                    Tensor gc = dense(gy);
+                    Tensor dx = Tensor::zeros(in[0].shape());
+                    k::upsample_nearest_backward(gc.data(), n, h, w, c, size_t(fh), size_t(fw),
+                                                 dx.data());
+                    accumulate_grad(in[0], dx);
+                  });
+  }
+  k::upsample_bilinear(xc.data(), n, h, w, c, oh, ow, y.data());
+  return record(y, "upsampling2d", {x},
+                [n, h, w, c, oh, ow](std::vector<Tensor>& in, const Tensor& gy) {
+                  Tensor gc = dense(gy);
+                  Tensor dx = Tensor::zeros(in[0].shape());
+                  k::upsample_bilinear_backward(gc.data(), n, h, w, c, oh, ow, dx.data());
+                  accumulate_grad(in[0], dx);
+                });
+}
+
+}  // namespace pg
