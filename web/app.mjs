@@ -1,8 +1,10 @@
 // The Playgrad page: lesson list, hash routes #/<lesson-id>?<settings>, and the lesson life
 // cycle. Plain ES modules; every number shown comes from the wasm core through lessons' compute().
 //
-// Lesson contract (lessons/README.md): a lesson module exports id, title, summary, text,
-// settings, compute(pg, state) (pure) and mount(root, kit) -> { update(result, state) }.
+// Lesson contract (lessons/README.md): a lesson's pure module lessons/<id>/lesson.mjs exports id,
+// title, summary, text, settings, compute(pg, state), report() and exercises; its view module
+// lessons/<id>/view.mjs exports mount(root, kit) -> { update(result, state), destroy?() } and is
+// loaded when the lesson opens (with the lesson's own assets), so the first page stays small.
 // The shell makes the root <section data-lesson="<id>" data-state="loading|ready|error">, the
 // text, the controls (from the settings declarations) and the URL; the lesson draws.
 import { load } from './lib/playgrad.mjs';
@@ -11,6 +13,11 @@ import { normalize, parseHash, parseSettings, toQuery } from './lib/lessons/sett
 import { makeControls } from './controls.mjs';
 import { el, kit } from './kit.mjs';
 import { renderText } from './text.mjs';
+import { mountExercises } from './exercises.mjs';
+
+// A lesson's view module, loaded the first time the lesson opens. (esbuild bundles every
+// lessons/*/view.mjs into the single-file page from this pattern.)
+const loadView = (id) => import(`./lib/lessons/${id}/view.mjs`);
 
 const core = load();
 const listEl = document.getElementById('lesson-list');
@@ -126,6 +133,7 @@ async function showLesson(lesson, state) {
   };
 
   let pg;
+  let viewModule;
   try {
     pg = await core;
   } catch (e) {
@@ -134,13 +142,24 @@ async function showLesson(lesson, state) {
     fail(new Error(`the WebAssembly core did not load (${e.message})`));
     return;
   }
+  try {
+    viewModule = await loadView(lesson.id);
+  } catch (e) {
+    if (current !== me) return;
+    viewEl.replaceChildren(root);
+    root.append(errorBox);
+    fail(new Error(`the lesson's view did not load (${e.message})`));
+    return;
+  }
   if (current !== me) return; // navigated away while loading
 
   let view;
+  let exercises = null;
   let pending = false;
   const draw = () => {
     pending = false;
     try {
+      exercises?.update(me.state);
       const result = lesson.compute(pg, me.state);
       view.update(result, me.state);
       errorBox.hidden = true;
@@ -174,8 +193,10 @@ async function showLesson(lesson, state) {
   try {
     // kit.set(name, value): the view changes a setting (a click on a chart, a dragged point) as
     // if its control had been used: the state is validated, the controls and the URL follow.
-    view = lesson.mount(viewBox, { ...kit, set: (name, value) => { if (current === me) change(name, value); } });
+    view = viewModule.mount(viewBox, { ...kit, set: (name, value) => { if (current === me) change(name, value); } });
     me.view = view;
+    exercises = mountExercises(lesson, pg, () => me.state, kit);
+    if (exercises) root.append(exercises.element);
   } catch (e) {
     fail(e);
     return;

@@ -2,6 +2,7 @@
 // formats it back and validates CLI flags; malformed values fall back to the default with a
 // problem; nothing throws on user input. Also the registry and the lesson-module contract.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { LESSONS, lessonById } from '../../lessons/index.mjs';
@@ -81,19 +82,30 @@ test('parseValue covers every type', () => {
   assert.equal(parseValue(text, 'x^2+y^2').ok, false);
 });
 
-test('every registered lesson follows the module contract', () => {
+// The page-only names a pure lesson module must not touch (it runs in Node and the CLI too).
+const DOM = /\b(document|window)\.|\b(getComputedStyle|requestAnimationFrame|matchMedia)\(|\bHTMLElement\b/;
+
+test('every registered lesson follows the module contract', async () => {
   assert.ok(LESSONS.length >= 1);
   const ids = new Set();
   for (const l of LESSONS) {
-    assert.match(l.id, /^(softmax|log-loss|optimizers|conv-size|iou-nms)$/);
+    assert.match(l.id, /^[a-z][a-z0-9-]*$/);
     assert.ok(!ids.has(l.id));
     ids.add(l.id);
     assert.equal(typeof l.title, 'string');
     assert.equal(typeof l.summary, 'string');
     assert.equal(typeof l.text, 'string');
     assert.equal(typeof l.compute, 'function');
-    assert.equal(typeof l.mount, 'function');
     assert.equal(typeof l.report, 'function');
+    assert.equal(l.mount, undefined, `${l.id}: the view lives in view.mjs, not in the pure lesson.mjs`);
+    // One folder per lesson: the pure part and the view part.
+    const dir = new URL(`../../lessons/${l.id}/`, import.meta.url);
+    assert.ok(existsSync(new URL('lesson.mjs', dir)), `${l.id}: lessons/${l.id}/lesson.mjs`);
+    const pure = readFileSync(new URL('lesson.mjs', dir), 'utf8').replace(/\/\/.*$/gm, '');
+    assert.doesNotMatch(pure, DOM, `${l.id}: lesson.mjs is pure (no DOM)`);
+    const view = await import(new URL('view.mjs', dir));
+    assert.equal(typeof view.mount, 'function', `${l.id}: view.mjs exports mount(root, kit)`);
+    assert.ok(Array.isArray(l.exercises ?? []), `${l.id}: exercises is an array`);
     for (const d of l.settings) {
       for (const k of ['name', 'type', 'label']) assert.ok(d[k] !== undefined, `${l.id}.${d.name}: ${k}`);
       assert.ok('default' in d, `${l.id}.${d.name}: default`);
