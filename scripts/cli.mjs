@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { load } from '../wasm/playgrad.mjs';
 import { LESSONS, lessonById } from '../lessons/index.mjs';
 import { bound, defaults, formatValue, parseSettings } from '../lessons/settings.mjs';
+import { runSession } from '../lessons/session.mjs';
 
 const USAGE = `usage: playgrad lesson <id> [--<setting> <value> ...] [--json]
        playgrad lesson <id> --help      the lesson's settings
@@ -80,10 +81,53 @@ export async function main(argv, out = process.stdout) {
   const { state, problems } = parseSettings(lesson.settings, fields);
   if (problems.length) throw new UsageError(problems.map((p) => p.message.replace(/ Using the default, .*$/, '')).join('\n'));
   const pg = await load();
+  if (typeof lesson.session === 'function') return train(pg, lesson, state, json, out);
   const result = lesson.compute(pg, state);
   if (json) out.write(`${JSON.stringify({ lesson: lesson.id, settings: state, result }, jsonValue, 2)}\n`);
   else out.write(`${lesson.report(result, state).join('\n')}\n`);
   return 0;
+}
+
+/** A progress bar on stderr: [#######.............] 35/100 epochs (redrawn in place on a terminal). */
+function progressBar(err) {
+  const tty = !!err.isTTY;
+  let lastShown = -1;
+  return {
+    update({ value, total, label = '' }) {
+      const width = 30;
+      const frac = total > 0 ? Math.min(1, value / total) : 0;
+      const filled = Math.round(frac * width);
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${value}/${total} ${label}`;
+      if (tty) err.write(`\r${line}`);
+      else if (Math.floor(frac * 10) !== lastShown) { lastShown = Math.floor(frac * 10); err.write(`${line}\n`); }
+    },
+    end() { if (tty) err.write('\n'); },
+  };
+}
+
+// A training lesson runs to the end headless: with --json the session's result, else a progress
+// bar on stderr and report(). Training that stopped on bad numbers exits 1 with the message.
+export function train(pg, lesson, state, json, out, err = process.stderr) {
+  const session = lesson.session(pg, state);
+  try {
+    const bar = json ? null : progressBar(err);
+    runSession(session, { onProgress: bar ? (p) => bar.update(p) : undefined });
+    bar?.end();
+    const snapshot = session.snapshot();
+    if (json) {
+      const result = typeof session.result === 'function' ? session.result() : snapshot;
+      out.write(`${JSON.stringify({ lesson: lesson.id, settings: state, result }, jsonValue, 2)}\n`);
+    } else {
+      out.write(`${lesson.report(snapshot, state).join('\n')}\n`);
+    }
+    if (session.failure) {
+      err.write(`playgrad: training stopped: ${session.failure}\n`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    session.dispose?.();
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {

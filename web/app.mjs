@@ -14,6 +14,7 @@ import { makeControls } from './controls.mjs';
 import { el, kit } from './kit.mjs';
 import { renderText } from './text.mjs';
 import { mountExercises } from './exercises.mjs';
+import { createSessionHost } from './session-host.mjs';
 
 // A lesson's view module, loaded the first time the lesson opens. (esbuild bundles every
 // lessons/*/view.mjs into the single-file page from this pattern.)
@@ -56,6 +57,7 @@ function renderList(activeId) {
 
 // Leaving a lesson: its view may run its own animation loop; destroy() stops it.
 function leave() {
+  try { current?.host?.destroy(); } catch (e) { console.error(e); }
   try { current?.view?.destroy?.(); } catch (e) { console.error(e); }
   current = null;
 }
@@ -156,10 +158,17 @@ async function showLesson(lesson, state) {
   let view;
   let exercises = null;
   let pending = false;
+  // A training lesson (it exports session(pg, state)) trains in a worker: a settings change goes
+  // to the session (host.setState) and the view is updated with each snapshot the session sends.
+  const training = typeof lesson.session === 'function';
   const draw = () => {
     pending = false;
     try {
       exercises?.update(me.state);
+      if (training) {
+        me.host.setState(me.state);
+        return;
+      }
       const result = lesson.compute(pg, me.state);
       view.update(result, me.state);
       errorBox.hidden = true;
@@ -168,6 +177,28 @@ async function showLesson(lesson, state) {
       fail(e);
     }
   };
+  if (training) {
+    me.host = createSessionHost(lesson, pg, {
+      onSnapshot(snapshot, status) {
+        if (current !== me) return;
+        try {
+          view.update(snapshot, me.state, status);
+          errorBox.hidden = true;
+          root.dataset.state = 'ready';
+        } catch (e) {
+          fail(e);
+        }
+      },
+      onError(message) {
+        if (current !== me) return;
+        fail(new Error(message));
+        // Nothing else breaks: the controls keep working, and Restart starts a fresh session.
+        const restart = el('button', { type: 'button', 'data-name': 'session-restart' }, 'Restart training');
+        restart.addEventListener('click', () => { root.dataset.state = 'loading'; me.host.restart(me.state); });
+        errorBox.append(' ', restart);
+      },
+    });
+  }
   const schedule = () => {
     if (pending) return;
     pending = true;
@@ -193,7 +224,17 @@ async function showLesson(lesson, state) {
   try {
     // kit.set(name, value): the view changes a setting (a click on a chart, a dragged point) as
     // if its control had been used: the state is validated, the controls and the URL follow.
-    view = viewModule.mount(viewBox, { ...kit, set: (name, value) => { if (current === me) change(name, value); } });
+    // kit.session (training lessons): play, pause, step, reset and command(name, args) for the
+    // session; the view's update(snapshot, state, status) gets status { playing, done, progress }.
+    const session = training ? {
+      mode: me.host.mode,
+      play: () => me.host.play(),
+      pause: () => me.host.pause(),
+      step: () => me.host.step(),
+      reset: () => me.host.reset(me.state),
+      command: (name, args) => me.host.command(name, args),
+    } : undefined;
+    view = viewModule.mount(viewBox, { ...kit, session, set: (name, value) => { if (current === me) change(name, value); } });
     me.view = view;
     exercises = mountExercises(lesson, pg, () => me.state, kit);
     if (exercises) root.append(exercises.element);
@@ -202,7 +243,12 @@ async function showLesson(lesson, state) {
     return;
   }
   writeUrl(lesson, me.state, true);
-  draw(); // the first result synchronously: data-state is 'ready' once it is drawn
+  if (training) {
+    exercises?.update(me.state);
+    me.host.reset(me.state); // data-state is 'ready' once the first snapshot is drawn
+  } else {
+    draw(); // the first result synchronously: data-state is 'ready' once it is drawn
+  }
 }
 
 function route() {

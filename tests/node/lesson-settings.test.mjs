@@ -95,7 +95,8 @@ test('every registered lesson follows the module contract', async () => {
     assert.equal(typeof l.title, 'string');
     assert.equal(typeof l.summary, 'string');
     assert.equal(typeof l.text, 'string');
-    assert.equal(typeof l.compute, 'function');
+    // compute(pg, state) -> result, or (a training lesson) session(pg, state) -> session.
+    assert.ok(typeof l.compute === 'function' || typeof l.session === 'function', `${l.id}: compute or session`);
     assert.equal(typeof l.report, 'function');
     assert.equal(l.mount, undefined, `${l.id}: the view lives in view.mjs, not in the pure lesson.mjs`);
     // One folder per lesson: the pure part and the view part.

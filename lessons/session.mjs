@@ -1,0 +1,31 @@
+// Training lessons (lessons/README.md, "Training lessons"): a lesson that trains exports
+// session(pg, state) -> a session object (pure: no DOM), which the page runs in a Web Worker
+// (web/session-loop.mjs) and the CLI and Node tests run to the end with runSession() below.
+//
+// A session:
+//   step()             one unit of work (the playground: one batch); quick (a few ms)
+//   done               true once training has finished (epochs run, stopped early, or diverged)
+//   progress           { value, total, label } for a progress bar (e.g. epochs run of epochs)
+//   snapshot()         plain data for view.update(snapshot, state, status) and report(snapshot)
+//   result?()          what the CLI prints with --json (default: snapshot())
+//   failure?           a message when training stopped on bad numbers (the CLI exits 1 with it)
+//   setState?(state)   take changed settings in place; return false to be made anew instead
+//   command?(name, args) view actions (scrub to an epoch, edit a weight, ...)
+//   dispose?()         free its tensors and models
+
+/**
+ * Runs a session until done (or maxSteps). onProgress(progress) is called whenever the
+ * progress value changes. Returns the session (call snapshot()/result() on it).
+ */
+export function runSession(session, { onProgress, maxSteps = Infinity } = {}) {
+  let last = null;
+  for (let n = 0; !session.done && n < maxSteps; n++) {
+    session.step();
+    const p = session.progress;
+    if (onProgress && p && p.value !== last) {
+      last = p.value;
+      onProgress(p);
+    }
+  }
+  return session;
+}
