@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bind_util.h"
+#include "playgrad/nn/datasets.h"
 #include "playgrad/nn/fast.h"
 #include "playgrad/nn/init.h"
 #include "playgrad/nn/losses.h"
@@ -236,6 +237,23 @@ val js_spiral(double points, double classes, double seed) {
   });
 }
 
+// The playground's toy datasets (playgrad/nn/datasets.h).
+val js_toy_dataset(std::string name, double points, double classes, double noise, double seed) {
+  return guard([&] {
+    auto [x, y] = pg::nn::toy_dataset(name, pgbind::to_int("toyDataset", "points", points),
+                                      pgbind::to_int("toyDataset", "classes", classes), noise,
+                                      pgbind::to_seed("toyDataset", seed));
+    return pgbind::tensors_to_js({x, y});
+  });
+}
+
+std::string js_toy_datasets() {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& d : pg::nn::toy_datasets())
+    out.push_back({{"name", d.name}, {"minClasses", d.min_classes}, {"maxClasses", d.max_classes}});
+  return out.dump();
+}
+
 // ---- the fused training step (playgrad/fast.h, wasm/api/fast.mjs) -------------------------------------
 struct JsFastMlp {
   std::shared_ptr<pg::nn::Model> m;  // keeps the model (and so its weights) alive
@@ -293,6 +311,8 @@ EMSCRIPTEN_BINDINGS(playgrad_learn) {
   function("_modelLr", &js_model_lr);
   function("_modelSetLr", &js_model_set_lr);
   function("_spiral", &js_spiral);
+  function("_toyDataset", &js_toy_dataset);
+  function("_toyDatasets", &js_toy_datasets);
   emscripten::class_<JsFastMlp>("_FastMlp");
   function("_fastMlpCreate", &js_fast_mlp_create);
   function("_fastMlpStep", &js_fast_mlp_step);

@@ -460,6 +460,7 @@ export class Model {
   dispose(): void;
 }
 
+export type ToyDatasetName = 'circle' | 'xor' | 'gaussians' | 'spiral' | 'moons' | 'checkerboard' | 'plane' | 'wave';
 export interface Playgrad {
   readonly losses: Losses;
   readonly optim: Optim;
@@ -473,7 +474,13 @@ export interface Playgrad {
   sequential(layers: Layer[], options: { inputShape: Shape; seed?: number }): Model;
   /** A model from Model.save() output. */
   loadModel(json: string | object): Model;
-  readonly data: { spiral(points?: number, classes?: number, seed?: number): { x: Tensor; y: Tensor } };
+  readonly data: {
+    spiral(points?: number, classes?: number, seed?: number): { x: Tensor; y: Tensor };
+    /** A toy dataset of the playground: x [points, 2] in [-6, 6]², y the class index or the regression target. */
+    toy(name: ToyDatasetName, options?: { points?: number; classes?: number; noise?: number; seed?: number }): { x: Tensor; y: Tensor };
+    /** The toy datasets with their class ranges (0: regression). */
+    toyDatasets(): Array<{ name: ToyDatasetName; minClasses: number; maxClasses: number }>;
+  };
 }
 
 /** Instantiates the SIMD core (once) and returns the API. */

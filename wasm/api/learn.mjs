@@ -487,5 +487,18 @@ export function install(pg, { Tensor, PlaygradError }) {
       const [x, y] = wrapAll(pg._call((c) => c._spiral(points, classes, seed)));
       return { x, y };
     },
+    /**
+     * The playground's toy datasets (core/include/playgrad/nn/datasets.h): {x: [points, 2], y: [points]},
+     * y the class index (classification) or the target (plane, wave). Points lie in [-6, 6]².
+     */
+    toy(name, { points = 200, classes = 2, noise = 0, seed = 0 } = {}) {
+      if (typeof name !== 'string') fail('data.toy: the dataset name must be a string');
+      const [x, y] = wrapAll(pg._call((c) => c._toyDataset(name, points, classes, noise, seed)));
+      return { x, y };
+    },
+    /** [{name, minClasses, maxClasses}] (0 classes: a regression dataset). */
+    toyDatasets() {
+      return JSON.parse(pg._call((c) => c._toyDatasets()));
+    },
   };
 }
