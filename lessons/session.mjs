@@ -1,5 +1,7 @@
 // Training lessons (lessons/README.md, "Training lessons"): a lesson that trains exports
-// session(pg, state) -> a session object (pure: no DOM), which the page runs in a Web Worker
+// session(pg, state, previous) -> a session object (pure: no DOM; previous: the session it
+// replaces after a settings change, or null, to carry over data that is not a setting, such as
+// drawn points), which the page runs in a Web Worker
 // (web/session-loop.mjs) and the CLI and Node tests run to the end with runSession() below.
 //
 // A session:

@@ -11,7 +11,8 @@
 //   'boolean'  on/off                                              URL: large=1 (also true/false, 0)
 //   'choice'   one of options: [{ value: 'bowl', label: 'Elongated bowl' }, ...]   URL: f=bowl
 //   'numbers'  a list of numbers, each in [min, max], length in [minLength, maxLength]   URL: z=2,1,0.1
-//   'text'     a string of at most maxLength characters (e.g. a typed f(x, y))   URL: percent-encoded
+//   'text'     a string of at most maxLength characters (e.g. a typed f(x, y))   URL: percent-encoded;
+//              with check(text, state) -> true | 'what is expected', only texts it accepts
 // min, max (and minLength, maxLength, options) may be functions of the settings parsed before
 // this one (declaration order), e.g. max: (s) => s.z.length - 1.
 // Optional: help (a sentence shown under the control), unit, digits (decimals shown; default
@@ -91,8 +92,11 @@ export function parseValue(decl, text, state = {}) {
       const okLen = vs.length >= bound(decl.minLength, state) && vs.length <= bound(decl.maxLength, state);
       return okLen && vs.every((v) => Number.isFinite(v) && v >= lo && v <= hi) ? { ok: true, value: vs } : bad();
     }
-    case 'text':
-      return text.length <= bound(decl.maxLength, state) ? { ok: true, value: text } : bad();
+    case 'text': {
+      if (text.length > bound(decl.maxLength, state)) return bad();
+      const verdict = decl.check ? decl.check(text, state) : true;
+      return verdict === true ? { ok: true, value: text } : { ok: false, expected: String(verdict) };
+    }
     default:
       throw new Error(`settings: unknown type '${decl.type}' for '${decl.name}'`);
   }

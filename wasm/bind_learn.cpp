@@ -177,6 +177,16 @@ val js_model_named_weights(const JsModel& m) {
 val js_model_forward(JsModel& m, const val& xs, bool training) {
   return guard([&] { return pgbind::tensors_to_js(m.m->forward(pgbind::to_tensors("model", xs), training)); });
 }
+val js_model_forward_nodes(JsModel& m, const val& xs, bool training) {
+  return guard([&] { return pgbind::tensors_to_js(m.m->forward_nodes(pgbind::to_tensors("model", xs), training)); });
+}
+std::string js_model_nodes(const JsModel& m) {
+  return guard([&] {
+    Json out = Json::array();
+    for (const auto& n : m.m->nodes()) out.push_back({{"name", n.name}, {"kind", n.kind}, {"shape", n.shape}});
+    return out.dump();
+  });
+}
 void js_model_compile(JsModel& m, const val& opts) { guard([&] { m.m->compile(parse("compile", opts)); }); }
 Tensor js_model_total_loss(JsModel& m, const val& outs, const val& ys) {
   return guard([&] { return m.m->total_loss(pgbind::to_tensors("loss", outs), pgbind::to_tensors("loss", ys)); });
@@ -247,6 +257,29 @@ val js_toy_dataset(std::string name, double points, double classes, double noise
   });
 }
 
+Tensor js_toy_features(const Tensor& x, const val& names) {
+  return guard([&] {
+    std::vector<std::string> ns;
+    const auto len = names["length"].as<unsigned>();
+    for (unsigned i = 0; i < len; ++i) ns.push_back(names[i].as<std::string>());
+    return pg::nn::toy_features(x, ns);
+  });
+}
+
+// 0 .. n-1 in the seeded Fisher-Yates order fit() shuffles with (playgrad/nn/model.h shuffle_rows).
+val js_permutation(double n, double seed) {
+  return guard([&] {
+    const int64_t count = pgbind::to_int("permutation", "n", n);
+    if (count < 0 || count > (int64_t(1) << 26)) pg::fail("permutation: n must be in [0, 67108864] (got ", count, ")");
+    std::vector<int64_t> order(size_t(count), 0);
+    for (int64_t i = 0; i < count; ++i) order[size_t(i)] = i;
+    pg::Rng rng(pgbind::to_seed("permutation", seed));
+    pg::nn::shuffle_rows(order, rng);
+    std::vector<double> out(order.begin(), order.end());
+    return pgbind::double_array(out);
+  });
+}
+
 std::string js_toy_datasets() {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& d : pg::nn::toy_datasets())
@@ -308,11 +341,15 @@ EMSCRIPTEN_BINDINGS(playgrad_learn) {
   function("_modelFit", &js_model_fit);
   function("_modelEvaluate", &js_model_evaluate);
   function("_modelPredict", &js_model_predict);
+  function("_modelForwardNodes", &js_model_forward_nodes);
+  function("_modelNodes", &js_model_nodes);
   function("_modelLr", &js_model_lr);
   function("_modelSetLr", &js_model_set_lr);
   function("_spiral", &js_spiral);
   function("_toyDataset", &js_toy_dataset);
   function("_toyDatasets", &js_toy_datasets);
+  function("_permutation", &js_permutation);
+  function("_toyFeatures", &js_toy_features);
   emscripten::class_<JsFastMlp>("_FastMlp");
   function("_fastMlpCreate", &js_fast_mlp_create);
   function("_fastMlpStep", &js_fast_mlp_step);

@@ -449,6 +449,8 @@ export class Model {
   weights(): Record<string, Tensor>;
   compile(options: CompileOptions): void;
   call(x: Data, options?: { training?: boolean }): Tensor | Tensor[];
+  /** Every node's output for x, in graph order (inputs first). */
+  activations(x: Data, options?: { training?: boolean }): Array<{ name: string; kind: string; shape: Shape; output: Tensor }>;
   loss(outputs: Tensor | Tensor[], y: Data): Tensor;
   trainOnBatch(x: Data, y: Data): number;
   fit(x: Data, y: Data, options?: FitOptions): History;
@@ -478,6 +480,10 @@ export interface Playgrad {
     spiral(points?: number, classes?: number, seed?: number): { x: Tensor; y: Tensor };
     /** A toy dataset of the playground: x [points, 2] in [-6, 6]², y the class index or the regression target. */
     toy(name: ToyDatasetName, options?: { points?: number; classes?: number; noise?: number; seed?: number }): { x: Tensor; y: Tensor };
+    /** Input features of points x [N, 2]: x1, x2, x1^2, x2^2, x1x2, sinx1, sinx2 -> [N, names.length]. */
+    features(x: Tensor, names: string[]): Tensor;
+    /** 0 .. n-1 in the core's seeded Fisher-Yates order. */
+    permutation(n: number, seed?: number): Int32Array;
     /** The toy datasets with their class ranges (0: regression). */
     toyDatasets(): Array<{ name: ToyDatasetName; minClasses: number; maxClasses: number }>;
   };

@@ -37,7 +37,7 @@ export function createSessionHost(lesson, pg, { onSnapshot, onError }) {
   const mode = workerSupported() ? 'worker' : 'main';
   const start = () => {
     if (mode === 'main') {
-      loop = new SessionLoop((state) => lesson.session(pg, state), receive);
+      loop = new SessionLoop((state, previous) => lesson.session(pg, state, previous), receive);
       return;
     }
     worker = new Worker(new URL(`./session-worker.mjs?lesson=${encodeURIComponent(lesson.id)}`, import.meta.url), { type: 'module' });

@@ -7,7 +7,7 @@ export const SLICE_MS = 12;
 
 export class SessionLoop {
   /**
-   * makeSession(state) -> the lesson's session; post(message) sends
+   * makeSession(state, previous) -> the lesson's session (previous: the one it replaces, or null); post(message) sends
    * { type: 'snapshot', snapshot, status } or { type: 'error', message } to the page.
    */
   constructor(makeSession, post, { slice = SLICE_MS, defer = (f) => setTimeout(f, 0) } = {}) {
@@ -39,15 +39,20 @@ export class SessionLoop {
   /** A new session for `state` (the old one is disposed); plays on if `play`. */
   reset(state, play = false) {
     this.generation += 1;
-    try { this.session?.dispose?.(); } catch { /* a broken session still goes */ }
+    const previous = this.session;
     this.session = null;
     this.playing = false;
-    try {
-      this.session = this.makeSession(state);
-    } catch (e) {
-      this.fail(e);
+    // The new session may carry over what is not a setting (the learner's own drawn or loaded
+    // data) from the previous one, which is disposed after.
+    let made = null;
+    let error = null;
+    try { made = this.makeSession(state, previous); } catch (e) { error = e; }
+    try { previous?.dispose?.(); } catch { /* a broken session still goes */ }
+    if (error) {
+      this.fail(error);
       return;
     }
+    this.session = made;
     this.send();
     if (play) this.play();
   }

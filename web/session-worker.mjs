@@ -16,7 +16,7 @@ try {
   const lesson = lessonById(id);
   if (!lesson || typeof lesson.session !== 'function') throw new Error(`no training lesson '${id}'`);
   const pg = await load();
-  loop = new SessionLoop((state) => lesson.session(pg, state), post);
+  loop = new SessionLoop((state, previous) => lesson.session(pg, state, previous), post);
   for (const m of queue.splice(0)) loop.handle(m);
 } catch (e) {
   post({ type: 'error', message: `the training worker could not start: ${e?.message ?? e}` });

@@ -85,3 +85,20 @@ TEST(Datasets, BadArgumentsNameTheDatasetAndTheValue) {
   EXPECT_NE(msg([] { toy_dataset("circle", 10, 2, NAN, 0); }).find("noise must be in [0, 1]"), std::string::npos);
   EXPECT_EQ(msg([] { toy_dataset("plane", 10, 99, 0, 0); }), "no error");  // classes is ignored for regression
 }
+
+TEST(Datasets, FeaturesAreTheNamedColumns) {
+  pg::Tensor x = pg::Tensor::from_vector({1.f, 2.f, -3.f, 0.5f}, {2, 2});
+  pg::Tensor f = pg::nn::toy_features(x, {"x1x2", "x1", "x2^2", "sinx1", "x1^2", "x2", "sinx2"});
+  ASSERT_EQ(f.shape(), (pg::Shape{2, 7}));
+  const std::vector<float> want = {2.f, 1.f, 4.f, float(std::sin(1.0)), 1.f, 2.f, float(std::sin(2.0)),
+                                   -1.5f, -3.f, 0.25f, float(std::sin(-3.0)), 9.f, 0.5f, float(std::sin(0.5))};
+  EXPECT_EQ(f.to_vector(), want);
+  auto msg = [&](std::vector<std::string> names) {
+    try { pg::nn::toy_features(x, names); } catch (const pg::Error& e) { return std::string(e.what()); }
+    return std::string("no error");
+  };
+  EXPECT_NE(msg({"x3"}).find("unknown feature 'x3'"), std::string::npos);
+  EXPECT_NE(msg({"x1", "x1"}).find("feature 'x1' given twice"), std::string::npos);
+  EXPECT_NE(msg({}).find("at least one feature"), std::string::npos);
+  EXPECT_THROW(pg::nn::toy_features(pg::Tensor::zeros({3, 3}), {"x1"}), pg::Error);
+}

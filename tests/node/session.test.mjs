@@ -131,3 +131,15 @@ test('CLI training path: a progress bar on stderr and the report; --json prints 
   assert.equal(train(null, fakeLesson({ total: 9, divergeAt: 4 }), {}, false, out, err), 1);
   assert.match(err.text, /training stopped: loss is NaN at step 4/);
 });
+
+test('a new session gets the one it replaces (to carry over drawn data), which is disposed after', () => {
+  const made = [];
+  const h = harness((st, prev) => { const c = counter(st); c.carried = prev ? prev.n : null; made.push(c); return c; });
+  h.loop.handle({ type: 'reset', state: { total: 5 } });
+  h.loop.handle({ type: 'step' });
+  h.loop.handle({ type: 'step' });
+  h.loop.handle({ type: 'state', state: { total: 6 } });
+  assert.equal(made[1].carried, 2);
+  assert.equal(made[0].disposed, true);
+  assert.equal(made[0].carried, null);
+});

@@ -313,6 +313,16 @@ export function install(pg, { Tensor, PlaygradError }) {
     call(x, { training = false } = {}) {
       return withTemps((temps) => this._out(pg._call((c) => c._modelForward(this._handle, tensorList('call', x, 'x', temps), Boolean(training)))));
     }
+    /**
+     * What every node of the graph makes of x, in graph order (inputs first):
+     * [{name, kind ('Input' or the layer kind), shape (without the batch axis), output: Tensor}].
+     * training: false (default) runs Dropout as the identity and BatchNormalization on its moving statistics.
+     */
+    activations(x, { training = false } = {}) {
+      const nodes = JSON.parse(pg._call((c) => c._modelNodes(this._handle)));
+      const outs = withTemps((temps) => wrapAll(pg._call((c) => c._modelForwardNodes(this._handle, tensorList('activations', x, 'x', temps), Boolean(training)))));
+      return nodes.map((n, i) => ({ ...n, output: outs[i] }));
+    }
     /** The total loss (weighted losses + regularization) of outputs against targets. */
     loss(outputs, y) {
       return withTemps((temps) => pg._wrap((c) => c._modelTotalLoss(this._handle, tensorList('loss', outputs, 'outputs', temps), tensorList('loss', y, 'y', temps))));
@@ -495,6 +505,15 @@ export function install(pg, { Tensor, PlaygradError }) {
       if (typeof name !== 'string') fail('data.toy: the dataset name must be a string');
       const [x, y] = wrapAll(pg._call((c) => c._toyDataset(name, points, classes, noise, seed)));
       return { x, y };
+    },
+    /** The playground's input features of points x [N, 2]: names from x1, x2, x1^2, x2^2, x1x2, sinx1, sinx2 -> [N, names.length]. */
+    features(x, names) {
+      if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) fail('data.features: names must be an array of feature names');
+      return pg._wrap((c) => c._toyFeatures(needTensor('data.features', x, 'x'), names));
+    },
+    /** 0 .. n-1 shuffled by the core's seeded Fisher-Yates (the order fit() uses), as an Int32Array. */
+    permutation(n, seed = 0) {
+      return Int32Array.from(pg._call((c) => c._permutation(n, seed)));
     },
     /** [{name, minClasses, maxClasses}] (0 classes: a regression dataset). */
     toyDatasets() {

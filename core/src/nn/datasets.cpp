@@ -107,4 +107,49 @@ std::pair<Tensor, Tensor> toy_dataset(const std::string& name, int64_t points, i
   return {x, y};
 }
 
+const std::vector<std::string>& toy_feature_names() {
+  static const std::vector<std::string> all = {"x1", "x2", "x1^2", "x2^2", "x1x2", "sinx1", "sinx2"};
+  return all;
+}
+
+Tensor toy_features(const Tensor& x, const std::vector<std::string>& names) {
+  if (x.shape().size() != 2 || x.shape()[1] != 2)
+    fail("toy_features: points must have shape [N, 2], got ", shape_str(x.shape()));
+  if (names.empty()) fail("toy_features: needs at least one feature (features: x1, x2, x1^2, x2^2, x1x2, sinx1, sinx2)");
+  const auto& known = toy_feature_names();
+  std::vector<int> which;
+  for (const auto& n : names) {
+    int k = -1;
+    for (size_t i = 0; i < known.size(); ++i)
+      if (known[i] == n) k = int(i);
+    if (k < 0) fail("toy_features: unknown feature '", n, "' (features: x1, x2, x1^2, x2^2, x1x2, sinx1, sinx2)");
+    for (int w : which)
+      if (w == k) fail("toy_features: feature '", n, "' given twice");
+    which.push_back(k);
+  }
+  const Tensor xc = x.contiguous();
+  const int64_t n = x.shape()[0];
+  const int64_t f = int64_t(which.size());
+  Tensor out = Tensor::empty({n, f});
+  const float* p = xc.data();
+  float* o = out.data();
+  for (int64_t i = 0; i < n; ++i) {
+    const float a = p[2 * i], b = p[2 * i + 1];
+    for (int64_t j = 0; j < f; ++j) {
+      float v = 0;
+      switch (which[size_t(j)]) {
+        case 0: v = a; break;
+        case 1: v = b; break;
+        case 2: v = a * a; break;
+        case 3: v = b * b; break;
+        case 4: v = a * b; break;
+        case 5: v = float(std::sin(double(a))); break;
+        default: v = float(std::sin(double(b))); break;
+      }
+      o[i * f + j] = v;
+    }
+  }
+  return out;
+}
+
 }  // namespace pg::nn

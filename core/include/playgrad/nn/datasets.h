@@ -42,4 +42,12 @@ const std::vector<ToyDataset>& toy_datasets();
 std::pair<Tensor, Tensor> toy_dataset(const std::string& name, int64_t points, int64_t classes, double noise,
                                       uint64_t seed);
 
+// The playground's input features (TensorFlow Playground's set): from points x [N, 2], the
+// columns named by `names`, in that order, as [N, names.size()]:
+//   "x1", "x2", "x1^2", "x2^2", "x1x2" (x1·x2), "sinx1", "sinx2".
+// Throws naming an unknown or repeated feature, or an empty list.
+Tensor toy_features(const Tensor& x, const std::vector<std::string>& names);
+// The feature names toy_features() knows, in display order.
+const std::vector<std::string>& toy_feature_names();
+
 }  // namespace pg::nn

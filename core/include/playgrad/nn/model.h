@@ -130,6 +130,15 @@ class Model {
 
   // Validates the inputs' count and shapes ([N, input shape...], the same N) before running.
   std::vector<Tensor> forward(const std::vector<Tensor>& xs, bool training = false);
+  // Every node's output (inputs included), in graph order: what each layer made of xs (the
+  // playground's neuron thumbnails, feature maps). nodes() names them.
+  std::vector<Tensor> forward_nodes(const std::vector<Tensor>& xs, bool training = false);
+  struct NodeInfo {
+    std::string name;   // the input's name, or the layer's name
+    std::string kind;   // "Input" or the layer kind
+    Shape shape;        // without the batch axis
+  };
+  std::vector<NodeInfo> nodes() const;
   std::vector<Tensor> parameters() const;  // trainable, in layer order
   std::vector<NamedTensor> named_weights() const;  // "<layer>/<weight>", parameters and buffers
   int64_t count_params() const;       // all weights
