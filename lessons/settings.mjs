@@ -11,12 +11,13 @@
 //   'boolean'  on/off                                              URL: large=1 (also true/false, 0)
 //   'choice'   one of options: [{ value: 'bowl', label: 'Elongated bowl' }, ...]   URL: f=bowl
 //   'numbers'  a list of numbers, each in [min, max], length in [minLength, maxLength]   URL: z=2,1,0.1
-//   'text'     a string of at most maxLength characters (e.g. a typed f(x, y))   URL: percent-encoded;
-//              with check(text, state) -> true | 'what is expected', only texts it accepts
+//   'text'     a string of at most maxLength characters (e.g. a typed f(x, y))   URL: percent-encoded
 // min, max (and minLength, maxLength, options) may be functions of the settings parsed before
 // this one (declaration order), e.g. max: (s) => s.z.length - 1.
 // Optional: help (a sentence shown under the control), unit, digits (decimals shown; default
-// from step), widget ('select' for integer), itemLabel(i) for 'numbers' (default `${name}${i+1}`).
+// from step), widget ('select' for integer), itemLabel(i) for 'numbers' (default `${name}${i+1}`),
+// check(value, state): a further test after the type's own (e.g. the syntax of a 'text' list of
+// points), returning null when the value is fine or what was expected (used in the message).
 
 /** Evaluates a bound that may be a function of the settings parsed so far. */
 export function bound(v, state) {
@@ -63,6 +64,13 @@ function describe(decl, state) {
  * Returns { ok: true, value } or { ok: false, expected } (expected: what a valid value looks like).
  */
 export function parseValue(decl, text, state = {}) {
+  const r = parseTyped(decl, text, state);
+  if (!r.ok || !decl.check) return r;
+  const why = decl.check(r.value, state);
+  return why ? { ok: false, expected: why } : r;
+}
+
+function parseTyped(decl, text, state) {
   const bad = () => ({ ok: false, expected: describe(decl, state) });
   if (typeof text !== 'string') return bad();
   const lo = bound(decl.min, state);
@@ -92,11 +100,8 @@ export function parseValue(decl, text, state = {}) {
       const okLen = vs.length >= bound(decl.minLength, state) && vs.length <= bound(decl.maxLength, state);
       return okLen && vs.every((v) => Number.isFinite(v) && v >= lo && v <= hi) ? { ok: true, value: vs } : bad();
     }
-    case 'text': {
-      if (text.length > bound(decl.maxLength, state)) return bad();
-      const verdict = decl.check ? decl.check(text, state) : true;
-      return verdict === true ? { ok: true, value: text } : { ok: false, expected: String(verdict) };
-    }
+    case 'text':
+      return text.length <= bound(decl.maxLength, state) ? { ok: true, value: text } : bad();
     default:
       throw new Error(`settings: unknown type '${decl.type}' for '${decl.name}'`);
   }
@@ -138,10 +143,13 @@ export function parseSettings(decls, fields) {
   const problems = [];
   const cut = (s) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
   for (const d of decls) {
-    const fallback = Array.isArray(d.default) ? [...d.default] : d.default;
+    // The default, or (when earlier settings moved this one's range, e.g. a loss that needs two
+    // classes after classes=3) the nearest valid value: clamped, or a choice's first option.
+    let fallback = Array.isArray(d.default) ? [...d.default] : d.default;
+    if (!isValid(d, fallback, state)) fallback = normalize([d], { ...state, [d.name]: fallback }, state)[d.name];
+    if (!isValid(d, fallback, state)) throw new Error(`settings: the default of '${d.name}' is out of its own range`);
     if (!entries.has(d.name)) {
       state[d.name] = fallback;
-      if (!isValid(d, fallback, state)) throw new Error(`settings: the default of '${d.name}' is out of its own range`);
       continue;
     }
     const given = String(entries.get(d.name));
@@ -164,9 +172,12 @@ export function parseSettings(decls, fields) {
   return { state, problems };
 }
 
-/** Re-validates a state after one setting changed: later settings whose range moved are clamped. */
-export function normalize(decls, state) {
-  const out = {};
+/**
+ * Re-validates a state after one setting changed: later settings whose range moved are clamped
+ * (a choice takes its first option). `before`: settings declared earlier than decls[0], if any.
+ */
+export function normalize(decls, state, before = {}) {
+  const out = { ...before };
   for (const d of decls) {
     let v = state[d.name];
     if (!isValid(d, v, out)) {
@@ -175,6 +186,8 @@ export function normalize(decls, state) {
       if ((d.type === 'number' || d.type === 'integer') && Number.isFinite(v)) v = Math.min(hi, Math.max(lo, v));
       if (!isValid(d, v, out)) v = Array.isArray(d.default) ? [...d.default] : d.default;
       if (!isValid(d, v, out) && (d.type === 'number' || d.type === 'integer')) v = lo;
+      // A choice whose options moved (a loss that no longer fits the classes): the first option.
+      if (!isValid(d, v, out) && d.type === 'choice') v = bound(d.options, out)[0]?.value ?? v;
     }
     out[d.name] = v;
   }

@@ -3,7 +3,7 @@
 // number/integer: a slider plus a number box; integer with widget 'select', and choice: a
 // drop-down; boolean: a checkbox; numbers: one slider row per item with add/remove buttons;
 // text: a text box applied on Enter or when it loses focus.
-import { bound, decimals, isValid, parseValue } from './lib/lessons/settings.mjs';
+import { bound, decimals, parseValue } from './lib/lessons/settings.mjs';
 import { el } from './kit.mjs';
 
 let uid = 0;
@@ -155,9 +155,9 @@ function makeControl(decl, state, change, prefix) {
     case 'text': {
       const box = el('input', { type: 'text', id, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': help ? `${id}-help` : null });
       box.value = state[decl.name];
-      // What a rejected text should look like, said next to the box (the last valid value stays).
-      const problem = el('p', { class: 'help problem', id: `${id}-problem`, role: 'status', hidden: true });
-      let current = state;
+      // A value that does not parse is not applied; the line under the box says what was expected.
+      const problem = el('p', { class: 'help field-error', role: 'status', 'data-name': `invalid-${decl.name}`, hidden: true });
+      let current = state; // the settings now (a check may depend on earlier ones)
       const apply = () => {
         const r = parseValue(decl, box.value, current);
         box.setAttribute('aria-invalid', r.ok ? 'false' : 'true');
@@ -168,7 +168,16 @@ function makeControl(decl, state, change, prefix) {
       box.addEventListener('change', apply);
       box.addEventListener('keydown', (e) => { if (e.key === 'Enter') apply(); });
       append(wrap, el('label', { for: id }, decl.label), box, problem, help);
-      return { element: wrap, sync: (st) => { current = st; if (document.activeElement !== box) box.value = st[decl.name]; } };
+      return {
+        element: wrap,
+        sync: (st) => {
+          current = st;
+          if (document.activeElement === box) return;
+          box.value = st[decl.name];
+          box.removeAttribute('aria-invalid');
+          problem.hidden = true;
+        },
+      };
     }
     default:
       throw new Error(`controls: unknown setting type '${decl.type}'`);
