@@ -10,7 +10,7 @@
 #   scripts/fuzz.sh --fixed [target ...]
 #     The test level (`scripts/test.sh fuzz`, so `npm test` and CI): the same answer for the same
 #     commit. Per target: (1) every committed input in tests/fuzz/corpus/<name>/ is run once
-#     (regression replay); (2) a fuzzing run of exactly FUZZ_RUNS inputs (default 20000) with
+#     (regression replay); (2) a fuzzing run of exactly FUZZ_RUNS inputs (default 30000) with
 #     FUZZ_SEED (default 1), starting from the committed inputs only, in a fresh scratch corpus.
 #     A fixed number of runs and a fixed seed make the mutations the same on every machine,
 #     however fast. (The per-input -timeout is a hang detector: no input of these targets comes
@@ -28,7 +28,7 @@ else
   secs=${1:-${FUZZ_SECONDS:-30}}
   shift || true
 fi
-runs=${FUZZ_RUNS:-20000}
+runs=${FUZZ_RUNS:-30000}
 seed=${FUZZ_SEED:-1}
 
 [ -f build/fuzz/CMakeCache.txt ] || cmake --preset fuzz >/dev/null
@@ -39,6 +39,18 @@ if [ ${#targets[@]} -eq 0 ]; then
   for src in tests/fuzz/fuzz_*.cpp; do targets+=("$(basename "$src" .cpp)"); done
 fi
 mkdir -p build/fuzz/artifacts
+# In the fixed mode ASLR is turned off for the fuzz binaries: addresses reach the coverage libFuzzer
+# steers by (containers keyed by pointers), so with ASLR two runs with the same seed and number of
+# runs try different inputs after a few hundred. (setarch -R needs the personality syscall, which
+# some containers refuse: then the run goes on with a warning.)
+fixed_env=()
+if [ "$mode" = fixed ]; then
+  if setarch "$(uname -m)" -R true 2>/dev/null; then
+    fixed_env=(setarch "$(uname -m)" -R)
+  else
+    echo "fuzz: warning: cannot turn ASLR off here (setarch -R): two fixed-seed runs may try different inputs"
+  fi
+fi
 common=(-rss_limit_mb=2048 -print_final_stats=1)
 
 # run <log> <what> <command...>: runs a fuzz binary, prints its summary, fails on a finding.
@@ -63,14 +75,14 @@ for t in "${targets[@]}"; do
     if [ -n "$seeds" ]; then
       echo "fuzz: $t replays the $(ls "$seeds" | wc -l) committed inputs of $seeds"
       run "build/fuzz/$name.replay.log" "$t (replaying $seeds)" \
-        ./build/fuzz/"$t" -timeout=60 "${common[@]}" "${artifacts[@]}" "$seeds"/*
+        "${fixed_env[@]}" ./build/fuzz/"$t" -seed="$seed" -timeout=60 "${common[@]}" "${artifacts[@]}" "$seeds"/*
     fi
     work=build/fuzz/fixed/$name
     rm -rf "$work"
     mkdir -p "$work"
     echo "fuzz: $t for $runs runs with seed $seed"
     run "build/fuzz/$name.log" "$t (seed $seed, $runs runs)" \
-      ./build/fuzz/"$t" -seed="$seed" -runs="$runs" -reload=0 -timeout=60 "${common[@]}" "${artifacts[@]}" "$work" $seeds
+      "${fixed_env[@]}" ./build/fuzz/"$t" -seed="$seed" -runs="$runs" -reload=0 -timeout=60 "${common[@]}" "${artifacts[@]}" "$work" $seeds
   else
     work=build/fuzz/corpus/$name
     mkdir -p "$work"
