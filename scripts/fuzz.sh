@@ -53,15 +53,16 @@ if [ "$mode" = fixed ]; then
 fi
 common=(-rss_limit_mb=2048 -print_final_stats=1)
 
-# run <log> <what> <command...>: runs a fuzz binary, prints its summary, fails on a finding.
+# run <log> <what> <where the input is> <command...>: runs a fuzz binary, prints its summary,
+# fails on a finding.
 run() {
-  local log=$1 what=$2 code=0
-  shift 2
+  local log=$1 what=$2 where=$3 code=0
+  shift 3
   "$@" >"$log" 2>&1 || code=$?
   grep -E "^(INFO: Seed|Done [0-9]+ runs|stat::number_of_executed_units|Executed .* in|==[0-9]+==ERROR|SUMMARY|.*runtime error)" "$log" || true
   if [ "$code" != 0 ]; then
     tail -40 "$log"
-    echo "fuzz: $what found a crash (exit $code); the input is saved under build/fuzz/artifacts/ (see docs/testing.md)"
+    echo "fuzz: $what found a crash (exit $code); $where (docs/testing.md says what to do)"
     exit 1
   fi
 }
@@ -74,20 +75,20 @@ for t in "${targets[@]}"; do
   if [ "$mode" = fixed ]; then
     if [ -n "$seeds" ]; then
       echo "fuzz: $t replays the $(ls "$seeds" | wc -l) committed inputs of $seeds"
-      run "build/fuzz/$name.replay.log" "$t (replaying $seeds)" \
+      run "build/fuzz/$name.replay.log" "$t (replaying $seeds)" "the input is the committed file it ran last (above)" \
         "${fixed_env[@]}" ./build/fuzz/"$t" -seed="$seed" -timeout=60 "${common[@]}" "${artifacts[@]}" "$seeds"/*
     fi
     work=build/fuzz/fixed/$name
     rm -rf "$work"
     mkdir -p "$work"
     echo "fuzz: $t for $runs runs with seed $seed"
-    run "build/fuzz/$name.log" "$t (seed $seed, $runs runs)" \
+    run "build/fuzz/$name.log" "$t (seed $seed, $runs runs)" "the input is saved under build/fuzz/artifacts/" \
       "${fixed_env[@]}" ./build/fuzz/"$t" -seed="$seed" -runs="$runs" -reload=0 -timeout=60 "${common[@]}" "${artifacts[@]}" "$work" $seeds
   else
     work=build/fuzz/corpus/$name
     mkdir -p "$work"
     echo "fuzz: $t for ${secs}s"
-    run "build/fuzz/$name.log" "$t" \
+    run "build/fuzz/$name.log" "$t" "the input is saved under build/fuzz/artifacts/" \
       ./build/fuzz/"$t" -max_total_time="$secs" -timeout=10 "${common[@]}" "${artifacts[@]}" "$work" $seeds
   fi
 done
