@@ -244,15 +244,15 @@ if (write) {
   writeFileSync(join(root, 'bench/results/latest.md'), md);
   writeFileSync(join(root, 'bench/results/latest.json'),
     `${JSON.stringify({ date: when, machine, settings, rows, pending }, null, 1)}\n`);
-  // The README shows the latest table, between these markers.
-  const readme = join(root, 'README.md');
+  // bench/README.md shows the latest table, between these markers.
+  const readme = join(root, 'bench/README.md');
   const start = '<!-- bench:start -->', end = '<!-- bench:end -->';
   const text = existsSync(readme) ? readFileSync(readme, 'utf8') : '';
   if (text.includes(start) && text.includes(end)) {
     const block = `${start}\n${when.slice(0, 10)}, ${machine}.\n\n${table(rows)}\n${end}`;
     writeFileSync(readme, text.slice(0, text.indexOf(start)) + block + text.slice(text.indexOf(end) + end.length));
   }
-  log('bench: wrote bench/results/latest.md and latest.json, and the table in README.md');
+  log('bench: wrote bench/results/latest.md and latest.json, and the table in bench/README.md');
 }
 if (failures) {
   log(`bench: ${failures} check(s) failed (see above)`);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test level: native (GoogleTest via ctest), node (node --test against the wasm build),
 # browser (headless Chromium via playwright-core), soak (long sessions), sanitize (the native suite again under
-# ASan + UBSan) and fuzz (each libFuzzer target for FUZZ_SECONDS, default 30 on CI, 10 elsewhere).
+# ASan + UBSan) and fuzz (each libFuzzer target: its committed corpus replayed, then a fixed-seed run
+# of a fixed number of inputs, so the same commit gives the same answer).
 # `scripts/test.sh node` runs one level.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,8 +48,8 @@ if [ "$level" = all ] || [ "$level" = sanitize ]; then
   ASAN_OPTIONS=detect_leaks=1 ctest --preset asan -j2
 fi
 if [ "$level" = all ] || [ "$level" = fuzz ]; then
-  echo "== fuzzing (libFuzzer, ASan + UBSan)"
-  default_secs=10
-  [ "${CI:-}" = true ] && default_secs=30
-  bash scripts/fuzz.sh "${FUZZ_SECONDS:-$default_secs}"
+  # Deterministic: the committed corpus replayed, then FUZZ_RUNS inputs per target with FUZZ_SEED
+  # (scripts/fuzz.sh --fixed). Long random fuzzing is `npm run fuzz`, not a test level.
+  echo "== fuzzing (libFuzzer, ASan + UBSan; committed corpus + a fixed-seed run of fixed length)"
+  bash scripts/fuzz.sh --fixed
 fi

@@ -1,4 +1,4 @@
-// pg.vision.* and the conv/pool ops on the wasm build: the README examples, box formats, IoU edge
+// pg.vision.* and the conv/pool ops on the wasm build: the examples of docs/vision.md, box formats, IoU edge
 // cases, NMS steps, anchors, YOLO encode -> decode, and readable errors that leave the module
 // working and leak nothing.
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { load, PlaygradError } from 'playgrad';
 
 const pg = await load();
 
-test('README examples', () => {
+test('docs/vision.md examples', () => {
   assert.equal(pg.vision.convOutputSize({ input: 28, kernel: 3, stride: 2, padding: 'valid' }), 13);
   assert.equal(pg.vision.convParams({ kernel: 5, inChannels: 100, outChannels: 500 }), 1250500);
   assert.equal(pg.vision.convParams({ kernel: [3, 3], inChannels: 1, outChannels: 8, bias: false }), 72);

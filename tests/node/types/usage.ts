@@ -1,5 +1,5 @@
 // Compiled by tests/node/types.test.mjs with `tsc --noEmit`: the declarations cover the API as
-// the README uses it.
+// README.md and docs/ use it.
 import { load, PlaygradError, Tensor } from 'playgrad';
 import type { History, Logs, Model, Optimizer, OptimizerState, SymbolicTensor } from 'playgrad';
 

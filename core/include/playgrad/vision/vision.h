@@ -3,7 +3,7 @@
 // boxes (grid generation, k-means with 1 - IoU), and the YOLO target encoding and decoding.
 // The differentiable conv/pool ops are in conv.h.
 //
-// Conventions (also in README.md, "Vision"):
+// Conventions (also in docs/vision.md, with the JavaScript names):
 // - Convolution sizes: out = floor((in + 2P - d(k - 1) - 1) / s) + 1. 'valid' is P = 0. 'same'
 //   follows TensorFlow: out = ceil(in / s), total padding max((out - 1) s + d(k - 1) + 1 - in, 0),
 //   split with the odd extra pixel at the bottom/right: before = total / 2 (rounded down).
