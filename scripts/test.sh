@@ -13,12 +13,12 @@ if [ "$level" = all ] || [ "$level" = native ]; then
   ctest --test-dir build/native --output-on-failure -j2
 fi
 # The node and browser levels compare the wasm build with files the native tests write
-# (build/native/parity.json, parity_vision.json, learn.json, learn.json.model, vision_layers.json).
+# (build/native/parity.json, learn.json, learn.json.model, vision_layers.json).
 # Run alone, they first (re)make those files when any is missing or older than the native test
 # binary; `all` runs the native level first anyway.
 fixtures_fresh() {
   local f
-  for f in parity.json parity_vision.json learn.json learn.json.model vision_layers.json; do
+  for f in parity.json learn.json learn.json.model vision_layers.json; do
     [ -f "build/native/$f" ] && [ ! "build/native/playgrad_tests" -nt "build/native/$f" ] || return 1
   done
 }

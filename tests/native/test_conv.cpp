@@ -1,6 +1,7 @@
 // Convolution arithmetic, the conv/pool/upsample ops (values against direct double-precision
-// loops, gradients by finite differences), the SIMD conv kernels against their scalar twins,
-// and errors.
+// loops; their gradients against central differences are rows of the op table, op_table.cpp),
+// the transpose as the adjoint of the convolution, the SIMD conv kernels against their scalar
+// twins, and errors.
 #include <functional>
 
 #include "playgrad/ops/conv.h"
@@ -148,50 +149,13 @@ TEST(Conv2d, KnownValuesAndBias) {
 }
 
 namespace {
-void expect_gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& f,
-                      const std::vector<Tensor>& in, const char* what) {
-  GradCheckOptions opt;
-  opt.eps = 1e-2;
-  auto r = gradcheck(f, in, opt);
-  EXPECT_TRUE(r.ok) << what << ": " << r.report;
-}
 Tensor rt(const Shape& s, uint64_t seed) {
   return Tensor::from_vector(rnd(size_t(shape_numel(s)), seed), s, true);
 }
 }  // namespace
 
-TEST(ConvGrad, Conv2dAllPaddings) {
-  for (V mode : {V::Valid, V::Same, V::Explicit}) {
-    Conv2dOptions o;
-    o.stride_h = 2;
-    o.dilation_w = 2;
-    o.padding = mode;
-    o.pad_h = 1;
-    o.pad_w = 2;
-    expect_gradcheck([&](auto& x) { return conv2d(x[0], x[1], x[2], o); },
-                     {rt({2, 5, 6, 2}, 1), rt({3, 2, 2, 3}, 2), rt({3}, 3)}, "conv2d");
-  }
-}
-
-TEST(ConvGrad, DepthwiseAndTranspose) {
-  Conv2dOptions o;
-  o.padding = V::Same;
-  o.stride_w = 2;
-  expect_gradcheck([&](auto& x) { return depthwise_conv2d(x[0], x[1], x[2], o); },
-                   {rt({1, 5, 4, 3}, 4), rt({3, 2, 3, 2}, 5), rt({6}, 6)}, "depthwise m=2");
-  expect_gradcheck([&](auto& x) { return depthwise_conv2d(x[0], x[1], Tensor(), o); },
-                   {rt({2, 4, 4, 5}, 7), rt({2, 2, 5, 1}, 8)}, "depthwise m=1");
-  for (V mode : {V::Valid, V::Same, V::Explicit}) {
-    ConvTranspose2dOptions t;
-    t.stride_h = 2;
-    t.stride_w = 3;
-    t.padding = mode;
-    t.pad_h = t.pad_w = 1;
-    if (mode != V::Same) t.output_padding_h = 1;
-    expect_gradcheck([&](auto& x) { return conv2d_transpose(x[0], x[1], x[2], t); },
-                     {rt({2, 3, 3, 2}, 9), rt({3, 2, 4, 2}, 10), rt({4}, 11)}, "conv2dTranspose");
-  }
-}
+// The gradients of every conv, pool and upsampling variant against central differences are rows
+// of the op table (op_table.cpp).
 
 TEST(ConvGrad, TransposeIsTheAdjointOfConv) {
   // <conv(x, w), g> == <x, conv_transpose(g, w)> for every x, g (stride 2, dilation 2).
@@ -208,31 +172,6 @@ TEST(ConvGrad, TransposeIsTheAdjointOfConv) {
   ASSERT_EQ(back.shape(), x.shape());
   const double lhs = sum(mul(y, g)).item(), rhs = sum(mul(x, back)).item();
   EXPECT_NEAR(lhs, rhs, 1e-4 * (1 + std::fabs(lhs)));
-}
-
-TEST(PoolGrad, MaxAvgGlobalUpsample) {
-  for (V mode : {V::Valid, V::Same, V::Explicit}) {
-    Pool2dOptions p;
-    p.kernel_h = 3;
-    p.kernel_w = 2;
-    p.stride_h = 2;
-    p.stride_w = 1;
-    p.padding = mode;
-    p.pad_h = p.pad_w = 1;
-    // Values 0.1 apart in random order: a window's max stays unique under the +-eps probes.
-    std::vector<float> xv(2 * 5 * 6 * 3);
-    for (size_t i = 0; i < xv.size(); ++i) xv[i] = float(i) * 0.1f - 9.f;
-    Rng r(17);
-    for (size_t i = xv.size(); i-- > 1;) std::swap(xv[i], xv[r.below(uint32_t(i + 1))]);
-    Tensor x = Tensor::from_vector(xv, {2, 5, 6, 3}, true);
-    expect_gradcheck([&](auto& v) { return max_pool2d(v[0], p); }, {x}, "maxPool2d");
-    expect_gradcheck([&](auto& v) { return avg_pool2d(v[0], p); }, {x}, "avgPool2d");
-  }
-  expect_gradcheck([](auto& v) { return global_avg_pool2d(v[0]); }, {rt({2, 3, 4, 5}, 18)},
-                   "globalAvgPool2d");
-  for (auto mode : {Interpolation::Nearest, Interpolation::Bilinear})
-    expect_gradcheck([&](auto& v) { return upsampling2d(v[0], 2, 3, mode); }, {rt({2, 3, 4, 5}, 19)},
-                     "upsampling2d");
 }
 
 TEST(Pool, KnownValues) {

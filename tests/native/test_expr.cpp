@@ -35,16 +35,12 @@ TEST(Trig, KernelsMatchScalarTwins) {
   }
 }
 
-TEST(Trig, ValuesAndGradCheck) {
+// (Their gradients against central differences, near the poles of tan and on lanes beyond
+// |x| = 200 too, are rows of the op table: op_table.cpp.)
+TEST(Trig, KnownValues) {
   expect_near(pg::sin(T({0, 0.5f, -2}, {3})).to_vector(), {0, 0.47942554f, -0.9092974f});
   expect_near(pg::cos(T({0, 0.5f, -2}, {3})).to_vector(), {1, 0.87758256f, -0.41614684f});
   expect_near(pg::tan(T({0, 0.5f, -1}, {3})).to_vector(), {0, 0.54630249f, -1.5574077f});
-  for (auto f : {+[](const Tensor& x) { return pg::sin(x); }, +[](const Tensor& x) { return pg::cos(x); },
-                 +[](const Tensor& x) { return pg::tan(x); }}) {
-    Tensor x = Tensor::rand({2, 3}, 5, -1.2f, 1.2f).set_requires_grad();
-    const auto res = gradcheck([f](const std::vector<Tensor>& in) { return f(in[0]); }, {x});
-    EXPECT_TRUE(res.ok) << res.report;
-  }
 }
 
 TEST(Expr, ValuesPrecedenceAndConstants) {

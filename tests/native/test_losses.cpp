@@ -1,5 +1,5 @@
-// Losses: worked examples, clipping, the softmax + cross-entropy gradient, reductions, gradient
-// checks and errors.
+// Losses: worked examples, clipping, the softmax + cross-entropy gradient, reductions and errors.
+// (Their gradients against central differences are rows of the op table: op_table.cpp.)
 #include "playgrad/nn/losses.h"
 
 #include "test_util.h"
@@ -77,32 +77,7 @@ TEST(Losses, SoftmaxThenCrossEntropyHasGradientPMinusY) {
   pgt::expect_near(z3.grad().to_vector(), want, 1e-6, 1e-5);
 }
 
-TEST(Losses, GradientChecks) {
-  GradCheckOptions o;
-  o.eps = 1e-3;
-  Tensor p = Tensor::rand({4, 3}, 1, 0.1f, 0.9f), y = Tensor::rand({4, 3}, 2);
-  Tensor z = Tensor::randn({4, 3}, 3);
-  Tensor oh = T({1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0}, {4, 3});
-  auto check = [&](const char* what, auto f, std::vector<Tensor> in) {
-    auto r = gradcheck([&](const std::vector<Tensor>& x) { return f(x); }, in, o);
-    EXPECT_TRUE(r.ok) << what << ": " << r.report;
-  };
-  p.set_requires_grad();
-  z.set_requires_grad();
-  Tensor yg = Tensor::randn({4, 3}, 4).set_requires_grad();
-  check("mse", [&](auto& x) { return mse(x[0], x[1]); }, {z, yg});
-  check("bce", [&](auto& x) { return binary_cross_entropy(x[0], y); }, {p});
-  check("bce logits", [&](auto& x) { return binary_cross_entropy_with_logits(x[0], y, Reduction::None); }, {z});
-  check("cce", [&](auto& x) { return categorical_cross_entropy(x[0], oh); }, {p});
-  check("cce logits", [&](auto& x) { return categorical_cross_entropy(x[0], y, true, Reduction::None); }, {z});
-  check("scce logits", [&](auto& x) { return sparse_categorical_cross_entropy(x[0], std::vector<int64_t>{0, 2, 1, 1}, true); }, {z});
-  Tensor d = Tensor::rand({5}, 5, 0.1f, 2.f).set_requires_grad();
-  Tensor same = T({1, 0, 1, 0, 0}, {5});
-  check("contrastive", [&](auto& x) { return contrastive(x[0], same, 1.5f); }, {d});
-  // 3-d predictions: per-sample mean over the middle axis.
-  Tensor z3 = Tensor::randn({2, 2, 3}, 6).set_requires_grad();
-  check("cce 3-d", [&](auto& x) { return categorical_cross_entropy(x[0], Tensor::rand({2, 2, 3}, 7), true, Reduction::None); }, {z3});
-}
+// Every loss's gradient against central differences: rows of the op table (op_table.cpp).
 
 TEST(Losses, Errors) {
   Tensor p = T({0.1f, 0.3f, 0.6f, 0.7f, 0.2f, 0.1f}, {2, 3});

@@ -1,8 +1,5 @@
-// Op values against hand-computed results, every op's gradient against central differences
-// (random shapes, broadcasting included), and the autograd semantics.
-#include <functional>
-
-#include "playgrad/random.h"
+// Op values against hand-computed results, errors, and the autograd semantics. (Every op's
+// gradient against central differences is the op table's: test_op_table.cpp.)
 #include "test_util.h"
 
 using namespace pg;
@@ -153,86 +150,5 @@ TEST(Autograd, DeepGraphIsIterative) {
   EXPECT_FLOAT_EQ(x.grad().item(), 1);
 }
 
-// ---- gradient checks on every op --------------------------------------------------------------
-
-namespace {
-struct GradCase {
-  const char* name;
-  std::vector<Shape> shapes;
-  std::function<Tensor(const std::vector<Tensor>&)> f;
-  bool positive = false;  // inputs drawn from [0.5, 2)
-};
-
-Shape random_shape(Rng& r, int rank) {
-  Shape s;
-  for (int i = 0; i < rank; ++i) s.push_back(1 + r.below(4));
-  return s;
-}
-}  // namespace
-
-TEST(GradCheck, EveryOpOnRandomShapes) {
-  Rng r(2024);
-  for (int trial = 0; trial < 4; ++trial) {
-    const Shape s = random_shape(r, 1 + int(r.below(3)));
-    Shape row = s;  // broadcasts against s: leading dims dropped, one dim set to 1
-    row.erase(row.begin());
-    if (!row.empty()) row[r.below(uint32_t(row.size()))] = 1;
-    Shape col = s;
-    col.back() = 1;
-    const int ax = -1 - int(r.below(uint32_t(s.size())));
-    const int64_t M = 1 + r.below(5), K = 1 + r.below(5), N = 1 + r.below(5), Bt = 1 + r.below(3);
-    std::vector<GradCase> cases = {
-        {"add", {s, row}, [](auto& x) { return add(x[0], x[1]); }},
-        {"add_col", {s, col}, [](auto& x) { return add(x[0], x[1]); }},
-        {"sub", {row, s}, [](auto& x) { return sub(x[0], x[1]); }},
-        {"mul", {s, row}, [](auto& x) { return mul(x[0], x[1]); }},
-        {"mul_same", {s}, [](auto& x) { return mul(x[0], x[0]); }},
-        {"div", {s, col}, [](auto& x) { return div(x[0], x[1]); }, true},
-        {"neg", {s}, [](auto& x) { return neg(x[0]); }},
-        {"pow", {s}, [](auto& x) { return pow(x[0], 2.5f); }, true},
-        {"pow_neg", {s}, [](auto& x) { return pow(x[0], -1.5f); }, true},
-        {"exp", {s}, [](auto& x) { return exp(x[0]); }},
-        {"log", {s}, [](auto& x) { return log(x[0]); }, true},
-        {"sqrt", {s}, [](auto& x) { return sqrt(x[0]); }, true},
-        {"abs", {s}, [](auto& x) { return abs(x[0]); }},
-        {"sigmoid", {s}, [](auto& x) { return sigmoid(x[0]); }},
-        {"tanh", {s}, [](auto& x) { return tanh(x[0]); }},
-        {"relu", {s}, [](auto& x) { return relu(x[0]); }},
-        {"leaky_relu", {s}, [](auto& x) { return leaky_relu(x[0], 0.2f); }},
-        {"matmul", {{M, K}, {K, N}}, [](auto& x) { return matmul(x[0], x[1]); }},
-        {"matmul_batched", {{Bt, M, K}, {Bt, K, N}}, [](auto& x) { return matmul(x[0], x[1]); }},
-        {"matmul_3d_2d", {{Bt, M, K}, {K, N}}, [](auto& x) { return matmul(x[0], x[1]); }},
-        {"matmul_2d_3d", {{M, K}, {Bt, K, N}}, [](auto& x) { return matmul(x[0], x[1]); }},
-        {"transpose", {s}, [](auto& x) { return mul(transpose(x[0]), 1.5f); }},
-        {"reshape", {s}, [](auto& x) { return exp(reshape(x[0], {-1})); }},
-        {"sum_all", {s}, [](auto& x) { return sum(x[0]); }},
-        {"sum_axis", {s}, [ax](auto& x) { return sum(x[0], ax); }},
-        {"sum_keep", {s}, [ax](auto& x) { return sum(x[0], ax, true); }},
-        {"mean_all", {s}, [](auto& x) { return mean(x[0]); }},
-        {"mean_axis", {s}, [ax](auto& x) { return mean(x[0], ax, true); }},
-        {"max_axis", {s}, [ax](auto& x) { return max(x[0], ax); }},
-        {"max_all", {s}, [](auto& x) { return max(x[0]); }},
-        {"softmax", {s}, [ax](auto& x) { return softmax(x[0], ax); }},
-        {"log_softmax", {s}, [ax](auto& x) { return log_softmax(x[0], ax); }},
-        {"broadcast_to", {row}, [s](auto& x) { return broadcast_to(x[0], s); }},
-    };
-    for (auto& c : cases) {
-      std::vector<Tensor> xs;
-      for (size_t i = 0; i < c.shapes.size(); ++i) {
-        const uint64_t seed = r.next_u32();
-        Tensor t = c.positive ? Tensor::rand(c.shapes[i], seed, 0.5f, 2.f)
-                              : Tensor::rand(c.shapes[i], seed, -2.f, 2.f);
-        // Keep relu/abs/max away from their kinks, where differences are meaningless.
-        for (int64_t j = 0; j < t.numel(); ++j) {
-          float& v = t.data()[j];
-          if (std::fabs(v) < 0.05f) v = 0.05f;
-          v += 0.001f * float(j);  // distinct values: max has one argmax
-        }
-        xs.push_back(t.set_requires_grad());
-      }
-      const GradCheckResult res = gradcheck(c.f, xs);
-      EXPECT_TRUE(res.ok) << c.name << " shape " << shape_str(s) << " axis " << ax << ": "
-                          << res.report;
-    }
-  }
-}
+// Every op's gradient against central differences, broadcasting and random shapes included:
+// the op table (op_table.cpp, test_op_table.cpp).

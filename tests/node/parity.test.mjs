@@ -1,13 +1,15 @@
-// Native/wasm parity. The native test run (tests/native/test_parity.cpp) wrote its results for a
-// fixed list of ops on seeded inputs to build/native/parity.json; here the wasm build rebuilds the
-// same inputs from the same seeds, runs the same ops, and must agree to a relative error of 1e-6.
+// Native/wasm parity over the op table. The native run (tests/native/test_op_table.cpp) wrote
+// each row of its table with its inputs, output, weights and gradients to
+// build/native/parity.json; here the same row of tests/node/op-table.mjs runs in the wasm build
+// on those inputs and must give the same floats (bit for bit, unless the row allows ulps).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { load } from 'playgrad';
 
-import { assertParity as assertClose } from './compare.mjs';
+import { assertParity } from './compare.mjs';
+import { ROWS } from './op-table.mjs';
 
 const pg = await load();
 const file = new URL('../../build/native/parity.json', import.meta.url);
@@ -20,59 +22,45 @@ function readParity() {
   }
 }
 
-const OPS = {
-  add: (x) => pg.add(x[0], x[1]),
-  sub: (x) => pg.sub(x[0], x[1]),
-  mul: (x) => pg.mul(x[0], x[1]),
-  div: (x) => pg.div(x[0], x[1]),
-  neg: (x) => pg.neg(x[0]),
-  pow: (x) => pg.pow(x[0], 2.5),
-  exp: (x) => pg.exp(x[0]),
-  log: (x) => pg.log(x[0]),
-  sqrt: (x) => pg.sqrt(x[0]),
-  abs: (x) => pg.abs(x[0]),
-  sigmoid: (x) => pg.sigmoid(x[0]),
-  tanh: (x) => pg.tanh(x[0]),
-  relu: (x) => pg.relu(x[0]),
-  leakyRelu: (x) => pg.leakyRelu(x[0], 0.1),
-  matmul: (x) => pg.matmul(x[0], x[1]),
-  transpose: (x) => pg.transpose(x[0]),
-  reshape: (x) => pg.reshape(x[0], [5, 3]),
-  sum: (x) => pg.sum(x[0]),
-  sum0: (x) => pg.sum(x[0], 0),
-  mean1: (x) => pg.mean(x[0], 1, true),
-  max1: (x) => pg.max(x[0], 1),
-  softmax: (x) => pg.softmax(x[0], -1),
-  softmax0: (x) => pg.softmax(x[0], 0),
-  logSoftmax: (x) => pg.logSoftmax(x[0], -1),
-  mlp: (x) => pg.sigmoid(pg.add(pg.matmul(x[0], x[1]), x[2])),
-};
-
 const parity = readParity();
 
 test('seeded generators give the same numbers natively and in wasm', () => {
   pg.scope(() => {
     assert.deepEqual(Array.from(pg.rand([64], 123).toArray()), parity.rand.map(Math.fround));
-    assertClose(pg.randn([64], 123).toArray(), parity.randn, 'randn');
+    assertParity(pg.randn([64], 123).toArray(), parity.randn, 'randn');
   });
 });
 
-test('every op: same values and gradients natively and in wasm', () => {
-  assert.ok(parity.cases.length >= 20);
-  for (const c of parity.cases) {
-    pg.scope(() => {
-      const op = OPS[c.op];
-      assert.ok(op, `no JavaScript mapping for parity op ${c.op}`);
-      const xs = c.inputs.map((inp) => {
-        const t = inp.positive ? pg.rand(inp.shape, inp.seed, 0.5, 2) : pg.randn(inp.shape, inp.seed);
-        t.requiresGrad = true;
-        return t;
+test('the native and the Node op tables have the same rows', () => {
+  const native = parity.rows.filter((r) => r.js).map((r) => r.name).sort();
+  const node = ROWS.map((r) => r.name).sort();
+  assert.deepEqual(node.filter((n) => !native.includes(n)), [], 'Node rows with no native row (tests/native/op_table.cpp)');
+  assert.deepEqual(native.filter((n) => !node.includes(n)), [], 'native rows with no Node row (tests/node/op-table.mjs), or mark them js = false');
+});
+
+test('every row: wasm gives the native values and gradients', () => {
+  const byName = new Map(ROWS.map((r) => [r.name, r]));
+  const failures = [];
+  let checked = 0;
+  for (const c of parity.rows.filter((r) => r.js && byName.has(r.name))) {
+    try {
+      pg.scope(() => {
+        const xs = c.inputs.map((inp) => pg.tensor(Float32Array.from(inp.values), inp.shape, { requiresGrad: inp.grad }));
+        const out = byName.get(c.name).pg(pg, xs);
+        assert.deepEqual(out.shape, c.shape, `${c.name}: shape`);
+        assertParity(out.toArray(), c.out, `${c.name} value`, c.ulps);
+        pg.sum(pg.mul(out, pg.tensor(Float32Array.from(c.weights), c.shape))).backward();
+        xs.forEach((x, i) => {
+          if (c.grads[i] === null) return;
+          const g = x.grad;
+          assertParity(g ? g.toArray() : new Float32Array(x.size), c.grads[i], `${c.name} grad ${i}`, c.ulps);
+        });
       });
-      const out = op(xs);
-      assert.deepEqual(out.shape, c.shape, `${c.op}: shape`);
-      assertClose(out.toArray(), c.out, `${c.op} value`);
-      pg.sum(pg.mul(out, pg.randn(out.shape, 999))).backward();
-      xs.forEach((x, i) => assertClose(x.grad.toArray(), c.grads[i], `${c.op} grad ${i}`));
-    });
+    } catch (e) {
+      failures.push(e.message);
+    }
+    checked++;
   }
+  assert.deepEqual(failures, []);
+  assert.equal(checked, ROWS.length);
 });

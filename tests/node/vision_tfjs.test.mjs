@@ -1,5 +1,6 @@
-// The vision half against TensorFlow.js (cpu backend): conv output sizes over a grid, conv/pool/
-// upsample values and gradients, NMS and soft-NMS on random clustered boxes.
+// The vision half against TensorFlow.js (cpu backend): conv output sizes over a grid, NMS and
+// soft-NMS on random clustered boxes. (The conv/pool/upsample ops' values and gradients are rows
+// of the op table, tests/node/op-table.mjs, compared in tfjs.test.mjs.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -82,98 +83,6 @@ test('convTransposeOutputSize gives the shape tf.conv2dTranspose accepts and pro
     }
   }
   assert.ok(checked > 200, `checked ${checked}`);
-});
-
-// name, input shapes, playgrad fn, tfjs fn
-const OPS = [
-  ['conv2d valid stride 2', [[2, 7, 6, 3], [3, 2, 3, 4]],
-    (x) => pg.conv2d(x[0], x[1], { strides: 2 }), (x) => tf.conv2d(x[0], x[1], 2, 'valid')],
-  ['conv2d same odd padding', [[2, 6, 5, 2], [4, 4, 2, 3]],
-    (x) => pg.conv2d(x[0], x[1], { strides: [2, 1], padding: 'same' }), (x) => tf.conv2d(x[0], x[1], [2, 1], 'same')],
-  ['conv2d explicit + dilation', [[1, 8, 7, 2], [3, 3, 2, 2]],
-    (x) => pg.conv2d(x[0], x[1], { padding: [1, 2], dilations: 2 }),
-    (x) => tf.conv2d(x[0], x[1], 1, [[0, 0], [1, 1], [2, 2], [0, 0]], 'NHWC', 2),
-    // tfjs has no gradient for dilated conv2d.
-    { valuesOnly: true }],
-  ['conv2d bias', [[1, 5, 5, 3], [3, 3, 3, 4], [4]],
-    (x) => pg.conv2d(x[0], x[1], { padding: 'same', bias: x[2] }), (x) => tf.add(tf.conv2d(x[0], x[1], 1, 'same'), x[2])],
-  ['depthwiseConv2d m=2', [[2, 6, 6, 3], [3, 3, 3, 2]],
-    (x) => pg.depthwiseConv2d(x[0], x[1], { strides: 2, padding: 'same' }), (x) => tf.depthwiseConv2d(x[0], x[1], 2, 'same')],
-  ['conv2dTranspose same', [[2, 3, 4, 3], [3, 3, 2, 3]],
-    (x) => pg.conv2dTranspose(x[0], x[1], { strides: 2, padding: 'same' }),
-    (x) => tf.conv2dTranspose(x[0], x[1], [2, 6, 8, 2], 2, 'same')],
-  ['conv2dTranspose valid + outputPadding', [[1, 3, 3, 2], [2, 3, 4, 2]],
-    (x) => pg.conv2dTranspose(x[0], x[1], { strides: 3, outputPadding: [2, 1] }),
-    (x) => tf.conv2dTranspose(x[0], x[1], [1, 10, 10, 4], 3, 'valid')],
-  ['maxPool2d valid', [[2, 6, 6, 3]], (x) => pg.maxPool2d(x[0]), (x) => tf.maxPool(x[0], 2, 2, 'valid')],
-  ['maxPool2d same 3/2', [[2, 5, 6, 2]], (x) => pg.maxPool2d(x[0], { poolSize: 3, strides: 2, padding: 'same' }),
-    (x) => tf.maxPool(x[0], 3, 2, 'same')],
-  ['avgPool2d same 3/2', [[2, 5, 6, 2]], (x) => pg.avgPool2d(x[0], { poolSize: 3, strides: 2, padding: 'same' }),
-    (x) => tf.avgPool(x[0], 3, 2, 'same'),
-    // tfjs's cpu AvgPoolGrad divides by the full window (1 / (kh kw)) even where the forward
-    // pass divided by the in-bounds count, so its gradient disagrees with its own forward.
-    { valuesOnly: true }],
-  ['avgPool2d valid 2', [[2, 6, 4, 3]], (x) => pg.avgPool2d(x[0]), (x) => tf.avgPool(x[0], 2, 2, 'valid')],
-  ['avgPool2d explicit 1', [[1, 5, 5, 3]], (x) => pg.avgPool2d(x[0], { poolSize: 3, strides: 2, padding: 1 }),
-    (x) => tf.avgPool(x[0], 3, 2, 1), { valuesOnly: true }],
-  ['maxPool2d [2,3]', [[1, 6, 9, 2]], (x) => pg.maxPool2d(x[0], { poolSize: [2, 3] }), (x) => tf.maxPool(x[0], [2, 3], [2, 3], 'valid')],
-  ['globalAvgPool2d', [[2, 3, 4, 5]], (x) => pg.globalAvgPool2d(x[0]), (x) => tf.mean(x[0], [1, 2])],
-  // batch 1: tfjs's cpu ResizeNearestNeighborGrad gives wrong gradients for batch > 1
-  ['upsampling2d nearest', [[1, 3, 4, 3]], (x) => pg.upsampling2d(x[0], { size: [2, 3] }),
-    (x) => tf.image.resizeNearestNeighbor(x[0], [6, 12])],
-  ['upsampling2d nearest batch 2', [[2, 3, 4, 3]], (x) => pg.upsampling2d(x[0], { size: [2, 3] }),
-    (x) => tf.image.resizeNearestNeighbor(x[0], [6, 12]), { valuesOnly: true }],
-];
-
-test('conv/pool/upsample values and gradients match TensorFlow.js', () => {
-  let seed = 500;
-  for (const [name, shapes, pgFn, tfFn, { valuesOnly = false } = {}] of OPS) {
-    pg.scope(() => {
-      const xs = shapes.map((s) => pg.randn(s, seed++));
-      xs.forEach((x) => { x.requiresGrad = true; });
-      const out = pgFn(xs);
-      const w = pg.randn(out.shape, seed++);
-      pg.sum(pg.mul(out, w)).backward();
-      const txs = xs.map((x) => tf.tensor(x.toArray(), x.shape));
-      const tw = tf.tensor(w.toArray(), w.shape);
-      const tout = tfFn(txs);
-      assert.deepEqual(out.shape, tout.shape, `${name}: shape`);
-      assertClose(out.toArray(), tout.dataSync(), `${name} value`);
-      const grads = valuesOnly ? [] : tf.grads((...a) => tf.sum(tf.mul(tfFn(a), tw)))(txs);
-      grads.forEach((g, i) => assertClose(xs[i].grad.toArray(), g.dataSync(), `${name} grad ${i}`));
-      if (valuesOnly) {
-        // Where tfjs has no usable gradient: these ops are linear in each input, so for
-        // L = sum(out * w), <x_i, dL/dx_i> = L for every input (and test_conv.cpp checks the
-        // same gradients against finite differences).
-        const L = pg.sum(pg.mul(out, w)).item();
-        for (const x of xs) {
-          const dot = pg.sum(pg.mul(x, x.grad)).item();
-          assert.ok(Math.abs(dot - L) <= 1e-4 * (1 + Math.abs(L)), `${name}: <x, grad> ${dot} vs L ${L}`);
-        }
-      }
-      tf.dispose([txs, tw, tout, grads]);
-    });
-  }
-});
-
-test('upsampling2d bilinear matches tf.image.resizeBilinear (half-pixel centres)', () => {
-  pg.scope(() => {
-    const x = pg.randn([2, 3, 5, 4], 77);
-    x.requiresGrad = true;
-    const y = pg.upsampling2d(x, { size: [2, 3], interpolation: 'bilinear' });
-    const t = tf.tensor(x.toArray(), x.shape);
-    const ty = tf.image.resizeBilinear(t, [6, 15], false, true);
-    assert.deepEqual(y.shape, ty.shape);
-    assertClose(y.toArray(), ty.dataSync(), 'bilinear value');
-    // tfjs's ResizeBilinearGrad ignores halfPixelCenters, so the gradient is checked by the
-    // adjoint identity instead: for the linear map U, <U x, g> = <x, U^T g> and x.grad = U^T g.
-    const g = pg.randn(y.shape, 78);
-    pg.sum(pg.mul(y, g)).backward();
-    const lhs = pg.sum(pg.mul(y, g)).item();
-    const rhs = pg.sum(pg.mul(x, x.grad)).item();
-    assert.ok(Math.abs(lhs - rhs) <= 1e-4 * (1 + Math.abs(lhs)), `${lhs} vs ${rhs}`);
-    tf.dispose([t, ty]);
-  });
 });
 
 // Random clustered boxes: a few centres, jittered copies around each (so IoUs span 0..1).
