@@ -46,6 +46,16 @@ TEST(Ops, ReductionsAndShapes) {
   expect_near(max(a, 0).to_vector(), {4, 5, 6});
   expect_near(max(a, 1).to_vector(), {3, 6});
   EXPECT_FLOAT_EQ(max(a).item(), 6);
+  expect_near(min(a, 0).to_vector(), {1, 2, 3});
+  expect_near(min(a, 1).to_vector(), {1, 4});
+  EXPECT_FLOAT_EQ(min(a).item(), 1);
+  EXPECT_EQ(min(a, 1, true).shape(), (Shape{2, 1}));
+  EXPECT_FLOAT_EQ(min(T({3, -0.5f, 7}, {3})).item(), -0.5f);
+  EXPECT_TRUE(std::isnan(min(T({3, NAN, -7}, {3})).item()));  // a NaN is the min, as max
+  // The gradient goes to the first position holding the min.
+  Tensor m = T({2, 1, 1, 5}, {4}).set_requires_grad();
+  min(m).backward();
+  expect_near(m.grad().to_vector(), {0, 1, 0, 0});
   expect_near(matmul(a, T({1, 0, 0, 1, 1, 1}, {3, 2})).to_vector(), {4, 5, 10, 11});
   expect_near(transpose(a).to_vector(), {1, 4, 2, 5, 3, 6});
   EXPECT_EQ(reshape(a, {3, -1}).shape(), (Shape{3, 2}));
@@ -77,6 +87,8 @@ TEST(Ops, ErrorsNameOpAndShapes) {
   EXPECT_EQ(error_of([] { reshape(Tensor::zeros({2, 3}), {4, 2}); }),
             "reshape: cannot reshape [2,3] (6 elements) into [4,2] (8 elements)");
   EXPECT_NE(error_of([] { max(Tensor::zeros({0, 3}), 0); }).find("empty"), std::string::npos);
+  EXPECT_EQ(error_of([] { min(Tensor::zeros({0, 3}), 0); }), "min: axis 0 of shape [0,3] is empty");
+  EXPECT_EQ(error_of([] { min(Tensor::zeros({0})); }), "min: tensor of shape [0] is empty");
   EXPECT_NE(error_of([] { mean(Tensor::zeros({0})); }).find("zero elements"), std::string::npos);
   EXPECT_NE(error_of([] { softmax(Tensor::zeros({3, 0})); }).find("empty"), std::string::npos);
   EXPECT_NE(error_of([] { pow(Tensor::ones({2}), NAN); }).find("exponent must be finite"),

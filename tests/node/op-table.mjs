@@ -97,6 +97,9 @@ export const ROWS = [
   { name: 'max', op: 'max', inputs: [distinct(s)], pg: (pg, x) => pg.max(x[0]), tf: (tf, x) => tf.max(x[0]) },
   { name: 'max axis', op: 'max', inputs: [distinct(s)], pg: (pg, x) => pg.max(x[0], ax), tf: (tf, x) => tf.max(x[0], ax) },
   { name: 'max axis 1', op: 'max', inputs: [distinct([3, 5])], pg: (pg, x) => pg.max(x[0], 1), tf: (tf, x) => tf.max(x[0], 1) },
+  { name: 'min', op: 'min', inputs: [distinct(s)], pg: (pg, x) => pg.min(x[0]), tf: (tf, x) => tf.min(x[0]) },
+  { name: 'min axis', op: 'min', inputs: [distinct(s)], pg: (pg, x) => pg.min(x[0], ax), tf: (tf, x) => tf.min(x[0], ax) },
+  { name: 'min axis 1 keepdims', op: 'min', inputs: [distinct([3, 5])], pg: (pg, x) => pg.min(x[0], 1, true), tf: (tf, x) => tf.min(x[0], 1, true) },
   // tfjs's softmax takes the last axis only: axis -2 through a transpose.
   { name: 'softmax', op: 'softmax', inputs: [any(s)], pg: (pg, x) => pg.softmax(x[0], ax),
     tf: (tf, x) => tf.transpose(tf.softmax(tf.transpose(x[0], [0, 2, 1])), [0, 2, 1]) },
