@@ -23,7 +23,9 @@ TEST(Datasets, EveryDatasetHasItsShapeAndRangeAndIsSeeded) {
     EXPECT_NE(x.to_vector(), x3.to_vector()) << d.name;
     for (int64_t i = 0; i < 101; ++i) {
       EXPECT_LT(std::abs(x.data()[2 * i]), 12.f) << d.name;
-      if (d.max_classes) EXPECT_EQ(y.data()[i], float(i % k)) << d.name << " point " << i;
+      if (d.max_classes) {
+        EXPECT_EQ(y.data()[i], float(i % k)) << d.name << " point " << i;
+      }
     }
   }
 }
