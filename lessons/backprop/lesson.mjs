@@ -270,7 +270,9 @@ export function compute(pg, s) {
       const k = params.indexOf(nudgeName);
       const gk = pg.tensor(gradOf(nudgeName));
       const predicted = pg.mul(gk, s.eps).item();
-      const real = pg.sub(checks.nudged, L0).item();
+      const realT = pg.sub(checks.nudged, L0);
+      const real = realT.item();
+      const gap = pg.sub(realT, predicted).item(); // what the straight line misses (curvature)
       const fdArr = Array.from(fd.toArray());
       const relArr = Array.from(rel.toArray());
 
@@ -297,7 +299,7 @@ export function compute(pg, s) {
         loss,
         forward, backward,
         params: params.map((name, i) => ({ name, value: byLabel[name] ? num(byLabel[name].value) : (name === 'x' ? s.x[0] : s.x[1]), grad: gradOf(name), fd: fdArr[i], relErr: relArr[i] })),
-        nudge: { name: nudgeName, index: k, eps: s.eps, grad: gradOf(nudgeName), predicted, before: loss, after: checks.nudged.item(), real },
+        nudge: { name: nudgeName, index: k, eps: s.eps, grad: gradOf(nudgeName), predicted, before: loss, after: checks.nudged.item(), real, gap },
         chain,
         h: FD_H,
       };

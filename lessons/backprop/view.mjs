@@ -41,7 +41,8 @@ export function mount(root, kit) {
   const stepLabel = el('output', { 'data-name': 'step-index' });
   const stepText = el('p', { class: 'big bp-step', 'data-name': 'step-text', 'aria-live': 'polite' });
   const details = el('p', { class: 'note', 'data-name': 'details' });
-  const lossLine = el('p', {}, 'Root value (L, or f): ', el('output', { 'data-name': 'loss' }));
+  const lossName = el('span', {}, 'L = ');
+  const lossLine = el('p', { class: 'big' }, lossName, el('output', { 'data-name': 'loss' }));
 
   root.append(el('div', { class: 'panel wide' },
     el('h3', {}, 'The graph the core recorded'),
@@ -77,8 +78,8 @@ export function mount(root, kit) {
 .bp-sizer { position: relative; }
 .bp-edges { position: absolute; left: 0; top: 0; }
 .bp-box { position: absolute; width: ${BOX_W}px; height: ${BOX_H}px; padding: 1px 3px; font: 12px/1.25 ui-monospace, monospace; text-align: left;
-  background: var(--panel); border: 1px solid var(--border); border-radius: 0.35rem; min-height: 0; white-space: nowrap; overflow: hidden; touch-action: none; }
-.bp-box.param { border-color: var(--accent); }
+  background: var(--panel); border: 1px solid var(--border); border-radius: 0.35rem; min-height: 0; white-space: nowrap; overflow: hidden; }
+.bp-box.param { border-color: var(--accent); touch-action: none; cursor: ew-resize; }
 .bp-box.pending { opacity: 0.45; border-style: dashed; }
 .bp-box.current { outline: 3px solid var(--accent-2); outline-offset: 1px; }
 .bp-box.selected { background: var(--highlight); }
@@ -296,6 +297,7 @@ export function mount(root, kit) {
   }
 
   function updatePanels(state) {
+    lossName.textContent = r.graph === 'expr' ? 'f(x, y) = ' : 'L = (ŷ − y)² = ';
     lossLine.querySelector('output').replaceWith(out('loss', r.loss));
     // chain rule
     chainPanel.hidden = !r.chain;
@@ -321,7 +323,7 @@ export function mount(root, kit) {
       el('p', {}, `Change ${n.name} from ${fmt(r.params[n.index].value)} by ε = ${n.eps}.`),
       el('p', { class: 'big' }, `predicted Δ${rootName} = ∂${rootName}/∂${n.name} × ε = ${fmt(n.grad)} × ${n.eps} = `, out('nudge-predicted', n.predicted)),
       el('p', { class: 'big' }, `real Δ${rootName} = ${fmt(n.after)} − ${fmt(n.before)} = `, out('nudge-real', n.real)),
-      el('p', { class: 'note' }, `The gap (${fmt(n.real - n.predicted)}) is the curvature the straight line ignores; halve ε and it shrinks about fourfold.`));
+      el('p', { class: 'note' }, `The gap (${fmt(n.gap)}) is the curvature the straight line ignores; halve ε and it shrinks about fourfold.`));
     applyBtn.textContent = `Apply: ${n.name} ${n.eps >= 0 ? '+' : '−'} ${Math.abs(n.eps)}`;
     // finite differences
     fdCaption.textContent = `Central differences (${rootName}(p + h) − ${rootName}(p − h)) / 2h with h = ${r.h}, recomputed by the core in float32; relative error |fd − g| / max(|fd|, |g|).`;

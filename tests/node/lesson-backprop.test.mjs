@@ -146,6 +146,7 @@ test('the nudge: predicted change = gradient × ε, real change recomputed by th
     near(r.nudge.predicted, g * eps, 1e-6, 'predicted');
     const real = lossOf({ ...p, [nudge]: p[nudge] + eps }).L - lossOf(p).L;
     near(r.nudge.real, real, 2e-5, `real ${nudge}`);
+    near(r.nudge.gap, r.nudge.real - r.nudge.predicted, 1e-6, 'gap');
     // first order: the gap shrinks like ε²
     assert.ok(Math.abs(r.nudge.real - r.nudge.predicted) <= 2 * Math.abs(eps) ** 2 * 10 + 1e-5);
   }
