@@ -90,13 +90,19 @@ TEST(Trace, ConstantsAreLeavesWithoutGradientOrContribution) {
   Tensor y = sub(k, pow(x, 2.f));  // 4 - x^2
   y.backward();
   const TraceGraph g = scope.graph(y);
-  ASSERT_EQ(g.nodes.size(), 4u);  // k, x, pow, sub
+  // In recording order: x, pow (made first), then k (first met as sub's input), sub.
+  ASSERT_EQ(g.nodes.size(), 4u);
   EXPECT_EQ(g.nodes[0].op, "leaf");
-  EXPECT_FALSE(g.nodes[0].requires_grad);
-  EXPECT_FALSE(g.nodes[0].grad.defined());
-  EXPECT_EQ(g.nodes[2].op, "pow");
+  EXPECT_TRUE(g.nodes[0].requires_grad);
+  EXPECT_EQ(g.nodes[1].op, "pow");
+  EXPECT_EQ(g.nodes[2].op, "leaf");
+  EXPECT_FALSE(g.nodes[2].requires_grad);
+  EXPECT_FALSE(g.nodes[2].grad.defined());
   EXPECT_EQ(g.nodes[3].op, "sub");
+  EXPECT_EQ(g.nodes[3].inputs, (std::vector<int>{2, 1}));
+  ASSERT_EQ(g.edges.size(), 3u);
   EXPECT_FALSE(g.edges[1].local.defined());  // k -> sub: no backward into a constant
+  EXPECT_FALSE(g.edges[1].contribution.defined());
   EXPECT_EQ(g.edges[1].step, -1);
   EXPECT_FLOAT_EQ(one(g.edges[0].local), 3.f);   // d x^2 / dx = 2x
   EXPECT_FLOAT_EQ(one(g.edges[2].local), -1.f);  // d (k - p) / dp
