@@ -16,6 +16,7 @@ import { install as installLearn } from './api/learn.mjs';
 import { installVision } from './api/vision.mjs';
 import { installOptimPath } from './api/optim_path.mjs';
 import { installFast } from './api/fast.mjs';
+import { installTrace } from './api/trace.mjs';
 
 export class PlaygradError extends Error {
   constructor(message) {
@@ -337,3 +338,4 @@ class Playgrad {
 }
 
 installExpr(Playgrad.prototype, { Tensor, PlaygradError });
+installTrace(Playgrad.prototype, { Tensor, PlaygradError }); // pg.trace (wasm/api/trace.mjs)

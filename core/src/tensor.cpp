@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "playgrad/autograd/anomaly.h"
+#include "playgrad/autograd/trace.h"
 #include "playgrad/kernels/kernels.h"
 #include "playgrad/memory.h"
 #include "playgrad/ops/ops.h"
@@ -289,6 +290,7 @@ Tensor record(Tensor out, const char* op, std::vector<Tensor> inputs, GradFn fn)
   o.op = op;
   o.inputs = std::move(inputs);
   o.grad_fn = std::move(fn);
+  if (detail::tracing()) detail::trace_record(out);  // trace.h
   return out;
 }
 
@@ -297,6 +299,7 @@ void accumulate_grad(const Tensor& t, const Tensor& g) {
   if (g.shape() != t.shape())
     fail("backward: gradient of shape ", shape_str(g.shape()), " for a tensor of shape ",
          shape_str(t.shape()), " (internal error in an op's backward)");
+  if (detail::tracing() && detail::trace_contribution(t, g)) return;  // trace.h: a probe
   if (g_detect_anomaly) detail::anomaly_check_grad(t, g);
   TensorImpl& impl = *t.impl();
   Tensor gc = g.contiguous();
@@ -356,7 +359,8 @@ void Tensor::backward() {
       if (!node->grad_fn) continue;  // a leaf root: its .grad is all it gets
       if (node->grad) {
         Tensor g(node->grad);
-        node->grad.reset();  // interior gradients are not kept
+        node->grad.reset();  // interior gradients are not kept (a trace scope keeps a copy)
+        detail::TraceBackward trace(node, g);  // trace.h: no-op unless a trace scope is open
         if (g_detect_anomaly) {
           detail::anomaly_enter_backward(node, g);
           struct Leave {
