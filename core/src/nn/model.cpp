@@ -183,6 +183,13 @@ static std::string batched(const Shape& s) {
 }
 
 std::vector<Tensor> Model::forward(const std::vector<Tensor>& xs, bool training) {
+  const std::vector<Tensor> v = forward_nodes(xs, training);
+  std::vector<Tensor> out;
+  for (int o : outputs_) out.push_back(v[size_t(o)]);
+  return out;
+}
+
+std::vector<Tensor> Model::forward_nodes(const std::vector<Tensor>& xs, bool training) {
   if (xs.size() != inputs_.size())
     fail("model: expects ", inputs_.size(), " input(s), got ", xs.size());
   for (size_t i = 0; i < xs.size(); ++i) {
@@ -203,9 +210,7 @@ std::vector<Tensor> Model::forward(const std::vector<Tensor>& xs, bool training)
     for (int j : n.inbound) in.push_back(v[size_t(j)]);
     v[k] = layers_[size_t(n.layer)]->forward(in, training);
   }
-  std::vector<Tensor> out;
-  for (int o : outputs_) out.push_back(v[size_t(o)]);
-  return out;
+  return v;
 }
 
 std::vector<Tensor> Model::parameters() const {

@@ -130,6 +130,8 @@ class Model {
 
   // Validates the inputs' count and shapes ([N, input shape...], the same N) before running.
   std::vector<Tensor> forward(const std::vector<Tensor>& xs, bool training = false);
+  // The same pass, returning the value of every node (inputs included), in node order.
+  std::vector<Tensor> forward_nodes(const std::vector<Tensor>& xs, bool training = false);
   std::vector<Tensor> parameters() const;  // trainable, in layer order
   std::vector<NamedTensor> named_weights() const;  // "<layer>/<weight>", parameters and buffers
   int64_t count_params() const;       // all weights
@@ -150,6 +152,11 @@ class Model {
   History fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, const FitOptions& opt);
   Logs evaluate(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, int64_t batch_size = 32);
   std::vector<Tensor> predict(const std::vector<Tensor>& xs, int64_t batch_size = 32);
+
+  // What every layer does on one batch: one training-mode forward pass, the total loss, one
+  // backward pass (gradients of this batch are left in the parameters' .grad; the weights do not
+  // change). Statistics per layer and the loss, as JSON; see playgrad/nn/probe.h.
+  Json probe(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, const Json& options = Json::object());
 
   // Checks xs/ys against the model (and labels against the losses); returns the row count.
   int64_t check_data(const char* op, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) const;
