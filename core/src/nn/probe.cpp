@@ -123,7 +123,7 @@ Json activation_curve(const std::string& a, const Tensor& x, float alpha, float 
   std::vector<bool> sat(static_cast<size_t>(n), false);
   Json intervals = Json::array();
   for (int64_t i = 0; i < n; ++i) {
-    sat[size_t(i)] = double(d[size_t(i)]) < thr;
+    sat[size_t(i)] = std::fabs(double(d[size_t(i)])) < thr;  // a negative slope still passes gradient
     if (!sat[size_t(i)]) continue;
     if (i > 0 && sat[size_t(i - 1)]) intervals.back()[1] = xv[size_t(i)];
     else intervals.push_back({xv[size_t(i)], xv[size_t(i)]});
@@ -204,7 +204,7 @@ Json Model::probe(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, 
       const int64_t units = z.dim(-1), rows = int64_t(dv.size()) / units;
       int64_t sat = 0, zero = 0, dead = 0;
       for (float f : dv) {
-        sat += double(f) < saturation * peak;
+        sat += std::fabs(double(f)) < saturation * peak;
         zero += f == 0.f;
       }
       for (int64_t j = 0; j < units; ++j) {

@@ -24,7 +24,7 @@
 //   Dense layer), from the core's backward pass (∂/∂z Σ f(z)), the same code the layers train with.
 //   peak: the largest value f' takes: sigmoid 1/4, tanh and relu 1, leaky_relu max(1, |α|),
 //         prelu max(1, |a_j|) over the units, linear 1.
-//   saturatedShare: the share of (row, unit) pairs with f'(z) < saturation · peak (options
+//   saturatedShare: the share of (row, unit) pairs with |f'(z)| < saturation · peak (options
 //         "saturation", default 0.05: sigmoid saturates for |z| > 4.36, tanh for |z| > 2.18).
 //   zeroShare: the share with f'(z) = 0 exactly (relu at z <= 0).
 //   deadShare: the share of units with f'(z) = 0 on every row of the batch (a dead ReLU: no
@@ -45,7 +45,7 @@ double activation_peak(const std::string& activation, float alpha, const Tensor&
 // One activation on a 1-d grid x, forward and backward through activate() (layers.h):
 //   {"name", "alpha", "slope", "peak", "threshold": saturation · peak,
 //    "value": f(x_i), "derivative": f'(x_i), "slopeGrad": ∂f(x_i)/∂a (prelu; zeros otherwise),
-//    "saturated": [f'(x_i) < threshold], "intervals": [[from, to], ...] (runs of saturated grid
+//    "saturated": [|f'(x_i)| < threshold], "intervals": [[from, to], ...] (runs of saturated grid
 //    points, as grid values)}
 // alpha: leaky_relu's slope; slope: prelu's a. x must be 1-d and finite.
 nlohmann::json activation_curve(const std::string& activation, const Tensor& x, float alpha, float slope,
