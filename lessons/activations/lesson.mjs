@@ -159,18 +159,31 @@ function summarize(probe, k, model) {
   };
 }
 
+// One control change recomputes only what depends on it: the PReLU run depends on (target,
+// preluLr, preluSteps) only and the curves on (alpha, the learned slope), so a change of a stack
+// setting reuses them. The cache holds the last result of each part per core instance (plain
+// data, never tensors); the same inputs give the same numbers, cached or not (a test checks).
+const memo = new WeakMap();
+function cached(pg, part, key, make) {
+  let m = memo.get(pg);
+  if (!m) memo.set(pg, (m = {}));
+  if (m[part]?.key !== key) m[part] = { key, value: make() };
+  return m[part].value;
+}
+
 /**
  * The lesson's numbers for a state, all computed by the core. Returns plain arrays and numbers
  * (NaN and Infinity where float32 gives them, e.g. a ratio of zero gradients).
  */
 export function compute(pg, s) {
   return pg.scope(() => {
-    const prelu = trainPrelu(pg, s);
+    const prelu = cached(pg, 'prelu', `${s.target} ${s.preluLr} ${s.preluSteps}`, () => trainPrelu(pg, s));
     const xs = grid();
-    const curves = ACTIVATIONS.map(({ key }) => {
-      const c = pg.activationCurve(key, xs, { alpha: s.alpha, slope: prelu.a[prelu.a.length - 1], saturation: SATURATION });
+    const slope = prelu.a[prelu.a.length - 1];
+    const curves = cached(pg, 'curves', `${s.alpha} ${slope}`, () => ACTIVATIONS.map(({ key }) => {
+      const c = pg.activationCurve(key, xs, { alpha: s.alpha, slope, saturation: SATURATION });
       return { key, peak: c.peak, threshold: c.threshold, value: c.value, derivative: c.derivative, slopeGrad: c.slopeGrad, intervals: c.intervals, alpha: c.alpha, slope: c.slope };
-    });
+    }));
 
     const model = buildStack(pg, s);
     try {
@@ -181,7 +194,7 @@ export function compute(pg, s) {
       const before = summarize(model.probe(x, y2, opts), s.layer, model);
       const trainLoss = [];
       for (let t = 0; t < s.steps; t++) trainLoss.push(model.trainOnBatch(x, y2));
-      const after = summarize(model.probe(x, y2, opts), s.layer, model);
+      const after = s.steps ? summarize(model.probe(x, y2, opts), s.layer, model) : before;  // no step: the same look
 
       // Per-layer factors r_k = ‖∂L/∂W_k‖ / ‖∂L/∂W_{k+1}‖ (layer k+1 is the one after k, nearer the
       // loss), their product (= the ratio first/last), its geometric mean per layer, and the course's powers.

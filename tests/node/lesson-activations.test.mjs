@@ -207,6 +207,20 @@ test('zero and constant initialisation: every unit of a layer identical, before 
   assert.ok(dead.before.layers.every((l) => l.dead === 1));
 });
 
+test('a control change reuses only what it does not touch: cached and fresh results are the same numbers', () => {
+  const s = { ...base, depth: 5 };
+  const first = lesson.compute(pg, s);
+  lesson.compute(pg, { ...s, depth: 6 });                 // a stack change: PReLU and curves reused
+  const again = lesson.compute(pg, s);
+  lesson.compute(pg, { ...s, alpha: 0.3, target: 0.3 });  // evicts both cached parts
+  const fresh = lesson.compute(pg, s);                    // everything recomputed
+  assert.equal(JSON.stringify(again), JSON.stringify(first));
+  assert.equal(JSON.stringify(fresh), JSON.stringify(first));
+  // the curves follow alpha, the PReLU run follows its own settings
+  assert.notDeepEqual(lesson.compute(pg, { ...s, alpha: 0.2 }).curves[3].derivative, first.curves[3].derivative);
+  assert.notEqual(lesson.compute(pg, { ...s, target: 0.3 }).prelu.a.at(-1), first.prelu.a.at(-1));
+});
+
 test('the course: 0.99^365 = 0.0255 and 1.01^365 = 37.78 (float32)', () => {
   const { course } = lesson.compute(pg, base);
   assert.ok(Math.abs(course.lowPow - 0.99 ** 365) < 2e-6, String(course.lowPow));
