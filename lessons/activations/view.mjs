@@ -185,7 +185,7 @@ export function mount(root, kit) {
     const logs = series.flatMap(([v]) => v).filter((v) => v > 0 && Number.isFinite(v)).map(Math.log10);
     let lo = logs.length ? Math.floor(Math.min(...logs)) : -1, hi = logs.length ? Math.ceil(Math.max(...logs)) : 1;
     if (hi === lo) { lo -= 1; hi += 1; }
-    const padL = 48, padR = 12, padT = 10, padB = 34;
+    const padL = 48, padR = 12, padT = 22, padB = 34;  // the legend sits in the top margin
     const n = st.before.gradNorms.length;
     const pw = w - padL - padR, ph = h - padT - padB;
     gradFrame = { padL, pw, n };
@@ -231,9 +231,9 @@ export function mount(root, kit) {
     g.textAlign = 'left';
     g.textBaseline = 'top';
     g.fillStyle = col.accent;
-    g.fillText('— at initialisation', padL + 6, padT + 2);
+    g.fillText('— at initialisation', padL, 3);
     g.fillStyle = col.accent2;
-    g.fillText(`- - after ${st.steps} SGD step${st.steps === 1 ? '' : 's'}`, padL + 6, padT + 16);
+    g.fillText(`- - after ${st.steps} SGD step${st.steps === 1 ? '' : 's'}`, padL + g.measureText('— at initialisation').width + 16, 3);
   }
 
   // ---- 4. per-layer table with histograms ------------------------------------------------------
