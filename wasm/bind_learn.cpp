@@ -12,6 +12,7 @@
 #include "playgrad/nn/losses.h"
 #include "playgrad/nn/model.h"
 #include "playgrad/nn/optim.h"
+#include "playgrad/nn/probe.h"
 
 using emscripten::val;
 using pg::Tensor;
@@ -239,6 +240,17 @@ void js_model_set_lr(JsModel& m, double lr) {
   });
 }
 
+std::string js_model_probe(JsModel& m, const val& xs, const val& ys, const val& opts) {
+  return guard([&] {
+    return m.m->probe(pgbind::to_tensors("probe", xs), pgbind::to_tensors("probe", ys), parse("probe", opts)).dump();
+  });
+}
+std::string js_activation_curve(const val& name, const Tensor& x, double alpha, double slope, double saturation) {
+  return guard([&] {
+    return pg::nn::activation_curve(pgbind::to_string("activationCurve", name), x, float(alpha), float(slope), saturation).dump();
+  });
+}
+
 val js_spiral(double points, double classes, double seed) {
   return guard([&] {
     auto [x, y] = pg::nn::spiral(pgbind::to_int("spiral", "points", points), pgbind::to_int("spiral", "classes", classes),
@@ -345,6 +357,8 @@ EMSCRIPTEN_BINDINGS(playgrad_learn) {
   function("_modelNodes", &js_model_nodes);
   function("_modelLr", &js_model_lr);
   function("_modelSetLr", &js_model_set_lr);
+  function("_modelProbe", &js_model_probe);
+  function("_activationCurve", &js_activation_curve);
   function("_spiral", &js_spiral);
   function("_toyDataset", &js_toy_dataset);
   function("_toyDatasets", &js_toy_datasets);

@@ -537,6 +537,8 @@ export class Model {
   fit(x: Data, y: Data, options?: FitOptions): History;
   evaluate(x: Data, y: Data, options?: { batchSize?: number }): Logs;
   predict(x: Data, options?: { batchSize?: number }): Tensor | Tensor[];
+  /** One forward + backward pass on a batch and what every layer did (playgrad/nn/probe.h); weights unchanged. */
+  probe(x: Data, y: Data, options?: ProbeOptions): ProbeResult;
   save(options?: { includeOptimizer?: boolean }): string;
   toJSON(): unknown;
   loadWeights(json: string | object): void;
@@ -584,9 +586,51 @@ export interface TraceGraph {
   edges: TraceEdge[];
   /** The root's node id (the last op node, or 0 when the root is a single leaf). */
   root: number;
+export interface ProbeOptions {
+  /** Histogram bins (default 20). */
+  bins?: number;
+  /** The histograms' range (both or neither; default each layer's own [min, max]). */
+  lo?: number;
+  hi?: number;
+  /** A unit is saturated where f'(z) < saturation · peak (default 0.05). */
+  saturation?: number;
+}
+export interface Histogram { lo: number; hi: number; counts: number[]; below: number; above: number }
+/** Statistics over the finite values (null when there are none); nonFinite counts the others. */
+export interface Stats { mean: number | null; std: number | null; min: number | null; max: number | null; nonFinite: number; histogram: Histogram }
+export interface ProbeWeight {
+  name: string; shape: Shape;
+  /** ‖W‖ and ‖∂L/∂W‖ (Frobenius). */
+  norm: number; gradNorm: number;
+  /** max |W[i, j] - W[i, 0]| over the units j: 0 when every unit has the same weights. */
+  spread: number; gradSpread: number;
+}
+export interface ProbeLayer {
+  name: string; kind: string;
+  /** '' for layers without an activation. */
+  activation: string;
+  output: Stats;
+  weights: ProbeWeight[];
+  /** f'(z) at the pre-activation (element-wise activations only). */
+  derivative?: Stats & { peak: number; threshold: number; saturatedShare: number; zeroShare: number; deadShare: number; deadUnits: number; units: number };
+}
+export interface ProbeResult { loss: number; rows: number; layers: ProbeLayer[] }
+export interface ActivationCurve {
+  name: string; alpha: number; slope: number;
+  /** The largest value f' takes; threshold = saturation · peak. */
+  peak: number; threshold: number;
+  value: number[]; derivative: number[];
+  /** ∂f/∂a at each x (prelu; zeros otherwise). */
+  slopeGrad: number[];
+  saturated: boolean[];
+  /** Runs of saturated grid points, [from, to] in x. */
+  intervals: [number, number][];
 }
 
 export interface Playgrad {
+  /** sigmoid, tanh, relu, leaky_relu, prelu or linear on a 1-d grid: f, f' (forward + backward), saturation. */
+  activationCurve(name: 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'prelu' | 'linear', x: Tensor | ArrayLike<number>,
+    options?: { alpha?: number; slope?: number; saturation?: number }): ActivationCurve;
   readonly losses: Losses;
   readonly optim: Optim;
   readonly init: Init;

@@ -407,6 +407,18 @@ export function install(pg, { Tensor, PlaygradError }) {
     predict(x, { batchSize = 32 } = {}) {
       return withTemps((temps) => this._out(pg._call((c) => c._modelPredict(this._handle, tensorList('predict', x, 'x', temps), batchSize))));
     }
+    /**
+     * What every layer does on one batch (core/include/playgrad/nn/probe.h): one training-mode
+     * forward pass, the total loss, one backward pass; the gradients stay in the parameters' .grad,
+     * the weights do not change. Returns {loss, rows, layers: [{name, kind, activation, output,
+     * weights: [{name, shape, norm, gradNorm, spread, gradSpread}], derivative?}]}.
+     * options: {bins = 20, lo, hi, saturation = 0.05}.
+     */
+    probe(x, y, o) {
+      o = opts('probe', o);
+      return withTemps((temps) => JSON.parse(pg._call((c) => c._modelProbe(this._handle, tensorList('probe', x, 'x', temps),
+        tensorList('probe', y, 'y', temps), toJson('probe', o)))));
+    }
     /** The whole model (graph, weights, compile options, optimizer state) as JSON text. */
     save({ includeOptimizer = true } = {}) { return pg._call((c) => c._modelToJson(this._handle, Boolean(includeOptimizer))); }
     /** For JSON.stringify(model): the saved object. */
@@ -490,6 +502,30 @@ export function install(pg, { Tensor, PlaygradError }) {
   pg.loadModel = (json) => new Model(pg._call((c) => c._modelFromJson(typeof json === 'string' ? json : JSON.stringify(json))));
   pg.Model = Model;
   pg.SymbolicTensor = SymbolicTensor;
+
+  /**
+   * An element-wise activation on a 1-d grid x (an array or a Tensor), forward and backward through
+   * the layers' own code: {name, alpha, slope, peak, threshold, value, derivative, slopeGrad,
+   * saturated, intervals}. options: {alpha (leaky_relu, default 0.01), slope (prelu, 0.25), saturation (0.05)}.
+   */
+  pg.activationCurve = (name, x, o) => {
+    o = opts('activationCurve', o);
+    if (typeof name !== 'string') fail('activationCurve: name must be a string');
+    const num = (k, d) => {
+      const v = o[k] ?? d;
+      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`activationCurve: ${k} must be a finite number, got ${String(v)}`);
+      return v;
+    };
+    return withTemps((temps) => {
+      let t = x;
+      if (!(x instanceof Tensor)) {
+        if (!Array.isArray(x) && !ArrayBuffer.isView(x)) fail('activationCurve: x must be a Tensor or an array of numbers');
+        t = pg.tensor(x);
+        temps.push(t);
+      }
+      return JSON.parse(pg._call((c) => c._activationCurve(name, t._handle, num('alpha', 0.01), num('slope', 0.25), num('saturation', 0.05))));
+    });
+  };
 
   pg.data = {
     /** CS231n's spiral: {x: [classes·points, 2], y: labels [classes·points]} (seeded, from the core). */

@@ -160,6 +160,11 @@ class Model {
   Logs evaluate(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, int64_t batch_size = 32);
   std::vector<Tensor> predict(const std::vector<Tensor>& xs, int64_t batch_size = 32);
 
+  // What every layer does on one batch: one training-mode forward pass, the total loss, one
+  // backward pass (gradients of this batch are left in the parameters' .grad; the weights do not
+  // change). Statistics per layer and the loss, as JSON; see playgrad/nn/probe.h.
+  Json probe(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, const Json& options = Json::object());
+
   // Checks xs/ys against the model (and labels against the losses); returns the row count.
   int64_t check_data(const char* op, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) const;
 
