@@ -251,6 +251,8 @@ export const NOT_OPS = {
   Tensor: 'class', PlaygradError: 'class', Model: 'class', SymbolicTensor: 'class', FastTrainer: 'class',
   model: 'builds a model from layers', sequential: 'builds a model from layers', loadModel: 'reads a model',
   fastTrainer: 'trains a model (its steps run the ops and the optimizer)',
+  trace: 'records what a computation of the rows\' ops did (trace.test.mjs checks it)',
+  activationCurve: 'an activation layer\'s own f and f\' on a grid (lesson-activations.test.mjs checks them)',
 };
 // Namespaces of the JS API that hold no tensor ops (numbers and arrays in and out, or objects
 // that build on the ops), and why; pg.losses holds ops and is checked name by name.
