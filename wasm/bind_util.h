@@ -1,7 +1,23 @@
-// Helpers shared by the Embind binding files (wasm/*.cpp): guard() turns a C++ exception into a
-// JavaScript Error carrying its message, and the converters validate numbers arriving from
-// JavaScript (they are doubles) before they reach the core.
-// (wasm/bindings.cpp keeps its own copies in an anonymous namespace; new binding files use these.)
+// Helpers shared by the Embind binding files: guard() turns a C++ exception into a JavaScript
+// Error carrying its message, and the converters validate values arriving from JavaScript before
+// they reach the core.
+//
+// The binding mirrors the core, one file per header area, each with one JavaScript module:
+//   wasm/bind_tensor.cpp  tensor.h, ops/ops.h, autograd/, memory.h  wasm/playgrad.mjs (Tensor, ops)
+//   wasm/bind_nn.cpp      nn/ (losses, optim, init, layers, models, the Dense-chain trainer)
+//                                                                    wasm/api/nn.mjs
+//   wasm/bind_vision.cpp  vision/, ops/conv.h                        wasm/api/vision.mjs
+//   wasm/bind_expr.cpp    expr/ (expressions, optimizer paths)      wasm/api/expr.mjs
+// wasm/playgrad.mjs is the only importer of the generated glue; the api/ modules install onto
+// the object it builds and reach the raw bindings through pg._call.
+//
+// One convention for options across the boundary. A call's operands are positional: tensors,
+// arrays of numbers (boxes, scores, labels), a string naming a kind, a seed. Its options (named
+// settings with defaults, what JavaScript passes as an object) cross as ONE JSON text: the
+// JavaScript module writes it with JSON.stringify (refusing NaN and Infinity, which JSON cannot
+// hold, with an error naming the option; an omitted key means the default), the binding parses it
+// with parse_options() below, and the core reads each field with its checked readers (integers
+// through playgrad/json.h, which names the field and the value it refuses).
 #pragma once
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
@@ -12,6 +28,7 @@
 #include <vector>
 
 #include "playgrad/error.h"
+#include "playgrad/json.h"
 #include "playgrad/tensor.h"
 
 namespace pgbind {
@@ -92,7 +109,6 @@ inline val number_list(const std::vector<T>& v) {
   return out;
 }
 
-// ---- used by bind_learn.cpp ----
 
 inline pg::Shape to_shape(const char* op, const val& arr) {
   if (!arr.isArray()) pg::fail(op, ": shape must be an array of integers");
@@ -114,6 +130,18 @@ inline uint64_t to_seed(const char* op, double seed) {
 inline std::string to_string(const char* op, const val& v) {
   if (!v.isString()) pg::fail(op, ": expected a string");
   return v.as<std::string>();
+}
+
+// The options of a call: a JSON text (see the convention above) parsed to an object.
+inline pg::json::Json parse_options(const char* op, const val& v) {
+  const std::string text = to_string(op, v);
+  pg::json::Json j;
+  try {
+    j = pg::json::Json::parse(text);
+  } catch (const pg::json::Json::exception& e) {
+    pg::fail(op, ": invalid options (", e.what(), ")");
+  }
+  return j;
 }
 
 // A JavaScript array of Tensor handles (the JS layer checks they are Tensors).

@@ -1,12 +1,13 @@
-// Embind bindings of the learning stack: losses, optimizers and schedules, initializers, layer
-// configs, models (compile, fit with callbacks, evaluate, predict, save/load) and the spiral data.
-// wasm/api/learn.mjs builds pg.losses, pg.optim, pg.init, pg.layers, pg.model ... on top.
-// Every binding runs inside guard(); options and results cross as JSON text (strings arrive as
+// Embind bindings of the nn area (playgrad/nn/): losses, optimizers and schedules, initializers,
+// layer configs, models (compile, fit with callbacks, evaluate, predict, save/load), the fused
+// Dense-chain trainer and the spiral data. wasm/api/nn.mjs builds pg.losses, pg.optim, pg.init,
+// pg.layers, pg.model, pg.denseChainTrainer ... on top. Every binding runs inside guard();
+// options cross as JSON text (bind_util.h), and so do structured results (strings arrive as
 // JavaScript values: see to_string in bind_util.h).
 #include <nlohmann/json.hpp>
 
 #include "bind_util.h"
-#include "playgrad/nn/fast.h"
+#include "playgrad/nn/dense_chain_trainer.h"
 #include "playgrad/nn/init.h"
 #include "playgrad/nn/losses.h"
 #include "playgrad/nn/model.h"
@@ -19,14 +20,7 @@ using Json = nlohmann::json;
 
 namespace {
 
-Json parse(const char* op, const val& v) {
-  const std::string text = pgbind::to_string(op, v);
-  try {
-    return Json::parse(text);
-  } catch (const Json::exception& e) {
-    pg::fail(op, ": invalid options (", e.what(), ")");
-  }
-}
+Json parse(const char* op, const val& v) { return pgbind::parse_options(op, v); }
 
 pg::losses::Reduction red(const val& r) { return pg::losses::parse_reduction(pgbind::to_string("loss", r)); }
 
@@ -236,22 +230,22 @@ val js_spiral(double points, double classes, double seed) {
   });
 }
 
-// ---- the fused training step (playgrad/fast.h, wasm/api/fast.mjs) -------------------------------------
-struct JsFastMlp {
+// ---- the fused Dense-chain trainer (playgrad/nn/dense_chain_trainer.h) ---------------------------
+struct JsDenseChainTrainer {
   std::shared_ptr<pg::nn::Model> m;  // keeps the model (and so its weights) alive
-  std::shared_ptr<pg::fast::MlpTrainer> t;
+  std::shared_ptr<pg::nn::DenseChainTrainer> t;
 };
-JsFastMlp js_fast_mlp_create(JsModel& m) {
-  return guard([&] { return JsFastMlp{m.m, std::make_shared<pg::fast::MlpTrainer>(*m.m)}; });
+JsDenseChainTrainer js_dense_chain_trainer_create(JsModel& m) {
+  return guard([&] { return JsDenseChainTrainer{m.m, std::make_shared<pg::nn::DenseChainTrainer>(*m.m)}; });
 }
-double js_fast_mlp_step(JsFastMlp& f, const Tensor& x, const Tensor& y) {
+double js_dense_chain_trainer_step(JsDenseChainTrainer& f, const Tensor& x, const Tensor& y) {
   return guard([&] { return f.t->step(x, y); });
 }
-double js_fast_mlp_steps(const JsFastMlp& f) { return double(f.t->steps()); }
+double js_dense_chain_trainer_steps(const JsDenseChainTrainer& f) { return double(f.t->steps()); }
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(playgrad_learn) {
+EMSCRIPTEN_BINDINGS(playgrad_nn) {
   using emscripten::function;
   function("_lossMse", &js_mse);
   function("_lossBce", &js_bce);
@@ -293,8 +287,8 @@ EMSCRIPTEN_BINDINGS(playgrad_learn) {
   function("_modelLr", &js_model_lr);
   function("_modelSetLr", &js_model_set_lr);
   function("_spiral", &js_spiral);
-  emscripten::class_<JsFastMlp>("_FastMlp");
-  function("_fastMlpCreate", &js_fast_mlp_create);
-  function("_fastMlpStep", &js_fast_mlp_step);
-  function("_fastMlpSteps", &js_fast_mlp_steps);
+  emscripten::class_<JsDenseChainTrainer>("_DenseChainTrainer");
+  function("_denseChainTrainerCreate", &js_dense_chain_trainer_create);
+  function("_denseChainTrainerStep", &js_dense_chain_trainer_step);
+  function("_denseChainTrainerSteps", &js_dense_chain_trainer_steps);
 }
