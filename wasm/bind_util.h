@@ -144,6 +144,43 @@ inline pg::json::Json parse_options(const char* op, const val& v) {
   return j;
 }
 
+// Reads the fields of a call's options (absent or null: the default), naming the op and the field
+// in every error. Integers go through pg::json::integer.
+struct Options {
+  const char* op;
+  pg::json::Json j;
+  Options(const char* o, const val& v) : op(o), j(parse_options(o, v)) {
+    if (!j.is_object()) pg::fail(op, ": options must be an object");
+  }
+  bool has(const char* key) const { return j.contains(key) && !j[key].is_null(); }
+  double number(const char* key, double def) const {
+    if (!has(key)) return def;
+    if (!j[key].is_number()) pg::fail(op, ": ", key, " must be a number, got ", j[key].dump());
+    return j[key].get<double>();
+  }
+  int64_t integer(const char* key, int64_t def) const { return pg::json::integer(op, j, key, def); }
+  // Element i of an array option (a [height, width] pair).
+  int64_t integer_at(const char* key, size_t i) const {
+    if (!has(key) || !j[key].is_array() || j[key].size() <= i) pg::fail(op, ": ", key, " must be [height, width]");
+    return pg::json::integer(op, key, j[key][i]);
+  }
+  double number_at(const char* key, size_t i) const {
+    if (!has(key) || !j[key].is_array() || j[key].size() <= i || !j[key][i].is_number())
+      pg::fail(op, ": ", key, " must be a pair of numbers");
+    return j[key][i].get<double>();
+  }
+  std::string string(const char* key, const std::string& def) const {
+    if (!has(key)) return def;
+    if (!j[key].is_string()) pg::fail(op, ": ", key, " must be a string");
+    return j[key].get<std::string>();
+  }
+  bool flag(const char* key, bool def) const {
+    if (!has(key)) return def;
+    if (!j[key].is_boolean()) pg::fail(op, ": ", key, " must be true or false");
+    return j[key].get<bool>();
+  }
+};
+
 // A JavaScript array of Tensor handles (the JS layer checks they are Tensors).
 inline std::vector<pg::Tensor> to_tensors(const char* op, const val& arr) {
   if (!arr.isArray()) pg::fail(op, ": expected an array of tensors");

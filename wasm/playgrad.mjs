@@ -207,6 +207,17 @@ class Playgrad {
   }
   /** @internal runs fn(core) and wraps the returned handle */
   _wrap(fn) { return new Tensor(this, this._call(fn)); }
+  /**
+   * @internal A call's options for the core: one JSON text, the one options convention of the
+   * binding (wasm/bind_util.h). JSON has no NaN or Infinity (JSON.stringify writes null, which the
+   * core reads as "use the default"): a non-finite number is an error naming the option.
+   */
+  _options(op, o) {
+    return JSON.stringify(o, function (key, v) {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new PlaygradError(`${op}: ${key || 'option'} must be a finite number, got ${v}`);
+      return v;
+    });
+  }
   /** @internal */
   _track(t) { if (this._scopes.length) this._scopes[this._scopes.length - 1].push(t); }
 

@@ -90,7 +90,7 @@ export function installOptimPath(pg, { PlaygradError }) {
     if (typeof f === 'string') { e = pg.expr(f); own = true; }
     else if (!f || typeof f.at !== 'function' || !('_h' in f)) fail('optim.path: f must be an expression (pg.expr) or its source');
     try {
-      const r = pg._call((c) => c._optimPath(e._handle, kind, JSON.stringify(options), x0, y0, steps, limit));
+      const r = pg._call((c) => c._optimPath(e._handle, kind, pg._options('optim.path', options), x0, y0, steps, limit));
       return { x: r.x, y: r.y, f: r.f, stop: r.stop, stopStep: r.stopStep, steps: r.x.length - 1 };
     } finally {
       if (own) e.dispose();

@@ -49,12 +49,8 @@ export function install(pg, { Tensor, PlaygradError }) {
     return o;
   };
 
-  // Options to JSON for the core. JSON has no NaN or Infinity (JSON.stringify writes null, which
-  // the core would read as "use the default"): a non-finite number is an error naming the option.
-  const toJson = (op, o) => JSON.stringify(o, function (key, v) {
-    if (typeof v === 'number' && !Number.isFinite(v)) fail(`${op}: ${key || 'option'} must be a finite number, got ${v}`);
-    return v;
-  });
+  // Options to JSON for the core (pg._options: NaN and Infinity are errors naming the option).
+  const toJson = (op, o) => pg._options(op, o);
 
   // ---- losses ----------------------------------------------------------------------------------
   const reduction = (op, o) => {
