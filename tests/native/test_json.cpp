@@ -18,8 +18,6 @@ using pgt::error_of;
 
 namespace {
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 // A small saved model with one field replaced by `value` (raw JSON text).
 std::string model_file_with(const std::string& key, const std::string& value) {
   nn::Model m(nn::sequential_spec({2}, Json::array({{{"kind", "Dense"}, {"config", {{"units", 2}}}}})), 3);
