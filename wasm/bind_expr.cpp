@@ -1,6 +1,7 @@
-// Embind bindings for the expression parser (playgrad/expr.h): raw functions under underscore
-// names; wasm/api/expr.mjs builds pg.expr() on top. Like wasm/bindings.cpp, every binding runs
-// inside guard() so a pg::Error reaches JavaScript as an Error carrying its message.
+// Embind bindings of the expression area (playgrad/expr/): the parser and evaluators of a
+// user-typed f(x, y) (expr.h) and the path of an optimizer on it (optim_path.h). Raw functions
+// under underscore names; wasm/api/expr.mjs builds pg.expr() and pg.optim.path on top. Every
+// binding runs inside guard() so a pg::Error reaches JavaScript as an Error carrying its message.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -8,7 +9,7 @@
 #include <string>
 
 #include "playgrad/expr/expr.h"
-#include "playgrad/ops/ops.h"
+#include "playgrad/expr/optim_path.h"
 #include "bind_util.h"
 
 using emscripten::val;
@@ -46,12 +47,33 @@ val js_expr_value_grad(const Expr& e, double x, double y) {
     return out;
   });
 }
-#define PG_UN(name, fn) \
-  Tensor name(const Tensor& x) { return guard([&] { return pg::fn(x); }); }
-PG_UN(js_sin, sin)
-PG_UN(js_cos, cos)
-PG_UN(js_tan, tan)
-#undef PG_UN
+
+// ---- optim::optimize_path (playgrad/expr/optim_path.h): the whole path in one call ------------------
+
+val copy_out(const std::vector<float>& v) {
+  return val(emscripten::typed_memory_view(v.size(), v.data())).call<val>("slice");
+}
+
+// {x, y, f: Float32Array, stop: string, stopStep: number}
+val js_optim_path(const pg::expr::Expr& e, const val& kind, const val& options, const val& x0, const val& y0,
+                  const val& steps, const val& limit) {
+  return guard([&] {
+    const char* op = "optim.path";
+    const std::string k = pgbind::to_string(op, kind);
+    const pg::json::Json o = pgbind::parse_options(op, options);
+    const double n = pgbind::to_number(op, "steps", steps);
+    const auto p = pg::optim::optimize_path(e, k, o, float(pgbind::to_number(op, "x0", x0)),
+                                            float(pgbind::to_number(op, "y0", y0)),
+                                            pgbind::to_int(op, "steps", n), float(pgbind::to_number(op, "limit", limit)));
+    val out = val::object();
+    out.set("x", copy_out(p.x));
+    out.set("y", copy_out(p.y));
+    out.set("f", copy_out(p.f));
+    out.set("stop", val(p.stop));
+    out.set("stopStep", val(double(p.stop_step)));
+    return out;
+  });
+}
 
 }  // namespace
 
@@ -65,7 +87,5 @@ EMSCRIPTEN_BINDINGS(playgrad_expr) {
   function("_exprUsesY", &js_expr_uses_y);
   function("_exprEval", &js_expr_eval);
   function("_exprValueGrad", &js_expr_value_grad);
-  function("_sin", &js_sin);
-  function("_cos", &js_cos);
-  function("_tan", &js_tan);
+  function("_optimPath", &js_optim_path);
 }

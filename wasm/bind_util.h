@@ -1,7 +1,23 @@
-// Helpers shared by the Embind binding files (wasm/*.cpp): guard() turns a C++ exception into a
-// JavaScript Error carrying its message, and the converters validate numbers arriving from
-// JavaScript (they are doubles) before they reach the core.
-// (wasm/bindings.cpp keeps its own copies in an anonymous namespace; new binding files use these.)
+// Helpers shared by the Embind binding files: guard() turns a C++ exception into a JavaScript
+// Error carrying its message, and the converters validate values arriving from JavaScript before
+// they reach the core.
+//
+// The binding mirrors the core, one file per header area, each with one JavaScript module:
+//   wasm/bind_tensor.cpp  tensor.h, ops/ops.h, autograd/, memory.h  wasm/playgrad.mjs (Tensor, ops)
+//   wasm/bind_nn.cpp      nn/ (losses, optim, init, layers, models, the Dense-chain trainer)
+//                                                                    wasm/api/nn.mjs
+//   wasm/bind_vision.cpp  vision/, ops/conv.h                        wasm/api/vision.mjs
+//   wasm/bind_expr.cpp    expr/ (expressions, optimizer paths)      wasm/api/expr.mjs
+// wasm/playgrad.mjs is the only importer of the generated glue; the api/ modules install onto
+// the object it builds and reach the raw bindings through pg._call.
+//
+// One convention for options across the boundary. A call's operands are positional: tensors,
+// arrays of numbers (boxes, scores, labels), a string naming a kind, a seed. Its options (named
+// settings with defaults, what JavaScript passes as an object) cross as ONE JSON text: the
+// JavaScript module writes it with JSON.stringify (refusing NaN and Infinity, which JSON cannot
+// hold, with an error naming the option; an omitted key means the default), the binding parses it
+// with parse_options() below, and the core reads each field with its checked readers (integers
+// through playgrad/json.h, which names the field and the value it refuses).
 #pragma once
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
@@ -12,6 +28,7 @@
 #include <vector>
 
 #include "playgrad/error.h"
+#include "playgrad/json.h"
 #include "playgrad/tensor.h"
 
 namespace pgbind {
@@ -92,7 +109,6 @@ inline val number_list(const std::vector<T>& v) {
   return out;
 }
 
-// ---- used by bind_learn.cpp ----
 
 inline pg::Shape to_shape(const char* op, const val& arr) {
   if (!arr.isArray()) pg::fail(op, ": shape must be an array of integers");
@@ -115,6 +131,55 @@ inline std::string to_string(const char* op, const val& v) {
   if (!v.isString()) pg::fail(op, ": expected a string");
   return v.as<std::string>();
 }
+
+// The options of a call: a JSON text (see the convention above) parsed to an object.
+inline pg::json::Json parse_options(const char* op, const val& v) {
+  const std::string text = to_string(op, v);
+  pg::json::Json j;
+  try {
+    j = pg::json::Json::parse(text);
+  } catch (const pg::json::Json::exception& e) {
+    pg::fail(op, ": invalid options (", e.what(), ")");
+  }
+  return j;
+}
+
+// Reads the fields of a call's options (absent or null: the default), naming the op and the field
+// in every error. Integers go through pg::json::integer.
+struct Options {
+  const char* op;
+  pg::json::Json j;
+  Options(const char* o, const val& v) : op(o), j(parse_options(o, v)) {
+    if (!j.is_object()) pg::fail(op, ": options must be an object");
+  }
+  bool has(const char* key) const { return j.contains(key) && !j[key].is_null(); }
+  double number(const char* key, double def) const {
+    if (!has(key)) return def;
+    if (!j[key].is_number()) pg::fail(op, ": ", key, " must be a number, got ", j[key].dump());
+    return j[key].get<double>();
+  }
+  int64_t integer(const char* key, int64_t def) const { return pg::json::integer(op, j, key, def); }
+  // Element i of an array option (a [height, width] pair).
+  int64_t integer_at(const char* key, size_t i) const {
+    if (!has(key) || !j[key].is_array() || j[key].size() <= i) pg::fail(op, ": ", key, " must be [height, width]");
+    return pg::json::integer(op, key, j[key][i]);
+  }
+  double number_at(const char* key, size_t i) const {
+    if (!has(key) || !j[key].is_array() || j[key].size() <= i || !j[key][i].is_number())
+      pg::fail(op, ": ", key, " must be a pair of numbers");
+    return j[key][i].get<double>();
+  }
+  std::string string(const char* key, const std::string& def) const {
+    if (!has(key)) return def;
+    if (!j[key].is_string()) pg::fail(op, ": ", key, " must be a string");
+    return j[key].get<std::string>();
+  }
+  bool flag(const char* key, bool def) const {
+    if (!has(key)) return def;
+    if (!j[key].is_boolean()) pg::fail(op, ": ", key, " must be true or false");
+    return j[key].get<bool>();
+  }
+};
 
 // A JavaScript array of Tensor handles (the JS layer checks they are Tensors).
 inline std::vector<pg::Tensor> to_tensors(const char* op, const val& arr) {

@@ -1,7 +1,9 @@
-// Embind bindings for the vision half: conv/pool/upsample ops (Tensors in and out), convolution
-// arithmetic, boxes, NMS, anchors and YOLO (plain numbers and arrays in and out). Raw functions
-// under underscore names; wasm/api/vision.mjs builds pg.vision.* and pg.conv2d, ... on top.
-// Every binding runs inside guard(), so a pg::Error reaches JavaScript as an Error.
+// Embind bindings of the vision area (playgrad/vision/, playgrad/ops/conv.h): conv/pool/upsample
+// ops (Tensors in and out), convolution arithmetic, boxes, NMS, anchors and YOLO (plain numbers
+// and arrays in and out). Raw functions under underscore names; wasm/api/vision.mjs builds
+// pg.vision.* and pg.conv2d, ... on top. Operands are positional, options one JSON text read with
+// pgbind::Options (the convention: bind_util.h). Every binding runs inside guard(), so a
+// pg::Error reaches JavaScript as an Error.
 #include <string>
 
 #include "bind_util.h"
@@ -22,11 +24,18 @@ v::PaddingMode to_mode(const char* op, const std::string& s) {
   return v::padding_mode(op, s);
 }
 
-int64_t count(const char* op, const char* what, double x, int64_t lo = 0) {
-  const int64_t n = to_int(op, what, x);
+int64_t checked_count(const char* op, const char* what, int64_t n, int64_t lo) {
   if (n < lo) pg::fail(op, ": ", what, " must be >= ", lo, ", got ", n);
   if (n > (int64_t(1) << 31)) pg::fail(op, ": ", what, " is too large (", n, ")");
   return n;
+}
+
+int64_t count(const pgbind::Options& o, const char* what, const char* key, int64_t def, int64_t lo = 0) {
+  return checked_count(o.op, what, o.integer(key, def), lo);
+}
+// Element i of a [height, width] option.
+int64_t count_at(const pgbind::Options& o, const char* what, const char* key, size_t i, int64_t lo = 0) {
+  return checked_count(o.op, what, o.integer_at(key, i), lo);
 }
 
 Tensor opt_tensor(const val& t) {
@@ -47,41 +56,38 @@ val size_obj(const v::ConvSize& r) {
 
 // ---- arithmetic ---------------------------------------------------------------------------------
 
-v::ConvDim conv_dim(const char* op, double input, double kernel, double stride, const std::string& mode,
-                    double pad, double dilation) {
+// {input, kernel, stride = 1, dilation = 1, padding: 'valid' | 'same' | 'explicit', pad = 0}
+v::ConvDim conv_dim(const pgbind::Options& o) {
   v::ConvDim d;
-  d.input = to_int(op, "input", input);
-  d.kernel = to_int(op, "kernel", kernel);
-  d.stride = to_int(op, "stride", stride);
-  d.dilation = to_int(op, "dilation", dilation);
-  d.mode = to_mode(op, mode);
-  d.pad = to_int(op, "padding", pad);
+  if (!o.has("input")) pg::fail(o.op, ": input must be a number");
+  if (!o.has("kernel")) pg::fail(o.op, ": kernel must be a number");
+  d.input = o.integer("input", 0);
+  d.kernel = o.integer("kernel", 0);
+  d.stride = o.integer("stride", 1);
+  d.dilation = o.integer("dilation", 1);
+  d.mode = to_mode(o.op, o.string("padding", "valid"));
+  d.pad = o.integer("pad", 0);
   return d;
 }
 
-val js_conv_output_size(double input, double kernel, double stride, const val& mode_js, double pad,
-                        double dilation) {
+val js_conv_output_size(const val& opts) {
   return guard([&] {
-    const std::string mode = pgbind::to_string("conv_output_size", mode_js);
-    return size_obj(v::conv_output_size(
-        "convOutputSize", conv_dim("convOutputSize", input, kernel, stride, mode, pad, dilation)));
+    const pgbind::Options o("convOutputSize", opts);
+    return size_obj(v::conv_output_size(o.op, conv_dim(o)));
   });
 }
-val js_conv_transpose_output_size(double input, double kernel, double stride, const val& mode_js,
-                                  double pad, double dilation, double output_padding) {
+val js_conv_transpose_output_size(const val& opts) {
   return guard([&] {
-    const std::string mode = pgbind::to_string("conv_transpose_output_size", mode_js);
-    const char* op = "convTransposeOutputSize";
-    return size_obj(v::conv_transpose_output_size(
-        op, conv_dim(op, input, kernel, stride, mode, pad, dilation),
-        to_int(op, "outputPadding", output_padding)));
+    const pgbind::Options o("convTransposeOutputSize", opts);
+    return size_obj(v::conv_transpose_output_size(o.op, conv_dim(o), o.integer("outputPadding", 0)));
   });
 }
-double js_conv_params(double kh, double kw, double in, double out, bool bias) {
+// {kernel: [kh, kw], inChannels, outChannels, bias}
+double js_conv_params(const val& opts) {
   return guard([&] {
-    const char* op = "convParams";
-    return double(v::conv_params(to_int(op, "kernel", kh), to_int(op, "kernel", kw),
-                                 to_int(op, "inChannels", in), to_int(op, "outChannels", out), bias));
+    const pgbind::Options o("convParams", opts);
+    return double(v::conv_params(o.integer_at("kernel", 0), o.integer_at("kernel", 1), o.integer("inChannels", 0),
+                                 o.integer("outChannels", 0), o.flag("bias", true)));
   });
 }
 val js_receptive_field(const val& kernels, const val& strides, const val& dilations) {
@@ -101,79 +107,68 @@ val js_receptive_field(const val& kernels, const val& strides, const val& dilati
 
 // ---- ops ----------------------------------------------------------------------------------------
 
-pg::Conv2dOptions conv_opts(const char* op, double sh, double sw, const std::string& mode, double ph,
-                            double pw, double dh, double dw) {
-  pg::Conv2dOptions o;
-  o.stride_h = count(op, "stride", sh, 1);
-  o.stride_w = count(op, "stride", sw, 1);
-  o.padding = to_mode(op, mode);
-  o.pad_h = count(op, "padding", ph);
-  o.pad_w = count(op, "padding", pw);
-  o.dilation_h = count(op, "dilation", dh, 1);
-  o.dilation_w = count(op, "dilation", dw, 1);
-  return o;
+// {strides: [h, w], padding: 'valid' | 'same' | 'explicit', pad: [h, w], dilations: [h, w]}
+pg::Conv2dOptions conv_opts(const pgbind::Options& o) {
+  pg::Conv2dOptions c;
+  c.stride_h = count_at(o, "stride", "strides", 0, 1);
+  c.stride_w = count_at(o, "stride", "strides", 1, 1);
+  c.padding = to_mode(o.op, o.string("padding", "valid"));
+  c.pad_h = count_at(o, "padding", "pad", 0);
+  c.pad_w = count_at(o, "padding", "pad", 1);
+  c.dilation_h = count_at(o, "dilation", "dilations", 0, 1);
+  c.dilation_w = count_at(o, "dilation", "dilations", 1, 1);
+  return c;
 }
 
-Tensor js_conv2d(const Tensor& x, const Tensor& w, const val& bias, double sh, double sw,
-                 const val& mode_js, double ph, double pw, double dh, double dw) {
+Tensor js_conv2d(const Tensor& x, const Tensor& w, const val& bias, const val& opts) {
+  return guard([&] { return pg::conv2d(x, w, opt_tensor(bias), conv_opts(pgbind::Options("conv2d", opts))); });
+}
+Tensor js_depthwise_conv2d(const Tensor& x, const Tensor& w, const val& bias, const val& opts) {
   return guard([&] {
-    const std::string mode = pgbind::to_string("conv2d", mode_js);
-    return pg::conv2d(x, w, opt_tensor(bias), conv_opts("conv2d", sh, sw, mode, ph, pw, dh, dw));
+    return pg::depthwise_conv2d(x, w, opt_tensor(bias), conv_opts(pgbind::Options("depthwiseConv2d", opts)));
   });
 }
-Tensor js_depthwise_conv2d(const Tensor& x, const Tensor& w, const val& bias, double sh, double sw,
-                           const val& mode_js, double ph, double pw, double dh, double dw) {
+// conv options and {outputPadding: [h, w]}
+Tensor js_conv2d_transpose(const Tensor& x, const Tensor& w, const val& bias, const val& opts) {
   return guard([&] {
-    const std::string mode = pgbind::to_string("depthwise_conv2d", mode_js);
-    return pg::depthwise_conv2d(x, w, opt_tensor(bias),
-                                conv_opts("depthwiseConv2d", sh, sw, mode, ph, pw, dh, dw));
+    const pgbind::Options o("conv2dTranspose", opts);
+    pg::ConvTranspose2dOptions c;
+    static_cast<pg::Conv2dOptions&>(c) = conv_opts(o);
+    c.output_padding_h = count_at(o, "outputPadding", "outputPadding", 0);
+    c.output_padding_w = count_at(o, "outputPadding", "outputPadding", 1);
+    return pg::conv2d_transpose(x, w, opt_tensor(bias), c);
   });
 }
-Tensor js_conv2d_transpose(const Tensor& x, const Tensor& w, const val& bias, double sh, double sw,
-                           const val& mode_js, double ph, double pw, double dh, double dw, double oph,
-                           double opw) {
-  return guard([&] {
-    const std::string mode = pgbind::to_string("conv2d_transpose", mode_js);
-    const char* op = "conv2dTranspose";
-    pg::ConvTranspose2dOptions o;
-    static_cast<pg::Conv2dOptions&>(o) = conv_opts(op, sh, sw, mode, ph, pw, dh, dw);
-    o.output_padding_h = count(op, "outputPadding", oph);
-    o.output_padding_w = count(op, "outputPadding", opw);
-    return pg::conv2d_transpose(x, w, opt_tensor(bias), o);
-  });
+// {poolSize: [h, w], strides: [h, w], padding, pad: [h, w]}
+pg::Pool2dOptions pool_opts(const pgbind::Options& o) {
+  pg::Pool2dOptions p;
+  p.kernel_h = count_at(o, "poolSize", "poolSize", 0, 1);
+  p.kernel_w = count_at(o, "poolSize", "poolSize", 1, 1);
+  p.stride_h = count_at(o, "strides", "strides", 0, 1);
+  p.stride_w = count_at(o, "strides", "strides", 1, 1);
+  p.padding = to_mode(o.op, o.string("padding", "valid"));
+  p.pad_h = count_at(o, "padding", "pad", 0);
+  p.pad_w = count_at(o, "padding", "pad", 1);
+  return p;
 }
-pg::Pool2dOptions pool_opts(const char* op, double kh, double kw, double sh, double sw,
-                            const std::string& mode, double ph, double pw) {
-  pg::Pool2dOptions o;
-  o.kernel_h = count(op, "poolSize", kh, 1);
-  o.kernel_w = count(op, "poolSize", kw, 1);
-  o.stride_h = count(op, "strides", sh, 1);
-  o.stride_w = count(op, "strides", sw, 1);
-  o.padding = to_mode(op, mode);
-  o.pad_h = count(op, "padding", ph);
-  o.pad_w = count(op, "padding", pw);
-  return o;
+Tensor js_max_pool2d(const Tensor& x, const val& opts) {
+  return guard([&] { return pg::max_pool2d(x, pool_opts(pgbind::Options("maxPool2d", opts))); });
 }
-Tensor js_max_pool2d(const Tensor& x, double kh, double kw, double sh, double sw, const val& mode_js,
-                     double ph, double pw) {
-  return guard([&] {
-    const std::string mode = pgbind::to_string("max_pool2d", mode_js); return pg::max_pool2d(x, pool_opts("maxPool2d", kh, kw, sh, sw, mode, ph, pw)); });
-}
-Tensor js_avg_pool2d(const Tensor& x, double kh, double kw, double sh, double sw, const val& mode_js,
-                     double ph, double pw) {
-  return guard([&] {
-    const std::string mode = pgbind::to_string("avg_pool2d", mode_js); return pg::avg_pool2d(x, pool_opts("avgPool2d", kh, kw, sh, sw, mode, ph, pw)); });
+Tensor js_avg_pool2d(const Tensor& x, const val& opts) {
+  return guard([&] { return pg::avg_pool2d(x, pool_opts(pgbind::Options("avgPool2d", opts))); });
 }
 Tensor js_global_avg_pool2d(const Tensor& x) { return guard([&] { return pg::global_avg_pool2d(x); }); }
-Tensor js_upsampling2d(const Tensor& x, double fh, double fw, const val& mode_js) {
+// {size: [h, w], interpolation: 'nearest' | 'bilinear'}
+Tensor js_upsampling2d(const Tensor& x, const val& opts) {
   return guard([&] {
-    const std::string mode = pgbind::to_string("upsampling2d", mode_js);
+    const pgbind::Options o("upsampling2d", opts);
+    const std::string mode = o.string("interpolation", "nearest");
     const char* op = "upsampling2d";
     pg::Interpolation m;
     if (mode == "nearest") m = pg::Interpolation::Nearest;
     else if (mode == "bilinear") m = pg::Interpolation::Bilinear;
     else pg::fail(op, ": unknown interpolation '", mode, "' (use 'nearest' or 'bilinear')");
-    return pg::upsampling2d(x, count(op, "size", fh, 1), count(op, "size", fw, 1), m);
+    return pg::upsampling2d(x, count_at(o, "size", "size", 0, 1), count_at(o, "size", "size", 1, 1), m);
   });
 }
 
@@ -220,24 +215,25 @@ val js_box_convert(const val& b, const val& to_js) {
   });
 }
 
-v::NmsOptions nms_opts(const char* op, double iou, double score, double max_out, const std::string& rule) {
+// {iouThreshold = 0.5, scoreThreshold (absent: -Infinity), maxOutput (absent: no limit), rule}
+v::NmsOptions nms_opts(const pgbind::Options& j) {
+  const char* op = j.op;
   v::NmsOptions o;
-  o.iou_threshold = iou;
-  o.score_threshold = score;
-  if (std::isinf(max_out) && max_out > 0) o.max_output = -1;
-  else o.max_output = count(op, "maxOutput", max_out);
+  o.iou_threshold = j.number("iouThreshold", 0.5);
+  o.score_threshold = j.number("scoreThreshold", -INFINITY);
+  o.max_output = j.has("maxOutput") ? count(j, "maxOutput", "maxOutput", 0) : -1;
+  const std::string rule = j.string("rule", "tensorflow");
   if (rule == "tensorflow") o.rule = v::NmsRule::TensorFlow;
   else if (rule == "torchvision") o.rule = v::NmsRule::Torchvision;
   else pg::fail(op, ": unknown rule '", rule, "' (use 'tensorflow' (IoU >= threshold suppresses) or 'torchvision' (IoU > threshold))");
   return o;
 }
 
-val js_nms(const val& boxes, const val& scores, double iou, double score, double max_out, const val& rule_js) {
+val js_nms(const val& boxes, const val& scores, const val& opts) {
   return guard([&] {
-    const std::string rule = pgbind::to_string("nms", rule_js);
-    const char* op = "nms";
-    return pgbind::number_list(v::nms(pgbind::to_floats(op, "boxes", boxes), pgbind::to_floats(op, "scores", scores),
-                                      nms_opts(op, iou, score, max_out, rule)));
+    const pgbind::Options o("nms", opts);
+    return pgbind::number_list(v::nms(pgbind::to_floats(o.op, "boxes", boxes), pgbind::to_floats(o.op, "scores", scores),
+                                      nms_opts(o)));
   });
 }
 // NmsStep list -> [{ kind: 'keep' | 'suppress', index, by?, iou? }].
@@ -255,104 +251,103 @@ val steps_js(const std::vector<v::NmsStep>& steps) {
   }
   return arr;
 }
-val js_nms_steps(const val& boxes, const val& scores, double iou, double score, double max_out,
-                 const val& rule_js) {
+val js_nms_steps(const val& boxes, const val& scores, const val& opts) {
   return guard([&] {
-    const std::string rule = pgbind::to_string("nms_steps", rule_js);
-    const char* op = "nmsSteps";
-    return steps_js(v::nms_steps(pgbind::to_floats(op, "boxes", boxes), pgbind::to_floats(op, "scores", scores),
-                                 nms_opts(op, iou, score, max_out, rule)));
+    const pgbind::Options o("nmsSteps", opts);
+    return steps_js(v::nms_steps(pgbind::to_floats(o.op, "boxes", boxes), pgbind::to_floats(o.op, "scores", scores),
+                                 nms_opts(o)));
   });
 }
-val js_nms_steps_per_class(const val& boxes, const val& scores, const val& classes, double iou,
-                           double score, double max_out, const val& rule_js) {
+val js_nms_steps_per_class(const val& boxes, const val& scores, const val& classes, const val& opts) {
   return guard([&] {
-    const std::string rule = pgbind::to_string("nms_steps_per_class", rule_js);
-    const char* op = "nmsStepsPerClass";
-    return steps_js(v::nms_steps_per_class(
-        pgbind::to_floats(op, "boxes", boxes), pgbind::to_floats(op, "scores", scores),
-        pgbind::to_ints(op, "classes", classes), nms_opts(op, iou, score, max_out, rule)));
+    const pgbind::Options o("nmsStepsPerClass", opts);
+    return steps_js(v::nms_steps_per_class(pgbind::to_floats(o.op, "boxes", boxes), pgbind::to_floats(o.op, "scores", scores),
+                                           pgbind::to_ints(o.op, "classes", classes), nms_opts(o)));
   });
 }
-val js_soft_nms(const val& boxes, const val& scores, double sigma, double iou, double score,
-                double max_out, const val& rule_js) {
+// NMS options and {sigma}
+val js_soft_nms(const val& boxes, const val& scores, const val& opts) {
   return guard([&] {
-    const std::string rule = pgbind::to_string("soft_nms", rule_js);
-    const char* op = "softNms";
-    const auto r = v::soft_nms(pgbind::to_floats(op, "boxes", boxes), pgbind::to_floats(op, "scores", scores),
-                               sigma, nms_opts(op, iou, score, max_out, rule));
-    val o = val::object();
-    o.set("indices", pgbind::number_list(r.indices));
-    o.set("scores", pgbind::number_list(r.scores));
-    return o;
+    const pgbind::Options o("softNms", opts);
+    const auto r = v::soft_nms(pgbind::to_floats(o.op, "boxes", boxes), pgbind::to_floats(o.op, "scores", scores),
+                               o.number("sigma", 0.5), nms_opts(o));
+    val out = val::object();
+    out.set("indices", pgbind::number_list(r.indices));
+    out.set("scores", pgbind::number_list(r.scores));
+    return out;
   });
 }
-val js_nms_per_class(const val& boxes, const val& scores, const val& classes, double iou,
-                     double score, double max_out, const val& rule_js) {
+val js_nms_per_class(const val& boxes, const val& scores, const val& classes, const val& opts) {
   return guard([&] {
-    const std::string rule = pgbind::to_string("nms_per_class", rule_js);
-    const char* op = "nmsPerClass";
+    const pgbind::Options o("nmsPerClass", opts);
     return pgbind::number_list(v::nms_per_class(
-        pgbind::to_floats(op, "boxes", boxes), pgbind::to_floats(op, "scores", scores),
-        pgbind::to_ints(op, "classes", classes), nms_opts(op, iou, score, max_out, rule)));
+        pgbind::to_floats(o.op, "boxes", boxes), pgbind::to_floats(o.op, "scores", scores),
+        pgbind::to_ints(o.op, "classes", classes), nms_opts(o)));
   });
 }
 
 // ---- anchors and YOLO ---------------------------------------------------------------------------
 
-val js_grid_anchors(double gh, double gw, double sy, double sx, const val& sizes, const val& ratios) {
+// {grid: [h, w], stride: [y, x]}
+val js_grid_anchors(const val& sizes, const val& ratios, const val& opts) {
   return guard([&] {
-    const char* op = "gridAnchors";
-    return pgbind::float_array(v::grid_anchors(count(op, "grid", gh, 1), count(op, "grid", gw, 1), sy, sx,
-                                               pgbind::to_doubles(op, "sizes", sizes),
-                                               pgbind::to_doubles(op, "ratios", ratios)));
+    const pgbind::Options o("gridAnchors", opts);
+    return pgbind::float_array(v::grid_anchors(count_at(o, "grid", "grid", 0, 1), count_at(o, "grid", "grid", 1, 1),
+                                               o.number_at("stride", 0), o.number_at("stride", 1),
+                                               pgbind::to_doubles(o.op, "sizes", sizes),
+                                               pgbind::to_doubles(o.op, "ratios", ratios)));
   });
 }
-val js_kmeans_anchors(const val& wh, double k, double seed, double max_iter) {
+// {k = 5, seed = 0, maxIter = 100}
+val js_kmeans_anchors(const val& wh, const val& opts) {
   return guard([&] {
-    const char* op = "kmeansAnchors";
-    const auto r = v::kmeans_anchors(pgbind::to_floats(op, "sizes", wh), count(op, "k", k, 1),
-                                     uint64_t(count(op, "seed", seed)), count(op, "maxIter", max_iter, 1));
-    val o = val::object();
-    o.set("centroids", pgbind::double_array(r.centroids));
-    o.set("assignments", pgbind::number_list(r.assignments));
-    o.set("meanIou", r.mean_iou);
-    o.set("iterations", double(r.iterations));
-    return o;
+    const pgbind::Options o("kmeansAnchors", opts);
+    const auto r = v::kmeans_anchors(pgbind::to_floats(o.op, "sizes", wh), count(o, "k", "k", 5, 1),
+                                     uint64_t(count(o, "seed", "seed", 0)), count(o, "maxIter", "maxIter", 100, 1));
+    val out = val::object();
+    out.set("centroids", pgbind::double_array(r.centroids));
+    out.set("assignments", pgbind::number_list(r.assignments));
+    out.set("meanIou", r.mean_iou);
+    out.set("iterations", double(r.iterations));
+    return out;
   });
 }
-v::YoloGrid yolo_grid(const char* op, double gh, double gw, double k, const val& anchors) {
+// {grid: [h, w], numClasses}
+v::YoloGrid yolo_grid(const pgbind::Options& o, const val& anchors) {
   v::YoloGrid g;
-  g.grid_h = count(op, "grid", gh, 1);
-  g.grid_w = count(op, "grid", gw, 1);
-  g.num_classes = count(op, "numClasses", k, 1);
-  g.anchors = pgbind::to_doubles(op, "anchors", anchors);
+  g.grid_h = count_at(o, "grid", "grid", 0, 1);
+  g.grid_w = count_at(o, "grid", "grid", 1, 1);
+  g.num_classes = count(o, "numClasses", "numClasses", 0, 1);
+  g.anchors = pgbind::to_doubles(o.op, "anchors", anchors);
   return g;
 }
-val js_yolo_encode(double gh, double gw, double k, const val& anchors, const val& boxes, const val& classes) {
+val js_yolo_encode(const val& anchors, const val& boxes, const val& classes, const val& opts) {
   return guard([&] {
-    const char* op = "yoloEncode";
-    const auto t = v::yolo_encode(yolo_grid(op, gh, gw, k, anchors), pgbind::to_floats(op, "boxes", boxes),
-                                  pgbind::to_ints(op, "classes", classes));
-    val o = val::object();
-    o.set("target", pgbind::float_array(t.target));
-    o.set("dropped", double(t.dropped));
-    return o;
+    const pgbind::Options o("yoloEncode", opts);
+    const auto t = v::yolo_encode(yolo_grid(o, anchors), pgbind::to_floats(o.op, "boxes", boxes),
+                                  pgbind::to_ints(o.op, "classes", classes));
+    val out = val::object();
+    out.set("target", pgbind::float_array(t.target));
+    out.set("dropped", double(t.dropped));
+    return out;
   });
 }
-val js_yolo_decode(double gh, double gw, double k, const val& anchors, const val& pred, double conf,
-                   double score, bool nms, bool per_class, double iou, double max_out, const val& rule_js) {
+// grid options and {confThreshold = 0.5, scoreThreshold = 0, nms = true, perClass = true} and the
+// NMS options (its score threshold is scoreThreshold's job: NMS sees every decoded box)
+val js_yolo_decode(const val& anchors, const val& pred, const val& opts) {
   return guard([&] {
-    const std::string rule = pgbind::to_string("yolo_decode", rule_js);
-    const char* op = "yoloDecode";
+    const pgbind::Options j("yoloDecode", opts);
+    const char* op = j.op;
     v::YoloDecodeOptions o;
-    o.conf_threshold = conf;
-    o.score_threshold = score;
-    o.nms = nms;
-    o.per_class = per_class;
-    o.nms_options = nms_opts(op, iou, -INFINITY, max_out, rule);
+    o.conf_threshold = j.number("confThreshold", 0.5);
+    o.score_threshold = j.number("scoreThreshold", 0);
+    o.nms = j.flag("nms", true);
+    o.per_class = j.flag("perClass", true);
+    o.nms_options = nms_opts(j);
+    o.nms_options.score_threshold = -INFINITY;
+    const double iou = o.nms_options.iou_threshold;
     if (!(iou >= 0 && iou <= 1)) pg::fail(op, ": iouThreshold must be in [0, 1], got ", iou);
-    const auto d = v::yolo_decode(yolo_grid(op, gh, gw, k, anchors), pgbind::to_floats(op, "prediction", pred), o);
+    const auto d = v::yolo_decode(yolo_grid(j, anchors), pgbind::to_floats(op, "prediction", pred), o);
     val r = val::object();
     r.set("boxes", pgbind::float_array(d.boxes));
     r.set("scores", pgbind::number_list(d.scores));

@@ -339,7 +339,7 @@ export interface Playgrad {
   readonly vision: Vision;
 }
 
-// ---- the learning stack (wasm/api/learn.mjs): losses, optimizers, initializers, layers, models ----
+// ---- the learning stack (wasm/api/nn.mjs): losses, optimizers, initializers, layers, models ----
 
 export type Reduction = 'mean' | 'sum' | 'none';
 export interface LossOptions { reduction?: Reduction; fromLogits?: boolean }
@@ -659,7 +659,7 @@ export interface Playgrad {
 /** Instantiates the SIMD core (once) and returns the API. */
 export function load(options?: LoadOptions): Promise<Playgrad>;
 
-// ---- pg.optim.path (wasm/api/optim_path.mjs): an optimizer's whole path on f(x, y) ----
+// ---- pg.optim.path (wasm/api/expr.mjs): an optimizer's whole path on f(x, y) ----
 export interface OptimPath {
   /** The points p_0 (the start) .. p_k and f at each; k = steps (fewer if it stopped). */
   x: Float32Array;
@@ -679,12 +679,12 @@ export interface Optim {
     run?: { x0?: number; y0?: number; steps?: number; limit?: number }): OptimPath;
 }
 
-// ---- fast paths (issue 6): wasm/api/fast.mjs ----
-/** The fused step for a compiled Dense chain with loss 'mse' and optimizer 'adam'. */
-export class FastTrainer {
+// ---- the fused Dense-chain trainer (wasm/api/nn.mjs) ----
+/** The fused step for a compiled chain of Dense layers with loss 'mse' and any optimizer. */
+export class DenseChainTrainer {
   readonly model: Model;
   readonly steps: number;
-  /** One step (forward, backward, Adam) on x [N, features], y [N, outputs]; the loss before it. */
+  /** One step (forward, backward, the optimizer's step) on x [N, features], y [N, outputs]; the loss before it. */
   step(x: Tensor, y: Tensor): number;
   dispose(): void;
 }
@@ -731,6 +731,6 @@ export interface TraceGraph {
 }
 
 export interface Playgrad {
-  readonly FastTrainer: typeof FastTrainer;
-  fastTrainer(model: Model): FastTrainer;
+  readonly DenseChainTrainer: typeof DenseChainTrainer;
+  denseChainTrainer(model: Model): DenseChainTrainer;
 }

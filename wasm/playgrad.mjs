@@ -11,11 +11,9 @@
 //   const x = pg.tensor([1, 2, 3, 4, 5, 6], [2, 3], { requiresGrad: true });
 //   const y = pg.sum(pg.softmax(x, -1)); y.backward(); x.grad.toArray();
 import createPlaygradCore from './build/playgrad_core.mjs';
-import { installExpr } from './api/expr.mjs';
-import { install as installLearn } from './api/learn.mjs';
+import { installExpr, installOptimPath } from './api/expr.mjs';
+import { install as installNn } from './api/nn.mjs';
 import { installVision } from './api/vision.mjs';
-import { installOptimPath } from './api/optim_path.mjs';
-import { installFast } from './api/fast.mjs';
 import { installTrace } from './api/trace.mjs';
 
 export class PlaygradError extends Error {
@@ -192,10 +190,9 @@ class Playgrad {
     this.simd = core._simd();
     this.Tensor = Tensor;
     this.PlaygradError = PlaygradError;
-    installLearn(this, { Tensor, PlaygradError });  // pg.losses, pg.optim, pg.layers, pg.model, ...
+    installNn(this, { Tensor, PlaygradError });  // pg.losses, pg.optim, pg.layers, pg.model, ... (wasm/api/nn.mjs)
     installVision(this); // pg.conv2d, pg.maxPool2d, ... and pg.vision.* (wasm/api/vision.mjs)
-    installOptimPath(this, { PlaygradError }); // pg.optim.path (wasm/api/optim_path.mjs)
-    installFast(this, { Tensor, PlaygradError }); // pg.fastTrainer (bench/issue 6)
+    installOptimPath(this, { PlaygradError }); // pg.optim.path (wasm/api/expr.mjs)
   }
 
   /** JSON.stringify never walks into the wasm module (its heap is gigabytes of numbers). */
@@ -211,6 +208,17 @@ class Playgrad {
   }
   /** @internal runs fn(core) and wraps the returned handle */
   _wrap(fn) { return new Tensor(this, this._call(fn)); }
+  /**
+   * @internal A call's options for the core: one JSON text, the one options convention of the
+   * binding (wasm/bind_util.h). JSON has no NaN or Infinity (JSON.stringify writes null, which the
+   * core reads as "use the default"): a non-finite number is an error naming the option.
+   */
+  _options(op, o) {
+    return JSON.stringify(o, function (key, v) {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new PlaygradError(`${op}: ${key || 'option'} must be a finite number, got ${v}`);
+      return v;
+    });
+  }
   /** @internal */
   _track(t) { if (this._scopes.length) this._scopes[this._scopes.length - 1].push(t); }
 
@@ -273,6 +281,9 @@ class Playgrad {
   sigmoid(x) { return this._unary('sigmoid', '_sigmoid', x); }
   tanh(x) { return this._unary('tanh', '_tanh', x); }
   relu(x) { return this._unary('relu', '_relu', x); }
+  sin(x) { return this._unary('sin', '_sin', x); }
+  cos(x) { return this._unary('cos', '_cos', x); }
+  tan(x) { return this._unary('tan', '_tan', x); }
   leakyRelu(x, alpha = 0.01) { return this._unary('leakyRelu', '_leakyRelu', x, alpha); }
 
   // linear algebra and shape

@@ -128,7 +128,7 @@ export default {
           'tfjs-wasm': () => tfjsCnn('wasm', false, c.init, c.x),
           'tfjs-cpu': () => tfjsCnn('cpu', false, c.init, c.x),
         },
-        targets: [],  // the issue sets no CNN target: the ratios are the figure
+        targets: [],  // no target is set for the CNN: the ratios are the figure
       },
       {
         id: 'small CNN training step (forward, backward, Adam)',

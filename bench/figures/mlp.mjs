@@ -4,7 +4,7 @@
 // 61, -1..1), y = rand([256, 1], seed 62, -1..1)), Adam lr 0.01, β 0.9/0.999, ε 1e-8. The checked
 // result is [loss before the step, every weight after one step from the initial weights]
 // (kernel [in, out] row-major, then bias, layer by layer).
-//   core             pg.fastTrainer(model).step(x, y): the fused step in C++ (core/src/nn/fast_mlp.cpp)
+//   core             pg.denseChainTrainer(model).step(x, y): the fused step in C++ (core/src/nn/dense_chain_trainer.cpp)
 //   second row core  model.trainOnBatch(x, y): the unfused path (autograd graph + pg.optim's Adam)
 //   tfjs-wasm/-cpu   tf.train.adam(...).minimize(() => mean((mlp(x) - y)²), false, vars)
 //   ConvNetJS 0.3    its Net (fc-tanh-fc-tanh-fc-regression) for forward/backward, one sample at a
@@ -33,7 +33,7 @@ async function coreMlp(fused) {
     const m = pg.sequential([pg.layers.dense(16, { activation: 'tanh' }), pg.layers.dense(16, { activation: 'tanh' }),
       pg.layers.dense(1)], { inputShape: [2], seed: 5 });
     m.compile({ optimizer: { kind: 'adam', lr: LR, beta1: B1, beta2: B2, epsilon: EPS }, loss: 'mse' });
-    return { m, t: fused ? pg.fastTrainer(m) : null };
+    return { m, t: fused ? pg.denseChainTrainer(m) : null };
   };
   const step = ({ m, t }) => (fused ? t.step(x, y) : m.trainOnBatch(x, y));
   const weights = (m) => pg.scope(() => m.parameters().map((p) => ({ data: p.toArray(), shape: p.shape })));
@@ -179,7 +179,7 @@ export default {
   order: 60,
   async cases() {
     return [
-      mlpCase('MLP 2-16-16-1 tanh, batch 256, Adam step (pg.fastTrainer)', true,
+      mlpCase('MLP 2-16-16-1 tanh, batch 256, Adam step (pg.denseChainTrainer)', true,
         [{ text: '≥ 10× tfjs-wasm', vs: ['tfjs-wasm'], ratio: 10 }]),
       mlpCase('MLP step, the same through model.trainOnBatch (unfused)', false, []),
     ];

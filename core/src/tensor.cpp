@@ -1,4 +1,5 @@
-// Tensor storage, creation, views and the autograd sweep.
+// Tensor storage, creation and views. The autograd graph (record, backward) is in
+// core/src/autograd/graph.cpp.
 #include "playgrad/tensor.h"
 
 #include <malloc.h>
@@ -8,10 +9,7 @@
 #include <cstring>
 #include <limits>
 #include <new>
-#include <unordered_set>
 
-#include "playgrad/autograd/anomaly.h"
-#include "playgrad/autograd/trace.h"
 #include "playgrad/kernels/kernels.h"
 #include "playgrad/memory.h"
 #include "playgrad/ops/ops.h"
@@ -25,8 +23,6 @@ namespace {
 int64_t g_bytes_in_use = 0;
 int64_t g_limit = int64_t(256) << 20;
 constexpr std::align_val_t kAlign{64};
-thread_local bool g_grad_enabled = true;
-thread_local bool g_detect_anomaly = false;  // anomaly.h
 }  // namespace
 
 int64_t tensor_bytes_in_use() { return g_bytes_in_use; }
@@ -256,130 +252,6 @@ Tensor Tensor::clone() const {
 Tensor Tensor::contiguous() const {
   if (is_contiguous()) return *this;
   return clone();
-}
-
-// ---- autograd ---------------------------------------------------------------------------------
-
-bool grad_enabled() { return g_grad_enabled; }
-bool set_grad_enabled(bool on) {
-  const bool prev = g_grad_enabled;
-  g_grad_enabled = on;
-  return prev;
-}
-NoGradGuard::NoGradGuard() : prev_(g_grad_enabled) { g_grad_enabled = false; }
-NoGradGuard::~NoGradGuard() { g_grad_enabled = prev_; }
-
-bool detect_anomaly() { return g_detect_anomaly; }
-bool set_detect_anomaly(bool on) {
-  const bool prev = g_detect_anomaly;
-  g_detect_anomaly = on;
-  return prev;
-}
-DetectAnomalyGuard::DetectAnomalyGuard(bool on) : prev_(g_detect_anomaly) { g_detect_anomaly = on; }
-DetectAnomalyGuard::~DetectAnomalyGuard() { g_detect_anomaly = prev_; }
-
-// Every op's output passes here (also in no-grad mode), so anomaly mode checks it here first.
-Tensor record(Tensor out, const char* op, std::vector<Tensor> inputs, GradFn fn) {
-  if (g_detect_anomaly) detail::anomaly_check_forward(out, op, inputs);
-  if (!g_grad_enabled) return out;
-  bool any = false;
-  for (const Tensor& t : inputs) any = any || t.requires_grad();
-  if (!any) return out;
-  TensorImpl& o = *out.impl();
-  o.requires_grad = true;
-  o.op = op;
-  o.inputs = std::move(inputs);
-  o.grad_fn = std::move(fn);
-  if (detail::tracing()) detail::trace_record(out);  // trace.h
-  return out;
-}
-
-void accumulate_grad(const Tensor& t, const Tensor& g) {
-  if (!t.requires_grad()) return;
-  if (g.shape() != t.shape())
-    fail("backward: gradient of shape ", shape_str(g.shape()), " for a tensor of shape ",
-         shape_str(t.shape()), " (internal error in an op's backward)");
-  if (detail::tracing() && detail::trace_contribution(t, g)) return;  // trace.h: a probe
-  if (g_detect_anomaly) detail::anomaly_check_grad(t, g);
-  TensorImpl& impl = *t.impl();
-  Tensor gc = g.contiguous();
-  if (!impl.grad) {
-    // Copy: g may be shared with another input's gradient (add passes g to both sides).
-    Tensor copy = Tensor::from_data(gc.data(), gc.numel(), gc.shape());
-    impl.grad = copy.impl();
-  } else {
-    kernels::simd::accumulate(gc.data(), impl.grad->storage->data + impl.grad->offset,
-                              size_t(gc.numel()));
-  }
-}
-
-void Tensor::backward() {
-  check();
-  if (numel() != 1)
-    fail("backward: called on a tensor of shape ", shape_str(shape()),
-         "; backward() needs a one-element tensor (reduce it with sum or mean first)");
-  if (impl_->released)
-    fail("backward: the graph of this tensor was already freed by an earlier backward(); "
-         "recompute the forward pass first");
-  if (!impl_->requires_grad)
-    fail("backward: this tensor does not require grad (no input had requiresGrad, or it was "
-         "computed in noGrad mode)");
-
-  // Iterative post-order DFS: topo lists every node after all nodes it depends on.
-  // topo holds owning pointers: releasing a node's inputs below must not free nodes still to come.
-  std::vector<std::shared_ptr<TensorImpl>> topo;
-  std::unordered_set<TensorImpl*> seen;
-  std::vector<std::pair<std::shared_ptr<TensorImpl>, size_t>> stack{{impl_, 0}};
-  seen.insert(impl_.get());
-  while (!stack.empty()) {
-    auto& [node, next] = stack.back();
-    if (next < node->inputs.size()) {
-      const std::shared_ptr<TensorImpl>& child = node->inputs[next++].impl();
-      if (child->requires_grad && child->grad_fn && seen.insert(child.get()).second)
-        stack.emplace_back(child, 0);
-      continue;
-    }
-    topo.push_back(std::move(node));
-    stack.pop_back();
-  }
-
-  NoGradGuard no_grad;
-  // Release a node's graph: its inputs, whatever the backward captured, its interior gradient.
-  auto release = [](TensorImpl* node) {
-    node->grad.reset();
-    node->inputs.clear();
-    node->grad_fn = nullptr;
-    node->released = true;
-  };
-  accumulate_grad(*this, Tensor::ones(shape()));
-  size_t i = topo.size();
-  try {
-    for (; i-- > 0;) {
-      TensorImpl* node = topo[i].get();
-      if (!node->grad_fn) continue;  // a leaf root: its .grad is all it gets
-      if (node->grad) {
-        Tensor g(node->grad);
-        node->grad.reset();  // interior gradients are not kept (a trace scope keeps a copy)
-        detail::TraceBackward trace(node, g);  // trace.h: no-op unless a trace scope is open
-        if (g_detect_anomaly) {
-          detail::anomaly_enter_backward(node, g);
-          struct Leave {
-            ~Leave() { detail::anomaly_leave_backward(); }
-          } leave;
-          node->grad_fn(node->inputs, g);
-        } else {
-          node->grad_fn(node->inputs, g);
-        }
-      }
-      release(node);
-    }
-  } catch (...) {
-    // A backward that threw (anomaly mode, the memory limit): free the rest of the graph too, so
-    // no half-accumulated interior gradient stays behind; the leaves keep what reached them.
-    for (size_t j = i + 1; j-- > 0;)
-      if (topo[j]->grad_fn) release(topo[j].get());
-    throw;
-  }
 }
 
 }  // namespace pg

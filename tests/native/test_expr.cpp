@@ -1,4 +1,4 @@
-// The expression parser (playgrad/expr.h): values, gradients through backward() against
+// The expression parser (playgrad/expr/expr.h): values, gradients through backward() against
 // central differences, precedence, errors with positions, limits; and the sin/cos/tan ops it
 // needed (SIMD kernels against their scalar twins, gradients by gradcheck).
 #include <cmath>

@@ -34,7 +34,7 @@ void check_through(const std::string& kind, const Json& config, const Shape& in_
 
 Json layer(const char* kind, Json config = Json::object()) { return {{"kind", kind}, {"config", config}}; }
 
-// The small CNN: two conv + pool blocks and a dense head, for 12x12 digits.
+// The small CNN of the benchmarks: two conv + pool blocks and a dense head, for 12x12 digits.
 Json cnn_spec() {
   return sequential_spec({12, 12, 1},
                          Json::array({layer("Conv2D", {{"filters", 8}, {"kernelSize", 3}, {"padding", "same"},

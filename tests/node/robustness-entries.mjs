@@ -20,7 +20,7 @@ export const NOT_PROBED = {
   scope: 'takes a callback; same as noGrad',
   memoryBytes: 'no arguments', tensorBytes: 'no arguments', memoryLimit: 'no arguments',
   Tensor: 'a class (constructed by the API only)', PlaygradError: 'a class', Model: 'a class',
-  SymbolicTensor: 'a class', Optimizer: 'a class', FastTrainer: 'a class (made by pg.fastTrainer(model))',
+  SymbolicTensor: 'a class', Optimizer: 'a class', DenseChainTrainer: 'a class (made by pg.denseChainTrainer(model))',
   constructor: 'not an entry point',
 };
 
@@ -134,8 +134,8 @@ export const SPECIFIC = [
   { group: 'models', entry: 'model.fit', input: 'epochs 0 / negative / NaN; batchSize 0', expect: /fit/, state: (pg, fx) => fx.weights(), call: (pg, fx) => fx.net.fit(fx.x, fx.y, { epochs: -1, batchSize: 0 }) },
   { group: 'models', entry: 'model.fit', input: 'diverging (lr 1e30): the loss becomes non-finite', expect: /^fit: the loss became (NaN|Infinity|-Infinity) at epoch \d+, batch \d+; first non-finite value: op '\w+' .*Training stopped/, call: (pg, fx) => { fx.net.compile({ optimizer: { kind: 'sgd', lr: 1e30 }, loss: { kind: 'sparseCategoricalCrossEntropy', fromLogits: true } }); return fx.net.fit(fx.x, fx.y, { epochs: 20, batchSize: 4 }); } },
   { group: 'models', entry: 'model.fit', input: 'a finite loss with a non-finite gradient (x = 3e38, zero kernel): stops before the step', expect: /^fit: the gradient of weight 'dense\w*\/kernel' became non-finite .*the backward of op 'matmul'/, state: (pg, fx) => JSON.stringify(fx.zeroNet.toJSON().weights), call: (pg, fx) => fx.zeroNet.fit(pg.tensor([[3e38]]), pg.tensor([[1]]), { batchSize: 1 }) },
-  { group: 'models', entry: 'fastTrainer.step', input: 'NaN in y: the loss is NaN', expect: /^fastTrainer\.step: the loss became nan; the step was not taken/, state: (pg, fx) => [JSON.stringify(fx.mseNet.toJSON().weights), fx.fast.steps], call: (pg, fx) => fx.fast.step(pg.zeros([4, 2]), pg.full([4, 1], NaN)) },
-  { group: 'models', entry: 'fastTrainer.step', input: 'a finite loss whose gradient overflows float32 (y = 3e38)', expect: /^fastTrainer\.step: the gradient of layer \d \(2 -> [12]\) is not finite .*the step was not taken/, state: (pg, fx) => [JSON.stringify(fx.mseNet.toJSON().weights), fx.fast.steps], call: (pg, fx) => fx.fast.step(pg.zeros([4, 2]), pg.full([4, 1], 3e38)) },
+  { group: 'models', entry: 'denseChainTrainer.step', input: 'NaN in y: the loss is NaN', expect: /^denseChainTrainer\.step: the loss became nan; the step was not taken/, state: (pg, fx) => [JSON.stringify(fx.mseNet.toJSON().weights), fx.fast.steps], call: (pg, fx) => fx.fast.step(pg.zeros([4, 2]), pg.full([4, 1], NaN)) },
+  { group: 'models', entry: 'denseChainTrainer.step', input: 'a finite loss whose gradient overflows float32 (y = 3e38)', expect: /^denseChainTrainer\.step: the gradient of layer \d \(2 -> [12]\) is not finite .*the step was not taken/, state: (pg, fx) => [JSON.stringify(fx.mseNet.toJSON().weights), fx.fast.steps], call: (pg, fx) => fx.fast.step(pg.zeros([4, 2]), pg.full([4, 1], 3e38)) },
   { group: 'models', entry: 'model.predict', input: 'wrong input shape', expect: /predict/, state: (pg, fx) => fx.weights(), call: (pg, fx) => fx.net.predict(pg.zeros([2, 5])) },
   { group: 'models', entry: 'model.compile', input: 'unknown loss', expect: /compile|loss/, call: (pg, fx) => fx.net.compile({ optimizer: 'adam', loss: 'hinge-ish' }) },
   { group: 'models', entry: 'model.loadWeights', input: 'wrong shapes', expect: /loadModel: weight/, state: (pg, fx) => fx.weights(), call: (pg, fx) => { const j = fx.net.toJSON(); const k = Object.keys(j.weights)[0]; j.weights[k].shape = [1, 1]; return fx.net.loadWeights(j); } },

@@ -46,8 +46,8 @@ function makeFixtures() {
   fx.zeroNet.compile({ optimizer: { kind: 'sgd', lr: 0.1 }, loss: 'mse' });
   fx.mseNet = pg.sequential([pg.layers.dense({ units: 2, activation: 'tanh' }), pg.layers.dense(1)], { inputShape: [2], seed: 1 });
   fx.mseNet.compile({ optimizer: 'adam', loss: 'mse' });
-  fx.fast = pg.fastTrainer(fx.mseNet);
-  pg.scope(() => fx.fast.step(pg.ones([4, 2]), pg.zeros([4, 1])));  // a step that worked: buffers for a batch of 4, Adam state
+  fx.fast = pg.denseChainTrainer(fx.mseNet);
+  pg.scope(() => fx.fast.step(pg.ones([4, 2]), pg.zeros([4, 1])));  // a step that worked: buffers for a batch of 4, optimizer state
   return fx;
 }
 function disposeFixtures(fx) {

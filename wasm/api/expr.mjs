@@ -1,5 +1,6 @@
-// pg.expr(source): a user-typed f(x, y) parsed by the C++ core (core/src/expr/expr.cpp) and evaluated
-// on its autograd graph, so gradients come from backward(). Also pg.sin / pg.cos / pg.tan.
+// The expression area (raw bindings in wasm/bind_expr.cpp, core in core/src/expr/): pg.expr(source),
+// a user-typed f(x, y) parsed by the C++ core and evaluated on its autograd graph (f.eval) or by
+// its scalar evaluator (f.at), and pg.optim.path, an optimizer's whole path on such an f.
 // Installed onto the API object by wasm/playgrad.mjs (the only importer of the generated glue):
 // this module only sees the raw bindings through pg._call.
 //
@@ -9,7 +10,7 @@
 //   f.dispose();
 // Bad input throws a PlaygradError naming the position: "expr: unknown name 'z' at position 5".
 
-/** Adds expr(), sin(), cos(), tan() to the API prototype. */
+/** Adds expr() to the API prototype. */
 export function installExpr(proto, { PlaygradError }) {
   class Expr {
     constructor(pg, handle) {
@@ -26,7 +27,7 @@ export function installExpr(proto, { PlaygradError }) {
       return this._h;
     }
     get disposed() { return this._h === null; }
-    /** f and its gradient at (x, y), computed by the core (backward() on the expression's graph). */
+    /** f and its gradient at (x, y), computed by the core's scalar evaluator (the numbers of eval + backward()). */
     at(x, y) {
       if (typeof x !== 'number' || typeof y !== 'number') {
         throw new PlaygradError('expr: at(x, y) needs two numbers');
@@ -63,7 +64,36 @@ export function installExpr(proto, { PlaygradError }) {
     const handle = this._call((c) => c._exprParse(source));
     return new Expr(this, handle);
   };
-  proto.sin = function sin(x) { return this._unary('sin', '_sin', x); };
-  proto.cos = function cos(x) { return this._unary('cos', '_cos', x); };
-  proto.tan = function tan(x) { return this._unary('tan', '_tan', x); };
+}
+
+// ---- pg.optim.path -----------------------------------------------------------------------------
+// pg.optim.path(f, kind, options, {x0, y0, steps, limit}): the path of a real optimizer (the core's
+// optim::make, PyTorch semantics) minimising a 2-d expression f(x, y), all steps in one call to the
+// core (core/src/expr/optim_path.cpp; f and its gradient from the expression's scalar evaluator,
+// the numbers of f.eval + backward). For the optimizers lesson: six trajectories of hundreds of
+// steps per frame without a JS<->wasm round trip per step.
+//
+//   const f = pg.expr('(1 - x)^2 + 100 (y - x^2)^2');
+//   const p = pg.optim.path(f, 'adam', { lr: 0.05 }, { x0: -1, y0: 1, steps: 200 });
+//   p.x, p.y, p.f   // Float32Arrays: the points p_0 .. p_k and f at each (k = p.x.length - 1)
+//   p.stop          // '' when every step ran, else why it stopped ('diverged at step 7: ...')
+// f may also be a source string (parsed, used, freed). Installed by wasm/playgrad.mjs after
+// nn.mjs (pg.optim exists).
+
+/** Adds path() to pg.optim on an API object (call after nn.mjs's install). */
+export function installOptimPath(pg, { PlaygradError }) {
+  const fail = (msg) => { throw new PlaygradError(msg); };
+  pg.optim.path = function path(f, kind, options = {}, { x0 = 0, y0 = 0, steps = 100, limit = 1e4 } = {}) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('optim.path: options must be an object');
+    let e = f;
+    let own = false;
+    if (typeof f === 'string') { e = pg.expr(f); own = true; }
+    else if (!f || typeof f.at !== 'function' || !('_h' in f)) fail('optim.path: f must be an expression (pg.expr) or its source');
+    try {
+      const r = pg._call((c) => c._optimPath(e._handle, kind, pg._options('optim.path', options), x0, y0, steps, limit));
+      return { x: r.x, y: r.y, f: r.f, stop: r.stop, stopStep: r.stopStep, steps: r.x.length - 1 };
+    } finally {
+      if (own) e.dispose();
+    }
+  };
 }

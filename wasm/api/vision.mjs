@@ -2,7 +2,10 @@
 // (installVision(pg)): the conv/pool ops pg.conv2d, pg.maxPool2d, ... (Tensors, NHWC) and
 // pg.vision.* (convolution arithmetic, boxes, IoU, NMS, anchors, YOLO: plain numbers and arrays).
 // All math runs in the C++ core (raw bindings in wasm/bind_vision.cpp); this module only
-// normalises arguments (options objects, box arrays) and shapes the results.
+// normalises arguments (options objects, box arrays) and shapes the results. Operands (tensors,
+// boxes, scores) cross positionally and options as one JSON text (pg._options; the convention is
+// in wasm/bind_util.h): an unbounded maxOutput or a scoreThreshold of -Infinity is sent as an
+// absent key, which the core reads as "no limit".
 //
 // Boxes are accepted as an array of 4-arrays ([[x1, y1, x2, y2], ...]), a flat array or a
 // Float32Array of 4N numbers. Boxes come back as arrays of 4-arrays.
@@ -69,13 +72,18 @@ function toBoxList(flat) {
   return out;
 }
 
+// The NMS options as the core reads them: -Infinity (no score threshold) and Infinity (no output
+// limit) are left out, since JSON cannot hold them.
 function nmsArgs(pg, op, o) {
   const { iouThreshold = 0.5, scoreThreshold = -INF, maxOutput = INF, rule = 'tensorflow' } = opts(pg, op, o);
   for (const [k, v] of [['iouThreshold', iouThreshold], ['scoreThreshold', scoreThreshold], ['maxOutput', maxOutput]]) {
     if (typeof v !== 'number') throw err(pg, `${op}: ${k} must be a number`);
   }
   if (typeof rule !== 'string') throw err(pg, `${op}: rule must be 'tensorflow' or 'torchvision'`);
-  return [iouThreshold, scoreThreshold, maxOutput, rule];
+  const r = { iouThreshold, rule };
+  if (scoreThreshold !== -INF) r.scoreThreshold = scoreThreshold;
+  if (maxOutput !== INF) r.maxOutput = maxOutput;
+  return r;
 }
 
 function tensorArg(pg, op, what, t, optional = false) {
@@ -87,7 +95,7 @@ function tensorArg(pg, op, what, t, optional = false) {
 /** Installs pg.conv2d, pg.maxPool2d, ... and pg.vision onto the API object `pg`. */
 export function installVision(pg) {
   // ---- ops (Tensors, NHWC) --------------------------------------------------------------------
-  const convCall = (op, raw, x, w, o, extra = []) => {
+  const convCall = (op, raw, x, w, o, extra = {}) => {
     o = opts(pg, op, o);
     const hx = tensorArg(pg, op, 'input', x);
     const hw = tensorArg(pg, op, 'filter', w);
@@ -95,7 +103,8 @@ export function installVision(pg) {
     const [sh, sw] = pair(pg, op, 'strides', o.strides, 1);
     const [mode, ph, pw] = padding(pg, op, o.padding);
     const [dh, dw] = pair(pg, op, 'dilations', o.dilations, 1);
-    return pg._wrap((c) => c[raw](hx, hw, hb, sh, sw, mode, ph, pw, dh, dw, ...extra));
+    const send = pg._options(op, { strides: [sh, sw], padding: mode, pad: [ph, pw], dilations: [dh, dw], ...extra });
+    return pg._wrap((c) => c[raw](hx, hw, hb, send));
   };
   /** x [N,H,W,C] * filter [KH,KW,C,OC] (+ bias [OC]) -> [N,OH,OW,OC]. */
   pg.conv2d = (x, filter, o) => convCall('conv2d', '_conv2d', x, filter, o);
@@ -104,7 +113,7 @@ export function installVision(pg) {
   /** x [N,H,W,C], filter [KH,KW,OC,C] (+ bias [OC]) -> [N,OH,OW,OC]; OH = s(H-1) + d(KH-1) + outputPadding - 2P + 1, or sH for 'same'. */
   pg.conv2dTranspose = (x, filter, o) => {
     const [oph, opw] = pair(pg, 'conv2dTranspose', 'outputPadding', opts(pg, 'conv2dTranspose', o).outputPadding, 0);
-    return convCall('conv2dTranspose', '_conv2dTranspose', x, filter, o, [oph, opw]);
+    return convCall('conv2dTranspose', '_conv2dTranspose', x, filter, o, { outputPadding: [oph, opw] });
   };
   const poolCall = (op, raw, x, o) => {
     o = opts(pg, op, o);
@@ -112,7 +121,8 @@ export function installVision(pg) {
     const [kh, kw] = pair(pg, op, 'poolSize', o.poolSize, 2);
     const [sh, sw] = o.strides === undefined || o.strides === null ? [kh, kw] : pair(pg, op, 'strides', o.strides, 1);
     const [mode, ph, pw] = padding(pg, op, o.padding);
-    return pg._wrap((c) => c[raw](hx, kh, kw, sh, sw, mode, ph, pw));
+    const send = pg._options(op, { poolSize: [kh, kw], strides: [sh, sw], padding: mode, pad: [ph, pw] });
+    return pg._wrap((c) => c[raw](hx, send));
   };
   /** [N,H,W,C] -> [N,OH,OW,C]; poolSize 2 and strides = poolSize by default. */
   pg.maxPool2d = (x, o) => poolCall('maxPool2d', '_maxPool2d', x, o);
@@ -126,7 +136,8 @@ export function installVision(pg) {
     const [fh, fw] = pair(pg, 'upsampling2d', 'size', o.size, 2);
     const interp = o.interpolation ?? 'nearest';
     if (typeof interp !== 'string') throw err(pg, "upsampling2d: interpolation must be 'nearest' or 'bilinear'");
-    return pg._wrap((c) => c._upsampling2d(hx, fh, fw, interp));
+    const send = pg._options('upsampling2d', { size: [fh, fw], interpolation: interp });
+    return pg._wrap((c) => c._upsampling2d(hx, send));
   };
 
   // ---- pg.vision ------------------------------------------------------------------------------
@@ -139,15 +150,15 @@ export function installVision(pg) {
     const p = o.padding ?? 'valid';
     if (typeof p !== 'string' && typeof p !== 'number') throw err(pg, `${op}: padding must be 'valid', 'same' or a number of pixels`);
     const [mode, pad] = typeof p === 'string' ? [p.toLowerCase(), 0] : ['explicit', p];
-    return [input, kernel, stride, mode, pad, dilation, o];
+    return { input, kernel, stride, padding: mode, pad, dilation };
   };
   const call = (fn) => pg._call(fn);
 
   pg.vision = {
     /** out = floor((input + 2P - dilation (kernel - 1) - 1) / stride) + 1; 'same': ceil(input / stride). */
     convOutputSize(o) {
-      const a = sizeArgs('convOutputSize', o);
-      return call((c) => c._convOutputSize(...a.slice(0, 6))).out;
+      const a = pg._options('convOutputSize', sizeArgs('convOutputSize', o));
+      return call((c) => c._convOutputSize(a)).out;
     },
     /**
      * { out, padBefore, padAfter, span, numerator, quotient }: the padding a configuration implies
@@ -156,15 +167,16 @@ export function installVision(pg) {
      * numerator / stride before the floor.
      */
     convPadding(o) {
-      const a = sizeArgs('convPadding', o);
-      return call((c) => c._convOutputSize(...a.slice(0, 6)));
+      const a = pg._options('convPadding', sizeArgs('convPadding', o));
+      return call((c) => c._convOutputSize(a));
     },
     /** out = stride (input - 1) + dilation (kernel - 1) + outputPadding - 2P + 1; 'same': stride input. */
     convTransposeOutputSize(o) {
       const a = sizeArgs('convTransposeOutputSize', o);
-      const op = a[6].outputPadding ?? 0;
+      const op = opts(pg, 'convTransposeOutputSize', o).outputPadding ?? 0;
       if (typeof op !== 'number') throw err(pg, 'convTransposeOutputSize: outputPadding must be a number');
-      return call((c) => c._convTransposeOutputSize(...a.slice(0, 6), op)).out;
+      const send = pg._options('convTransposeOutputSize', { ...a, outputPadding: op });
+      return call((c) => c._convTransposeOutputSize(send)).out;
     },
     /** (kernelH kernelW inChannels + bias) outChannels. */
     convParams(o) {
@@ -173,7 +185,8 @@ export function installVision(pg) {
       for (const [k, v] of [['inChannels', inChannels], ['outChannels', outChannels]]) {
         if (typeof v !== 'number') throw err(pg, `convParams: ${k} must be a number`);
       }
-      return call((c) => c._convParams(kh, kw, inChannels, outChannels, Boolean(bias)));
+      const send = pg._options('convParams', { kernel: [kh, kw], inChannels, outChannels, bias: Boolean(bias) });
+      return call((c) => c._convParams(send));
     },
     /** Receptive field of a stack of layers [{ kernel, stride = 1, dilation = 1 }, ...]: { size, jump }. */
     receptiveField(layers) {
@@ -220,12 +233,12 @@ export function installVision(pg) {
      */
     nms(boxes, scores, o) {
       const a = nmsArgs(pg, 'nms', o);
-      return call((c) => c._nms(flatBoxes(pg, 'nms', 'boxes', boxes), numbers(pg, 'nms', 'scores', scores), ...a));
+      return call((c) => c._nms(flatBoxes(pg, 'nms', 'boxes', boxes), numbers(pg, 'nms', 'scores', scores), pg._options('nms', a)));
     },
     /** The decisions of nms() in order: { kind: 'keep', index } or { kind: 'suppress', index, by, iou }. */
     nmsSteps(boxes, scores, o) {
       const a = nmsArgs(pg, 'nmsSteps', o);
-      return call((c) => c._nmsSteps(flatBoxes(pg, 'nmsSteps', 'boxes', boxes), numbers(pg, 'nmsSteps', 'scores', scores), ...a));
+      return call((c) => c._nmsSteps(flatBoxes(pg, 'nmsSteps', 'boxes', boxes), numbers(pg, 'nmsSteps', 'scores', scores), pg._options('nmsSteps', a)));
     },
     /** Gaussian soft-NMS as tf.image.nonMaxSuppressionWithScore: { indices, scores }. */
     softNms(boxes, scores, o) {
@@ -233,13 +246,14 @@ export function installVision(pg) {
       const sigma = o.sigma ?? 0.5;
       if (typeof sigma !== 'number') throw err(pg, 'softNms: sigma must be a number');
       const a = nmsArgs(pg, 'softNms', { iouThreshold: 1, ...o, sigma: undefined });
-      return call((c) => c._softNms(flatBoxes(pg, 'softNms', 'boxes', boxes), numbers(pg, 'softNms', 'scores', scores), sigma, ...a));
+      return call((c) => c._softNms(flatBoxes(pg, 'softNms', 'boxes', boxes), numbers(pg, 'softNms', 'scores', scores),
+        pg._options('softNms', { ...a, sigma })));
     },
     /** NMS within each class; kept boxes of all classes by descending score. */
     nmsPerClass(boxes, scores, classes, o) {
       const a = nmsArgs(pg, 'nmsPerClass', o);
       return call((c) => c._nmsPerClass(flatBoxes(pg, 'nmsPerClass', 'boxes', boxes), numbers(pg, 'nmsPerClass', 'scores', scores),
-        numbers(pg, 'nmsPerClass', 'classes', classes), ...a));
+        numbers(pg, 'nmsPerClass', 'classes', classes), pg._options('nmsPerClass', a)));
     },
 
     /**
@@ -249,7 +263,8 @@ export function installVision(pg) {
     nmsStepsPerClass(boxes, scores, classes, o) {
       const a = nmsArgs(pg, 'nmsStepsPerClass', o);
       return call((c) => c._nmsStepsPerClass(flatBoxes(pg, 'nmsStepsPerClass', 'boxes', boxes),
-        numbers(pg, 'nmsStepsPerClass', 'scores', scores), numbers(pg, 'nmsStepsPerClass', 'classes', classes), ...a));
+        numbers(pg, 'nmsStepsPerClass', 'scores', scores), numbers(pg, 'nmsStepsPerClass', 'classes', classes),
+        pg._options('nmsStepsPerClass', a)));
     },
 
     /** Anchors (corner boxes) for a grid: cell centres ((j + 0.5) stride, (i + 0.5) stride), w = s sqrt(r), h = s / sqrt(r). */
@@ -257,8 +272,9 @@ export function installVision(pg) {
       const { grid, stride, sizes, ratios = [1] } = opts(pg, 'gridAnchors', o);
       const [gh, gw] = pair(pg, 'gridAnchors', 'grid', grid, NaN);
       const [sy, sx] = pair(pg, 'gridAnchors', 'stride', stride, 1);
-      return toBoxList(call((c) => c._gridAnchors(gh, gw, sy, sx, numbers(pg, 'gridAnchors', 'sizes', sizes ?? []),
-        numbers(pg, 'gridAnchors', 'ratios', ratios))));
+      const send = pg._options('gridAnchors', { grid: [gh, gw], stride: [sy, sx] });
+      return toBoxList(call((c) => c._gridAnchors(numbers(pg, 'gridAnchors', 'sizes', sizes ?? []),
+        numbers(pg, 'gridAnchors', 'ratios', ratios), send)));
     },
     /** k-means of [w, h] sizes with distance 1 - IoU: { centroids: [[w, h], ...], assignments, meanIou, iterations }. */
     kmeansAnchors(sizes, o) {
@@ -268,7 +284,8 @@ export function installVision(pg) {
         if (!sizes.every((s) => Array.isArray(s) && s.length === 2)) throw err(pg, 'kmeansAnchors: sizes must be [w, h] pairs');
         flat = sizes.flat();
       }
-      const r = call((c) => c._kmeansAnchors(numbers(pg, 'kmeansAnchors', 'sizes', flat), k, seed, maxIter));
+      const send = pg._options('kmeansAnchors', { k, seed, maxIter });
+      const r = call((c) => c._kmeansAnchors(numbers(pg, 'kmeansAnchors', 'sizes', flat), send));
       const centroids = [];
       for (let i = 0; i < r.centroids.length; i += 2) centroids.push([r.centroids[i], r.centroids[i + 1]]);
       return { ...r, centroids };
@@ -280,8 +297,8 @@ export function installVision(pg) {
      */
     yoloEncode(boxes, classes, o) {
       const g = yoloGrid('yoloEncode', o);
-      const r = call((c) => c._yoloEncode(g.gh, g.gw, g.k, g.anchors, flatBoxes(pg, 'yoloEncode', 'boxes', boxes),
-        numbers(pg, 'yoloEncode', 'classes', classes)));
+      const r = call((c) => c._yoloEncode(g.anchors, flatBoxes(pg, 'yoloEncode', 'boxes', boxes),
+        numbers(pg, 'yoloEncode', 'classes', classes), pg._options('yoloEncode', g.send)));
       return { ...r, shape: g.shape };
     },
     /** The four steps: confidence threshold, argmax class, class-score threshold, NMS. */
@@ -291,10 +308,11 @@ export function installVision(pg) {
       let data = pred;
       if (pred instanceof pg.Tensor) data = pred.toArray();
       const { confThreshold = 0.5, scoreThreshold = 0, nms = true, perClass = true } = o;
-      const [iou, , maxOut, rule] = nmsArgs(pg, 'yoloDecode', { iouThreshold: o.iouThreshold, maxOutput: o.maxOutput, rule: o.rule });
+      const n = nmsArgs(pg, 'yoloDecode', { iouThreshold: o.iouThreshold, maxOutput: o.maxOutput, rule: o.rule });
       if (typeof confThreshold !== 'number' || typeof scoreThreshold !== 'number') throw err(pg, 'yoloDecode: thresholds must be numbers');
-      const r = call((c) => c._yoloDecode(g.gh, g.gw, g.k, g.anchors, numbers(pg, 'yoloDecode', 'prediction', data),
-        confThreshold, scoreThreshold, Boolean(nms), Boolean(perClass), iou, maxOut, rule));
+      const send = pg._options('yoloDecode', { ...g.send, confThreshold, scoreThreshold, nms: Boolean(nms), perClass: Boolean(perClass),
+        iouThreshold: n.iouThreshold, rule: n.rule, ...(n.maxOutput === undefined ? {} : { maxOutput: n.maxOutput }) });
+      const r = call((c) => c._yoloDecode(g.anchors, numbers(pg, 'yoloDecode', 'prediction', data), send));
       return { ...r, boxes: toBoxList(r.boxes) };
     },
   };
@@ -307,6 +325,6 @@ export function installVision(pg) {
     if (Array.isArray(anchors) && anchors.length && Array.isArray(anchors[0])) flat = anchors.flat();
     flat = numbers(pg, op, 'anchors', flat);
     const a = Math.max(1, flat.length / 2);
-    return { gh, gw, k: numClasses, anchors: flat, shape: [gh, gw, a, 5 + numClasses] };
+    return { anchors: flat, shape: [gh, gw, a, 5 + numClasses], send: { grid: [gh, gw], numClasses } };
   }
 }

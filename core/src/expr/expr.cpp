@@ -1,5 +1,6 @@
-// The expression parser (recursive descent with a depth limit) and its evaluation on the
-// autograd graph (a loop over the flat node list). See playgrad/expr.h for the grammar.
+// The expression parser (recursive descent with a depth limit), its evaluation on the autograd
+// graph (eval: a loop over the flat node list) and its scalar evaluator (Tape: the same loop on
+// floats, forward then backward). See playgrad/expr/expr.h for the grammar.
 #include "playgrad/expr/expr.h"
 
 #include <cctype>
@@ -7,6 +8,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "playgrad/kernels/kernels.h"
 #include "playgrad/ops/ops.h"
 
 namespace pg::expr {
@@ -319,16 +321,106 @@ Tensor Expr::eval(const Tensor& x, const Tensor& y) const {
   return r;
 }
 
-ValueGrad Expr::value_grad(float x, float y) const {
-  Tensor tx = Tensor::scalar(x).set_requires_grad();
-  Tensor ty = Tensor::scalar(y).set_requires_grad();
-  Tensor f = eval(tx, ty);
-  ValueGrad r{f.item(), 0.f, 0.f};
-  if (f.requires_grad()) {
-    f.backward();
-    if (tx.grad().defined()) r.dx = tx.grad().item();
-    if (ty.grad().defined()) r.dy = ty.grad().item();
+// ---- the scalar evaluator ------------------------------------------------------------------------
+
+namespace {
+namespace k = pg::kernels;
+
+k::Unary unary_of(Func f) {
+  switch (f) {
+    case Func::Sin: return k::Unary::Sin;
+    case Func::Cos: return k::Unary::Cos;
+    case Func::Tan: return k::Unary::Tan;
+    case Func::Exp: return k::Unary::Exp;
+    case Func::Log: return k::Unary::Log;
+    case Func::Sqrt: return k::Unary::Sqrt;
+    case Func::Abs: return k::Unary::Abs;
+    case Func::Tanh: return k::Unary::Tanh;
+    case Func::Sigmoid: return k::Unary::Sigmoid;
   }
+  fail("expr: unknown function");
+}
+
+float un(k::Unary op, float a, float p = 0.f) {
+  float r;
+  k::simd::unary(op, &a, &r, 1, p);
+  return r;
+}
+float un_back(k::Unary op, float a, float r, float g, float p = 0.f) {
+  float d;
+  k::simd::unary_backward(op, &a, &r, &g, &d, 1, p);
+  return d;
+}
+}  // namespace
+
+Tape::Tape(const Expr& f) : n_(f.nodes()), v_(n_.size()), t_(n_.size()), m_(n_.size()), adj_(n_.size()) {}
+
+float Tape::run(float x, float y, float& gx, float& gy) {
+  const size_t N = n_.size();
+  for (size_t i = 0; i < N; ++i) {
+    const Node& n = n_[i];
+    const float a = n.a >= 0 ? v_[size_t(n.a)] : 0.f, b = n.b >= 0 ? v_[size_t(n.b)] : 0.f;
+    float r = 0.f;
+    switch (n.kind) {
+      case Kind::Number: r = float(n.value); break;
+      case Kind::X: r = x; break;
+      case Kind::Y: r = y; break;
+      case Kind::Neg: r = un(k::Unary::Neg, a); break;
+      case Kind::Add: r = a + b; break;
+      case Kind::Sub: r = a - b; break;
+      case Kind::Mul: r = a * b; break;
+      case Kind::Div: r = a / b; break;
+      case Kind::Pow:
+        if (n_[size_t(n.b)].constant) {
+          if (!std::isfinite(b)) fail("expr: the exponent of '^' at position ", n.pos, " is ", b, ", not a finite number");
+          r = un(k::Unary::Pow, a, b);
+        } else {  // a^b = e^(b ln a)
+          t_[i] = un(k::Unary::Log, a);
+          m_[i] = b * t_[i];
+          r = un(k::Unary::Exp, m_[i]);
+        }
+        break;
+      case Kind::Func: r = un(unary_of(n.func), a); break;
+    }
+    v_[i] = r;
+    adj_[i] = 0.f;
+  }
+  gx = gy = 0.f;
+  adj_[N - 1] = 1.f;
+  for (size_t i = N; i-- > 0;) {
+    const Node& n = n_[i];
+    if (n.constant) continue;  // no gradient flows into a constant subtree
+    const float g = adj_[i];
+    float* da = n.a >= 0 ? &adj_[size_t(n.a)] : nullptr;
+    float* db = n.b >= 0 ? &adj_[size_t(n.b)] : nullptr;
+    const float a = n.a >= 0 ? v_[size_t(n.a)] : 0.f, b = n.b >= 0 ? v_[size_t(n.b)] : 0.f;
+    switch (n.kind) {
+      case Kind::Number: break;
+      case Kind::X: gx += g; break;
+      case Kind::Y: gy += g; break;
+      case Kind::Neg: *da += un_back(k::Unary::Neg, a, v_[i], g); break;
+      case Kind::Add: *da += g; *db += g; break;
+      case Kind::Sub: *da += g; *db += -g; break;
+      case Kind::Mul: *da += g * b; *db += g * a; break;
+      case Kind::Div: *da += g / b; *db += -g * a / (b * b); break;
+      case Kind::Pow:
+        if (n_[size_t(n.b)].constant) {
+          *da += un_back(k::Unary::Pow, a, v_[i], g, b);
+        } else {
+          const float dm = un_back(k::Unary::Exp, m_[i], v_[i], g);
+          *db += dm * t_[i];
+          *da += un_back(k::Unary::Log, a, t_[i], dm * b);
+        }
+        break;
+      case Kind::Func: *da += un_back(unary_of(n.func), a, v_[i], g); break;
+    }
+  }
+  return v_[N - 1];
+}
+
+ValueGrad Expr::value_grad(float x, float y) const {
+  ValueGrad r{0.f, 0.f, 0.f};
+  r.value = Tape(*this).run(x, y, r.dx, r.dy);
   return r;
 }
 

@@ -1,4 +1,4 @@
-// Scalar reference twins of the conv/pool kernels (kernels_conv.h): plain loops, one element at
+// Scalar reference twins of the conv/pool kernels (kernels/conv.h): plain loops, one element at
 // a time, in the same order of operations as the SIMD versions.
 #include <limits>
 

@@ -1,4 +1,4 @@
-// SIMD conv/pool kernels (kernels_conv.h), vectorised over channels, which are contiguous in
+// SIMD conv/pool kernels (kernels/conv.h), vectorised over channels, which are contiguous in
 // NHWC. xsimd 4-lane SSE4.1 natively, mapped to WebAssembly SIMD128 in the wasm build. Every
 // element goes through the same float operations in the same order as the scalar twin
 // (kernels_conv_scalar.cpp): channel tails that do not fill a batch run the scalar expression.

@@ -561,6 +561,13 @@ void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* 
 }  // namespace pg::kernels::simd
 
 namespace pg::kernels {
+bool all_finite(const float* x, size_t n) {
+  if (std::isfinite(simd::sum(x, n))) return true;
+  for (size_t i = 0; i < n; ++i)
+    if (!std::isfinite(x[i])) return false;
+  return true;
+}
+
 size_t gemm_workspace(size_t M, size_t /*N*/, size_t K) {
   using simd::MR;
   using simd::NR;

@@ -2,6 +2,7 @@
 // and on every forward(), and computes through the autograd ops so gradients reach its weights.
 #include <cmath>
 
+#include "playgrad/json.h"
 #include "playgrad/nn/layers.h"
 #include "playgrad/ops/ops.h"
 
@@ -30,10 +31,7 @@ double number(const char* layer, const Json& j, const char* key, double def) {
   return v;
 }
 int64_t integer(const char* layer, const Json& j, const char* key, int64_t def) {
-  const double v = number(layer, j, key, double(def));
-  if (v != std::floor(v) || std::fabs(v) > 9007199254740991.0)
-    fail(layer, ": ", key, " must be an integer, got ", v);
-  return int64_t(v);
+  return json::integer(layer, j, key, def);
 }
 bool boolean(const char* layer, const Json& j, const char* key, bool def) {
   if (!j.contains(key) || j[key].is_null()) return def;

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "playgrad/json.h"
 #include "playgrad/nn/model.h"
 #include "playgrad/ops/ops.h"
 
@@ -86,10 +87,10 @@ static uint64_t mix(uint64_t x) {  // splitmix64
   return x ^ (x >> 31);
 }
 
+// An index into the nodes made so far (0 .. limit - 1).
 static int node_index(const Json& v, size_t limit, const char* what) {
-  if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() >= int64_t(limit))
-    fail("model: ", what, " ", v.dump(), " is not a valid earlier node index");
-  return v.get<int>();
+  if (limit == 0) fail("model: ", what, " ", v.dump(), " is not a valid earlier node index (there is none)");
+  return int(json::integer("model", what, v, 0, int64_t(limit) - 1));
 }
 
 Model::Model(const Json& spec, uint64_t seed) : seed_(seed), shuffle_rng_(seed, 99) {
@@ -114,11 +115,7 @@ Model::Model(const Json& spec, uint64_t seed) : seed_(seed), shuffle_rng_(seed, 
       Node node;
       if (n.contains("input")) {
         if (!n["input"].is_array()) fail("model: an input node's shape must be an array");
-        for (const Json& d : n["input"]) {
-          if (!d.is_number_integer() || d.get<int64_t>() < 1)
-            fail("model: input shape ", n["input"].dump(), " must hold integers >= 1");
-          node.shape.push_back(d.get<int64_t>());
-        }
+        for (const Json& d : n["input"]) node.shape.push_back(json::integer("model", "an input shape's dimension", d, 1));
         check_shape("Input", node.shape);
         node.name = n.value("name", "input_" + std::to_string(nodes_.size() + 1));
       } else {
@@ -359,8 +356,10 @@ std::unique_ptr<Model> Model::from_json(const std::string& text) {
   try {
     if (!j.is_object() || j.value("format", "") != "playgrad-model")
       fail("loadModel: not a playgrad model file (format must be 'playgrad-model')");
-    if (j.value("version", 0) != 1) fail("loadModel: unsupported version ", j.value("version", 0));
-    auto m = std::make_unique<Model>(j.at("spec"), j.value("seed", uint64_t(0)));
+    const int64_t version = json::integer("loadModel", j, "version", 0, 0, std::numeric_limits<int32_t>::max());
+    if (version != 1) fail("loadModel: unsupported version ", version);
+    const int64_t seed = json::integer("loadModel", j, "seed", 0, 0, std::numeric_limits<int64_t>::max());
+    auto m = std::make_unique<Model>(j.at("spec"), uint64_t(seed));
     m->set_weights_from(j.at("weights"));
     if (j.contains("compile") && !j["compile"].is_null()) {
       m->compile(j["compile"]);

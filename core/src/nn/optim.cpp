@@ -3,6 +3,8 @@
 // corrections, schedules) are computed in double and rounded once.
 #include "playgrad/nn/optim.h"
 
+#include "playgrad/json.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -47,6 +49,10 @@ struct Opts {
     const double v = num(key, def);
     if (v < 0 || v >= 1) fail(op, ": ", key, " must be in [0, 1), got ", v);
     return v;
+  }
+  int64_t integer(const char* key, int64_t def, int64_t lo, int64_t hi) {
+    used.insert(key);
+    return json::integer(op, j, key, def, lo, hi);
   }
   bool flag(const char* key, bool def) {
     used.insert(key);
@@ -104,14 +110,26 @@ void Optimizer::step() {
       fail(name_, ".step: gradient of shape ", shape_str(g.shape()), " for parameter ", i,
            " of shape ", shape_str(p.shape()));
   }
-  NoGradGuard no_grad;
+  std::vector<Tensor> dense(params_.size());  // keeps contiguous copies alive for the update
+  std::vector<const float*> grads(params_.size(), nullptr);
   for (size_t i = 0; i < params_.size(); ++i) {
     Tensor g = params_[i].grad();
     if (!g.defined()) continue;
-    Tensor gc = g.contiguous();
+    dense[i] = g.contiguous();
+    grads[i] = dense[i].data();
+  }
+  step(grads);
+}
+
+void Optimizer::step(const std::vector<const float*>& grads) {
+  if (grads.size() != params_.size())
+    fail(name_, ".step: got ", grads.size(), " gradients for ", params_.size(), " parameters");
+  NoGradGuard no_grad;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    if (!grads[i]) continue;
     ParamState& st = state_[i];
     st.step += 1;
-    update(params_[i].data(), gc.data(), params_[i].numel(), st);
+    update(params_[i].data(), grads[i], params_[i].numel(), st);
   }
 }
 
@@ -142,9 +160,9 @@ void Optimizer::load_state_json(const Json& j) {
   std::vector<ParamState> next(params_.size());
   for (size_t i = 0; i < arr.size(); ++i) {
     const Json& o = arr[i];
-    if (!o.is_object() || !o.contains("step") || !o["step"].is_number_integer() || o["step"] < 0)
-      fail(op, ": parameter ", i, " has no valid step count");
-    next[i].step = o["step"].get<int64_t>();
+    if (!o.is_object() || !o.contains("step")) fail(op, ": parameter ", i, " has no step count");
+    next[i].step = json::integer(op, "parameter " + std::to_string(i) + "'s step", o["step"], 0,
+                                 std::numeric_limits<int64_t>::max());
     for (auto it = o.begin(); it != o.end(); ++it) {
       if (it.key() == "step") continue;
       if (std::find(names.begin(), names.end(), it.key()) == names.end())
@@ -362,20 +380,16 @@ Schedule parse_schedule(const Json& j) {
   rest.erase("kind");
   Opts o("lrSchedule", rest);
   if (s.kind == "step") {
-    const double ss = o.num("stepSize", 0);
-    if (!(ss >= 1 && ss <= 1e12) || ss != std::floor(ss)) fail("lrSchedule: step needs an integer stepSize >= 1");
-    s.step_size = int64_t(ss);
+    if (!rest.contains("stepSize") || rest["stepSize"].is_null()) fail("lrSchedule: step needs an integer stepSize >= 1");
+    s.step_size = o.integer("stepSize", 0, 1, int64_t(1e12));
     s.gamma = o.nonneg("gamma", 0.1);
-    if (s.step_size < 1) fail("lrSchedule: step needs stepSize >= 1");
   } else if (s.kind == "exponential") {
     s.gamma = o.num("gamma", -1);
     if (s.gamma < 0) fail("lrSchedule: exponential needs gamma >= 0");
   } else if (s.kind == "cosine") {
-    const double tm = o.num("tMax", 0);
-    if (!(tm >= 1 && tm <= 1e12) || tm != std::floor(tm)) fail("lrSchedule: cosine needs an integer tMax >= 1");
-    s.t_max = int64_t(tm);
+    if (!rest.contains("tMax") || rest["tMax"].is_null()) fail("lrSchedule: cosine needs an integer tMax >= 1");
+    s.t_max = o.integer("tMax", 0, 1, int64_t(1e12));
     s.eta_min = o.nonneg("etaMin", 0);
-    if (s.t_max < 1) fail("lrSchedule: cosine needs tMax >= 1");
   } else {
     fail("lrSchedule: unknown kind '", s.kind, "' (known: step, exponential, cosine)");
   }

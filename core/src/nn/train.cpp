@@ -288,12 +288,9 @@ static const char* non_finite_word(double v) {
        ". Training stopped (", stopped, ")");
 }
 
-static bool all_finite(const Tensor& t) { return first_non_finite(t) < 0; }
-// True proves every element finite (NaN or ±Inf anywhere makes the sum NaN or ±Inf); false may
-// also be a finite overflow. Gradients are contiguous (accumulate_grad): one SIMD pass.
-static bool sum_is_finite(const Tensor& t) {
-  if (!t.is_contiguous()) return all_finite(t);
-  return std::isfinite(kernels::simd::sum(t.data(), size_t(t.numel())));
+static bool all_finite(const Tensor& t) {
+  if (t.is_contiguous()) return kernels::all_finite(t.data(), size_t(t.numel()));
+  return first_non_finite(t) < 0;
 }
 
 // What usually causes the value an op made (appended to the op's description).
@@ -515,11 +512,11 @@ History Model::fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
       }
       if (!std::isfinite(loss.item())) fail_non_finite(epoch, batch, loss.item(), bx, by, outs, state);
       // A finite loss can still have a non-finite gradient: check them before the step, so no
-      // NaN or Infinity ever reaches the weights. A NaN or ±Inf anywhere makes the sum non-finite,
-      // so a finite SIMD sum clears a gradient; only a non-finite sum (or an overflow) is scanned.
+      // NaN or Infinity ever reaches the weights (kernels::all_finite: one SIMD sum per gradient,
+      // a scan only when the sum is not finite; gradients are contiguous, see accumulate_grad).
       for (size_t p = 0; p < params.size(); ++p) {
         const Tensor g = params[p].second.grad();
-        if (g.defined() && !sum_is_finite(g) && !all_finite(g))
+        if (g.defined() && !all_finite(g))
           fail_non_finite_grad(epoch, batch, loss.item(), layer_of[p] + "/" + params[p].first, bx, by, state);
       }
       optimizer_->step();

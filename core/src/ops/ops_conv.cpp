@@ -1,7 +1,7 @@
-// Convolution, pooling and upsampling ops (conv.h), each backward next to its forward.
-// NHWC. Convolution is im2col + gemm:
+// Convolution, pooling and upsampling ops (ops/conv.h), each backward next to its forward.
+// NHWC. Convolution as products with the im2col matrix cols(x):
 //   forward        y[NP, OC]   = cols(x)[NP, K] @ w[K, OC]          (K = KH KW C, NP = N OH OW)
-//                  (computed by conv2d_direct: the same sums, cols read in place, no copy)
+//                  (direct: conv2d_direct reads cols in place, no im2col copy)
 //   input grad     dx          = col2im(gy[NP, OC] @ w^T[OC, K])
 //   weight grad    dw[K, OC]   = cols(x)^T[K, NP] @ gy[NP, OC]
 // conv2d_transpose is the input-grad path as a forward op (and conv2d forward as its backward).
@@ -56,7 +56,7 @@ void check_bias(const char* op, const Tensor& bias, int64_t oc) {
 Tensor add_bias(const Tensor& y, const Tensor& bias) { return bias.defined() ? add(y, bias) : y; }
 
 // y [N,OH,OW,OC] = conv of x (dense, geometry g) with w [K, OC] (dense).
-// Direct (kernels_conv.h conv2d_direct): the im2col + gemm sums without the im2col copy.
+// Direct (kernels/conv.h conv2d_direct): the im2col + gemm sums without the im2col copy.
 Tensor conv_forward(const float* x, const float* w, const ConvGeom& g, size_t oc) {
   Tensor y = Tensor::empty({int64_t(g.n), int64_t(g.oh), int64_t(g.ow), int64_t(oc)});
   Tensor work = workspace(kernels::conv2d_direct_workspace(g, oc));

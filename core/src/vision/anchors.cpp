@@ -75,8 +75,8 @@ KMeansResult kmeans_anchors(const std::vector<float>& wh, int64_t k, uint64_t se
   while (int64_t(c.size() / 2) < k) {
     double total = 0;
     for (int64_t i = 0; i < n; ++i) {
-      double best = 1e300;
-      for (size_t j = 0; j < c.size(); j += 2)
+      double best = 1.0 - wh_iou(W(i), H(i), c[0], c[1]);  // the distance to the first centre, then the rest
+      for (size_t j = 2; j < c.size(); j += 2)
         best = std::min(best, 1.0 - wh_iou(W(i), H(i), c[j], c[j + 1]));
       d2[size_t(i)] = best * best;
       total += d2[size_t(i)];
@@ -105,9 +105,9 @@ KMeansResult kmeans_anchors(const std::vector<float>& wh, int64_t k, uint64_t se
   for (r.iterations = 1; r.iterations <= max_iter; ++r.iterations) {
     bool changed = false;
     for (int64_t i = 0; i < n; ++i) {
-      int64_t best = 0;
-      double bd = 1e300;
-      for (int64_t j = 0; j < k; ++j) {
+      int64_t best = 0;  // start from the first cluster
+      double bd = 1.0 - wh_iou(W(i), H(i), c[0], c[1]);
+      for (int64_t j = 1; j < k; ++j) {
         const double dist = 1.0 - wh_iou(W(i), H(i), c[size_t(2 * j)], c[size_t(2 * j + 1)]);
         if (dist < bd) { bd = dist; best = j; }  // ties: the lower cluster
       }

@@ -1,4 +1,4 @@
-// playgrad/anomaly.h: anomaly mode, the op-level NaN/Infinity detector (as PyTorch's
+// playgrad/autograd/anomaly.h: anomaly mode, the op-level NaN/Infinity detector (as PyTorch's
 // torch.autograd.set_detect_anomaly).
 //
 // When on, every op checks what it produced:

@@ -1,4 +1,4 @@
-// playgrad/gradcheck.h: checks an op's backward against central differences.
+// playgrad/autograd/gradcheck.h: checks an op's backward against central differences.
 //
 // The function's output is reduced to a scalar L = sum(w * f(inputs)) with fixed random
 // weights w (so every output element is checked), dL/dx from backward() is compared with

@@ -1,4 +1,4 @@
-// playgrad/expr.h: a user-typed function f(x, y), parsed into an AST and evaluated on the
+// playgrad/expr/expr.h: a user-typed function f(x, y), parsed into an AST and evaluated on the
 // core's autograd, so its gradient comes from backward() like any other graph.
 //
 // Grammar (usual precedence; ^ is right-associative and binds tighter than unary minus, so
@@ -17,7 +17,12 @@
 // Limits (so a pasted expression can neither exhaust memory nor overflow the stack):
 // kMaxLength characters and kMaxDepth levels of nesting (parentheses, unary signs, powers).
 // Bad input throws pg::Error naming the 1-based position: "expr: unknown name 'z' at position 5".
-// Evaluation walks the flat node list in order (children before parents): no recursion.
+// Evaluation walks the flat node list in order (children before parents): no recursion. There
+// are two evaluations, one per use: eval() builds the autograd graph on Tensors (any shape, the
+// gradient from backward()); Tape is THE scalar evaluator, f and its gradient at one point on
+// floats with the operators' own kernels and the rules of their backward functions, so it gives
+// what eval() + backward() gives (tests/native/test_optim_path_tape.cpp compares the two) without
+// a Tensor per node. value_grad() and optim::optimize_path run on it.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -54,7 +59,7 @@ class Expr {
   // f(x, y) on the autograd graph; x and y broadcast against each other (NumPy rules) and the
   // result has their broadcast shape, also when f uses only one of them or neither.
   Tensor eval(const Tensor& x, const Tensor& y) const;
-  // f and its gradient at one point, through eval() and backward().
+  // f and its gradient at one point (a Tape).
   ValueGrad value_grad(float x, float y) const;
 
   const std::string& source() const { return source_; }
@@ -72,5 +77,20 @@ class Expr {
 };
 
 const char* func_name(Func f);
+
+// The scalar evaluator of an expression: f(x, y) and df/dx, df/dy at one point. It walks the node
+// list forward for the values, then backward for the adjoints (a constant subtree gets none),
+// reusing its buffers from call to call. The expression must outlive the tape.
+class Tape {
+ public:
+  explicit Tape(const Expr& f);
+  // f(x, y); gx, gy receive the gradient. Throws pg::Error for a constant exponent that is not
+  // finite, as eval() does.
+  float run(float x, float y, float& gx, float& gy);
+
+ private:
+  const std::vector<Node>& n_;
+  std::vector<float> v_, t_, m_, adj_;  // values, ln a and b ln a of a^b, adjoints
+};
 
 }  // namespace pg::expr

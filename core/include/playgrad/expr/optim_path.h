@@ -1,9 +1,8 @@
-// playgrad/optim_path.h: the path an optimizer takes on a 2-d surface f(x, y), for the optimizers
+// playgrad/expr/optim_path.h: the path an optimizer takes on a 2-d surface f(x, y), for the optimizers
 // lesson. Runs N steps of a real optimizer (optim::make, the same code models train with) on two
 // scalar parameters x and y, all in one call: the page redraws six trajectories of a few hundred
-// steps each per frame. f and its gradient come from a scalar tape over the expression's node list
-// (core/src/expr/optim_path.cpp): the same kernels and rules as Expr::eval + backward() on the autograd
-// graph, without a Tensor per node and step.
+// steps each per frame. f and its gradient come from the expression's scalar evaluator (expr::Tape in
+// playgrad/expr/expr.h): the numbers of Expr::eval + backward() without a Tensor per node and step.
 //
 // Each step t = 0, 1, ...: f_t and its gradient at (x_t, y_t); the optimizer's step().
 // The path stops early (and says why in `stop`) when f or its gradient is not finite, or when a

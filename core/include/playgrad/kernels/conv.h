@@ -1,14 +1,16 @@
-// playgrad/kernels_conv.h: convolution and pooling microkernels, NHWC, pointer + sizes.
+// playgrad/kernels/conv.h: convolution and pooling microkernels, NHWC, pointer + sizes.
 //
 // As in kernels.h: kernels never allocate, never validate and never see a Tensor; the operators
-// in conv.h check shapes, allocate and call pg::kernels::simd. Each kernel has a scalar twin in
+// in ops/conv.h check shapes, allocate and call pg::kernels::simd. Each kernel has a scalar twin in
 // pg::kernels::scalar with the same signature; the SIMD versions vectorise over channels (C is
 // contiguous in NHWC) and perform the same float operations in the same order, so the twins
 // agree bit for bit (tests/native/test_conv.cpp checks it).
 //
-// Convolution itself is im2col + pg::kernels::simd::gemm:
-//   cols[n, oy, ox, (ky, kx, c)] = x[n, oy*sh - pt + ky*dh, ox*sw - pl + kx*dw, c]  (0 outside)
+// The forward convolution is conv2d_direct: it computes
 //   y[N*OH*OW, OC] = cols[N*OH*OW, KH*KW*C] @ w[KH*KW*C, OC]   (w is [KH, KW, C, OC], HWIO)
+//   cols[n, oy, ox, (ky, kx, c)] = x[n, oy*sh - pt + ky*dh, ox*sw - pl + kx*dw, c]  (0 outside)
+// reading the window of x in place instead of materialising cols. The backward passes
+// (ops/ops_conv.cpp) use im2col / col2im with pg::kernels::simd::gemm.
 #pragma once
 #include <cmath>
 #include <cstddef>

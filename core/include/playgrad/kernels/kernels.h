@@ -1,4 +1,4 @@
-// playgrad/kernels.h: microkernels, pointer + size.
+// playgrad/kernels/kernels.h: microkernels, pointer + size.
 //
 // Kernels never allocate, never validate and never see a Tensor (XNNPACK's split): operators in
 // ops.h check shapes and allocate, then call these. Every kernel exists twice with the same
@@ -61,5 +61,10 @@ size_t gemm_workspace(size_t M, size_t N, size_t K);
 
 // y[j, i] = x[i, j] for x of shape [rows, cols] (a copy, not a kernel with a twin).
 void transpose2d(const float* x, float* y, size_t rows, size_t cols);
+
+// True when every x[i] is finite. One simd::sum first (NaN or +-Inf anywhere makes it
+// non-finite); only when the sum is not finite are the elements scanned, since a sum of finite
+// values can overflow. The check training runs on every gradient before an optimizer step.
+bool all_finite(const float* x, size_t n);
 
 }  // namespace pg::kernels

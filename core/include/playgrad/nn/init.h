@@ -1,4 +1,4 @@
-// playgrad/init.h: seeded weight initializers (Keras names; PyTorch's formulas where they differ).
+// playgrad/nn/init.h: seeded weight initializers (Keras names; PyTorch's formulas where they differ).
 //
 // Fans follow Keras' kernel layout: a 2-d kernel [in, out] has fan_in = in, fan_out = out; a
 // k-d kernel [..., in, out] (e.g. conv [kh, kw, in, out]) multiplies both by the receptive field

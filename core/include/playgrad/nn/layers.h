@@ -1,4 +1,4 @@
-// playgrad/nn.h: layers (Keras names, PyTorch mechanics) and the layer registry.
+// playgrad/nn/layers.h: layers (Keras names, PyTorch mechanics) and the layer registry.
 //
 // A Layer is built once from its input shapes (without the batch axis), creating its parameters
 // from a seed; forward() then maps batched inputs to a batched output through the autograd ops,
@@ -205,7 +205,7 @@ std::vector<std::string> layer_kinds();
 namespace cfg {
 void check_keys(const char* layer, const Json& j, std::initializer_list<const char*> known);
 double number(const char* layer, const Json& j, const char* key, double def);
-int64_t integer(const char* layer, const Json& j, const char* key, int64_t def);
+int64_t integer(const char* layer, const Json& j, const char* key, int64_t def);  // json::integer
 bool boolean(const char* layer, const Json& j, const char* key, bool def);
 std::string string(const char* layer, const Json& j, const char* key, const std::string& def);
 init::Spec initializer(const char* layer, const Json& j, const char* key, const char* def);

@@ -1,4 +1,4 @@
-// playgrad/nn_conv.h: the vision layers (Keras names and defaults, tfjs config keys), registered
+// playgrad/nn/layers_conv.h: the vision layers (Keras names and defaults, tfjs config keys), registered
 // in core/src/nn/layer_registry.cpp and implemented in core/src/nn/layers_conv.cpp over the conv.h ops.
 //
 // Inputs are channels-last [N, H, W, C]; build() takes [H, W, C] and returns the output shape

@@ -1,4 +1,4 @@
-// playgrad/losses.h: loss functions (Keras names and clipping, PyTorch reductions).
+// playgrad/nn/losses.h: loss functions (Keras names and clipping, PyTorch reductions).
 //
 // Shapes: the first axis is the batch (N). Per-sample losses ("none") are [N]: the elementwise
 // losses (mse, binary cross-entropy) average over every non-batch axis, the categorical ones sum

@@ -1,4 +1,4 @@
-// playgrad/model.h: models (Sequential and a functional graph with several inputs and outputs),
+// playgrad/nn/model.h: models (Sequential and a functional graph with several inputs and outputs),
 // compile/fit/evaluate/predict, callbacks, summary() and JSON save/load.
 //
 // A model is a graph of nodes: input nodes (a shape without the batch axis) and layer nodes (a

@@ -1,4 +1,4 @@
-// playgrad/optim.h: optimizers with PyTorch's semantics and defaults, and learning-rate schedules.
+// playgrad/nn/optim.h: optimizers with PyTorch's semantics and defaults, and learning-rate schedules.
 //
 // An optimizer holds parameter tensors (leaves with requires_grad) and updates their storage in
 // place on step(), outside any graph. step() validates everything first (every gradient's shape,
@@ -46,7 +46,12 @@ class Optimizer {
   // The options in effect (every key, defaults included).
   virtual Json config() const = 0;
 
+  // One update of every parameter that has a gradient (its .grad, as backward() leaves it).
   void step();
+  // The same update with the gradients given as buffers, one per parameter in params() order,
+  // each params()[i].numel() floats (nullptr: no gradient, the parameter is skipped). For
+  // callers that compute gradients without the graph (nn/dense_chain_trainer.h).
+  void step(const std::vector<const float*>& grads);
   void zero_grad();
   double lr() const { return lr_; }
   void set_lr(double lr);  // finite and >= 0

@@ -1,4 +1,4 @@
-// playgrad/conv.h: convolution, pooling and upsampling ops with autograd. NHWC, float32.
+// playgrad/ops/conv.h: convolution, pooling and upsampling ops with autograd. NHWC, float32.
 //
 // Layouts follow TensorFlow:
 //   input  x  [N, H, W, C]       (batch, height, width, channels)
@@ -8,8 +8,10 @@
 //                            of: that convolution maps OC channels to C), bias [OC]
 // Sizes (vision.h): out = floor((in + 2P - d(k - 1) - 1) / s) + 1; 'same' is TensorFlow's:
 // out = ceil(in / s), with the odd extra pixel of padding at the bottom/right.
-// Convolution is im2col + gemm (kernels_conv.h); every backward is written next to its forward
-// in src/ops_conv.cpp. Errors name the op and the shapes, e.g.
+// The forward convolution is direct (kernels/conv.h conv2d_direct: the window read in place, no
+// im2col copy); the input gradient is gemm then col2im, the weight gradient im2col then gemm.
+// Every backward is written next to its forward in core/src/ops/ops_conv.cpp. Errors name the op
+// and the shapes, e.g.
 //   "conv2d: filter [3,3,2,8] expects 2 input channels but the input [1,28,28,3] has 3"
 #pragma once
 #include "playgrad/tensor.h"

@@ -1,4 +1,4 @@
-// playgrad/ops.h: the op list. Each op validates, allocates a contiguous result, runs a kernel
+// playgrad/ops/ops.h: the op list. Each op validates, allocates a contiguous result, runs a kernel
 // and records its backward (written next to its forward in src/ops_*.cpp).
 //
 // Broadcasting follows NumPy: shapes are aligned at the right; a dimension of 1 stretches.

@@ -1,4 +1,4 @@
-// playgrad/vision.h: the exact, non-differentiable half of computer vision: convolution
+// playgrad/vision/vision.h: the exact, non-differentiable half of computer vision: convolution
 // arithmetic, boxes and IoU, non-max suppression (greedy, soft, per class, step by step), anchor
 // boxes (grid generation, k-means with 1 - IoU), and the YOLO target encoding and decoding.
 // The differentiable conv/pool ops are in conv.h.

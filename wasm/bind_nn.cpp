@@ -1,13 +1,14 @@
-// Embind bindings of the learning stack: losses, optimizers and schedules, initializers, layer
-// configs, models (compile, fit with callbacks, evaluate, predict, save/load) and the spiral data.
-// wasm/api/learn.mjs builds pg.losses, pg.optim, pg.init, pg.layers, pg.model ... on top.
-// Every binding runs inside guard(); options and results cross as JSON text (strings arrive as
+// Embind bindings of the nn area (playgrad/nn/): losses, optimizers and schedules, initializers,
+// layer configs, models (compile, fit with callbacks, evaluate, predict, save/load), the fused
+// Dense-chain trainer and the spiral data. wasm/api/nn.mjs builds pg.losses, pg.optim, pg.init,
+// pg.layers, pg.model, pg.denseChainTrainer ... on top. Every binding runs inside guard();
+// options cross as JSON text (bind_util.h), and so do structured results (strings arrive as
 // JavaScript values: see to_string in bind_util.h).
 #include <nlohmann/json.hpp>
 
 #include "bind_util.h"
 #include "playgrad/nn/datasets.h"
-#include "playgrad/nn/fast.h"
+#include "playgrad/nn/dense_chain_trainer.h"
 #include "playgrad/nn/init.h"
 #include "playgrad/nn/losses.h"
 #include "playgrad/nn/model.h"
@@ -21,14 +22,7 @@ using Json = nlohmann::json;
 
 namespace {
 
-Json parse(const char* op, const val& v) {
-  const std::string text = pgbind::to_string(op, v);
-  try {
-    return Json::parse(text);
-  } catch (const Json::exception& e) {
-    pg::fail(op, ": invalid options (", e.what(), ")");
-  }
-}
+Json parse(const char* op, const val& v) { return pgbind::parse_options(op, v); }
 
 pg::losses::Reduction red(const val& r) { return pg::losses::parse_reduction(pgbind::to_string("loss", r)); }
 
@@ -245,9 +239,13 @@ std::string js_model_probe(JsModel& m, const val& xs, const val& ys, const val& 
     return m.m->probe(pgbind::to_tensors("probe", xs), pgbind::to_tensors("probe", ys), parse("probe", opts)).dump();
   });
 }
-std::string js_activation_curve(const val& name, const Tensor& x, double alpha, double slope, double saturation) {
+// options: {alpha (leaky_relu), slope (prelu), saturation}.
+std::string js_activation_curve(const val& name, const Tensor& x, const val& opts) {
   return guard([&] {
-    return pg::nn::activation_curve(pgbind::to_string("activationCurve", name), x, float(alpha), float(slope), saturation).dump();
+    const pgbind::Options o("activationCurve", opts);
+    return pg::nn::activation_curve(pgbind::to_string("activationCurve", name), x, float(o.number("alpha", 0.01)),
+                                    float(o.number("slope", 0.25)), o.number("saturation", 0.05))
+        .dump();
   });
 }
 
@@ -259,12 +257,12 @@ val js_spiral(double points, double classes, double seed) {
   });
 }
 
-// The playground's toy datasets (playgrad/nn/datasets.h).
-val js_toy_dataset(std::string name, double points, double classes, double noise, double seed) {
+// The playground's toy datasets (playgrad/nn/datasets.h). options: {points, classes, noise, seed}.
+val js_toy_dataset(std::string name, const val& opts) {
   return guard([&] {
-    auto [x, y] = pg::nn::toy_dataset(name, pgbind::to_int("toyDataset", "points", points),
-                                      pgbind::to_int("toyDataset", "classes", classes), noise,
-                                      pgbind::to_seed("toyDataset", seed));
+    const pgbind::Options o("toyDataset", opts);
+    auto [x, y] = pg::nn::toy_dataset(name, o.integer("points", 200), o.integer("classes", 2), o.number("noise", 0),
+                                      uint64_t(o.integer("seed", 0)));
     return pgbind::tensors_to_js({x, y});
   });
 }
@@ -299,22 +297,22 @@ std::string js_toy_datasets() {
   return out.dump();
 }
 
-// ---- the fused training step (playgrad/fast.h, wasm/api/fast.mjs) -------------------------------------
-struct JsFastMlp {
+// ---- the fused Dense-chain trainer (playgrad/nn/dense_chain_trainer.h) ---------------------------
+struct JsDenseChainTrainer {
   std::shared_ptr<pg::nn::Model> m;  // keeps the model (and so its weights) alive
-  std::shared_ptr<pg::fast::MlpTrainer> t;
+  std::shared_ptr<pg::nn::DenseChainTrainer> t;
 };
-JsFastMlp js_fast_mlp_create(JsModel& m) {
-  return guard([&] { return JsFastMlp{m.m, std::make_shared<pg::fast::MlpTrainer>(*m.m)}; });
+JsDenseChainTrainer js_dense_chain_trainer_create(JsModel& m) {
+  return guard([&] { return JsDenseChainTrainer{m.m, std::make_shared<pg::nn::DenseChainTrainer>(*m.m)}; });
 }
-double js_fast_mlp_step(JsFastMlp& f, const Tensor& x, const Tensor& y) {
+double js_dense_chain_trainer_step(JsDenseChainTrainer& f, const Tensor& x, const Tensor& y) {
   return guard([&] { return f.t->step(x, y); });
 }
-double js_fast_mlp_steps(const JsFastMlp& f) { return double(f.t->steps()); }
+double js_dense_chain_trainer_steps(const JsDenseChainTrainer& f) { return double(f.t->steps()); }
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(playgrad_learn) {
+EMSCRIPTEN_BINDINGS(playgrad_nn) {
   using emscripten::function;
   function("_lossMse", &js_mse);
   function("_lossBce", &js_bce);
@@ -364,8 +362,8 @@ EMSCRIPTEN_BINDINGS(playgrad_learn) {
   function("_toyDatasets", &js_toy_datasets);
   function("_permutation", &js_permutation);
   function("_toyFeatures", &js_toy_features);
-  emscripten::class_<JsFastMlp>("_FastMlp");
-  function("_fastMlpCreate", &js_fast_mlp_create);
-  function("_fastMlpStep", &js_fast_mlp_step);
-  function("_fastMlpSteps", &js_fast_mlp_steps);
+  emscripten::class_<JsDenseChainTrainer>("_DenseChainTrainer");
+  function("_denseChainTrainerCreate", &js_dense_chain_trainer_create);
+  function("_denseChainTrainerStep", &js_dense_chain_trainer_step);
+  function("_denseChainTrainerSteps", &js_dense_chain_trainer_steps);
 }

@@ -1,36 +1,26 @@
-// The fused MLP training step (playgrad/fast.h): forward, MSE, backward and Adam on buffers that
-// are allocated once per batch size. Kernels are the operators' own (pg::kernels::simd), so the
-// numbers are those of the autograd path up to the order of a few sums.
+// The fused Dense-chain training step (playgrad/nn/dense_chain_trainer.h): forward, MSE and
+// backward on buffers that are allocated once per batch size, then the optimizer's own step.
+// Kernels are the operators' own (pg::kernels::simd), so the numbers are those of the autograd
+// path up to the order of a few sums.
+#include "playgrad/nn/dense_chain_trainer.h"
+
 #include <algorithm>
 #include <cmath>
 
 #include "playgrad/error.h"
-#include "playgrad/nn/fast.h"
 #include "playgrad/kernels/kernels.h"
 #include "playgrad/nn/layers.h"
 
-namespace pg::fast {
+namespace pg::nn {
 
 namespace k = pg::kernels;
 
-namespace {
-double ipow(double b, int64_t e) {  // as optim.cpp: deterministic b^e
-  double r = 1.0;
-  while (e > 0) {
-    if (e & 1) r *= b;
-    b *= b;
-    e >>= 1;
-  }
-  return r;
-}
-}  // namespace
-
-MlpTrainer::MlpTrainer(nn::Model& model) {
-  const char* op = "fastTrainer";
+DenseChainTrainer::DenseChainTrainer(Model& model) {
+  const char* op = "denseChainTrainer";
   if (!model.compiled()) fail(op, ": compile the model first");
   if (model.num_inputs() != 1 || model.num_outputs() != 1) fail(op, ": the model must have one input and one output");
-  const nn::Json& spec = model.spec();
-  const nn::Json& nodes = spec["nodes"];
+  const Json& spec = model.spec();
+  const Json& nodes = spec["nodes"];
   // A chain: node 0 is the input, node i (i >= 1) applies a layer to node i - 1.
   if (nodes.size() < 2 || !nodes[0].contains("input") || spec["inputs"][0] != 0 ||
       spec["outputs"][0] != nodes.size() - 1)
@@ -42,7 +32,7 @@ MlpTrainer::MlpTrainer(nn::Model& model) {
   if (model.layers().size() != nodes.size() - 1) fail(op, ": a layer is applied more than once");
   int64_t in = model.input_shape(0)[0];
   for (const auto& l : model.layers()) {
-    auto* d = dynamic_cast<nn::Dense*>(l.get());
+    auto* d = dynamic_cast<Dense*>(l.get());
     if (!d) fail(op, ": layer '", l->name, "' is a ", l->kind(), "; only Dense layers are fused");
     Layer L;
     if (d->activation == "linear") L.act = 0;
@@ -59,25 +49,30 @@ MlpTrainer::MlpTrainer(nn::Model& model) {
     in = d->units;
     layers_.push_back(std::move(L));
   }
-  const nn::Json& c = model.compile_options();
-  const nn::Json& loss = c["loss"];
+  const Json& c = model.compile_options();
+  const Json& loss = c["loss"];
   if (loss.size() != 1 || loss[0]["kind"] != "mse") fail(op, ": the loss must be mse");
   if (c["lossWeights"].size() != 1 || c["lossWeights"][0].get<double>() != 1.0) fail(op, ": the loss weight must be 1");
-  const nn::Json& o = c["optimizer"];
-  if (o["kind"] != "adam") fail(op, ": the optimizer must be adam, got ", o["kind"].get<std::string>());
-  if (o["weightDecay"].get<double>() != 0 || o["amsgrad"].get<bool>()) fail(op, ": adam with weightDecay or amsgrad is not fused");
-  lr_ = model.optimizer()->lr();
-  b1_ = o["beta1"].get<double>();
-  b2_ = o["beta2"].get<double>();
-  eps_ = o["epsilon"].get<double>();
+  // The optimizer: the model's kind and options at its current learning rate, over the weights
+  // in layer order; its state starts from zero, as a freshly compiled model's.
+  Json o = c["optimizer"];
+  const std::string kind = o["kind"].get<std::string>();
+  o.erase("kind");
+  o["lr"] = model.optimizer()->lr();
+  std::vector<Tensor> params;
   for (Layer& L : layers_) {
-    const size_t nw = size_t(L.in * L.out), nb = size_t(L.out);
-    L.mW.assign(nw, 0.f), L.vW.assign(nw, 0.f), L.dW.assign(nw, 0.f), L.WT.assign(nw, 0.f);
-    L.mb.assign(nb, 0.f), L.vb.assign(nb, 0.f), L.db.assign(nb, 0.f);
+    L.dW.assign(size_t(L.in * L.out), 0.f);
+    L.WT.assign(size_t(L.in * L.out), 0.f);
+    L.db.assign(size_t(L.out), 0.f);
+    params.push_back(L.kernel);
+    params.push_back(L.bias);
+    grads_.push_back(L.dW.data());
+    grads_.push_back(L.db.data());
   }
+  opt_ = optim::make(kind, params, o);
 }
 
-void MlpTrainer::resize(int64_t n) {
+void DenseChainTrainer::resize(int64_t n) {
   if (n == n_) return;
   z_.resize(layers_.size());
   a_.resize(layers_.size());
@@ -98,8 +93,8 @@ void MlpTrainer::resize(int64_t n) {
   n_ = n;
 }
 
-double MlpTrainer::step(const Tensor& x, const Tensor& y) {
-  const char* op = "fastTrainer.step";
+double DenseChainTrainer::step(const Tensor& x, const Tensor& y) {
+  const char* op = "denseChainTrainer.step";
   const int64_t F = layers_.front().in, O = layers_.back().out;
   if (x.ndim() != 2 || x.dim(1) != F) fail(op, ": x must be [N, ", F, "], got ", shape_str(x.shape()));
   if (y.ndim() != 2 || y.dim(1) != O || y.dim(0) != x.dim(0))
@@ -154,40 +149,20 @@ double MlpTrainer::step(const Tensor& x, const Tensor& y) {
       g = g_.data();
     }
   }
-  // A non-finite loss or gradient takes no step (fit() in train.cpp refuses it too): Adam would
-  // write NaN into the weights and both moments for good. One SIMD sum per gradient: NaN or Inf
-  // anywhere makes it non-finite; only then are the elements scanned (a sum of finite values
-  // can overflow).
-  auto finite = [](const std::vector<float>& v) {
-    if (std::isfinite(k::simd::sum(v.data(), v.size()))) return true;
-    return std::all_of(v.begin(), v.end(), [](float e) { return std::isfinite(e); });
-  };
+  // A non-finite loss or gradient takes no step (fit() in train.cpp refuses it too): the update
+  // would write NaN into the weights and the optimizer's state for good.
   if (!std::isfinite(loss))
-    fail(op, ": the loss became ", loss, "; the step was not taken (weights and Adam state as before). ",
+    fail(op, ": the loss became ", loss, "; the step was not taken (weights and optimizer state as before). ",
          "Check x and y for NaN/Infinity, or lower the learning rate");
-  for (size_t l = 0; l < nL; ++l)
-    if (!finite(layers_[l].dW) || !finite(layers_[l].db))
-      fail(op, ": the gradient of layer ", l, " (", layers_[l].in, " -> ", layers_[l].out,
-           ") is not finite (the loss was ", loss, "); the step was not taken (weights and Adam state ",
-           "as before). Lower the learning rate");
-  // Adam, as optim.cpp.
-  ++t_;
-  const float b1 = float(b1_), b1c = float(1.0 - b1_), b2 = float(b2_), b2c = float(1.0 - b2_), eps = float(eps_);
-  const float step_size = float(lr_ / (1.0 - ipow(b1_, t_)));
-  const float bc2_sqrt = float(std::sqrt(1.0 - ipow(b2_, t_)));
-  auto adam = [&](float* w, const float* gr, float* mm, float* vv, size_t n) {
-    for (size_t i = 0; i < n; ++i) {
-      const float d = gr[i];
-      mm[i] = b1 * mm[i] + b1c * d;
-      vv[i] = b2 * vv[i] + b2c * d * d;
-      w[i] -= step_size * mm[i] / (std::sqrt(vv[i]) / bc2_sqrt + eps);
-    }
-  };
-  for (Layer& L : layers_) {
-    adam(L.kernel.data(), L.dW.data(), L.mW.data(), L.vW.data(), L.dW.size());
-    adam(L.bias.data(), L.db.data(), L.mb.data(), L.vb.data(), L.db.size());
+  for (size_t l = 0; l < nL; ++l) {
+    const Layer& L = layers_[l];
+    if (!k::all_finite(L.dW.data(), L.dW.size()) || !k::all_finite(L.db.data(), L.db.size()))
+      fail(op, ": the gradient of layer ", l, " (", L.in, " -> ", L.out, ") is not finite (the loss was ", loss,
+           "); the step was not taken (weights and optimizer state as before). Lower the learning rate");
   }
+  opt_->step(grads_);
+  ++steps_;
   return loss;
 }
 
-}  // namespace pg::fast
+}  // namespace pg::nn

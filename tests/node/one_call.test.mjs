@@ -1,6 +1,6 @@
-// The fast paths of issue 6 on the wasm build: pg.fastTrainer (the fused MLP step) gives the
-// numbers model.trainOnBatch gives and refuses what it cannot fuse with a readable error, leaving
-// the model unchanged; pg.optim.path (its gradient from the expression's scalar tape) gives the
+// The one-call paths on the wasm build: pg.denseChainTrainer (the fused Dense-chain step) gives
+// the numbers model.trainOnBatch gives and refuses what it cannot fuse with a readable error,
+// leaving the model unchanged; pg.optim.path (its gradient from the expression's scalar tape) gives the
 // path of the per-step loop a lesson would write in JavaScript (pg.expr eval + backward +
 // pg.optim step), and refuses bad arguments.
 import assert from 'node:assert/strict';
@@ -18,13 +18,15 @@ const close = (got, want, tol, what) => {
   for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= tol * (1 + Math.abs(want[i])), `${what} at ${i}: ${got[i]} vs ${want[i]}`);
 };
 
-test('fastTrainer: 15 steps give the losses and weights of model.trainOnBatch', () => {
-  for (const act of ['tanh', 'relu']) {
+test('denseChainTrainer: 15 steps give the losses and weights of model.trainOnBatch', () => {
+  // the update is the optimizer's own step: any optimizer fuses
+  for (const [act, optimizer] of [['tanh', { kind: 'adam', lr: 0.01 }], ['relu', { kind: 'adam', lr: 0.01 }],
+    ['tanh', { kind: 'sgd', lr: 0.05, momentum: 0.9 }]]) {
     const a = mlp(act), b = mlp(act);
-    const compile = { optimizer: { kind: 'adam', lr: 0.01 }, loss: 'mse' };
+    const compile = { optimizer, loss: 'mse' };
     a.compile(compile);
     b.compile(compile);
-    const t = pg.fastTrainer(b);
+    const t = pg.denseChainTrainer(b);
     for (let s = 0; s < 15; s++) {
       pg.scope(() => {
         const x = pg.rand([64, 2], 300 + s, -1, 1), y = pg.rand([64, 1], 400 + s, -1, 1);
@@ -41,13 +43,13 @@ test('fastTrainer: 15 steps give the losses and weights of model.trainOnBatch', 
   }
 });
 
-test('fastTrainer: what it cannot fuse and bad shapes are readable errors; nothing changes', () => {
+test('denseChainTrainer: what it cannot fuse and bad shapes are readable errors; nothing changes', () => {
   const m = mlp();
-  assert.throws(() => pg.fastTrainer(m), { name: 'PlaygradError', message: /compile the model first/ });
-  m.compile({ optimizer: 'sgd', loss: 'mse' });
-  assert.throws(() => pg.fastTrainer(m), { message: /optimizer must be adam/ });
+  assert.throws(() => pg.denseChainTrainer(m), { name: 'PlaygradError', message: /compile the model first/ });
+  m.compile({ optimizer: 'adam', loss: 'binaryCrossEntropy' });
+  assert.throws(() => pg.denseChainTrainer(m), { message: /the loss must be mse/ });
   m.compile({ optimizer: 'adam', loss: 'mse' });
-  const t = pg.fastTrainer(m);
+  const t = pg.denseChainTrainer(m);
   const before = weights(m);
   pg.scope(() => {
     assert.throws(() => t.step(pg.zeros([4, 3]), pg.zeros([4, 1])), { name: 'PlaygradError', message: /x must be \[N, 2\], got \[4,3\]/ });
@@ -55,7 +57,7 @@ test('fastTrainer: what it cannot fuse and bad shapes are readable errors; nothi
     assert.throws(() => t.step([1, 2], pg.zeros([1, 1])), { message: /needs two Tensors/ });
   });
   assert.deepEqual(weights(m), before);
-  assert.throws(() => pg.fastTrainer({}), { message: /expected a model/ });
+  assert.throws(() => pg.denseChainTrainer({}), { message: /expected a model/ });
   t.dispose();
   assert.throws(() => t.step(), { message: /after dispose/ });
   // The module keeps working.
@@ -63,15 +65,15 @@ test('fastTrainer: what it cannot fuse and bad shapes are readable errors; nothi
   m.dispose();
 });
 
-test('fastTrainer: a NaN/Infinity loss or gradient throws and takes no step', () => {
+test('denseChainTrainer: a NaN/Infinity loss or gradient throws and takes no step', () => {
   const m = mlp();
   m.compile({ optimizer: 'adam', loss: 'mse' });
-  const t = pg.fastTrainer(m);
+  const t = pg.denseChainTrainer(m);
   pg.scope(() => {
     const x = pg.rand([4, 2], 1, -1, 1);
     t.step(x, pg.rand([4, 1], 2, -1, 1));
     const before = weights(m);
-    assert.throws(() => t.step(x, pg.tensor([0, NaN, 0, 0], [4, 1])), { name: 'PlaygradError', message: /fastTrainer\.step: the loss became nan; the step was not taken/ });
+    assert.throws(() => t.step(x, pg.tensor([0, NaN, 0, 0], [4, 1])), { name: 'PlaygradError', message: /denseChainTrainer\.step: the loss became nan; the step was not taken/ });
     // a finite loss (summed in double) whose gradient overflows float32
     assert.throws(() => t.step(x, pg.full([4, 1], 3e38)), { message: /gradient of layer 2 \(16 -> 1\) is not finite/ });
     assert.deepEqual(weights(m), before);

@@ -1,5 +1,8 @@
-// Embind bindings: raw functions under underscore names. wasm/playgrad.mjs is the only importer
-// of the generated glue and builds the public API on top.
+// Embind bindings of the tensor area: tensors and their creation (playgrad/tensor.h), the op list
+// (playgrad/ops/ops.h), autograd controls (grad mode, anomaly mode: playgrad/autograd/anomaly.h),
+// memory accounting and the version. Raw functions under underscore names; the JavaScript side of
+// this area is wasm/playgrad.mjs itself (the Tensor class and pg.add, pg.matmul, ...), the only
+// importer of the generated glue, onto which the other areas' modules install.
 //
 // Every binding runs inside guard() (bind_util.h): a C++ exception is caught and rethrown as a JavaScript
 // Error carrying its message (Emscripten 3.1.6 would otherwise hand JavaScript a bare pointer).
@@ -11,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "playgrad/autograd/anomaly.h"
 #include "playgrad/memory.h"
 #include "playgrad/ops/ops.h"
 #include "playgrad/tensor.h"
@@ -93,6 +97,16 @@ void js_zero_grad(Tensor& t) { guard([&] { t.zero_grad(); }); }
 void js_backward(Tensor& t) { guard([&] { t.backward(); }); }
 Tensor js_detach(const Tensor& t) { return guard([&] { return t.detach(); }); }
 bool js_set_grad_enabled(bool on) { return pg::set_grad_enabled(on); }
+// No argument (undefined): the current mode. true/false: sets it and returns the previous mode.
+bool js_detect_anomaly(const val& on) {
+  return guard([&] {
+    if (on.isUndefined()) return pg::detect_anomaly();
+    if (!on.isTrue() && !on.isFalse())
+      pg::fail("detectAnomaly: on must be true or false (or omitted to read the mode), got ",
+               on.typeOf().as<std::string>());
+    return pg::set_detect_anomaly(on.isTrue());
+  });
+}
 
 // ---- ops ----------------------------------------------------------------------------------------
 
@@ -114,6 +128,9 @@ PG_UN(js_abs, abs)
 PG_UN(js_sigmoid, sigmoid)
 PG_UN(js_tanh, tanh)
 PG_UN(js_relu, relu)
+PG_UN(js_sin, sin)
+PG_UN(js_cos, cos)
+PG_UN(js_tan, tan)
 #undef PG_UN
 
 Tensor js_pow(const Tensor& x, float p) { return guard([&] { return pg::pow(x, p); }); }
@@ -162,7 +179,7 @@ bool js_simd() {
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(playgrad_core) {
+EMSCRIPTEN_BINDINGS(playgrad_tensor) {
   using emscripten::function;
   emscripten::class_<Tensor>("Tensor");
   function("_version", &js_version);
@@ -172,6 +189,7 @@ EMSCRIPTEN_BINDINGS(playgrad_core) {
   function("_memoryLimit", &js_memory_limit);
   function("_setMemoryLimit", &js_set_memory_limit);
   function("_setGradEnabled", &js_set_grad_enabled);
+  function("_detectAnomaly", &js_detect_anomaly);
 
   function("_tensor", &js_tensor);
   function("_zeros", &js_zeros);
@@ -206,6 +224,9 @@ EMSCRIPTEN_BINDINGS(playgrad_core) {
   function("_sigmoid", &js_sigmoid);
   function("_tanh", &js_tanh);
   function("_relu", &js_relu);
+  function("_sin", &js_sin);
+  function("_cos", &js_cos);
+  function("_tan", &js_tan);
   function("_pow", &js_pow);
   function("_leakyRelu", &js_leaky_relu);
   function("_transpose", &js_transpose);

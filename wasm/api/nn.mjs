@@ -1,9 +1,11 @@
-// playgrad learning API: pg.losses, pg.optim, pg.init, pg.layers, pg.callbacks, pg.sequential,
-// pg.model, pg.loadModel, pg.data.spiral. The math runs in the C++ core (core/src/nn/losses.cpp,
-// optim.cpp, layers.cpp, model.cpp, train.cpp); this module lays out arguments, turns options into
-// JSON for the core, wraps returned handles as Tensors and keeps callbacks from throwing through
-// the core. wasm/playgrad.mjs calls install() on the API object; this module never imports the
-// generated glue.
+// The nn area of the API (raw bindings in wasm/bind_nn.cpp, core in core/src/nn/): pg.losses,
+// pg.optim, pg.init, pg.layers, pg.callbacks, pg.sequential, pg.model, pg.loadModel,
+// pg.denseChainTrainer, pg.data.spiral. The math runs in the C++ core (losses.cpp, optim.cpp,
+// layers.cpp, model.cpp, train.cpp, dense_chain_trainer.cpp); this module lays out arguments,
+// turns options into JSON for the core (the one options convention: wasm/bind_util.h), wraps
+// returned handles as Tensors and keeps callbacks from throwing through the core.
+// wasm/playgrad.mjs calls install() on the API object; this module never imports the generated
+// glue.
 
 // Default layer names as Keras (and model.cpp): an underscore before a capital that follows a
 // lower-case letter or starts a word: Conv2D -> conv2d, Conv2DTranspose -> conv2d_transpose.
@@ -47,12 +49,8 @@ export function install(pg, { Tensor, PlaygradError }) {
     return o;
   };
 
-  // Options to JSON for the core. JSON has no NaN or Infinity (JSON.stringify writes null, which
-  // the core would read as "use the default"): a non-finite number is an error naming the option.
-  const toJson = (op, o) => JSON.stringify(o, function (key, v) {
-    if (typeof v === 'number' && !Number.isFinite(v)) fail(`${op}: ${key || 'option'} must be a finite number, got ${v}`);
-    return v;
-  });
+  // Options to JSON for the core (pg._options: NaN and Infinity are errors naming the option).
+  const toJson = (op, o) => pg._options(op, o);
 
   // ---- losses ----------------------------------------------------------------------------------
   const reduction = (op, o) => {
@@ -523,9 +521,48 @@ export function install(pg, { Tensor, PlaygradError }) {
         t = pg.tensor(x);
         temps.push(t);
       }
-      return JSON.parse(pg._call((c) => c._activationCurve(name, t._handle, num('alpha', 0.01), num('slope', 0.25), num('saturation', 0.05))));
+      const options = toJson('activationCurve', { alpha: num('alpha', 0.01), slope: num('slope', 0.25), saturation: num('saturation', 0.05) });
+      return JSON.parse(pg._call((c) => c._activationCurve(name, t._handle, options)));
     });
   };
+
+  // ---- the fused Dense-chain trainer -----------------------------------------------------------
+  // pg.denseChainTrainer(model): for a compiled chain of Dense layers (linear/tanh/relu/sigmoid)
+  // with loss 'mse' and any optimizer, step(x, y) runs forward, backward and the optimizer's own
+  // step in one call into C++ (core/src/nn/dense_chain_trainer.cpp) with no allocation per step,
+  // updating the model's weights in place; it returns the loss before the update and gives the
+  // numbers model.trainOnBatch gives (to float rounding). It makes its own optimizer (the model's
+  // kind and options), starting from zero state as a freshly compiled model does.
+  //
+  //   const t = pg.denseChainTrainer(model);  // throws if the model does not fit (the message says why)
+  //   for (...) loss = t.step(x, y);          // x [N, features], y [N, outputs]: Tensors
+  //   t.dispose();
+  const failDc = (msg) => { throw new PlaygradError(`denseChainTrainer: ${msg}`); };
+  class DenseChainTrainer {
+    constructor(model) {
+      if (!(model instanceof pg.Model)) failDc('expected a model (pg.sequential or pg.model)');
+      this._t = pg._call((c) => c._denseChainTrainerCreate(model._handle));
+      this.model = model;
+    }
+    get _handle() {
+      if (!this._t) failDc('used after dispose()');
+      return this._t;
+    }
+    /** One step on x [N, features], y [N, outputs] (Tensors); returns the loss before the update. */
+    step(x, y) {
+      const h = this._handle;
+      if (!(x instanceof Tensor) || !(y instanceof Tensor)) failDc('step(x, y) needs two Tensors');
+      return pg._call((c) => c._denseChainTrainerStep(h, x._handle, y._handle));
+    }
+    get steps() { return pg._call((c) => c._denseChainTrainerSteps(this._handle)); }
+    dispose() {
+      if (!this._t) return;
+      this._t.delete();
+      this._t = null;
+    }
+  }
+  pg.denseChainTrainer = (model) => new DenseChainTrainer(model);
+  pg.DenseChainTrainer = DenseChainTrainer;
 
   pg.data = {
     /** CS231n's spiral: {x: [classes·points, 2], y: labels [classes·points]} (seeded, from the core). */
@@ -539,7 +576,7 @@ export function install(pg, { Tensor, PlaygradError }) {
      */
     toy(name, { points = 200, classes = 2, noise = 0, seed = 0 } = {}) {
       if (typeof name !== 'string') fail('data.toy: the dataset name must be a string');
-      const [x, y] = wrapAll(pg._call((c) => c._toyDataset(name, points, classes, noise, seed)));
+      const [x, y] = wrapAll(pg._call((c) => c._toyDataset(name, toJson('data.toy', { points, classes, noise, seed }))));
       return { x, y };
     },
     /** The playground's input features of points x [N, 2]: names from x1, x2, x1^2, x2^2, x1x2, sinx1, sinx2 -> [N, names.length]. */
