@@ -15,7 +15,9 @@
 // min, max (and minLength, maxLength, options) may be functions of the settings parsed before
 // this one (declaration order), e.g. max: (s) => s.z.length - 1.
 // Optional: help (a sentence shown under the control), unit, digits (decimals shown; default
-// from step), widget ('select' for integer), itemLabel(i) for 'numbers' (default `${name}${i+1}`).
+// from step), widget ('select' for integer), itemLabel(i) for 'numbers' (default `${name}${i+1}`),
+// check(value, state): a further test after the type's own (e.g. the syntax of a 'text' list of
+// points), returning null when the value is fine or what was expected (used in the message).
 
 /** Evaluates a bound that may be a function of the settings parsed so far. */
 export function bound(v, state) {
@@ -62,6 +64,13 @@ function describe(decl, state) {
  * Returns { ok: true, value } or { ok: false, expected } (expected: what a valid value looks like).
  */
 export function parseValue(decl, text, state = {}) {
+  const r = parseTyped(decl, text, state);
+  if (!r.ok || !decl.check) return r;
+  const why = decl.check(r.value, state);
+  return why ? { ok: false, expected: why } : r;
+}
+
+function parseTyped(decl, text, state) {
   const bad = () => ({ ok: false, expected: describe(decl, state) });
   if (typeof text !== 'string') return bad();
   const lo = bound(decl.min, state);

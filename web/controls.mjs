@@ -3,7 +3,7 @@
 // number/integer: a slider plus a number box; integer with widget 'select', and choice: a
 // drop-down; boolean: a checkbox; numbers: one slider row per item with add/remove buttons;
 // text: a text box applied on Enter or when it loses focus.
-import { bound, decimals, isValid } from './lib/lessons/settings.mjs';
+import { bound, decimals, parseValue } from './lib/lessons/settings.mjs';
 import { el } from './kit.mjs';
 
 let uid = 0;
@@ -155,15 +155,27 @@ function makeControl(decl, state, change, prefix) {
     case 'text': {
       const box = el('input', { type: 'text', id, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': help ? `${id}-help` : null });
       box.value = state[decl.name];
+      // A value that does not parse is not applied; the line under the box says what was expected.
+      const problem = el('p', { class: 'help field-error', role: 'status', 'data-name': `invalid-${decl.name}`, hidden: true });
       const apply = () => {
-        const ok = isValid(decl, box.value, state);
-        box.setAttribute('aria-invalid', ok ? 'false' : 'true');
-        if (ok) change(decl.name, box.value);
+        const r = parseValue(decl, box.value, state);
+        box.setAttribute('aria-invalid', r.ok ? 'false' : 'true');
+        problem.hidden = r.ok;
+        problem.textContent = r.ok ? '' : `Not applied: expected ${r.expected}.`;
+        if (r.ok) change(decl.name, box.value);
       };
       box.addEventListener('change', apply);
       box.addEventListener('keydown', (e) => { if (e.key === 'Enter') apply(); });
-      append(wrap, el('label', { for: id }, decl.label), box, help);
-      return { element: wrap, sync: (st) => { if (document.activeElement !== box) box.value = st[decl.name]; } };
+      append(wrap, el('label', { for: id }, decl.label), box, problem, help);
+      return {
+        element: wrap,
+        sync: (st) => {
+          if (document.activeElement === box) return;
+          box.value = st[decl.name];
+          box.removeAttribute('aria-invalid');
+          problem.hidden = true;
+        },
+      };
     }
     default:
       throw new Error(`controls: unknown setting type '${decl.type}'`);
