@@ -144,16 +144,20 @@ function lossOf(pg, kind, z, y, reduction = 'mean') {
 
 /** The grid's cell centres as an [GRID², 2] list (row r: x2 from the bottom, column c: x1). */
 export const GRID_X = Array.from({ length: GRID }, (_, i) => -BOX + (2 * BOX * (i + 0.5)) / GRID);
-const GRID_POINTS = GRID_X.flatMap((x2) => GRID_X.flatMap((x1) => [x1, x2]));
+// (A Float32Array: the core takes it without a conversion per element.)
+const GRID_POINTS = Float32Array.from(GRID_X.flatMap((x2) => GRID_X.flatMap((x1) => [x1, x2])));
 
 const pathMemo = new WeakMap(); // pg -> { key, w1: [], w2: [], b: [], loss: [] }
 
 /**
  * Gradient descent from the start weights, at least `upTo` steps, through the core: each step
- * builds z = X·w + b on leaf tensors, the loss, backward(), and pg.optim.sgd's step
- * (w ← w − α ∂L/∂w). Returns the path { w1, w2, b } (states 0..m) and loss (at states 0..m−1).
- * Continues a remembered path for the same data, start, loss and α (the weights are stored as
- * the float32 values the core gave, so continuing equals running from scratch).
+ * builds z = X·w + b and the loss on a leaf tensor, backward(), and pg.optim.sgd's step
+ * (w ← w − α ∂L/∂w, b ← b − α ∂L/∂b). Returns the path { w1, w2, b } (states 0..m) and loss (at
+ * states 0..m−1). Continues a remembered path for the same data, start, loss and α (the weights
+ * are stored as the float32 values the core gave, so continuing equals running from scratch).
+ * The weights and the bias are one leaf θ = (w1, w2, b) and the inputs carry a column of ones,
+ * z = [x1 x2 1]·θ: the same z, the same gradients, one matmul per step instead of a matmul and an
+ * add (a path of hundreds of steps is hundreds of round trips into the core).
  */
 function gdPath(pg, s, points, upTo) {
   const key = JSON.stringify([points, s.w1, s.w2, s.b, s.loss, s.lr]);
@@ -165,25 +169,24 @@ function gdPath(pg, s, points, upTo) {
   const have = path.w1.length - 1;
   if (have >= upTo) return path;
   pg.scope(() => {
-    const X = pg.tensor(points.map((p) => [p[0], p[1]]));
+    const X1 = pg.tensor(points.map((p) => [p[0], p[1], 1]));
     const Y = pg.tensor(points.map((p) => [p[2]]));
-    const w = pg.tensor([[path.w1[have]], [path.w2[have]]], undefined, { requiresGrad: true });
-    const b = pg.tensor([path.b[have]], undefined, { requiresGrad: true });
-    const opt = pg.optim.sgd([w, b], { lr: s.lr });
+    const theta = pg.tensor([[path.w1[have]], [path.w2[have]], [path.b[have]]], undefined, { requiresGrad: true });
+    const opt = pg.optim.sgd([theta], { lr: s.lr });
     try {
       for (let k = have; k < upTo; k++) {
         opt.zeroGrad();
         const L = pg.scope(() => {
-          const loss = lossOf(pg, s.loss, pg.add(pg.matmul(X, w), b), Y);
+          const loss = lossOf(pg, s.loss, pg.matmul(X1, theta), Y);
           loss.backward();
           return loss.item();
         });
         opt.step();
-        const wv = w.toArray();
+        const t = theta.toArray();
         path.loss.push(L);
-        path.w1.push(wv[0]);
-        path.w2.push(wv[1]);
-        path.b.push(b.item());
+        path.w1.push(t[0]);
+        path.w2.push(t[1]);
+        path.b.push(t[2]);
       }
     } finally {
       opt.dispose();
@@ -192,14 +195,21 @@ function gdPath(pg, s, points, upTo) {
   return path;
 }
 
+const curveMemo = new WeakMap(); // pg -> the z curves (they depend on nothing but the core)
+
 /** ∂L/∂z and L against z (Z_CURVE) for both losses and both labels, from the core's backward(). */
 function zCurves(pg) {
+  if (!curveMemo.has(pg)) curveMemo.set(pg, zCurvesNow(pg));
+  return curveMemo.get(pg);
+}
+
+function zCurvesNow(pg) {
   return pg.scope(() => {
     const out = {};
     for (const kind of ['log', 'mse']) {
       out[kind] = {};
       for (const y of [0, 1]) {
-        const z = pg.tensor(Z_CURVE.map((v) => [v]), undefined, { requiresGrad: true });
+        const z = pg.tensor(Float32Array.from(Z_CURVE), [Z_CURVE.length, 1], { requiresGrad: true });
         const L = lossOf(pg, kind, z, pg.full([Z_CURVE.length, 1], y), 'none');
         pg.sum(L).backward(); // each L_i depends on z_i only: the gradient is dL_i/dz_i
         out[kind][`y${y}`] = { loss: arr(L), grad: arr(z.grad) };
@@ -209,8 +219,25 @@ function zCurves(pg) {
   });
 }
 
+const netMemo = new WeakMap(); // pg -> { key, grid part }: the network on the grid, for the last weights
+
 /** The 2 → 3 → 1 network: the collapse A, B, C, its values on the grid and at the points. */
 function network(pg, s, points) {
+  // The grid part depends on the network's settings only: while points are dragged or the neuron
+  // trains it is reused (a memo of a deterministic result); ŷ at the points is always computed.
+  const key = JSON.stringify([s.nw, s.nb, s.act]);
+  let memo = netMemo.get(pg);
+  if (!memo || memo.key !== key) {
+    memo = { key, net: networkNow(pg, s, null) };
+    netMemo.set(pg, memo);
+  }
+  const atPoints = networkNow(pg, s, points);
+  const yhat = atPoints.yhat;
+  return { ...memo.net, yhat, hidden: atPoints.hidden, correct: yhat.filter((v, i) => (v > 0 ? 1 : 0) === points[i][2]).length };
+}
+
+/** The network's numbers: with points, ŷ and the hidden N at them; without, the collapse and the grid. */
+function networkNow(pg, s, points) {
   return pg.scope(() => {
     const [w1, w2, w3, w4, w5, w6, w7, w8, w9] = s.nw;
     const W1 = pg.tensor([[w1, w2], [w3, w4], [w5, w6]]); // [3, 2]: row i makes N_i
@@ -226,12 +253,14 @@ function network(pg, s, points) {
       const N = pg.add(pg.matmul(P, pg.transpose(W1)), pg.transpose(b1));
       return { N, yhat: pg.add(pg.matmul(act(N), pg.transpose(W2)), b4) };
     };
+    if (points) {
+      const atPoints = forward(pg.tensor(points.map((p) => [p[0], p[1]])));
+      return { yhat: arr(atPoints.yhat), hidden: arr(atPoints.N) };
+    }
     const G = pg.tensor(GRID_POINTS, [GRID * GRID, 2]);
     const grid = forward(G).yhat;
     const plane = pg.add(pg.matmul(G, pg.tensor([[AB[0]], [AB[1]]])), C);
     const maxDev = pg.max(pg.abs(pg.sub(grid, plane))).item();
-    const atPoints = forward(pg.tensor(points.map((p) => [p[0], p[1]])));
-    const yhat = arr(atPoints.yhat);
     return {
       act: s.act, W1: [[w1, w2], [w3, w4], [w5, w6]], b: [...s.nb], W2: [w7, w8, w9],
       A: AB[0], B: AB[1], C,
@@ -243,8 +272,6 @@ function network(pg, s, points) {
         return { A: t.slice(0, 3), B: t.slice(3, 6), C: arr(pg.mul(W2, pg.transpose(b1))) };
       })(),
       grid: arr(grid), prob: arr(pg.sigmoid(grid)), maxDev,
-      yhat, hidden: arr(atPoints.N),
-      correct: yhat.filter((v, i) => (v > 0 ? 1 : 0) === points[i][2]).length,
     };
   });
 }

@@ -33,8 +33,9 @@ $$\\frac{\\partial L}{\\partial z} = 2 (\\hat y - y)\\, \\hat y (1 - \\hat y)$$
 When the neuron is confidently wrong ($y = 1$ but $z = -6$, so $\\hat y \\approx 0.0025$), the factor
 $\\hat y (1 - \\hat y)$ is almost 0: MSE's gradient is $-0.0049$ where log loss's is $-0.9975$. The worst
 mistakes are the slowest to fix. The chart of $\\partial L / \\partial z$ shows both losses for both
-classes, and every point sits on its curve. To see it in training, drag the arrow so that the
-line is confidently wrong (the arrow pointing away from class 1), then train once with each loss.
+classes, and every point sits on its curve. To see it in training, press **Start confidently
+wrong** (the arrow turned away from class 1), then train once with each loss: log loss turns the
+line round in a few dozen steps, MSE crawls.
 
 ## Gradient descent
 Training repeats one rule for every weight and the bias, with a learning rate $\\alpha$:
@@ -58,7 +59,10 @@ Multiply out and collect the terms:
 $$\\hat y = x_1 (w_7 w_1 + w_8 w_3 + w_9 w_5) + x_2 (w_7 w_2 + w_8 w_4 + w_9 w_6) + (w_7 b_1 + w_8 b_2 + w_9 b_3 + b_4) = A x_1 + B x_2 + C$$
 
 Thirteen parameters, and the network is one linear function of three: its boundary $\\hat y = 0$ is
-a line, whatever the weights, and no number of such layers changes that. In matrices it is one line
+a line, whatever the weights, and no number of such layers changes that. The picture below the
+weights shades $\\sigma(\\hat y)$, draws the network's own boundary $\\hat y = 0$ (solid, traced on its
+real forward pass) and the line $A x_1 + B x_2 + C = 0$ (dashed): without an activation they are the
+same line. In matrices it is one line
 of algebra: $W_2 (W_1 x + b) + b_4 = (W_2 W_1) x + (W_2 b + b_4)$. Switch on an activation between the
 layers and the products no longer collapse: the boundary bends, which is what lets a network
 separate XOR or a circle that no line can.

@@ -519,6 +519,7 @@ export function mount(root, kit) {
   function updateNet() {
     const n = r.net;
     const key = JSON.stringify([n.W1, n.W2, n.b, n.act, n.A, n.B, n.C, n.maxDev, n.correct, r.points.length]);
+    drawNet(); // the points move on it too
     if (key === lastNetKey) return;
     lastNetKey = key;
     const ws = n.W1.flat();
@@ -548,7 +549,6 @@ export function mount(root, kit) {
         ? '. Up to float32 rounding the network IS that plane, so its boundary is the dashed line, whatever the thirteen numbers. Pick an activation in the settings to break the collapse.'
         : `. With ${n.act} between the layers the products no longer collect into A, B, C: the boundary bends away from the dashed line.`,
       ` The network puts ${n.correct} of ${r.points.length} points on the right side.`);
-    drawNet();
   }
 
   const resize = typeof ResizeObserver === 'function' ? new ResizeObserver(() => requestAnimationFrame(() => { draw(); drawNet(); })) : null;

@@ -51,7 +51,7 @@ test('per point: z = w·x + b, p = σ(z), L_i, dL/dz = p − y and ∂L/∂w = (
   near(r.gradW[1], r.gradPoint.reduce((a, g) => a + g[1], 0) / n, 1e-6, 'dL/dw2');
   near(r.gradB, r.dLdz.reduce((a, g) => a + g, 0) / n, 1e-6, 'dL/db');
   near(r.otherLoss, meanLoss('mse', r.points, 0.7, -1.3, 0.4), 1e-6, 'the other loss (MSE)');
-  assert.equal(r.correct, r.points.filter(([x1, x2, y], i) => (sig(0.7 * x1 - 1.3 * x2 + 0.4) > 0.5 ? 1 : 0) === y && r.p[i] >= 0).length);
+  assert.equal(r.correct, r.points.filter(([x1, x2, y]) => (sig(0.7 * x1 - 1.3 * x2 + 0.4) > 0.5 ? 1 : 0) === y).length);
 });
 
 test('MSE per point: dL/dz = 2(p − y)p(1 − p), ∂L/∂w = dL/dz · x', () => {
@@ -149,7 +149,7 @@ test('training: log loss separates the two clusters; from a confidently wrong st
   assert.equal(log.correct, log.points.length, 'log loss has turned the line round after 30 steps');
   assert.ok(mse.correct < mse.points.length / 2, `MSE still has most points wrong (${mse.correct} right)`);
   // How far each moved w1: log loss by several units, MSE by a little.
-  assert.ok(log.w[0] - (-2) > 10 * (mse.w[0] - (-2)), `${log.w[0]} vs ${mse.w[0]}`);
+  assert.ok(log.w[0] - (-2) > 5 * (mse.w[0] - (-2)), `${log.w[0]} vs ${mse.w[0]}`);
 });
 
 test('the course\'s collapse: a 2-3-1 network without activation is A x1 + B x2 + C (hand-computed)', () => {
