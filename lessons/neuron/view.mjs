@@ -34,6 +34,14 @@ function palette(canvas) {
   };
 }
 const rgb = (c, a = 1) => `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${a})`;
+/** The smallest 4·step ≥ v with step 1, 2, 2.5 or 5 × 10^k: four short axis labels. */
+function niceMax(v) {
+  const e = 10 ** Math.floor(Math.log10(v / 4));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * e).find((st) => 4 * st >= v);
+  return 4 * step;
+}
+/** Terms as a sum with real signs: 1 − 2 + 0.25 (numbers by fmt). */
+const sumText = (terms) => terms.map((v, i) => (i === 0 ? fmt(v) : `${v < 0 ? ' − ' : ' + '}${fmt(Math.abs(v))}`)).join('');
 
 /** An n × n image of probabilities: orange below ½, blue above, stronger towards 0 and 1. */
 function shadeBitmap(prob, n, pal) {
@@ -139,6 +147,9 @@ export function mount(root, kit) {
   const setOut = (e, v, text = fmt(v)) => { e.textContent = text; e.dataset.value = String(v); };
   const lossName = el('span');
   const otherName = el('span');
+  const signW2 = el('span'), signB = el('span');
+  /** A signed term: the sign as text before it, the number's size in the output (data-value keeps the sign). */
+  const setSigned = (sign, e, v) => { sign.textContent = v < 0 ? ' − ' : ' + '; setOut(e, v, fmt(Math.abs(v))); };
 
   const canvas = el('canvas', { class: 'neuron-map', tabindex: '0', role: 'img', 'data-name': 'neuron-canvas',
     'aria-label': 'The points, the probability shading, the decision line and the weight arrow w. Drag the line or the arrow, click to add a point, shift-click to change its class, alt-click to remove it. Keys: see below the picture.' });
@@ -172,7 +183,7 @@ export function mount(root, kit) {
   });
 
   const readout = el('div', { class: 'readout' },
-    el('p', { class: 'big' }, 'ŷ = σ(', o.w1, ' x₁ + ', o.w2, ' x₂ + ', o.b, ')   after step ', o.step),
+    el('p', { class: 'big' }, 'ŷ = σ(', o.w1, ' x₁', signW2, o.w2, ' x₂', signB, o.b, ')   after step ', o.step),
     el('p', {}, lossName, ' L = ', o.loss, ' (', otherName, ' ', o.other, ');  ', o.correct, ' on the right side of the line'),
     el('p', {}, '∂L/∂w₁ = ', o.gw1, ', ∂L/∂w₂ = ', o.gw2, ', ∂L/∂b = ', o.gb),
     el('p', { 'data-name': 'next-step' }, 'Next step: w₁ ← ', o.nw1, ', w₂ ← ', o.nw2, ', b ← ', o.nb, ' (w ← w − α ∂L/∂w)'));
@@ -182,9 +193,9 @@ export function mount(root, kit) {
   const lossChart = new kit.LineChart(lossCanvas, { xmin: 0, ymin: 0 });
   const zCanvas = el('canvas', { class: 'chart', role: 'img', 'aria-label': 'dL/dz against z for log loss and MSE, class 1 and class 0, with the points on their curves' });
   zCanvas.style.height = '16rem';
-  const zChart = new kit.LineChart(zCanvas, { xmin: -8, xmax: 8, ymin: -1.05, ymax: 1.05 });
-  const zLegend = el('p', { class: 'note', 'data-name': 'z-legend' });
-  const zNumbers = el('p', { 'data-name': 'z-numbers' });
+  const zChart = new kit.LineChart(zCanvas, { xmin: -8, xmax: 8, ymin: -1, ymax: 1 });
+  const zLegend = el('p', { class: 'note', 'data-name': 'zchart-legend' });
+  const zNumbers = el('p', { 'data-name': 'zchart-numbers' });
 
   // ---- the points table ---------------------------------------------------------------------
   const head = ['i', 'x_1', 'x_2', 'y', 'z', 'p = \\sigma(z)', 'L_i', '\\partial L_i/\\partial z', '\\partial L_i/\\partial w_1', '\\partial L_i/\\partial w_2'];
@@ -200,12 +211,14 @@ export function mount(root, kit) {
   Object.assign(netCanvas.style, { width: '100%', maxWidth: '26rem', display: 'block', margin: '0 auto' });
   const netBody = el('tbody');
   const netTable = el('table', { class: 'numbers', 'aria-label': 'the network\'s nine weights and four biases' },
-    el('thead', {}, el('tr', {}, ...['', 'x_1', 'x_2', '\\text{bias}'].map((h) => { const th = el('th', { scope: 'col' }); tex(th, h); return th; }))), netBody);
+    el('thead', {}, el('tr', {}, ...['\\text{neuron}', '\\text{weight on } x_1', '\\text{weight on } x_2', '\\text{bias}'].map((h) => { const th = el('th', { scope: 'col' }); tex(th, h); return th; }))), netBody);
+  netTable.style.width = 'auto';
+  const outLine = el('p', { 'data-name': 'output-neuron' });
   const collapse = el('div', { 'data-name': 'collapse' });
   const netNote = el('p', { 'data-name': 'net-note' });
 
   root.append(
-    el('div', { class: 'panel wide' }, el('h3', {}, 'One neuron'), formula,
+    el('div', { class: 'panel' }, el('h3', {}, 'One neuron'), formula,
       el('div', { class: 'buttons' }, ...presetButtons, classSelect),
       notice, canvas, info, keysHelp,
       el('div', { class: 'buttons' }, stepBtn, trainBtn, resetBtn, wrongBtn), readout),
@@ -213,7 +226,7 @@ export function mount(root, kit) {
     el('div', { class: 'panel' }, el('h3', {}, '∂L/∂z: log loss against MSE'), zCanvas, zLegend, zNumbers),
     el('div', { class: 'panel wide' }, el('h3', { id: 'neuron-points-title' }, 'Every point (from the core)'), tableBox),
     el('div', { class: 'panel wide' }, el('h3', {}, 'Two layers without an activation collapse into one'),
-      el('div', { class: 'scroll' }, netTable), collapse, netCanvas, netNote),
+      el('div', { class: 'scroll' }, netTable), outLine, collapse, netCanvas, netNote),
   );
 
   // ---- geometry -----------------------------------------------------------------------------
@@ -484,7 +497,7 @@ export function mount(root, kit) {
   function drawCharts() {
     const c = r.curve.loss;
     lossChart.xmax = Math.max(10, r.steps);
-    lossChart.ymax = Math.max(...c.filter(Number.isFinite), 0.1) * 1.05;
+    lossChart.ymax = niceMax(Math.max(...c.filter(Number.isFinite), 1e-3));
     lossChart.set({ series: [{ points: c.map((v, k) => [k, v]) }], markers: [{ x: r.steps, y: r.loss, label: `step ${r.steps}: ${fmt(r.loss)}` }] });
 
     const pal = palette(zCanvas);
@@ -523,25 +536,27 @@ export function mount(root, kit) {
     if (key === lastNetKey) return;
     lastNetKey = key;
     const ws = n.W1.flat();
-    const row = (label, vals, names) => el('tr', {}, el('th', { scope: 'row' }, label), ...vals.map((v, k) => cell(names[k], v, String(v))));
+    const sub = '₀₁₂₃₄₅₆₇₈₉';
+    const named = (name, k, v, tag = 'td') => el(tag, { 'data-name': `${name}-${k}`, 'data-value': String(v) }, `${name === 'nw' ? 'w' : 'b'}${sub[k + 1]} = ${v}`);
+    const row = (label, cells) => el('tr', {}, el('th', { scope: 'row' }, label), ...cells);
     netBody.replaceChildren(
-      row('N₁', [ws[0], ws[1], n.b[0]], ['nw-0', 'nw-1', 'nb-0']),
-      row('N₂', [ws[2], ws[3], n.b[1]], ['nw-2', 'nw-3', 'nb-1']),
-      row('N₃', [ws[4], ws[5], n.b[2]], ['nw-4', 'nw-5', 'nb-2']),
-      el('tr', {}, el('th', { scope: 'row' }, 'ŷ = w₇N₁ + w₈N₂ + w₉N₃ + b₄'),
-        el('td', { colspan: '2' }, `w₇, w₈, w₉ = ${n.W2.join(', ')}`), cell('nb-3', n.b[3], String(n.b[3]))));
+      row('N₁', [named('nw', 0, ws[0]), named('nw', 1, ws[1]), named('nb', 0, n.b[0])]),
+      row('N₂', [named('nw', 2, ws[2]), named('nw', 3, ws[3]), named('nb', 1, n.b[1])]),
+      row('N₃', [named('nw', 4, ws[4]), named('nw', 5, ws[5]), named('nb', 2, n.b[2])]));
+    outLine.replaceChildren('Output: ŷ = w₇N₁ + w₈N₂ + w₉N₃ + b₄ with ', named('nw', 6, n.W2[0], 'output'), ', ', named('nw', 7, n.W2[1], 'output'), ', ',
+      named('nw', 8, n.W2[2], 'output'), ', ', named('nb', 3, n.b[3], 'output'), n.act === 'none' ? ' (no activation anywhere).' : ` (${n.act} on N₁, N₂, N₃).`);
     const [w1, w2, w3, w4, w5, w6] = ws;
     const [w7, w8, w9] = n.W2;
     const par = (v) => (v < 0 ? `(${v})` : String(v));
     const termLine = (name, sym, parts, terms, value, extra = '') => el('p', {},
-      `${name} = ${sym} = ${parts} = ${terms.map(fmt).join(' + ')}${extra} = `,
+      `${name} = ${sym} = ${parts} = ${sumText(terms)}${extra} = `,
       el('strong', { 'data-name': name, 'data-value': String(value) }, fmt(value)));
     collapse.replaceChildren(
       el('p', {}, 'Multiplied out (each product by the core; A and B as the matrix product W₂W₁, C as W₂b + b₄):'),
       termLine('A', 'w₇w₁ + w₈w₃ + w₉w₅', `${par(w7)}·${par(w1)} + ${par(w8)}·${par(w3)} + ${par(w9)}·${par(w5)}`, n.terms.A, n.A),
       termLine('B', 'w₇w₂ + w₈w₄ + w₉w₆', `${par(w7)}·${par(w2)} + ${par(w8)}·${par(w4)} + ${par(w9)}·${par(w6)}`, n.terms.B, n.B),
       termLine('C', 'w₇b₁ + w₈b₂ + w₉b₃ + b₄', `${par(w7)}·${par(n.b[0])} + ${par(w8)}·${par(n.b[1])} + ${par(w9)}·${par(n.b[2])} + ${par(n.b[3])}`,
-        n.terms.C, n.C, ` + ${fmt(n.b[3])}`),
+        n.terms.C, n.C, `${n.b[3] < 0 ? ' − ' : ' + '}${fmt(Math.abs(n.b[3]))}`),
       el('p', { class: 'big' }, `Without an activation: ŷ = ${fmt(n.A)} x₁ ${n.B < 0 ? '−' : '+'} ${fmt(Math.abs(n.B))} x₂ ${n.C < 0 ? '−' : '+'} ${fmt(Math.abs(n.C))}`));
     const devOut = el('output', { 'data-name': 'max-dev', 'data-value': String(n.maxDev) }, fmt(n.maxDev));
     netNote.replaceChildren(`Largest |ŷ − (A x₁ + B x₂ + C)| over the picture: `, devOut,
@@ -565,7 +580,7 @@ export function mount(root, kit) {
       livePoints = null;
       if (selected >= r.points.length) selected = -1;
       if (hover >= r.points.length) hover = -1;
-      setOut(o.w1, r.w[0]); setOut(o.w2, r.w[1]); setOut(o.b, r.b);
+      setOut(o.w1, r.w[0]); setSigned(signW2, o.w2, r.w[1]); setSigned(signB, o.b, r.b);
       setOut(o.step, r.steps, String(r.steps));
       setOut(o.loss, r.loss); setOut(o.other, r.otherLoss);
       setOut(o.correct, r.correct, `${r.correct} of ${r.points.length} points`);
