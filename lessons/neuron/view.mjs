@@ -220,8 +220,8 @@ export function mount(root, kit) {
   root.append(
     el('div', { class: 'panel' }, el('h3', {}, 'One neuron'), formula,
       el('div', { class: 'buttons' }, ...presetButtons, classSelect),
-      notice, canvas, info, keysHelp,
-      el('div', { class: 'buttons' }, stepBtn, trainBtn, resetBtn, wrongBtn), readout),
+      notice, canvas, info,
+      el('div', { class: 'buttons' }, stepBtn, trainBtn, resetBtn, wrongBtn), readout, keysHelp),
     el('div', { class: 'panel' }, el('h3', {}, 'The loss over the steps'), lossCanvas),
     el('div', { class: 'panel' }, el('h3', {}, '∂L/∂z: log loss against MSE'), zCanvas, zLegend, zNumbers),
     el('div', { class: 'panel wide' }, el('h3', { id: 'neuron-points-title' }, 'Every point (from the core)'), tableBox),
@@ -587,7 +587,8 @@ export function mount(root, kit) {
       lossName.textContent = r.lossKind === 'log' ? 'Log loss' : 'MSE';
       otherName.textContent = r.lossKind === 'log' ? 'MSE would be' : 'log loss would be';
       setOut(o.gw1, r.gradW[0]); setOut(o.gw2, r.gradW[1]); setOut(o.gb, r.gradB);
-      setOut(o.nw1, r.next.w[0], `${fmt(r.w[0])} − ${r.lr} × ${fmt(r.gradW[0])} = ${fmt(r.next.w[0])}`);
+      const g1 = r.gradW[0] < 0 ? `(${fmt(r.gradW[0])})` : fmt(r.gradW[0]);
+      setOut(o.nw1, r.next.w[0], `${fmt(r.w[0])} − ${r.lr} × ${g1} = ${fmt(r.next.w[0])}`);
       setOut(o.nw2, r.next.w[1]); setOut(o.nb, r.next.b);
       stepBtn.disabled = r.steps >= 1000;
       if (training && r.steps >= 1000) stopTraining();
