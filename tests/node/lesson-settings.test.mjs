@@ -82,6 +82,18 @@ test('parseValue covers every type', () => {
   assert.equal(parseValue(text, 'x^2+y^2').ok, false);
 });
 
+test('check(value, state) runs after the type\'s own test and says what was expected', () => {
+  const decl = { name: 'pair', type: 'text', maxLength: 20, default: '1,2', label: 'Pair',
+    check: (v, st) => (/^\d+,\d+$/.test(v) && Number(v.split(',')[0]) <= st.lim ? null : `two whole numbers, the first at most ${st.lim}`) };
+  const lim = { name: 'lim', type: 'integer', min: 0, max: 9, default: 5, label: 'Limit' };
+  assert.deepEqual(parseValue(decl, '3,4', { lim: 5 }), { ok: true, value: '3,4' });
+  assert.deepEqual(parseValue(decl, '7,4', { lim: 5 }), { ok: false, expected: 'two whole numbers, the first at most 5' });
+  assert.deepEqual(parseValue(decl, 'x'.repeat(30), { lim: 5 }), { ok: false, expected: 'text of at most 20 characters' }); // the type first
+  const { state, problems } = parseSettings([lim, decl], parseHash('#/t?lim=2&pair=3,4').fields);
+  assert.deepEqual(state, { lim: 2, pair: '1,2' });
+  assert.equal(problems[0].message, 'Pair (pair=3,4) is not valid: expected two whole numbers, the first at most 2. Using the default, 1,2.');
+});
+
 // The page-only names a pure lesson module must not touch (it runs in Node and the CLI too).
 const DOM = /\b(document|window)\.|\b(getComputedStyle|requestAnimationFrame|matchMedia)\(|\bHTMLElement\b/;
 

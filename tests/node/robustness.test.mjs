@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { load } from '../../wasm/playgrad.mjs';
-import { LESSONS } from '../../lessons/index.mjs';
+import { LESSONS, lessonById } from '../../lessons/index.mjs';
 import { defaults, parseHash, parseSettings, isValid } from '../../lessons/settings.mjs';
 import { main as cliMain } from '../../scripts/cli.mjs';
 import { BAD_ARGS, BAD_TEXT, SPECIFIC, apiFunctions, markdown } from './robustness-entries.mjs';
@@ -184,7 +184,7 @@ test('URL: a 1 MB hash, malformed percent-encoding, unknown lesson and unknown f
   const huge = `#/softmax?z=${'1,'.repeat(500000)}&${'a'.repeat(1000)}=1`;
   const { id, fields } = parseHash(huge);
   assert.equal(id, 'softmax');
-  const { problems } = parseSettings(LESSONS[0].settings, fields);
+  const { problems } = parseSettings(lessonById('softmax').settings, fields);
   assert.equal(problems.length, 2);
   for (const p of problems) assert.ok(p.message.length < 400);
   const bad = parseHash('#/%E0%A4%A?z=%&t=%ZZ');
