@@ -14,7 +14,7 @@ import createPlaygradCore from './build/playgrad_core.mjs';
 import { installExpr } from './api/expr.mjs';
 import { install as installLearn } from './api/learn.mjs';
 import { installVision } from './api/vision.mjs';
-import { installOptimPath } from './api/optim_path.mjs';
+import { installOptimPath, installLinePath } from './api/optim_path.mjs';
 import { installFast } from './api/fast.mjs';
 
 export class PlaygradError extends Error {
@@ -194,6 +194,7 @@ class Playgrad {
     installLearn(this, { Tensor, PlaygradError });  // pg.losses, pg.optim, pg.layers, pg.model, ...
     installVision(this); // pg.conv2d, pg.maxPool2d, ... and pg.vision.* (wasm/api/vision.mjs)
     installOptimPath(this, { PlaygradError }); // pg.optim.path (wasm/api/optim_path.mjs)
+    installLinePath(this, { PlaygradError }); // pg.optim.linePath, pg.optim.lineStats (same file)
     installFast(this, { Tensor, PlaygradError }); // pg.fastTrainer (bench/issue 6)
   }
 
