@@ -1,13 +1,14 @@
 // The lesson registry: every lesson that exists, in course order. The page lists exactly these
 // (web/app.mjs), the CLI runs them (scripts/cli.mjs). To add a lesson, write lessons/<id>/lesson.mjs
 // (the contract is in lessons/README.md) and add one import and one entry here.
+import * as gradientDescent from './gradient-descent/lesson.mjs';
 import * as softmax from './softmax/lesson.mjs';
 import * as logLoss from './log-loss/lesson.mjs';
 import * as optimizers from './optimizers/lesson.mjs';
 import * as convSize from './conv-size/lesson.mjs';
 import * as iouNms from './iou-nms/lesson.mjs';
 
-export const LESSONS = [softmax, logLoss, optimizers, convSize, iouNms];
+export const LESSONS = [gradientDescent, softmax, logLoss, optimizers, convSize, iouNms];
 
 /** The lesson with this id, or undefined. */
 export function lessonById(id) {
