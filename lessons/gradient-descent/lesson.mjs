@@ -28,7 +28,7 @@ export const MAX_POINTS = 30;
 /** Half the side of the (w, b) box around the least-squares line's (w*, b*). */
 export const SURFACE_RADIUS = 4;
 /** Contour grid points per side. */
-export const GRID = 64;
+export const GRID = 96;
 /** A path leaving |w|, |b| <= LIMIT has diverged and stops. */
 export const LIMIT = 1e4;
 
@@ -41,7 +41,7 @@ const stepsBound = (s) => {
 export const settings = [
   {
     name: 'lr', type: 'number', label: 'Learning rate α', default: 0.15, min: 0.001, max: 1, step: 0.001, digits: 3,
-    help: 'The threshold 2/λmax for these points is shown with the loss surface; above it full-batch descent diverges.',
+    help: 'Above 2/λmax (below, for these points) full-batch descent diverges.',
   },
   {
     name: 'batch', type: 'integer', label: 'Batch size B', default: 8, min: 1, max: MAX_POINTS,
@@ -206,11 +206,11 @@ export function report(r) {
   lines.push(st.unique ? `least squares: w* = ${fmt(st.wOpt)}, b* = ${fmt(st.bOpt)}, L* = ${fmt(st.lossOpt)}` : 'every x is the same: no unique minimum');
   const mode = { full: 'full batch', mini: 'mini-batch', stochastic: 'stochastic' }[r.mode];
   lines.push(`${mode}: B = ${r.batchSize}, steps per epoch = ceil(${r.n} / ${r.batchSize}) = ${r.stepsPerEpoch}, ${r.epochs} epochs = ${r.totalSteps} steps (seed ${r.seed})`);
-  lines.push(`${'step'.padStart(6)}${'epoch'.padStart(7)}${'w'.padStart(11)}${'b'.padStart(11)}${'L'.padStart(12)}${'dL/dw'.padStart(11)}${'dL/db'.padStart(11)}`);
+  lines.push(`${'step'.padStart(6)}${'epochs done'.padStart(13)}${'w'.padStart(11)}${'b'.padStart(11)}${'L'.padStart(12)}${'dL/dw'.padStart(11)}${'dL/db'.padStart(11)}`);
   const every = Math.max(1, Math.ceil(p.steps / 12));
   for (let t = 0; t <= p.steps; t++) {
     if (t % every && t !== p.steps) continue;
-    lines.push(`${String(t).padStart(6)}${String(Math.floor(t / r.stepsPerEpoch)).padStart(7)}${fmt(p.w[t]).padStart(11)}${fmt(p.b[t]).padStart(11)}${fmt(p.loss[t]).padStart(12)}${(t < p.steps ? fmt(p.gw[t]) : '').padStart(11)}${(t < p.steps ? fmt(p.gb[t]) : '').padStart(11)}`);
+    lines.push(`${String(t).padStart(6)}${String(Math.floor(t / r.stepsPerEpoch)).padStart(13)}${fmt(p.w[t]).padStart(11)}${fmt(p.b[t]).padStart(11)}${fmt(p.loss[t]).padStart(12)}${(t < p.steps ? fmt(p.gw[t]) : '').padStart(11)}${(t < p.steps ? fmt(p.gb[t]) : '').padStart(11)}`);
   }
   if (p.stop) lines.push(`stopped: ${p.stop}`);
   lines.push(`step t = ${r.t} (epoch ${r.epoch + 1}, batch ${r.inEpoch + 1} of ${r.stepsPerEpoch}): w = ${fmt(r.w)}, b = ${fmt(r.b)}, L = ${fmt(r.all.loss)}, full gradient (${fmt(r.all.grad[0])}, ${fmt(r.all.grad[1])})`);

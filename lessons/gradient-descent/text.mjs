@@ -5,7 +5,9 @@ squared error** $L(w, b) = \\frac{1}{N} \\sum_i (\\hat y_i - y_i)^2$: the averag
 vertical gaps (the *residuals*, drawn in red). Gradient descent starts from some $(w, b)$ and
 repeats one rule, for every weight and bias:
 
-$$w_{new} = w_{old} - \\alpha \\frac{\\partial L}{\\partial w}, \\qquad b_{new} = b_{old} - \\alpha \\frac{\\partial L}{\\partial b}$$
+$$w_{new} = w_{old} - \\alpha \\frac{\\partial L}{\\partial w}$$
+
+$$b_{new} = b_{old} - \\alpha \\frac{\\partial L}{\\partial b}$$
 
 The **sign** of the derivative says which way is downhill (a negative $\\partial L / \\partial w$
 means a larger $w$ lowers the loss, so $w$ grows), and the learning rate $\\alpha$ says how far to
@@ -16,7 +18,9 @@ the step).
 ## The gradient of the MSE
 With $\\hat y_i = w x_i + b$ the chain rule gives
 
-$$\\frac{\\partial L}{\\partial w} = \\frac{2}{N} \\sum_i (\\hat y_i - y_i)\\, x_i, \\qquad \\frac{\\partial L}{\\partial b} = \\frac{2}{N} \\sum_i (\\hat y_i - y_i)$$
+$$\\frac{\\partial L}{\\partial w} = \\frac{2}{N} \\sum_i (\\hat y_i - y_i)\\, x_i$$
+
+$$\\frac{\\partial L}{\\partial b} = \\frac{2}{N} \\sum_i (\\hat y_i - y_i)$$
 
 Each point pulls on the line with its residual; the panel *The update at step t* lists every
 point's share, the sum by this formula and what backward() found (they agree). A note on the

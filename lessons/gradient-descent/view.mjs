@@ -70,8 +70,8 @@ export function mount(root, kit) {
   const lineOut = el('p', { class: 'note', 'data-name': 'line' });
   const stepOut = out('step'), epochOut = out('epoch'), batchOut = out('batch-index'), modeOut = out('mode');
   const btn = (label, title) => el('button', { type: 'button', title, 'aria-label': title }, label);
-  const first = btn('⏮', 'Back to the start (t = 0)'), back = btn('◀', 'One step back'), fwd = btn('▶', 'One step forward');
-  const play = btn('Play', 'Play the path step by step'), last = btn('⏭', 'The last step');
+  const first = btn('« Start', 'Back to the start (t = 0)'), back = btn('◀', 'One step back'), fwd = btn('▶', 'One step forward');
+  const play = btn('Play', 'Play the path step by step'), last = btn('End »', 'The last step');
   play.dataset.name = 'play';
   fwd.dataset.name = 'step-forward';
   const stepBar = el('div', { class: 'buttons', role: 'group', 'aria-label': 'step through the path' }, first, back, play, fwd, last);
@@ -104,7 +104,9 @@ export function mount(root, kit) {
   Object.assign(lossCanvas.style, { width: '100%', display: 'block' });
 
   // ---- the update at step t -----------------------------------------------------------------------
-  const formulaW = texIn(el('div', { class: 'formula' }), '\\frac{\\partial L}{\\partial w} = \\frac{2}{|B|} \\sum_{i \\in B} (\\hat y_i - y_i)\\, x_i, \\quad \\frac{\\partial L}{\\partial b} = \\frac{2}{|B|} \\sum_{i \\in B} (\\hat y_i - y_i)', true);
+  const formulaW = el('div', { class: 'formula' },
+    texIn(el('div'), '\\frac{\\partial L}{\\partial w} = \\frac{2}{|B|} \\sum_{i \\in B} (\\hat y_i - y_i)\\, x_i', true),
+    texIn(el('div'), '\\frac{\\partial L}{\\partial b} = \\frac{2}{|B|} \\sum_{i \\in B} (\\hat y_i - y_i)', true));
   const tbody = el('tbody'), tfoot = el('tfoot');
   const heads = ['i', 'x_i', 'y_i', '\\hat y_i', '\\hat y_i - y_i', '(\\hat y_i - y_i)^2', '(\\hat y_i - y_i)\\,x_i', '\\text{in batch}'];
   const table = el('table', { class: 'numbers', 'aria-label': 'every point at step t' },

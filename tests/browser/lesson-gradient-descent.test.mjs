@@ -42,7 +42,7 @@ test('ready with the defaults; Step shows the update rule with the core\'s numbe
   assert.equal(await value(page, 'sign'), 'negative');
   // The threshold is next to the learning-rate slider, and in the surface panel.
   assert.equal(await num(page, 'threshold-beside'), c.lrMax);
-  assert.match(await page.textContent('[data-setting="lr"] [data-name="threshold-beside"]'), /2\/λmax = 0\.28\d\d/);
+  assert.match(await page.textContent('[data-setting="lr"] [data-name="threshold-beside"]'), /2\/λmax = 0\.27\d\d/);
   assert.equal(await value(page, 'verdict'), 'converges');
   // Step forward (the button, then the keyboard on it).
   await page.click('[data-name="step-forward"]');
@@ -154,15 +154,19 @@ test('keyboard: move a point and the start with the arrow keys', async () => {
 
 test('a shared URL restores points, batch, seed and step; offline; dist/playgrad.html', async () => {
   const hash = '#/gradient-descent?lr=0.1&batch=2&seed=7&points=0,1,1,2.5,2,2.9,3,4.2&step=5';
+  let want = null; // the core's w after step 5, from the served page's API
   const check = async (page) => {
-    const c = await core(page, [0, 1, 1, 2.5, 2, 2.9, 3, 4.2], { lr: 0.1, batchSize: 2, seed: 7 });
+    if (page.url().startsWith('http')) {
+      const c = await core(page, [0, 1, 1, 2.5, 2, 2.9, 3, 4.2], { lr: 0.1, batchSize: 2, seed: 7 });
+      want = c.w[6];
+    }
     assert.equal(await num(page, 'step'), 5);
-    assert.equal(await num(page, 'update-w'), c.w[6]);
+    assert.equal(await num(page, 'update-w'), want);
     assert.equal(await value(page, 'mode'), 'mini');
   };
   await checkSharedUrl(env, { hash, ready: READY, check });
   await checkOffline(env, { first: '#/gradient-descent', hash, ready: READY, check });
-  await checkSingleFile(env, { hash, ready: READY, check });
+  await checkSingleFile(env, { hash, ready: READY, check }); // file://: the same number as the served page
 });
 
 test('a NaN in the URL: a readable notice, the default for that field only', async () => {

@@ -136,7 +136,9 @@ test('the same seed gives the same path; another seed another order; full batch 
 
 test('the Hessian 2/N [[Σx², Σx], [Σx, N]], its eigenvalues, and 2/λmax', () => {
   const s = lesson.compute(pg, base).stats;
-  const N = 8, sx = X.reduce((a, v) => a + v, 0), sxx = X.reduce((a, v) => a + v * v, 0);
+  // The core sums the float32 coordinates in double.
+  const F = X.map(Math.fround);
+  const N = 8, sx = F.reduce((a, v) => a + v, 0), sxx = F.reduce((a, v) => a + v * v, 0);
   near(s.sx, sx, 1e-6);
   near(s.sxx, sxx, 1e-6);
   const h = [2 * sxx / N, 2 * sx / N, 2 * sx / N, 2];
@@ -146,7 +148,7 @@ test('the Hessian 2/N [[Σx², Σx], [Σx, N]], its eigenvalues, and 2/λmax', (
   near(s.eigMin * s.eigMax, h[0] * h[3] - h[1] * h[2], 1e-9);
   near(s.lrMax, 2 / s.eigMax, 1e-12);
   // The least-squares line: the gradient vanishes there.
-  const g = mse(s.wOpt, s.bOpt);
+  const g = mse(s.wOpt, s.bOpt, F, Y.map(Math.fround));
   near(g.gw, 0, 1e-9);
   near(g.gb, 0, 1e-9);
   near(s.lossOpt, g.l, 1e-9);
