@@ -173,13 +173,10 @@ export function compute(pg, s) {
   const batch = hasNext ? path.order.slice(epoch * N + inEpoch * B, epoch * N + Math.min((inEpoch + 1) * B, N)) : [];
   const w = path.w[t], b = path.b[t];
   const all = mseAt(pg, w, b, xs, ys);
-  const onBatch = hasNext ? mseAt(pg, w, b, batch.map((i) => xs[i]), batch.map((i) => ys[i])) : null;
+  // The batch's numbers (a full batch is all of the points: the same numbers, not computed twice).
+  const onBatch = !hasNext ? null : B >= N ? all : mseAt(pg, w, b, batch.map((i) => xs[i]), batch.map((i) => ys[i]));
   // The update: what the core's SGD did (the path's next point) next to α and the gradient it used.
-  const update = hasNext ? {
-    gw: path.gw[t], gb: path.gb[t], w: path.w[t + 1], b: path.b[t + 1],
-    stepW: pg.scope(() => pg.mul(pg.tensor(path.gw[t]), -s.lr).item()),   // -α·∂L/∂w
-    stepB: pg.scope(() => pg.mul(pg.tensor(path.gb[t]), -s.lr).item()),
-  } : null;
+  const update = hasNext ? { gw: path.gw[t], gb: path.gb[t], w: path.w[t + 1], b: path.b[t + 1] } : null;
 
   // Where a full-batch step from here would go: (w, b) - α·∇L (drawn next to the batch's step).
   const fullNext = pg.scope(() => Array.from(pg.sub(pg.tensor([w, b]), pg.mul(pg.tensor(all.grad), s.lr)).toArray()));
