@@ -57,6 +57,19 @@ test('seeded generators give the same numbers natively and in wasm', () => {
   });
 });
 
+test('the gradient-descent path (seeded shuffle, mini-batches, SGD) is the same natively and in wasm', () => {
+  const lp = parity.linePath;
+  assert.ok(lp, 'parity.json has the linePath case (rerun the native tests)');
+  const x = pg.scope(() => Array.from(pg.rand([12], 41, -1, 3).toArray()));
+  const y = pg.scope(() => Array.from(pg.randn([12], 42).toArray()));
+  const p = pg.optim.linePath(x, y, { w0: 0.5, b0: -0.25, lr: 0.1, batchSize: 5, epochs: 6, seed: 9 });
+  assert.deepEqual(Array.from(p.order), lp.order);
+  assert.equal(p.steps, 18);
+  assertClose(p.w, lp.w, 'linePath w');
+  assertClose(p.b, lp.b, 'linePath b');
+  assertClose(p.loss, lp.loss, 'linePath loss');
+});
+
 test('every op: same values and gradients natively and in wasm', () => {
   assert.ok(parity.cases.length >= 20);
   for (const c of parity.cases) {
