@@ -126,8 +126,8 @@ export function mount(root, kit) {
       el('h3', {}, 'The learning rate and 2/λmax'), lrBar, thresholdLine, hessLine),
     el('div', { class: 'panel wide' }, el('h3', {}, 'The update at step t (every number from the core)'), formulaW,
       signLine, updW, updB, gradCompare, el('div', { class: 'scroll' }, table)),
-    el('div', { class: 'panel' }, el('h3', {}, 'Loss against the step'), lossCanvas),
-    el('div', { class: 'panel' }, el('h3', {}, 'Epochs and steps'), scheduleSummary, el('div', { class: 'scroll' }, scheduleTable)),
+    el('div', { class: 'panel wide' }, el('h3', {}, 'Loss against the step (log scale; dots: each batch\'s own loss; dashed: L*)'), lossCanvas),
+    el('div', { class: 'panel wide' }, el('h3', {}, 'Epochs and steps'), scheduleSummary, el('div', { class: 'scroll' }, scheduleTable)),
   );
 
   // ---- the data plot: coordinates, drawing, pointer and keys --------------------------------------
