@@ -2,6 +2,7 @@
 // (web/app.mjs), the CLI runs them (scripts/cli.mjs). To add a lesson, write lessons/<id>/lesson.mjs
 // (the contract is in lessons/README.md) and add one import and one entry here.
 import * as neuron from './neuron/lesson.mjs';
+import * as gradientDescent from './gradient-descent/lesson.mjs';
 import * as backprop from './backprop/lesson.mjs';
 import * as activations from './activations/lesson.mjs';
 import * as softmax from './softmax/lesson.mjs';
@@ -10,7 +11,7 @@ import * as optimizers from './optimizers/lesson.mjs';
 import * as convSize from './conv-size/lesson.mjs';
 import * as iouNms from './iou-nms/lesson.mjs';
 
-export const LESSONS = [neuron, backprop, activations, softmax, logLoss, optimizers, convSize, iouNms];
+export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, optimizers, convSize, iouNms];
 
 /** The lesson with this id, or undefined. */
 export function lessonById(id) {

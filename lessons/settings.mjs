@@ -11,6 +11,8 @@
 //   'boolean'  on/off                                              URL: large=1 (also true/false, 0)
 //   'choice'   one of options: [{ value: 'bowl', label: 'Elongated bowl' }, ...]   URL: f=bowl
 //   'numbers'  a list of numbers, each in [min, max], length in [minLength, maxLength]   URL: z=2,1,0.1
+//              (group: n, optional: the length is a multiple of n, e.g. 2 for (x, y) points
+//              written x1,y1,x2,y2; the control adds and removes n numbers at a time)
 //   'text'     a string of at most maxLength characters (e.g. a typed f(x, y))   URL: percent-encoded
 // min, max (and minLength, maxLength, options) may be functions of the settings parsed before
 // this one (declaration order), e.g. max: (s) => s.z.length - 1.
@@ -53,7 +55,8 @@ function describe(decl, state) {
     case 'boolean': return '1 or 0 (true or false)';
     case 'choice': return `one of ${bound(decl.options, state).map((o) => o.value).join(', ')}`;
     case 'numbers':
-      return `${bound(decl.minLength, state)} to ${bound(decl.maxLength, state)} comma-separated numbers from ${lo} to ${hi}`;
+      return `${bound(decl.minLength, state)} to ${bound(decl.maxLength, state)} comma-separated numbers from ${lo} to ${hi}` +
+        ((decl.group ?? 1) > 1 ? `, in groups of ${decl.group}` : '');
     case 'text': return `text of at most ${bound(decl.maxLength, state)} characters`;
     default: return 'a value';
   }
@@ -97,7 +100,8 @@ function parseTyped(decl, text, state) {
     case 'numbers': {
       const parts = text.split(',');
       const vs = parts.map(parseNumber);
-      const okLen = vs.length >= bound(decl.minLength, state) && vs.length <= bound(decl.maxLength, state);
+      const okLen = vs.length >= bound(decl.minLength, state) && vs.length <= bound(decl.maxLength, state) &&
+        vs.length % (decl.group ?? 1) === 0;
       return okLen && vs.every((v) => Number.isFinite(v) && v >= lo && v <= hi) ? { ok: true, value: vs } : bad();
     }
     case 'text':

@@ -67,7 +67,8 @@ const jsonValue = (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? Stri
 export async function main(argv, out = process.stdout) {
   const [cmd, id, ...rest] = argv;
   if (cmd === 'lessons') {
-    for (const l of LESSONS) out.write(`${l.id.padEnd(12)} ${l.title}: ${l.summary}\n`);
+    const w = Math.max(...LESSONS.map((l) => l.id.length));
+    for (const l of LESSONS) out.write(`${l.id.padEnd(w)} ${l.title}: ${l.summary}\n`);
     return 0;
   }
   if (cmd !== 'lesson' || !id || id.startsWith('--')) throw new UsageError(USAGE);

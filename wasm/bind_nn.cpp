@@ -8,6 +8,7 @@
 
 #include "bind_util.h"
 #include "playgrad/nn/datasets.h"
+#include "playgrad/nn/line_fit.h"
 #include "playgrad/nn/dense_chain_trainer.h"
 #include "playgrad/nn/init.h"
 #include "playgrad/nn/losses.h"
@@ -297,6 +298,68 @@ std::string js_toy_datasets() {
   return out.dump();
 }
 
+// ---- gradient descent on a line under MSE (playgrad/nn/line_fit.h): the gradient-descent lesson ----
+val int_array(const std::vector<int32_t>& v) {
+  val out = val::global("Int32Array").new_(v.size());
+  if (!v.empty()) out.call<void>("set", val(emscripten::typed_memory_view(v.size(), v.data())));
+  return out;
+}
+
+// x, y: arrays of numbers; options: {w0, b0, lr, batchSize, epochs, seed, limit} (the JS side
+// fills the defaults).
+val js_line_path(const val& x, const val& y, const val& opts) {
+  return guard([&] {
+    const pgbind::Options o("linePath", opts);
+    const char* op = o.op;
+    pg::nn::LinePathOptions p;
+    p.w0 = float(o.number("w0", 0));
+    p.b0 = float(o.number("b0", 0));
+    p.lr = o.number("lr", 0.01);
+    p.batch_size = o.integer("batchSize", 0);
+    p.epochs = o.integer("epochs", 1);
+    p.seed = uint64_t(o.integer("seed", 0));
+    p.limit = float(o.number("limit", 1e4));
+    const auto r = pg::nn::line_path(pgbind::to_floats(op, "x", x), pgbind::to_floats(op, "y", y), p);
+    val out = val::object();
+    out.set("n", val(double(r.n)));
+    out.set("batchSize", val(double(r.batch_size)));
+    out.set("stepsPerEpoch", val(double(r.steps_per_epoch)));
+    out.set("w", pgbind::float_array(r.w));
+    out.set("b", pgbind::float_array(r.b));
+    out.set("loss", pgbind::float_array(r.loss));
+    out.set("batchLoss", pgbind::float_array(r.batch_loss));
+    out.set("gw", pgbind::float_array(r.gw));
+    out.set("gb", pgbind::float_array(r.gb));
+    out.set("order", int_array(r.order));
+    out.set("stop", val(r.stop));
+    out.set("stopStep", val(double(r.stop_step)));
+    return out;
+  });
+}
+
+val js_line_stats(const val& x, const val& y) {
+  return guard([&] {
+    const char* op = "lineStats";
+    const auto s = pg::nn::line_stats(pgbind::to_floats(op, "x", x), pgbind::to_floats(op, "y", y));
+    val out = val::object();
+    out.set("n", val(double(s.n)));
+    out.set("sx", val(s.sx));
+    out.set("sxx", val(s.sxx));
+    out.set("sy", val(s.sy));
+    out.set("sxy", val(s.sxy));
+    out.set("syy", val(s.syy));
+    out.set("hessian", pgbind::number_list(std::vector<double>(s.h, s.h + 4)));
+    out.set("eigMin", val(s.eig_min));
+    out.set("eigMax", val(s.eig_max));
+    out.set("lrMax", val(s.lr_max));
+    out.set("unique", val(s.unique));
+    out.set("wOpt", val(s.w_opt));
+    out.set("bOpt", val(s.b_opt));
+    out.set("lossOpt", val(s.loss_opt));
+    return out;
+  });
+}
+
 // ---- the fused Dense-chain trainer (playgrad/nn/dense_chain_trainer.h) ---------------------------
 struct JsDenseChainTrainer {
   std::shared_ptr<pg::nn::Model> m;  // keeps the model (and so its weights) alive
@@ -358,6 +421,8 @@ EMSCRIPTEN_BINDINGS(playgrad_nn) {
   function("_modelProbe", &js_model_probe);
   function("_activationCurve", &js_activation_curve);
   function("_spiral", &js_spiral);
+  function("_linePath", &js_line_path);
+  function("_lineStats", &js_line_stats);
   function("_toyDataset", &js_toy_dataset);
   function("_toyDatasets", &js_toy_datasets);
   function("_permutation", &js_permutation);

@@ -677,6 +677,62 @@ export interface Optim {
   path(f: Expr | string, kind: 'sgd' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw',
     options?: SGDOptions | AdagradOptions | RMSpropOptions | AdamOptions,
     run?: { x0?: number; y0?: number; steps?: number; limit?: number }): OptimPath;
+  /**
+   * Gradient descent on the line ŷ = w·x + b under the MSE, in one call: full batch (batchSize 0
+   * or >= N), mini-batch, or stochastic (batchSize 1); per epoch the rows are shuffled as
+   * model.fit shuffles them (seeded, without replacement) and cut into ceil(N / B) batches; each
+   * step is the batch MSE's backward() and the core's SGD step.
+   */
+  linePath(x: ArrayLike<number>, y: ArrayLike<number>, options?: LinePathOptions): LinePath;
+  /** The sums, the MSE's Hessian 2/N [[Σx², Σx], [Σx, N]], its eigenvalues, 2/λmax and the least-squares line. */
+  lineStats(x: ArrayLike<number>, y: ArrayLike<number>): LineStats;
+}
+export interface LinePathOptions {
+  w0?: number; b0?: number;
+  /** α (default 0.01). */
+  lr?: number;
+  /** B (default 0: full batch). */
+  batchSize?: number;
+  epochs?: number;
+  /** The shuffling's seed (default 0). */
+  seed?: number;
+  /** The path stops once |w| or |b| exceeds this (default 1e4). */
+  limit?: number;
+}
+export interface LinePath {
+  n: number;
+  /** B used: min(batchSize, N), N for 0. */
+  batchSize: number;
+  /** ceil(N / B). */
+  stepsPerEpoch: number;
+  /** The points (w_t, b_t), t = 0 .. steps, and the full-batch MSE at each. */
+  w: Float32Array;
+  b: Float32Array;
+  loss: Float32Array;
+  /** Per step: the batch's MSE and the gradient the step used: (w, b) -= lr·(gw, gb). */
+  batchLoss: Float32Array;
+  gw: Float32Array;
+  gb: Float32Array;
+  /** Each epoch's row order (epochs · N); batch s of epoch e is order[e·N + s·B .. e·N + min((s + 1)·B, N)). */
+  order: Int32Array;
+  /** '' when every step ran; else why it stopped ('diverged at step 7: ...'). */
+  stop: string;
+  stopStep: number;
+  /** Steps taken (w.length - 1). */
+  steps: number;
+}
+export interface LineStats {
+  n: number;
+  sx: number; sxx: number; sy: number; sxy: number; syy: number;
+  /** H = 2/N [[Σx², Σx], [Σx, N]], row-major. */
+  hessian: [number, number, number, number];
+  eigMin: number;
+  eigMax: number;
+  /** 2 / eigMax: full-batch descent converges below it and diverges above it. */
+  lrMax: number;
+  /** false (and NaN below) when every x is the same: no unique least-squares line. */
+  unique: boolean;
+  wOpt: number; bOpt: number; lossOpt: number;
 }
 
 // ---- the fused Dense-chain trainer (wasm/api/nn.mjs) ----

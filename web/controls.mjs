@@ -1,7 +1,8 @@
 // Controls made from setting declarations (lessons/settings.mjs): the same declaration that
 // defines a setting's URL field and parsing makes its labelled, keyboard-usable control here.
 // number/integer: a slider plus a number box; integer with widget 'select', and choice: a
-// drop-down; boolean: a checkbox; numbers: one slider row per item with add/remove buttons;
+// drop-down; boolean: a checkbox; numbers: one slider row per item with add/remove buttons
+// (by `group` items at a time when the declaration has one, e.g. an (x, y) point);
 // text: a text box applied on Enter or when it loses focus.
 import { bound, decimals, parseValue } from './lib/lessons/settings.mjs';
 import { el } from './kit.mjs';
@@ -123,17 +124,18 @@ function makeControl(decl, state, change, prefix) {
         }, `${id}-${i}`));
         rowsBox.replaceChildren(...rows.map((r) => r.row));
       };
+      const group = decl.group ?? 1;
       const buttons = (st) => {
-        add.disabled = current.length >= bound(decl.maxLength, st);
-        remove.disabled = current.length <= bound(decl.minLength, st);
+        add.disabled = current.length + group > bound(decl.maxLength, st);
+        remove.disabled = current.length - group < bound(decl.minLength, st);
       };
       add.addEventListener('click', () => {
         const lo = bound(decl.min, state), hi = bound(decl.max, state);
-        current = [...current, Math.min(hi, Math.max(lo, 0))];
+        current = [...current, ...Array(group).fill(Math.min(hi, Math.max(lo, 0)))];
         change(decl.name, current);
       });
       remove.addEventListener('click', () => {
-        current = current.slice(0, -1);
+        current = current.slice(0, -group);
         change(decl.name, current);
       });
       build(state);

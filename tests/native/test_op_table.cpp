@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "op_table.h"
+#include "playgrad/nn/line_fit.h"
 #include "test_util.h"
 
 using namespace pg;
@@ -141,6 +142,27 @@ TEST(Parity, WriteNativeResults) {
   write_floats(os, Tensor::rand({64}, 123).to_vector());
   os << ",\"randn\":";
   write_floats(os, Tensor::randn({64}, 123).to_vector());
+  // The gradient-descent lesson's path (shuffled mini-batches, the core's SGD) on seeded points:
+  // x = rand([12], 41, -1, 3), y = randn([12], 42); w0 0.5, b0 -0.25, lr 0.1, B 5, 6 epochs, seed 9.
+  {
+    nn::LinePathOptions o;
+    o.w0 = 0.5f;
+    o.b0 = -0.25f;
+    o.lr = 0.1;
+    o.batch_size = 5;
+    o.epochs = 6;
+    o.seed = 9;
+    const auto p = nn::line_path(Tensor::rand({12}, 41, -1.f, 3.f).to_vector(), Tensor::randn({12}, 42).to_vector(), o);
+    os << ",\"linePath\":{\"w\":";
+    write_floats(os, p.w);
+    os << ",\"b\":";
+    write_floats(os, p.b);
+    os << ",\"loss\":";
+    write_floats(os, p.loss);
+    os << ",\"order\":[";
+    for (size_t i = 0; i < p.order.size(); ++i) os << (i ? "," : "") << p.order[i];
+    os << "]}";
+  }
   os << ",\"rows\":[";
   const auto rows = pgt::op_table();
   for (size_t ri = 0; ri < rows.size(); ++ri) {

@@ -62,4 +62,5 @@ test('--help lists the settings from their declarations; lessons lists the lesso
   assert.match(r.stdout, /--t\s+Temperature T \(number \[0\.1, 10\]; default 1\)/);
   assert.deepEqual(cli('lessons').stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0]), LESSONS.map((l) => l.id));
   assert.match(cli('lessons').stdout, /^softmax\s+Softmax: /m);
+  assert.match(cli('lessons').stdout, /^gradient-descent Gradient descent: /m);  // the longest id: one space
 });

@@ -78,6 +78,11 @@ test('parseValue covers every type', () => {
   const q = toQuery([fdecl], { f: 'x+y & (x*y)^2' });
   assert.deepEqual(parseSettings([fdecl], parseHash(`#/opt?${q}`).fields).state, { f: 'x+y & (x*y)^2' });
   assert.equal(parseHash('#/opt?f=x+y').fields.get('f'), 'x+y');
+  // A list in groups (points x1,y1,x2,y2): the length must be a multiple of the group.
+  const pts = { name: 'p', type: 'numbers', min: -5, max: 5, minLength: 2, maxLength: 8, group: 2, label: 'P' };
+  assert.deepEqual(parseValue(pts, '1,2,3,4'), { ok: true, value: [1, 2, 3, 4] });
+  assert.equal(parseValue(pts, '1,2,3').ok, false);
+  assert.match(parseValue(pts, '1,2,3').expected, /in groups of 2/);
   assert.deepEqual(parseValue(text, 'x^2'), { ok: true, value: 'x^2' });
   assert.equal(parseValue(text, 'x^2+y^2').ok, false);
 });

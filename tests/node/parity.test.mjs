@@ -63,4 +63,16 @@ test('every row: wasm gives the native values and gradients', () => {
   }
   assert.deepEqual(failures, []);
   assert.equal(checked, ROWS.length);
+
+test('the gradient-descent path (seeded shuffle, mini-batches, SGD) is the same natively and in wasm', () => {
+  const lp = parity.linePath;
+  assert.ok(lp, 'parity.json has the linePath case (rerun the native tests)');
+  const x = pg.scope(() => Array.from(pg.rand([12], 41, -1, 3).toArray()));
+  const y = pg.scope(() => Array.from(pg.randn([12], 42).toArray()));
+  const p = pg.optim.linePath(x, y, { w0: 0.5, b0: -0.25, lr: 0.1, batchSize: 5, epochs: 6, seed: 9 });
+  assert.deepEqual(Array.from(p.order), lp.order);
+  assert.equal(p.steps, 18);
+  assertParity(Array.from(p.w), lp.w, 'linePath w');
+  assertParity(Array.from(p.b), lp.b, 'linePath b');
+  assertParity(Array.from(p.loss), lp.loss, 'linePath loss');
 });

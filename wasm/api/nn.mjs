@@ -159,6 +159,8 @@ export function install(pg, { Tensor, PlaygradError }) {
   // ---- initializers --------------------------------------------------------------------------------
   const initFn = (spec) => (shape, seed = 0, extra = {}) =>
     pg._wrap((c) => c._init(JSON.stringify(typeof spec === 'string' && Object.keys(extra).length === 0 ? spec : { name: spec, ...extra }), shape, seed));
+  installLinePath(pg, { PlaygradError });
+
   pg.init = {
     zeros: (shape) => initFn('zeros')(shape),
     ones: (shape) => initFn('ones')(shape),
@@ -592,5 +594,41 @@ export function install(pg, { Tensor, PlaygradError }) {
     toyDatasets() {
       return JSON.parse(pg._call((c) => c._toyDatasets()));
     },
+  };
+}
+
+// pg.optim.linePath(x, y, {w0, b0, lr, batchSize, epochs, seed, limit}): gradient descent on the
+// line ŷ = w·x + b under the MSE, full batch (batchSize 0 or >= N), mini-batch or stochastic
+// (batchSize 1), all steps in one call to the core (core/src/nn/line_fit.cpp): per epoch the rows
+// are shuffled as model.fit shuffles them (seeded Fisher-Yates, without replacement) and cut into
+// ceil(N / B) batches; per batch the MSE's autograd graph, backward() and the core's SGD step.
+//
+//   const p = pg.optim.linePath([1, 2, 3], [3, 5, 7], { lr: 0.05, batchSize: 1, epochs: 10, seed: 1 });
+//   p.w, p.b, p.loss      // Float32Arrays: the points (w_t, b_t), t = 0 .. k, and the full MSE at each
+//   p.gw, p.gb, p.batchLoss // per step: the batch gradient the step used and the batch's MSE
+//   p.order               // Int32Array: each epoch's row order (epochs · N); batch s of epoch e is
+//                         // order[e·N + s·B .. e·N + min((s + 1)·B, N))
+//   p.stop                // '' when every step ran, else why it stopped ('diverged at step 7: ...')
+// pg.optim.lineStats(x, y): Σx, Σx², Σy, Σxy, Σy², the MSE's Hessian H = 2/N [[Σx², Σx], [Σx, N]],
+// its eigenvalues, the threshold lrMax = 2 / λmax of full-batch descent, and the least-squares
+// line (wOpt, bOpt, lossOpt; unique false and NaN when every x is the same).
+const LINE_PATH_DEFAULTS = { w0: 0, b0: 0, lr: 0.01, batchSize: 0, epochs: 1, seed: 0, limit: 1e4 };
+
+/** Adds linePath() and lineStats() to pg.optim (called by install() below, once pg.optim exists). */
+function installLinePath(pg, { PlaygradError }) {
+  const fail = (msg) => { throw new PlaygradError(msg); };
+  const points = (op, v, what) => {
+    if (!Array.isArray(v) && !ArrayBuffer.isView(v)) fail(`${op}: ${what} must be an array of numbers`);
+    return v;
+  };
+  pg.optim.linePath = function linePath(x, y, options = {}) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('linePath: options must be an object');
+    for (const k of Object.keys(options)) if (!(k in LINE_PATH_DEFAULTS)) fail(`linePath: unknown option '${k}'`);
+    const o = { ...LINE_PATH_DEFAULTS, ...options };
+    const r = pg._call((c) => c._linePath(points('linePath', x, 'x'), points('linePath', y, 'y'), pg._options('linePath', o)));
+    return { ...r, steps: r.w.length - 1 };
+  };
+  pg.optim.lineStats = function lineStats(x, y) {
+    return pg._call((c) => c._lineStats(points('lineStats', x, 'x'), points('lineStats', y, 'y')));
   };
 }

@@ -37,6 +37,13 @@ async function main(): Promise<number> {
   sched.step();
   const state: OptimizerState = opt.state();
   opt.loadState(state);
+  const lp = pg.optim.linePath([1, 2, 3], [3, 5, 7], { lr: 0.05, batchSize: 2, epochs: 3, seed: 1 });
+  const lw: Float32Array = lp.w;
+  const order: Int32Array = lp.order;
+  const perEpoch: number = lp.stepsPerEpoch;
+  const ls = pg.optim.lineStats([1, 2, 3], [3, 5, 7]);
+  const lrMax: number = ls.lrMax;
+  const hess: [number, number, number, number] = ls.hessian;
   const w0: Tensor = pg.init.heNormal([4, 3], 1);
   const inp1 = pg.layers.input([4]);
   const inp2 = pg.layers.input([4]);
@@ -101,6 +108,7 @@ async function main(): Promise<number> {
     anchors.length + km.meanIou + enc.shape[3] + dec.boxes.length + parts.union + (interBox ? interBox[2] : 0) +
     perClassSteps.length + quotient + lowest.size;
   return visionSum + v.length + (simd ? 1 : 0) + shape.length + size + data.length + (g ? 1 : 0) + bytes + y.item() +
-    l2.size + w0.size + text.length + lossCurve.length + acc + (Array.isArray(pred) ? 0 : pred.size) + saved.length;
+    l2.size + w0.size + text.length + lossCurve.length + acc + (Array.isArray(pred) ? 0 : pred.size) + saved.length +
+    lw.length + order.length + perEpoch + lrMax + hess[0];
 }
 main();
