@@ -482,6 +482,34 @@ class PlaygroundSession {
       this.model.loadWeights(saved);
       return;
     }
+    if (name === 'export') {
+      // The next snapshot carries the model as the core saves it (weights and optimizer state).
+      this.exported = this.model.save();
+      return;
+    }
+    if (name === 'loadModel') {
+      // A model saved by this page (or by pg.model().save()) that fits the features and output.
+      let model;
+      try {
+        model = pg.loadModel(args.json);
+      } catch (e) {
+        throw new pg.PlaygradError(`playground: that file is not a model the core can read (${e.message})`);
+      }
+      const fin = model.inputShapes[0]?.[0];
+      const fout = model.outputShapes[0]?.[0];
+      const want = this.model.outputShapes[0][0];
+      if (model.inputShapes.length !== 1 || fin !== this.F || model.outputShapes.length !== 1 || fout !== want || !model.compiled) {
+        model.dispose();
+        throw new pg.PlaygradError(`playground: that model takes ${fin} inputs and gives ${fout} outputs; these settings need ${this.F} (features ${this.features.join(',')}) and ${want}, compiled`);
+      }
+      this.model.dispose();
+      this.model = model;
+      this.timeline = [];
+      this.timelineChars = 0;
+      this.record();
+      this.failure = null;
+      return;
+    }
     throw new pg.PlaygradError(`playground: unknown command '${name}'`);
   }
 
@@ -503,7 +531,9 @@ class PlaygroundSession {
       epochs: this.state.epochs,
       history: this.history,
       timeline: this.timeline.map((t) => t.epoch),
+      exported: this.exported ?? null,
     };
+    this.exported = null;
     if (this.problem) return base;
     const { pg } = this;
     return pg.scope(() => {
