@@ -56,7 +56,7 @@ export function mount(root, kit) {
   const playBtn = el('button', { type: 'button', 'data-name': 'play' }, 'Play');
   const stepBtn = el('button', { type: 'button', 'data-name': 'step', title: 'Train on one batch' }, 'Step');
   const resetBtn = el('button', { type: 'button', 'data-name': 'reset', title: 'New weights from the seed' }, 'Reset');
-  const progress = el('progress', { max: '1', value: '0', 'aria-label': 'epochs run' });
+  const progress = el('progress', { max: '1', value: '0', 'aria-label': 'epochs run', style: 'flex:1 1 8rem;align-self:center' });
   const statusLine = el('p', { class: 'big', 'data-name': 'status' });
   const modeLine = el('p', { class: 'note' });
   const noticeLine = el('p', { class: 'error-box', role: 'alert', hidden: true, 'data-name': 'notice' });
@@ -210,12 +210,12 @@ export function mount(root, kit) {
 
   const panel = (title, ...kids) => el('div', { class: 'panel' }, el('h3', {}, title), ...kids);
   root.append(
-    panel('Train', el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn), progress, statusLine, noticeLine, modeLine),
-    el('div', { class: 'panel wide' }, el('h3', {}, 'Data and prediction'),
+    el('div', { class: 'panel wide', 'data-name': 'train-panel' }, el('h3', {}, 'Train'),
+      el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, noticeLine,
       el('div', { style: 'display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start' },
         el('div', { style: 'flex:1 1 320px;min-width:0;max-width:520px' }, plot, legend, problemLine, drawBox, csvBox),
         el('div', { style: 'flex:1 1 320px;min-width:0' }, el('h4', {}, 'The network'), net,
-          el('div', { class: 'buttons' }, weightPick, weightIndex, weightValue, weightSet), weightInfo))),
+          el('div', { class: 'buttons' }, weightPick, weightIndex, weightValue, weightSet), weightInfo)), modeLine),
     panel('Loss', lossCanvas, metrics),
     panel('Accuracy', accCanvas),
     panel('Weights', histCanvas),
