@@ -433,7 +433,8 @@ class PlaygroundSession {
 
   setState(state) {
     const changed = Object.keys(state).filter((k) => JSON.stringify(state[k]) !== JSON.stringify(this.state[k]));
-    if (!changed.every((k) => IN_PLACE.has(k)) || this.problem) return false;
+    // After a failure a changed setting starts afresh (the run it would continue has stopped).
+    if (!changed.every((k) => IN_PLACE.has(k)) || this.problem || this.failure) return false;
     this.state = { ...state };
     if (changed.includes('lr') && this.model) this.model.lr = state.lr;
     return true;

@@ -365,6 +365,9 @@ export function mount(root, kit) {
       const secs = (elapsed + (started !== null ? performance.now() - started : 0)) / 1000;
       statusLine.textContent = `Epoch ${s.epoch} of ${s.epochs}${s.batch ? `, batch ${s.batch}` : ''} · ${secs.toFixed(1)} s${s.stoppedEarly ? ' · stopped early' : ''}${status.done && !s.stoppedEarly && !s.failure && !s.problem ? ' · done' : ''}`;
       statusLine.dataset.epoch = String(s.epoch);
+      statusLine.dataset.batch = String(s.batch ?? 0);
+      statusLine.dataset.mode = session.mode;
+      statusLine.dataset.playing = String(status.playing);
       modeLine.textContent = session.mode === 'worker' ? 'Training runs in a Web Worker with its own copy of the core: the page stays responsive.' : 'Opened from a file: training runs on this page in short slices between frames.';
       drawBox.hidden = st.dataset !== 'drawn';
       csvBox.hidden = st.dataset !== 'csv';
