@@ -3,6 +3,7 @@
 // histogram, the epoch timeline, the numerical-health panel, your own data and the export.
 // Training runs in the worker (kit.session); every number drawn comes from its snapshots.
 import { fmt } from '../format.mjs';
+import { toKeras, toPyTorch } from './export.mjs';
 import { DOMAIN, GRID, MAX_ROWS, THUMB, parseCsv } from './lesson.mjs';
 
 const CLASS_KEYS = ['0', '1', '2', '3', '4'];
@@ -137,12 +138,24 @@ export function mount(root, kit) {
   }
 
   // ---- the network ------------------------------------------------------------------------
-  const net = el('canvas', { role: 'img', style: 'display:block;width:100%;', 'aria-label': 'the network: inputs, hidden neurons with their own surfaces, the output; lines are weights (blue positive, orange negative, thicker is larger)' });
+  const net = el('canvas', { role: 'img', style: 'display:block;width:100%;', 'aria-label': 'the network: inputs, hidden neurons with their own surfaces, the output; lines are weights (blue positive, orange negative, thicker is larger); focus it and use the arrow keys to pick a weight' });
   const weightPick = el('select', { 'aria-label': 'weight to edit', 'data-name': 'weight-pick' });
   const weightIndex = el('input', { type: 'number', min: '0', step: '1', value: '0', 'aria-label': 'index in that weight', style: 'width:5rem' });
   const weightValue = el('input', { type: 'number', step: 'any', 'aria-label': 'new value', 'data-name': 'weight-value', style: 'width:7rem' });
   const weightSet = el('button', { type: 'button', 'data-name': 'weight-set' }, 'Set');
   const weightInfo = el('p', { class: 'note', 'data-name': 'weight-info' });
+  // What the network's colours mean (filled in by update() with the theme's colours).
+  const netLegend = el('p', { class: 'note', 'data-name': 'net-legend' });
+  const swatch = (c) => el('span', { 'aria-hidden': 'true', style: `display:inline-block;width:1.6em;height:0.35em;vertical-align:middle;margin:0 0.3em;background:${c}` });
+  let legendKey = '';
+  function drawNetLegend(s) {
+    const col = palette(net);
+    const key = `${col.pos}|${col.neg}|${col.classes.join()}|${s.regression}|${s.surface?.kind}`;
+    if (key === legendKey) return;
+    legendKey = key;
+    netLegend.replaceChildren('Weights:', swatch(col.pos), 'positive,', swatch(col.neg), 'negative; thicker and darker is larger. Neurons: their own output,',
+      swatch(col.classes[1]), 'above 0,', swatch(col.classes[0]), 'below. Outputs: circled in their class\'s colour. Tab to the network and use the arrow keys to pick a weight.');
+  }
   let edges = []; // hit targets of the last network drawing
   const pickWeight = (sel) => {
     selected = sel;
@@ -165,6 +178,21 @@ export function mount(root, kit) {
       if (d < 5 && (!best || d < best.d)) best = { d, t };
     }
     if (best) pickWeight(best.t.sel);
+  });
+  // The keyboard's way to the same weights: focus the network, arrows walk through every weight
+  // and bias in drawing order, Enter goes to the value box.
+  net.setAttribute('tabindex', '0');
+  net.addEventListener('keydown', (e) => {
+    if (!edges.length) return;
+    const at = selected ? edges.findIndex((t) => t.sel.layer === selected.layer && t.sel.weight === selected.weight && t.sel.index === selected.index) : -1;
+    let next = null;
+    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') next = (at + 1) % edges.length;
+    else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') next = at <= 0 ? edges.length - 1 : at - 1;
+    else if (e.key === 'Enter' && selected) { e.preventDefault(); weightValue.focus(); weightValue.select(); return; }
+    if (next === null) return;
+    e.preventDefault();
+    pickWeight(edges[next].sel);
+    if (last) drawNet(last);
   });
   function showSelected() {
     if (!selected || !last?.weights) { weightInfo.textContent = 'Click a line (a weight) or a neuron (its bias) in the network, or pick one here.'; return; }
@@ -199,6 +227,45 @@ export function mount(root, kit) {
   const loadMsg = el('p', { class: 'note', role: 'status', 'data-name': 'load-message' });
   let jsonUrl = null;
   exportBtn.addEventListener('click', () => session.command('export', {}));
+  // The same network as Keras or PyTorch code (lessons/playground/export.mjs), made on demand
+  // from the settings and the points of the newest snapshot.
+  const codeBox = el('textarea', { readonly: '', rows: '12', spellcheck: 'false', 'aria-label': 'the generated Python code', 'data-name': 'export-code', hidden: true,
+    style: 'width:100%;font-family:ui-monospace,monospace;font-size:0.8rem;white-space:pre' });
+  const codeLink = el('a', { 'data-name': 'export-code-file', hidden: true }, '');
+  const copyBtn = el('button', { type: 'button', 'data-name': 'export-copy', hidden: true }, 'Copy');
+  const codeMsg = el('p', { class: 'note', role: 'status', 'data-name': 'export-code-message' });
+  let codeUrl = null;
+  const codeBtn = (label, name, file, make) => {
+    const b = el('button', { type: 'button', 'data-name': name }, label);
+    b.addEventListener('click', () => {
+      if (!last?.points || last.problem) { codeMsg.textContent = 'There is no data to export yet.'; return; }
+      let code;
+      try { code = make(state, last.points); } catch (e) { codeMsg.textContent = e.message; return; }
+      codeBox.value = code;
+      codeBox.hidden = false;
+      codeBox.dataset.framework = name;
+      if (codeUrl) URL.revokeObjectURL(codeUrl);
+      codeUrl = URL.createObjectURL(new Blob([code], { type: 'text/x-python' }));
+      codeLink.href = codeUrl;
+      codeLink.download = file;
+      codeLink.textContent = `Download ${file} (${(code.length / 1024).toFixed(1)} KB)`;
+      codeLink.hidden = false;
+      copyBtn.hidden = false;
+      codeMsg.textContent = `${label}: the same layers, loss, optimizer, features and data as here; it trains with ${name === 'export-keras' ? 'Keras' : 'PyTorch'}'s own random numbers (not run by Playgrad).`;
+    });
+    return b;
+  };
+  const kerasBtn = codeBtn('Keras code', 'export-keras', 'playground_keras.py', toKeras);
+  const torchBtn = codeBtn('PyTorch code', 'export-pytorch', 'playground_pytorch.py', toPyTorch);
+  copyBtn.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(codeBox.value);
+      codeMsg.textContent = 'Copied.';
+    } catch {
+      codeBox.select(); // the clipboard may be refused (file://, permissions): select for Ctrl+C
+      codeMsg.textContent = 'The clipboard is not available here: the code is selected, press Ctrl+C.';
+    }
+  });
   loadInput.addEventListener('change', () => {
     const f = loadInput.files?.[0];
     if (!f) return;
@@ -215,13 +282,14 @@ export function mount(root, kit) {
       el('div', { style: 'display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start' },
         el('div', { style: 'flex:1 1 320px;min-width:0;max-width:520px' }, plot, legend, problemLine, drawBox, csvBox),
         el('div', { style: 'flex:1 1 320px;min-width:0' }, el('h4', {}, 'The network'), net,
-          el('div', { class: 'buttons' }, weightPick, weightIndex, weightValue, weightSet), weightInfo)), modeLine),
+          netLegend, el('div', { class: 'buttons' }, weightPick, weightIndex, weightValue, weightSet), weightInfo)), modeLine),
     panel('Loss', lossCanvas, metrics),
     panel('Accuracy', accCanvas),
     panel('Weights', histCanvas),
     panel('Timeline', timeline, timelineLabel),
     panel('Numerical health', health, el('p', { class: 'note', 'data-name': 'health-ok' }, 'Every step is checked: a NaN or Infinity stops training before the bad update, and says where it started.')),
-    panel('Export', el('div', { class: 'buttons' }, exportBtn, jsonLink), exportNote, el('label', {}, 'Load a model: ', loadInput), loadMsg),
+    panel('Export', el('div', { class: 'buttons' }, exportBtn, jsonLink), exportNote, el('label', {}, 'Load a model: ', loadInput), loadMsg,
+      el('h4', {}, 'As Python code'), el('div', { class: 'buttons' }, kerasBtn, torchBtn, copyBtn, codeLink), codeMsg, codeBox),
   );
 
   // ---- drawing -----------------------------------------------------------------------------
@@ -324,7 +392,13 @@ export function mount(root, kit) {
       const sel = selected && selected.layer === 'output' && selected.weight === 'bias' && selected.index === u;
       g.fillStyle = col.bg; g.strokeStyle = sel ? col.fg : col.muted; g.lineWidth = sel ? 3 : 1.5;
       g.beginPath(); g.arc(p.x, p.y, S / 2, 0, 2 * Math.PI); g.fill(); g.stroke();
-      g.fillStyle = col.fg; g.fillText('out', p.x, p.y);
+      // Each output unit in its class's colour (one sigmoid unit: p(class 1); regression: the value).
+      const many = nodeXY.at(-1).length > 1;
+      if (!s.regression) {
+        g.strokeStyle = col.classes[many ? u : 1]; g.lineWidth = sel ? 4 : 2.5;
+        g.beginPath(); g.arc(p.x, p.y, S / 2 - 1, 0, 2 * Math.PI); g.stroke();
+      }
+      g.fillStyle = col.fg; g.fillText(s.regression ? 'ŷ' : (many ? `c${u}` : 'p(1)'), p.x, p.y);
       edges.push({ kind: 'node', x: p.x, y: p.y, r: S / 2, sel: { layer: 'output', weight: 'bias', index: u } });
     });
   }
@@ -383,6 +457,7 @@ export function mount(root, kit) {
         ? 'Colour: the predicted value (blue above 0, orange below). Filled: training points; rings: held out.'
         : `Colour: the predicted class and its probability. Filled: ${s.points.nTrain} training points; rings: ${s.points.labels.length - s.points.nTrain} held out.`;
       drawNet(s);
+      drawNetLegend(s);
       const options = s.weights.filter((q) => q.weight === 'kernel' || q.weight === 'bias').map((q) => `${q.layer}/${q.weight}`);
       if (weightPick.options.length !== options.length || [...weightPick.options].some((o, i) => o.value !== options[i])) {
         weightPick.replaceChildren(...options.map((o) => el('option', { value: o }, o)));
@@ -416,6 +491,7 @@ export function mount(root, kit) {
     destroy() {
       document.removeEventListener('keydown', keyHandler);
       if (jsonUrl) URL.revokeObjectURL(jsonUrl);
+      if (codeUrl) URL.revokeObjectURL(codeUrl);
     },
   };
 }

@@ -128,6 +128,45 @@ test('export: the model as the core saves it; loading it back continues; a wrong
   await context.close();
 });
 
+test('export as Keras and PyTorch code: the network and the data in the text, downloadable; the keyboard picks weights', async () => {
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/playground?hidden=5&batchNorm=true&dropout=0.1&optimizer=adam&lr=0.01&epochs=2`, { acceptDownloads: true });
+  await page.waitForSelector(READY, { timeout: 30000 });
+  await page.click('[data-name="export-keras"]');
+  await page.waitForSelector('[data-name="export-code"]:not([hidden])');
+  const keras = await page.inputValue('[data-name="export-code"]');
+  assert.match(keras, /layers\.Dense\(5, activation="linear"[^\n]*name="hidden1"\)/);
+  assert.match(keras, /layers\.BatchNormalization\(momentum=0\.99, epsilon=1e-3, name="bn1"\)/);
+  assert.match(keras, /keras\.optimizers\.Adam\(learning_rate=0\.01,/);
+  assert.match(keras, /n_train = 250/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-name="export-code-file"]')]);
+  assert.equal(download.suggestedFilename(), 'playground_keras.py');
+  const chunks = [];
+  for await (const c of await download.createReadStream()) chunks.push(c);
+  assert.equal(Buffer.concat(chunks).toString('utf8'), keras);
+  await page.click('[data-name="export-pytorch"]');
+  await page.waitForFunction(() => document.querySelector('[data-name="export-code"]').dataset.framework === 'export-pytorch');
+  const torch = await page.inputValue('[data-name="export-code"]');
+  assert.match(torch, /nn\.Linear\(2, 5\),[^\n]*\n\s*nn\.BatchNorm1d\(5, eps=1e-3, momentum=0\.01\)/);
+  assert.match(await page.getAttribute('[data-name="export-code-file"]', 'download'), /playground_pytorch\.py/);
+  // The network on the keyboard: focus it, the arrows walk through the weights, Enter edits one.
+  await page.focus('[data-name="train-panel"] canvas[tabindex="0"]');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /hidden1\/kernel\[from 0 to 0\]/.test(document.querySelector('[data-name="weight-info"]').textContent));
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /hidden1\/kernel\[from 0 to 1\]/.test(document.querySelector('[data-name="weight-info"]').textContent));
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft'); // wraps to the last: the output bias
+  await page.waitForFunction(() => /output\/bias\[0\]/.test(document.querySelector('[data-name="weight-info"]').textContent));
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.name), 'weight-value');
+  await page.keyboard.type('-2.25');
+  await page.click('[data-name="weight-set"]');
+  await page.waitForFunction(() => document.querySelector('[data-name="weight-info"]').dataset.value === '-2.25');
+  assert.match(await page.textContent('[data-name="net-legend"]'), /positive.*negative/);
+  assertClean();
+  await context.close();
+});
+
 test('a shared link restores the settings (after a reload too)', async () => {
   await checkSharedUrl(env, {
     hash: '#/playground?dataset=spiral&classes=3&features=x1,x2,sinx1&hidden=6&activation=relu&loss=cce&optimizer=adam&lr=0.01',
