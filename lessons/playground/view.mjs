@@ -72,6 +72,11 @@ export function mount(root, kit) {
   const plot = el('canvas', { role: 'img', style: 'display:block;width:100%;max-width:520px;aspect-ratio:1;touch-action:none;',
     'aria-label': 'the decision surface over the plane, with the training points (filled) and the held-out points (rings)' });
   const legend = el('p', { class: 'note' });
+  // TensorFlow Playground's "discretize output": each spot in the colour of the class it is
+  // given, at full strength, without the shading by probability (a view choice, not a setting).
+  const discrete = el('input', { type: 'checkbox', 'data-name': 'discretize' });
+  discrete.addEventListener('change', () => { if (last && !last.problem) drawPlot(last); });
+  const discreteBox = el('label', { class: 'note' }, discrete, ' Discretize the output (the class only, not its probability)');
   const classBtns = el('div', { class: 'buttons', role: 'group', 'aria-label': 'class of new points' });
   const drawBox = el('div', { hidden: true }, el('p', { class: 'note' }, 'Click the plot to add a point of the chosen class (keys 0–4 choose it); shift-click removes the nearest point.'), classBtns,
     el('div', { class: 'buttons' }, (() => { const b = el('button', { type: 'button', 'data-name': 'clear-points' }, 'Clear points'); b.addEventListener('click', () => setOwn([])); return b; })()));
@@ -214,6 +219,7 @@ export function mount(root, kit) {
   const accChart = new kit.LineChart(accCanvas, { xmin: 0, ymin: 0, ymax: 1 });
   const hist = new kit.BarChart(histCanvas, { min: 0, max: 1, digits: 0 });
   const metrics = el('p', { 'data-name': 'metrics' });
+  const histNote = el('p', { class: 'note', 'data-name': 'hist-note' });
   const timeline = el('input', { type: 'range', min: '0', max: '0', step: '1', value: '0', 'aria-label': 'epoch to go back to', 'data-name': 'timeline', style: 'width:100%' });
   const timelineLabel = el('p', { class: 'note', 'data-name': 'timeline-label' });
   let scrubbing = false;
@@ -280,12 +286,12 @@ export function mount(root, kit) {
     el('div', { class: 'panel wide', 'data-name': 'train-panel' }, el('h3', {}, 'Train'),
       el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, noticeLine,
       el('div', { style: 'display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start' },
-        el('div', { style: 'flex:1 1 320px;min-width:0;max-width:520px' }, plot, legend, problemLine, drawBox, csvBox),
+        el('div', { style: 'flex:1 1 320px;min-width:0;max-width:520px' }, plot, legend, discreteBox, problemLine, drawBox, csvBox),
         el('div', { style: 'flex:1 1 320px;min-width:0' }, el('h4', {}, 'The network'), net,
           netLegend, el('div', { class: 'buttons' }, weightPick, weightIndex, weightValue, weightSet), weightInfo)), modeLine),
     panel('Loss', lossCanvas, metrics),
     panel('Accuracy', accCanvas),
-    panel('Weights', histCanvas),
+    panel('Weights', histCanvas, histNote),
     panel('Timeline', timeline, timelineLabel),
     panel('Numerical health', health, el('p', { class: 'note', 'data-name': 'health-ok' }, 'Every step is checked: a NaN or Infinity stops training before the bad update, and says where it started.')),
     panel('Export', el('div', { class: 'buttons' }, exportBtn, jsonLink), exportNote, el('label', {}, 'Load a model: ', loadInput), loadMsg,
@@ -302,13 +308,15 @@ export function mount(root, kit) {
     const cls = col.classes.map(hex);
     if (s.surface) {
       const sf = s.surface;
+      const hard = discrete.checked;
+      const shade = (t) => (hard ? 0.6 : Math.min(1, t) * 0.7);
       if (sf.kind === 'probability') {
-        paintGrid(g, sf.values, GRID, (p) => (p >= 0.5 ? mix(bg, cls[1], Math.min(1, (p - 0.5) * 2) * 0.7) : mix(bg, cls[0], Math.min(1, (0.5 - p) * 2) * 0.7)), 0, 0, w, h);
+        paintGrid(g, sf.values, GRID, (p) => (p >= 0.5 ? mix(bg, cls[1], shade((p - 0.5) * 2)) : mix(bg, cls[0], shade((0.5 - p) * 2))), 0, 0, w, h);
       } else if (sf.kind === 'classes') {
         const k = s.classes;
-        paintGrid(g, sf.values, GRID, (p, i) => mix(bg, cls[sf.classes[i]], Math.max(0, (p - 1 / k) / (1 - 1 / k)) * 0.7), 0, 0, w, h);
+        paintGrid(g, sf.values, GRID, (p, i) => mix(bg, cls[sf.classes[i]], shade(Math.max(0, (p - 1 / k) / (1 - 1 / k)))), 0, 0, w, h);
       } else {
-        paintGrid(g, sf.values, GRID, (v) => (v >= 0 ? mix(bg, cls[1], Math.min(1, v) * 0.7) : mix(bg, cls[0], Math.min(1, -v) * 0.7)), 0, 0, w, h);
+        paintGrid(g, sf.values, GRID, (v) => (v >= 0 ? mix(bg, cls[1], shade(v)) : mix(bg, cls[0], shade(-v))), 0, 0, w, h);
       }
     }
     const X = (v) => ((v + DOMAIN) / (2 * DOMAIN)) * w;
@@ -417,6 +425,7 @@ export function mount(root, kit) {
     for (const v of all) counts[Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins))] += 1;
     hist.max = Math.max(1, ...counts);
     hist.set(counts.map((c, i) => ({ label: fmt(lo + ((i + 0.5) * (hi - lo)) / bins, 1), value: c })));
+    histNote.textContent = `How many of the ${all.length} Dense weights (biases not included) fall in each of ${bins} bins from ${fmt(lo, 2)} to ${fmt(hi, 2)}; each bar is labelled with its bin's centre.`;
   }
 
   return {
