@@ -134,14 +134,17 @@ export function parseCsv(text, { maxClasses = 5, maxRows = MAX_ROWS } = {}) {
   const lines = text.split(/\r\n|\n|\r/);
   const points = [];
   const names = ['x1', 'x2', 'label'];
+  let header = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === '') continue;
     const cells = line.split(',').map((c) => c.trim());
     const numeric = cells.map((c) => (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(c) ? Number(c) : NaN));
-    if (points.length === 0 && numeric.some(Number.isNaN) && !cells.some((c) => /^[+-]?(nan|inf|infinity)$/i.test(c))) {
-      // The first non-blank line may be a header (any line that is not three numbers).
-      if (cells.length === 3) continue;
+    if (points.length === 0 && !header && cells.length === 3 && numeric.every(Number.isNaN) && !cells.some((c) => /^[+-]?(nan|inf|infinity)$/i.test(c))) {
+      // The first non-blank line may be a header: three names, none of them a number (a row
+      // with one bad number, "1,2..5,0", is an error to show, not a header to skip).
+      header = true;
+      continue;
     }
     if (cells.length !== 3) return { error: `Row ${i + 1}: expected 3 columns (x1,x2,label), found ${cells.length}.` };
     for (let j = 0; j < 3; j++) {

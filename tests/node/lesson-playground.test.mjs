@@ -137,6 +137,9 @@ test('CSV files: header or not, blank lines, and every bad input named by row an
   assert.match(L.parseCsv('1,2,0\n3,4,0.5\n').error, /0.5 is not a class/);
   assert.match(L.parseCsv('\u0000\u0001PK\u0003\u0004binary').error, /binary/);
   assert.match(L.parseCsv('').error, /no points yet/);
+  // Only a line of three names is a header: a first row with one bad number is reported.
+  assert.match(L.parseCsv('1,2..5,0\n3,4,1\n5,6,0\n7,8,1\n').error, /Row 1, column 2 \(x2\): “2..5” is not a finite number/);
+  assert.match(L.parseCsv('x1,x2,label\nx1,x2,label\n1,2,0\n').error, /Row 2, column 1/);
   const many = Array.from({ length: L.MAX_ROWS + 1 }, (_, i) => `${i % 7},${i % 5},${i % 2}`).join('\n');
   assert.match(L.parseCsv(many).error, /more than 20000 rows/);
 });
