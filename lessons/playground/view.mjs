@@ -30,16 +30,22 @@ const hex = (c) => {
 const mix = (a, b, t) => [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * t));
 
 /** A G×G image of `values` through `color(value, i) -> [r, g, b]`, drawn scaled into (x, y, w, h). */
+const scratch = new Map(); // size -> { off, ctx, img }: one offscreen canvas per grid size, reused every frame
 function paintGrid(g, values, size, color, x, y, w, h) {
-  const img = new ImageData(size, size);
+  let sc = scratch.get(size);
+  if (!sc) {
+    const off = new OffscreenCanvas(size, size);
+    sc = { off, ctx: off.getContext('2d'), img: new ImageData(size, size) };
+    scratch.set(size, sc);
+  }
+  const { img } = sc;
   for (let i = 0; i < size * size; i++) {
     const [r, gg, b] = color(values[i], i);
     img.data[4 * i] = r; img.data[4 * i + 1] = gg; img.data[4 * i + 2] = b; img.data[4 * i + 3] = 255;
   }
-  const off = new OffscreenCanvas(size, size);
-  off.getContext('2d').putImageData(img, 0, 0);
+  sc.ctx.putImageData(img, 0, 0);
   g.imageSmoothingEnabled = true;
-  g.drawImage(off, x, y, w, h);
+  g.drawImage(sc.off, x, y, w, h);
 }
 
 export function mount(root, kit) {
