@@ -136,9 +136,10 @@ function finishTargets(c, row) {
         r.shown = `${(100 * r.value).toFixed(0)}% of peak`;
       }
     } else if (t.max !== undefined) {
-      r.value = row.value;
-      r.met = row.value < t.max;
-      r.shown = `${row.value.toFixed(1)} ${row.unit}`;
+      // An absolute target: a measured figure's value, or the core's median among peers.
+      r.value = row.value ?? row.peers.core?.median_ms;
+      r.met = r.value < t.max;
+      r.shown = `${r.value?.toFixed(1)} ${row.unit}`;
     }
     if (r.met === undefined) r.shown = 'not measured';
     row.targets.push(r);

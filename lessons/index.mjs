@@ -10,8 +10,9 @@ import * as logLoss from './log-loss/lesson.mjs';
 import * as optimizers from './optimizers/lesson.mjs';
 import * as convSize from './conv-size/lesson.mjs';
 import * as iouNms from './iou-nms/lesson.mjs';
+import * as playground from './playground/lesson.mjs';
 
-export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, optimizers, convSize, iouNms];
+export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, playground, optimizers, convSize, iouNms];
 
 /** The lesson with this id, or undefined. */
 export function lessonById(id) {

@@ -40,7 +40,8 @@ export function createSessionHost(lesson, pg, { onSnapshot, onError }) {
       loop = new SessionLoop((state, previous) => lesson.session(pg, state, previous), receive);
       return;
     }
-    worker = new Worker(new URL(`./session-worker.mjs?lesson=${encodeURIComponent(lesson.id)}`, import.meta.url), { type: 'module' });
+    worker = new Worker(new URL('./session-worker.mjs', import.meta.url), { type: 'module' });
+    worker.postMessage({ type: 'init', lesson: lesson.id });
     worker.onmessage = (e) => receive(e.data);
     worker.onerror = (e) => {
       e.preventDefault?.();

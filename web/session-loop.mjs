@@ -86,14 +86,22 @@ export class SessionLoop {
     this.send();
   }
 
-  /** A view action (scrub to an epoch, edit a weight...): session.command(name, args). */
+  /**
+   * A view action (scrub to an epoch, edit a weight...): session.command(name, args). A command
+   * the session refuses (it throws) is not a crash: the session is unchanged and the next status
+   * carries the reason as `notice` for the view to show.
+   */
   command(name, args) {
     if (!this.session) return;
+    let notice = null;
     try {
       if (typeof this.session.command !== 'function') throw new Error(`this lesson takes no command '${name}'`);
       this.session.command(name, args);
-    } catch (e) { this.fail(e); return; }
-    this.send();
+    } catch (e) {
+      notice = e?.message ?? String(e);
+    }
+    if (notice === null) { this.send(); return; }
+    this.post({ type: 'snapshot', snapshot: this.session.snapshot(), status: { ...this.status(), notice } });
   }
 
   schedule() {

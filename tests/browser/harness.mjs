@@ -95,7 +95,7 @@ export async function checkSharedUrl(env, { hash, ready, check, then }) {
   const url = `${env.url}${hash}`;
   const { page, context, assertClean } = await openPage(env.browser, url);
   for (let round = 0; round < 2; round++) {
-    await page.waitForSelector(ready, { timeout: 20000 });
+    await page.waitForSelector(ready, { timeout: 60000 });
     assert.equal(await page.isHidden('#notice'), true);
     await check(page);
     assert.equal(page.url(), url);
@@ -116,7 +116,7 @@ export async function checkOffline(env, { first, hash, ready, check }) {
   await context.setOffline(true);
   await page.goto(`${env.url}${hash}`);
   await page.reload();
-  await page.waitForSelector(ready, { timeout: 20000 });
+  await page.waitForSelector(ready, { timeout: 60000 });
   await check(page);
   await context.setOffline(false);
   assertClean();
@@ -132,7 +132,7 @@ export async function checkSingleFile(env, { hash, ready, check }) {
   const requests = [];
   single.page.on('request', (r) => requests.push(r.url()));
   await single.page.goto(`${pathToFileURL(DIST_HTML).href}${hash}`);
-  await single.page.waitForSelector(ready, { timeout: 20000 });
+  await single.page.waitForSelector(ready, { timeout: 60000 });
   await check(single.page);
   assert.deepEqual(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:') && !u.startsWith('blob:')), []);
   single.assertClean();
@@ -151,7 +151,7 @@ export async function screenshots(env, { name, hash, ready, prepare, check, sett
     for (const width of [375, 1280]) {
       const { page, context, assertClean } = await openPage(env.browser, null, { colorScheme, viewport: { width, height: 900 } });
       await page.goto(`${env.url}${hash}`);
-      await page.waitForSelector(ready, { timeout: 20000 });
+      await page.waitForSelector(ready, { timeout: 60000 });
       await prepare?.(page);
       await page.evaluate(() => document.fonts.ready);
       await page.waitForTimeout(settle);
