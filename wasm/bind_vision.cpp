@@ -39,6 +39,9 @@ val size_obj(const v::ConvSize& r) {
   o.set("out", double(r.out));
   o.set("padBefore", double(r.pad_before));
   o.set("padAfter", double(r.pad_after));
+  o.set("span", double(r.span));
+  o.set("numerator", double(r.numerator));
+  o.set("quotient", r.quotient);
   return o;
 }
 
@@ -181,6 +184,27 @@ double js_iou(const val& a, const val& b) {
     return v::iou(pgbind::to_floats("iou", "first box", a), pgbind::to_floats("iou", "second box", b));
   });
 }
+val box4(const double* b) {
+  val o = val::array();
+  for (unsigned i = 0; i < 4; ++i) o.set(i, b[i]);
+  return o;
+}
+val js_iou_parts(const val& a, const val& b) {
+  return guard([&] {
+    const auto p = v::iou_parts(pgbind::to_floats("iouParts", "first box", a),
+                                pgbind::to_floats("iouParts", "second box", b));
+    val o = val::object();
+    o.set("a", box4(p.a));
+    o.set("b", box4(p.b));
+    o.set("areaA", p.area_a);
+    o.set("areaB", p.area_b);
+    o.set("intersection", p.overlap ? box4(p.intersection) : val::null());
+    o.set("inter", p.inter);
+    o.set("union", p.union_area);
+    o.set("iou", p.iou);
+    return o;
+  });
+}
 val js_iou_matrix(const val& a, const val& b) {
   return guard([&] {
     return pgbind::double_array(v::iou_matrix(pgbind::to_floats("iouMatrix", "first boxes", a),
@@ -216,25 +240,38 @@ val js_nms(const val& boxes, const val& scores, double iou, double score, double
                                       nms_opts(op, iou, score, max_out, rule)));
   });
 }
+// NmsStep list -> [{ kind: 'keep' | 'suppress', index, by?, iou? }].
+val steps_js(const std::vector<v::NmsStep>& steps) {
+  val arr = val::array();
+  for (size_t i = 0; i < steps.size(); ++i) {
+    val s = val::object();
+    s.set("kind", steps[i].kind == v::NmsStep::Keep ? "keep" : "suppress");
+    s.set("index", double(steps[i].index));
+    if (steps[i].kind == v::NmsStep::Suppress) {
+      s.set("by", double(steps[i].by));
+      s.set("iou", steps[i].iou);
+    }
+    arr.set(i, s);
+  }
+  return arr;
+}
 val js_nms_steps(const val& boxes, const val& scores, double iou, double score, double max_out,
                  const val& rule_js) {
   return guard([&] {
     const std::string rule = pgbind::to_string("nms_steps", rule_js);
     const char* op = "nmsSteps";
-    const auto steps = v::nms_steps(pgbind::to_floats(op, "boxes", boxes), pgbind::to_floats(op, "scores", scores),
-                                    nms_opts(op, iou, score, max_out, rule));
-    val arr = val::array();
-    for (size_t i = 0; i < steps.size(); ++i) {
-      val s = val::object();
-      s.set("kind", steps[i].kind == v::NmsStep::Keep ? "keep" : "suppress");
-      s.set("index", double(steps[i].index));
-      if (steps[i].kind == v::NmsStep::Suppress) {
-        s.set("by", double(steps[i].by));
-        s.set("iou", steps[i].iou);
-      }
-      arr.set(i, s);
-    }
-    return arr;
+    return steps_js(v::nms_steps(pgbind::to_floats(op, "boxes", boxes), pgbind::to_floats(op, "scores", scores),
+                                 nms_opts(op, iou, score, max_out, rule)));
+  });
+}
+val js_nms_steps_per_class(const val& boxes, const val& scores, const val& classes, double iou,
+                           double score, double max_out, const val& rule_js) {
+  return guard([&] {
+    const std::string rule = pgbind::to_string("nms_steps_per_class", rule_js);
+    const char* op = "nmsStepsPerClass";
+    return steps_js(v::nms_steps_per_class(
+        pgbind::to_floats(op, "boxes", boxes), pgbind::to_floats(op, "scores", scores),
+        pgbind::to_ints(op, "classes", classes), nms_opts(op, iou, score, max_out, rule)));
   });
 }
 val js_soft_nms(const val& boxes, const val& scores, double sigma, double iou, double score,
@@ -343,12 +380,14 @@ EMSCRIPTEN_BINDINGS(playgrad_vision) {
   function("_upsampling2d", &js_upsampling2d);
 
   function("_iou", &js_iou);
+  function("_iouParts", &js_iou_parts);
   function("_iouMatrix", &js_iou_matrix);
   function("_boxConvert", &js_box_convert);
   function("_nms", &js_nms);
   function("_nmsSteps", &js_nms_steps);
   function("_softNms", &js_soft_nms);
   function("_nmsPerClass", &js_nms_per_class);
+  function("_nmsStepsPerClass", &js_nms_steps_per_class);
   function("_gridAnchors", &js_grid_anchors);
   function("_kmeansAnchors", &js_kmeans_anchors);
   function("_yoloEncode", &js_yolo_encode);

@@ -135,6 +135,9 @@ Tensor js_mean(const Tensor& x, const val& axis, bool keep) {
 Tensor js_max(const Tensor& x, const val& axis, bool keep) {
   return guard([&] { return pg::max(x, to_axis("max", axis), keep); });
 }
+Tensor js_min(const Tensor& x, const val& axis, bool keep) {
+  return guard([&] { return pg::min(x, to_axis("min", axis), keep); });
+}
 Tensor js_softmax(const Tensor& x, const val& axis) {
   return guard([&] { return pg::softmax(x, to_axis("softmax", axis).value_or(-1)); });
 }
@@ -210,6 +213,7 @@ EMSCRIPTEN_BINDINGS(playgrad_core) {
   function("_sum", &js_sum);
   function("_mean", &js_mean);
   function("_max", &js_max);
+  function("_min", &js_min);
   function("_softmax", &js_softmax);
   function("_logSoftmax", &js_log_softmax);
 }

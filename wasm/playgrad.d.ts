@@ -95,6 +95,33 @@ export interface ConvSizeOptions {
   padding?: 'valid' | 'same' | number;
   dilation?: number;
 }
+/** A convolution's output size, its padding, and the terms of out = floor(numerator / stride) + 1. */
+export interface ConvSize {
+  out: number;
+  padBefore: number;
+  padAfter: number;
+  /** dilation (kernel - 1) + 1: the input pixels one window covers. */
+  span: number;
+  /** input + padBefore + padAfter - span. */
+  numerator: number;
+  /** numerator / stride before the floor. */
+  quotient: number;
+}
+/** The terms of IoU(a, b); iou is the same number as Vision.iou(a, b). */
+export interface IouParts {
+  /** The boxes with their corners normalised: [min x, min y, max x, max y]. */
+  a: Box;
+  b: Box;
+  areaA: number;
+  areaB: number;
+  /** The overlap box, or null when the boxes do not overlap. */
+  intersection: Box | null;
+  /** |A ∩ B|. */
+  inter: number;
+  /** |A| + |B| - |A ∩ B|. */
+  union: number;
+  iou: number;
+}
 export interface NmsOptions {
   /** In [0, 1]; default 0.5. */
   iouThreshold?: number;
@@ -132,7 +159,7 @@ export interface Vision {
   /** out = floor((input + 2P - dilation (kernel - 1) - 1) / stride) + 1; 'same': ceil(input / stride). */
   convOutputSize(o: ConvSizeOptions): number;
   /** The size and the padding it implies (for 'same' the odd pixel goes after). */
-  convPadding(o: ConvSizeOptions): { out: number; padBefore: number; padAfter: number };
+  convPadding(o: ConvSizeOptions): ConvSize;
   /** out = stride (input - 1) + dilation (kernel - 1) + outputPadding - 2P + 1; 'same': stride input. */
   convTransposeOutputSize(o: ConvSizeOptions & { outputPadding?: number }): number;
   /** (kernelH kernelW inChannels + bias) outChannels. */
@@ -140,6 +167,7 @@ export interface Vision {
   receptiveField(layers: { kernel: number; stride?: number; dilation?: number }[]): { size: number; jump: number };
 
   iou(a: Box | number[], b: Box | number[]): number;
+  iouParts(a: Box | number[], b: Box | number[]): IouParts;
   iouMatrix(a: Boxes, b: Boxes): number[][];
   centerToCorners(boxes: Boxes): Box[];
   cornersToCenter(boxes: Boxes): Box[];
@@ -151,6 +179,8 @@ export interface Vision {
   /** Gaussian soft-NMS (sigma default 0.5, iouThreshold default 1), as tf.image.nonMaxSuppressionWithScore. */
   softNms(boxes: Boxes, scores: ArrayLike<number>, options?: NmsOptions & { sigma?: number }): { indices: number[]; scores: number[] };
   nmsPerClass(boxes: Boxes, scores: ArrayLike<number>, classes: ArrayLike<number>, options?: NmsOptions): number[];
+  /** nmsPerClass's decisions in the order one pass over all candidates takes them. */
+  nmsStepsPerClass(boxes: Boxes, scores: ArrayLike<number>, classes: ArrayLike<number>, options?: NmsOptions): NmsStep[];
 
   gridAnchors(o: { grid: Pair; stride: Pair; sizes: number[]; ratios?: number[] }): Box[];
   kmeansAnchors(sizes: number[][] | number[], options?: { k?: number; seed?: number; maxIter?: number }): {
@@ -215,7 +245,9 @@ export interface Playgrad {
   /** Over all elements when axis is omitted. */
   sum(x: Tensor, axis?: number, keepdims?: boolean): Tensor;
   mean(x: Tensor, axis?: number, keepdims?: boolean): Tensor;
+  /** The gradient goes to the first position holding the max (min). */
   max(x: Tensor, axis?: number, keepdims?: boolean): Tensor;
+  min(x: Tensor, axis?: number, keepdims?: boolean): Tensor;
   softmax(x: Tensor, axis?: number): Tensor;
   logSoftmax(x: Tensor, axis?: number): Tensor;
 

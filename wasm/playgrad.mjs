@@ -283,6 +283,7 @@ class Playgrad {
   sum(x, axis, keepdims = false) { return this._unary('sum', '_sum', x, axis ?? null, Boolean(keepdims)); }
   mean(x, axis, keepdims = false) { return this._unary('mean', '_mean', x, axis ?? null, Boolean(keepdims)); }
   max(x, axis, keepdims = false) { return this._unary('max', '_max', x, axis ?? null, Boolean(keepdims)); }
+  min(x, axis, keepdims = false) { return this._unary('min', '_min', x, axis ?? null, Boolean(keepdims)); }
   softmax(x, axis = -1) { return this._unary('softmax', '_softmax', x, axis); }
   logSoftmax(x, axis = -1) { return this._unary('logSoftmax', '_logSoftmax', x, axis); }
 

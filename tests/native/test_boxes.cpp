@@ -27,6 +27,50 @@ TEST(Boxes, IouEdgeCases) {
   EXPECT_DOUBLE_EQ(m[4], 0.25);
 }
 
+TEST(Boxes, IouPartsShowTheComputation) {
+  // A = [10, 14, 60, 64] (50 x 50), B = [34, 30, 90, 84] (56 x 54): overlap [34, 30, 60, 64].
+  auto p = iou_parts({10, 14, 60, 64}, {90, 84, 34, 30});  // B with flipped corners
+  EXPECT_DOUBLE_EQ(p.area_a, 2500);
+  EXPECT_DOUBLE_EQ(p.area_b, 3024);
+  ASSERT_TRUE(p.overlap);
+  EXPECT_EQ(std::vector<double>(p.intersection, p.intersection + 4), (std::vector<double>{34, 30, 60, 64}));
+  EXPECT_EQ(std::vector<double>(p.b, p.b + 4), (std::vector<double>{34, 30, 90, 84}));
+  EXPECT_DOUBLE_EQ(p.inter, 26.0 * 34.0);
+  EXPECT_DOUBLE_EQ(p.union_area, 2500 + 3024 - 884);
+  EXPECT_DOUBLE_EQ(p.iou, 884.0 / 4640.0);
+  // Touching edges: no overlap box, intersection 0, union the two areas.
+  p = iou_parts({0, 0, 2, 2}, {2, 0, 4, 2});
+  EXPECT_FALSE(p.overlap);
+  EXPECT_EQ(std::vector<double>(p.intersection, p.intersection + 4), (std::vector<double>{0, 0, 0, 0}));
+  EXPECT_DOUBLE_EQ(p.inter, 0);
+  EXPECT_DOUBLE_EQ(p.union_area, 8);
+  EXPECT_DOUBLE_EQ(p.iou, 0);
+  // A zero-area box: IoU 0 by definition, the union is still |A| + |B| - |A ∩ B|.
+  p = iou_parts({1, 1, 1, 3}, {0, 0, 2, 2});
+  EXPECT_DOUBLE_EQ(p.area_a, 0);
+  EXPECT_DOUBLE_EQ(p.union_area, 4);
+  EXPECT_DOUBLE_EQ(p.iou, 0);
+  // The same IoU as iou(), bit for bit, on random boxes.
+  pg::Rng r(11);
+  for (int i = 0; i < 500; ++i) {
+    std::vector<float> a(4), b(4);
+    for (auto& v : a) v = r.uniform(0, 10);
+    for (auto& v : b) v = r.uniform(0, 10);
+    const auto q = iou_parts(a, b);
+    EXPECT_EQ(q.iou, iou(a, b)) << i;
+    EXPECT_EQ(q.union_area, q.area_a + q.area_b - q.inter) << i;
+    if (q.overlap) {
+      EXPECT_DOUBLE_EQ(q.inter, (q.intersection[2] - q.intersection[0]) * (q.intersection[3] - q.intersection[1])) << i;
+    } else {
+      EXPECT_EQ(q.inter, 0) << i;
+    }
+  }
+  EXPECT_NE(error_of([] { iou_parts({0, 0, 1}, {0, 0, 1, 1}); }).find("iouParts: each box must have 4"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { iou_parts({0, 0, 1, 1}, {0, 0, INFINITY, 1}); }).find("iouParts: second box 0 has a non-finite"),
+            std::string::npos);
+}
+
 TEST(Boxes, Formats) {
   const std::vector<float> c = {2, 3, 4, 2};  // cx, cy, w, h
   pgt::expect_near(center_to_corners(c), {0, 2, 4, 4});
@@ -105,6 +149,58 @@ TEST(Nms, SoftAndPerClass) {
   // Per class: the overlapping pair survives when the classes differ.
   EXPECT_EQ(nms_per_class(b, s, {0, 1, 0}), (std::vector<int64_t>{0, 1, 2}));
   EXPECT_EQ(nms_per_class(b, s, {0, 0, 0}), (std::vector<int64_t>{0, 2}));
+}
+
+TEST(Nms, PerClassStepsInOnePass) {
+  // Boxes 0 and 1 overlap (IoU 10/11), as do 2 and 3; 0 and 2 are the same class.
+  const std::vector<float> b = {0, 0, 2, 2, 0, 0, 2, 2.2f, 0, 0, 2, 2.1f, 5, 5, 6, 6};
+  const std::vector<float> s = {0.9f, 0.8f, 0.85f, 0.3f};
+  const auto st = nms_steps_per_class(b, s, {0, 1, 0, 1});
+  // Descending score: 0 (keep), 2 (same class as 0: suppressed by 0), 1 (class 1: keep), 3 (keep).
+  ASSERT_EQ(st.size(), 4u);
+  EXPECT_EQ(st[0].index, 0);
+  EXPECT_EQ(st[0].kind, NmsStep::Keep);
+  EXPECT_EQ(st[1].index, 2);
+  EXPECT_EQ(st[1].kind, NmsStep::Suppress);
+  EXPECT_EQ(st[1].by, 0);
+  EXPECT_DOUBLE_EQ(st[1].iou, iou({0, 0, 2, 2.1f}, {0, 0, 2, 2}));
+  EXPECT_EQ(st[2].index, 1);
+  EXPECT_EQ(st[2].kind, NmsStep::Keep);
+  EXPECT_EQ(st[3].index, 3);
+  EXPECT_EQ(st[3].kind, NmsStep::Keep);
+  // One class: the same decisions as nms_steps.
+  const auto one = nms_steps_per_class(b, s, {7, 7, 7, 7});
+  const auto all = nms_steps(b, s);
+  ASSERT_EQ(one.size(), all.size());
+  for (size_t i = 0; i < one.size(); ++i) {
+    EXPECT_EQ(one[i].index, all[i].index);
+    EXPECT_EQ(one[i].kind, all[i].kind);
+    EXPECT_EQ(one[i].by, all[i].by);
+  }
+  // Kept steps are nms_per_class on random boxes of four classes, with and without max_output.
+  pg::Rng r(5);
+  std::vector<float> rb, rs;
+  std::vector<int64_t> rc;
+  for (int i = 0; i < 80; ++i) {
+    const float x = r.uniform(0, 10), y = r.uniform(0, 10);
+    rb.insert(rb.end(), {x, y, x + r.uniform(0.5f, 3), y + r.uniform(0.5f, 3)});
+    rs.push_back(r.uniform());
+    rc.push_back(int64_t(r.uniform(0, 4)));
+  }
+  for (int64_t max_out : {-1, 0, 3, 10}) {
+    NmsOptions o;
+    o.iou_threshold = 0.3;
+    o.score_threshold = 0.2;
+    o.max_output = max_out;
+    std::vector<int64_t> kept;
+    for (const auto& x : nms_steps_per_class(rb, rs, rc, o)) {
+      if (x.kind == NmsStep::Keep) kept.push_back(x.index);
+      else EXPECT_EQ(rc[size_t(x.by)], rc[size_t(x.index)]) << "suppressed by its own class only";
+    }
+    EXPECT_EQ(kept, nms_per_class(rb, rs, rc, o)) << "max_output " << max_out;
+  }
+  EXPECT_NE(error_of([&] { nms_steps_per_class(b, s, {0, 1}); }).find("nmsStepsPerClass: 4 boxes but 2 classes"),
+            std::string::npos);
 }
 
 TEST(Nms, ReadableErrors) {

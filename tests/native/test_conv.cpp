@@ -19,6 +19,31 @@ TEST(ConvArith, OutputSizes) {
     return vision::conv_output_size("t", {in, k, s, d, m, p});
   };
   EXPECT_EQ(out(28, 3, 2, V::Valid).out, 13);  // floor((28 - 3) / 2) + 1
+  // The terms: span d(k - 1) + 1, numerator n + P + P - span, quotient before the floor.
+  auto t = out(28, 3, 2, V::Valid);
+  EXPECT_EQ(t.span, 3);
+  EXPECT_EQ(t.numerator, 25);
+  EXPECT_DOUBLE_EQ(t.quotient, 12.5);
+  t = out(32, 5, 2, V::Explicit, 1);  // floor((32 + 2 - 5) / 2) + 1 = floor(14.5) + 1 = 15
+  EXPECT_EQ(t.out, 15);
+  EXPECT_EQ(t.numerator, 29);
+  EXPECT_DOUBLE_EQ(t.quotient, 14.5);
+  t = out(7, 3, 1, V::Valid, 0, 2);
+  EXPECT_EQ(t.span, 5);
+  // For every mode, out = floor(numerator / s) + 1 with the padding it implies.
+  for (V m : {V::Valid, V::Same, V::Explicit})
+    for (int64_t in = 1; in <= 12; ++in)
+      for (int64_t k = 1; k <= 5; ++k)
+        for (int64_t st = 1; st <= 4; ++st)
+          for (int64_t d = 1; d <= 2; ++d) {
+            if (m != V::Same && d * (k - 1) + 1 > in + (m == V::Explicit ? 2 : 0)) continue;
+            const auto r = out(in, k, st, m, m == V::Explicit ? 1 : 0, d);
+            EXPECT_EQ(r.span, d * (k - 1) + 1);
+            EXPECT_EQ(r.numerator, in + r.pad_before + r.pad_after - r.span);
+            EXPECT_GE(r.numerator, 0);
+            EXPECT_EQ(r.numerator / st + 1, r.out) << in << " " << k << " " << st << " " << d;
+            EXPECT_DOUBLE_EQ(r.quotient, double(r.numerator) / double(st));
+          }
   EXPECT_EQ(out(28, 5, 1, V::Valid).out, 24);
   EXPECT_EQ(out(32, 3, 1, V::Explicit, 1).out, 32);
   EXPECT_EQ(out(7, 3, 1, V::Valid, 0, 2).out, 3);  // dilated extent 5

@@ -49,6 +49,16 @@ TEST(Ops, ReductionsAndShapes) {
   expect_near(max(a, 0).to_vector(), {4, 5, 6});
   expect_near(max(a, 1).to_vector(), {3, 6});
   EXPECT_FLOAT_EQ(max(a).item(), 6);
+  expect_near(min(a, 0).to_vector(), {1, 2, 3});
+  expect_near(min(a, 1).to_vector(), {1, 4});
+  EXPECT_FLOAT_EQ(min(a).item(), 1);
+  EXPECT_EQ(min(a, 1, true).shape(), (Shape{2, 1}));
+  EXPECT_FLOAT_EQ(min(T({3, -0.5f, 7}, {3})).item(), -0.5f);
+  EXPECT_TRUE(std::isnan(min(T({3, NAN, -7}, {3})).item()));  // a NaN is the min, as max
+  // The gradient goes to the first position holding the min.
+  Tensor m = T({2, 1, 1, 5}, {4}).set_requires_grad();
+  min(m).backward();
+  expect_near(m.grad().to_vector(), {0, 1, 0, 0});
   expect_near(matmul(a, T({1, 0, 0, 1, 1, 1}, {3, 2})).to_vector(), {4, 5, 10, 11});
   expect_near(transpose(a).to_vector(), {1, 4, 2, 5, 3, 6});
   EXPECT_EQ(reshape(a, {3, -1}).shape(), (Shape{3, 2}));
@@ -80,6 +90,8 @@ TEST(Ops, ErrorsNameOpAndShapes) {
   EXPECT_EQ(error_of([] { reshape(Tensor::zeros({2, 3}), {4, 2}); }),
             "reshape: cannot reshape [2,3] (6 elements) into [4,2] (8 elements)");
   EXPECT_NE(error_of([] { max(Tensor::zeros({0, 3}), 0); }).find("empty"), std::string::npos);
+  EXPECT_EQ(error_of([] { min(Tensor::zeros({0, 3}), 0); }), "min: axis 0 of shape [0,3] is empty");
+  EXPECT_EQ(error_of([] { min(Tensor::zeros({0})); }), "min: tensor of shape [0] is empty");
   EXPECT_NE(error_of([] { mean(Tensor::zeros({0})); }).find("zero elements"), std::string::npos);
   EXPECT_NE(error_of([] { softmax(Tensor::zeros({3, 0})); }).find("empty"), std::string::npos);
   EXPECT_NE(error_of([] { pow(Tensor::ones({2}), NAN); }).find("exponent must be finite"),
@@ -161,6 +173,9 @@ struct GradCase {
   std::vector<Shape> shapes;
   std::function<Tensor(const std::vector<Tensor>&)> f;
   bool positive = false;  // inputs drawn from [0.5, 2)
+  // max/min: the values are ranked and spaced 0.05 apart in their random order, so the check's
+  // +-eps steps never change which element is the max or the min.
+  bool spaced = false;
 };
 
 Shape random_shape(Rng& r, int rank) {
@@ -210,8 +225,10 @@ TEST(GradCheck, EveryOpOnRandomShapes) {
         {"sum_keep", {s}, [ax](auto& x) { return sum(x[0], ax, true); }},
         {"mean_all", {s}, [](auto& x) { return mean(x[0]); }},
         {"mean_axis", {s}, [ax](auto& x) { return mean(x[0], ax, true); }},
-        {"max_axis", {s}, [ax](auto& x) { return max(x[0], ax); }},
-        {"max_all", {s}, [](auto& x) { return max(x[0]); }},
+        {"max_axis", {s}, [ax](auto& x) { return max(x[0], ax); }, false, true},
+        {"max_all", {s}, [](auto& x) { return max(x[0]); }, false, true},
+        {"min_axis", {s}, [ax](auto& x) { return min(x[0], ax); }, false, true},
+        {"min_all", {s}, [](auto& x) { return min(x[0]); }, false, true},
         {"softmax", {s}, [ax](auto& x) { return softmax(x[0], ax); }},
         {"log_softmax", {s}, [ax](auto& x) { return log_softmax(x[0], ax); }},
         {"broadcast_to", {row}, [s](auto& x) { return broadcast_to(x[0], s); }},
@@ -227,6 +244,14 @@ TEST(GradCheck, EveryOpOnRandomShapes) {
           float& v = t.data()[j];
           if (std::fabs(v) < 0.05f) v = 0.05f;
           v += 0.001f * float(j);  // distinct values: max has one argmax
+        }
+        if (c.spaced) {
+          std::vector<float> v = t.to_vector();
+          for (int64_t j = 0; j < t.numel(); ++j) {
+            int64_t rank = 0;
+            for (float u : v) rank += u < v[size_t(j)];
+            t.data()[j] = -1.f + 0.05f * float(rank);
+          }
         }
         xs.push_back(t.set_requires_grad());
       }

@@ -62,6 +62,7 @@ TEST(Parity, WriteNativeResults) {
       {"sum0", {{s, 26, false}}, [](auto& x) { return sum(x[0], 0); }},
       {"mean1", {{s, 27, false}}, [](auto& x) { return mean(x[0], 1, true); }},
       {"max1", {{s, 28, false}}, [](auto& x) { return max(x[0], 1); }},
+      {"min1", {{s, 35, false}}, [](auto& x) { return min(x[0], 1); }},
       {"softmax", {{s, 29, false}}, [](auto& x) { return softmax(x[0], -1); }},
       {"softmax0", {{s, 30, false}}, [](auto& x) { return softmax(x[0], 0); }},
       {"logSoftmax", {{s, 31, false}}, [](auto& x) { return log_softmax(x[0], -1); }},

@@ -72,6 +72,8 @@ test('every op computes the expected values', () => {
     close(pg.mean(a, 1).toArray(), [2, 5]);
     close(pg.max(a, 0).toArray(), [4, 5, 6]);
     assert.equal(pg.max(a).item(), 6);
+    close(pg.min(a, 1).toArray(), [1, 4]);
+    assert.equal(pg.min(a).item(), 1);
     const z = pg.tensor([2, 1, 0.1]);
     const e = [2, 1, 0.1].map(Math.exp);
     const s = e.reduce((p, q) => p + q);

@@ -10,7 +10,7 @@ import { gradcheck as check } from './gradcheck-helper.mjs';
 const pg = await load();
 const gradcheck = (...args) => check(pg, ...args);
 
-// Inputs away from kinks (relu/abs/max at 0) and with distinct values (one argmax).
+// Inputs away from kinks (relu/abs/max/min at 0) and with distinct values (one argmax/argmin).
 function input(shape, seed, positive = false) {
   const n = shape.reduce((a, b) => a * b, 1);
   const data = pg.scope(() => Array.from((positive ? pg.rand([n], seed, 0.5, 2) : pg.rand([n], seed, -2, 2)).toArray()));
@@ -42,6 +42,8 @@ test('every op passes its gradient check in wasm', () => {
     ['sum axis', (x) => pg.sum(x[0], 0, true), [input(s, 26)]],
     ['mean', (x) => pg.mean(x[0], -1), [input(s, 27)]],
     ['max', (x) => pg.max(x[0], 1), [input(s, 28)]],
+    ['min', (x) => pg.min(x[0], 1), [input(s, 35)]],
+    ['min all', (x) => pg.min(x[0]), [input(s, 36)]],
     ['softmax', (x) => pg.softmax(x[0], -1), [input(s, 29)]],
     ['softmax axis 0', (x) => pg.softmax(x[0], 0), [input(s, 30)]],
     ['logSoftmax', (x) => pg.logSoftmax(x[0], -1), [input(s, 31)]],

@@ -42,6 +42,7 @@ const OPS = {
   sum0: (x) => pg.sum(x[0], 0),
   mean1: (x) => pg.mean(x[0], 1, true),
   max1: (x) => pg.max(x[0], 1),
+  min1: (x) => pg.min(x[0], 1),
   softmax: (x) => pg.softmax(x[0], -1),
   softmax0: (x) => pg.softmax(x[0], 0),
   logSoftmax: (x) => pg.logSoftmax(x[0], -1),

@@ -35,6 +35,8 @@ const CASES = [
   ['sum axis', [[3, 4]], false, (x) => pg.sum(x[0], 0), (x) => tf.sum(x[0], 0)],
   ['mean axis keepdims', [[3, 4]], false, (x) => pg.mean(x[0], 1, true), (x) => tf.mean(x[0], 1, true)],
   ['max axis', [[3, 4]], false, (x) => pg.max(x[0], 1), (x) => tf.max(x[0], 1)],
+  ['min axis', [[3, 4]], false, (x) => pg.min(x[0], 1), (x) => tf.min(x[0], 1)],
+  ['min all', [[3, 4]], false, (x) => pg.min(x[0]), (x) => tf.min(x[0])],
   ['softmax', [[3, 6]], false, (x) => pg.softmax(x[0]), (x) => tf.softmax(x[0])],
   ['logSoftmax', [[3, 6]], false, (x) => pg.logSoftmax(x[0]), (x) => tf.logSoftmax(x[0])],
 ];

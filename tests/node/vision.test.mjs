@@ -14,7 +14,8 @@ test('README examples', () => {
   assert.equal(pg.vision.convParams({ kernel: [3, 3], inChannels: 1, outChannels: 8, bias: false }), 72);
   assert.equal(pg.vision.convOutputSize({ input: 28, kernel: 3, padding: 'same' }), 28);
   assert.equal(pg.vision.convOutputSize({ input: 32, kernel: 5, padding: 2 }), 32);
-  assert.deepEqual(pg.vision.convPadding({ input: 5, kernel: 4, padding: 'same' }), { out: 5, padBefore: 1, padAfter: 2 });
+  assert.deepEqual(pg.vision.convPadding({ input: 5, kernel: 4, padding: 'same' }),
+    { out: 5, padBefore: 1, padAfter: 2, span: 4, numerator: 4, quotient: 4 });
   assert.equal(pg.vision.convTransposeOutputSize({ input: 7, kernel: 3, stride: 2, padding: 'same' }), 14);
   assert.equal(pg.vision.convTransposeOutputSize({ input: 7, kernel: 3, stride: 2, outputPadding: 1 }), 16);
   assert.deepEqual(pg.vision.receptiveField([{ kernel: 3 }, { kernel: 3 }, { kernel: 2, stride: 2 }, { kernel: 3 }]),
@@ -36,6 +37,78 @@ test('IoU edge cases and box formats', () => {
   assert.deepEqual(pg.vision.centerToCorners([[2, 3, 4, 2]]), [[0, 2, 4, 4]]);
   assert.deepEqual(pg.vision.cornersToCenter([[4, 4, 0, 2]]), [[2, 3, 4, 2]]);
   assert.deepEqual(pg.vision.normalizeCorners([[4, 4, 0, 2]]), [[0, 2, 4, 4]]);
+});
+
+test('convPadding: the terms of out = floor(numerator / stride) + 1', () => {
+  // The course's 28, f 3, s 2 (no padding): floor(25 / 2) + 1 = floor(12.5) + 1 = 13.
+  assert.deepEqual(pg.vision.convPadding({ input: 28, kernel: 3, stride: 2 }),
+    { out: 13, padBefore: 0, padAfter: 0, span: 3, numerator: 25, quotient: 12.5 });
+  // n 32, f 5, s 2, P 1: floor((32 + 2 - 5) / 2) + 1 = floor(14.5) + 1 = 15.
+  assert.deepEqual(pg.vision.convPadding({ input: 32, kernel: 5, stride: 2, padding: 1 }),
+    { out: 15, padBefore: 1, padAfter: 1, span: 5, numerator: 29, quotient: 14.5 });
+  // Dilation 2 spreads a 3-tap kernel over 5 pixels.
+  assert.equal(pg.vision.convPadding({ input: 7, kernel: 3, dilation: 2 }).span, 5);
+  for (const padding of ['valid', 'same', 2]) {
+    for (let input = 5; input <= 9; input++) {
+      const r = pg.vision.convPadding({ input, kernel: 3, stride: 2, padding });
+      assert.equal(r.numerator, input + r.padBefore + r.padAfter - r.span);
+      assert.equal(Math.floor(r.quotient) + 1, r.out, `${padding} ${input}`);
+    }
+  }
+});
+
+test('iouParts: the terms of IoU, the same IoU as iou()', () => {
+  const p = pg.vision.iouParts([10, 14, 60, 64], [90, 84, 34, 30]);
+  assert.deepEqual(p, {
+    a: [10, 14, 60, 64], b: [34, 30, 90, 84], areaA: 2500, areaB: 3024,
+    intersection: [34, 30, 60, 64], inter: 884, union: 4640, iou: 884 / 4640,
+  });
+  assert.equal(p.iou, pg.vision.iou([10, 14, 60, 64], [34, 30, 90, 84]));
+  const apart = pg.vision.iouParts([0, 0, 2, 2], [2, 0, 4, 2]);
+  assert.equal(apart.intersection, null, 'touching boxes do not overlap');
+  assert.equal(apart.inter, 0);
+  assert.equal(apart.union, 8);
+  assert.equal(apart.iou, 0);
+  const flat = pg.vision.iouParts([1, 1, 1, 3], [0, 0, 2, 2]);
+  assert.equal(flat.areaA, 0);
+  assert.equal(flat.iou, 0, 'a zero-area box gives IoU 0');
+  for (let i = 0; i < 50; i++) {
+    const a = pg.scope(() => Array.from(pg.rand([4], 100 + i, 0, 10).toArray()));
+    const b = pg.scope(() => Array.from(pg.rand([4], 200 + i, 0, 10).toArray()));
+    const q = pg.vision.iouParts(a, b);
+    assert.equal(q.iou, pg.vision.iou(a, b));
+    assert.equal(q.union, q.areaA + q.areaB - q.inter);
+  }
+  assert.throws(() => pg.vision.iouParts([0, 0, 1], [0, 0, 1, 1]), (e) => e instanceof PlaygradError && /iouParts: each box must have 4/.test(e.message));
+  assert.throws(() => pg.vision.iouParts([0, 0, 1, 1], [0, 0, NaN, 1]), /iouParts: second box 0 has a non-finite coordinate/);
+});
+
+test('nmsStepsPerClass: per-class decisions in one pass, kept boxes as nmsPerClass', () => {
+  const boxes = [[0, 0, 2, 2], [0, 0, 2, 2.2], [0, 0, 2, 2.1], [5, 5, 6, 6]];
+  const scores = [0.9, 0.8, 0.85, 0.3];
+  const steps = pg.vision.nmsStepsPerClass(boxes, scores, [0, 1, 0, 1]);
+  assert.deepEqual(steps.map((s) => [s.kind, s.index, s.by ?? -1]),
+    [['keep', 0, -1], ['suppress', 2, 0], ['keep', 1, -1], ['keep', 3, -1]]);
+  assert.equal(steps[1].iou, pg.vision.iou(boxes[2], boxes[0]));
+  // One class: exactly nmsSteps.
+  assert.deepEqual(pg.vision.nmsStepsPerClass(boxes, scores, [2, 2, 2, 2]), pg.vision.nmsSteps(boxes, scores));
+  // Random scenes: kept = nmsPerClass, suppressed only by the same class.
+  for (let t = 0; t < 20; t++) {
+    const { bx, sc, cl } = pg.scope(() => {
+      const xy = Array.from(pg.rand([40, 2], 300 + t, 0, 10).toArray());
+      const wh = Array.from(pg.rand([40, 2], 400 + t, 0.5, 3).toArray());
+      return {
+        bx: Array.from({ length: 40 }, (_, i) => [xy[2 * i], xy[2 * i + 1], xy[2 * i] + wh[2 * i], xy[2 * i + 1] + wh[2 * i + 1]]),
+        sc: Array.from(pg.rand([40], 500 + t).toArray()),
+        cl: Array.from(pg.rand([40], 600 + t, 0, 3).toArray()).map(Math.floor),
+      };
+    });
+    const o = { iouThreshold: [0.3, 0.5, 0.7][t % 3], scoreThreshold: 0.2, maxOutput: t % 4 === 0 ? 5 : Infinity };
+    const st = pg.vision.nmsStepsPerClass(bx, sc, cl, o);
+    assert.deepEqual(st.filter((s) => s.kind === 'keep').map((s) => s.index), pg.vision.nmsPerClass(bx, sc, cl, o), `trial ${t}`);
+    for (const s of st) if (s.kind === 'suppress') assert.equal(cl[s.by], cl[s.index]);
+  }
+  assert.throws(() => pg.vision.nmsStepsPerClass(boxes, scores, [0, 1]), /nmsStepsPerClass: 4 boxes but 2 classes/);
 });
 
 test('nmsSteps, softNms, nmsPerClass', () => {

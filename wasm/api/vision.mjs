@@ -149,7 +149,12 @@ export function installVision(pg) {
       const a = sizeArgs('convOutputSize', o);
       return call((c) => c._convOutputSize(...a.slice(0, 6))).out;
     },
-    /** { out, padBefore, padAfter }: the padding a configuration implies ('same': the odd pixel goes after). */
+    /**
+     * { out, padBefore, padAfter, span, numerator, quotient }: the padding a configuration implies
+     * ('same': the odd pixel goes after) and the terms of out = floor(numerator / stride) + 1:
+     * span = dilation (kernel - 1) + 1, numerator = input + padBefore + padAfter - span, quotient =
+     * numerator / stride before the floor.
+     */
     convPadding(o) {
       const a = sizeArgs('convPadding', o);
       return call((c) => c._convOutputSize(...a.slice(0, 6)));
@@ -184,6 +189,14 @@ export function installVision(pg) {
     /** IoU of two corner boxes [x1, y1, x2, y2] (any corner order); zero-area boxes give 0. */
     iou(a, b) {
       return call((c) => c._iou(flatBoxes(pg, 'iou', 'first box', a), flatBoxes(pg, 'iou', 'second box', b)));
+    },
+    /**
+     * The terms of IoU(a, b): { a, b (corners normalised), areaA, areaB, intersection (the overlap
+     * box, or null when the boxes do not overlap), inter, union, iou } with union = areaA + areaB - inter
+     * and iou the same number as iou(a, b).
+     */
+    iouParts(a, b) {
+      return call((c) => c._iouParts(flatBoxes(pg, 'iouParts', 'first box', a), flatBoxes(pg, 'iouParts', 'second box', b)));
     },
     /** N x M IoU matrix as an array of N rows. */
     iouMatrix(a, b) {
@@ -227,6 +240,16 @@ export function installVision(pg) {
       const a = nmsArgs(pg, 'nmsPerClass', o);
       return call((c) => c._nmsPerClass(flatBoxes(pg, 'nmsPerClass', 'boxes', boxes), numbers(pg, 'nmsPerClass', 'scores', scores),
         numbers(pg, 'nmsPerClass', 'classes', classes), ...a));
+    },
+
+    /**
+     * The decisions of nmsPerClass() in the order one pass takes them (descending score, ties:
+     * lower index), each against the kept boxes of its own class: as nmsSteps().
+     */
+    nmsStepsPerClass(boxes, scores, classes, o) {
+      const a = nmsArgs(pg, 'nmsStepsPerClass', o);
+      return call((c) => c._nmsStepsPerClass(flatBoxes(pg, 'nmsStepsPerClass', 'boxes', boxes),
+        numbers(pg, 'nmsStepsPerClass', 'scores', scores), numbers(pg, 'nmsStepsPerClass', 'classes', classes), ...a));
     },
 
     /** Anchors (corner boxes) for a grid: cell centres ((j + 0.5) stride, (i + 0.5) stride), w = s sqrt(r), h = s / sqrt(r). */

@@ -1,4 +1,4 @@
-// Reductions (sum, mean, max) and softmax / log_softmax along an axis, with backward.
+// Reductions (sum, mean, max, min) and softmax / log_softmax along an axis, with backward.
 #include <cmath>
 #include <memory>
 
@@ -54,19 +54,21 @@ Tensor mean(const Tensor& x, std::optional<int> axis, bool keepdims) {
   return mul(sum(x, axis, keepdims), 1.f / float(n));
 }
 
-Tensor max(const Tensor& x, std::optional<int> axis, bool keepdims) {
+// max and min along an axis: the value and, for backward, the first index holding it (or the
+// first NaN), as PyTorch. Starts from the first element of each line.
+static Tensor extremum(const char* op, bool is_min, const Tensor& x, std::optional<int> axis,
+                       bool keepdims) {
   if (!axis) {
-    if (x.numel() == 0) fail("max: tensor of shape ", shape_str(x.shape()), " is empty");
-    Tensor r = max(reshape(x, {x.numel()}), 0, false);
+    if (x.numel() == 0) fail(op, ": tensor of shape ", shape_str(x.shape()), " is empty");
+    Tensor r = extremum(op, is_min, reshape(x, {x.numel()}), 0, false);
     return keepdims ? reshape(r, Shape(size_t(x.ndim()), 1)) : r;
   }
-  const int ax = normalize_axis("max", *axis, x.ndim());
+  const int ax = normalize_axis(op, *axis, x.ndim());
   const auto s = split_at(x.shape(), ax);
   if (s.n == 0)
-    fail("max: axis ", *axis, " of shape ", shape_str(x.shape()), " is empty");
+    fail(op, ": axis ", *axis, " of shape ", shape_str(x.shape()), " is empty");
   Tensor xc = dense(x);
   Tensor out = Tensor::empty(reduced_shape(x.shape(), ax, keepdims));
-  // argmax: the first index holding the max (or the first NaN), as PyTorch.
   auto arg = std::make_shared<std::vector<int64_t>>(size_t(s.outer * s.inner));
   const float* px = xc.data();
   float* po = out.data();
@@ -75,19 +77,19 @@ Tensor max(const Tensor& x, std::optional<int> axis, bool keepdims) {
       const float* base = px + o * s.n * s.inner + j;
       int64_t best = 0;
       float m = base[0];
-      if (s.inner == 1) {
+      if (s.inner == 1 && !is_min) {
         m = k::max(base, size_t(s.n));
         while (!(base[best] == m || (m != m && base[best] != base[best]))) ++best;
       } else {
         for (int64_t i = 1; i < s.n && m == m; ++i) {
           const float v = base[i * s.inner];
-          if (v > m || v != v) { m = v; best = i; }
+          if ((is_min ? v < m : v > m) || v != v) { m = v; best = i; }
         }
       }
       po[o * s.inner + j] = m;
       (*arg)[size_t(o * s.inner + j)] = best;
     }
-  return record(out, "max", {x}, [arg, s](std::vector<Tensor>& in, const Tensor& g) {
+  return record(out, op, {x}, [arg, s](std::vector<Tensor>& in, const Tensor& g) {
     Tensor gc = dense(g);
     Tensor dx = Tensor::zeros(in[0].shape());
     for (int64_t o = 0; o < s.outer; ++o)
@@ -97,6 +99,14 @@ Tensor max(const Tensor& x, std::optional<int> axis, bool keepdims) {
       }
     accumulate_grad(in[0], dx);
   });
+}
+
+Tensor max(const Tensor& x, std::optional<int> axis, bool keepdims) {
+  return extremum("max", false, x, axis, keepdims);
+}
+
+Tensor min(const Tensor& x, std::optional<int> axis, bool keepdims) {
+  return extremum("min", true, x, axis, keepdims);
 }
 
 // Applies a row kernel to every line along `axis` (gathering strided lines into a buffer).

@@ -95,6 +95,37 @@ double iou(const std::vector<float>& a, const std::vector<float>& b) {
   return iou_unchecked(a.data(), b.data());
 }
 
+IouParts iou_parts(const std::vector<float>& a, const std::vector<float>& b) {
+  if (a.size() != 4 || b.size() != 4)
+    fail("iouParts: each box must have 4 numbers [x1, y1, x2, y2], got ", a.size(), " and ",
+         b.size());
+  check_boxes("iouParts", "first", a);
+  check_boxes("iouParts", "second", b);
+  IouParts p;
+  // The same terms, in the same order, as iou_unchecked: the IoU is the same number.
+  const double ax1 = std::min<double>(a[0], a[2]), ax2 = std::max<double>(a[0], a[2]);
+  const double ay1 = std::min<double>(a[1], a[3]), ay2 = std::max<double>(a[1], a[3]);
+  const double bx1 = std::min<double>(b[0], b[2]), bx2 = std::max<double>(b[0], b[2]);
+  const double by1 = std::min<double>(b[1], b[3]), by2 = std::max<double>(b[1], b[3]);
+  const double na[4] = {ax1, ay1, ax2, ay2}, nb[4] = {bx1, by1, bx2, by2};
+  std::copy(na, na + 4, p.a);
+  std::copy(nb, nb + 4, p.b);
+  p.area_a = (ay2 - ay1) * (ax2 - ax1);
+  p.area_b = (by2 - by1) * (bx2 - bx1);
+  // The intersection box [max x1, max y1, min x2, min y2]; empty when either side is <= 0.
+  const double ix1 = std::max(ax1, bx1), iy1 = std::max(ay1, by1);
+  const double ix2 = std::min(ax2, bx2), iy2 = std::min(ay2, by2);
+  p.inter = std::max(iy2 - iy1, 0.0) * std::max(ix2 - ix1, 0.0);
+  p.overlap = ix2 > ix1 && iy2 > iy1;
+  if (p.overlap) {
+    const double box[4] = {ix1, iy1, ix2, iy2};
+    std::copy(box, box + 4, p.intersection);
+  }
+  p.union_area = p.area_a + p.area_b - p.inter;
+  p.iou = p.area_a <= 0 || p.area_b <= 0 ? 0.0 : p.inter / p.union_area;
+  return p;
+}
+
 std::vector<double> iou_matrix(const std::vector<float>& a, const std::vector<float>& b) {
   const int64_t n = check_boxes("iouMatrix", "first boxes", a);
   const int64_t m = check_boxes("iouMatrix", "second boxes", b);
@@ -143,9 +174,12 @@ size_t limit(const NmsOptions& o) {
 
 }  // namespace
 
-std::vector<NmsStep> nms_steps(const std::vector<float>& boxes, const std::vector<float>& scores,
-                               const NmsOptions& o) {
-  check_nms("nmsSteps", boxes, scores, o);
+namespace {
+
+// Greedy NMS as a list of decisions. With `classes`, a candidate is compared only with the kept
+// boxes of its own class (per-class NMS in one pass).
+std::vector<NmsStep> greedy_steps(const std::vector<float>& boxes, const std::vector<float>& scores,
+                                  const std::vector<int64_t>* classes, const NmsOptions& o) {
   std::vector<NmsStep> steps;
   std::vector<int64_t> kept;
   const size_t max_out = limit(o);
@@ -154,6 +188,7 @@ std::vector<NmsStep> nms_steps(const std::vector<float>& boxes, const std::vecto
     NmsStep s;
     s.index = i;
     for (int64_t k : kept) {
+      if (classes && (*classes)[size_t(k)] != (*classes)[size_t(i)]) continue;
       const double v = iou_unchecked(&boxes[size_t(i * 4)], &boxes[size_t(k * 4)]);
       if (suppresses(v, o)) {
         s.kind = NmsStep::Suppress;
@@ -166,6 +201,25 @@ std::vector<NmsStep> nms_steps(const std::vector<float>& boxes, const std::vecto
     steps.push_back(s);
   }
   return steps;
+}
+
+}  // namespace
+
+std::vector<NmsStep> nms_steps(const std::vector<float>& boxes, const std::vector<float>& scores,
+                               const NmsOptions& o) {
+  check_nms("nmsSteps", boxes, scores, o);
+  return greedy_steps(boxes, scores, nullptr, o);
+}
+
+std::vector<NmsStep> nms_steps_per_class(const std::vector<float>& boxes,
+                                         const std::vector<float>& scores,
+                                         const std::vector<int64_t>& classes,
+                                         const NmsOptions& o) {
+  check_nms("nmsStepsPerClass", boxes, scores, o);
+  if (classes.size() != scores.size())
+    fail("nmsStepsPerClass: ", scores.size(), " boxes but ", classes.size(),
+         " classes (one per box)");
+  return greedy_steps(boxes, scores, &classes, o);
 }
 
 std::vector<int64_t> nms(const std::vector<float>& boxes, const std::vector<float>& scores,

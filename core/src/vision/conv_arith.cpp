@@ -38,21 +38,25 @@ ConvSize conv_output_size(const char* op, const ConvDim& d) {
     const int64_t total = std::max<int64_t>((r.out - 1) * d.stride + keff - d.input, 0);
     r.pad_before = total / 2;
     r.pad_after = total - r.pad_before;
-    return r;
+  } else {
+    const int64_t p = d.mode == PaddingMode::Explicit ? d.pad : 0;
+    const int64_t padded = d.input + 2 * p;
+    if (keff > padded) {
+      if (d.dilation > 1)
+        fail(op, ": the dilated kernel spans ", keff, " pixels (dilation ", d.dilation,
+             " x (kernel ", d.kernel, " - 1) + 1), more than the padded input of ", padded,
+             " (input ", d.input, " + 2 x padding ", p, "): no valid output");
+      fail(op, ": kernel ", d.kernel, " is larger than the padded input of ", padded, " (input ",
+           d.input, " + 2 x padding ", p, "): no valid output");
+    }
+    // out = floor((in + 2P - d(k - 1) - 1) / s) + 1
+    r.out = (padded - keff) / d.stride + 1;
+    r.pad_before = r.pad_after = p;
   }
-  const int64_t p = d.mode == PaddingMode::Explicit ? d.pad : 0;
-  const int64_t padded = d.input + 2 * p;
-  if (keff > padded) {
-    if (d.dilation > 1)
-      fail(op, ": the dilated kernel spans ", keff, " pixels (dilation ", d.dilation, " x (kernel ",
-           d.kernel, " - 1) + 1), more than the padded input of ", padded, " (input ", d.input,
-           " + 2 x padding ", p, "): no valid output");
-    fail(op, ": kernel ", d.kernel, " is larger than the padded input of ", padded, " (input ",
-         d.input, " + 2 x padding ", p, "): no valid output");
-  }
-  // out = floor((in + 2P - d(k - 1) - 1) / s) + 1
-  r.out = (padded - keff) / d.stride + 1;
-  r.pad_before = r.pad_after = p;
+  // The terms of the formula; for 'same' they give its out = ceil(in / s) too.
+  r.span = keff;
+  r.numerator = d.input + r.pad_before + r.pad_after - keff;
+  r.quotient = double(r.numerator) / double(d.stride);
   return r;
 }
 

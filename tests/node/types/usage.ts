@@ -87,13 +87,19 @@ async function main(): Promise<number> {
   for (const step of pg.vision.nmsSteps(new Float32Array(8), [0.5, 0.4])) {
     if (step.kind === 'suppress') console.log(step.by, step.iou);
   }
+  const parts = pg.vision.iouParts([0, 0, 2, 2], [1, 1, 3, 3]);
+  const interBox: [number, number, number, number] | null = parts.intersection;
+  const perClassSteps = pg.vision.nmsStepsPerClass([[0, 0, 2, 2], [1, 1, 3, 3]], [0.9, 0.8], [0, 1], { iouThreshold: 0.5 });
+  const quotient: number = pad.quotient + pad.span + pad.numerator;
+  const lowest: Tensor = pg.min(x, 1, true);
   const soft = pg.vision.softNms([0, 0, 1, 1], [0.5], { sigma: 0.5 });
   const anchors = pg.vision.gridAnchors({ grid: [2, 2], stride: 16, sizes: [32], ratios: [0.5, 1, 2] });
   const km = pg.vision.kmeansAnchors([[1, 2], [2, 1], [3, 3]], { k: 2, seed: 1 });
   const enc = pg.vision.yoloEncode([[0.1, 0.1, 0.3, 0.4]], [0], { grid: 3, numClasses: 2 });
   const dec = pg.vision.yoloDecode(enc.target, { grid: 3, numClasses: 2, confThreshold: 0.5 });
   const visionSum = conv.size + gap.size + out + pad.padAfter + params + overlap + keptIdx.length + soft.scores.length +
-    anchors.length + km.meanIou + enc.shape[3] + dec.boxes.length;
+    anchors.length + km.meanIou + enc.shape[3] + dec.boxes.length + parts.union + (interBox ? interBox[2] : 0) +
+    perClassSteps.length + quotient + lowest.size;
   return visionSum + v.length + (simd ? 1 : 0) + shape.length + size + data.length + (g ? 1 : 0) + bytes + y.item() +
     l2.size + w0.size + text.length + lossCurve.length + acc + (Array.isArray(pred) ? 0 : pred.size) + saved.length;
 }

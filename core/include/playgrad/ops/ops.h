@@ -55,6 +55,9 @@ Tensor mean(const Tensor& x, std::optional<int> axis = std::nullopt, bool keepdi
 // Max along an axis; the gradient goes to the first position holding the max (as PyTorch).
 // Needs at least one element along the reduced axis.
 Tensor max(const Tensor& x, std::optional<int> axis = std::nullopt, bool keepdims = false);
+// Min along an axis; the gradient goes to the first position holding the min (as PyTorch).
+// A NaN is the min (as max). Needs at least one element along the reduced axis.
+Tensor min(const Tensor& x, std::optional<int> axis = std::nullopt, bool keepdims = false);
 
 // Softmax along an axis, stable for any magnitude: exp(x - max) / sum(exp(x - max)).
 // Backward: dx = y * (g - sum(g * y)).

@@ -42,10 +42,15 @@ struct ConvSize {
   int64_t out = 0;
   int64_t pad_before = 0;  // top / left
   int64_t pad_after = 0;   // bottom / right (gets the odd extra pixel of 'same')
+  // The terms of out = floor(numerator / s) + 1 (for a transposed size: of its forward conv):
+  int64_t span = 1;        // d (k - 1) + 1: the input pixels one window covers
+  int64_t numerator = 0;   // in + pad_before + pad_after - span
+  double quotient = 0;     // numerator / s before the floor (whole when the windows fit exactly)
 };
 // out = floor((in + pad_before + pad_after - d(k - 1) - 1) / s) + 1, with the padding the mode
-// implies. Errors (naming `op`): input < 1, kernel < 1, stride < 1, dilation < 1, negative
-// padding, or a dilated kernel larger than the padded input (no valid output).
+// implies ('same' gives the same out = ceil(in / s) through this formula). Errors (naming `op`):
+// input < 1, kernel < 1, stride < 1, dilation < 1, negative padding, or a dilated kernel larger
+// than the padded input (no valid output).
 ConvSize conv_output_size(const char* op, const ConvDim& d);
 
 // Transposed convolution (the gradient of a convolution with respect to its input):
@@ -89,6 +94,21 @@ double iou_unchecked(const float* a, const float* b);
 double iou(const std::vector<float>& a, const std::vector<float>& b);
 // Pairwise IoU matrix [N, M] (row-major) of N boxes against M boxes.
 std::vector<double> iou_matrix(const std::vector<float>& a, const std::vector<float>& b);
+
+// The terms of IoU(a, b), for showing the computation: the normalised boxes, their areas, the
+// intersection box (empty when the boxes do not overlap) and its area, the union
+// |A| + |B| - |A ∩ B|, and the IoU itself (the same number as iou(a, b), zero-area boxes give 0).
+struct IouParts {
+  double a[4] = {0, 0, 0, 0};             // [min x, min y, max x, max y]
+  double b[4] = {0, 0, 0, 0};
+  bool overlap = false;                   // the boxes share an area > 0
+  double intersection[4] = {0, 0, 0, 0};  // the overlap box when overlap, else zeros
+  double area_a = 0, area_b = 0;
+  double inter = 0;                       // |A ∩ B|
+  double union_area = 0;                  // |A| + |B| - |A ∩ B|
+  double iou = 0;
+};
+IouParts iou_parts(const std::vector<float>& a, const std::vector<float>& b);
 
 // ---- non-max suppression ------------------------------------------------------------------------
 
@@ -138,6 +158,14 @@ SoftNmsResult soft_nms(const std::vector<float>& boxes, const std::vector<float>
 std::vector<int64_t> nms_per_class(const std::vector<float>& boxes,
                                    const std::vector<float>& scores,
                                    const std::vector<int64_t>& classes, const NmsOptions& opt = {});
+// The decisions of nms_per_class() in the order one pass over all candidates takes them
+// (descending score, ties: lower index): each candidate is kept or suppressed by a kept box of
+// its own class. Its kept boxes are exactly nms_per_class(); once max_output boxes are kept the
+// remaining candidates are not visited.
+std::vector<NmsStep> nms_steps_per_class(const std::vector<float>& boxes,
+                                         const std::vector<float>& scores,
+                                         const std::vector<int64_t>& classes,
+                                         const NmsOptions& opt = {});
 
 // ---- anchors ------------------------------------------------------------------------------------
 
