@@ -2,7 +2,7 @@
 // parse HTML, KaTeX rendering, and the canvas charts.
 import katex from './lib/katex/katex.mjs';
 
-import { BarChart, LineChart, fitCanvas } from './plot.mjs';
+import { BarChart, LineChart, fitCanvas, isDark, themeColors } from './plot.mjs';
 
 /**
  * Makes an element. attrs are set with setAttribute (never innerHTML); children are Nodes or
@@ -26,4 +26,6 @@ export function tex(target, latex, display = false) {
   katex.render(latex, target, { throwOnError: false, displayMode: display, output: 'htmlAndMathml' });
 }
 
-export const kit = { el, tex, BarChart, LineChart, fitCanvas };
+// colors(node, { fontScale }): the theme's colours for canvas drawing (plot.mjs themeColors);
+// isDark(): whether the dark theme is showing.
+export const kit = { el, tex, BarChart, LineChart, fitCanvas, colors: themeColors, isDark };

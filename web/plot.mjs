@@ -5,13 +5,38 @@
 
 const frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame : (f) => setTimeout(f, 16);
 
-function themeColors(canvas) {
-  const cs = getComputedStyle(canvas);
+/**
+ * Categorical colours for series a lesson tells apart (classes, optimizers, curves), light and
+ * dark. The page's stylesheet defines the same as --series-1 .. --series-6; these are the
+ * fallbacks for a node outside the document.
+ */
+export const SERIES = {
+  light: ['#2563eb', '#d9480f', '#2b8a3e', '#9c36b5', '#c2255c', '#0b7285'],
+  dark: ['#6ea0ff', '#ff8a50', '#69db7c', '#e599f7', '#faa2c1', '#66d9e8'],
+};
+
+/** True when the page shows the dark theme (the system setting). */
+export function isDark() {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
+/**
+ * The theme's colours as the CSS of `node` resolves them (light or dark), for drawing on a canvas:
+ * { dark, fg, muted, grid, border, accent, accent2, good, bad, panel, highlight, series: [6],
+ *   font }. `font` is the node's font at `fontScale` times its size (for labels on a chart).
+ * Read it again when the theme changes (the charts do, on the prefers-color-scheme event).
+ */
+export function themeColors(node, { fontScale = 0.85 } = {}) {
+  const cs = getComputedStyle(node);
   const v = (name, fallback) => cs.getPropertyValue(name).trim() || fallback;
+  const dark = isDark();
+  const series = (dark ? SERIES.dark : SERIES.light).map((c, i) => v(`--series-${i + 1}`, c));
   return {
-    fg: v('--fg', '#222'), muted: v('--muted', '#666'), grid: v('--grid', '#ddd'),
-    accent: v('--accent', '#2563eb'), accent2: v('--accent-2', '#d9480f'), bad: v('--bad', '#c92a2a'),
-    font: `${Math.round(parseFloat(cs.fontSize) * 0.85) || 12}px ${cs.fontFamily || 'sans-serif'}`,
+    dark,
+    fg: v('--fg', '#222'), muted: v('--muted', '#666'), grid: v('--grid', '#ddd'), border: v('--border', '#ccc'),
+    accent: v('--accent', '#2563eb'), accent2: v('--accent-2', '#d9480f'), good: v('--good', '#2b8a3e'), bad: v('--bad', '#c92a2a'),
+    panel: v('--panel', '#fff'), highlight: v('--highlight', '#eef'), series,
+    font: `${Math.round(parseFloat(cs.fontSize) * fontScale) || 12}px ${cs.fontFamily || 'sans-serif'}`,
   };
 }
 

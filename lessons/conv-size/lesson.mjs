@@ -4,8 +4,8 @@
 //
 // compute() is pure (no DOM): it runs in the page, in Node (tests/node/lesson-conv-size.test.mjs)
 // and in the CLI (npx playgrad lesson conv-size --input 28 --kernel 3 --stride 2). Every number
-// comes from the C++ core: pg.vision.convPadding (output size and padding), receptiveField,
-// convParams, pg.conv2d, and tensor ops for the unfloored quotient. JavaScript lays out and draws.
+// comes from the C++ core: pg.vision.convPadding (output size, padding and the terms of the
+// formula), receptiveField, convParams, pg.conv2d, pg.min / pg.max. JavaScript lays out and draws.
 import { fmt } from '../format.mjs';
 import { DIGITS, DIGIT_SIZE } from './digits.mjs';
 
@@ -78,7 +78,8 @@ function attempt(pg, fn) {
 /**
  * The lesson's numbers for a state (see settings), all from the core:
  *   size:    { out, padBefore, padAfter, keff (dilated kernel span), numerator, quotient (unfloored
- *            numerator / s), exact (quotient + 1), jump } or null; sizeError: the core's message
+ *            numerator / s), exact (quotient + 1, what the formula would give without the floor), rf and
+ *            jump (one layer's receptive field and jump) } or null; sizeError: the core's message
  *   params, paramsNoBias, course: { ..., params } (the course's 5x5x100 -> 500 example)
  *   conv:    { size, map (row-major feature map), min, max, padBefore, padAfter } or null; convError
  *   image:   the digit (28 x 28, [0, 1]); filter, preset
@@ -88,15 +89,14 @@ export function compute(pg, s) {
   return pg.scope(() => {
     const geo = { input: s.input, kernel: s.kernel, stride: s.stride, padding, dilation: s.dilation };
     const sized = attempt(pg, () => {
+      // out = floor((n + P_before + P_after - (d (f - 1) + 1)) / s) + 1: the core gives the
+      // padding and every term (span = d (f - 1) + 1, the numerator, the quotient before the floor).
       const p = pg.vision.convPadding(geo);
-      // Effective (dilated) kernel span d (f - 1) + 1 = the receptive field of one layer.
+      // One layer's receptive field (= the span) and jump (= the stride), as a stack would have.
       const rf = pg.vision.receptiveField([{ kernel: s.kernel, stride: s.stride, dilation: s.dilation }]);
-      // out = floor((n + P_before + P_after - (d (f - 1) + 1)) / s) + 1, term by term in the core.
-      const num = pg.sub(pg.add(pg.add(pg.tensor([s.input]), p.padBefore), p.padAfter), rf.size);
-      const quotient = pg.div(num, s.stride);
       return {
-        out: p.out, padBefore: p.padBefore, padAfter: p.padAfter, keff: rf.size, jump: rf.jump,
-        numerator: num.item(), quotient: quotient.item(), exact: pg.add(quotient, 1).item(),
+        out: p.out, padBefore: p.padBefore, padAfter: p.padAfter, keff: p.span, rf: rf.size, jump: rf.jump,
+        numerator: p.numerator, quotient: p.quotient, exact: p.quotient + 1,
       };
     });
 
@@ -116,7 +116,7 @@ export function compute(pg, s) {
       const [, oh, ow] = y.shape;
       return {
         size: oh, width: ow, padBefore: p.padBefore, padAfter: p.padAfter,
-        map: Array.from(y.toArray()), min: pg.neg(pg.max(pg.neg(y))).item(), max: pg.max(y).item(),
+        map: Array.from(y.toArray()), min: pg.min(y).item(), max: pg.max(y).item(),
       };
     });
 

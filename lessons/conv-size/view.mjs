@@ -8,17 +8,6 @@ const PAIR = 'display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start;';
 const SMALL = 'font-size:0.88em;';
 const FIG = 'margin:0;flex:1 1 12rem;min-width:0;max-width:420px;';
 
-function colors(node) {
-  const cs = getComputedStyle(node);
-  const v = (n, f) => cs.getPropertyValue(n).trim() || f;
-  return {
-    fg: v('--fg', '#222'), muted: v('--muted', '#666'), grid: v('--grid', '#ddd'), border: v('--border', '#ccc'),
-    accent: v('--accent', '#2563eb'), accent2: v('--accent-2', '#d9480f'), bad: v('--bad', '#c92a2a'),
-    panel: v('--panel', '#fff'), highlight: v('--highlight', '#eef'),
-    font: `${Math.round(parseFloat(cs.fontSize) * 0.8) || 12}px ${cs.fontFamily || 'sans-serif'}`,
-  };
-}
-
 // Grey image (values in [lo, hi]) or a diverging map (signed) into an offscreen canvas.
 function imageCanvas(values, rows, cols, { signed = false, lo = 0, hi = 1 } = {}) {
   const c = document.createElement('canvas');
@@ -131,7 +120,7 @@ export function mount(root, kit) {
     const r = last;
     if (!r) return;
     const G = geometry(r);
-    const col = colors(gridCanvas);
+    const col = kit.colors(gridCanvas, { fontScale: 0.8 });
     const side = Math.min(gridCanvas.clientWidth || 300, 420);
     const f = kit.fitCanvas(gridCanvas, { height: side });
     if (!f) return;
@@ -197,7 +186,7 @@ export function mount(root, kit) {
     const r = last;
     if (!r) return;
     const G = geometry(r);
-    const col = colors(outCanvas);
+    const col = kit.colors(outCanvas, { fontScale: 0.8 });
     const side = Math.min(outCanvas.clientWidth || 300, 420);
     const f = kit.fitCanvas(outCanvas, { height: side });
     if (!f) return;
@@ -300,7 +289,7 @@ export function mount(root, kit) {
       if (!img) continue;
       f.g.imageSmoothingEnabled = false;
       f.g.drawImage(img, 0, 0, side, side);
-      f.g.strokeStyle = colors(canvas).border;
+      f.g.strokeStyle = kit.colors(canvas).border;
       f.g.strokeRect(0.5, 0.5, side - 1, side - 1);
     }
   }
@@ -328,7 +317,7 @@ export function mount(root, kit) {
           ? `${z.numerator} / ${r.stride} is a whole number here: the last window ends exactly at the edge, every pixel is reached.`
           : `${z.numerator} / ${r.stride} = ${short(z.quotient)} is not whole: the floor rounds it down, so the output is ${z.out}, not ${short(z.exact)} or ${z.out + 1}. A window only counts if it fits entirely; the last ${z.numerator % r.stride} row(s) and column(s) of the padded input are never reached.`;
         sizeNotice.hidden = true;
-        rfLine.replaceChildren('Each output pixel sees ', num('rf-size', z.keff, `${z.keff} × ${z.keff}`),
+        rfLine.replaceChildren('Each output pixel sees ', num('rf-size', z.rf, `${z.rf} × ${z.rf}`),
           ` input pixels (the dilated kernel d(f − 1) + 1); neighbouring outputs are ${z.jump} pixel(s) apart (the stride).`);
       } else {
         setTex(live, '\\text{no valid output}');

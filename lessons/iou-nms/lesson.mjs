@@ -3,8 +3,9 @@
 //
 // compute() is pure (no DOM): it runs in the page, in Node (tests/node/lesson-iou-nms.test.mjs)
 // and in the CLI (npx playgrad lesson iou-nms --iou 0.5 --score 0.6). Every number comes from the
-// C++ core: pg.vision.iou, tensor ops for the areas, the core's seeded RNG (pg.randn, pg.rand) and
-// tensor ops for the candidate boxes, pg.vision.nmsSteps / nms / nmsPerClass for the decisions.
+// C++ core: pg.vision.iouParts (IoU and its terms), the core's seeded RNG (pg.randn, pg.rand) and
+// tensor ops for the candidate boxes, pg.vision.nmsSteps / nmsStepsPerClass / nms / nmsPerClass
+// for the decisions.
 // JavaScript lays out and draws.
 import { fmt } from '../format.mjs';
 
@@ -83,45 +84,22 @@ export function scene(pg, seed) {
   });
 }
 
-// Per-class NMS as the steps of one greedy NMS per class (the core's nmsSteps on each class's
-// boxes), interleaved by descending score (ties: lower index), the order a single pass would take.
-function perClassSteps(pg, boxes, scores, classes, opts) {
-  const all = [];
-  for (let c = 0; c < CLASSES.length; c++) {
-    const idx = classes.map((k, i) => (k === c ? i : -1)).filter((i) => i >= 0);
-    if (!idx.length) continue;
-    const steps = pg.vision.nmsSteps(idx.map((i) => boxes[i]), idx.map((i) => scores[i]), opts);
-    for (const s of steps) all.push({ ...s, index: idx[s.index], by: s.kind === 'suppress' ? idx[s.by] : -1 });
-  }
-  return all.sort((p, q) => (scores[q.index] - scores[p.index]) || (p.index - q.index));
-}
-
 /**
  * The lesson's numbers for a state { a, b, iou, score, perClass, seed }, all from the core:
- *   pair:  { a, b, iou, areaA, areaB, inter, union }
+ *   pair:  { a, b, iou, areaA, areaB, intersection (the overlap box or null), inter, union }
  *   scene: { boxes, scores, classes, object }
  *   steps: [{ kind: 'keep' | 'suppress', index, by, iou }] in the order NMS decides
  *   kept:  kept indices (descending score), below: indices with score <= the score threshold
  */
 export function compute(pg, s) {
   return pg.scope(() => {
-    // IoU of the two boxes, and the areas behind it: |A|, |B| from the corners; then
-    // |A ∩ B| = IoU (|A| + |B|) / (1 + IoU) and |A ∪ B| = |A| + |B| - |A ∩ B|.
-    const iou = pg.vision.iou(s.a, s.b);
-    const corners = pg.tensor([...s.a, ...s.b], [2, 4]);
-    const toWH = pg.tensor([-1, 0, 0, -1, 1, 0, 0, 1], [4, 2]);
-    const wh = pg.abs(pg.matmul(corners, toWH)); // [[w_A, h_A], [w_B, h_B]]
-    const swap = pg.tensor([0, 1, 1, 0], [2, 2]);
-    const areas = pg.mul(pg.sum(pg.mul(wh, pg.matmul(wh, swap)), 1), 0.5); // [w h, w h]
-    const sumAreas = pg.sum(areas);
-    const inter = pg.div(pg.mul(sumAreas, iou), pg.add(pg.tensor([1]), iou));
-    const union = pg.sub(sumAreas, inter);
-    const [areaA, areaB] = arr(areas);
+    // IoU of the two boxes with its terms: |A|, |B|, the overlap box and |A ∩ B|, |A ∪ B|.
+    const parts = pg.vision.iouParts(s.a, s.b);
 
     const sc = scene(pg, s.seed);
     const opts = { iouThreshold: s.iou, scoreThreshold: s.score };
     const steps = s.perClass
-      ? perClassSteps(pg, sc.boxes, sc.scores, sc.classes, opts)
+      ? pg.vision.nmsStepsPerClass(sc.boxes, sc.scores, sc.classes, opts)
       : pg.vision.nmsSteps(sc.boxes, sc.scores, opts);
     const kept = s.perClass
       ? pg.vision.nmsPerClass(sc.boxes, sc.scores, sc.classes, opts)
@@ -131,7 +109,10 @@ export function compute(pg, s) {
 
     return {
       ...s,
-      pair: { a: s.a, b: s.b, iou, areaA, areaB, inter: inter.item(), union: union.item() },
+      pair: {
+        a: s.a, b: s.b, iou: parts.iou, areaA: parts.areaA, areaB: parts.areaB,
+        intersection: parts.intersection, inter: parts.inter, union: parts.union,
+      },
       scene: sc,
       steps,
       kept: Array.from(kept),

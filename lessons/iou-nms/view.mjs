@@ -4,21 +4,6 @@ import { fmt } from '../format.mjs';
 import { CLASSES, SCENE_H, SCENE_W } from './lesson.mjs';
 
 const SMALL = 'font-size:0.88em;';
-const CLASS_COLORS = ['#2563eb', '#d9480f', '#2b8a3e', '#9c36b5'];
-const CLASS_COLORS_DARK = ['#6ea0ff', '#ff8a50', '#69db7c', '#e599f7'];
-
-function colors(node) {
-  const cs = getComputedStyle(node);
-  const v = (n, f) => cs.getPropertyValue(n).trim() || f;
-  const dark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
-  return {
-    fg: v('--fg', '#222'), muted: v('--muted', '#666'), grid: v('--grid', '#ddd'), border: v('--border', '#ccc'),
-    accent: v('--accent', '#2563eb'), accent2: v('--accent-2', '#d9480f'), bad: v('--bad', '#c92a2a'),
-    panel: v('--panel', '#fff'), classes: dark ? CLASS_COLORS_DARK : CLASS_COLORS,
-    font: `${Math.round(parseFloat(cs.fontSize) * 0.75) || 12}px ${cs.fontFamily || 'sans-serif'}`,
-  };
-}
-
 const norm = (b) => [Math.min(b[0], b[2]), Math.min(b[1], b[3]), Math.max(b[0], b[2]), Math.max(b[1], b[3])];
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
 
@@ -84,7 +69,7 @@ export function mount(root, kit) {
     if (!f) return;
     const { g, w } = f;
     const k = w / S;
-    const col = colors(iouCanvas);
+    const col = kit.colors(iouCanvas, { fontScale: 0.75 });
     const A = norm(r.pair.a), B = norm(r.pair.b);
     g.strokeStyle = col.grid;
     g.lineWidth = 1;
@@ -95,8 +80,8 @@ export function mount(root, kit) {
     g.fillStyle = col.accent;
     g.globalAlpha = 0.15;
     for (const q of [A, B]) g.fillRect(q[0] * k, q[1] * k, (q[2] - q[0]) * k, (q[3] - q[1]) * k);
-    const I = [Math.max(A[0], B[0]), Math.max(A[1], B[1]), Math.min(A[2], B[2]), Math.min(A[3], B[3])];
-    if (I[2] > I[0] && I[3] > I[1]) {
+    const I = r.pair.intersection; // the overlap box from the core (null: no overlap)
+    if (I) {
       g.globalAlpha = 0.55;
       g.fillStyle = col.accent2;
       g.fillRect(I[0] * k, I[1] * k, (I[2] - I[0]) * k, (I[3] - I[1]) * k);
@@ -122,7 +107,7 @@ export function mount(root, kit) {
     if (!f) return;
     const { g, w } = f;
     const k = w / SCENE_W;
-    const col = colors(sceneCanvas);
+    const col = kit.colors(sceneCanvas, { fontScale: 0.75 });
     const { boxes, scores, classes } = r.scene;
     const status = new Map(); // index -> step (decided so far)
     r.steps.slice(0, step).forEach((t) => status.set(t.index, t));
@@ -142,7 +127,7 @@ export function mount(root, kit) {
     g.globalAlpha = 0.55;
     boxes.forEach((q, i) => {
       if (status.has(i) || r.below.includes(i)) return;
-      g.strokeStyle = col.classes[classes[i]];
+      g.strokeStyle = col.series[classes[i]];
       g.lineWidth = 1;
       g.strokeRect(...rect(q));
     });
@@ -160,7 +145,7 @@ export function mount(root, kit) {
     // kept: thick, class colour, with label
     for (const [i, t] of status) {
       if (t.kind !== 'keep') continue;
-      const c = col.classes[classes[i]];
+      const c = col.series[classes[i]];
       g.strokeStyle = c;
       g.lineWidth = 3;
       const [x, y, ww, hh] = rect(boxes[i]);
@@ -339,7 +324,7 @@ export function mount(root, kit) {
         step = r.steps.length; // a new setting shows its final result at once; Play replays it
         sceneCanvas.dataset.kept = r.kept.join(',');
         keyLine.replaceChildren(...CLASSES.flatMap((c, i) => [
-          el('span', { style: `color:${CLASS_COLORS[i]};font-weight:600` }, `■ ${c}`), ' ']),
+          el('span', { style: `color:var(--series-${i + 1});font-weight:600` }, `■ ${c}`), ' ']),
         '— solid with a label: kept; dashed grey: suppressed; dotted: below the score threshold; thin: not decided yet.');
         render();
       }

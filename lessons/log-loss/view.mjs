@@ -88,7 +88,7 @@ export function mount(root, kit) {
       chart.set({
         series: [
           { points: b.curveP.map((x, i) => [x, b.curve1[i]]), width: b.y === 1 ? 3 : 1.5 },
-          { points: b.curveP.map((x, i) => [x, b.curve0[i]]), dash: [6, 4], width: b.y === 0 ? 3 : 1.5, color: getComputedStyle(canvas).getPropertyValue('--accent-2').trim() || '#d9480f' },
+          { points: b.curveP.map((x, i) => [x, b.curve0[i]]), dash: [6, 4], width: b.y === 0 ? 3 : 1.5, color: kit.colors(canvas).accent2 },
         ],
         markers: [{ x: b.p, y: Math.min(7, b.loss), label: b.p < 0.6 ? `L = ${fmt(b.loss)}` : '' }],
       });

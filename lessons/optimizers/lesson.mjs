@@ -36,22 +36,22 @@ export const GRID = 96;
  * Momentum is the course's EMA form: PyTorch sgd with momentum = dampening = β.
  */
 export const OPTIMIZERS = [
-  { key: 'gd', name: 'Gradient descent', color: '#2563eb', dark: '#6ea0ff',
+  { key: 'gd', name: 'Gradient descent',
     kind: 'sgd', options: (s) => ({ lr: s.gdLr }),
     formula: 'w \\leftarrow w - \\alpha g' },
-  { key: 'mom', name: 'Momentum (EMA)', color: '#d9480f', dark: '#ff8a50',
+  { key: 'mom', name: 'Momentum (EMA)',
     kind: 'sgd', options: (s) => ({ lr: s.momLr, momentum: s.momBeta, dampening: s.momBeta }),
     formula: 'v \\leftarrow \\beta v + (1 - \\beta) g,\\; w \\leftarrow w - \\alpha v' },
-  { key: 'nag', name: 'Nesterov', color: '#2b8a3e', dark: '#69db7c',
+  { key: 'nag', name: 'Nesterov',
     kind: 'sgd', options: (s) => ({ lr: s.nagLr, momentum: s.nagBeta, nesterov: true }),
     formula: 'v \\leftarrow \\beta v + g,\\; w \\leftarrow w - \\alpha (g + \\beta v)' },
-  { key: 'adagrad', name: 'Adagrad', color: '#9c36b5', dark: '#e599f7',
+  { key: 'adagrad', name: 'Adagrad',
     kind: 'adagrad', options: (s) => ({ lr: s.adagradLr }),
     formula: 'G \\leftarrow G + g^2,\\; w \\leftarrow w - \\frac{\\alpha\\, g}{\\sqrt{G} + \\epsilon}' },
-  { key: 'rms', name: 'RMSProp', color: '#c2255c', dark: '#faa2c1',
+  { key: 'rms', name: 'RMSProp',
     kind: 'rmsprop', options: (s) => ({ lr: s.rmsLr, alpha: s.rmsRho }),
     formula: 's \\leftarrow \\rho s + (1 - \\rho) g^2,\\; w \\leftarrow w - \\frac{\\alpha\\, g}{\\sqrt{s} + \\epsilon}' },
-  { key: 'adam', name: 'Adam', color: '#0b7285', dark: '#66d9e8',
+  { key: 'adam', name: 'Adam',
     kind: 'adam', options: (s) => ({ lr: s.adamLr, beta1: s.adamB1, beta2: s.adamB2 }),
     formula: 'm \\leftarrow \\beta_1 m + (1 - \\beta_1) g,\\; v \\leftarrow \\beta_2 v + (1 - \\beta_2) g^2,\\; w \\leftarrow w - \\frac{\\alpha\\, \\hat m}{\\sqrt{\\hat v} + \\epsilon}' },
 ];

@@ -3,18 +3,19 @@
 import { fmt } from '../format.mjs';
 import { OPTIMIZERS } from './lesson.mjs';
 
-const dark = () => typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
-const colorOf = (key) => { const o = OPTIMIZERS.find((q) => q.key === key); return dark() ? o.dark : o.color; };
+// Each optimizer has the theme's categorical colour of its place in OPTIMIZERS (kit.colors().series
+// on the canvas, the same --series-k variable in the DOM).
+const seriesIndex = (key) => OPTIMIZERS.findIndex((q) => q.key === key);
+const cssColorOf = (key) => `var(--series-${seriesIndex(key) + 1})`;
 
 // The contour picture of a grid: bands of log(1 + f - min), quantised, into an n x n image.
-function contourImage(grid) {
+function contourImage(grid, d) {
   const { n, values } = grid;
   let lo = Infinity, hi = -Infinity;
   for (const v of values) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
   const img = new ImageData(n, n);
   const levels = 16;
   const scale = Math.log1p(Math.max(hi - lo, 1e-12));
-  const d = dark();
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < n; c++) {
       const v = values[r * n + c];
@@ -123,21 +124,22 @@ export function mount(root, kit) {
     const [x0, x1, y0, y1] = r.box;
     const X = (x) => ((x - x0) / (x1 - x0)) * w;
     const Y = (y) => h - ((y - y0) / (y1 - y0)) * h;
+    const col = kit.colors(map, { fontScale: 0.8 });
+    const colorOf = (key) => col.series[seriesIndex(key)];
     if (r.grid) {
-      if (!cached || cached.grid !== r.grid) {
-        const { img } = contourImage(r.grid);
+      if (!cached || cached.grid !== r.grid || cached.dark !== col.dark) {
+        const { img } = contourImage(r.grid, col.dark);
         const c = document.createElement('canvas');
         c.width = r.grid.n; c.height = r.grid.n;
         c.getContext('2d').putImageData(img, 0, 0);
-        cached = { grid: r.grid, bitmap: c };
+        cached = { grid: r.grid, dark: col.dark, bitmap: c };
       }
       g.imageSmoothingEnabled = true;
       g.drawImage(cached.bitmap, 0, 0, w, h);
     }
-    const cs = getComputedStyle(map);
-    const fg = cs.getPropertyValue('--fg').trim() || '#222';
+    const fg = col.fg;
     // Axes through 0.
-    g.strokeStyle = cs.getPropertyValue('--muted').trim() || '#888';
+    g.strokeStyle = col.muted;
     g.lineWidth = 1;
     g.setLineDash([3, 4]);
     g.beginPath();
@@ -145,7 +147,7 @@ export function mount(root, kit) {
     if (y0 < 0 && y1 > 0) { g.moveTo(0, Y(0)); g.lineTo(w, Y(0)); }
     g.stroke();
     g.setLineDash([]);
-    g.font = `${Math.round(parseFloat(cs.fontSize) * 0.8) || 12}px ${cs.fontFamily || 'sans-serif'}`;
+    g.font = col.font;
     g.fillStyle = fg;
     g.textBaseline = 'top';
     g.fillText(`x ∈ [${x0}, ${x1}], y ∈ [${y0}, ${y1}]`, 6, 4);
@@ -170,7 +172,7 @@ export function mount(root, kit) {
     }
     // The start point (drag handle).
     g.fillStyle = fg;
-    g.strokeStyle = cs.getPropertyValue('--panel').trim() || '#fff';
+    g.strokeStyle = col.panel;
     g.lineWidth = 2;
     g.beginPath();
     g.arc(X(r.start[0]), Y(r.start[1]), 7, 0, 2 * Math.PI);
@@ -181,7 +183,7 @@ export function mount(root, kit) {
   function drawLoss() {
     if (!r) return;
     lossChart.set({
-      series: r.paths.map((p) => ({ points: p.f.slice(0, shown + 1).map((v, i) => [i, v]), color: colorOf(p.key) })),
+      series: r.paths.map((p) => ({ points: p.f.slice(0, shown + 1).map((v, i) => [i, v]), color: kit.colors(lossCanvas).series[seriesIndex(p.key)] })),
     });
     lossChart.xmin = 0;
     lossChart.xmax = r.steps;
@@ -231,9 +233,9 @@ export function mount(root, kit) {
         const p = r.paths.find((q) => q.key === o.key);
         const k = p ? p.x.length - 1 : -1;
         const sw = el('span', { 'aria-hidden': 'true' }, '● ');
-        sw.style.color = colorOf(o.key);
+        sw.style.color = cssColorOf(o.key);
         const cell = (name, v) => (p ? el('td', { 'data-name': name, 'data-value': String(v) }, fmt(v)) : el('td', {}, '–'));
-        formulas.get(o.key).dot.style.color = colorOf(o.key);
+        formulas.get(o.key).dot.style.color = cssColorOf(o.key);
         return el('tr', {}, el('th', { scope: 'row' }, sw, o.name, p ? '' : ' (off)'),
           p ? el('td', { 'data-name': `steps-${o.key}` }, p.stop ? `${k} (stopped)` : String(k)) : el('td', {}, '–'),
           cell(`x-${o.key}`, p?.x[k]), cell(`y-${o.key}`, p?.y[k]), cell(`f-${o.key}`, p?.f[k]));
