@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { LESSONS } from '../../lessons/index.mjs';
-import { checkSharedUrl, openPage, screenshots, useBrowser } from './harness.mjs';
+import { checkExercise, checkSharedUrl, openPage, screenshots, useBrowser } from './harness.mjs';
 
 
 const env = useBrowser();
@@ -109,6 +109,20 @@ test('dragging fast (hundreds of input events) ends with the right numbers and U
   await page.waitForFunction(() => location.hash === '#/softmax?t=3.3');
   await page.waitForFunction(() => document.querySelector('tfoot').textContent.includes('T = 3.3'));
   assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [2, 1, 0.1], 3.3));
+  assertClean();
+  await context.close();
+});
+
+test('check yourself: a typed probability and a picked gradient sign, checked against the core', async () => {
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/softmax`);
+  await page.waitForSelector(READY, { timeout: 20000 });
+  const [p0] = await coreSoftmax(page, [2, 1, 0.1], 1);
+  let v = await checkExercise(page, 'p-true', '0.5');
+  assert.equal(v.verdict, 'wrong');
+  assert.equal(Number(v.value), p0);
+  assert.equal((await checkExercise(page, 'p-true', '0.659')).verdict, 'right');
+  v = await checkExercise(page, 'grad-sign', 'negative');
+  assert.equal(v.verdict, 'right');
   assertClean();
   await context.close();
 });
