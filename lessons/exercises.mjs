@@ -65,7 +65,9 @@ export function checkAnswer(pg, exercise, state, raw) {
   if (parsed.error) return { correct: false, error: parsed.error };
   const solved = exercise.solve(pg, state);
   const correct = isRight(exercise, solved.value, parsed.value);
-  let expectedText = typeof solved.value === 'number' ? fmt(solved.value) : String(solved.value);
+  // A whole number (a size, a count) is shown as it is, any other number with fmt's 4 decimals.
+  const v = solved.value;
+  let expectedText = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : fmt(v)) : String(v);
   if (exercise.answer.type === 'choice') {
     const opt = optionsOf(exercise, state).find((o) => String(o.value) === String(solved.value));
     if (opt) expectedText = opt.label;

@@ -46,7 +46,7 @@ export function mountExercises(lesson, pg, getState, kit) {
       verdict.dataset.verdict = r.correct ? 'right' : 'wrong';
       verdict.dataset.value = String(r.expected);
       const head = r.correct ? `Right: ${r.expectedText}.` : `Not quite: the answer is ${r.expectedText}.`;
-      verdict.replaceChildren(el('p', { class: 'verdict-head' }, head),
+      verdict.replaceChildren(el('p', { class: 'verdict-head' }, el('span', { 'aria-hidden': 'true' }, r.correct ? '✓ ' : '✗ '), head),
         ...(r.working.length ? [renderText(r.working.join('\n\n'), kit)] : []));
     };
     button.addEventListener('click', check);
@@ -77,7 +77,7 @@ export function mountExercises(lesson, pg, getState, kit) {
   });
   const element = el('section', { class: 'exercises panel', 'aria-label': 'Check yourself' },
     el('h3', {}, 'Check yourself'),
-    el('p', { class: 'note' }, 'Predict first, then check: the core works out the answer for the settings above.'),
+    el('p', { class: 'note' }, 'Predict first, then check: the core works out each answer and shows the computation.'),
     el('ol', {}, ...items.map((i) => i.box)));
   return { element, update(state) { for (const i of items) i.update(state); } };
 }

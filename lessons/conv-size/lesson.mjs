@@ -161,3 +161,67 @@ export function report(r) {
   }
   return lines;
 }
+
+// ---- check yourself (lessons/exercises.mjs) ------------------------------------------------------
+
+/** The worked size formula for a convPadding() result, as a line of the lesson's markdown. */
+function sizeWorking(g, p) {
+  const terms = `${g.input} + ${p.padBefore} + ${p.padAfter} - ${p.span}`;
+  return `$\\lfloor (${terms}) / ${g.stride} \\rfloor + 1 = \\lfloor ${short(p.quotient).replace('−', '-')} \\rfloor + 1 = ${p.out}$`;
+}
+
+const lastRows = (k) => (k === 1 ? 'the last row and the last column' : `the last ${k} rows and columns`);
+
+export const exercises = [
+  {
+    id: 'out-size',
+    question: 'What is the output size of a convolution with input $n = 32$, kernel $f = 5$, stride $s = 2$ and padding $P = 1$ on each side?',
+    answer: { type: 'number', tolerance: 0 },
+    solve(pg) {
+      const g = { input: 32, kernel: 5, stride: 2, padding: 1 };
+      const p = pg.vision.convPadding(g);
+      return {
+        value: p.out,
+        working: [
+          `$\\text{out} = \\lfloor (n + 2P - f) / s \\rfloor + 1$: ${sizeWorking(g, p)}.`,
+          Number.isInteger(p.quotient)
+            ? 'The windows fit exactly: the last one ends at the edge of the padded input.'
+            : `$${short(p.quotient)}$ is not whole: a window only counts when it fits entirely, so the floor drops the partial one: ${lastRows(p.numerator % g.stride)} of the padded input are never read.`,
+        ],
+      };
+    },
+  },
+  {
+    id: 'same-size',
+    question: "With padding 'same' (TensorFlow's), input $n = 28$, kernel $f = 3$ and stride $s = 2$: what output size?",
+    answer: { type: 'number', tolerance: 0 },
+    solve(pg) {
+      const g = { input: 28, kernel: 3, stride: 2, padding: 'same' };
+      const p = pg.vision.convPadding(g);
+      return {
+        value: p.out,
+        working: [
+          `'same' pads so that $\\text{out} = \\lceil n / s \\rceil$: here ${p.padBefore} pixel(s) before and ${p.padAfter} after (the odd one goes to the bottom/right).`,
+          `Then the usual formula: ${sizeWorking(g, p)}. 'same' keeps the input size only when $s = 1$.`,
+        ],
+      };
+    },
+  },
+  {
+    id: 'params',
+    question: 'How many parameters (weights and biases) does a $3 \\times 3$ convolution from 64 to 128 channels have?',
+    answer: { type: 'number', tolerance: 0 },
+    solve(pg) {
+      const o = { kernel: 3, inChannels: 64, outChannels: 128 };
+      const params = pg.vision.convParams(o);
+      const weights = pg.vision.convParams({ ...o, bias: false });
+      return {
+        value: params,
+        working: [
+          `Each of the ${o.outChannels} filters has $${o.kernel} \\cdot ${o.kernel} \\cdot ${o.inChannels}$ weights (it spans every input channel) and one bias: $(${o.kernel} \\cdot ${o.kernel} \\cdot ${o.inChannels} + 1) \\cdot ${o.outChannels} = ${params}$.`,
+          `That is ${grouped(weights)} weights and ${o.outChannels} biases; the input's height and width do not matter.`,
+        ],
+      };
+    },
+  },
+];

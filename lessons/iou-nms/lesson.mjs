@@ -138,3 +138,77 @@ export function report(r) {
   lines.push(`kept ${r.kept.length}: ${r.kept.join(', ')}`);
   return lines;
 }
+
+// ---- check yourself (lessons/exercises.mjs) ------------------------------------------------------
+
+const tx = (v, d = 4) => fmt(v, d).replace('−', '-');
+const boxText = (b) => `[${b.join(', ')}]`;
+/** Two 10 x 10 boxes, one shifted by half its width. */
+export const HALF_A = [0, 0, 10, 10];
+export const HALF_B = [5, 0, 15, 10];
+
+export const exercises = [
+  {
+    id: 'half',
+    question: `Box A = ${boxText(HALF_A)} and box B = ${boxText(HALF_B)}: two equal squares, B shifted by half the width. What is their IoU?`,
+    answer: { type: 'number', tolerance: 5e-4 },
+    solve(pg) {
+      const p = pg.vision.iouParts(HALF_A, HALF_B);
+      return {
+        value: p.iou,
+        working: [
+          `The overlap is ${boxText(p.intersection)}: $|A \\cap B| = ${tx(p.inter, 0)}$, and $|A| = |B| = ${tx(p.areaA, 0)}$.`,
+          `$\\operatorname{IoU} = \\frac{${tx(p.inter, 0)}}{${tx(p.areaA, 0)} + ${tx(p.areaB, 0)} - ${tx(p.inter, 0)}} = \\frac{${tx(p.inter, 0)}}{${tx(p.union, 0)}} = ${tx(p.iou)}$, not 0.5: the union counts the shared half once.`,
+        ],
+      };
+    },
+  },
+  {
+    id: 'suppress',
+    question: (s) => `Say boxes A and B above were two detections of the same class, A with the higher score. Does NMS with the IoU threshold $\\tau = ${s.iou}$ suppress B?`,
+    answer: {
+      type: 'choice',
+      options: [{ value: 'suppress', label: 'yes: B is suppressed' }, { value: 'keep', label: 'no: B is kept too' }],
+    },
+    solve(pg, s) {
+      const steps = pg.vision.nmsSteps([s.a, s.b], [0.9, 0.8], { iouThreshold: s.iou });
+      const iou = pg.vision.iou(s.a, s.b);
+      const rel = steps[1].kind === 'suppress' ? '\\ge' : '<';
+      return {
+        value: steps[1].kind,
+        working: [
+          `NMS keeps A (the best score), then compares B with it: $\\operatorname{IoU}(A, B) = ${tx(iou)} ${rel} \\tau = ${s.iou}$.`,
+          steps[1].kind === 'suppress'
+            ? 'So B counts as a second detection of the same object and is suppressed (at IoU ≥ τ, TensorFlow\'s rule).'
+            : 'So B is far enough from A to be taken as another object, and is kept.',
+        ],
+      };
+    },
+  },
+  {
+    id: 'per-class',
+    question: (s) => `In the scene (seed ${s.seed}, score threshold ${s.score}, IoU threshold ${s.iou}), how many more boxes does **per-class** NMS keep than NMS over all classes together?`,
+    answer: { type: 'number', tolerance: 0 },
+    solve(pg, s) {
+      const sc = scene(pg, s.seed);
+      const opts = { iouThreshold: s.iou, scoreThreshold: s.score };
+      const all = pg.vision.nms(sc.boxes, sc.scores, opts);
+      const per = pg.vision.nmsPerClass(sc.boxes, sc.scores, sc.classes, opts);
+      const extra = per.filter((i) => !all.includes(i));
+      const lines = [`NMS over all classes keeps ${all.length} boxes, per-class NMS keeps ${per.length}: ${per.length - all.length} more.`];
+      if (extra.length) {
+        const steps = pg.vision.nmsSteps(sc.boxes, sc.scores, opts);
+        const why = extra.map((i) => {
+          const t = steps.find((q) => q.index === i);
+          return t?.kind === 'suppress'
+            ? `box ${i} (${CLASSES[sc.classes[i]]}) overlaps kept box ${t.by} (${CLASSES[sc.classes[t.by]]}) with IoU ${tx(t.iou, 3)}`
+            : `box ${i} (${CLASSES[sc.classes[i]]})`;
+        });
+        lines.push(`Across classes, ${why.join('; ')}: one object's box removes another object's. Per class, a box only competes with boxes of its own class.`);
+      } else {
+        lines.push('No kept box of one class overlaps a box of another class enough to suppress it here.');
+      }
+      return { value: per.length - all.length, working: lines };
+    },
+  },
+];

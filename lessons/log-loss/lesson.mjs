@@ -115,3 +115,76 @@ export function report(r) {
   lines.push(`  total (sum over rows) = ${fmt(w.total)} nats = ${fmt(w.bits)} bits; mean = ${fmt(w.mean)}`);
   return lines;
 }
+
+// ---- check yourself (lessons/exercises.mjs) ------------------------------------------------------
+
+/** A Rainy day the model thought probably Windy (the course's −log 0.3). */
+const RAINY_ROW = [0.1, 0.3, 0.4, 0.2];
+const tx = (v) => fmt(v).replace('−', '-');
+
+/** The categorical log loss of one weather row whose true class is `truth`, from the core. */
+function rowLoss(pg, row, truth) {
+  return pg.scope(() => {
+    const oneHot = row.map((_, c) => (c === truth ? 1 : 0));
+    const loss = pg.losses.categoricalCrossEntropy(pg.tensor(row, [1, 4]), pg.tensor(oneHot, [1, 4]), { reduction: 'sum' });
+    return { nats: loss.item(), bits: pg.div(loss, pg.log(pg.tensor([2]))).item(), ln2: pg.log(pg.tensor([2])).item(), oneHot };
+  });
+}
+
+/** Binary log loss at (p̂, y) and its slope dL/dp̂ from the core's backward pass. */
+function bceSlope(pg, p, y) {
+  return pg.scope(() => {
+    const leaf = pg.tensor([p], undefined, { requiresGrad: true });
+    const loss = pg.losses.binaryCrossEntropy(leaf, pg.tensor([y]));
+    loss.backward();
+    return { loss: loss.item(), grad: leaf.grad.item() };
+  });
+}
+
+const rowText = (row) => WEATHER.map((w, i) => `${w} ${row[i]}`).join(', ');
+
+export const exercises = [
+  {
+    id: 'rainy',
+    question: `A day that was truly **Rainy** was predicted as (${rowText(RAINY_ROW)}). What is its log loss $-\\sum_c y_c \\ln \\hat y_c$ (natural log)?`,
+    answer: { type: 'number', tolerance: 5e-4 },
+    solve(pg) {
+      const r = rowLoss(pg, RAINY_ROW, 1);
+      return {
+        value: r.nats,
+        working: [
+          `The one-hot label is $(${r.oneHot.join(', ')})$, so only the Rainy term survives: $-(${r.oneHot.map((y, c) => `${y} \\cdot \\ln ${RAINY_ROW[c]}`).join(' + ')}) = -\\ln ${RAINY_ROW[1]} = ${tx(r.nats)}$.`,
+          'The probabilities given to the wrong classes do not enter the loss at all (they only matter through $\\hat y_{\\text{Rainy}}$, since the row sums to 1).',
+        ],
+      };
+    },
+  },
+  {
+    id: 'bits',
+    question: 'The same Rainy-day loss measured in **bits** (log base 2)?',
+    answer: { type: 'number', tolerance: 5e-4 },
+    solve(pg) {
+      const r = rowLoss(pg, RAINY_ROW, 1);
+      return {
+        value: r.bits,
+        working: [`$-\\log_2 ${RAINY_ROW[1]} = -\\ln ${RAINY_ROW[1]} / \\ln 2 = ${tx(r.nats)} / ${tx(r.ln2)} = ${tx(r.bits)}$ bits: the unit changes by a constant factor, the minimum does not move.`],
+      };
+    },
+  },
+  {
+    id: 'slope',
+    question: 'A confident mistake: the true label is $y = 1$ but the model says $\\hat p = 0.05$. What is the slope $\\partial L / \\partial \\hat p$ of the binary log loss there?',
+    answer: { type: 'number' },
+    solve(pg) {
+      const wrong = bceSlope(pg, 0.05, 1);
+      const fair = bceSlope(pg, 0.7, 1);
+      return {
+        value: wrong.grad,
+        working: [
+          `$L = -\\ln \\hat p = ${tx(wrong.loss)}$ and $\\partial L / \\partial \\hat p = -1 / \\hat p = -1 / 0.05 = ${tx(wrong.grad)}$ (from the core's backward pass).`,
+          `At $\\hat p = 0.7$ the slope is only $${tx(fair.grad)}$: the log loss pushes hardest on the predictions that are confidently wrong.`,
+        ],
+      };
+    },
+  },
+];

@@ -1,6 +1,7 @@
 // The log-loss lesson's view (page only): mount(root, kit) builds the DOM once and returns
 // { update(result, state) }; every number it shows comes from compute() in ./lesson.mjs.
 import { fmt } from '../format.mjs';
+import { WEATHER } from './lesson.mjs';
 
 export function mount(root, kit) {
   const { el, tex } = kit;

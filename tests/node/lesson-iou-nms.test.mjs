@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { load } from 'playgrad';
 import * as L from '../../lessons/iou-nms/lesson.mjs';
 import { defaults } from '../../lessons/settings.mjs';
+import { checkAnswer } from '../../lessons/exercises.mjs';
 
 const pg = await load();
 await tf.setBackend('cpu');
@@ -102,6 +103,25 @@ test('per-class mode: the bike under the rider survives; the steps agree with nm
     const alone = pg.vision.nms(idx.map((i) => per.scene.boxes[i]), idx.map((i) => per.scene.scores[i]), { iouThreshold: 0.5, scoreThreshold: 0.6 }).map((k) => idx[k]);
     assert.deepEqual(per.kept.filter((i) => per.scene.classes[i] === c), alone);
   }
+});
+
+test('check yourself: half-shifted squares have IoU 1/3, B is kept below the threshold, per-class NMS keeps the bike', () => {
+  const ex = Object.fromEntries(L.exercises.map((e) => [e.id, e]));
+  const half = ex.half.solve(pg, base);
+  assert.equal(half.value, 50 / 150);
+  assert.equal(checkAnswer(pg, ex.half, base, '0.333').correct, true);
+  assert.equal(checkAnswer(pg, ex.half, base, '0.5').correct, false, 'the union counts the overlap once');
+  // A and B at the defaults: IoU 0.1905 < 0.5, B is kept; with B = A it is suppressed (IoU 1 >= 0.5).
+  assert.equal(ex.suppress.solve(pg, base).value, 'keep');
+  assert.equal(ex.suppress.solve(pg, { ...base, b: base.a }).value, 'suppress');
+  assert.equal(ex.suppress.solve(pg, { ...base, iou: 0.15 }).value, 'suppress');
+  assert.equal(checkAnswer(pg, ex.suppress, base, 'keep').correct, true);
+  // Per class: the person riding a bike (IoU 0.536 >= 0.5) keeps its bike box.
+  const extra = ex['per-class'].solve(pg, base);
+  const all = L.compute(pg, base), per = L.compute(pg, { ...base, perClass: true });
+  assert.equal(extra.value, per.kept.length - all.kept.length);
+  assert.ok(extra.value >= 1, `${extra.value}`);
+  assert.match(extra.working.join(' '), /bike/);
 });
 
 test('CLI: npx playgrad lesson iou-nms prints IoU and the decisions', () => {

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { load } from 'playgrad';
 import * as lesson from '../../lessons/log-loss/lesson.mjs';
 import { defaults, parseSettings } from '../../lessons/settings.mjs';
+import { checkAnswer } from '../../lessons/exercises.mjs';
 
 const pg = await load();
 await tf.setBackend('cpu');
@@ -83,6 +84,23 @@ test('the same numbers as TensorFlow.js (categorical and binary cross-entropy, c
   near(r.categorical.oneHotLoss, tfCat, 1e-5);
   const tfBin = tf.metrics.binaryCrossentropy(tf.tensor1d([1]), tf.tensor1d([0.37])).arraySync();
   near(r.binary.loss, tfBin, 1e-5);
+});
+
+test('check yourself: the Rainy day costs -ln 0.3 = 1.204 nats = 1.737 bits; a confident mistake has slope -20', () => {
+  const state = defaults(lesson.settings);
+  const ex = Object.fromEntries(lesson.exercises.map((e) => [e.id, e]));
+  const rainy = ex.rainy.solve(pg, state);
+  near(rainy.value, -Math.log(0.3), 1e-6);
+  assert.equal(checkAnswer(pg, ex.rainy, state, '1.204').correct, true);
+  assert.equal(checkAnswer(pg, ex.rainy, state, String(-Math.log(0.4))).correct, false, 'the Windy column is not the loss');
+  assert.match(rainy.working.join(' '), /1\.2040/);
+  near(ex.bits.solve(pg, state).value, -Math.log2(0.3), 1e-6);
+  assert.equal(checkAnswer(pg, ex.bits, state, '1.737').correct, true);
+  const slope = ex.slope.solve(pg, state);
+  near(slope.value, -1 / 0.05, 1e-4);
+  assert.equal(checkAnswer(pg, ex.slope, state, '-20').correct, true);
+  assert.equal(checkAnswer(pg, ex.slope, state, '20').correct, false);
+  assert.match(slope.working.join(' '), /-1\.4286/); // the slope at 0.7, from the core too
 });
 
 test('settings: defaults are valid; bad URL values fall back with a notice', () => {

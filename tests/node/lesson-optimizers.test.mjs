@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { load } from 'playgrad';
 import * as lesson from '../../lessons/optimizers/lesson.mjs';
 import { defaults, normalize } from '../../lessons/settings.mjs';
+import { checkAnswer, optionsOf } from '../../lessons/exercises.mjs';
 
 const pg = await load();
 await tf.setBackend('cpu');
@@ -99,6 +100,32 @@ for (const [name, opts, makeTf] of cases) {
     }
   });
 }
+
+test('check yourself: GD\'s first step is y0 - α ∂f/∂y, Adam\'s is about α against the gradient\'s sign, the race is the core\'s', () => {
+  const base = defaults(lesson.settings);
+  const ex = Object.fromEntries(lesson.exercises.map((e) => [e.id, e]));
+  // The bowl x^2/10 + 2y^2 from (-1.5, 1.5): ∂f/∂y = 4y = 6, y1 = 1.5 - 0.05 * 6 = 1.2.
+  const gd = ex['gd-step'].solve(pg, base);
+  assert.ok(Math.abs(gd.value - 1.2) < 1e-6, `${gd.value}`);
+  assert.equal(checkAnswer(pg, ex['gd-step'], base, '1.2').correct, true);
+  assert.equal(checkAnswer(pg, ex['gd-step'], base, '1.8').correct, false, 'a step against the gradient, not along it');
+  // Steeper start, same rule: y0 = 3 gives 3 - 0.05 * 12 = 2.4.
+  assert.ok(Math.abs(ex['gd-step'].solve(pg, { ...base, y0: 3 }).value - 2.4) < 1e-6);
+  // Adam: ∂f/∂x = x / 5 = -0.3 < 0, so x moves by +α = 0.1 whatever the slope's size.
+  const adam = ex['adam-step'].solve(pg, base);
+  assert.ok(Math.abs(adam.value - -1.4) < 1e-6, `${adam.value}`);
+  assert.ok(Math.abs(ex['adam-step'].solve(pg, { ...base, x0: -4 }).value - -3.9) < 1e-5, 'the same step on a steeper slope');
+  assert.equal(checkAnswer(pg, ex['adam-step'], base, '-1.4').correct, true);
+  // The race: the optimizer whose 10-step path ends lowest, each path from the core.
+  const finals = lesson.OPTIMIZERS.map((o) => {
+    const p = pg.optim.path(lesson.SURFACES.bowl.source, o.kind, o.options(base), { x0: base.x0, y0: base.y0, steps: lesson.RACE_STEPS });
+    return [o.key, p.f[p.f.length - 1]];
+  });
+  const lowest = finals.reduce((a, b) => (b[1] < a[1] ? b : a));
+  assert.equal(ex.race.solve(pg, base).value, lowest[0]);
+  assert.deepEqual(optionsOf(ex.race, { ...base, gd: false, mom: false }).map((o) => o.value), ['nag', 'adagrad', 'rms', 'adam']);
+  assert.throws(() => ex.race.solve(pg, { ...base, surface: 'custom', f: 'x +' }), /expr/);
+});
 
 test('a learning rate too large stops the path with a message, never NaN', () => {
   const r = lesson.compute(pg, st({ gdLr: 0.6, steps: 1000 }));
