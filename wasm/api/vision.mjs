@@ -267,16 +267,6 @@ export function installVision(pg) {
         pg._options('nmsStepsPerClass', a)));
     },
 
-    /**
-     * The decisions of nmsPerClass() in the order one pass takes them (descending score, ties:
-     * lower index), each against the kept boxes of its own class: as nmsSteps().
-     */
-    nmsStepsPerClass(boxes, scores, classes, o) {
-      const a = nmsArgs(pg, 'nmsStepsPerClass', o);
-      return call((c) => c._nmsStepsPerClass(flatBoxes(pg, 'nmsStepsPerClass', 'boxes', boxes),
-        numbers(pg, 'nmsStepsPerClass', 'scores', scores), numbers(pg, 'nmsStepsPerClass', 'classes', classes), ...a));
-    },
-
     /** Anchors (corner boxes) for a grid: cell centres ((j + 0.5) stride, (i + 0.5) stride), w = s sqrt(r), h = s / sqrt(r). */
     gridAnchors(o) {
       const { grid, stride, sizes, ratios = [1] } = opts(pg, 'gridAnchors', o);
