@@ -36,8 +36,8 @@ if [ "$level" = all ] || [ "$level" = browser ]; then
 fi
 if [ "$level" = all ] || [ "$level" = soak ]; then
   # Long sessions: 100,000 lesson computes or 5 minutes in Node, 2 minutes of the optimizers
-  # lesson animating + 30 s of the softmax lesson in Chromium (SOAK_SECONDS shortens them locally;
-  # CI runs the full bound).
+  # lesson animating + 30 s of the softmax lesson + 20 cycles of the playground training and
+  # scrubbing in Chromium (SOAK_SECONDS and SOAK_CYCLES shorten them locally; CI runs the full bound).
   echo "== soak tests (long sessions)"
   node --test --test-reporter=spec --test-concurrency=1 tests/node/soak*.test.mjs tests/browser/soak*.test.mjs
 fi

@@ -1,9 +1,10 @@
-// A long session of the training playground in the browser (headless Chromium): for SOAK_SECONDS
-// (default 300, 5 minutes) the driver repeats one cycle, as a student would use the page:
+// A long session of the training playground in the browser (headless Chromium): the driver repeats
+// one cycle SOAK_CYCLES times (default 20, a few minutes here), as a student would use the page:
 // Reset; Play until 6 epochs are done; while it trains, scrub back to epoch 2 (training goes on
 // from there) until epoch 5; Pause; scrub to epoch 3; Step one batch; set a weight by hand;
 // scrub to epoch 1. Every wait is on what the page shows (the epoch and batch in the status
-// line), never on a duration, so a slow machine runs fewer cycles but checks the same things.
+// line), never on a duration, and the number of cycles is fixed, so a slow machine takes longer
+// but checks exactly the same things (the same commit gives the same answer).
 //
 // Checks, at the same point of every cycle (right after its Reset, when the worker holds a fresh
 // session): the training worker's wasm heap (its own core's pg.memoryBytes(), bytes in use) is
@@ -16,13 +17,13 @@ import { test } from 'node:test';
 
 import { openPage, useBrowser } from './harness.mjs';
 
-const SECONDS = Math.min(300, Number(process.env.SOAK_SECONDS ?? 300));
+const CYCLES = Math.max(3, Number(process.env.SOAK_CYCLES ?? 20));
 const WARM_UP_CYCLES = 2;
 const READY = '[data-lesson="playground"][data-state="ready"]';
 
 const env = useBrowser();
 
-test(`soak: the playground training and scrubbing for ${SECONDS} s: the worker's wasm heap and the page's JS heap stay flat`, { timeout: (SECONDS + 240) * 1000 }, async () => {
+test(`soak: the playground training and scrubbing, ${CYCLES} cycles: the worker's wasm heap and the page's JS heap stay flat`, { timeout: (CYCLES * 60 + 240) * 1000 }, async () => {
   const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/playground?epochs=10000`);
   await page.waitForSelector(READY, { timeout: 60000 });
   const cdp = await context.newCDPSession(page);
@@ -72,7 +73,7 @@ test(`soak: the playground training and scrubbing for ${SECONDS} s: the worker's
   for (let i = 0; i < WARM_UP_CYCLES; i++) await cycle(); // JIT tiers, first-use allocations
   const start = Date.now();
   const samples = [];
-  while (Date.now() - start < SECONDS * 1000 || samples.length < 3) samples.push(await cycle());
+  while (samples.length < CYCLES) samples.push(await cycle());
   const [js0, wasm0] = samples[0];
   console.log(`playground soak: ${samples.length} cycles in ${((Date.now() - start) / 1000).toFixed(0)} s; `
     + `JS heap ${samples.map((s) => s[0]).join(', ')}; worker wasm heap ${samples.map((s) => s[1]).join(', ')}`);
