@@ -546,46 +546,7 @@ export class Model {
 }
 
 export type ToyDatasetName = 'circle' | 'xor' | 'gaussians' | 'spiral' | 'moons' | 'checkerboard' | 'plane' | 'wave';
-/** One node of a traced graph (pg.trace): a leaf or the output of one op, as the core recorded it. */
-export interface TraceNode {
-  /** Index in TraceGraph.nodes; inputs come before the ops that read them (forward order). */
-  id: number;
-  /** The op's name in the core ('add', 'mul', 'pow', 'exp', ...), or 'leaf'. */
-  op: string;
-  /** The name given in fn's labels, or null. */
-  label: string | null;
-  shape: number[];
-  /** The forward value, row-major. */
-  value: number[];
-  /** The gradient of the root with respect to this node after backward(), or null (none reached it). */
-  grad: number[] | null;
-  requiresGrad: boolean;
-  /** Node ids of the op's inputs in order, one per use (x * x lists x twice). */
-  inputs: number[];
-}
 
-/** One input of one op: `from` feeds slot `slot` of `to`. */
-export interface TraceEdge {
-  from: number;
-  to: number;
-  slot: number;
-  /**
-   * The op's backward applied to an upstream gradient of ones, shaped like `from`: for
-   * one-element tensors the local derivative d to / d from. null when `from` needs no gradient.
-   */
-  local: number[] | null;
-  /** What backward() added into from's gradient along this edge (local x upstream), or null. */
-  contribution: number[] | null;
-  /** Position of that contribution in the backward sweep (0 first), -1 if none. */
-  step: number;
-}
-
-/** The graph behind a traced root: nodes children-first, edges grouped by `to`, then by slot. */
-export interface TraceGraph {
-  nodes: TraceNode[];
-  edges: TraceEdge[];
-  /** The root's node id (the last op node, or 0 when the root is a single leaf). */
-  root: number;
 export interface ProbeOptions {
   /** Histogram bins (default 20). */
   bins?: number;
@@ -743,47 +704,6 @@ export class DenseChainTrainer {
   /** One step (forward, backward, the optimizer's step) on x [N, features], y [N, outputs]; the loss before it. */
   step(x: Tensor, y: Tensor): number;
   dispose(): void;
-}
-/** One node of a traced graph (pg.trace): a leaf or the output of one op, as the core recorded it. */
-export interface TraceNode {
-  /** Index in TraceGraph.nodes; inputs come before the ops that read them (forward order). */
-  id: number;
-  /** The op's name in the core ('add', 'mul', 'pow', 'exp', ...), or 'leaf'. */
-  op: string;
-  /** The name given in fn's labels, or null. */
-  label: string | null;
-  shape: number[];
-  /** The forward value, row-major. */
-  value: number[];
-  /** The gradient of the root with respect to this node after backward(), or null (none reached it). */
-  grad: number[] | null;
-  requiresGrad: boolean;
-  /** Node ids of the op's inputs in order, one per use (x * x lists x twice). */
-  inputs: number[];
-}
-
-/** One input of one op: `from` feeds slot `slot` of `to`. */
-export interface TraceEdge {
-  from: number;
-  to: number;
-  slot: number;
-  /**
-   * The op's backward applied to an upstream gradient of ones, shaped like `from`: for
-   * one-element tensors the local derivative d to / d from. null when `from` needs no gradient.
-   */
-  local: number[] | null;
-  /** What backward() added into from's gradient along this edge (local x upstream), or null. */
-  contribution: number[] | null;
-  /** Position of that contribution in the backward sweep (0 first), -1 if none. */
-  step: number;
-}
-
-/** The graph behind a traced root: nodes children-first, edges grouped by `to`, then by slot. */
-export interface TraceGraph {
-  nodes: TraceNode[];
-  edges: TraceEdge[];
-  /** The root's node id (the last op node, or 0 when the root is a single leaf). */
-  root: number;
 }
 
 export interface Playgrad {

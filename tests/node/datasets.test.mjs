@@ -35,7 +35,8 @@ test('bad arguments: a PlaygradError naming the dataset and the value; the core 
   assert.throws(() => pg.data.toy('donut'), { name: 'PlaygradError', message: /unknown dataset 'donut'/ });
   assert.throws(() => pg.data.toy('moons', { classes: 3 }), /'moons' has 2 classes \(got 3\)/);
   assert.throws(() => pg.data.toy('circle', { points: 1e9 }), /points must be in \[2, 1048576\]/);
-  assert.throws(() => pg.data.toy('circle', { noise: Number.NaN }), /noise must be in \[0, 1\]/);
+  assert.throws(() => pg.data.toy('circle', { noise: Number.NaN }), /noise must be a finite number, got NaN/);
+  assert.throws(() => pg.data.toy('circle', { noise: 2 }), /noise must be in \[0, 1\] \(got 2\)/);
   assert.throws(() => pg.data.toy(42), /name must be a string/);
   const { x, y } = pg.data.toy('circle', { points: 10 });
   assert.deepEqual(x.shape, [10, 2]);

@@ -63,6 +63,7 @@ test('every row: wasm gives the native values and gradients', () => {
   }
   assert.deepEqual(failures, []);
   assert.equal(checked, ROWS.length);
+});
 
 test('the gradient-descent path (seeded shuffle, mini-batches, SGD) is the same natively and in wasm', () => {
   const lp = parity.linePath;

@@ -145,6 +145,19 @@ test('a failed model load leaves the model already loaded in place, predicting t
   net.dispose(); loaded.dispose(); x.dispose();
 });
 
+// A lesson's numbers for a state: compute(), or for a training lesson a session that starts,
+// takes two steps, gives a snapshot and is disposed.
+function recompute(lesson, state) {
+  if (typeof lesson.compute === 'function') return lesson.compute(pg, state);
+  const s = lesson.session(pg, state);
+  try {
+    for (let i = 0; i < 2 && !s.done; i++) s.step();
+    return s.snapshot();
+  } finally {
+    s.dispose();
+  }
+}
+
 for (const lesson of LESSONS) {
   test(`lesson ${lesson.id}: every setting, every class of bad text, through the URL and the CLI`, async () => {
     const d0 = defaults(lesson.settings);
@@ -162,17 +175,19 @@ for (const lesson of LESSONS) {
           assert.deepEqual(state[decl.name], d0[decl.name], `${where}: not the default`);
           assert.ok(problems[0].message.length < 400, `${where}: notice of ${problems[0].message.length} characters`);
         }
-        // ... and the state it gives computes.
+        // ... and the state it gives computes (a training lesson: its session starts and steps).
         const bytes = pg.tensorBytes();
-        lesson.compute(pg, state);
+        recompute(lesson, state);
         assert.equal(pg.tensorBytes(), bytes, `${where}: compute leaked tensor memory`);
         // CLI: --name <text> is accepted exactly when the URL accepts it, else a usage error naming it.
         const out = { text: '', write(s) { this.text += s; } };
+        // A training lesson trains to the end in the CLI: one epoch is enough here.
+        const short = lesson.session && decl.name !== 'epochs' ? ['--epochs', '1'] : [];
         if (problems.length) {
-          await assert.rejects(cliMain(['lesson', lesson.id, `--${decl.name}=${text}`], out),
+          await assert.rejects(cliMain(['lesson', lesson.id, `--${decl.name}=${text}`, ...short], out),
             (e) => e.constructor.name === 'UsageError' && e.message.includes(`${decl.name}=`), where);
         } else {
-          assert.equal(await cliMain(['lesson', lesson.id, `--${decl.name}=${text}`, '--json'], out), 0, where);
+          assert.equal(await cliMain(['lesson', lesson.id, `--${decl.name}=${text}`, ...short, '--json'], out), 0, where);
         }
       }
     }
@@ -223,12 +238,12 @@ test('memory: 10,000 failed calls leave the wasm heap, tensor memory and the emb
 
 test('memory: 10,000 lesson recomputations (every registered lesson) leave the wasm heap as it was', () => {
   const states = LESSONS.map((l) => defaults(l.settings));
-  for (let i = 0; i < 3; i++) LESSONS.forEach((l, k) => l.compute(pg, states[k]));
+  for (let i = 0; i < 3; i++) LESSONS.forEach((l, k) => recompute(l, states[k]));
   const heap = pg.memoryBytes();
   const handles = pg._core.count_emval_handles();
   for (let i = 0; i < 10000; i++) {
     const k = i % LESSONS.length;
-    LESSONS[k].compute(pg, states[k]);
+    recompute(LESSONS[k], states[k]);
   }
   assert.equal(pg._core.count_emval_handles(), handles, 'embind handles grew');
   assert.equal(pg.memoryBytes(), heap, `wasm heap grew by ${pg.memoryBytes() - heap} bytes`);
