@@ -161,6 +161,8 @@ test('Step, Train, the loss switch and the activation: the numbers are the core\
   // An activation breaks the collapse.
   await page.getByRole('combobox', { name: 'Hidden activation (2 → 3 → 1 network)' }).selectOption('tanh');
   await page.waitForFunction(() => Number(document.querySelector('[data-name="max-dev"]').dataset.value) > 0.5);
+  // coreNow() reads the state from the URL, which follows the page at most every 150 ms.
+  await page.waitForFunction(() => location.hash.includes('act=tanh'));
   assert.equal((await coreNow(page)).maxDev, await value(page, 'max-dev'));
   assert.match(await page.textContent('[data-name="net-note"]'), /With tanh between the layers/);
   // A network weight slider: A follows the core.
