@@ -14,7 +14,8 @@ const status = (page) => page.$eval('[data-name="status"]', (e) => ({ ...e.datas
 const epochAtLeast = (page, n) => page.waitForFunction((k) => Number(document.querySelector('[data-name="status"]')?.dataset.epoch) >= k, n, { timeout: 60000 });
 
 test('training runs in a worker: epochs advance while the main thread is busy; play, pause, step, reset', async () => {
-  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/playground`);
+  // Many epochs, so that training is still under way after the busy main thread below.
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/playground?epochs=10000`);
   await page.waitForSelector(READY, { timeout: 30000 });
   assert.equal((await status(page)).mode, 'worker');
   assert.equal((await status(page)).epoch, '0');
