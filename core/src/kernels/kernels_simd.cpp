@@ -98,7 +98,6 @@ inline void with_pow(float p, Use use) {
   return use([vp](B v) { return xsimd::pow(v, vp); });
 }
 
-inline B sigmoid(B x) { return B(1.f) / (B(1.f) + xsimd::exp(-x)); }
 }  // namespace
 
 template <class Op>
@@ -138,7 +137,10 @@ void binary(Binary op, const float* a, size_t sa, const float* b, size_t sb, flo
   }
 }
 
-static void exp_all(const float* x, float* y, size_t n);  // with softmax's exp, below
+// With softmax's exp, below: e^x, the logistic sigmoid and tanh on the same polynomial.
+static void exp_all(const float* x, float* y, size_t n);
+static void sigmoid_all(const float* x, float* y, size_t n);
+static void tanh_all(const float* x, float* y, size_t n);
 
 void unary(Unary op, const float* x, float* y, size_t n, float p) {
   const B zero(0.f), vp(p);
@@ -148,8 +150,8 @@ void unary(Unary op, const float* x, float* y, size_t n, float p) {
     case Unary::Log: return map1(x, y, n, [](B v) { return xsimd::log(v); }, 1.f);
     case Unary::Sqrt: return map1(x, y, n, [](B v) { return xsimd::sqrt(v); });
     case Unary::Abs: return map1(x, y, n, [](B v) { return xsimd::abs(v); });
-    case Unary::Sigmoid: return map1(x, y, n, [](B v) { return sigmoid(v); });
-    case Unary::Tanh: return map1(x, y, n, [](B v) { return xsimd::tanh(v); });
+    case Unary::Sigmoid: return sigmoid_all(x, y, n);
+    case Unary::Tanh: return tanh_all(x, y, n);
     case Unary::Relu:
       return map1(x, y, n, [&](B v) { return xsimd::select(v > zero, v, zero); });
     case Unary::LeakyRelu:
@@ -261,6 +263,13 @@ inline void vstore(float* p, V a) { wasm_v128_store(p, a.v); }
 inline V operator+(V a, V b) { return {wasm_f32x4_add(a.v, b.v)}; }
 inline V operator-(V a, V b) { return {wasm_f32x4_sub(a.v, b.v)}; }
 inline V operator*(V a, V b) { return {wasm_f32x4_mul(a.v, b.v)}; }
+inline V operator/(V a, V b) { return {wasm_f32x4_div(a.v, b.v)}; }
+inline V vabs(V a) { return {wasm_f32x4_abs(a.v)}; }
+inline V vneg(V a) { return {wasm_f32x4_neg(a.v)}; }
+// |a| with the sign bit of b
+inline V vcopysign(V a, V b) {
+  return {wasm_v128_or(wasm_v128_and(a.v, wasm_i32x4_splat(0x7fffffff)), wasm_v128_and(b.v, wasm_i32x4_splat(int32_t(0x80000000u))))};
+}
 // pmax(a, b) = a < b ? b : a: one x86 instruction in V8, where f32x4.max (IEEE NaN and -0 rules)
 // costs about eight. A NaN b is skipped; a NaN a is kept.
 inline V vpmax(V a, V b) { return {wasm_f32x4_pmax(a.v, b.v)}; }
@@ -282,6 +291,9 @@ inline V vshl23(V a) {
   return xsimd::bitwise_cast<B>(xsimd::bitwise_cast<xsimd::batch<int32_t>>(a) << 23);
 }
 inline V vpmin(V a, V b) { return xsimd::select(b < a, b, a); }
+inline V vabs(V a) { return xsimd::abs(a); }
+inline V vneg(V a) { return -a; }
+inline V vcopysign(V a, V b) { return xsimd::copysign(a, b); }
 inline bool any_gt(V a, V b) { return xsimd::any(a > b); }
 inline V select_gt(V a, V b, V c, V d) { return xsimd::select(a > b, c, d); }
 #endif
@@ -444,6 +456,66 @@ static void exp_all(const float* x, float* y, size_t n) {
     f(t, t);
     for (size_t j = 0; j < n - i; ++j) y[i + j] = t[j];
   }
+}
+
+// Applies a 4-lane function to x[0..n) into y, the tail padded with zeros.
+template <class F>
+inline void map_v(const float* x, float* y, size_t n, F f) {
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) vstore(y + i, f(vload(x + i)));
+  if (i < n) {
+    alignas(64) float t[VW] = {};
+    std::memcpy(t, x + i, (n - i) * sizeof(float));
+    vstore(t, f(vload(t)));
+    std::memcpy(y + i, t, (n - i) * sizeof(float));
+  }
+}
+
+// σ(x) = 1 / (1 + e^-x) from e = e^-|x| (always <= 1, so nothing overflows): σ(|x|) = 1 / (1 + e)
+// and σ(-|x|) = e / (1 + e), relative error a few ulps on both tails (the naive form loses
+// σ(x) for x < -88, where e^-x overflows). NaN gives NaN.
+static void sigmoid_all(const float* x, float* y, size_t n) {
+  const ExpV k;
+  const V one = vsplat(1.f), zero = vsplat(0.f);
+  map_v(x, y, n, [&](V v) {
+    const V e = expm_v(vneg(vabs(v)), k);
+    const V d = one + e;
+    return select_gt(v, zero, one / d, e / d);
+  });
+}
+
+// tanh(x) = sign(x) · -m / (2 + m) with m = e^t - 1, t = -2|x|, m in (-1, 0]. m is computed
+// without the cancellation of e - 1: with t = n ln2 + r (as in expm_core), e^t - 1 =
+// (2^n - 1) + 2^n · (e^r - 1), where 2^n - 1 is exact and e^r - 1 = r + r² q(r) is a Taylor
+// polynomial through r^7 (|r| <= ln2/2: truncation below 2e-8 relative). So for small |x| (n = 0)
+// tanh keeps full relative precision (tanh(1e-6) = 1e-6, not a rounding of 1 - e). Past |x| = 44
+// m = -1 and tanh = ±1; the sign (of -0 too) is x's. NaN gives NaN.
+struct Expm1Consts {
+  float c2, c3, c4, c5, c6, c7;
+};
+volatile Expm1Consts kExpm1 = {1.f / 2, 1.f / 6, 1.f / 24, 1.f / 120, 1.f / 720, 1.f / 5040};
+
+static void tanh_all(const float* x, float* y, size_t n) {
+  const ExpV k;
+  const V c2 = vsplat(kExpm1.c2), c3 = vsplat(kExpm1.c3), c4 = vsplat(kExpm1.c4),
+          c5 = vsplat(kExpm1.c5), c6 = vsplat(kExpm1.c6), c7 = vsplat(kExpm1.c7);
+  const V one = vsplat(1.f), two = vsplat(2.f);
+  map_v(x, y, n, [&](V v) {
+    const V t = vpmax(vneg(two * vabs(v)), k.clamp);
+    V q = t * k.log2e + k.magic;
+    const V s = vshl23(q);
+    q = q - k.magic;
+    V r = t + q * k.hi;
+    r = r + q * k.lo;
+    V p = c7 * r + c6;
+    p = p * r + c5;
+    p = p * r + c4;
+    p = p * r + c3;
+    p = p * r + c2;
+    const V em1 = r + (r * r) * p;
+    const V m = (s - one) + s * em1;
+    return vcopysign(vneg(m) / (two + m), v);
+  });
 }
 
 void softmax(const float* x, float* y, size_t n) {
