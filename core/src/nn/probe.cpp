@@ -20,37 +20,51 @@ struct HistRange {
   double lo = 0, hi = 1;
 };
 
-// mean, std (population), min, max over the finite values; a histogram over [lo, hi].
+// mean, std (population), min, max over the finite values; a histogram over [lo, hi]. Two passes:
+// the sums and the extremes, then the squared deviations and the bins.
 Json stats(const std::vector<float>& v, const HistRange& r) {
   double s = 0, mn = std::numeric_limits<double>::infinity(), mx = -mn;
   int64_t n = 0, bad = 0;
   for (float f : v) {
     if (!std::isfinite(f)) { ++bad; continue; }
-    s += f;
-    mn = std::min(mn, double(f));
-    mx = std::max(mx, double(f));
+    const double d = f;
+    s += d;
+    mn = d < mn ? d : mn;
+    mx = d > mx ? d : mx;
     ++n;
   }
   const double mean = n ? s / double(n) : kNaN;
-  double ss = 0;
-  for (float f : v)
-    if (std::isfinite(f)) ss += (double(f) - mean) * (double(f) - mean);
   double lo = r.fixed ? r.lo : mn, hi = r.fixed ? r.hi : mx;
   if (!n && !r.fixed) lo = 0, hi = 1;
   if (!(hi > lo)) lo -= 0.5, hi += 0.5;  // every value equal: a range of width 1 around it
   std::vector<int64_t> counts(size_t(r.bins), 0);
   int64_t below = 0, above = 0;
+  double ss = 0;
+  const double width = hi - lo;
   for (float f : v) {
     if (!std::isfinite(f)) continue;
-    if (f < lo) { ++below; continue; }
-    if (f > hi) { ++above; continue; }
+    const double d = f;
+    ss += (d - mean) * (d - mean);
+    if (d < lo) { ++below; continue; }
+    if (d > hi) { ++above; continue; }
     // bin = floor((x - lo) / (hi - lo) · bins); x = hi goes in the last bin
-    const int b = std::min(r.bins - 1, int(std::floor((double(f) - lo) / (hi - lo) * r.bins)));
+    const int b = std::min(r.bins - 1, int(std::floor((d - lo) / width * r.bins)));
     ++counts[size_t(b)];
   }
-  return {{"mean", mean}, {"std", n ? std::sqrt(ss / double(n)) : kNaN},
-          {"min", n ? mn : kNaN}, {"max", n ? mx : kNaN}, {"nonFinite", bad},
-          {"histogram", {{"lo", lo}, {"hi", hi}, {"counts", counts}, {"below", below}, {"above", above}}}};
+  Json h = Json::object();
+  h["lo"] = lo;
+  h["hi"] = hi;
+  h["counts"] = std::move(counts);
+  h["below"] = below;
+  h["above"] = above;
+  Json out = Json::object();
+  out["mean"] = mean;
+  out["std"] = n ? std::sqrt(ss / double(n)) : kNaN;
+  out["min"] = n ? mn : kNaN;
+  out["max"] = n ? mx : kNaN;
+  out["nonFinite"] = bad;
+  out["histogram"] = std::move(h);
+  return out;
 }
 
 double norm(const Tensor& t) {
@@ -172,7 +186,7 @@ Json Model::probe(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, 
     for (auto& [name, t] : L.params())
       ws.push_back({{"name", name}, {"shape", t.shape()}, {"norm", norm(t)}, {"gradNorm", norm(t.grad())},
                     {"spread", spread(t)}, {"gradSpread", spread(t.grad())}});
-    e["weights"] = ws;
+    e["weights"] = std::move(ws);
 
     // The pre-activation z and the activation, for the layers that have an element-wise one.
     std::string act;
@@ -220,9 +234,9 @@ Json Model::probe(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, 
       ds["deadShare"] = double(dead) / double(units);
       ds["deadUnits"] = dead;
       ds["units"] = units;
-      e["derivative"] = ds;
+      e["derivative"] = std::move(ds);
     }
-    layers.push_back(e);
+    layers.push_back(std::move(e));
   }
   return {{"loss", loss.item()}, {"rows", xs[0].dim(0)}, {"layers", layers}};
 }
