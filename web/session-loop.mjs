@@ -1,19 +1,25 @@
 // The loop that drives a training lesson's session (lessons/README.md, "Training lessons"): in the
 // training worker (web/session-worker.mjs) and, where no module worker can start (the single-file
 // page opened from file://), on the page's main thread in short slices. It steps the session for
-// about SLICE_MS at a time, then posts one snapshot and yields, so pause/step/scrub messages and
-// (on the main thread) the page's own events get through between slices.
+// about SLICE_MS at a time and yields, so pause/step/scrub messages and (on the main thread) the
+// page's own events get through between slices. While it plays it posts a snapshot at most every
+// FRAME_MS (and when training ends): a snapshot costs the worker a surface to compute and the
+// page a message to read and a redraw, and the page shows at most one per animation frame anyway.
+// Every other message (reset, pause, step, a command) answers with a snapshot at once.
 export const SLICE_MS = 12;
+export const FRAME_MS = 40;
 
 export class SessionLoop {
   /**
    * makeSession(state, previous) -> the lesson's session (previous: the one it replaces, or null); post(message) sends
    * { type: 'snapshot', snapshot, status } or { type: 'error', message } to the page.
    */
-  constructor(makeSession, post, { slice = SLICE_MS, defer = (f) => setTimeout(f, 0) } = {}) {
+  constructor(makeSession, post, { slice = SLICE_MS, frame = FRAME_MS, defer = (f) => setTimeout(f, 0) } = {}) {
     this.makeSession = makeSession;
     this.post = post;
     this.slice = slice;
+    this.frame = frame;
+    this.sentAt = -Infinity;
     this.defer = defer;
     this.session = null;
     this.playing = false;
@@ -28,6 +34,7 @@ export class SessionLoop {
 
   send() {
     if (!this.session) return;
+    this.sentAt = performance.now();
     this.post({ type: 'snapshot', snapshot: this.session.snapshot(), status: this.status() });
   }
 
@@ -122,7 +129,7 @@ export class SessionLoop {
       return;
     }
     if (this.session.done) this.playing = false;
-    this.send();
+    if (!this.playing || performance.now() - this.sentAt >= this.frame) this.send();
     if (this.playing) this.schedule();
   }
 

@@ -144,3 +144,22 @@ test('a new session gets the one it replaces (to carry over drawn data), which i
   assert.equal(made[0].disposed, true);
   assert.equal(made[0].carried, null);
 });
+
+test('while playing, snapshots are throttled to one per frame; the end and every command still answer at once', () => {
+  const messages = [];
+  const timers = [];
+  const loop = new SessionLoop((st) => counter(st), (m) => messages.push(m), { slice: 0, frame: 1e9, defer: (f) => timers.push(f) });
+  loop.handle({ type: 'reset', state: { total: 4 } });
+  loop.handle({ type: 'play' });
+  const before = messages.length;
+  timers.shift()();  // one tick: one step (slice 0), no snapshot (the last was just sent)
+  timers.shift()();
+  assert.equal(messages.length, before);
+  loop.handle({ type: 'step' });  // a command answers at once and pauses
+  assert.equal(messages.length, before + 1);
+  assert.equal(messages.at(-1).snapshot.n, 3);
+  loop.handle({ type: 'play' });
+  while (timers.length) timers.shift()();
+  assert.equal(messages.at(-1).snapshot.n, 4);  // the end is always sent
+  assert.equal(messages.at(-1).status.done, true);
+});
