@@ -82,13 +82,16 @@ class Chart {
  * size. `height` (CSS pixels) or `aspect` (height / width) set the CSS height first.
  */
 export function fitCanvas(canvas, { aspect, height } = {}) {
+  // Style is written only when it changes: an unchanged write still invalidates the layout, and
+  // the next canvas's size read would then force a layout (several per frame while training).
+  const setHeight = (px) => { if (canvas.style.height !== `${px}px`) canvas.style.height = `${px}px`; };
+  if (height !== undefined) setHeight(height);
   const w = canvas.clientWidth;
-  if (height !== undefined) canvas.style.height = `${height}px`;
   if (!w) return null;
   let h;
   if (aspect !== undefined) {
     h = Math.round(w * aspect);
-    canvas.style.height = `${h}px`;
+    setHeight(h);
   } else {
     h = canvas.clientHeight;
   }

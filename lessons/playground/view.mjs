@@ -8,7 +8,7 @@ import { DOMAIN, GRID, MAX_ROWS, THUMB, parseCsv } from './lesson.mjs';
 
 const CLASS_KEYS = ['0', '1', '2', '3', '4'];
 
-function palette(node) {
+function readPalette(node) {
   const cs = getComputedStyle(node);
   const v = (n, f) => cs.getPropertyValue(n).trim() || f;
   const dark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
@@ -21,15 +21,44 @@ function palette(node) {
   };
 }
 
+// The palette is read once per theme (getComputedStyle would otherwise force a style recalculation
+// in every draw, several times per frame while training).
+let paletteCache = null;
+function palette(node) {
+  const dark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+  if (paletteCache?.dark !== dark) paletteCache = { dark, colors: readPalette(node) };
+  return paletteCache.colors;
+}
+
 const hex = (c) => {
   const m = /^#([0-9a-f]{6})$/i.exec(c.trim());
   if (!m) return [128, 128, 128];
   const n = parseInt(m[1], 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 };
-const mix = (a, b, t) => [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * t));
+// A colour ramp from a to b in RAMP steps, packed as 0xRRGGBB: ramp(a, b)[Math.round(t * (RAMP - 1))]
+// is the mix at t in [0, 1] (the nearest of 256 steps: one 8-bit colour level at most from the
+// exact mix). Cached per pair, so painting a grid allocates nothing per pixel.
+const RAMP = 256;
+const ramps = new Map();
+function ramp(a, b) {
+  const key = `${a}|${b}`;
+  let r = ramps.get(key);
+  if (!r) {
+    r = new Uint32Array(RAMP);
+    for (let k = 0; k < RAMP; k++) {
+      const t = k / (RAMP - 1);
+      const c = [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * t));
+      r[k] = (c[0] << 16) | (c[1] << 8) | c[2];
+    }
+    if (ramps.size > 64) ramps.clear();
+    ramps.set(key, r);
+  }
+  return r;
+}
+const at = (r, t) => r[Math.round(Math.min(1, Math.max(0, t)) * (RAMP - 1))];
 
-/** A G×G image of `values` through `color(value, i) -> [r, g, b]`, drawn scaled into (x, y, w, h). */
+/** A G×G image of `values` through `color(value, i) -> 0xRRGGBB`, drawn scaled into (x, y, w, h). */
 const scratch = new Map(); // size -> { off, ctx, img }: one offscreen canvas per grid size, reused every frame
 function paintGrid(g, values, size, color, x, y, w, h) {
   let sc = scratch.get(size);
@@ -38,14 +67,20 @@ function paintGrid(g, values, size, color, x, y, w, h) {
     sc = { off, ctx: off.getContext('2d'), img: new ImageData(size, size) };
     scratch.set(size, sc);
   }
-  const { img } = sc;
+  const d = sc.img.data;
   for (let i = 0; i < size * size; i++) {
-    const [r, gg, b] = color(values[i], i);
-    img.data[4 * i] = r; img.data[4 * i + 1] = gg; img.data[4 * i + 2] = b; img.data[4 * i + 3] = 255;
+    const c = color(values[i], i);
+    d[4 * i] = c >> 16; d[4 * i + 1] = (c >> 8) & 255; d[4 * i + 2] = c & 255; d[4 * i + 3] = 255;
   }
-  sc.ctx.putImageData(img, 0, 0);
+  sc.ctx.putImageData(sc.img, 0, 0);
   g.imageSmoothingEnabled = true;
   g.drawImage(sc.off, x, y, w, h);
+}
+
+// Writes text only when it changed: every write replaces the node's text and invalidates the
+// layout, and update() runs for every snapshot while training.
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
 }
 
 export function mount(root, kit) {
@@ -316,13 +351,14 @@ export function mount(root, kit) {
       const sf = s.surface;
       const hard = discrete.checked;
       const shade = (t) => (hard ? 0.6 : Math.min(1, t) * 0.7);
+      const r = cls.map((c) => ramp(bg, c));
       if (sf.kind === 'probability') {
-        paintGrid(g, sf.values, GRID, (p) => (p >= 0.5 ? mix(bg, cls[1], shade((p - 0.5) * 2)) : mix(bg, cls[0], shade((0.5 - p) * 2))), 0, 0, w, h);
+        paintGrid(g, sf.values, GRID, (p) => (p >= 0.5 ? at(r[1], shade((p - 0.5) * 2)) : at(r[0], shade((0.5 - p) * 2))), 0, 0, w, h);
       } else if (sf.kind === 'classes') {
         const k = s.classes;
-        paintGrid(g, sf.values, GRID, (p, i) => mix(bg, cls[sf.classes[i]], shade(Math.max(0, (p - 1 / k) / (1 - 1 / k)))), 0, 0, w, h);
+        paintGrid(g, sf.values, GRID, (p, i) => at(r[sf.classes[i]], shade(Math.max(0, (p - 1 / k) / (1 - 1 / k)))), 0, 0, w, h);
       } else {
-        paintGrid(g, sf.values, GRID, (v) => (v >= 0 ? mix(bg, cls[1], shade(v)) : mix(bg, cls[0], shade(-v))), 0, 0, w, h);
+        paintGrid(g, sf.values, GRID, (v) => (v >= 0 ? at(r[1], shade(v)) : at(r[0], shade(-v))), 0, 0, w, h);
       }
     }
     const X = (v) => ((v + DOMAIN) / (2 * DOMAIN)) * w;
@@ -390,12 +426,13 @@ export function mount(root, kit) {
       g.fillStyle = col.fg; g.fillText(s.features[i], p.x, p.y);
     });
     const cls = col.classes.map(hex);
+    const r0 = [ramp(bg, cls[0]), ramp(bg, cls[1])];
     s.neurons.forEach((layer, l) => {
       layer.forEach((img, u) => {
         const p = nodeXY[l + 1][u];
         let m = 1e-6;
         for (const v of img) m = Math.max(m, Math.abs(v));
-        paintGrid(g, img, THUMB, (v) => (v >= 0 ? mix(bg, cls[1], Math.min(1, v / m)) : mix(bg, cls[0], Math.min(1, -v / m))), p.x - S / 2, p.y - S / 2, S, S);
+        paintGrid(g, img, THUMB, (v) => (v >= 0 ? at(r0[1], v / m) : at(r0[0], -v / m)), p.x - S / 2, p.y - S / 2, S, S);
         const sel = selected && selected.layer === `hidden${l + 1}` && selected.weight === 'bias' && selected.index === u;
         g.strokeStyle = sel ? col.fg : col.muted; g.lineWidth = sel ? 3 : 1;
         g.strokeRect(p.x - S / 2, p.y - S / 2, S, S);
@@ -441,7 +478,7 @@ export function mount(root, kit) {
       state = st;
       status = stat ?? status;
       noticeLine.hidden = !status.notice;
-      noticeLine.textContent = status.notice ? `Not done: ${status.notice.replace(/^playground: /, '')}` : '';
+      setText(noticeLine, status.notice ? `Not done: ${status.notice.replace(/^playground: /, '')}` : '');
       if (status.notice && loadMsg.textContent.startsWith('Loading')) loadMsg.textContent = '';
       if (status.playing && started === null) started = performance.now();
       if (!status.playing && started !== null) { elapsed += performance.now() - started; started = null; }
@@ -452,25 +489,25 @@ export function mount(root, kit) {
       progress.max = String(s.epochs);
       progress.value = String(s.epoch);
       const secs = (elapsed + (started !== null ? performance.now() - started : 0)) / 1000;
-      statusLine.textContent = `Epoch ${s.epoch} of ${s.epochs}${s.batch ? `, batch ${s.batch}` : ''} · ${secs.toFixed(1)} s${s.stoppedEarly ? ' · stopped early' : ''}${status.done && !s.stoppedEarly && !s.failure && !s.problem ? ' · done' : ''}`;
+      setText(statusLine, `Epoch ${s.epoch} of ${s.epochs}${s.batch ? `, batch ${s.batch}` : ''} · ${secs.toFixed(1)} s${s.stoppedEarly ? ' · stopped early' : ''}${status.done && !s.stoppedEarly && !s.failure && !s.problem ? ' · done' : ''}`);
       statusLine.dataset.epoch = String(s.epoch);
       statusLine.dataset.batch = String(s.batch ?? 0);
       statusLine.dataset.mode = session.mode;
       statusLine.dataset.playing = String(status.playing);
-      modeLine.textContent = session.mode === 'worker' ? 'Training runs in a Web Worker with its own copy of the core: the page stays responsive.' : 'Opened from a file: training runs on this page in short slices between frames.';
+      setText(modeLine, session.mode === 'worker' ? 'Training runs in a Web Worker with its own copy of the core: the page stays responsive.' : 'Opened from a file: training runs on this page in short slices between frames.');
       drawBox.hidden = st.dataset !== 'drawn';
       csvBox.hidden = st.dataset !== 'csv';
       if (st.dataset !== prevDataset) { drawClassButtons(); }
       problemLine.hidden = !s.problem;
-      problemLine.textContent = s.problem ?? '';
+      setText(problemLine, s.problem ?? '');
       if (s.problem) {
         drawPlot({ points: null });
         return;
       }
       drawPlot(s);
-      legend.textContent = s.regression
+      setText(legend, s.regression
         ? 'Colour: the predicted value (blue above 0, orange below). Filled: training points; rings: held out.'
-        : `Colour: the predicted class and its probability. Filled: ${s.points.nTrain} training points; rings: ${s.points.labels.length - s.points.nTrain} held out.`;
+        : `Colour: the predicted class and its probability. Filled: ${s.points.nTrain} training points; rings: ${s.points.labels.length - s.points.nTrain} held out.`);
       drawNet(s);
       drawNetLegend(s);
       const options = s.weights.filter((q) => q.weight === 'kernel' || q.weight === 'bias').map((q) => `${q.layer}/${q.weight}`);
@@ -483,16 +520,20 @@ export function mount(root, kit) {
       drawCurves(s);
       const h = s.history;
       const lastOf = (a) => (a.length ? fmt(a.at(-1)) : '–');
-      metrics.textContent = `loss ${lastOf(h.loss)} · val_loss ${lastOf(h.val_loss)}${s.regression ? '' : ` · accuracy ${lastOf(h.accuracy)} · val_accuracy ${lastOf(h.val_accuracy)}`} · learning rate ${fmt(s.lr)} · ${s.params} parameters`;
+      setText(metrics, `loss ${lastOf(h.loss)} · val_loss ${lastOf(h.val_loss)}${s.regression ? '' : ` · accuracy ${lastOf(h.accuracy)} · val_accuracy ${lastOf(h.val_accuracy)}`} · learning rate ${fmt(s.lr)} · ${s.params} parameters`);
       metrics.dataset.loss = String(h.loss.at(-1) ?? '');
       metrics.dataset.valAccuracy = String(h.val_accuracy.at(-1) ?? '');
       if (!scrubbing) {
         timeline.max = String(s.epoch);
         timeline.value = String(s.epoch);
-        timelineLabel.textContent = `Saved epochs: ${s.timeline.length} (0 to ${s.epoch}). Drag back to see an earlier epoch; training resumes from there.`;
+        setText(timelineLabel, `Saved epochs: ${s.timeline.length} (0 to ${s.epoch}). Drag back to see an earlier epoch; training resumes from there.`);
       }
       health.hidden = !s.failure;
-      health.replaceChildren(...(s.failure ? [el('strong', {}, 'Training stopped: '), s.failure, el('br'), s.suggestion ?? ''] : []));
+      const healthKey = s.failure ? `${s.failure}|${s.suggestion ?? ''}` : '';
+      if (health.dataset.shown !== healthKey) {
+        health.dataset.shown = healthKey;
+        health.replaceChildren(...(s.failure ? [el('strong', {}, 'Training stopped: '), s.failure, el('br'), s.suggestion ?? ''] : []));
+      }
       if (s.exported) {
         // The worker holds the model: Export asks it for save(), which arrives with a snapshot.
         if (jsonUrl) URL.revokeObjectURL(jsonUrl);
