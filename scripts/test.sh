@@ -35,9 +35,10 @@ if [ "$level" = all ] || [ "$level" = browser ]; then
   node --test --test-reporter=spec --test-concurrency=1 $(ls tests/browser/*.test.mjs | grep -v '/soak')
 fi
 if [ "$level" = all ] || [ "$level" = soak ]; then
-  # Long sessions: 100,000 lesson computes or 5 minutes in Node, 2 minutes of the optimizers
-  # lesson animating + 30 s of the softmax lesson + 20 cycles of the playground training and
-  # scrubbing in Chromium (SOAK_SECONDS and SOAK_CYCLES shorten them locally; CI runs the full bound).
+  # Long sessions, at the test level's fixed bounds: 3,000 random lesson computes in Node, 60 s of
+  # the optimizers lesson animating + 15 s of the softmax lesson + 10 cycles of the playground
+  # training and scrubbing in Chromium. `npm run soak` (SOAK=long) runs the long bounds: 100,000
+  # computes or 5 minutes, 120 s + 30 s, and 5 minutes of playground training and scrubbing.
   echo "== soak tests (long sessions)"
   node --test --test-reporter=spec --test-concurrency=1 tests/node/soak*.test.mjs tests/browser/soak*.test.mjs
 fi

@@ -1,10 +1,10 @@
 // A long session of the training playground in the browser (headless Chromium): the driver repeats
-// one cycle SOAK_CYCLES times (default 20, a few minutes here), as a student would use the page:
+// one cycle 10 times (the test level) or for 5 minutes (`npm run soak`), as a student would use the page:
 // Reset; Play until 6 epochs are done; while it trains, scrub back to epoch 2 (training goes on
 // from there) until epoch 5; Pause; scrub to epoch 3; Step one batch; set a weight by hand;
 // scrub to epoch 1. Every wait is on what the page shows (the epoch and batch in the status
-// line), never on a duration, and the number of cycles is fixed, so a slow machine takes longer
-// but checks exactly the same things (the same commit gives the same answer).
+// line), never on a duration, and in the test level the number of cycles is fixed, so a slow
+// machine takes longer but checks exactly the same things (the same commit gives the same answer).
 //
 // Checks, at the same point of every cycle (right after its Reset, when the worker holds a fresh
 // session): the training worker's wasm heap (its own core's pg.memoryBytes(), bytes in use) is
@@ -17,13 +17,17 @@ import { test } from 'node:test';
 
 import { openPage, useBrowser } from './harness.mjs';
 
-const CYCLES = Math.max(3, Number(process.env.SOAK_CYCLES ?? 20));
+// The test level (CI) runs 10 cycles; `npm run soak` (SOAK=long) cycles for SOAK_MINUTES (default
+// 5) of continuous training and scrubbing; SOAK_CYCLES sets the count.
+const LONG = process.env.SOAK === 'long';
+const MINUTES = LONG ? Number(process.env.SOAK_MINUTES ?? 5) : 0;
+const CYCLES = LONG ? Infinity : Math.max(3, Number(process.env.SOAK_CYCLES ?? 10));
 const WARM_UP_CYCLES = 2;
 const READY = '[data-lesson="playground"][data-state="ready"]';
 
 const env = useBrowser();
 
-test(`soak: the playground training and scrubbing, ${CYCLES} cycles: the worker's wasm heap and the page's JS heap stay flat`, { timeout: (CYCLES * 60 + 240) * 1000 }, async () => {
+test(`soak: the playground training and scrubbing, ${LONG ? `${MINUTES} minutes` : `${CYCLES} cycles`}: the worker's wasm heap and the page's JS heap stay flat`, { timeout: LONG ? (MINUTES * 60 + 600) * 1000 : (CYCLES * 60 + 240) * 1000 }, async () => {
   const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/playground?epochs=10000`);
   await page.waitForSelector(READY, { timeout: 60000 });
   const cdp = await context.newCDPSession(page);
@@ -73,7 +77,7 @@ test(`soak: the playground training and scrubbing, ${CYCLES} cycles: the worker'
   for (let i = 0; i < WARM_UP_CYCLES; i++) await cycle(); // JIT tiers, first-use allocations
   const start = Date.now();
   const samples = [];
-  while (samples.length < CYCLES) samples.push(await cycle());
+  while (samples.length < CYCLES && (!LONG || Date.now() - start < MINUTES * 60000 || samples.length < 3)) samples.push(await cycle());
   const [js0, wasm0] = samples[0];
   console.log(`playground soak: ${samples.length} cycles in ${((Date.now() - start) / 1000).toFixed(0)} s; `
     + `JS heap ${samples.map((s) => s[0]).join(', ')}; worker wasm heap ${samples.map((s) => s[1]).join(', ')}`);

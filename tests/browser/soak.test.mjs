@@ -1,6 +1,6 @@
 // Long sessions, in the browser (headless Chromium, one site and one browser for both soaks):
 //
-// 1. The optimizers lesson left animating for 2 minutes, as a student would use it: whenever the
+// 1. The optimizers lesson left animating (60 s in the test level, 2 minutes in `npm run soak`), as a student would use it: whenever the
 //    animation reaches its last step the driver either presses Replay or changes a setting (a
 //    learning rate, the surface, the start point, the step count, a typed f(x, y), now and then
 //    a typo in it), so the animation restarts and the six trajectories are recomputed by the wasm
@@ -19,13 +19,14 @@
 // a benchmark figure): in at least 90% of the frames an animation was under
 // way and the lesson redrew (it really animated the whole time); the JS heap (CDP, after a forced GC) and the
 // wasm heap (pg.memoryBytes(), bytes in use) end where they were after a warm-up.
-// SOAK_SECONDS shortens it locally; run by `scripts/test.sh soak` (not by the quick browser level).
+// Run by `scripts/test.sh soak` (60 s) and `npm run soak` (120 s), not by the quick browser level.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { openPage, useBrowser } from './harness.mjs';
 
-const SECONDS = Math.min(120, Number(process.env.SOAK_SECONDS ?? 120));
+// The test level (CI) animates for 60 s; `npm run soak` (SOAK=long) for 120 s; SOAK_SECONDS sets it.
+const SECONDS = Number(process.env.SOAK_SECONDS ?? (process.env.SOAK === 'long' ? 120 : 60));
 const SOFTMAX_SECONDS = Math.max(5, Math.round(SECONDS / 4));
 const WARM_UP_MS = 5000;
 
@@ -170,10 +171,10 @@ test(`soak: the optimizers lesson animating for ${SECONDS} s (Replay, changed se
   console.log(`optimizers soak: ${r.frames} driver frames (animating in ${r.animating}, the lesson redrew in ${r.redrawn}), ${r.frame.length} measured; `
     + `${r.replays} replays, ${r.changed} setting changes, ${r.paths} core paths; frame median ${ms(median)}, p95 ${ms(at(r.frame, 0.95))}, `
     + `max ${ms(r.frame.at(-1))} (rAF script median ${ms(at(r.script, 0.5))}); JS heap ${before[0]} -> ${after[0]}; wasm heap ${before[1]} -> ${after[1]}`);
-  assert.ok(r.frame.length > SECONDS * 10, `only ${r.frame.length} frames measured`);
+  assert.ok(r.frame.length > SECONDS * 2, `only ${r.frame.length} frames measured`);  // it animated (not a speed check)
   assert.ok(r.animating >= 0.9 * r.frames, `an animation was under way in only ${r.animating} of ${r.frames} frames`);
   assert.ok(r.redrawn >= 0.9 * r.frames, `the lesson redrew in only ${r.redrawn} of ${r.frames} frames`);
-  assert.ok(r.changed >= SECONDS / 8, `only ${r.changed} setting changes`);
+  assert.ok(r.changed >= 3, `only ${r.changed} setting changes`);
   assert.ok(r.paths >= 5 * r.changed, `${r.paths} core path computations for ${r.changed} setting changes`);
   assertFlat('optimizers', before, after);
   assertClean();
@@ -211,7 +212,7 @@ test(`soak: the softmax lesson driven every frame for ${SOFTMAX_SECONDS} s: flat
   const median = at(r.frame, 0.5);
   console.log(`softmax soak: ${r.frames} frames driven, ${r.frame.length} measured; frame median ${ms(median)}, p95 ${ms(at(r.frame, 0.95))} `
     + `(rAF script median ${ms(at(r.script, 0.5))}); JS heap ${before[0]} -> ${after[0]}; wasm heap ${before[1]} -> ${after[1]}`);
-  assert.ok(r.frame.length > SOFTMAX_SECONDS * 10, `only ${r.frame.length} frames measured`);
+  assert.ok(r.frame.length > SOFTMAX_SECONDS * 2, `only ${r.frame.length} frames measured`);
   assertFlat('softmax', before, after);
   assertClean();
   await context.close();
