@@ -267,18 +267,19 @@ export function install(pg, { Tensor, PlaygradError }) {
     /** @internal */
     constructor(handle) {
       this._m = handle;
+      this._infoCache = null;  // the core's description, read when first asked for (a JSON round trip)
       registry?.register(this, handle, this);
-      this._refresh();
     }
-    _refresh() {
-      const info = JSON.parse(pg._call((c) => c._modelInfo(this._handle)));
-      this.inputShapes = info.inputShapes;
-      this.outputShapes = info.outputShapes;
-      this.spec = info.spec;
-      this.seed = info.seed;
-      this.layers = info.layers;
-      this._info = info;
+    get _info() {
+      this._infoCache ??= JSON.parse(pg._call((c) => c._modelInfo(this._handle)));
+      return this._infoCache;
     }
+    _refresh() { this._infoCache = null; }
+    get inputShapes() { return this._info.inputShapes; }
+    get outputShapes() { return this._info.outputShapes; }
+    get spec() { return this._info.spec; }
+    get seed() { return this._info.seed; }
+    get layers() { return this._info.layers; }
     get _handle() {
       if (!this._m) fail('model: used after dispose()');
       return this._m;
@@ -301,7 +302,7 @@ export function install(pg, { Tensor, PlaygradError }) {
       const plain = { ...o };
       if (plain.optimizer instanceof Optimizer) fail('compile: pass the optimizer as a name or {kind, ...options}; the model makes its own');
       pg._call((c) => c._modelCompile(this._handle, toJson('compile', plain)));
-      this._info = JSON.parse(pg._call((c) => c._modelInfo(this._handle)));
+      this._refresh();
     }
     get lr() { return pg._call((c) => c._modelLr(this._handle)); }
     set lr(v) { pg._call((c) => c._modelSetLr(this._handle, v)); }
