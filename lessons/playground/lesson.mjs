@@ -470,6 +470,7 @@ class PlaygroundSession {
       this.failure = null;
       this.stoppedEarly = false;
       this.best = { value: Infinity, epoch: 0, wait: 0 };
+      this.resumed = { epoch: at.epoch, count: (this.resumed?.count ?? 0) + 1 };
       return;
     }
     if (name === 'setWeight') {
@@ -535,6 +536,8 @@ class PlaygroundSession {
       epochs: this.state.epochs,
       history: this.history,
       timeline: this.timeline.map((t) => t.epoch),
+      // The last scrub: the epoch training went back to, and how many scrubs this session has had.
+      resumed: this.resumed ?? null,
       exported: this.exported ?? null,
     };
     this.exported = null;

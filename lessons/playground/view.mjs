@@ -492,6 +492,7 @@ export function mount(root, kit) {
       setText(statusLine, `Epoch ${s.epoch} of ${s.epochs}${s.batch ? `, batch ${s.batch}` : ''} · ${secs.toFixed(1)} s${s.stoppedEarly ? ' · stopped early' : ''}${status.done && !s.stoppedEarly && !s.failure && !s.problem ? ' · done' : ''}`);
       statusLine.dataset.epoch = String(s.epoch);
       statusLine.dataset.batch = String(s.batch ?? 0);
+      statusLine.dataset.resumes = String(s.resumed?.count ?? 0);
       statusLine.dataset.mode = session.mode;
       statusLine.dataset.playing = String(status.playing);
       setText(modeLine, session.mode === 'worker' ? 'Training runs in a Web Worker with its own copy of the core: the page stays responsive.' : 'Opened from a file: training runs on this page in short slices between frames.');
@@ -526,7 +527,7 @@ export function mount(root, kit) {
       if (!scrubbing) {
         timeline.max = String(s.epoch);
         timeline.value = String(s.epoch);
-        setText(timelineLabel, `Saved epochs: ${s.timeline.length} (0 to ${s.epoch}). Drag back to see an earlier epoch; training resumes from there.`);
+        setText(timelineLabel, `Saved epochs: ${s.timeline.length} (0 to ${s.epoch}). Drag back to see an earlier epoch; training resumes from there.${s.resumed ? ` Last went back to epoch ${s.resumed.epoch}.` : ''}`);
       }
       health.hidden = !s.failure;
       const healthKey = s.failure ? `${s.failure}|${s.suggestion ?? ''}` : '';

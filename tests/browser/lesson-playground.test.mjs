@@ -48,6 +48,7 @@ test('the timeline scrubs back to an epoch; a weight set by hand (the output bia
   assert.equal((await status(page)).epoch, '6');
   await page.$eval('[data-name="timeline"]', (r) => { r.value = '2'; r.dispatchEvent(new Event('input')); r.dispatchEvent(new Event('change')); });
   await page.waitForFunction(() => document.querySelector('[data-name="status"]').dataset.epoch === '2');
+  assert.equal((await status(page)).resumes, '1', 'the session counts the scrub');
   await page.selectOption('[data-name="weight-pick"]', 'output/bias');
   await page.fill('[data-name="weight-value"]', '3.5');
   await page.click('[data-name="weight-set"]');

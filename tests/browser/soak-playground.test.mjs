@@ -42,12 +42,25 @@ test(`soak: the playground training and scrubbing, ${LONG ? `${MINUTES} minutes`
   };
   const wasmHeap = () => worker().evaluate(async () => (await (await import(new URL('./lib/playgrad.mjs', self.location.href).href)).load()).memoryBytes());
   const status = () => page.$eval('[data-name="status"]', (e) => ({ epoch: Number(e.dataset.epoch), batch: Number(e.dataset.batch), playing: e.dataset.playing === 'true' }));
-  const until = (fn, arg) => page.waitForFunction(fn, arg, { timeout: 120000 });
+  // A wait that times out says what the page showed (the status line's data) and which cycle it was.
+  const until = async (fn, arg) => {
+    try {
+      return await page.waitForFunction(fn, arg, { timeout: 120000 });
+    } catch (e) {
+      const shown = await page.evaluate(() => ({
+        status: { ...document.querySelector('[data-name="status"]').dataset, text: document.querySelector('[data-name="status"]').textContent },
+        timeline: { max: document.querySelector('[data-name="timeline"]').max, value: document.querySelector('[data-name="timeline"]').value },
+        notice: document.querySelector('[data-name="notice"]')?.textContent ?? null,
+      })).catch((x) => String(x));
+      throw new Error(`${e.message} (cycle ${samples.length + 1}; waiting for ${fn}; the page showed ${JSON.stringify(shown)})`);
+    }
+  };
   const epochAtLeast = (n) => until((k) => Number(document.querySelector('[data-name="status"]').dataset.epoch) >= k, n);
   const epochIs = (n) => until((k) => document.querySelector('[data-name="status"]').dataset.epoch === String(k), n);
   const playing = (p) => until((v) => document.querySelector('[data-name="status"]').dataset.playing === String(v), p);
   const scrub = (e) => page.$eval('[data-name="timeline"]', (r, v) => { r.value = String(v); r.dispatchEvent(new Event('input')); r.dispatchEvent(new Event('change')); }, e);
 
+  const samples = [];
   let weight = 0;
   async function cycle() {
     await page.click('[data-name="reset"]');
@@ -56,8 +69,11 @@ test(`soak: the playground training and scrubbing, ${LONG ? `${MINUTES} minutes`
     const at = [await jsHeap(), await wasmHeap()]; // a fresh session, not training
     await page.click('[data-name="play"]');
     await epochAtLeast(6);
-    await scrub(2); // while training: back to epoch 2, and on from there
-    await until(() => { const d = document.querySelector('[data-name="status"]').dataset; return Number(d.epoch) >= 5 && document.querySelector('[data-name="timeline"]').max === d.epoch; });
+    // While training: back to epoch 2, and on from there. The wait is on the session's count of
+    // scrubs (a snapshot from before the scrub also shows epoch >= 5).
+    const resumes = Number(await page.$eval('[data-name="status"]', (e) => e.dataset.resumes));
+    await scrub(2);
+    await until((r) => { const d = document.querySelector('[data-name="status"]').dataset; return Number(d.resumes) === r + 1 && Number(d.epoch) >= 5 && document.querySelector('[data-name="timeline"]').max === d.epoch; }, resumes);
     await page.click('[data-name="play"]'); // pause
     await playing(false);
     await scrub(3);
@@ -76,7 +92,6 @@ test(`soak: the playground training and scrubbing, ${LONG ? `${MINUTES} minutes`
 
   for (let i = 0; i < WARM_UP_CYCLES; i++) await cycle(); // JIT tiers, first-use allocations
   const start = Date.now();
-  const samples = [];
   while (samples.length < CYCLES && (!LONG || Date.now() - start < MINUTES * 60000 || samples.length < 3)) samples.push(await cycle());
   const [js0, wasm0] = samples[0];
   console.log(`playground soak: ${samples.length} cycles in ${((Date.now() - start) / 1000).toFixed(0)} s; `

@@ -67,6 +67,7 @@ test('scrubbing back to an epoch restores it, and training resumes to exactly th
     assert.equal(s.epoch, 2);
     assert.equal(s.history.loss.length, 2);
     assert.deepEqual(s.snapshot().timeline, [0, 1, 2]);
+    assert.deepEqual(s.snapshot().resumed, { epoch: 2, count: 1 });
     runSession(s);
     assert.deepEqual(s.result().history, straight.result().history);
     assert.throws(() => s.command('scrub', { epoch: -1 }), /no saved epoch -1/);
