@@ -13,6 +13,6 @@ export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 [ -f build/wasm/CMakeCache.txt ] || emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/wasm -j"$jobs"
 
-node scripts/pack-mnist-digits.mjs
 node scripts/build-web.mjs
+node scripts/pack-mnist-digits.mjs
 node scripts/build-dist.mjs

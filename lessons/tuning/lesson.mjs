@@ -217,6 +217,8 @@ class TuningSession {
       this.samples = {
         log: Array.from(pg.search.sample({ ...space.lr, scale: 'log' }, state.trials, state.seed, 1)),
         linear: Array.from(pg.search.sample({ ...space.lr, scale: 'linear' }, state.trials, state.seed, 1)),
+        // The uniform numbers u behind both (the same stream on [0, 1)).
+        u: Array.from(pg.search.sample({ lo: 0, hi: 1, scale: 'linear' }, state.trials, state.seed, 1)),
       };
       this.setUpStrategies();
       this.tryData();

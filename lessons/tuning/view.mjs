@@ -45,6 +45,8 @@ export function mount(root, kit) {
   const strips = el('canvas', { role: 'img', style: 'display:block;width:100%;height:7.5rem;',
     'aria-label': 'the same draws of the learning rate on a log scale (top) and a linear scale (bottom), on a log axis' });
   const stripInfo = el('p', { class: 'note', 'data-name': 'strip-info' });
+  const stripFormula = el('p', { 'data-name': 'strip-formula', style: 'overflow-x:auto' });
+  let stripTex = '';
 
   // ---- trials ------------------------------------------------------------------------------
   const tables = el('div', { 'data-name': 'trials' });
@@ -55,7 +57,7 @@ export function mount(root, kit) {
       statusLine, modeLine, problemLine, noticeLine),
     el('div', { class: 'panel' }, el('h3', {}, 'Best so far (validation accuracy)'), bestCanvas, bestLegend, bestCells),
     el('div', { class: 'panel' }, el('h3', {}, 'Learning rate × λ'), heat, heatLegend, heatInfo),
-    el('div', { class: 'panel wide' }, el('h3', {}, 'Log vs linear sampling of the learning rate'), strips, stripInfo),
+    el('div', { class: 'panel wide' }, el('h3', {}, 'Log vs linear sampling of the learning rate'), strips, stripInfo, stripFormula),
     el('div', { class: 'panel wide' }, el('h3', {}, 'Trials (mean ± sd over executions)'), tables),
   );
 
@@ -219,6 +221,13 @@ export function mount(root, kit) {
       g.strokeStyle = col.grid;
       g.beginPath(); g.moveTo(X(10 ** d), h * 0.1); g.lineTo(X(10 ** d), h * 0.78); g.stroke();
     }
+    // The first draw both ways, with the formula and the numbers.
+    const u = s.samples.u[0], lo = state.lrMin, hi = state.lrMax;
+    const n4 = (v) => String(Number(v.toPrecision(4)));
+    const tex = `u_1 = ${n4(u)}:\\quad \\text{log: } e^{\\ln ${n4(lo)} + (\\ln ${n4(hi)} - \\ln ${n4(lo)})\\cdot ${n4(u)}} = ${n4(s.samples.log[0])}`
+      + `,\\qquad \\text{linear: } ${n4(lo)} + (${n4(hi)} - ${n4(lo)})\\cdot ${n4(u)} = ${n4(s.samples.linear[0])}`;
+    if (tex !== stripTex) { stripTex = tex; kit.tex(stripFormula, tex); }
+    stripFormula.dataset.value = `${s.samples.u[0]},${s.samples.log[0]},${s.samples.linear[0]}`;
     const decades = Math.max(1, Math.ceil(x1 - x0 - 1e-9));
     const count = (name) => Array.from({ length: decades }, (_, k) => s.samples[name].filter((v) => log10(v) >= x0 + k && log10(v) < x0 + k + 1).length);
     stripInfo.replaceChildren(`The same ${s.samples.log.length} uniform numbers u from the core's generator, mapped both ways (the one in use is highlighted; random search uses it). Draws per decade from the lowest: `,
@@ -226,7 +235,12 @@ export function mount(root, kit) {
       el('span', { 'data-name': 'decades-linear', 'data-value': count('linear').join(',') }, `linear ${count('linear').join(' / ')}`), '.');
   }
 
+  let tableKey = '';
   function drawTables(s) {
+    // Rebuilt only when a trial changed (a run finished an epoch, a status changed).
+    const key = STRATEGIES.map((n) => s.strategies[n]?.trials.map((t) => `${t.status}${t.epochs}:${t.runs.map((r) => r.accuracy.length).join('.')}`).join()).join('|');
+    if (key === tableKey) return;
+    tableKey = key;
     const blocks = [];
     for (const n of STRATEGIES) {
       const st = s.strategies[n];
@@ -279,6 +293,7 @@ export function mount(root, kit) {
       if (s.problem) {
         statusLine.textContent = 'Nothing to search.';
         tables.replaceChildren();
+        tableKey = '';
         return;
       }
       statusLine.textContent = s.loading ? 'Loading the MNIST digits…'

@@ -11,20 +11,29 @@ export function installSearch(pg, { PlaygradError }) {
   const axis = (op, a) => {
     if (a === null || typeof a !== 'object' || Array.isArray(a)) fail(`${op}: the axis must be an object {lo, hi, scale}`);
     const { lo, hi, scale = 'linear' } = a;
+    if (typeof scale !== 'string') fail(`${op}: scale must be 'linear' or 'log', got ${typeof scale}`);
     if (typeof lo !== 'number' || typeof hi !== 'number') fail(`${op}: lo and hi must be numbers, got ${typeof lo} and ${typeof hi}`);
     return [lo, hi, String(scale)];
   };
+  // Counts and seeds: numbers here (the core checks they are integers in range and says which).
+  const num = (op, what, v) => {
+    if (typeof v !== 'number') fail(`${op}: ${what} must be a number, got ${v === null ? 'null' : typeof v}`);
+    return v;
+  };
   pg.search = {
     sample(a, n, seed = 0, stream = 0) {
-      const [lo, hi, scale] = axis('search.sample', a);
-      return pg._call((c) => c._searchSample(lo, hi, scale, n, seed, stream));
+      const op = 'search.sample';
+      const [lo, hi, scale] = axis(op, a);
+      return pg._call((c) => c._searchSample(lo, hi, scale, num(op, 'n', n), num(op, 'seed', seed), num(op, 'stream', stream)));
     },
     grid(a, n) {
-      const [lo, hi, scale] = axis('search.grid', a);
-      return pg._call((c) => c._searchGrid(lo, hi, scale, n));
+      const op = 'search.grid';
+      const [lo, hi, scale] = axis(op, a);
+      return pg._call((c) => c._searchGrid(lo, hi, scale, num(op, 'n', n)));
     },
     choice(k, n, seed = 0, stream = 0) {
-      return Int32Array.from(pg._call((c) => c._searchChoice(k, n, seed, stream)));
+      const op = 'search.choice';
+      return Int32Array.from(pg._call((c) => c._searchChoice(num(op, 'k', k), num(op, 'n', n), num(op, 'seed', seed), num(op, 'stream', stream))));
     },
   };
 }
