@@ -64,8 +64,8 @@ export const settings = [
   { name: 'lrMax', type: 'number', label: 'Learning rate to', default: 1, min: 1e-5, max: 10, step: 1e-5 },
   { name: 'lrScale', type: 'choice', label: 'Learning-rate sampling', default: 'log', options: [
     { value: 'log', label: 'Log (uniform in log lr)' }, { value: 'linear', label: 'Linear (uniform in lr)' }] },
-  { name: 'l2Min', type: 'number', label: 'L2 λ from', default: 1e-5, min: 1e-8, max: 1, step: 1e-8 },
-  { name: 'l2Max', type: 'number', label: 'L2 λ to', default: 0.01, min: 1e-8, max: 1, step: 1e-8 },
+  { name: 'l2Min', type: 'number', label: 'L2 λ from', default: 0.00001, min: 0.000001, max: 1, step: 0.000001 },
+  { name: 'l2Max', type: 'number', label: 'L2 λ to', default: 0.01, min: 0.000001, max: 1, step: 0.000001 },
   { name: 'layers', type: 'text', label: 'Hidden layers (choices)', default: '1,2', maxLength: 20,
     check: (t) => (parseLayers(t) ? null : `distinct counts from 1 to ${MAX_LAYERS}, comma-separated`) },
   { name: 'units', type: 'text', label: 'Units per layer (choices)', default: '16,32', maxLength: 40,
@@ -306,7 +306,7 @@ class TuningSession {
     if (this.done) return;
     if (this.loading) {
       this.tryData();
-      return;
+      if (this.loading || this.done) return;
     }
     const open = Object.values(this.strategies).filter((st) => !st.done);
     const st = open.reduce((a, b) => (b.spent < a.spent ? b : a));
@@ -525,7 +525,7 @@ export function report(r, s) {
     const done = st.trials.filter((t) => t.status === 'done' || t.status === 'dropped').length;
     const div = st.trials.filter((t) => t.diverged).length;
     const best = st.best ? `best ${fmt(st.best.score)} (trial ${st.best.trial + 1}: ${describe(st.trials[st.best.trial].config)})` : 'no finished trial';
-    lines.push(`${STRATEGY_LABEL[st.name]}: ${st.trials.length} configurations, ${done} scored, ${div} diverged, ${fmt(st.spent)} of ${st.budget} epochs; ${best}`);
+    lines.push(`${STRATEGY_LABEL[st.name]}: ${st.trials.length} configurations, ${done} scored, ${div} diverged, ${Number(st.spent.toFixed(1))} of ${st.budget} epochs; ${best}`);
   }
   if (r.best) lines.push(`best overall: ${STRATEGY_LABEL[r.best.strategy]}, validation accuracy ${fmt(r.best.score)}`);
   if (r.cancelled) lines.push('cancelled: the trials above are those finished before it stopped');

@@ -296,7 +296,7 @@ export function mount(root, kit) {
         tableKey = '';
         return;
       }
-      statusLine.textContent = s.loading ? 'Loading the MNIST digits…'
+      statusLine.textContent = s.loading ? (status.playing ? 'Loading the MNIST digits…' : 'Ready: press Run, or Step for one batch (the 3,000 MNIST digits, 0.6 MB, load first).')
         : `${fmt(p.value, 1)} of ${p.total} epochs spent${s.cancelled ? ' · cancelled' : status.done ? ' · done' : ''}${s.best ? ` · best ${fmt(s.best.score, 3)} (${STRATEGY_LABEL[s.best.strategy]})` : ''}`;
       draw(s);
       drawTables(s);

@@ -10,7 +10,7 @@ import { checkExercise, checkOffline, checkSharedUrl, checkSingleFile, openPage,
 
 const env = useBrowser();
 const READY = '[data-lesson="tuning"][data-state="ready"]';
-const SMALL = 'digits=200&trials=4&epochs=1&executions=1';
+const SMALL = 'trials=4&epochs=1&executions=1&digits=200';
 const statusText = (page) => page.textContent('[data-name="status"]');
 const waitDone = (page, timeout = 90000) => page.waitForFunction(() => / done| cancelled/.test(document.querySelector('[data-name="status"]')?.textContent ?? ''), null, { timeout });
 
@@ -61,8 +61,14 @@ test('the race runs in the worker to the end; the best scores shown are the core
 test('Step trains one batch; Cancel stops the race and keeps the finished trials', async () => {
   const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/tuning?digits=400&trials=9&epochs=3&executions=1&strategy=random`);
   await page.waitForSelector(READY, { timeout: 60000 });
-  await page.click('[data-name="step"]');
-  await page.waitForFunction(() => Number(document.querySelector('[data-name="status"]').dataset.spent) > 0);
+  // Step: one batch (the first press may only find the digits still loading).
+  for (let i = 0; i < 50; i++) {
+    await page.click('[data-name="step"]');
+    await page.waitForTimeout(200);
+    if (Number(await page.$eval('[data-name="status"]', (e) => e.dataset.spent)) > 0) break;
+  }
+  const spent = Number(await page.$eval('[data-name="status"]', (e) => e.dataset.spent));
+  assert.ok(spent > 0 && spent <= 32 / 400 + 1e-9, `one batch of 32 digits out of 400: ${spent} epochs`);
   await page.click('[data-name="play"]');
   await page.waitForFunction(() => document.querySelectorAll('[data-name^="trial-random-"][data-status="done"]').length >= 1, null, { timeout: 60000 });
   await page.click('[data-name="cancel"]');
@@ -85,7 +91,7 @@ test('bad input: an empty search space is reported in the page; a diverging tria
   const box = page.getByRole('textbox', { name: 'Activations (choices)' });
   await box.fill('relu');
   await box.press('Enter');
-  await page.waitForSelector('[data-name="problem"][hidden]');
+  await page.waitForFunction(() => document.querySelector('[data-name="problem"]').hidden);
   // A learning-rate range with nothing in it.
   await page.goto(`${env.url}#/tuning?${SMALL}&lrMin=0.5&lrMax=0.1`);
   await page.waitForSelector(READY, { timeout: 60000 });

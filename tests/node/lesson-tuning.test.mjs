@@ -223,13 +223,13 @@ test('the network of a configuration: 196 inputs, the layers asked for, L2 on th
   try {
     // (196 + 1)·16 + 2·16 (γ, β) + (16 + 1)·16 + 2·16 + (16 + 1)·10
     assert.equal(m.trainableParams, 197 * 16 + 32 + 17 * 16 + 32 + 17 * 10);
-    assert.equal(m.layers.find((l) => l.name === 'bn1').config.momentum, 0.99);
+    assert.ok(Math.abs(m.spec.layers.find((l) => l.name === 'bn1').config.momentum - 0.99) < 1e-6);
   } finally {
     m.dispose();
   }
   const p = L.buildModel(pg, state({ convention: 'pytorch' }), cfg, 1);
   try {
-    const bn = p.layers.find((l) => l.name === 'bn1').config;
+    const bn = p.spec.layers.find((l) => l.name === 'bn1').config;
     assert.ok(Math.abs(bn.momentum - 0.9) < 1e-6 && Math.abs(bn.epsilon - 1e-5) < 1e-9, JSON.stringify(bn));
   } finally {
     p.dispose();
