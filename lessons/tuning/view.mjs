@@ -52,10 +52,10 @@ export function mount(root, kit) {
   const tables = el('div', { 'data-name': 'trials' });
 
   root.append(
-    el('div', { class: 'panel wide' }, el('h3', {}, 'The race'),
+    el('div', { class: 'panel' }, el('h3', {}, 'The race'),
       el('div', { class: 'buttons', style: 'display:flex;gap:0.5rem;flex-wrap:wrap' }, playBtn, stepBtn, cancelBtn, resetBtn, progress),
-      statusLine, modeLine, problemLine, noticeLine),
-    el('div', { class: 'panel' }, el('h3', {}, 'Best so far (validation accuracy)'), bestCanvas, bestLegend, bestCells),
+      statusLine, problemLine, noticeLine,
+      el('h3', { style: 'margin-top:0.75rem' }, 'Best so far (validation accuracy)'), bestCanvas, bestLegend, bestCells, modeLine),
     el('div', { class: 'panel' }, el('h3', {}, 'Learning rate × λ'), heat, heatLegend, heatInfo),
     el('div', { class: 'panel wide' }, el('h3', {}, 'Log vs linear sampling of the learning rate'), strips, stripInfo, stripFormula),
     el('div', { class: 'panel wide' }, el('h3', {}, 'Trials (mean ± sd over executions)'), tables),
@@ -98,7 +98,7 @@ export function mount(root, kit) {
     bestCells.replaceChildren(...names.map((n) => {
       const st = s.strategies[n];
       return el('span', { class: 'note', 'data-name': `best-${n}`, 'data-value': st.best ? String(st.best.score) : '', style: 'margin-right:1rem' },
-        `${STRATEGY_LABEL[n]}: ${st.best ? fmt(st.best.score) : '–'} after ${fmt(st.spent)} of ${st.budget} epochs${st.done ? ' (done)' : ''}`);
+        `${STRATEGY_LABEL[n]}: ${st.best ? fmt(st.best.score) : "–"} after ${fmt(st.spent, 1)} of ${st.budget} epochs${st.done ? ' (done)' : ''}`);
     }));
   }
 
