@@ -6,7 +6,8 @@
 //                      (a hash of every cached file) and the list of files to cache
 //   dist/playgrad.html one self-contained file: the page's modules bundled by esbuild with the
 //                      single-file wasm glue (wasm embedded), styles and KaTeX's woff2 fonts
-//                      inline as data: URLs. Opens from file:// with no server.
+//                      inline as data: URLs, the MNIST digits too (lessons/digits-data.mjs).
+//                      Opens from file:// with no server.
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -72,6 +73,20 @@ const useSingleGlue = {
     b.onResolve({ filter: /playgrad_core\.mjs$/ }, () => ({ path: singleGlue }));
   },
 };
+// The MNIST digits (web/lib/mnist-digits.bin, packed by scripts/pack-mnist-digits.mjs) travel
+// inside the single file as a data: URL (the page's policy allows fetching data: URLs): the
+// lessons' ./digits-asset.mjs, which points at the file next to the page, is swapped for it.
+const digitsBin = path.join(lib, 'mnist-digits.bin');
+const inlineDigits = {
+  name: 'inline-digits',
+  setup(b) {
+    b.onResolve({ filter: /digits-asset\.mjs$/ }, () => ({ path: 'digits-asset', namespace: 'inline-digits' }));
+    b.onLoad({ filter: /.*/, namespace: 'inline-digits' }, async () => ({
+      contents: `export const DIGITS_URL = 'data:application/octet-stream;base64,${(await readFile(digitsBin)).toString('base64')}';`,
+      loader: 'js',
+    }));
+  },
+};
 const bundle = await esbuild.build({
   entryPoints: [path.join(web, 'app.mjs')],
   bundle: true,
@@ -82,7 +97,7 @@ const bundle = await esbuild.build({
   write: false,
   external: ['node:*'],
   define: { 'globalThis.PLAYGRAD_SINGLE_FILE': 'true' },
-  plugins: [useSingleGlue],
+  plugins: [useSingleGlue, inlineDigits],
   logLevel: 'warning',
 });
 const js = bundle.outputFiles[0].text.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');

@@ -14,4 +14,5 @@ export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 cmake --build build/wasm -j"$jobs"
 
 node scripts/build-web.mjs
+node scripts/pack-mnist-digits.mjs
 node scripts/build-dist.mjs

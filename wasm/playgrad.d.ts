@@ -615,6 +615,15 @@ export interface Playgrad {
     /** The toy datasets with their class ranges (0: regression). */
     toyDatasets(): Array<{ name: ToyDatasetName; minClasses: number; maxClasses: number }>;
   };
+  /** The hyperparameter search's draws from the core's seeded generator (wasm/api/search.mjs). */
+  readonly search: {
+    /** n random values in [lo, hi): uniform on the axis's scale ('log': uniform in log space). */
+    sample(axis: { lo: number; hi: number; scale?: 'linear' | 'log' }, n: number, seed?: number, stream?: number): Float64Array;
+    /** n evenly spaced values, ends included, on the axis's scale. */
+    grid(axis: { lo: number; hi: number; scale?: 'linear' | 'log' }, n: number): Float64Array;
+    /** n random indices into k options. */
+    choice(k: number, n: number, seed?: number, stream?: number): Int32Array;
+  };
 }
 
 /** Instantiates the SIMD core (once) and returns the API. */

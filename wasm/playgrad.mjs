@@ -15,6 +15,7 @@ import { installExpr, installOptimPath } from './api/expr.mjs';
 import { install as installNn } from './api/nn.mjs';
 import { installVision } from './api/vision.mjs';
 import { installTrace } from './api/trace.mjs';
+import { installSearch } from './api/search.mjs';
 
 export class PlaygradError extends Error {
   constructor(message) {
@@ -193,6 +194,7 @@ class Playgrad {
     installNn(this, { Tensor, PlaygradError });  // pg.losses, pg.optim, pg.layers, pg.model, ... (wasm/api/nn.mjs)
     installVision(this); // pg.conv2d, pg.maxPool2d, ... and pg.vision.* (wasm/api/vision.mjs)
     installOptimPath(this, { PlaygradError }); // pg.optim.path (wasm/api/expr.mjs)
+    installSearch(this, { PlaygradError }); // pg.search.sample, .grid, .choice (wasm/api/search.mjs)
   }
 
   /** JSON.stringify never walks into the wasm module (its heap is gigabytes of numbers). */

@@ -181,8 +181,10 @@ for (const lesson of LESSONS) {
         assert.equal(pg.tensorBytes(), bytes, `${where}: compute leaked tensor memory`);
         // CLI: --name <text> is accepted exactly when the URL accepts it, else a usage error naming it.
         const out = { text: '', write(s) { this.text += s; } };
-        // A training lesson trains to the end in the CLI: one epoch is enough here.
-        const short = lesson.session && decl.name !== 'epochs' ? ['--epochs', '1'] : [];
+        // A training lesson trains to the end in the CLI: a short run is enough here (the lesson's
+        // quickSettings, e.g. the tuning race's one small trial, else one epoch).
+        const quick = lesson.session ? (lesson.quickSettings ?? { epochs: 1 }) : {};
+        const short = Object.entries(quick).filter(([k]) => k !== decl.name).flatMap(([k, v]) => [`--${k}`, String(v)]);
         if (problems.length) {
           await assert.rejects(cliMain(['lesson', lesson.id, `--${decl.name}=${text}`, ...short], out),
             (e) => e.constructor.name === 'UsageError' && e.message.includes(`${decl.name}=`), where);
