@@ -75,7 +75,7 @@ export function mount(root, kit) {
   resetBtn.addEventListener('click', () => { elapsed = 0; started = null; session.reset(); });
 
   // ---- the data and the surface -----------------------------------------------------------
-  const plot = el('canvas', { role: 'img', style: 'display:block;width:100%;max-width:520px;aspect-ratio:1;touch-action:none;',
+  const plot = el('canvas', { 'data-figure': 'click', 'data-name': 'surface', role: 'img', style: 'display:block;width:100%;max-width:520px;aspect-ratio:1;touch-action:none;',
     'aria-label': 'the decision surface over the plane, with the training points (filled) and the held-out points (rings)' });
   const legend = el('p', { class: 'note' });
   // TensorFlow Playground's "discretize output": each spot in the colour of the class it is
