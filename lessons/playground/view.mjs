@@ -149,7 +149,7 @@ export function mount(root, kit) {
   }
 
   // ---- the network ------------------------------------------------------------------------
-  const net = el('canvas', { role: 'img', style: 'display:block;width:100%;', 'aria-label': 'the network: inputs, hidden neurons with their own surfaces, the output; lines are weights (blue positive, orange negative, thicker is larger); focus it and use the arrow keys to pick a weight' });
+  const net = el('canvas', { 'data-name': 'network', role: 'img', style: 'display:block;width:100%;', 'aria-label': 'the network: inputs, hidden neurons with their own surfaces, the output; lines are weights (blue positive, orange negative, thicker is larger); focus it and use the arrow keys to pick a weight' });
   const weightPick = el('select', { 'aria-label': 'weight to edit', 'data-name': 'weight-pick' });
   const weightIndex = el('input', { type: 'number', min: '0', step: '1', value: '0', 'aria-label': 'index in that weight', style: 'width:5rem' });
   const weightValue = el('input', { type: 'number', step: 'any', 'aria-label': 'new value', 'data-name': 'weight-value', style: 'width:7rem' });
@@ -434,6 +434,16 @@ export function mount(root, kit) {
     histNote.textContent = `How many of the ${all.length} Dense weights (biases not included) fall in each of ${bins} bins from ${fmt(lo, 2)} to ${fmt(hi, 2)}; each bar is labelled with its bin's centre.`;
   }
 
+  // A turned phone or a resized window: redraw the surface and the network at their new size
+  // (the snapshot is unchanged; training may be paused, so no update would come).
+  let resizeFrame = 0;
+  const resizer = typeof ResizeObserver === 'function' ? new ResizeObserver(() => {
+    cancelAnimationFrame(resizeFrame);
+    resizeFrame = requestAnimationFrame(() => { if (last && !last.problem) { drawPlot(last); drawNet(last); } });
+  }) : null;
+  resizer?.observe(plot);
+  resizer?.observe(net);
+
   return {
     update(s, st, stat = status) {
       const prevDataset = state?.dataset;
@@ -504,6 +514,8 @@ export function mount(root, kit) {
       if (!status.notice && loadMsg.textContent.startsWith('Loading')) loadMsg.textContent = 'Loaded: training continues from the loaded weights.';
     },
     destroy() {
+      resizer?.disconnect();
+      cancelAnimationFrame(resizeFrame);
       document.removeEventListener('keydown', keyHandler);
       if (jsonUrl) URL.revokeObjectURL(jsonUrl);
       if (codeUrl) URL.revokeObjectURL(codeUrl);
