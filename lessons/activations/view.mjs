@@ -75,7 +75,7 @@ export function mount(root, kit) {
     });
     return c;
   });
-  const cardGrid = el('div', { 'data-figure': 'point' }, ...cards.map((c) => c.card));
+  const cardGrid = el('div', { 'data-figure': 'click' }, ...cards.map((c) => c.card));
   cardGrid.style.cssText = 'display:grid;gap:0.75rem;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr))';
   const legend = el('p', { class: 'note' }, 'Solid: f(x). Dashed: f\'(x). Shaded: f\'(x) below 5% of its largest value. Hover (or focus and use the arrow keys) to read values; click (or Enter) to use it in the stack.');
 

@@ -46,6 +46,7 @@ function measure(id) {
     .filter((e) => shown(e) && e.textContent.trim() && parseFloat(getComputedStyle(e).fontSize) < 12)
     .map((e) => `${e.tagName.toLowerCase()} "${e.textContent.trim().slice(0, 30)}" ${getComputedStyle(e).fontSize}`);
   const controls = root.querySelector('.controls');
+  const current = document.querySelector('#lesson-list a[aria-current="page"]');
   return {
     scrollWidth: document.scrollingElement.scrollWidth,
     innerWidth,
@@ -53,6 +54,7 @@ function measure(id) {
     dpr: devicePixelRatio,
     figures: figures.map((f) => ({ tag: f.tagName.toLowerCase(), kind: f.dataset.figure, touchAction: getComputedStyle(f).touchAction, ...box(f) })),
     controls: controls ? box(controls) : null,
+    current: current ? box(current) : null,
     canvases,
     small: small.slice(0, 5),
   };
@@ -79,6 +81,8 @@ for (const lesson of LESSONS) {
       assert.ok(Math.abs(c.backing - Math.round(c.layoutWidth * m.dpr)) <= 2, `${lesson.id}: canvas ${c.what} is ${c.layoutWidth} CSS px wide with ${c.backing} pixels, not at the pixel ratio ${m.dpr}`);
     }
     assert.deepEqual(m.small, [], `${lesson.id}: text under 12 px`);
+    // The lesson list is one row that scrolls by itself; the open lesson is in view in it.
+    assert.ok(m.current && m.current.left >= 0 && m.current.right <= 375 && m.current.bottom < 200, `${lesson.id}: the open lesson's link is at ${JSON.stringify(m.current)}`);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}phone-${lesson.id}-screen.png` });
     await page.screenshot({ path: `${ARTIFACTS}phone-${lesson.id}-full.png`, fullPage: true });
