@@ -48,11 +48,17 @@ function showNotice(messages) {
 // ---- lesson list and home ---------------------------------------------------------------------
 
 function renderList(activeId) {
+  let active = null;
   listEl.replaceChildren(...LESSONS.map((l) => {
     const a = el('a', { href: `#/${l.id}` }, l.title);
-    if (l.id === activeId) a.setAttribute('aria-current', 'page');
+    if (l.id === activeId) { a.setAttribute('aria-current', 'page'); active = a; }
     return el('li', {}, a);
   }));
+  // On a phone the list is one row that scrolls sideways (styles.css): bring the open lesson
+  // into it (scrollLeft only: the page itself does not move).
+  if (active && listEl.scrollWidth > listEl.clientWidth) {
+    listEl.scrollLeft = Math.max(0, active.offsetLeft - listEl.offsetLeft - 16);
+  }
 }
 
 // Leaving a lesson: its view may run its own animation loop; destroy() stops it.

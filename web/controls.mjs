@@ -186,15 +186,36 @@ function makeControl(decl, state, change, prefix) {
   }
 }
 
+// A phone-sized screen (the stylesheet's one-column layout below 40rem): sections after the
+// first start folded there, so the settings take one screen rather than several.
+const narrow = () => typeof matchMedia === 'function' && matchMedia('(max-width: 40rem)').matches;
+
 /**
  * Controls for a lesson's declarations. change(name, value) is called on every user edit.
  * Returns { element, sync(state) }: sync updates values and ranges without rebuilding (focus
- * and drag state survive).
+ * and drag state survive). Consecutive declarations with the same `section` (a title, e.g.
+ * 'Data') go in one foldable <details class="section" data-section="<title>">: open on wide
+ * screens, all but the first folded on a phone.
  */
 export function makeControls(decls, state, change, lessonId) {
   const prefix = `ctl-${lessonId}-${++uid}`;
   const made = decls.map((d) => makeControl(d, state, change, prefix));
-  const element = el('form', { class: 'controls', 'aria-label': 'Settings' }, el('h3', {}, 'Settings'), ...made.map((m) => m.element));
+  const children = [];
+  let section = null;
+  decls.forEach((d, i) => {
+    if (!d.section) {
+      section = null;
+      children.push(made[i].element);
+      return;
+    }
+    if (section?.dataset.section !== d.section) {
+      const first = !children.some((c) => c.classList.contains('section'));
+      section = el('details', { class: 'section', 'data-section': d.section, open: first || !narrow() }, el('summary', {}, d.section));
+      children.push(section);
+    }
+    section.append(made[i].element);
+  });
+  const element = el('form', { class: 'controls', 'aria-label': 'Settings' }, el('h3', {}, 'Settings'), ...children);
   element.addEventListener('submit', (e) => e.preventDefault());
   return { element, sync: (st) => made.forEach((m) => m.sync(st)) };
 }

@@ -40,7 +40,8 @@ export function mount(root, kit) {
   const cards = ACTIVATIONS.map((a) => {
     const canvas = el('canvas', { tabindex: '0', role: 'img', 'data-name': `curve-${a.key}`,
       'aria-label': `${a.name} and its derivative; arrow keys move the readout, Enter uses it in the deep stack` });
-    canvas.style.cssText = 'display:block;width:100%;cursor:crosshair;touch-action:none';
+    // pan-y: a sideways touch moves the readout, an upward or downward one still scrolls the page.
+    canvas.style.cssText = 'display:block;width:100%;cursor:crosshair;touch-action:pan-y';
     const f = el('div', { class: 'formula' });
     const d = el('div', { class: 'formula' });
     tex(f, a.f);
@@ -74,7 +75,7 @@ export function mount(root, kit) {
     });
     return c;
   });
-  const cardGrid = el('div', {}, ...cards.map((c) => c.card));
+  const cardGrid = el('div', { 'data-figure': 'click' }, ...cards.map((c) => c.card));
   cardGrid.style.cssText = 'display:grid;gap:0.75rem;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr))';
   const legend = el('p', { class: 'note' }, 'Solid: f(x). Dashed: f\'(x). Shaded: f\'(x) below 5% of its largest value. Hover (or focus and use the arrow keys) to read values; click (or Enter) to use it in the stack.');
 
@@ -149,7 +150,7 @@ export function mount(root, kit) {
   // ---- 3. the deep stack: gradient norms -------------------------------------------------------
   const gradCanvas = el('canvas', { tabindex: '0', role: 'img', 'data-name': 'grad-chart',
     'aria-label': 'gradient norm of every layer, log scale; click a point or use the arrow keys to pick a layer' });
-  gradCanvas.style.cssText = 'display:block;width:100%;height:16rem;cursor:pointer;touch-action:none';
+  gradCanvas.style.cssText = 'display:block;width:100%;height:16rem;cursor:pointer;touch-action:pan-y';
   const ratioOut = el('output');
   const productOut = el('output');
   const perLayerOut = el('output');
@@ -332,7 +333,9 @@ export function mount(root, kit) {
     drawMatrix(mats[3].canvas, st.after.detail.grad, st.after.detail.shape);
   }
   const resizer = typeof ResizeObserver === 'function' ? new ResizeObserver(() => later(drawAll)) : null;
-  resizer?.observe(root);
+  // (root itself may have no box: on a phone and on wide screens its panels join the page's grid.)
+  resizer?.observe(cardGrid);
+  resizer?.observe(gradCanvas);
 
   return {
     update(result, s) {

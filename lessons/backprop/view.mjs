@@ -29,7 +29,8 @@ export function mount(root, kit) {
   const boxes = el('div', { class: 'bp-boxes' });
   const stage = el('div', { class: 'bp-stage', role: 'group', 'aria-label': 'the traced graph: one button per node' }, canvas, boxes);
   const sizer = el('div', { class: 'bp-sizer' }, stage);
-  const scroller = el('div', { class: 'scroll bp-scroll' }, sizer);
+  const scroller = el('div', { class: 'scroll bp-scroll', 'data-figure': 'pan' }, sizer);
+  const panHint = el('p', { class: 'note', 'data-name': 'pan-hint', hidden: true }, 'The graph is wider than the screen: swipe it (or scroll it) sideways to see the rest.');
   const notice = el('p', { class: 'notice', role: 'status', 'data-name': 'expr-error', hidden: true });
   const sourceLine = el('p', { class: 'note', 'data-name': 'source' });
 
@@ -44,12 +45,12 @@ export function mount(root, kit) {
   const lossName = el('span', {}, 'L = ');
   const lossLine = el('p', { class: 'big' }, lossName, el('output', { 'data-name': 'loss' }));
 
-  root.append(el('div', { class: 'panel wide' },
+  root.append(el('div', { class: 'panel wide bp-graph' },
     el('h3', {}, 'The graph the core recorded'),
     notice, sourceLine,
     el('div', { class: 'buttons' }, bStart, bBack, bNext, bEnd, stepLabel),
     stepText,
-    scroller,
+    scroller, panHint,
     lossLine, details,
     el('p', { class: 'note' }, 'Blue: forward values. Orange: gradients ∂(root)/∂(node). Click a node (or focus it and press Enter) for its contributions; on a weight or an input, ← and → (or dragging sideways) change its value.')));
 
@@ -73,7 +74,7 @@ export function mount(root, kit) {
   root.append(chainPanel, nudgePanel, fdPanel);
 
   const style = el('style', {}, `
-.bp-scroll { margin: 0.5rem 0; }
+.bp-scroll { margin: 0.5rem 0; overscroll-behavior-x: contain; }
 .bp-stage { position: relative; transform-origin: 0 0; }
 .bp-sizer { position: relative; }
 .bp-edges { position: absolute; left: 0; top: 0; }
@@ -87,6 +88,13 @@ export function mount(root, kit) {
 .bp-box .g { color: var(--accent-2); display: block; }
 .bp-box .n { font-weight: 700; color: var(--fg); }
 .bp-step { min-height: 3.2em; }
+/* A phone: the graph right under the step buttons, the step's sentence under the graph. */
+@media (max-width: 40rem) {
+  .bp-graph { display: flex; flex-direction: column; }
+  .bp-graph > * { order: 0; }
+  .bp-graph > .bp-step { order: 1; margin-top: 0; }
+  .bp-graph > .bp-step ~ :not(.bp-scroll, [data-name="pan-hint"]) { order: 2; }
+}
 .bp-ok { color: var(--good); }
 .bp-chain p { margin: 0 0 0.6rem; }
 `);
@@ -175,15 +183,19 @@ export function mount(root, kit) {
     fitStage();
   }
 
-  // Scale the graph down to the panel's width (not below 60 %: on a phone it scrolls sideways).
+  // Scale the graph down to the panel's width, but not below 60 % (80 % on a phone, so the
+  // 12 px labels stay readable): a graph wider than that pans sideways inside its own box (the
+  // page itself never scrolls sideways), and a line under it says so.
   let stageSize = null;
   function fitStage() {
     if (!stageSize) return;
     const avail = scroller.clientWidth;
-    const k = avail ? Math.max(0.6, Math.min(1, avail / stageSize.w)) : 1;
+    const least = avail && avail < 480 ? 0.8 : 0.6;
+    const k = avail ? Math.max(least, Math.min(1, avail / stageSize.w)) : 1;
     stage.style.transform = k < 1 ? `scale(${k})` : '';
     sizer.style.width = `${Math.ceil(stageSize.w * k)}px`;
     sizer.style.height = `${Math.ceil(stageSize.h * k)}px`;
+    panHint.hidden = !avail || Math.ceil(stageSize.w * k) <= avail;
   }
 
   function colors() {

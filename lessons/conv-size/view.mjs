@@ -51,7 +51,7 @@ export function mount(root, kit) {
   const rfLine = el('p', { 'data-name': 'rf' });
 
   // -- grid picture
-  const gridCanvas = el('canvas', { class: 'conv-grid', tabindex: '0', style: 'display:block;width:100%;', role: 'img',
+  const gridCanvas = el('canvas', { class: 'conv-grid', 'data-figure': 'key', tabindex: '0', style: 'display:block;width:100%;', role: 'img',
     'aria-label': 'the padded input grid with the sliding window; arrow keys move the window' });
   const outCanvas = el('canvas', { class: 'conv-grid', tabindex: '0', style: 'display:block;width:100%;', role: 'img',
     'aria-label': 'the output grid; click a cell or use the arrow keys to show its window' });

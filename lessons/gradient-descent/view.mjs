@@ -63,7 +63,7 @@ export function mount(root, kit) {
   const texIn = (node, s, display = false) => { tex(node, s, display); return node; };
 
   // ---- panel: the points and the line, with the step bar ------------------------------------------
-  const dataCanvas = el('canvas', { tabindex: '0', role: 'img', 'data-name': 'data-plot',
+  const dataCanvas = el('canvas', { 'data-figure': 'drag', tabindex: '0', role: 'img', 'data-name': 'data-plot',
     'aria-label': 'the points, the line and its residuals; drag a point, click to add one, double-click to remove; keys: [ and ] pick a point, arrows move it, + adds, Delete removes' });
   Object.assign(dataCanvas.style, { width: '100%', display: 'block', touchAction: 'none', cursor: 'crosshair' });
   const notice = el('p', { class: 'notice', role: 'status', 'data-name': 'gd-notice', hidden: true });

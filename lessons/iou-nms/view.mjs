@@ -22,6 +22,7 @@ export function mount(root, kit) {
 
   // ---- IoU panel
   const iouCanvas = el('canvas', {
+    'data-figure': 'drag',
     tabindex: '0', role: 'img', style: 'display:block;width:100%;max-width:420px;touch-action:none;cursor:move;',
     'aria-label': 'boxes A and B with their intersection and union shaded. Drag a box or its corners; arrow keys move the selected box, Shift+arrows resize it, Enter switches between A and B.',
   });

@@ -12,7 +12,7 @@ export function mount(root, kit) {
 
   // Binary panel: the curves, the draggable point (pointer and arrow keys).
   const canvas = el('canvas', {
-    class: 'chart', tabindex: '0', role: 'slider', 'aria-label': 'predicted probability p (drag, or arrow keys)',
+    class: 'chart', 'data-figure': 'drag', tabindex: '0', role: 'slider', 'aria-label': 'predicted probability p (drag, or arrow keys)',
     'aria-valuemin': '0.001', 'aria-valuemax': '0.999',
   });
   canvas.style.cursor = 'ew-resize';

@@ -151,7 +151,7 @@ export function mount(root, kit) {
   /** A signed term: the sign as text before it, the number's size in the output (data-value keeps the sign). */
   const setSigned = (sign, e, v) => { sign.textContent = v < 0 ? ' − ' : ' + '; setOut(e, v, fmt(Math.abs(v))); };
 
-  const canvas = el('canvas', { class: 'neuron-map', tabindex: '0', role: 'img', 'data-name': 'neuron-canvas',
+  const canvas = el('canvas', { class: 'neuron-map', 'data-figure': 'drag', tabindex: '0', role: 'img', 'data-name': 'neuron-canvas',
     'aria-label': 'The points, the probability shading, the decision line and the weight arrow w. Drag the line or the arrow, click to add a point, shift-click to change its class, alt-click to remove it. Keys: see below the picture.' });
   Object.assign(canvas.style, { width: '100%', maxWidth: '34rem', display: 'block', margin: '0 auto', touchAction: 'none', cursor: 'crosshair' });
   const notice = el('p', { class: 'notice', role: 'status', 'data-name': 'view-notice', hidden: true });

@@ -69,8 +69,11 @@ const lr = (name, label, def, max = 1) => ({ name, type: 'number', label, defaul
 const on = (name, label) => ({ name, type: 'boolean', label, default: true });
 const beta = (name, label, def, max = 0.999, min = 0) => ({ name, type: 'number', label, default: def, min, max, step: 0.001, digits: 3 });
 
+// Foldable groups of controls (`section`, lessons/README.md): the surface, then one per optimizer.
+const inSection = (section, ...decls) => decls.map((d) => ({ ...d, section }));
+
 export const settings = [
-  {
+  ...inSection('Surface and start', {
     name: 'surface', type: 'choice', label: 'Surface', default: 'bowl',
     options: Object.entries(SURFACES).map(([value, v]) => ({ value, label: v.label })),
   },
@@ -80,13 +83,13 @@ export const settings = [
   },
   { name: 'x0', type: 'number', label: 'Start x', default: -1.5, min: -START, max: START, step: 0.01, help: 'Or drag the start point on the map (or focus it and use the arrow keys).' },
   { name: 'y0', type: 'number', label: 'Start y', default: 1.5, min: -START, max: START, step: 0.01 },
-  { name: 'steps', type: 'integer', label: 'Steps', default: 100, min: 1, max: 1000 },
-  on('gd', 'Gradient descent'), lr('gdLr', 'GD: learning rate α', 0.05),
-  on('mom', 'Momentum (EMA)'), lr('momLr', 'Momentum: α', 0.05), beta('momBeta', 'Momentum: β', 0.9),
-  on('nag', 'Nesterov'), lr('nagLr', 'Nesterov: α', 0.01), beta('nagBeta', 'Nesterov: β', 0.9, 0.999, 0.001),  // Nesterov needs β > 0 (PyTorch's sgd refuses 0)
-  on('adagrad', 'Adagrad'), lr('adagradLr', 'Adagrad: α', 0.5, 5),
-  on('rms', 'RMSProp'), lr('rmsLr', 'RMSProp: α', 0.02), beta('rmsRho', 'RMSProp: ρ', 0.99),
-  on('adam', 'Adam'), lr('adamLr', 'Adam: α', 0.1), beta('adamB1', 'Adam: β₁', 0.9), beta('adamB2', 'Adam: β₂', 0.999, 0.9999),
+  { name: 'steps', type: 'integer', label: 'Steps', default: 100, min: 1, max: 1000 }),
+  ...inSection('Gradient descent', on('gd', 'Gradient descent'), lr('gdLr', 'GD: learning rate α', 0.05)),
+  ...inSection('Momentum', on('mom', 'Momentum (EMA)'), lr('momLr', 'Momentum: α', 0.05), beta('momBeta', 'Momentum: β', 0.9)),
+  ...inSection('Nesterov', on('nag', 'Nesterov'), lr('nagLr', 'Nesterov: α', 0.01), beta('nagBeta', 'Nesterov: β', 0.9, 0.999, 0.001)), // Nesterov needs β > 0 (PyTorch's sgd refuses 0)
+  ...inSection('Adagrad', on('adagrad', 'Adagrad'), lr('adagradLr', 'Adagrad: α', 0.5, 5)),
+  ...inSection('RMSProp', on('rms', 'RMSProp'), lr('rmsLr', 'RMSProp: α', 0.02), beta('rmsRho', 'RMSProp: ρ', 0.99)),
+  ...inSection('Adam', on('adam', 'Adam'), lr('adamLr', 'Adam: α', 0.1), beta('adamB1', 'Adam: β₁', 0.9), beta('adamB2', 'Adam: β₂', 0.999, 0.9999)),
 ];
 
 /** The expression source of a state's surface. */

@@ -37,7 +37,7 @@ function contourImage(grid, d) {
 
 export function mount(root, kit) {
   const { el, tex } = kit;
-  const map = el('canvas', { class: 'opt-map', tabindex: '0', role: 'img', 'aria-label': 'contour map of f with the optimizer paths; drag the start point, or use the arrow keys' });
+  const map = el('canvas', { class: 'opt-map', 'data-figure': 'drag', tabindex: '0', role: 'img', 'aria-label': 'contour map of f with the optimizer paths; drag the start point, or use the arrow keys' });
   map.style.width = '100%';
   map.style.display = 'block';
   map.style.margin = '0 auto';

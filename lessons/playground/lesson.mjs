@@ -79,43 +79,46 @@ const lossOptions = (s) => {
   return s.classes > 2 ? all.filter((o) => o.value !== 'bce') : all;
 };
 
+// The controls come in foldable sections (`section`, lessons/README.md): Data, Network, Training
+// and the rest.
+const REGULARIZE = 'Initialization, regularization, seed';
 export const settings = [
-  { name: 'dataset', type: 'choice', label: 'Dataset', default: 'circle', options: DATASETS.map(({ value, label }) => ({ value, label })),
+  { name: 'dataset', section: 'Data', type: 'choice', label: 'Dataset', default: 'circle', options: DATASETS.map(({ value, label }) => ({ value, label })),
     help: 'Drawn: click on the plot to add points. CSV: load a file of x1,x2,label rows (it stays in this page).' },
-  { name: 'classes', type: 'integer', label: 'Classes', default: 2, min: 2,
+  { name: 'classes', section: 'Data', type: 'integer', label: 'Classes', default: 2, min: 2,
     max: (s) => datasetOf(s.dataset)?.classes?.[1] ?? 2, widget: 'select', itemLabel: (i) => `${i}` },
-  { name: 'points', type: 'integer', label: 'Points', default: 500, min: 20, max: 2000, step: 10 },
-  { name: 'noise', type: 'number', label: 'Noise', default: 0, min: 0, max: 1, step: 0.05 },
-  { name: 'trainFraction', type: 'number', label: 'Training share', default: 0.5, min: 0.1, max: 0.9, step: 0.05,
+  { name: 'points', section: 'Data', type: 'integer', label: 'Points', default: 500, min: 20, max: 2000, step: 10 },
+  { name: 'noise', section: 'Data', type: 'number', label: 'Noise', default: 0, min: 0, max: 1, step: 0.05 },
+  { name: 'trainFraction', section: 'Data', type: 'number', label: 'Training share', default: 0.5, min: 0.1, max: 0.9, step: 0.05,
     help: 'The rest is held out: the test points, for val_loss and val_accuracy.' },
-  { name: 'features', type: 'text', label: 'Input features', default: 'x1,x2', maxLength: 60,
+  { name: 'features', section: 'Data', type: 'text', label: 'Input features', default: 'x1,x2', maxLength: 60,
     check: (t) => (parseFeatures(t) ? null : `a comma list of distinct features from ${FEATURES.join(', ')}`),
     help: `From ${FEATURES.join(', ')}, e.g. x1,x2,x1x2.` },
-  { name: 'hidden', type: 'text', label: 'Hidden layers (units)', default: '8,8', maxLength: 60,
+  { name: 'hidden', section: 'Network', type: 'text', label: 'Hidden layers (units)', default: '8,8', maxLength: 60,
     check: (t) => (parseHidden(t) ? null : `0 to ${MAX_LAYERS} comma-separated widths from 1 to ${MAX_UNITS} (empty: no hidden layer)`),
     help: 'Units per hidden layer, e.g. 8,8; empty for none (logistic regression).' },
-  { name: 'activation', type: 'text', label: 'Activation', default: 'tanh', maxLength: 120,
+  { name: 'activation', section: 'Network', type: 'text', label: 'Activation', default: 'tanh', maxLength: 120,
     check: (t, s) => (parseActivations(t, parseHidden(s.hidden ?? '')?.length ?? 1) ? null
       : `one of ${ACTIVATIONS.join(', ')}, or one per hidden layer separated by commas`),
     help: `${ACTIVATIONS.join(', ')}; one for every layer, or a list with one per layer.` },
-  { name: 'loss', type: 'choice', label: 'Loss', default: 'bce', options: lossOptions },
-  { name: 'optimizer', type: 'choice', label: 'Optimizer', default: 'sgd', options: [
+  { name: 'loss', section: 'Training', type: 'choice', label: 'Loss', default: 'bce', options: lossOptions },
+  { name: 'optimizer', section: 'Training', type: 'choice', label: 'Optimizer', default: 'sgd', options: [
     { value: 'sgd', label: 'SGD' }, { value: 'momentum', label: 'Momentum (0.9)' }, { value: 'nesterov', label: 'Nesterov (0.9)' },
     { value: 'adagrad', label: 'Adagrad' }, { value: 'rmsprop', label: 'RMSProp' }, { value: 'adam', label: 'Adam' }] },
-  { name: 'lr', type: 'number', label: 'Learning rate', default: 0.03, min: 0.0001, max: 10, step: 0.0001 },
-  { name: 'batchSize', type: 'integer', label: 'Batch size', default: 10, min: 1, max: 512 },
-  { name: 'epochs', type: 'integer', label: 'Epochs', default: 500, min: 1, max: 10000 },
-  { name: 'init', type: 'choice', label: 'Weight initialization', default: 'glorot_uniform', options: [
+  { name: 'lr', section: 'Training', type: 'number', label: 'Learning rate', default: 0.03, min: 0.0001, max: 10, step: 0.0001 },
+  { name: 'batchSize', section: 'Training', type: 'integer', label: 'Batch size', default: 10, min: 1, max: 512 },
+  { name: 'epochs', section: 'Training', type: 'integer', label: 'Epochs', default: 500, min: 1, max: 10000 },
+  { name: 'init', section: REGULARIZE, type: 'choice', label: 'Weight initialization', default: 'glorot_uniform', options: [
     { value: 'glorot_uniform', label: 'Glorot uniform' }, { value: 'glorot_normal', label: 'Glorot normal' },
     { value: 'he_uniform', label: 'He uniform' }, { value: 'he_normal', label: 'He normal' },
     { value: 'uniform', label: 'Uniform ±0.05' }, { value: 'zeros', label: 'Zeros' }] },
-  { name: 'l1', type: 'number', label: 'L1 (λ1)', default: 0, min: 0, max: 1, step: 0.0001 },
-  { name: 'l2', type: 'number', label: 'L2 (λ2)', default: 0, min: 0, max: 1, step: 0.0001 },
-  { name: 'dropout', type: 'number', label: 'Dropout rate', default: 0, min: 0, max: 0.9, step: 0.05 },
-  { name: 'batchNorm', type: 'boolean', label: 'Batch normalization', default: false },
-  { name: 'patience', type: 'integer', label: 'Early stopping patience (0 = off)', default: 0, min: 0, max: 1000,
+  { name: 'l1', section: REGULARIZE, type: 'number', label: 'L1 (λ1)', default: 0, min: 0, max: 1, step: 0.0001 },
+  { name: 'l2', section: REGULARIZE, type: 'number', label: 'L2 (λ2)', default: 0, min: 0, max: 1, step: 0.0001 },
+  { name: 'dropout', section: REGULARIZE, type: 'number', label: 'Dropout rate', default: 0, min: 0, max: 0.9, step: 0.05 },
+  { name: 'batchNorm', section: REGULARIZE, type: 'boolean', label: 'Batch normalization', default: false },
+  { name: 'patience', section: REGULARIZE, type: 'integer', label: 'Early stopping patience (0 = off)', default: 0, min: 0, max: 1000,
     help: 'Stops when val_loss has not improved for this many epochs (Keras: monitor val_loss, min_delta 0).' },
-  { name: 'seed', type: 'integer', label: 'Seed', default: 1, min: 0, max: 999999 },
+  { name: 'seed', section: REGULARIZE, type: 'integer', label: 'Seed', default: 1, min: 0, max: 999999 },
 ];
 
 // ---- your own data --------------------------------------------------------------------------

@@ -110,7 +110,7 @@ export function mount(root, kit) {
   resetBtn.addEventListener('click', () => { elapsed = 0; started = null; session.reset(); });
 
   // ---- the data and the surface -----------------------------------------------------------
-  const plot = el('canvas', { role: 'img', style: 'display:block;width:100%;max-width:520px;aspect-ratio:1;touch-action:none;',
+  const plot = el('canvas', { 'data-figure': 'click', 'data-name': 'surface', role: 'img', style: 'display:block;width:100%;max-width:520px;aspect-ratio:1;touch-action:none;',
     'aria-label': 'the decision surface over the plane, with the training points (filled) and the held-out points (rings)' });
   const legend = el('p', { class: 'note' });
   // TensorFlow Playground's "discretize output": each spot in the colour of the class it is
@@ -184,7 +184,7 @@ export function mount(root, kit) {
   }
 
   // ---- the network ------------------------------------------------------------------------
-  const net = el('canvas', { role: 'img', style: 'display:block;width:100%;', 'aria-label': 'the network: inputs, hidden neurons with their own surfaces, the output; lines are weights (blue positive, orange negative, thicker is larger); focus it and use the arrow keys to pick a weight' });
+  const net = el('canvas', { 'data-name': 'network', role: 'img', style: 'display:block;width:100%;', 'aria-label': 'the network: inputs, hidden neurons with their own surfaces, the output; lines are weights (blue positive, orange negative, thicker is larger); focus it and use the arrow keys to pick a weight' });
   const weightPick = el('select', { 'aria-label': 'weight to edit', 'data-name': 'weight-pick' });
   const weightIndex = el('input', { type: 'number', min: '0', step: '1', value: '0', 'aria-label': 'index in that weight', style: 'width:5rem' });
   const weightValue = el('input', { type: 'number', step: 'any', 'aria-label': 'new value', 'data-name': 'weight-value', style: 'width:7rem' });
@@ -471,6 +471,16 @@ export function mount(root, kit) {
     histNote.textContent = `How many of the ${all.length} Dense weights (biases not included) fall in each of ${bins} bins from ${fmt(lo, 2)} to ${fmt(hi, 2)}; each bar is labelled with its bin's centre.`;
   }
 
+  // A turned phone or a resized window: redraw the surface and the network at their new size
+  // (the snapshot is unchanged; training may be paused, so no update would come).
+  let resizeFrame = 0;
+  const resizer = typeof ResizeObserver === 'function' ? new ResizeObserver(() => {
+    cancelAnimationFrame(resizeFrame);
+    resizeFrame = requestAnimationFrame(() => { if (last && !last.problem) { drawPlot(last); drawNet(last); } });
+  }) : null;
+  resizer?.observe(plot);
+  resizer?.observe(net);
+
   return {
     update(s, st, stat = status) {
       const prevDataset = state?.dataset;
@@ -546,6 +556,8 @@ export function mount(root, kit) {
       if (!status.notice && loadMsg.textContent.startsWith('Loading')) loadMsg.textContent = 'Loaded: training continues from the loaded weights.';
     },
     destroy() {
+      resizer?.disconnect();
+      cancelAnimationFrame(resizeFrame);
       document.removeEventListener('keydown', keyHandler);
       if (jsonUrl) URL.revokeObjectURL(jsonUrl);
       if (codeUrl) URL.revokeObjectURL(codeUrl);

@@ -13,7 +13,7 @@ export function mount(root, kit) {
   const formula = el('div', { class: 'formula' });
   tex(formula, 'p_i = \\frac{e^{z_i/T - m}}{\\sum_j e^{z_j/T - m}},\\quad m = \\max_j \\frac{z_j}{T}', true);
 
-  const canvas = el('canvas', { class: 'chart', role: 'img', 'aria-label': 'bar chart of the probabilities' });
+  const canvas = el('canvas', { class: 'chart', 'data-figure': 'click', role: 'img', 'aria-label': 'bar chart of the probabilities' });
   const chart = new kit.BarChart(canvas, { min: 0, max: 1 });
   // Clicking a bar makes it the true class (the drop-down does the same from the keyboard).
   canvas.title = 'Click a bar to make it the true class';
