@@ -47,16 +47,19 @@ std::vector<int64_t> to_labels(const char* op, const val& labels) {
 Tensor js_mse(const Tensor& p, const Tensor& t, const val& r) {
   return guard([&] { return pg::losses::mse(p, t, red(r)); });
 }
-Tensor js_bce(const Tensor& p, const Tensor& t, bool logits, const val& r) {
-  return guard([&] { return pg::losses::binary_cross_entropy(p, t, logits, red(r)); });
+// clip: "keras" (p clipped to [1e-7, 1 - 1e-7]) or "pytorch" (log clamped at -100 / no clamp).
+Tensor js_bce(const Tensor& p, const Tensor& t, bool logits, const val& r, const std::string& clip) {
+  return guard([&] { return pg::losses::binary_cross_entropy(p, t, logits, red(r), pg::losses::parse_clip(clip)); });
 }
-Tensor js_cce(const Tensor& p, const Tensor& t, bool logits, const val& r) {
-  return guard([&] { return pg::losses::categorical_cross_entropy(p, t, logits, red(r)); });
+Tensor js_cce(const Tensor& p, const Tensor& t, bool logits, const val& r, const std::string& clip) {
+  return guard([&] {
+    return pg::losses::categorical_cross_entropy(p, t, logits, red(r), pg::losses::parse_clip(clip));
+  });
 }
-Tensor js_scce(const Tensor& p, const val& labels, bool logits, const val& r) {
+Tensor js_scce(const Tensor& p, const val& labels, bool logits, const val& r, const std::string& clip) {
   return guard([&] {
     return pg::losses::sparse_categorical_cross_entropy(
-        p, to_labels("sparseCategoricalCrossEntropy", labels), logits, red(r));
+        p, to_labels("sparseCategoricalCrossEntropy", labels), logits, red(r), pg::losses::parse_clip(clip));
   });
 }
 Tensor js_contrastive(const Tensor& d, const Tensor& y, float margin, const val& r) {
