@@ -63,7 +63,7 @@ Tensor reduce(const char* op, const Tensor& per, Reduction r) {
   return per;
 }
 
-float clip(float p) { return std::min(std::max(p, kEpsilon), 1.f - kEpsilon); }
+float clip_p(float p) { return std::min(std::max(p, kEpsilon), 1.f - kEpsilon); }
 bool inside(float p) { return p >= kEpsilon && p <= 1.f - kEpsilon; }
 
 // -(y log p̂ + (1 - y) log(1 - p̂)), elementwise.
@@ -108,7 +108,7 @@ Tensor bce_elementwise(const Tensor& p, const Tensor& y, Clip clip) {
   const size_t n = size_t(p.numel());
   std::vector<float> ph(n), q(n), lp(n), lq(n);
   for (size_t i = 0; i < n; ++i) {
-    ph[i] = clip(pc.data()[i]);
+    ph[i] = clip_p(pc.data()[i]);
     q[i] = 1.f - ph[i];
   }
   k::unary(Unary::Log, ph.data(), lp.data(), n, 0.f);
@@ -198,7 +198,7 @@ Tensor categorical_rows(const char* op, const Tensor& p, const Tensor& y, bool f
   if (!from_logits) {
     std::vector<float> ph(static_cast<size_t>(C)), lp(static_cast<size_t>(C));
     for (int64_t r = 0; r < R; ++r) {
-      for (int64_t c = 0; c < C; ++c) ph[size_t(c)] = clip(pp[r * C + c]);
+      for (int64_t c = 0; c < C; ++c) ph[size_t(c)] = clip_p(pp[r * C + c]);
       k::unary(Unary::Log, ph.data(), lp.data(), size_t(C), 0.f);
       float s = 0.f;
       for (int64_t c = 0; c < C; ++c) s += py[r * C + c] * lp[size_t(c)];
