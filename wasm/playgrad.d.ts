@@ -416,6 +416,8 @@ export interface Init {
   heNormal(shape: Shape, seed?: number): Tensor;
   kaimingUniform(shape: Shape, seed?: number): Tensor;
   kaimingNormal(shape: Shape, seed?: number): Tensor;
+  /** PyTorch's nn.Linear default, kaiming_uniform_(a = √5): U(±1/√fan_in). As a layer's biasInitializer it uses the kernel's fan_in. */
+  pytorchUniform(shape: Shape, seed?: number): Tensor;
 }
 
 /** A node of a functional graph: the result of pg.layers.input() or of a layer call. */

@@ -187,6 +187,8 @@ export function install(pg, { Tensor, PlaygradError }) {
     heNormal: initFn('he_normal'),
     kaimingUniform: initFn('he_uniform'),
     kaimingNormal: initFn('he_normal'),
+    /** PyTorch's nn.Linear default, kaiming_uniform_(a = √5): U(±1/√fan_in). */
+    pytorchUniform: initFn('pytorch_uniform'),
   };
 
   // ---- layers ----------------------------------------------------------------------------------------
