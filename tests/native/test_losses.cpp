@@ -84,6 +84,14 @@ TEST(Losses, PyTorchClampsTheLogAtMinus100) {
   EXPECT_EQ(pgt::error_of([] { binary_cross_entropy(T({1.5f}, {1}), T({1.f}, {1}), false, Reduction::Mean, Clip::PyTorch); }),
             "binaryCrossEntropy: with PyTorch's rule every probability must be in [0, 1], got 1.5 at position 0");
   EXPECT_EQ(pgt::error_of([] { parse_clip("tf"); }).rfind("loss: unknown clip 'tf'", 0), 0u);
+  // By name, as compile() takes it: the spec carries the rule.
+  LossSpec spec = parse_loss("binaryCrossEntropy");
+  EXPECT_NEAR(compute(spec, T({0.f}, {1, 1}), T({1.f}, {1, 1})).item(), -std::log(1e-7), 1e-3);
+  spec.clip = Clip::PyTorch;
+  EXPECT_FLOAT_EQ(compute(spec, T({0.f}, {1, 1}), T({1.f}, {1, 1})).item(), 100.f);
+  LossSpec sparse = parse_loss("sparseCategoricalCrossEntropy");
+  sparse.clip = Clip::PyTorch;
+  EXPECT_TRUE(std::isinf(compute(sparse, T({1.f, 0.f}, {1, 2}), T({1.f}, {1})).item()));
 }
 
 TEST(Losses, SoftmaxThenCrossEntropyHasGradientPMinusY) {

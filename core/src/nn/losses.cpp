@@ -348,11 +348,15 @@ LossSpec parse_loss(const std::string& name, bool from_logits) {
 
 Tensor compute(const LossSpec& spec, const Tensor& pred, const Tensor& target, Reduction r) {
   if (spec.kind == "mse") return mse(pred, target, r);
-  if (spec.kind == "binaryCrossEntropy") return binary_cross_entropy(pred, target, spec.from_logits, r);
+  if (spec.kind == "binaryCrossEntropy") return binary_cross_entropy(pred, target, spec.from_logits, r, spec.clip);
   if (spec.kind == "categoricalCrossEntropy")
-    return categorical_cross_entropy(pred, target, spec.from_logits, r);
-  if (spec.kind == "sparseCategoricalCrossEntropy")
-    return sparse_categorical_cross_entropy(pred, target, spec.from_logits, r);
+    return categorical_cross_entropy(pred, target, spec.from_logits, r, spec.clip);
+  if (spec.kind == "sparseCategoricalCrossEntropy") {
+    const char* op = "sparseCategoricalCrossEntropy";
+    const int64_t C = class_count(op, pred);
+    return sparse_categorical_cross_entropy(pred, labels_from_tensor(op, target, pred.numel() / C, C),
+                                            spec.from_logits, r, spec.clip);
+  }
   fail("loss: unknown loss '", spec.kind, "'");
 }
 

@@ -71,6 +71,7 @@ std::vector<int64_t> labels_from_tensor(const char* op, const Tensor& labels, in
 struct LossSpec {
   std::string kind;  // canonical camelCase name
   bool from_logits = false;
+  Clip clip = Clip::Keras;  // for the cross-entropies on probabilities
 };
 LossSpec parse_loss(const std::string& name, bool from_logits = false);
 Tensor compute(const LossSpec& spec, const Tensor& pred, const Tensor& target,
