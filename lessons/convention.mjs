@@ -137,3 +137,20 @@ const SAME = {
 export function samePadding(state) {
   return SAME[conventionOf(state)];
 }
+
+// ---- default initializers ---------------------------------------------------------------------
+// Keras Dense: kernel_initializer="glorot_uniform" (U(±√(6 / (fan_in + fan_out)))), bias "zeros".
+// PyTorch nn.Linear.reset_parameters: kaiming_uniform_(weight, a=√5), i.e. U(±1/√fan_in), and the
+// bias U(±1/√fan_in) with the weight's fan_in. The core's names: glorot_uniform / zeros and
+// pytorch_uniform (for both; a Dense bias uses its kernel's fan_in).
+const INIT = {
+  keras: { kernel: 'glorot_uniform', bias: 'zeros',
+    note: 'Keras Dense: kernel Glorot uniform U(±√(6/(fan_in + fan_out))), bias 0' },
+  pytorch: { kernel: 'pytorch_uniform', bias: 'pytorch_uniform',
+    note: 'PyTorch nn.Linear: weight Kaiming uniform with a = √5, i.e. U(±1/√fan_in); bias U(±1/√fan_in) too' },
+};
+
+/** { kernel, bias (the core's initializer names), note }: the framework's default for a dense layer. */
+export function initDefaults(state) {
+  return INIT[conventionOf(state)];
+}

@@ -40,7 +40,7 @@ const lessonHref = (id) => {
 };
 const conventionSelect = el('select', { id: 'convention', 'data-name': 'convention', 'aria-describedby': 'convention-help' },
   ...CONVENTIONS.map((c) => el('option', { value: c }, LABELS[c])));
-const conventionBox = el('label', { class: 'convention-switch' }, 'Convention ', conventionSelect,
+const conventionBox = el('span', { class: 'convention-switch' }, el('label', { for: 'convention' }, 'Convention'), conventionSelect,
   el('span', { id: 'convention-help', class: 'visually-hidden' }, 'Where Keras and PyTorch define a number differently, every lesson follows this choice and says so next to the number.'));
 document.querySelector('header.top')?.append(conventionBox);
 function setConvention(c) {
