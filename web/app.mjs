@@ -52,7 +52,8 @@ function setConvention(c) {
 conventionSelect.addEventListener('change', () => {
   setConvention(conventionSelect.value);
   if (current?.setState) current.setState({ ...current.state, convention });
-  else if (!current) showHome();
+  else if (current) current.state = { ...current.state, convention }; // still loading: mounts with it
+  else showHome();
 });
 setConvention(convention);
 
