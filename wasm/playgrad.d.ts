@@ -500,7 +500,8 @@ export interface Callbacks {
 }
 
 export type LossName = 'mse' | 'binaryCrossEntropy' | 'binaryCrossEntropyWithLogits' | 'categoricalCrossEntropy' | 'sparseCategoricalCrossEntropy';
-export type LossSpec = LossName | { kind: LossName; fromLogits?: boolean };
+/** clip: 'keras' (the default) or 'pytorch', for the cross-entropies on probabilities (see LossOptions). */
+export type LossSpec = LossName | { kind: LossName; fromLogits?: boolean; clip?: 'keras' | 'pytorch' };
 export interface CompileOptions {
   optimizer?: OptimizerSpec;
   loss: LossSpec | LossSpec[];

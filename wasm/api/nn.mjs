@@ -309,7 +309,7 @@ export function install(pg, { Tensor, PlaygradError }) {
       const o = pg._call((c) => c._modelNamedWeights(this._handle));
       return Object.fromEntries(Object.entries(o).map(([k, h]) => [k, wrap(h)]));
     }
-    /** {optimizer: 'adam' | {kind, lr, ...}, loss: name | [names] | {kind, fromLogits}, lossWeights, metrics}. */
+    /** {optimizer: 'adam' | {kind, lr, ...}, loss: name | [names] | {kind, fromLogits, clip}, lossWeights, metrics}. */
     compile(o) {
       o = opts('compile', o);
       const plain = { ...o };
