@@ -191,8 +191,10 @@ export function toKeras(s, points) {
     sgd: `keras.optimizers.SGD(learning_rate=${py(o.lr)}${o.momentum ? `, momentum=${py(o.momentum)}` : ''}${o.nesterov ? ', nesterov=True' : ''})`,
     adagrad: `keras.optimizers.Adagrad(learning_rate=${py(o.lr)}, initial_accumulator_value=0.0, epsilon=1e-10)`,
     rmsprop: `keras.optimizers.RMSprop(learning_rate=${py(o.lr)}, rho=0.99, epsilon=1e-8)`,
-    adam: `keras.optimizers.Adam(learning_rate=${py(o.lr)}, beta_1=0.9, beta_2=0.999, epsilon=${o.epsilon})${o.epsilonOn === 'v' ? '' : '  # the page adds epsilon to sqrt(v-hat) (PyTorch); Keras adds it to sqrt(v): a tiny difference'}`,
+    adam: `keras.optimizers.Adam(learning_rate=${py(o.lr)}, beta_1=0.9, beta_2=0.999, epsilon=${o.epsilon})`,
   }[o.kind];
+  const optimizerNote = o.kind === 'adam' && o.epsilonOn !== 'v'
+    ? ['# Adam: the page adds epsilon to sqrt(v-hat) (PyTorch\'s rule); Keras adds it to sqrt(v): a tiny difference.'] : [];
   // Keras' own losses clip p; with the PyTorch convention the page clamps the log at -100 instead.
   const torchLoss = spec.clip === 'pytorch' && (spec.loss === 'bce' || spec.loss === 'cce');
   const loss = torchLoss ? 'loss_fn' : { mse: 'keras.losses.MeanSquaredError()', bce: 'keras.losses.BinaryCrossentropy()', cce: 'keras.losses.SparseCategoricalCrossentropy()' }[spec.loss];
@@ -231,6 +233,7 @@ export function toKeras(s, points) {
     'model = keras.Sequential([',
     ...layerLines,
     '])',
+    ...optimizerNote,
     `model.compile(optimizer=${optimizer}, loss=${loss}, metrics=${metrics})`,
     'model.summary()',
     '',

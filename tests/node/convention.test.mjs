@@ -273,7 +273,8 @@ test('playground: Adam and the loss follow the convention in the trained model; 
   const kerasCode = toKeras(st('pytorch'), points);
   assert.match(kerasCode, /kernel_initializer=keras\.initializers\.RandomUniform\(-0\.7071\d*, 0\.7071\d*\)/); // 1/√2 for the two features x1, x2
   assert.match(kerasCode, /def loss_fn\(y, p\):/);
-  assert.match(kerasCode, /epsilon=1e-8\)  # the page adds epsilon to sqrt\(v-hat\)/);
+  assert.match(kerasCode, /# Adam: the page adds epsilon to sqrt\(v-hat\) \(PyTorch's rule\)/);
+  assert.match(kerasCode, /epsilon=1e-8\)/);
   const torchCode = toPyTorch(st('pytorch'), points);
   assert.match(torchCode, /nn\.init\.kaiming_uniform_\(m\.weight, a=math\.sqrt\(5\)\)/);
   assert.match(torchCode, /nn\.init\.uniform_\(m\.bias, -1 \/ math\.sqrt\(m\.in_features\)/);

@@ -156,7 +156,8 @@ test('Adam\'s ε: PyTorch\'s rule is TensorFlow.js\'s tf.train.adam; Keras\' rul
     tf.train.adam(0.1, 0.9, 0.999, eps / Math.sqrt(1 - 0.999)).minimize(() => tf.sum(tf.mul(v, tf.scalar(g))));
     const want = v.dataSync()[0];
     v.dispose();
-    assert.ok(Math.abs(keras - want) <= 1e-6 * 0.1, `g = ${g}: keras ${keras} vs tfjs ${want}`);
+    // (TensorFlow.js keeps β2^t in float32: 1 − 0.999 is off by 1.3e-5 relative, hence 3e-5.)
+    assert.ok(Math.abs(keras - want) <= 3e-5 * Math.abs(want), `g = ${g}: keras ${keras} vs tfjs ${want}`);
   }
 });
 
