@@ -13,7 +13,7 @@ const value = (page, name) => page.$eval(`[data-name="${name}"]`, (e) => e.datas
 
 /** The categorical log loss of a one-hot row with ŷ_true = 0, by a framework's rule, in the page. */
 async function coreCce(page, clip) {
-  return page.evaluate(async (c) => {
+  return page.evaluate(async (clip) => {
     const { load } = await import('./lib/playgrad.mjs');
     const pg = await load();
     return String(pg.scope(() => pg.losses.categoricalCrossEntropy(pg.tensor([[0, 0.5, 0.5]]), pg.tensor([[1, 0, 0]]), { reduction: 'sum', clip }).item()));
@@ -75,8 +75,8 @@ test('iou-nms: at IoU exactly τ, Keras suppresses B and PyTorch keeps it', asyn
   await context.close();
 });
 
-test('the playground trains in its worker with the convention: PyTorch\'s default initializer (biases not zero)', async () => {
-  const base = '#/playground?epochs=2&hidden=4';
+test('the playground\'s worker session follows the switch: its convention notes (PyTorch\'s nn.Linear initializer, then Keras\' Glorot) and the URL', async () => {
+  const base = '#/playground?hidden=4&epochs=2';
   const ready = '[data-lesson="playground"][data-state="ready"]';
   const { page, context, assertClean } = await openPage(env.browser, `${env.url}${base}&convention=pytorch`);
   await page.waitForSelector(ready, { timeout: 60000 });
