@@ -33,3 +33,124 @@ export function conventionOf(state) {
 export function batchNormDefaults(state) {
   return BATCH_NORM[conventionOf(state)];
 }
+
+// ---- the page-wide field ---------------------------------------------------------------------
+// The page keeps the convention in the URL as one more query field, `convention=pytorch`, on every
+// lesson's route (#/softmax?z=2,1&convention=pytorch); it is written only when it is not the
+// default, and carried by the lesson list's links, so it survives moving between lessons and a
+// reload. The CLI takes the same field as `--convention pytorch`.
+
+export const FIELD = 'convention';
+
+/**
+ * Takes the convention field out of a lesson route's fields (a Map, as parseHash gives).
+ * Returns { convention, fields (a new Map without it), problem (a message, or null) }; a bad value
+ * keeps `fallback` (the convention in force) with a problem naming it. Never throws.
+ */
+export function splitConvention(fields, fallback = DEFAULT_CONVENTION) {
+  const rest = new Map(fields);
+  if (!rest.has(FIELD)) return { convention: fallback, fields: rest, problem: null, given: false };
+  const v = String(rest.get(FIELD));
+  rest.delete(FIELD);
+  if (CONVENTIONS.includes(v)) return { convention: v, fields: rest, problem: null, given: true };
+  const shown = v.length > 40 ? `${v.slice(0, 40)}…` : v;
+  return {
+    convention: fallback, fields: rest, given: false,
+    problem: `Convention (${FIELD}=${shown}) is not valid: expected one of ${CONVENTIONS.join(', ')}. Using ${LABELS[fallback]}.`,
+  };
+}
+
+/** The query part for a convention: '' for the default, else 'convention=pytorch'. */
+export function conventionQuery(convention) {
+  return convention === DEFAULT_CONVENTION ? '' : `${FIELD}=${convention}`;
+}
+
+/** A lesson state with its convention: the lesson's own settings plus `convention`. */
+export function withConvention(state, convention = DEFAULT_CONVENTION) {
+  if (!CONVENTIONS.includes(convention)) conventionOf({ convention });
+  return { ...state, convention };
+}
+
+// ---- cross-entropy on probabilities -------------------------------------------------------------
+// Keras (keras.losses.binary_crossentropy / categorical_crossentropy with from_logits=False) clips
+// p to [ε, 1 − ε], ε = 1e-7 (keras.backend.epsilon()), so a certain wrong answer costs
+// −log 1e-7 = 16.118 nats. PyTorch's BCELoss clamps each log at −100 (aten binary_cross_entropy),
+// so it costs 100; PyTorch has no categorical loss on probabilities: NLLLoss(log p) is the nearest,
+// and it is +∞ at p = 0 (CrossEntropyLoss takes logits and needs no clip).
+const LOSS_CLIP = {
+  keras: { clip: 'keras', epsilon: 1e-7,
+    note: 'Keras clips p to [1e-7, 1 − 1e-7]: p = 0 costs −log 1e-7 = 16.12 nats',
+    categoricalNote: 'Keras clips p to [1e-7, 1 − 1e-7] (at most 16.12 nats per row)' },
+  pytorch: { clip: 'pytorch', logFloor: -100,
+    note: 'PyTorch (BCELoss) clamps log p at −100: p = 0 costs 100 nats',
+    categoricalNote: 'PyTorch has no clip here: NLLLoss(log p) is ∞ at p = 0 (CrossEntropyLoss takes logits)' },
+};
+
+/** { clip: 'keras' | 'pytorch' (the core's loss option), note, categoricalNote }. */
+export function lossClip(state) {
+  return LOSS_CLIP[conventionOf(state)];
+}
+
+// ---- Adam -----------------------------------------------------------------------------------
+// Keras (keras.optimizers.Adam): α_t = lr·√(1 − β2^t)/(1 − β1^t), w −= α_t·m/(√v + ε), ε = 1e-7
+// (its docstring: "epsilon hat" of the paper). PyTorch (torch.optim.Adam): w −= lr/(1 − β1^t)·m /
+// (√v/√(1 − β2^t) + ε), ε = 1e-8, i.e. ε added to √v̂ (TensorFlow.js's tf.train.adam does the
+// same). The core's option epsilonOn: 'v' (Keras) or 'vhat' (PyTorch).
+const ADAM = {
+  keras: { epsilonOn: 'v', epsilon: 1e-7,
+    note: 'Keras: ε = 1e-7 added to √v, the bias correction folded into the step size' },
+  pytorch: { epsilonOn: 'vhat', epsilon: 1e-8,
+    note: 'PyTorch: ε = 1e-8 added to √v̂ (after the bias correction)' },
+};
+
+/** { epsilonOn, epsilon (the framework's default), note }. */
+export function adamDefaults(state) {
+  return ADAM[conventionOf(state)];
+}
+
+// ---- NMS --------------------------------------------------------------------------------------
+// TensorFlow (tf.image.non_max_suppression, which Keras models use; tfjs-core's
+// non_max_suppression_impl: `if (iou >= iouThreshold)` suppresses) vs torchvision.ops.nms
+// (csrc/ops/cpu/nms_kernel.cpp: `if (ovr > iou_threshold) suppressed[j] = 1`). They differ only
+// when an IoU equals the threshold exactly. The core's option rule: 'tensorflow' | 'torchvision'.
+const NMS = {
+  keras: { rule: 'tensorflow', op: '≥', note: 'TensorFlow/Keras suppresses at IoU ≥ τ (tf.image.non_max_suppression)' },
+  pytorch: { rule: 'torchvision', op: '>', note: 'PyTorch suppresses only at IoU > τ (torchvision.ops.nms)' },
+};
+
+/** { rule (the core's NMS option), op ('≥' or '>'), note }. */
+export function nmsRule(state) {
+  return NMS[conventionOf(state)];
+}
+
+// ---- 'same' padding -----------------------------------------------------------------------------
+// Keras/TensorFlow: out = ⌈n / s⌉ for any stride, the odd extra pixel of padding at the
+// bottom/right. PyTorch (torch.nn.Conv2d(padding='same')): stride 1 only ("padding='same' is not
+// supported for strided convolutions"); for stride 1 it pads the same way. The core's option
+// sameRule: 'tensorflow' | 'pytorch'.
+const SAME = {
+  keras: { sameRule: 'tensorflow', note: "Keras: 'same' works for any stride (out = ⌈n / s⌉), the odd extra pixel at the bottom/right" },
+  pytorch: { sameRule: 'pytorch', note: "PyTorch: padding='same' only for stride 1 (then as Keras: the odd extra pixel at the bottom/right)" },
+};
+
+/** { sameRule (the core's option), note }. */
+export function samePadding(state) {
+  return SAME[conventionOf(state)];
+}
+
+// ---- default initializers ---------------------------------------------------------------------
+// Keras Dense: kernel_initializer="glorot_uniform" (U(±√(6 / (fan_in + fan_out)))), bias "zeros".
+// PyTorch nn.Linear.reset_parameters: kaiming_uniform_(weight, a=√5), i.e. U(±1/√fan_in), and the
+// bias U(±1/√fan_in) with the weight's fan_in. The core's names: glorot_uniform / zeros and
+// pytorch_uniform (for both; a Dense bias uses its kernel's fan_in).
+const INIT = {
+  keras: { kernel: 'glorot_uniform', bias: 'zeros',
+    note: 'Keras Dense: kernel Glorot uniform U(±√(6/(fan_in + fan_out))), bias 0' },
+  pytorch: { kernel: 'pytorch_uniform', bias: 'pytorch_uniform',
+    note: 'PyTorch nn.Linear: weight Kaiming uniform with a = √5, i.e. U(±1/√fan_in); bias U(±1/√fan_in) too' },
+};
+
+/** { kernel, bias (the core's initializer names), note }: the framework's default for a dense layer. */
+export function initDefaults(state) {
+  return INIT[conventionOf(state)];
+}

@@ -11,18 +11,20 @@ import { load } from '../wasm/playgrad.mjs';
 import { LESSONS, lessonById } from '../lessons/index.mjs';
 import { bound, defaults, formatValue, parseSettings } from '../lessons/settings.mjs';
 import { runSession } from '../lessons/session.mjs';
+import { CONVENTIONS, DEFAULT_CONVENTION } from '../lessons/convention.mjs';
 
-const USAGE = `usage: playgrad lesson <id> [--<setting> <value> ...] [--json]
+const USAGE = `usage: playgrad lesson <id> [--<setting> <value> ...] [--convention keras|pytorch] [--json]
        playgrad lesson <id> --help      the lesson's settings
        playgrad lessons                 the lessons`;
 
 class UsageError extends Error {}
 
-/** Parses argv (after the script) into { id, fields: Map, json, help }. */
+/** Parses argv (after the script) into { fields: Map, json, help, convention }. */
 export function parseArgs(argv, lesson) {
   const fields = new Map();
   let json = false;
   let help = false;
+  let convention;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') { json = true; continue; }
@@ -32,6 +34,17 @@ export function parseArgs(argv, lesson) {
     let value;
     const eq = name.indexOf('=');
     if (eq >= 0) { value = name.slice(eq + 1); name = name.slice(0, eq); }
+    if (name === 'convention') {
+      // The page-wide Keras/PyTorch convention (lessons/convention.mjs), not a lesson setting.
+      if (value === undefined) {
+        if (i + 1 >= argv.length) throw new UsageError(`--convention needs a value (${CONVENTIONS.join(' or ')})`);
+        value = argv[++i];
+      }
+      if (convention !== undefined) throw new UsageError('--convention given twice');
+      if (!CONVENTIONS.includes(value)) throw new UsageError(`--convention must be one of ${CONVENTIONS.join(', ')}, got '${value}'`);
+      convention = value;
+      continue;
+    }
     const decl = lesson.settings.find((d) => d.name === name);
     if (!decl) {
       throw new UsageError(`unknown setting --${name} for lesson ${lesson.id} (settings: ${lesson.settings.map((d) => `--${d.name}`).join(' ')})`);
@@ -45,7 +58,7 @@ export function parseArgs(argv, lesson) {
     if (fields.has(name)) throw new UsageError(`--${name} given twice`);
     fields.set(name, value);
   }
-  return { fields, json, help };
+  return { fields, json, help, convention: convention ?? DEFAULT_CONVENTION };
 }
 
 function settingsHelp(lesson) {
@@ -58,6 +71,7 @@ function settingsHelp(lesson) {
     if (d.type === 'choice') range = ` one of ${bound(d.options, d0).map((o) => o.value).join(', ')}`;
     lines.push(`  --${d.name.padEnd(8)} ${d.label} (${d.type}${range}; default ${formatValue(d, d.default)})`);
   }
+  lines.push(`  --convention ${CONVENTIONS.join('|')}  whose defaults and rules where the frameworks differ (every lesson; default ${DEFAULT_CONVENTION})`);
   return lines.join('\n');
 }
 
@@ -74,12 +88,14 @@ export async function main(argv, out = process.stdout) {
   if (cmd !== 'lesson' || !id || id.startsWith('--')) throw new UsageError(USAGE);
   const lesson = lessonById(id);
   if (!lesson) throw new UsageError(`no lesson '${id}' (lessons: ${LESSONS.map((l) => l.id).join(', ')})`);
-  const { fields, json, help } = parseArgs(rest, lesson);
+  const { fields, json, help, convention } = parseArgs(rest, lesson);
   if (help) {
     out.write(`${settingsHelp(lesson)}\n`);
     return 0;
   }
-  const { state, problems } = parseSettings(lesson.settings, fields);
+  const parsed = parseSettings(lesson.settings, fields);
+  const { problems } = parsed;
+  const state = { ...parsed.state, convention };
   if (problems.length) throw new UsageError(problems.map((p) => p.message.replace(/ Using the default, .*$/, '')).join('\n'));
   const pg = await load();
   if (typeof lesson.session === 'function') return train(pg, lesson, state, json, out);

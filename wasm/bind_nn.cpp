@@ -26,6 +26,9 @@ namespace {
 Json parse(const char* op, const val& v) { return pgbind::parse_options(op, v); }
 
 pg::losses::Reduction red(const val& r) { return pg::losses::parse_reduction(pgbind::to_string("loss", r)); }
+// (A val, not a std::string parameter: an error thrown to JavaScript from inside the call skips
+// embind's clean-up of a std::string argument's buffer, 16 bytes leaked per failed call.)
+pg::losses::Clip clip_of(const val& c) { return pg::losses::parse_clip(pgbind::to_string("loss", c)); }
 
 std::vector<int64_t> to_labels(const char* op, const val& labels) {
   if (!labels.isArray() && !labels.instanceof(val::global("Int32Array")) &&
@@ -47,16 +50,17 @@ std::vector<int64_t> to_labels(const char* op, const val& labels) {
 Tensor js_mse(const Tensor& p, const Tensor& t, const val& r) {
   return guard([&] { return pg::losses::mse(p, t, red(r)); });
 }
-Tensor js_bce(const Tensor& p, const Tensor& t, bool logits, const val& r) {
-  return guard([&] { return pg::losses::binary_cross_entropy(p, t, logits, red(r)); });
+// clip: "keras" (p clipped to [1e-7, 1 - 1e-7]) or "pytorch" (log clamped at -100 / no clamp).
+Tensor js_bce(const Tensor& p, const Tensor& t, bool logits, const val& r, const val& clip) {
+  return guard([&] { return pg::losses::binary_cross_entropy(p, t, logits, red(r), clip_of(clip)); });
 }
-Tensor js_cce(const Tensor& p, const Tensor& t, bool logits, const val& r) {
-  return guard([&] { return pg::losses::categorical_cross_entropy(p, t, logits, red(r)); });
+Tensor js_cce(const Tensor& p, const Tensor& t, bool logits, const val& r, const val& clip) {
+  return guard([&] { return pg::losses::categorical_cross_entropy(p, t, logits, red(r), clip_of(clip)); });
 }
-Tensor js_scce(const Tensor& p, const val& labels, bool logits, const val& r) {
+Tensor js_scce(const Tensor& p, const val& labels, bool logits, const val& r, const val& clip) {
   return guard([&] {
     return pg::losses::sparse_categorical_cross_entropy(
-        p, to_labels("sparseCategoricalCrossEntropy", labels), logits, red(r));
+        p, to_labels("sparseCategoricalCrossEntropy", labels), logits, red(r), clip_of(clip));
   });
 }
 Tensor js_contrastive(const Tensor& d, const Tensor& y, float margin, const val& r) {

@@ -56,7 +56,8 @@ val size_obj(const v::ConvSize& r) {
 
 // ---- arithmetic ---------------------------------------------------------------------------------
 
-// {input, kernel, stride = 1, dilation = 1, padding: 'valid' | 'same' | 'explicit', pad = 0}
+// {input, kernel, stride = 1, dilation = 1, padding: 'valid' | 'same' | 'explicit', pad = 0,
+//  sameRule: 'tensorflow' | 'pytorch'}
 v::ConvDim conv_dim(const pgbind::Options& o) {
   v::ConvDim d;
   if (!o.has("input")) pg::fail(o.op, ": input must be a number");
@@ -67,6 +68,10 @@ v::ConvDim conv_dim(const pgbind::Options& o) {
   d.dilation = o.integer("dilation", 1);
   d.mode = to_mode(o.op, o.string("padding", "valid"));
   d.pad = o.integer("pad", 0);
+  const std::string same = o.string("sameRule", "tensorflow");
+  if (same == "pytorch") d.same_stride1_only = true;
+  else if (same != "tensorflow")
+    pg::fail(o.op, ": unknown sameRule '", same, "' (use 'tensorflow' (any stride) or 'pytorch' (stride 1 only))");
   return d;
 }
 

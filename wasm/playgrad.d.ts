@@ -94,6 +94,8 @@ export interface ConvSizeOptions {
   stride?: number;
   padding?: 'valid' | 'same' | number;
   dilation?: number;
+  /** Whose 'same': 'tensorflow' (any stride, the default) or 'pytorch' (stride 1 only). */
+  sameRule?: 'tensorflow' | 'pytorch';
 }
 /** A convolution's output size, its padding, and the terms of out = floor(numerator / stride) + 1. */
 export interface ConvSize {
@@ -342,7 +344,8 @@ export interface Playgrad {
 // ---- the learning stack (wasm/api/nn.mjs): losses, optimizers, initializers, layers, models ----
 
 export type Reduction = 'mean' | 'sum' | 'none';
-export interface LossOptions { reduction?: Reduction; fromLogits?: boolean }
+/** clip: 'keras' (p clipped to [1e-7, 1 - 1e-7], the default) or 'pytorch' (BCELoss's log clamped at -100; categorical: NLLLoss(log p), no clamp). */
+export interface LossOptions { reduction?: Reduction; fromLogits?: boolean; clip?: 'keras' | 'pytorch' }
 export type Labels = number[] | Int32Array | Float32Array | Tensor;
 
 export interface Losses {
@@ -363,7 +366,8 @@ export interface Losses {
 export interface SGDOptions { lr?: number; momentum?: number; dampening?: number; nesterov?: boolean; weightDecay?: number }
 export interface AdagradOptions { lr?: number; lrDecay?: number; weightDecay?: number; initialAccumulator?: number; epsilon?: number }
 export interface RMSpropOptions { lr?: number; alpha?: number; epsilon?: number; weightDecay?: number; momentum?: number; centered?: boolean }
-export interface AdamOptions { lr?: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number; amsgrad?: boolean }
+/** epsilonOn: 'vhat' (PyTorch, TensorFlow.js: eps added to √v̂, the default) or 'v' (Keras: eps added to √v, the bias correction folded into the step size). */
+export interface AdamOptions { lr?: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number; amsgrad?: boolean; epsilonOn?: 'vhat' | 'v' }
 export type OptimizerKind = 'sgd' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw';
 export type OptimizerSpec = OptimizerKind | ({ kind: OptimizerKind } & SGDOptions & AdagradOptions & RMSpropOptions & AdamOptions);
 export type Schedule =
@@ -412,6 +416,8 @@ export interface Init {
   heNormal(shape: Shape, seed?: number): Tensor;
   kaimingUniform(shape: Shape, seed?: number): Tensor;
   kaimingNormal(shape: Shape, seed?: number): Tensor;
+  /** PyTorch's nn.Linear default, kaiming_uniform_(a = √5): U(±1/√fan_in). As a layer's biasInitializer it uses the kernel's fan_in. */
+  pytorchUniform(shape: Shape, seed?: number): Tensor;
 }
 
 /** A node of a functional graph: the result of pg.layers.input() or of a layer call. */
@@ -494,7 +500,8 @@ export interface Callbacks {
 }
 
 export type LossName = 'mse' | 'binaryCrossEntropy' | 'binaryCrossEntropyWithLogits' | 'categoricalCrossEntropy' | 'sparseCategoricalCrossEntropy';
-export type LossSpec = LossName | { kind: LossName; fromLogits?: boolean };
+/** clip: 'keras' (the default) or 'pytorch', for the cross-entropies on probabilities (see LossOptions). */
+export type LossSpec = LossName | { kind: LossName; fromLogits?: boolean; clip?: 'keras' | 'pytorch' };
 export interface CompileOptions {
   optimizer?: OptimizerSpec;
   loss: LossSpec | LossSpec[];

@@ -10,6 +10,7 @@
 import { load } from './lib/playgrad.mjs';
 import { LESSONS, lessonById } from './lib/lessons/index.mjs';
 import { normalize, parseHash, parseSettings, toQuery } from './lib/lessons/settings.mjs';
+import { CONVENTIONS, DEFAULT_CONVENTION, LABELS, conventionQuery, splitConvention } from './lib/lessons/convention.mjs';
 import { makeControls } from './controls.mjs';
 import { el, kit } from './kit.mjs';
 import { renderText } from './text.mjs';
@@ -26,6 +27,35 @@ const viewEl = document.getElementById('view');
 const noticeEl = document.getElementById('notice');
 
 let current = null; // { lesson, root, state, controls, setState }
+
+// ---- the page-wide convention (Keras / PyTorch) ---------------------------------------------------
+// One value for the whole page: every lesson's state carries it as state.convention; the URL keeps
+// it as the field convention=pytorch on every lesson route (absent: Keras, or, on a link without
+// the field, the convention already in force), and the lesson list's links carry it, so it
+// survives moving between lessons and a reload. The header's switch changes it.
+let convention = DEFAULT_CONVENTION;
+const lessonHref = (id) => {
+  const q = conventionQuery(convention);
+  return `#/${id}${q ? `?${q}` : ''}`;
+};
+const conventionSelect = el('select', { id: 'convention', 'data-name': 'convention', 'aria-describedby': 'convention-help' },
+  ...CONVENTIONS.map((c) => el('option', { value: c }, LABELS[c])));
+const conventionBox = el('span', { class: 'convention-switch' }, el('label', { for: 'convention' }, 'Convention'), conventionSelect,
+  el('span', { id: 'convention-help', class: 'visually-hidden' }, 'Where Keras and PyTorch define a number differently, every lesson follows this choice and says so next to the number.'));
+document.querySelector('header.top')?.append(conventionBox);
+function setConvention(c) {
+  convention = c;
+  conventionSelect.value = c;
+  document.documentElement.dataset.convention = c;
+  if (current) renderList(current.lesson.id);
+}
+conventionSelect.addEventListener('change', () => {
+  setConvention(conventionSelect.value);
+  if (current?.setState) current.setState({ ...current.state, convention });
+  else if (current) current.state = { ...current.state, convention }; // still loading: mounts with it
+  else showHome();
+});
+setConvention(convention);
 
 // ---- notices (malformed URL values and the like) ------------------------------------------------
 
@@ -50,7 +80,7 @@ function showNotice(messages) {
 function renderList(activeId) {
   let active = null;
   listEl.replaceChildren(...LESSONS.map((l) => {
-    const a = el('a', { href: `#/${l.id}` }, l.title);
+    const a = el('a', { href: lessonHref(l.id) }, l.title);
     if (l.id === activeId) { a.setAttribute('aria-current', 'page'); active = a; }
     return el('li', {}, a);
   }));
@@ -75,7 +105,7 @@ function showHome() {
   viewEl.replaceChildren(el('section', { class: 'home' },
     el('h2', {}, 'Lessons'),
     el('p', {}, 'Each lesson runs live: drag a control and the numbers are recomputed by the Playgrad core in this page. A link to a lesson keeps its settings.'),
-    el('ul', { class: 'cards' }, ...LESSONS.map((l) => el('li', {}, el('a', { href: `#/${l.id}` }, el('strong', {}, l.title), l.summary))))));
+    el('ul', { class: 'cards' }, ...LESSONS.map((l) => el('li', {}, el('a', { href: lessonHref(l.id) }, el('strong', {}, l.title), l.summary))))));
 }
 
 function showMissing(id) {
@@ -85,7 +115,7 @@ function showMissing(id) {
   viewEl.replaceChildren(el('section', { class: 'home' },
     el('h2', {}, 'No such lesson'),
     el('p', {}, `There is no lesson called “${shown}” here. The lessons are:`),
-    el('ul', {}, ...LESSONS.map((l) => el('li', {}, el('a', { href: `#/${l.id}` }, l.title))))));
+    el('ul', {}, ...LESSONS.map((l) => el('li', {}, el('a', { href: lessonHref(l.id) }, l.title))))));
 }
 
 // ---- one lesson -------------------------------------------------------------------------------
@@ -102,7 +132,7 @@ function flushUrl() {
   const { lesson, state } = urlPending;
   urlPending = null;
   if (current?.lesson !== lesson) return;
-  const q = toQuery(lesson.settings, state);
+  const q = [toQuery(lesson.settings, state), conventionQuery(state.convention ?? DEFAULT_CONVENTION)].filter(Boolean).join('&');
   const hash = `#/${lesson.id}${q ? `?${q}` : ''}`;
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }
@@ -211,7 +241,7 @@ async function showLesson(lesson, state) {
     requestAnimationFrame(draw);
   };
   const change = (name, value) => {
-    me.state = normalize(lesson.settings, { ...me.state, [name]: value });
+    me.state = { ...normalize(lesson.settings, { ...me.state, [name]: value }), convention: me.state.convention };
     me.controls.sync(me.state);
     writeUrl(lesson, me.state);
     schedule();
@@ -270,7 +300,11 @@ function route() {
     showMissing(id);
     return;
   }
-  const { state, problems } = parseSettings(lesson.settings, fields);
+  const split = splitConvention(fields, convention);
+  setConvention(split.convention);
+  const parsed = parseSettings(lesson.settings, split.fields);
+  const state = { ...parsed.state, convention };
+  const problems = [...(split.problem ? [{ message: split.problem }] : []), ...parsed.problems];
   showNotice(problems.map((p) => p.message));
   if (current?.lesson === lesson && current.setState) current.setState(state);
   else showLesson(lesson, state);

@@ -6,6 +6,7 @@
 // and in the CLI (npx playgrad lesson conv-size --input 28 --kernel 3 --stride 2). Every number
 // comes from the C++ core: pg.vision.convPadding (output size, padding and the terms of the
 // formula), receptiveField, convParams, pg.conv2d, pg.min / pg.max. JavaScript lays out and draws.
+import { CONVENTIONS, LABELS, conventionOf, samePadding } from '../convention.mjs';
 import { fmt } from '../format.mjs';
 import { DIGITS, DIGIT_SIZE } from './digits.mjs';
 
@@ -40,7 +41,7 @@ export const settings = [
       { value: 'same', label: 'same (out = ⌈n / s⌉)' },
       { value: 'number', label: 'a number of pixels P' },
     ],
-    help: "'same' pads as TensorFlow/Keras: the odd extra pixel goes to the bottom/right.",
+    help: "'same' as the Convention at the top: Keras pads the odd extra pixel at the bottom/right for any stride; PyTorch allows 'same' only for stride 1.",
   },
   { name: 'pad', type: 'integer', label: 'P (pixels each side, for padding = number)', default: 1, min: 0, max: 10 },
   { name: 'dilation', type: 'integer', label: 'Dilation d', default: 1, min: 1, max: 4 },
@@ -86,8 +87,10 @@ function attempt(pg, fn) {
  */
 export function compute(pg, s) {
   const padding = s.padding === 'number' ? s.pad : s.padding;
+  // Whose 'same' (Keras: any stride; PyTorch: stride 1 only), from the page's convention.
+  const { sameRule } = samePadding(s);
   return pg.scope(() => {
-    const geo = { input: s.input, kernel: s.kernel, stride: s.stride, padding, dilation: s.dilation };
+    const geo = { input: s.input, kernel: s.kernel, stride: s.stride, padding, dilation: s.dilation, sameRule };
     const sized = attempt(pg, () => {
       // out = floor((n + P_before + P_after - (d (f - 1) + 1)) / s) + 1: the core gives the
       // padding and every term (span = d (f - 1) + 1, the numerator, the quotient before the floor).
@@ -107,7 +110,7 @@ export function compute(pg, s) {
     // The real convolution: the digit [1, 28, 28, 1] * filter [3, 3, 1, 1] with this stride,
     // padding and dilation (NHWC, cross-correlation as TensorFlow and PyTorch).
     const image = DIGITS[s.digit].map((v) => v / 1000);
-    const convGeo = { input: DIGIT_SIZE, kernel: 3, stride: s.stride, padding, dilation: s.dilation };
+    const convGeo = { input: DIGIT_SIZE, kernel: 3, stride: s.stride, padding, dilation: s.dilation, sameRule };
     const conv = attempt(pg, () => {
       const p = pg.vision.convPadding(convGeo);
       const x = pg.tensor(image, [1, DIGIT_SIZE, DIGIT_SIZE, 1]);
@@ -128,6 +131,12 @@ export function compute(pg, s) {
       params, paramsNoBias, course,
       conv: conv.value ?? null,
       convError: conv.error ?? null,
+      convention: conventionOf(s), sameNote: samePadding(s).note,
+      // With padding 'same': the output size (or the core's refusal) under each framework's rule.
+      sameBoth: padding !== 'same' ? null : CONVENTIONS.map((c) => {
+        const q = attempt(pg, () => pg.vision.convPadding({ ...geo, sameRule: samePadding({ convention: c }).sameRule }));
+        return { convention: c, label: LABELS[c], out: q.value?.out ?? null, error: q.error ?? null };
+      }),
       image,
       preset: presetOf(s.filter),
     };
@@ -151,6 +160,10 @@ export function report(r) {
     lines.push(`output volume: ${z.out} x ${z.out} x ${r.cout}`);
   } else {
     lines.push(`no valid output: ${r.sizeError}`);
+  }
+  if (r.sameBoth) {
+    lines.push(`'same' padding, ${LABELS[r.convention]} convention: ${r.sameNote}`);
+    for (const q of r.sameBoth) lines.push(`  ${(q.convention === r.convention ? '* ' : '  ') + q.label.padEnd(8)} ${q.out !== null ? `out = ${q.out}` : `refused: ${q.error}`}`);
   }
   lines.push(`parameters: (${r.kernel}*${r.kernel}*${r.cin} + 1) * ${r.cout} = ${r.params} (${r.paramsNoBias} weights + ${r.cout} biases)`);
   lines.push(`course example: (${r.course.kernel}*${r.course.kernel}*${r.course.inChannels} + 1) * ${r.course.outChannels} = ${r.course.params}`);

@@ -12,7 +12,7 @@ never reached. Change the controls and watch the window, the output grid and the
 
 ## Padding, 'same' and dilation
 - **valid**: no padding, $P = 0$; the output shrinks by $f - 1$ (at stride 1).
-- **same** (TensorFlow/Keras): pad just enough that $n_{\\text{out}} = \\lceil n / s \\rceil$; the total padding $\\max((n_{\\text{out}} - 1)s + f - n, 0)$ is split with the odd pixel at the bottom/right, so $P_{\\text{before}}$ and $P_{\\text{after}}$ can differ.
+- **same** (TensorFlow/Keras): pad just enough that $n_{\\text{out}} = \\lceil n / s \\rceil$; the total padding $\\max((n_{\\text{out}} - 1)s + f - n, 0)$ is split with the odd pixel at the bottom/right, so $P_{\\text{before}}$ and $P_{\\text{after}}$ can differ. PyTorch's \`padding='same'\` exists only for stride 1 (where it pads the same way); at stride 2 it refuses, and the page does too when the **Convention** switch at the top says PyTorch.
 - **a number** $P$ of zero pixels on every side (PyTorch's \`padding=P\`).
 - **Dilation** $d$ spreads the kernel's taps $d$ pixels apart: it covers $d(f - 1) + 1$ pixels with only $f \\times f$ weights, and that span replaces $f$ in the formula.
 

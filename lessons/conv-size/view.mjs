@@ -85,8 +85,11 @@ export function mount(root, kit) {
   tex(cformula, 'y_{i,j} = \\sum_{u=0}^{2}\\sum_{v=0}^{2} w_{u,v}\\, \\tilde x_{s i + d u,\\; s j + d v}', true);
   const cnote = el('p', { class: 'note' }, 'x̃ is the digit with its padding (zeros); the filter is not flipped (cross-correlation, as TensorFlow and PyTorch).');
 
+  // 'same' padding: the page's convention and what the other framework would do.
+  const sameNote = el('p', { class: 'convention-note', 'data-name': 'same-note', hidden: true });
+
   root.append(
-    el('div', { class: 'panel' }, el('h3', {}, 'Output size'), formula, formulaNote, live, outLine, floorNote, sizeNotice, rfLine),
+    el('div', { class: 'panel' }, el('h3', {}, 'Output size'), formula, formulaNote, live, outLine, floorNote, sizeNotice, sameNote, rfLine),
     el('div', { class: 'panel wide' }, el('h3', {}, 'The sliding window'),
       el('div', { class: 'conv-pair', style: PAIR },
         el('figure', { style: FIG }, gridCanvas, el('figcaption', {}, 'Padded input')),
@@ -328,6 +331,11 @@ export function mount(root, kit) {
         sizeNotice.hidden = false;
         sizeNotice.textContent = `These settings have no valid output. The core says: ${r.sizeError}`;
         rfLine.replaceChildren();
+      }
+      sameNote.hidden = !r.sameBoth;
+      if (r.sameBoth) {
+        sameNote.dataset.value = r.sameBoth.map((q) => `${q.convention}:${q.out ?? 'refused'}`).join(',');
+        sameNote.textContent = `${r.sameNote}. ` + r.sameBoth.map((q) => `${q.label}${q.convention === r.convention ? ' (this page)' : ''}: ${q.out !== null ? `out = ${q.out}` : 'refused (stride ≠ 1)'}`).join(' · ');
       }
       if (!prev || prev.input !== r.input || prev.kernel !== r.kernel || prev.stride !== r.stride || prev.paddingArg !== r.paddingArg || prev.dilation !== r.dilation) {
         sel = [0, 0];

@@ -7,6 +7,7 @@
 // tensor ops for the candidate boxes, pg.vision.nmsSteps / nmsStepsPerClass / nms / nmsPerClass
 // for the decisions.
 // JavaScript lays out and draws.
+import { CONVENTIONS, LABELS, conventionOf, nmsRule } from '../convention.mjs';
 import { fmt } from '../format.mjs';
 
 export { text } from './text.mjs';
@@ -36,12 +37,16 @@ export const FALSE_POSITIVES = 5;
 const box4 = { type: 'numbers', min: 0, max: 100, step: 1, minLength: 4, maxLength: 4 };
 export const corner = (i) => ['x1', 'y1', 'x2', 'y2'][i];
 
+/** Two boxes whose IoU is exactly 1/2 (200 / 400): where IoU ≥ τ and IoU > τ part at τ = 0.5. */
+export const EDGE_A = [0, 0, 30, 10];
+export const EDGE_B = [10, 0, 40, 10];
+
 export const settings = [
   { name: 'a', label: 'Box A (x1, y1, x2, y2)', default: [10, 14, 60, 64], ...box4, itemLabel: (i) => `A ${corner(i)}`,
     help: 'Or drag box A on the picture (its corners resize it); arrow keys move the selected box, Shift+arrows resize it.' },
   { name: 'b', label: 'Box B (x1, y1, x2, y2)', default: [34, 30, 90, 84], ...box4, itemLabel: (i) => `B ${corner(i)}` },
   { name: 'iou', type: 'number', label: 'NMS IoU threshold', default: 0.5, min: 0, max: 1, step: 0.05,
-    help: 'A candidate is suppressed when its IoU with a kept box is ≥ this (TensorFlow\'s rule).' },
+    help: 'A candidate is suppressed when its IoU with a kept box is ≥ this (Keras/TensorFlow) or > this (PyTorch/torchvision): the Convention switch at the top.' },
   { name: 'score', type: 'number', label: 'Score threshold', default: 0.6, min: 0, max: 1, step: 0.05,
     help: 'Candidates need a score above this (the course discards p_c ≤ 0.6).' },
   { name: 'perClass', type: 'boolean', label: 'Per-class NMS (suppress only within a class)', default: false },
@@ -97,7 +102,8 @@ export function compute(pg, s) {
     const parts = pg.vision.iouParts(s.a, s.b);
 
     const sc = scene(pg, s.seed);
-    const opts = { iouThreshold: s.iou, scoreThreshold: s.score };
+    const { rule } = nmsRule(s);
+    const opts = { iouThreshold: s.iou, scoreThreshold: s.score, rule };
     const steps = s.perClass
       ? pg.vision.nmsStepsPerClass(sc.boxes, sc.scores, sc.classes, opts)
       : pg.vision.nmsSteps(sc.boxes, sc.scores, opts);
@@ -107,8 +113,16 @@ export function compute(pg, s) {
     const visited = new Set(steps.map((t) => t.index));
     const below = sc.scores.map((_, i) => i).filter((i) => !visited.has(i));
 
+    // Boxes A and B as two detections (A scored higher): is B suppressed, under each framework's rule?
+    const pairRules = CONVENTIONS.map((c) => {
+      const n = nmsRule({ convention: c });
+      const t = pg.vision.nmsSteps([s.a, s.b], [0.9, 0.8], { iouThreshold: s.iou, rule: n.rule });
+      return { convention: c, label: LABELS[c], op: n.op, note: n.note, suppressed: t[1]?.kind === 'suppress' };
+    });
+
     return {
       ...s,
+      convention: conventionOf(s), ruleOp: nmsRule(s).op, ruleNote: nmsRule(s).note, pairRules,
       pair: {
         a: s.a, b: s.b, iou: parts.iou, areaA: parts.areaA, areaB: parts.areaB,
         intersection: parts.intersection, inter: parts.inter, union: parts.union,
@@ -127,14 +141,15 @@ export function report(r) {
   const lines = [];
   lines.push(`IoU of A = [${p.a.join(', ')}] and B = [${p.b.join(', ')}]: |A ∩ B| / |A ∪ B| = ${fmt(p.inter)} / ${fmt(p.union)} = ${fmt(p.iou)}`);
   lines.push(`  |A| = ${fmt(p.areaA)}, |B| = ${fmt(p.areaB)}`);
-  lines.push(`NMS (${r.perClass ? 'per class' : 'all classes together'}), scene seed ${r.seed}: ${r.scene.boxes.length} candidates, score > ${r.score}, suppress when IoU >= ${r.iou}`);
+  lines.push(`NMS (${r.perClass ? 'per class' : 'all classes together'}), scene seed ${r.seed}: ${r.scene.boxes.length} candidates, score > ${r.score}, suppress when IoU ${r.ruleOp === '≥' ? '>=' : '>'} ${r.iou} (${r.ruleNote})`);
   lines.push(`  ${r.below.length} candidates at or below the score threshold are dropped first`);
   r.steps.forEach((t, k) => {
     const what = `box ${t.index} (${CLASSES[r.scene.classes[t.index]]}, score ${fmt(r.scene.scores[t.index], 3)})`;
     lines.push(t.kind === 'keep'
       ? `  ${String(k + 1).padStart(3)}. keep ${what}`
-      : `  ${String(k + 1).padStart(3)}. suppress ${what}: IoU ${fmt(t.iou, 3)} >= ${r.iou} with kept box ${t.by}`);
+      : `  ${String(k + 1).padStart(3)}. suppress ${what}: IoU ${fmt(t.iou, 3)} ${r.ruleOp === '≥' ? '>=' : '>'} ${r.iou} with kept box ${t.by}`);
   });
+  lines.push(`A and B as two detections (A scored higher), tau = ${r.iou}: ${r.pairRules.map((q) => `${q.label} (IoU ${q.op === '≥' ? '>=' : '>'} tau) ${q.suppressed ? 'suppresses B' : 'keeps B'}`).join('; ')}`);
   lines.push(`kept ${r.kept.length}: ${r.kept.join(', ')}`);
   return lines;
 }
@@ -171,16 +186,35 @@ export const exercises = [
       options: [{ value: 'suppress', label: 'yes: B is suppressed' }, { value: 'keep', label: 'no: B is kept too' }],
     },
     solve(pg, s) {
-      const steps = pg.vision.nmsSteps([s.a, s.b], [0.9, 0.8], { iouThreshold: s.iou });
+      const n = nmsRule(s);
+      const steps = pg.vision.nmsSteps([s.a, s.b], [0.9, 0.8], { iouThreshold: s.iou, rule: n.rule });
       const iou = pg.vision.iou(s.a, s.b);
-      const rel = steps[1].kind === 'suppress' ? '\\ge' : '<';
+      const strict = n.op === '>';
+      const rel = steps[1].kind === 'suppress' ? (strict ? '>' : '\\ge') : (strict ? '\\le' : '<');
       return {
         value: steps[1].kind,
         working: [
           `NMS keeps A (the best score), then compares B with it: $\\operatorname{IoU}(A, B) = ${tx(iou)} ${rel} \\tau = ${s.iou}$.`,
           steps[1].kind === 'suppress'
-            ? 'So B counts as a second detection of the same object and is suppressed (at IoU ≥ τ, TensorFlow\'s rule).'
-            : 'So B is far enough from A to be taken as another object, and is kept.',
+            ? `So B counts as a second detection of the same object and is suppressed (${n.note}).`
+            : `So B is far enough from A to be taken as another object, and is kept (${n.note}).`,
+        ],
+      };
+    },
+  },
+  {
+    id: 'edge',
+    question: (s) => `Boxes ${boxText(EDGE_A)} (score 0.9) and ${boxText(EDGE_B)} (score 0.8), IoU threshold $\\tau = 0.5$, with the page's convention (${LABELS[conventionOf(s)]}): how many boxes does NMS keep?`,
+    answer: { type: 'number', tolerance: 0 },
+    solve(pg, s) {
+      const n = nmsRule(s);
+      const iou = pg.vision.iou(EDGE_A, EDGE_B);
+      const kept = pg.vision.nms([EDGE_A, EDGE_B], [0.9, 0.8], { iouThreshold: 0.5, rule: n.rule });
+      return {
+        value: kept.length,
+        working: [
+          `$\\operatorname{IoU} = 200 / (300 + 300 - 200) = ${tx(iou)}$: exactly the threshold.`,
+          `${n.note}, so ${kept.length === 1 ? 'the second box is suppressed: 1 box' : 'the second box survives: 2 boxes'}. The two frameworks differ only at this exact equality.`,
         ],
       };
     },
@@ -191,7 +225,7 @@ export const exercises = [
     answer: { type: 'number', tolerance: 0 },
     solve(pg, s) {
       const sc = scene(pg, s.seed);
-      const opts = { iouThreshold: s.iou, scoreThreshold: s.score };
+      const opts = { iouThreshold: s.iou, scoreThreshold: s.score, rule: nmsRule(s).rule };
       const all = pg.vision.nms(sc.boxes, sc.scores, opts);
       const per = pg.vision.nmsPerClass(sc.boxes, sc.scores, sc.classes, opts);
       const extra = per.filter((i) => !all.includes(i));

@@ -17,9 +17,11 @@ A detector proposes many overlapping boxes for the same object, each with a scor
 - **suppress** every remaining box whose IoU with it is $\\ge \\tau$ (the IoU threshold, 0.5 in the course);
 - repeat until no box is left.
 
-Whether a tie at exactly $\\tau$ is suppressed is a convention: TensorFlow's
-\`tf.image.nonMaxSuppression\` suppresses at IoU $\\ge \\tau$ (used here), torchvision's
-\`ops.nms\` only at $> \\tau$.
+Whether a tie at exactly $\\tau$ is suppressed is a convention, and the **Convention** switch at
+the top picks one: TensorFlow's \`tf.image.nonMaxSuppression\` (Keras) suppresses at IoU
+$\\ge \\tau$, torchvision's \`ops.nms\` (PyTorch) only at $> \\tau$. Drag box B to
+$[10, 0, 40, 10]$ with A at $[0, 0, 30, 10]$: the IoU is exactly $200 / 400 = 0.5$, and the line under
+it shows the two frameworks disagree.
 
 Press **Play** to watch the decisions one by one (every one comes from the core's \`nmsSteps\`), or
 step through them. Lower $\\tau$ and more boxes are suppressed (neighbouring objects can vanish);

@@ -36,8 +36,9 @@ export function mount(root, kit) {
   // ---- NMS panel
   const sceneCanvas = el('canvas', { role: 'img', style: 'display:block;width:100%;max-width:820px;', 'aria-label': 'the scene: candidate boxes, kept ones solid, suppressed ones dashed' });
   const rule = el('div', { class: 'formula', style: SMALL });
-  tex(rule, '\\begin{aligned} &\\text{keep } b^{*} = \\arg\\max_{j \\text{ left}} s_j \\\\ &\\text{suppress every } j \\text{ with } \\operatorname{IoU}(b_j, b^{*}) \\ge \\tau \\\\ &\\text{repeat while boxes are left} \\end{aligned}', true);
-  const ruleNote = el('p', { class: 'note' }, 'Suppression at IoU ≥ τ, as TensorFlow (tf.image.nonMaxSuppression); torchvision suppresses at > τ. Candidates need a score above the score threshold.');
+  const ruleNote = el('p', { class: 'convention-note', 'data-name': 'rule-note' });
+  // Boxes A and B as two detections: suppressed under each framework's rule (they part only at IoU = τ).
+  const pairRule = el('p', { class: 'convention-note', 'data-name': 'pair-rule' });
   const b = (label, title) => el('button', { type: 'button', 'aria-label': title, title }, label);
   const first = b('First', 'First step');
   const back = b('◀ Step', 'Step back');
@@ -50,7 +51,7 @@ export function mount(root, kit) {
 
   root.append(
     el('div', { class: 'panel' }, el('h3', {}, 'Intersection over union'), iouFormula,
-      iouCanvas, iouLine, iouLive, activeNote),
+      iouCanvas, iouLine, iouLive, pairRule, activeNote),
     el('div', { class: 'panel wide' }, el('h3', {}, 'Non-max suppression, step by step'), rule, ruleNote,
       el('div', { class: 'buttons', role: 'group', 'aria-label': 'NMS steps' }, first, back, play, fwd, end),
       stepLine, sceneCanvas, summaryLine, keyLine),
@@ -189,7 +190,7 @@ export function mount(root, kit) {
       const t = r.steps[step - 1];
       stepLine.textContent = t.kind === 'keep'
         ? `Step ${step} of ${n}: keep ${name(t.index)}: the best score left.`
-        : `Step ${step} of ${n}: suppress ${name(t.index)}: IoU ${t.iou.toFixed(3)} ≥ ${r.iou} with kept box ${t.by}.`;
+        : `Step ${step} of ${n}: suppress ${name(t.index)}: IoU ${t.iou.toFixed(3)} ${r.ruleOp} ${r.iou} with kept box ${t.by}.`;
     }
     const keptSoFar = r.steps.slice(0, step).filter((t) => t.kind === 'keep').map((t) => t.index);
     summaryLine.dataset.value = keptSoFar.join(',');
@@ -318,9 +319,15 @@ export function mount(root, kit) {
       iouLive.dataset.inter = String(p.inter);
       iouLive.dataset.union = String(p.union);
       drawIou();
+      pairRule.dataset.value = r.pairRules.map((q) => `${q.convention}:${q.suppressed ? 'suppress' : 'keep'}`).join(',');
+      pairRule.textContent = `As two detections (A scored higher) at τ = ${r.iou}: ` +
+        r.pairRules.map((q) => `${q.label}${q.convention === r.convention ? ' (this page)' : ''}, IoU ${q.op} τ: ${q.suppressed ? 'B suppressed' : 'B kept'}`).join(' · ') +
+        (r.pairRules[0].suppressed !== r.pairRules[1].suppressed ? '. They differ here because IoU equals τ exactly.' : '.');
 
-      const sceneChanged = !prev || prev.iou !== r.iou || prev.score !== r.score || prev.perClass !== r.perClass || prev.seed !== r.seed;
+      const sceneChanged = !prev || prev.iou !== r.iou || prev.score !== r.score || prev.perClass !== r.perClass || prev.seed !== r.seed || prev.convention !== r.convention;
       if (sceneChanged) {
+        setTexOnce(rule, `\\begin{aligned} &\\text{keep } b^{*} = \\arg\\max_{j \\text{ left}} s_j \\\\ &\\text{suppress every } j \\text{ with } \\operatorname{IoU}(b_j, b^{*}) ${r.ruleOp === '≥' ? '\\ge' : '>'} \\tau \\\\ &\\text{repeat while boxes are left} \\end{aligned}`);
+        ruleNote.textContent = `${r.ruleNote} (the Convention switch at the top; the two differ only when an IoU equals τ exactly). Candidates need a score above the score threshold.`;
         stopPlay();
         step = r.steps.length; // a new setting shows its final result at once; Play replays it
         sceneCanvas.dataset.kept = r.kept.join(',');

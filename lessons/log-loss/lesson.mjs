@@ -6,6 +6,7 @@
 // and in the CLI (npx playgrad lesson log-loss --p 0.9). Every number comes from the C++ core
 // (pg.losses.*, pg.log, backward()); JavaScript only lays the numbers out.
 import { fmt } from '../format.mjs';
+import { CONVENTIONS, LABELS, conventionOf, lossClip } from '../convention.mjs';
 
 export { text } from './text.mjs';
 export { fmt };
@@ -59,15 +60,17 @@ export function compute(pg, s) {
     const curve1 = pg.neg(pg.log(grid));
     const curve0 = pg.neg(pg.log(pg.sub(pg.tensor([1]), grid)));
     const pLeaf = pg.tensor([s.p], undefined, { requiresGrad: true });
-    const bce = pg.losses.binaryCrossEntropy(pLeaf, pg.tensor([s.y]));
+    // Probabilities of exactly 0 or 1: the convention's rule (Keras clips p, PyTorch clamps the log).
+    const { clip } = lossClip(s);
+    const bce = pg.losses.binaryCrossEntropy(pLeaf, pg.tensor([s.y]), { clip });
     bce.backward();
     const bceBits = pg.div(bce, ln2);
 
     // Categorical: one-hot vs sparse label, and -log ŷ_true directly.
     const yhat = pg.tensor(s.yhat, [1, s.yhat.length]);
     const oneHot = s.yhat.map((_, i) => (i === s.cls ? 1 : 0));
-    const cce = pg.losses.categoricalCrossEntropy(yhat, pg.tensor(oneHot, [1, oneHot.length]), { reduction: 'sum' });
-    const scce = pg.losses.sparseCategoricalCrossEntropy(yhat, [s.cls], { reduction: 'sum' });
+    const cce = pg.losses.categoricalCrossEntropy(yhat, pg.tensor(oneHot, [1, oneHot.length]), { reduction: 'sum', clip });
+    const scce = pg.losses.sparseCategoricalCrossEntropy(yhat, [s.cls], { reduction: 'sum', clip });
     const direct = pg.neg(pg.log(pg.tensor([s.yhat[s.cls]])));
     const yhatSum = pg.sum(yhat);
 
@@ -75,12 +78,23 @@ export function compute(pg, s) {
     const rows = [s.sunny, s.rainy, s.windy, s.cloudy];
     const P = pg.tensor(rows.flat(), [4, 4]);
     const Y = pg.tensor(WEATHER.flatMap((_, i) => WEATHER.map((__, c) => (c === i ? 1 : 0))), [4, 4]);
-    const perRow = pg.losses.categoricalCrossEntropy(P, Y, { reduction: 'none' });
-    const total = pg.losses.categoricalCrossEntropy(P, Y, { reduction: 'sum' });
-    const mean = pg.losses.categoricalCrossEntropy(P, Y, { reduction: 'mean' });
+    const perRow = pg.losses.categoricalCrossEntropy(P, Y, { reduction: 'none', clip });
+    const total = pg.losses.categoricalCrossEntropy(P, Y, { reduction: 'sum', clip });
+    const mean = pg.losses.categoricalCrossEntropy(P, Y, { reduction: 'mean', clip });
     const rowSums = pg.sum(P, 1);
 
+    // A certain mistake (p̂ = 0 with y = 1; ŷ_true = 0 for the categorical loss) under both rules.
+    const saturated = CONVENTIONS.map((c) => {
+      const rule = lossClip({ convention: c });
+      return {
+        convention: c, label: LABELS[c], note: rule.note, categoricalNote: rule.categoricalNote,
+        binary: pg.losses.binaryCrossEntropy(pg.tensor([0]), pg.tensor([1]), { clip: rule.clip }).item(),
+        categorical: pg.losses.categoricalCrossEntropy(pg.tensor([0, 1], [1, 2]), pg.tensor([1, 0], [1, 2]), { clip: rule.clip }).item(),
+      };
+    });
+
     return {
+      convention: conventionOf(s), clipNote: lossClip(s).note, saturated,
       binary: {
         p: s.p, y: s.y, loss: bce.item(), bits: bceBits.item(), grad: pLeaf.grad.item(),
         curveP: CURVE_P, curve1: arr(curve1), curve0: arr(curve0),
@@ -103,7 +117,7 @@ export function report(r) {
   const b = r.binary, c = r.categorical, w = r.weather;
   const pad = (v, n) => String(v).padStart(n);
   const lines = [
-    'binary log loss: L = -(y log p + (1 - y) log(1 - p)), natural log, p clipped to [1e-7, 1 - 1e-7]',
+    `binary log loss: L = -(y log p + (1 - y) log(1 - p)), natural log; convention ${LABELS[r.convention]}: ${r.clipNote}`,
     `  p = ${b.p}, y = ${b.y}:  L = ${fmt(b.loss)} nats = ${fmt(b.bits)} bits   dL/dp = ${fmt(b.grad)}`,
     `categorical: y-hat = [${c.yhat.join(', ')}] (sum ${fmt(c.sum)}), true class ${c.cls}`,
     `  one-hot [${c.oneHot.join(', ')}]:  -sum y log y-hat = ${fmt(c.oneHotLoss)}`,
@@ -113,6 +127,10 @@ export function report(r) {
   ];
   w.probs.forEach((row, i) => lines.push(`  ${pad(w.classes[i], 8)}${row.map((v) => pad(fmt(v), 9)).join('')}${pad(fmt(w.rowSums[i]), 9)}${pad(fmt(w.perRow[i]), 9)}`));
   lines.push(`  total (sum over rows) = ${fmt(w.total)} nats = ${fmt(w.bits)} bits; mean = ${fmt(w.mean)}`);
+  lines.push('a certain mistake (p = 0, y = 1):');
+  for (const x of r.saturated) {
+    lines.push(`  ${(x.convention === r.convention ? '* ' : '  ') + x.label.padEnd(8)} binary ${fmt(x.binary)}, categorical ${fmt(x.categorical)}   (${x.note})`);
+  }
   return lines;
 }
 
@@ -132,10 +150,10 @@ function rowLoss(pg, row, truth) {
 }
 
 /** Binary log loss at (p̂, y) and its slope dL/dp̂ from the core's backward pass. */
-function bceSlope(pg, p, y) {
+function bceSlope(pg, p, y, clip = 'keras') {
   return pg.scope(() => {
     const leaf = pg.tensor([p], undefined, { requiresGrad: true });
-    const loss = pg.losses.binaryCrossEntropy(leaf, pg.tensor([y]));
+    const loss = pg.losses.binaryCrossEntropy(leaf, pg.tensor([y]), { clip });
     loss.backward();
     return { loss: loss.item(), grad: leaf.grad.item() };
   });
@@ -168,6 +186,23 @@ export const exercises = [
       return {
         value: r.bits,
         working: [`$-\\log_2 ${RAINY_ROW[1]} = -\\ln ${RAINY_ROW[1]} / \\ln 2 = ${tx(r.nats)} / ${tx(r.ln2)} = ${tx(r.bits)}$ bits: the unit changes by a constant factor, the minimum does not move.`],
+      };
+    },
+  },
+  {
+    id: 'certain-mistake',
+    question: (s) => `With the page's convention (${LABELS[conventionOf(s)]}), what binary log loss does a model pay for $\\hat p = 0$ when the true label is $y = 1$?`,
+    answer: { type: 'number', tolerance: 5e-3 },
+    solve(pg, s) {
+      const c = conventionOf(s);
+      const r = bceSlope(pg, 0, 1, lossClip(s).clip);
+      return {
+        value: r.loss,
+        working: c === 'keras'
+          ? [`Keras clips $\\hat p$ to $[10^{-7}, 1 - 10^{-7}]$ first: $-\\ln 10^{-7} = ${tx(r.loss)}$ nats.`,
+            'PyTorch\'s BCELoss would clamp the log at −100 instead and charge 100.']
+          : [`PyTorch's BCELoss clamps $\\ln \\hat p$ at $-100$: $-\\max(\\ln 0, -100) = ${tx(r.loss)}$ nats.`,
+            'Keras would clip $\\hat p$ to $10^{-7}$ instead and charge $-\\ln 10^{-7} = 16.12$.'],
       };
     },
   },

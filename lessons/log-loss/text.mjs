@@ -30,9 +30,13 @@ column; the batch loss is their sum (or, with the frameworks' default reduction,
 
 $$L_{\\text{batch}} = -\\sum_{i} \\sum_{c} y_{ic} \\log \\hat y_{ic}$$
 
-The frameworks clip probabilities into $[10^{-7},\\ 1 - 10^{-7}]$ first (Keras's epsilon), so a
-probability of exactly 0 gives a large finite loss (16.12), never infinity. A row that does not add
-up to 1 is used as given: the loss only reads the true class's entry.
+What a probability of exactly 0 costs depends on the framework (the **Convention** switch at the
+top of the page picks one; the panel "A certain mistake" shows both). Keras clips probabilities into
+$[10^{-7},\\ 1 - 10^{-7}]$ first (its epsilon), so it costs $-\\ln 10^{-7} = 16.12$, never infinity.
+PyTorch's \`BCELoss\` instead clamps each logarithm at $-100$, so it costs exactly 100; and PyTorch has
+no categorical loss on probabilities at all (\`CrossEntropyLoss\` takes logits): the nearest,
+\`NLLLoss\` of $\\ln \\hat y$, gives $\\infty$. Between $10^{-7}$ and $1 - 10^{-7}$ the two agree. A row
+that does not add up to 1 is used as given: the loss only reads the true class's entry.
 
 ## Which logarithm?
 The frameworks (PyTorch, TensorFlow, this core) use the **natural** logarithm: the loss is in

@@ -43,6 +43,11 @@ export function mount(root, kit) {
   let lastB = '';
   const legend = el('p', { class: 'note' }, 'Solid: −log p̂ (the loss when y = 1). Dashed: −log(1 − p̂) (when y = 0).');
 
+  const clipNote = el('p', { class: 'convention-note', 'data-name': 'clip-note' });
+  // A certain mistake under both frameworks' rules (the page's convention highlighted).
+  const satBody = el('tbody');
+  const satNote = el('p', { class: 'convention-note', 'data-name': 'saturated-note' });
+
   // Categorical panel.
   const catBody = el('tbody');
   const cOneHot = out('cce-onehot'), cSparse = out('cce-sparse'), cDirect = out('cce-direct');
@@ -64,7 +69,14 @@ export function mount(root, kit) {
       texEl('div', 'L = -\\big(y \\ln \\hat p + (1 - y) \\ln(1 - \\hat p)\\big)', true, { class: 'formula' }),
       canvas, legend,
       el('p', { class: 'big' }, bFormula, ' = ', bLoss, ' nats'),
-      el('p', {}, 'In bits (log₂): ', bBits, '   ·   slope ', texEl('span', '\\partial L / \\partial \\hat p'), ' = ', bGrad)),
+      el('p', {}, 'In bits (log₂): ', bBits, '   ·   slope ', texEl('span', '\\partial L / \\partial \\hat p'), ' = ', bGrad),
+      clipNote),
+    el('div', { class: 'panel' }, el('h3', {}, 'A certain mistake: p̂ = 0, y = 1'),
+      el('div', { class: 'scroll' }, el('table', { class: 'numbers' },
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'convention'), el('th', { scope: 'col' }, 'binary log loss'),
+          el('th', { scope: 'col' }, 'categorical (ŷ_true = 0)'))),
+        satBody)),
+      satNote),
     el('div', { class: 'panel' }, el('h3', {}, 'One-hot vs sparse labels'),
       el('div', { class: 'scroll' }, el('table', { class: 'numbers' },
         el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'class c'), texEl('th', '\\hat y_c', false, { scope: 'col' }),
@@ -95,6 +107,12 @@ export function mount(root, kit) {
       const bt = b.y === 1 ? `L = -\\ln ${b.p}` : `L = -\\ln(1 - ${b.p})`;
       if (bt !== lastB) { tex(bFormula, bt); lastB = bt; }
       show(bLoss, b.loss); show(bBits, b.bits); show(bGrad, b.grad);
+      clipNote.textContent = `${r.clipNote} (the Convention switch at the top).`;
+      satBody.replaceChildren(...r.saturated.map((x) => el('tr', { class: x.convention === r.convention ? 'true-class' : '' },
+        el('th', { scope: 'row' }, x.convention === r.convention ? `${x.label} (this page)` : x.label),
+        cell(`saturated-bce-${x.convention}`, x.binary), cell(`saturated-cce-${x.convention}`, x.categorical))));
+      const mine = r.saturated.find((x) => x.convention === r.convention);
+      satNote.textContent = `${mine.note}. Categorical: ${mine.categoricalNote}.`;
 
       const c = r.categorical;
       catBody.replaceChildren(...c.yhat.map((v, i) => el('tr', { class: i === c.cls ? 'true-class' : '' },

@@ -9,6 +9,8 @@
 // (optim::make, PyTorch semantics) stepping two parameters on the surface's autograd graph.
 import { fmt } from '../format.mjs';
 
+import { CONVENTIONS, LABELS, adamDefaults, conventionOf } from '../convention.mjs';
+
 export { text } from './text.mjs';
 export { fmt };
 
@@ -52,7 +54,8 @@ export const OPTIMIZERS = [
     kind: 'rmsprop', options: (s) => ({ lr: s.rmsLr, alpha: s.rmsRho }),
     formula: 's \\leftarrow \\rho s + (1 - \\rho) g^2,\\; w \\leftarrow w - \\frac{\\alpha\\, g}{\\sqrt{s} + \\epsilon}' },
   { key: 'adam', name: 'Adam',
-    kind: 'adam', options: (s) => ({ lr: s.adamLr, beta1: s.adamB1, beta2: s.adamB2 }),
+    // ε and where it is added follow the page's convention (lessons/convention.mjs).
+    kind: 'adam', options: (s) => ({ lr: s.adamLr, beta1: s.adamB1, beta2: s.adamB2, epsilon: adamDefaults(s).epsilon, epsilonOn: adamDefaults(s).epsilonOn }),
     formula: 'm \\leftarrow \\beta_1 m + (1 - \\beta_1) g,\\; v \\leftarrow \\beta_2 v + (1 - \\beta_2) g^2,\\; w \\leftarrow w - \\frac{\\alpha\\, \\hat m}{\\sqrt{\\hat v} + \\epsilon}' },
 ];
 
@@ -134,10 +137,34 @@ export function compute(pg, s) {
     }
     const start = f.at(s.x0, s.y0);
     return {
+      convention: conventionOf(s), adamNote: adamDefaults(s).note, adamPlateau: adamPlateau(pg, s),
       surface: s.surface, source, canonical: f.canonical, box: [x0, x1, y0, y1], error: null,
       grid, paths, start: [s.x0, s.y0], startValue: start.value,
       startGrad: [start.dx, start.dy], steps: s.steps,
     };
+  } finally {
+    f.dispose();
+  }
+}
+
+/** The gradient of the plateau where the frameworks' Adam steps differ (f = PLATEAU_SLOPE · x). */
+export const PLATEAU_SLOPE = 1e-6;
+
+/**
+ * Adam's first step on a plateau (f = 1e-6·x from x = 0) with the state's α, β₁, β₂, under each
+ * framework's ε and its placement: [{ convention, label, note, step, ratio = step / α }], from the
+ * core's Adam (pg.optim.path). Where |g| is near ε the two rules give very different steps.
+ */
+export function adamPlateau(pg, s) {
+  const f = pg.expr(`${PLATEAU_SLOPE.toFixed(6)} * x`);
+  try {
+    return CONVENTIONS.map((c) => {
+      const a = adamDefaults({ convention: c });
+      const o = { lr: s.adamLr, beta1: s.adamB1, beta2: s.adamB2, epsilon: a.epsilon, epsilonOn: a.epsilonOn };
+      const p = pg.optim.path(f, 'adam', o, { x0: 0, y0: 0, steps: 1, limit: LIMIT });
+      const step = p.x.length > 1 ? -p.x[1] : NaN;
+      return { convention: c, label: LABELS[c], note: a.note, epsilon: a.epsilon, epsilonOn: a.epsilonOn, step, ratio: step / s.adamLr };
+    });
   } finally {
     f.dispose();
   }
@@ -154,6 +181,9 @@ export function report(r) {
     if (p.stop) lines.push(`  stopped: ${p.stop}`);
   }
   if (!r.paths.length) lines.push('(every optimizer is switched off)');
+  lines.push(`Adam follows the ${LABELS[r.convention]} convention: ${r.adamNote}`);
+  lines.push(`Adam's first step on a plateau (df/dx = ${PLATEAU_SLOPE}):`);
+  for (const a of r.adamPlateau) lines.push(`  ${(a.convention === r.convention ? '* ' : '  ') + a.label.padEnd(8)} ${fmt(a.step)} = ${fmt(a.ratio)} x alpha   (${a.note})`);
   return lines;
 }
 

@@ -64,6 +64,14 @@ export function mount(root, kit) {
     rules.append(item);
   }
 
+  // Adam's ε: where Keras and PyTorch differ (the page's convention), with a plateau's first step.
+  const adamNote = el('p', { class: 'convention-note', 'data-name': 'adam-note' });
+  const plateauBody = el('tbody');
+  formulas.get('adam').item.append(adamNote, el('div', { class: 'scroll' }, el('table', { class: 'numbers' },
+    el('caption', {}, 'Adam\'s first step on a plateau, ∂f/∂x = 10⁻⁶ (same α, β₁, β₂)'),
+    el('thead', {}, el('tr', {}, ...['convention', 'ε', 'ε added to', 'step', 'step / α'].map((h) => el('th', { scope: 'col' }, h)))),
+    plateauBody)));
+
   root.append(
     el('div', { class: 'panel wide' }, el('h3', {}, 'The surface and the paths'), notice, map,
       el('p', {}, 'Step ', stepOut, ' ', replay), sourceLine, stops),
@@ -240,6 +248,14 @@ export function mount(root, kit) {
           p ? el('td', { 'data-name': `steps-${o.key}` }, p.stop ? `${k} (stopped)` : String(k)) : el('td', {}, '–'),
           cell(`x-${o.key}`, p?.x[k]), cell(`y-${o.key}`, p?.y[k]), cell(`f-${o.key}`, p?.f[k]));
       }));
+      if (r.adamPlateau) {
+        adamNote.textContent = `This page follows ${r.adamNote}. Where |g| is close to ε the two rules step very differently:`;
+        plateauBody.replaceChildren(...r.adamPlateau.map((a) => el('tr', { class: a.convention === r.convention ? 'true-class' : '' },
+          el('th', { scope: 'row' }, a.convention === r.convention ? `${a.label} (this page)` : a.label),
+          el('td', {}, String(a.epsilon)), el('td', {}, a.epsilonOn === 'v' ? '√v' : '√v̂'),
+          el('td', { 'data-name': `plateau-step-${a.convention}`, 'data-value': String(a.step) }, fmt(a.step)),
+          el('td', { 'data-name': `plateau-ratio-${a.convention}`, 'data-value': String(a.ratio) }, fmt(a.ratio)))));
+      }
       if (dragging) { cancelAnimationFrame(raf); frameAt(r.steps); } else animate();
     },
     destroy() {

@@ -8,11 +8,15 @@
 // What is the same and what is not (the generated code says it too):
 // - The core's optimizers follow PyTorch (core/include/playgrad/nn/optim.h): SGD momentum 0.9 is
 //   PyTorch's buffer (Keras' velocity form gives the same steps at a constant learning rate);
-//   Adagrad eps 1e-10 and no initial accumulator, RMSProp alpha 0.99 eps 1e-8, Adam betas
-//   (0.9, 0.999) eps 1e-8. Keras adds its epsilon at a slightly different place (inside the
-//   square root for Adagrad and RMSprop, after the bias correction for Adam), a tiny difference.
-// - Losses follow Keras (core/include/playgrad/nn/losses.h): probabilities clipped to
-//   [1e-7, 1 - 1e-7]; the PyTorch code writes those losses out so they are the same.
+//   Adagrad eps 1e-10 and no initial accumulator, RMSProp alpha 0.99 eps 1e-8. Keras adds those
+//   epsilons at a slightly different place (inside the square root), a tiny difference. Adam
+//   follows the page's convention (lessons/convention.mjs): Keras' ε = 1e-7 on √v or PyTorch's
+//   ε = 1e-8 on √v̂; the other framework's code says where it differs.
+// - Losses on probabilities follow the page's convention: Keras clips p to [1e-7, 1 - 1e-7],
+//   PyTorch's BCELoss clamps the log at -100 (and NLLLoss of log p has no clamp); the code of the
+//   framework whose rule is not its own writes the loss out so it is the same.
+// - The initial weights with init 'default' follow the convention too: Glorot uniform and zero
+//   biases (Keras) or U(±1/√fan_in) for weights and biases (PyTorch's nn.Linear).
 // - The core's glorot_normal and he_normal are plain normals (as PyTorch); Keras' GlorotNormal and
 //   HeNormal are truncated, so the Keras code uses RandomNormal with the same standard deviation.
 // - Batch normalization: momentum 0.99 and epsilon 1e-3 (Keras'); PyTorch spells the momentum
@@ -22,7 +26,8 @@
 //   the machine that builds Playgrad, so the code is checked for syntax and for its layer list
 //   (tests/node/lesson-playground-export.test.mjs), not run.
 
-import { isRegression, parseActivations, parseFeatures, parseHidden } from './lesson.mjs';
+import { initializersOf, isRegression, parseActivations, parseFeatures, parseHidden } from './lesson.mjs';
+import { adamDefaults, lossClip } from '../convention.mjs';
 
 /** Python's spelling of each feature, from columns x1 and x2 of the points. */
 const FEATURE_PY = {
@@ -84,14 +89,15 @@ export function networkSpec(s) {
     nesterov: { kind: 'sgd', lr: s.lr, momentum: 0.9, nesterov: true },
     adagrad: { kind: 'adagrad', lr: s.lr, epsilon: 1e-10, initialAccumulator: 0 },
     rmsprop: { kind: 'rmsprop', lr: s.lr, alpha: 0.99, epsilon: 1e-8 },
-    adam: { kind: 'adam', lr: s.lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+    adam: { kind: 'adam', lr: s.lr, beta1: 0.9, beta2: 0.999, epsilon: adamDefaults(s).epsilon, epsilonOn: adamDefaults(s).epsilonOn },
   }[s.optimizer];
   let params = 0;
   for (const l of layers) {
     if (l.kind === 'dense') params += (l.in + 1) * l.units;
     if (l.kind === 'batchNorm') params += 4 * l.units; // γ, β and the two moving statistics
   }
-  return { features, layers, regression, loss, target, optimizer, params, classes: regression ? 0 : s.classes };
+  return { features, layers, regression, loss, target, optimizer, params, classes: regression ? 0 : s.classes,
+    init: initializersOf(s), clip: lossClip(s).clip };
 }
 
 /** The header and the data block shared by both exports. */
@@ -154,6 +160,7 @@ function kerasInit(init, fanIn, fanOut) {
     case 'uniform': return 'keras.initializers.RandomUniform(-0.05, 0.05)';
     case 'glorot_normal': return `keras.initializers.RandomNormal(stddev=${f32(Math.sqrt(2 / (fanIn + fanOut)))})  # the core's glorot_normal is not truncated`;
     case 'he_normal': return `keras.initializers.RandomNormal(stddev=${f32(Math.sqrt(2 / fanIn))})  # the core's he_normal is not truncated`;
+    case 'pytorch_uniform': return `keras.initializers.RandomUniform(${f32(-1 / Math.sqrt(fanIn))}, ${f32(1 / Math.sqrt(fanIn))})  # PyTorch's nn.Linear default, U(±1/sqrt(${fanIn}))`;
     default: throw new Error(`export: unknown initializer '${init}'`);
   }
 }
@@ -166,10 +173,11 @@ export function toKeras(s, points) {
   const layerLines = [`    keras.Input(shape=(${spec.features.length},)),`];
   for (const l of spec.layers) {
     if (l.kind === 'dense') {
-      const init = kerasInit(s.init, l.in, l.units);
+      const init = kerasInit(spec.init.kernel, l.in, l.units);
       const [initCode, comment] = init.split('  # ');
+      const biasCode = spec.init.bias === 'zeros' ? '"zeros"' : kerasInit(spec.init.bias, l.in, l.units).split('  # ')[0];
       const notes = [comment, l.activation === 'leaky_relu' ? 'leaky_relu: slope 0.2 for x < 0, as the core' : null].filter(Boolean);
-      layerLines.push(`    layers.Dense(${l.units}, activation="${l.activation}", kernel_initializer=${initCode}, bias_initializer="zeros",${reg ? ' kernel_regularizer=reg,' : ''} name="${l.name}"),${notes.length ? `  # ${notes.join('; ')}` : ''}`);
+      layerLines.push(`    layers.Dense(${l.units}, activation="${l.activation}", kernel_initializer=${initCode}, bias_initializer=${biasCode},${reg ? ' kernel_regularizer=reg,' : ''} name="${l.name}"),${notes.length ? `  # ${notes.join('; ')}` : ''}`);
     } else if (l.kind === 'batchNorm') {
       layerLines.push(`    layers.BatchNormalization(momentum=0.99, epsilon=1e-3, name="${l.name}"),`);
     } else if (l.kind === 'activation') {
@@ -183,9 +191,26 @@ export function toKeras(s, points) {
     sgd: `keras.optimizers.SGD(learning_rate=${py(o.lr)}${o.momentum ? `, momentum=${py(o.momentum)}` : ''}${o.nesterov ? ', nesterov=True' : ''})`,
     adagrad: `keras.optimizers.Adagrad(learning_rate=${py(o.lr)}, initial_accumulator_value=0.0, epsilon=1e-10)`,
     rmsprop: `keras.optimizers.RMSprop(learning_rate=${py(o.lr)}, rho=0.99, epsilon=1e-8)`,
-    adam: `keras.optimizers.Adam(learning_rate=${py(o.lr)}, beta_1=0.9, beta_2=0.999, epsilon=1e-8)`,
+    adam: `keras.optimizers.Adam(learning_rate=${py(o.lr)}, beta_1=0.9, beta_2=0.999, epsilon=${o.epsilon})`,
   }[o.kind];
-  const loss = { mse: 'keras.losses.MeanSquaredError()', bce: 'keras.losses.BinaryCrossentropy()', cce: 'keras.losses.SparseCategoricalCrossentropy()' }[spec.loss];
+  const optimizerNote = o.kind === 'adam' && o.epsilonOn !== 'v'
+    ? ['# Adam: the page adds epsilon to sqrt(v-hat) (PyTorch\'s rule); Keras adds it to sqrt(v): a tiny difference.'] : [];
+  // Keras' own losses clip p; with the PyTorch convention the page clamps the log at -100 instead.
+  const torchLoss = spec.clip === 'pytorch' && (spec.loss === 'bce' || spec.loss === 'cce');
+  const loss = torchLoss ? 'loss_fn' : { mse: 'keras.losses.MeanSquaredError()', bce: 'keras.losses.BinaryCrossentropy()', cce: 'keras.losses.SparseCategoricalCrossentropy()' }[spec.loss];
+  const kerasLossFn = !torchLoss ? [] : spec.loss === 'bce' ? [
+    'def loss_fn(y, p):',
+    '    """PyTorch\'s BCELoss rule, as the page: each log clamped at -100 (no clip of p)."""',
+    '    y = keras.ops.cast(y, p.dtype)',
+    '    return -keras.ops.mean(y * keras.ops.maximum(keras.ops.log(p), -100.0) + (1 - y) * keras.ops.maximum(keras.ops.log(1 - p), -100.0))',
+    '', '',
+  ] : [
+    'def loss_fn(y, p):',
+    '    """NLLLoss of log p, as the page with the PyTorch convention: no clip (infinite at p = 0)."""',
+    '    y = keras.ops.cast(keras.ops.reshape(y, (-1,)), "int32")',
+    '    return -keras.ops.mean(keras.ops.log(keras.ops.take_along_axis(p, y[:, None], axis=1)))',
+    '', '',
+  ];
   let metrics = '[]';
   if (!spec.regression) {
     if (spec.target === 'class') metrics = '[keras.metrics.SparseCategoricalAccuracy(name="accuracy")]';
@@ -203,10 +228,12 @@ export function toKeras(s, points) {
     '',
     ...data,
     '',
+    ...kerasLossFn,
     ...(reg ? [`reg = keras.regularizers.L1L2(l1=${py(s.l1)}, l2=${py(s.l2)})  # added to the loss: l1·Σ|w| + l2·Σw² over each Dense kernel`] : []),
     'model = keras.Sequential([',
     ...layerLines,
     '])',
+    ...optimizerNote,
     `model.compile(optimizer=${optimizer}, loss=${loss}, metrics=${metrics})`,
     'model.summary()',
     '',
@@ -249,15 +276,23 @@ export function toPyTorch(s, points) {
     he_normal: 'nn.init.kaiming_normal_(m.weight, nonlinearity="relu")  # N(0, 2 / fan_in)',
     uniform: 'nn.init.uniform_(m.weight, -0.05, 0.05)',
     zeros: 'nn.init.zeros_(m.weight)',
-  }[s.init];
+    pytorch_uniform: 'nn.init.kaiming_uniform_(m.weight, a=math.sqrt(5))  # nn.Linear\'s own default: U(-a, a), a = 1 / sqrt(fan_in)',
+  }[spec.init.kernel];
+  const biasInit = spec.init.bias === 'zeros' ? 'nn.init.zeros_(m.bias)'
+    : 'nn.init.uniform_(m.bias, -1 / math.sqrt(m.in_features), 1 / math.sqrt(m.in_features))  # nn.Linear\'s own default';
   const o = spec.optimizer;
   const optimizer = {
     sgd: `torch.optim.SGD(model.parameters(), lr=${py(o.lr)}${o.momentum ? `, momentum=${py(o.momentum)}` : ''}${o.nesterov ? ', nesterov=True' : ''})`,
     adagrad: `torch.optim.Adagrad(model.parameters(), lr=${py(o.lr)}, initial_accumulator_value=0.0, eps=1e-10)`,
     rmsprop: `torch.optim.RMSprop(model.parameters(), lr=${py(o.lr)}, alpha=0.99, eps=1e-8)`,
-    adam: `torch.optim.Adam(model.parameters(), lr=${py(o.lr)}, betas=(0.9, 0.999), eps=1e-8)`,
+    adam: `torch.optim.Adam(model.parameters(), lr=${py(o.lr)}, betas=(0.9, 0.999), eps=${o.epsilon})${o.epsilonOn === 'vhat' ? '' : '  # the page adds eps to sqrt(v) (Keras); PyTorch adds it to sqrt(v-hat): a tiny difference'}`,
   }[o.kind];
-  const lossFn = {
+  const lossFn = spec.clip === 'pytorch' && (spec.loss === 'bce' || spec.loss === 'cce') ? {
+    bce: ['def loss_fn(p, y):', '    """torch.nn.BCELoss\'s rule (each log clamped at -100), as the page with the PyTorch convention."""',
+      '    return nn.functional.binary_cross_entropy(p, y)'],
+    cce: ['def loss_fn(p, y):', '    """NLLLoss of log p (no clamp), as the page with the PyTorch convention."""',
+      '    return nn.functional.nll_loss(torch.log(p), y)'],
+  }[spec.loss] : {
     mse: ['def loss_fn(p, y):', '    return ((p - y) ** 2).mean()'],
     bce: ['def loss_fn(p, y):', '    """Binary cross-entropy on probabilities clipped to [1e-7, 1 - 1e-7] (as Keras and the core)."""',
       '    p = p.clamp(EPS, 1 - EPS)', '    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()'],
@@ -275,6 +310,8 @@ export function toPyTorch(s, points) {
   const lines = [
     ...header,
     '# Needs: pip install torch numpy.',
+    'import math',
+    '',
     'import numpy as np',
     'import torch',
     'from torch import nn',
@@ -292,7 +329,7 @@ export function toPyTorch(s, points) {
     'def init(m):',
     '    if isinstance(m, nn.Linear):',
     `        ${init}`,
-    '        nn.init.zeros_(m.bias)',
+    `        ${biasInit}`,
     '',
     '',
     'model.apply(init)',

@@ -12,6 +12,7 @@
 // optimizer state) is saved for the timeline, so scrubbing back to an epoch shows that epoch
 // and training resumes from it. Every number comes from the core; this file moves data around.
 import { fmt } from '../format.mjs';
+import { adamDefaults, conventionOf, initDefaults, lossClip } from '../convention.mjs';
 
 export { text } from './text.mjs';
 export { fmt };
@@ -108,7 +109,8 @@ export const settings = [
   { name: 'lr', section: 'Training', type: 'number', label: 'Learning rate', default: 0.03, min: 0.0001, max: 10, step: 0.0001 },
   { name: 'batchSize', section: 'Training', type: 'integer', label: 'Batch size', default: 10, min: 1, max: 512 },
   { name: 'epochs', section: 'Training', type: 'integer', label: 'Epochs', default: 500, min: 1, max: 10000 },
-  { name: 'init', section: REGULARIZE, type: 'choice', label: 'Weight initialization', default: 'glorot_uniform', options: [
+  { name: 'init', section: REGULARIZE, type: 'choice', label: 'Weight initialization', default: 'default', options: [
+    { value: 'default', label: 'The framework\'s default (Convention)' },
     { value: 'glorot_uniform', label: 'Glorot uniform' }, { value: 'glorot_normal', label: 'Glorot normal' },
     { value: 'he_uniform', label: 'He uniform' }, { value: 'he_normal', label: 'He normal' },
     { value: 'uniform', label: 'Uniform ±0.05' }, { value: 'zeros', label: 'Zeros' }] },
@@ -187,8 +189,19 @@ const OPTIMIZERS = {
   nesterov: (lr) => ({ kind: 'sgd', lr, momentum: 0.9, nesterov: true }),
   adagrad: (lr) => ({ kind: 'adagrad', lr }),
   rmsprop: (lr) => ({ kind: 'rmsprop', lr }),
-  adam: (lr) => ({ kind: 'adam', lr }),
+  // Adam's ε and where it is added follow the page's convention (lessons/convention.mjs).
+  adam: (lr, s) => ({ kind: 'adam', lr, epsilon: adamDefaults(s).epsilon, epsilonOn: adamDefaults(s).epsilonOn }),
 };
+
+/**
+ * The initializers a state builds its Dense layers with: { kernel, bias, note } (the core's names).
+ * init 'default' is the convention's framework default (Keras: Glorot uniform and zero biases;
+ * PyTorch: U(±1/√fan_in) for both); any other choice is that kernel initializer with zero biases.
+ */
+export function initializersOf(s) {
+  if (s.init === 'default') return initDefaults(s);
+  return { kernel: s.init, bias: 'zeros', note: null };
+}
 /** Settings a running session takes in place (the rest make a new session). */
 const IN_PLACE = new Set(['lr', 'epochs', 'patience']);
 /** How much of the timeline (saved models, in characters) a session keeps before thinning it. */
@@ -327,16 +340,17 @@ class PlaygroundSession {
     const s = this.state;
     const L = pg.layers;
     const reg = s.l1 > 0 || s.l2 > 0 ? { l1: s.l1, l2: s.l2 } : null;
+    const ini = initializersOf(s);
     const layers = [];
     this.widths.forEach((w, i) => {
       const name = `hidden${i + 1}`;
       if (s.batchNorm) {
         // Dense -> BatchNormalization -> activation: the normalization sees the pre-activations.
-        layers.push(L.dense(w, { activation: 'linear', kernelInitializer: s.init, kernelRegularizer: reg, name }));
+        layers.push(L.dense(w, { activation: 'linear', kernelInitializer: ini.kernel, biasInitializer: ini.bias, kernelRegularizer: reg, name }));
         layers.push(L.batchNormalization({ name: `bn${i + 1}` }));
         layers.push(L.activation(this.acts[i], { name: `${name}_${this.acts[i]}` }));
       } else {
-        layers.push(L.dense(w, { activation: this.acts[i], kernelInitializer: s.init, kernelRegularizer: reg, name }));
+        layers.push(L.dense(w, { activation: this.acts[i], kernelInitializer: ini.kernel, biasInitializer: ini.bias, kernelRegularizer: reg, name }));
       }
       if (s.dropout > 0) layers.push(L.dropout(s.dropout, { seed: s.seed * 31 + i, name: `dropout${i + 1}` }));
     });
@@ -349,9 +363,12 @@ class PlaygroundSession {
       else if (s.classes === 2) { activation = 'sigmoid'; }
       else { units = s.classes; activation = 'softmax'; }
     }
-    layers.push(L.dense(units, { activation, kernelInitializer: s.init, kernelRegularizer: reg, name: 'output' }));
+    layers.push(L.dense(units, { activation, kernelInitializer: ini.kernel, biasInitializer: ini.bias, kernelRegularizer: reg, name: 'output' }));
     const model = pg.sequential(layers, { inputShape: [this.F], seed: s.seed });
-    model.compile({ optimizer: OPTIMIZERS[s.optimizer](s.lr), loss, metrics: this.regression ? [] : ['accuracy'] });
+    // A cross-entropy on probabilities keeps log 0 away by the convention's rule (Keras clips p,
+    // PyTorch's BCELoss clamps the log at −100).
+    const lossSpec = loss === 'mse' ? loss : { kind: loss, clip: lossClip(s).clip };
+    model.compile({ optimizer: OPTIMIZERS[s.optimizer](s.lr, s), loss: lossSpec, metrics: this.regression ? [] : ['accuracy'] });
     this.lossName = loss;
     return model;
   }
@@ -542,6 +559,8 @@ class PlaygroundSession {
       // The last scrub: the epoch training went back to, and how many scrubs this session has had.
       resumed: this.resumed ?? null,
       exported: this.exported ?? null,
+      convention: conventionOf(this.state),
+      conventionNotes: conventionNotes(this.state),
     };
     this.exported = null;
     if (this.problem) return base;
@@ -622,11 +641,23 @@ class PlaygroundSession {
   }
 }
 
+/**
+ * Where these settings touch a number Keras and PyTorch define differently, what the page's
+ * convention does (lines of text): the default initializers, Adam's ε, the cross-entropy's clip.
+ */
+export function conventionNotes(s) {
+  const notes = [];
+  if (s.init === 'default') notes.push(`Initial weights: ${initDefaults(s).note}.`);
+  if (s.optimizer === 'adam') notes.push(`Adam: ${adamDefaults(s).note}.`);
+  if (!isRegression(s) && (s.loss === 'bce' || s.loss === 'cce')) notes.push(`Loss: ${s.loss === 'bce' ? lossClip(s).note : lossClip(s).categoricalNote}.`);
+  return notes;
+}
+
 /** A suggestion for a run that stopped on NaN/Infinity. */
 function suggest(s) {
   const tips = [];
   if (s.lr > 0.1) tips.push(`lower the learning rate (it is ${s.lr})`);
-  if (s.init === 'he_normal' || s.init === 'he_uniform') tips.push('try Glorot initialization');
+  if (s.init === 'he_normal' || s.init === 'he_uniform') tips.push('try Glorot initialization (or the framework default)');
   if (!s.batchNorm && parseHidden(s.hidden)?.length > 3) tips.push('switch on batch normalization');
   if (s.optimizer === 'sgd' || s.optimizer === 'momentum' || s.optimizer === 'nesterov') tips.push('try Adam');
   if (!tips.length) tips.push('lower the learning rate');
@@ -650,6 +681,7 @@ export function report(r, s) {
     `loss ${last(h.loss)}  val_loss ${last(h.val_loss)}${r.regression ? '' : `  accuracy ${last(h.accuracy)}  val_accuracy ${last(h.val_accuracy)}`}`,
   ];
   if (r.failure) lines.push(`stopped: ${r.failure}`, r.suggestion);
+  for (const n of conventionNotes(s)) lines.push(`${s.convention === 'pytorch' ? 'PyTorch' : 'Keras'} convention: ${n}`);
   return lines;
 }
 

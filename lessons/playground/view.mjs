@@ -322,6 +322,8 @@ export function mount(root, kit) {
     reader.readAsText(f);
   });
 
+  // Where these settings meet a Keras/PyTorch difference: what the page's convention does.
+  const conventionLine = el('ul', { class: 'convention-note', 'data-name': 'convention-notes' });
   const panel = (title, ...kids) => el('div', { class: 'panel' }, el('h3', {}, title), ...kids);
   root.append(
     el('div', { class: 'panel wide', 'data-name': 'train-panel' }, el('h3', {}, 'Train'),
@@ -329,7 +331,7 @@ export function mount(root, kit) {
       el('div', { style: 'display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start' },
         el('div', { style: 'flex:1 1 320px;min-width:0;max-width:520px' }, plot, legend, discreteBox, problemLine, drawBox, csvBox),
         el('div', { style: 'flex:1 1 320px;min-width:0' }, el('h4', {}, 'The network'), net,
-          netLegend, el('div', { class: 'buttons' }, weightPick, weightIndex, weightValue, weightSet), weightInfo)), modeLine),
+          netLegend, el('div', { class: 'buttons' }, weightPick, weightIndex, weightValue, weightSet), weightInfo)), modeLine, conventionLine),
     panel('Loss', lossCanvas, metrics),
     panel('Accuracy', accCanvas),
     panel('Weights', histCanvas, histNote),
@@ -487,6 +489,11 @@ export function mount(root, kit) {
       last = s;
       state = st;
       status = stat ?? status;
+      const notes = s.conventionNotes ?? [];
+      if (conventionLine.dataset.value !== notes.join('|')) {
+        conventionLine.dataset.value = notes.join('|');
+        conventionLine.replaceChildren(...notes.map((n) => el('li', {}, n)));
+      }
       noticeLine.hidden = !status.notice;
       setText(noticeLine, status.notice ? `Not done: ${status.notice.replace(/^playground: /, '')}` : '');
       if (status.notice && loadMsg.textContent.startsWith('Loading')) loadMsg.textContent = '';

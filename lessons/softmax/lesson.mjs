@@ -6,6 +6,15 @@
 // through the JS API (pg.exp, pg.sum, pg.softmax, pg.logSoftmax, backward()); JavaScript only
 // lays the numbers out.
 import { fmt } from '../format.mjs';
+import { CONVENTIONS, LABELS, conventionOf } from '../convention.mjs';
+
+// How each framework's usual classifier computes this loss: Keras, a softmax output and
+// categorical_crossentropy on the probabilities (p clipped to [1e-7, 1 − 1e-7]); PyTorch,
+// CrossEntropyLoss on the logits (log-softmax, no clip).
+const PIPELINE = {
+  keras: { fromLogits: false, note: 'Keras (softmax output, categorical_crossentropy): p clipped to [1e-7, 1 − 1e-7], so L ≤ 16.12' },
+  pytorch: { fromLogits: true, note: 'PyTorch (CrossEntropyLoss on the logits): −log_softmax, no clip' },
+};
 
 export { text } from './text.mjs';
 export { fmt };
@@ -43,7 +52,8 @@ const arr = (t) => Array.from(t.toArray());
  * computed by the core. In the result, y is the 0-based index of the true class.
  * Returns plain arrays and numbers (Infinity and NaN where float32 gives them).
  */
-export function compute(pg, { z, t, large, y: trueClass }) {
+export function compute(pg, state) {
+  const { z, t, large, y: trueClass } = state;
   const y = trueClass - 1;
   return pg.scope(() => {
     const z0 = pg.tensor(z);
@@ -75,6 +85,15 @@ export function compute(pg, { z, t, large, y: trueClass }) {
     const grad = leaf.grad;
     const pMinusY = pg.sub(p, onehot);
 
+    // The same loss as each framework's usual pipeline computes it (they part when p_y < 1e-7).
+    const oh2 = pg.tensor(onehotData, [1, z.length]);
+    const frameworks = CONVENTIONS.map((c) => {
+      const q = PIPELINE[c];
+      const input = q.fromLogits ? pg.reshape(scaled, [1, z.length]) : pg.reshape(p, [1, z.length]);
+      const l = pg.losses.categoricalCrossEntropy(input, oh2, { fromLogits: q.fromLogits, clip: c });
+      return { convention: c, label: LABELS[c], note: q.note, loss: l.item() };
+    });
+
     return {
       n: z.length,
       t,
@@ -90,6 +109,8 @@ export function compute(pg, { z, t, large, y: trueClass }) {
       pMinusY: arr(pMinusY),
       grad: arr(grad),
       naiveOverflows: arr(expNaive).some((v) => !Number.isFinite(v)),
+      convention: conventionOf(state),
+      frameworks,
     };
   });
 }
@@ -107,6 +128,7 @@ export function report(r) {
   }
   lines.push(`m = ${fmt(r.stable.max)}   sum exp (stable) = ${fmt(r.stable.sum)}   sum exp (naive) = ${fmt(r.naive.sum)}`);
   lines.push(`cross-entropy L = -log p_y = ${fmt(r.loss)}`);
+  for (const f of r.frameworks) lines.push(`  ${(f.convention === r.convention ? '* ' : '  ') + f.label.padEnd(8)} L = ${fmt(f.loss)}   (${f.note})`);
   if (r.naiveOverflows) lines.push('naive formula: exp overflowed float32 to Infinity, so p = Infinity / Infinity = NaN; the stable one is fine.');
   return lines;
 }

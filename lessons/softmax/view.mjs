@@ -27,6 +27,8 @@ export function mount(root, kit) {
   const lossValue = el('output', { 'data-name': 'loss' });
   const lossFormula = el('span');
   lossLine.append(lossFormula, ' = ', lossValue);
+  // The loss as the page's convention's usual pipeline computes it (and the other framework's).
+  const lossNote = el('p', { class: 'convention-note', 'data-name': 'loss-frameworks' });
 
   // Step-by-step table.
   const head = ['i', 'z_i', 'z_i / T', 'z_i / T - m', 'e^{z_i/T - m}', 'p_i', 'y_i', 'p_i - y_i', '\\partial L / \\partial z_i'];
@@ -43,7 +45,7 @@ export function mount(root, kit) {
   const naiveNote = el('p', { class: 'note', 'data-name': 'naive-note' });
 
   root.append(
-    el('div', { class: 'panel' }, el('h3', {}, 'Probabilities'), formula, canvas, lossLine),
+    el('div', { class: 'panel' }, el('h3', {}, 'Probabilities'), formula, canvas, lossLine, lossNote),
     el('div', { class: 'panel wide' }, el('h3', { id: 'softmax-steps-title' }, 'Step by step (every number from the core)'),
       el('div', { class: 'scroll' }, table)),
     el('div', { class: 'panel' }, el('h3', { id: 'softmax-naive-title' }, 'Naive vs stable'), el('div', { class: 'scroll' }, naiveTable), naiveNote),
@@ -59,6 +61,10 @@ export function mount(root, kit) {
       if (lt !== lastLossTex) { tex(lossFormula, lt); lastLossTex = lt; }
       lossValue.textContent = fmt(r.loss);
       lossValue.dataset.value = String(r.loss);
+      const mine = r.frameworks.find((f) => f.convention === r.convention);
+      const other = r.frameworks.find((f) => f.convention !== r.convention);
+      lossNote.dataset.value = String(mine.loss);
+      lossNote.textContent = `${mine.note}: L = ${fmt(mine.loss)}. ${other.label} would give ${fmt(other.loss)}.`;
 
       tbody.replaceChildren(...r.p.map((_, i) => el('tr', { class: i === r.y ? 'true-class' : '' },
         el('th', { scope: 'row' }, String(i + 1)),

@@ -89,6 +89,28 @@ TEST(ConvArith, TransposedSizesInvertTheForwardSize) {
   EXPECT_EQ(vision::conv_transpose_output_size("t", {5, 3, 2, 1, V::Same, 0}).out, 10);
 }
 
+TEST(ConvArith, PyTorchSameIsStrideOneOnly) {
+  vision::ConvDim d{28, 3, 2, 1, V::Same, 0};
+  EXPECT_EQ(vision::conv_output_size("t", d).out, 14);  // TensorFlow: ceil(28 / 2)
+  d.same_stride1_only = true;
+  EXPECT_NE(error_of([&] { vision::conv_output_size("t", d); })
+                .find("PyTorch allows padding='same' only for stride 1"),
+            std::string::npos);
+  // Stride 1: PyTorch pads as TensorFlow (total d (k - 1), the odd pixel after).
+  for (int64_t k = 1; k <= 6; ++k)
+    for (int64_t dil = 1; dil <= 3; ++dil) {
+      vision::ConvDim a{9, k, 1, dil, V::Same, 0};
+      const auto tf = vision::conv_output_size("t", a);
+      a.same_stride1_only = true;
+      const auto pt = vision::conv_output_size("t", a);
+      EXPECT_EQ(pt.out, 9);
+      EXPECT_EQ(pt.pad_before, tf.pad_before);
+      EXPECT_EQ(pt.pad_after, tf.pad_after);
+      EXPECT_EQ(pt.pad_before + pt.pad_after, dil * (k - 1));
+      EXPECT_EQ(pt.pad_before, dil * (k - 1) / 2);
+    }
+}
+
 TEST(ConvArith, ReadableErrors) {
   auto err = [](vision::ConvDim d) { return error_of([&] { vision::conv_output_size("conv2d", d); }); };
   EXPECT_NE(err({3, 5, 1, 1, V::Valid, 0}).find("kernel 5 is larger than the padded input of 3"),

@@ -121,6 +121,30 @@ TEST(Layers, InitializersAreSeededWithTheRightScale) {
   EXPECT_EQ(init::canonical_name("xavier_uniform"), "glorot_uniform");
 }
 
+TEST(Layers, PyTorchDefaultInitializerUsesTheKernelsFanInForTheBias) {
+  // nn.Linear(64, 500): weight and bias U(-1/8, 1/8), kaiming_uniform_(a = sqrt(5)) for the weight.
+  auto L = create_layer("Dense", {{"units", 500}, {"kernelInitializer", "pytorch_uniform"},
+                                  {"biasInitializer", "pytorchUniform"}});
+  L->ensure_built({{64}}, 7);
+  const double lim = 1.0 / 8.0;
+  for (const auto& [name, t] : L->params()) {
+    double s2 = 0, mx = 0;
+    for (float v : t.to_vector()) {
+      s2 += double(v) * v;
+      mx = std::max(mx, double(std::fabs(v)));
+    }
+    EXPECT_LE(mx, lim) << name;
+    EXPECT_GT(mx, 0.95 * lim) << name;  // the bias too: its fan_in is 64, not its own length 500
+    EXPECT_NEAR(s2 / double(t.numel()), lim * lim / 3, 0.15 * lim * lim / 3) << name;
+  }
+  // The kaiming_uniform_(a = sqrt(5)) bound: sqrt(2 / (1 + 5)) sqrt(3 / fan_in) = 1 / sqrt(fan_in).
+  EXPECT_NEAR(std::sqrt(2.0 / 6.0) * std::sqrt(3.0 / 64.0), lim, 1e-12);
+  EXPECT_EQ(init::canonical_name("pytorch_uniform"), "pytorch_uniform");
+  // Other bias initializers keep their own shape's fans.
+  Tensor h = init::make(init::Spec{"he_uniform"}, {4}, 1, 1000.0);
+  for (float v : h.to_vector()) EXPECT_LE(std::fabs(v), std::sqrt(6.0 / 4.0));
+}
+
 TEST(Layers, Errors) {
   EXPECT_EQ(pgt::error_of([] { create_layer("Dense", {{"units", 3}, {"activation", "swish"}}); }),
             "Dense: unknown activation 'swish' (known: linear, sigmoid, tanh, relu, leaky_relu, prelu, softmax)");

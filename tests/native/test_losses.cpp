@@ -59,6 +59,41 @@ TEST(Losses, SaturatedProbabilitiesGiveLargeFiniteLoss) {
   for (float g : p.grad().to_vector()) EXPECT_TRUE(std::isfinite(g));
 }
 
+TEST(Losses, PyTorchClampsTheLogAtMinus100) {
+  const auto R = Reduction::Mean;
+  const auto P = Clip::PyTorch;
+  // BCELoss: log 0 is clamped to -100, so p = 0 with y = 1 costs exactly 100 (Keras: -log 1e-7).
+  EXPECT_FLOAT_EQ(binary_cross_entropy(T({0.f}, {1}), T({1.f}, {1}), false, R, P).item(), 100.f);
+  EXPECT_FLOAT_EQ(binary_cross_entropy(T({1.f}, {1}), T({0.f}, {1}), false, R, P).item(), 100.f);
+  EXPECT_FLOAT_EQ(binary_cross_entropy(T({1.f}, {1}), T({1.f}, {1}), false, R, P).item(), 0.f);
+  EXPECT_NEAR(binary_cross_entropy(T({0.f}, {1}), T({1.f}, {1})).item(), -std::log(1e-7), 1e-3);
+  // Inside (e^-100, 1 - e^-100) the two rules give the same number; Keras differs only below 1e-7.
+  EXPECT_NEAR(binary_cross_entropy(T({0.3f}, {1}), T({1.f}, {1}), false, R, P).item(), -std::log(0.3), 1e-6);
+  EXPECT_NEAR(binary_cross_entropy(T({1e-9f}, {1}), T({1.f}, {1}), false, R, P).item(), -std::log(1e-9), 1e-3);
+  EXPECT_NEAR(binary_cross_entropy(T({1e-9f}, {1}), T({1.f}, {1})).item(), -std::log(1e-7), 1e-3);
+  // Backward: (p - y) / max(p (1 - p), 1e-12), finite at the ends.
+  Tensor p = T({0.f, 0.25f}, {2}, true);
+  binary_cross_entropy(p, T({1.f, 1.f}, {2}), false, Reduction::Sum, P).backward();
+  pgt::expect_near(p.grad().to_vector(), {-1e12f, -0.75f / (0.25f * 0.75f)}, 1e-3);
+  // Categorical: NLLLoss(log p), no clamp: +Infinity at p = 0 on the true class.
+  EXPECT_TRUE(std::isinf(categorical_cross_entropy(T({1, 0}, {1, 2}), T({0, 1}, {1, 2}), false, R, P).item()));
+  EXPECT_NEAR(categorical_cross_entropy(T({0.1f, 0.3f, 0.6f}, {1, 3}), T({0, 1, 0}, {1, 3}), false, R, P).item(),
+              -std::log(0.3), 1e-6);
+  EXPECT_NEAR(sparse_categorical_cross_entropy(T({0.1f, 0.3f, 0.6f}, {1, 3}), std::vector<int64_t>{1}, false, R, P).item(),
+              -std::log(0.3), 1e-6);
+  EXPECT_EQ(pgt::error_of([] { binary_cross_entropy(T({1.5f}, {1}), T({1.f}, {1}), false, Reduction::Mean, Clip::PyTorch); }),
+            "binaryCrossEntropy: with PyTorch's rule every probability must be in [0, 1], got 1.5 at position 0");
+  EXPECT_EQ(pgt::error_of([] { parse_clip("tf"); }).rfind("loss: unknown clip 'tf'", 0), 0u);
+  // By name, as compile() takes it: the spec carries the rule.
+  LossSpec spec = parse_loss("binaryCrossEntropy");
+  EXPECT_NEAR(compute(spec, T({0.f}, {1, 1}), T({1.f}, {1, 1})).item(), -std::log(1e-7), 1e-3);
+  spec.clip = Clip::PyTorch;
+  EXPECT_FLOAT_EQ(compute(spec, T({0.f}, {1, 1}), T({1.f}, {1, 1})).item(), 100.f);
+  LossSpec sparse = parse_loss("sparseCategoricalCrossEntropy");
+  sparse.clip = Clip::PyTorch;
+  EXPECT_TRUE(std::isinf(compute(sparse, T({1.f, 0.f}, {1, 2}), T({1.f}, {1})).item()));
+}
+
 TEST(Losses, SoftmaxThenCrossEntropyHasGradientPMinusY) {
   const std::vector<float> zv = {0.5f, -1.f, 2.f, 0.1f, 0.3f, -0.2f};
   const std::vector<float> yv = {0, 0, 1, 1, 0, 0};

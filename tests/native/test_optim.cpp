@@ -65,7 +65,10 @@ struct Ref {  // PyTorch's algorithms in double, one parameter vector of 2
         v[k] = b2 * v[k] + (1 - b2) * d * d;
         double vv = v[k];
         if (flag("amsgrad")) vv = vmax[k] = std::max(vmax[k], v[k]);
-        w[k] -= lr / (1 - std::pow(b1, t)) * m[k] / (std::sqrt(vv) / std::sqrt(1 - std::pow(b2, t)) + eps);
+        if (o.value("epsilonOn", std::string("vhat")) == "v")  // Keras: eps on √v
+          w[k] -= lr * std::sqrt(1 - std::pow(b2, t)) / (1 - std::pow(b1, t)) * m[k] / (std::sqrt(vv) + eps);
+        else  // PyTorch: eps on √v̂
+          w[k] -= lr / (1 - std::pow(b1, t)) * m[k] / (std::sqrt(vv) / std::sqrt(1 - std::pow(b2, t)) + eps);
       }
     }
   }
@@ -99,6 +102,9 @@ TEST(Optim, TenStepsFollowTheReferenceTrajectory) {
       {"rmsprop", {{"lr", 0.01}, {"momentum", 0.5}, {"centered", true}}},
       {"adam", {{"lr", 0.05}}},
       {"adam", {{"lr", 0.05}, {"amsgrad", true}, {"weightDecay", 0.1}}},
+      {"adam", {{"lr", 0.05}, {"epsilonOn", "v"}}},
+      {"adam", {{"lr", 0.05}, {"epsilonOn", "v"}, {"epsilon", 0.5}, {"amsgrad", true}}},
+      {"adam", {{"lr", 0.05}, {"epsilonOn", "vhat"}, {"epsilon", 0.5}}},
       {"adamw", {{"lr", 0.05}}},
       {"adamw", {{"lr", 0.05}, {"weightDecay", 0.3}, {"beta1", 0.8}}},
   };
@@ -111,6 +117,38 @@ TEST(Optim, TenStepsFollowTheReferenceTrajectory) {
       EXPECT_NEAR(got[1], ref.w[1], 1e-4) << kind << " " << o.dump() << " step " << s;
     }
   }
+}
+
+TEST(Optim, AdamEpsilonPlacementKerasVersusPyTorch) {
+  // One step on f = g·w with g = 0.01 (|m̂| = √v̂ = 0.01), lr = 1, eps = 1e-3, β2 = 0.999:
+  //   PyTorch (eps on √v̂): 0.01 / (0.01 + 1e-3) = 0.909091
+  //   Keras   (eps on √v):  √(1 - 0.999)/(1 - 0.9) · m / (√v + 1e-3), m = 0.001, v = 1e-7
+  //                       = 0.316228 · 0.001 / (3.16228e-4 + 1e-3) = 0.240253
+  for (const char* where : {"vhat", "v"}) {
+    Tensor w = T({0.f}, {1}, true);
+    auto opt = optim::make("adam", {w}, {{"lr", 1.0}, {"epsilon", 1e-3}, {"epsilonOn", where}});
+    sum(mul(w, T({0.01f}, {1}))).backward();
+    opt->step();
+    const double keras = std::sqrt(1 - 0.999) / (1 - 0.9) * 0.001 / (std::sqrt(1e-7) + 1e-3);
+    EXPECT_NEAR(w.item(), std::string(where) == "v" ? -keras : -0.01 / 0.011, 1e-5) << where;
+    EXPECT_EQ(opt->config()["epsilonOn"], where);
+  }
+  // With eps = 0 the two placements are the same update.
+  Tensor a = T({0.f}, {1}, true), b = T({0.f}, {1}, true);
+  auto pa = optim::make("adam", {a}, {{"lr", 0.1}, {"epsilon", 0.0}});
+  auto pb = optim::make("adam", {b}, {{"lr", 0.1}, {"epsilon", 0.0}, {"epsilonOn", "v"}});
+  for (int s = 0; s < 3; ++s) {
+    pa->zero_grad();
+    pb->zero_grad();
+    sum(mul(a, T({0.3f}, {1}))).backward();
+    sum(mul(b, T({0.3f}, {1}))).backward();
+    pa->step();
+    pb->step();
+    EXPECT_NEAR(a.item(), b.item(), 1e-6);
+  }
+  EXPECT_NE(pgt::error_of([&] { optim::make("adam", {a}, {{"epsilonOn", "sqrt"}}); })
+                .find("adam: option epsilonOn must be one of 'vhat', 'v', got 'sqrt'"),
+            std::string::npos);
 }
 
 TEST(Optim, HandComputedFirstSteps) {

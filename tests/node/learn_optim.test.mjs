@@ -43,7 +43,7 @@ function tfTrajectory(opt, steps = 10) {
   return path;
 }
 
-// PyTorch's algorithms, written out in double.
+// PyTorch's algorithms (and Keras' Adam with epsilonOn 'v'), written out in double.
 function reference(kind, o, steps = 10) {
   const w = START.slice();
   const st = { m: [0, 0], v: [0, 0], vmax: [0, 0], buf: [0, 0], acc: [o.initialAccumulator ?? 0, o.initialAccumulator ?? 0], ga: [0, 0] };
@@ -88,7 +88,12 @@ function reference(kind, o, steps = 10) {
         st.v[i] = b2 * st.v[i] + (1 - b2) * d * d;
         let vv = st.v[i];
         if (o.amsgrad) vv = st.vmax[i] = Math.max(st.vmax[i], st.v[i]);
-        w[i] -= (o.lr / (1 - b1 ** t)) * st.m[i] / (Math.sqrt(vv) / Math.sqrt(1 - b2 ** t) + (o.epsilon ?? 1e-8));
+        if (o.epsilonOn === 'v') {
+          // Keras (keras/src/optimizers/adam.py): alpha = lr·√(1 − β2^t)/(1 − β1^t); w −= alpha·m/(√v + ε).
+          w[i] -= (o.lr * Math.sqrt(1 - b2 ** t) / (1 - b1 ** t)) * st.m[i] / (Math.sqrt(vv) + (o.epsilon ?? 1e-8));
+        } else {
+          w[i] -= (o.lr / (1 - b1 ** t)) * st.m[i] / (Math.sqrt(vv) / Math.sqrt(1 - b2 ** t) + (o.epsilon ?? 1e-8));
+        }
       }
     }
     path.push(w.slice());
@@ -118,6 +123,10 @@ const CASES = [
   ['adam', { lr: 0.05 }, () => tf.train.adam(0.05, 0.9, 0.999, 1e-8)],
   ['adam', { lr: 0.05, beta1: 0.8, beta2: 0.99 }, () => tf.train.adam(0.05, 0.8, 0.99, 1e-8)],
   ['adam', { lr: 0.05, amsgrad: true }, null],
+  // Adam's ε: on √v̂ (PyTorch, TensorFlow.js) or on √v (Keras); a large ε makes the two differ.
+  ['adam', { lr: 0.05, epsilon: 0.3, epsilonOn: 'vhat' }, () => tf.train.adam(0.05, 0.9, 0.999, 0.3)],
+  ['adam', { lr: 0.05, epsilon: 0.3, epsilonOn: 'v' }, null],
+  ['adam', { lr: 0.05, epsilon: 1e-7, epsilonOn: 'v' }, null],
   ['adamw', { lr: 0.05, weightDecay: 0 }, () => tf.train.adam(0.05, 0.9, 0.999, 1e-8)],
   ['adamw', { lr: 0.05 }, null],
 ];
@@ -130,6 +139,28 @@ test('ten steps on a 2-d function follow TensorFlow.js and the reference traject
   }
 });
 
+test('Adam\'s ε: PyTorch\'s rule is TensorFlow.js\'s tf.train.adam; Keras\' rule at step t is that rule with ε/√(1 − β2^t)', () => {
+  // Keras adds ε to √v = √v̂·√(1 − β2^t), so its first step equals the √v̂ rule with ε/√(1 − β2):
+  // checked against TensorFlow.js's own Adam (a different implementation) on f = g·w.
+  for (const g of [1e-6, 1e-3, 0.5]) {
+    const eps = 1e-7;
+    const keras = pg.scope(() => {
+      const w = pg.tensor([0], [1], { requiresGrad: true });
+      const opt = pg.optim.adam([w], { lr: 0.1, epsilon: eps, epsilonOn: 'v' });
+      pg.sum(pg.mul(w, pg.tensor([g]))).backward();
+      opt.step();
+      opt.dispose();
+      return w.toArray()[0];
+    });
+    const v = tf.variable(tf.tensor1d([0]));
+    tf.train.adam(0.1, 0.9, 0.999, eps / Math.sqrt(1 - 0.999)).minimize(() => tf.sum(tf.mul(v, tf.scalar(g))));
+    const want = v.dataSync()[0];
+    v.dispose();
+    // (TensorFlow.js keeps β2^t in float32: 1 − 0.999 is off by 1.3e-5 relative, hence 3e-5.)
+    assert.ok(Math.abs(keras - want) <= 3e-5 * Math.abs(want), `g = ${g}: keras ${keras} vs tfjs ${want}`);
+  }
+});
+
 test('defaults are PyTorch\'s; lr, state and schedules', () => {
   pg.scope(() => {
     const w = pg.tensor([1, 2], [2], { requiresGrad: true });
@@ -137,8 +168,8 @@ test('defaults are PyTorch\'s; lr, state and schedules', () => {
       sgd: { lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 },
       adagrad: { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulator: 0, epsilon: 1e-10 },
       rmsprop: { lr: 1e-2, alpha: 0.99, epsilon: 1e-8, weightDecay: 0, momentum: 0, centered: false },
-      adam: { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, amsgrad: false },
-      adamw: { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 1e-2, amsgrad: false },
+      adam: { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, amsgrad: false, epsilonOn: 'vhat' },
+      adamw: { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 1e-2, amsgrad: false, epsilonOn: 'vhat' },
     };
     for (const [kind, want] of Object.entries(defaults)) {
       const opt = pg.optim[kind]([w]);

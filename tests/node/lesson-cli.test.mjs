@@ -29,7 +29,7 @@ test('--json gives the numbers, keeping Infinity and NaN from the naive overflow
   const r = cli('lesson', 'softmax', '--z', '0,-1', '--large', '--y', '2', '--json');
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
-  assert.deepEqual(out.settings, { z: [0, -1], t: 1, large: true, y: 2 });
+  assert.deepEqual(out.settings, { z: [0, -1], t: 1, large: true, y: 2, convention: 'keras' });
   assert.deepEqual(out.result.naive.exp, ['Infinity', 'Infinity']);
   assert.deepEqual(out.result.naive.p, ['NaN', 'NaN']);
   assert.ok(Math.abs(out.result.p[0] - 0.7310586) < 1e-6);

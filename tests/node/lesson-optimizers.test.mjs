@@ -111,9 +111,13 @@ test('check yourself: GD\'s first step is y0 - α ∂f/∂y, Adam\'s is about α
   assert.equal(checkAnswer(pg, ex['gd-step'], base, '1.8').correct, false, 'a step against the gradient, not along it');
   // Steeper start, same rule: y0 = 3 gives 3 - 0.05 * 12 = 2.4.
   assert.ok(Math.abs(ex['gd-step'].solve(pg, { ...base, y0: 3 }).value - 2.4) < 1e-6);
-  // Adam: ∂f/∂x = x / 5 = -0.3 < 0, so x moves by +α = 0.1 whatever the slope's size.
+  // Adam: ∂f/∂x = x / 5 = -0.3 < 0, so x moves by about +α = 0.1 whatever the slope's size:
+  // exactly α·|g|/(|g| + ε/√(1 − β2)) with Keras' ε = 1e-7 on √v (the default convention), and
+  // α·|g|/(|g| + ε) with PyTorch's ε = 1e-8 on √v̂.
   const adam = ex['adam-step'].solve(pg, base);
-  assert.ok(Math.abs(adam.value - -1.4) < 1e-6, `${adam.value}`);
+  assert.ok(Math.abs(adam.value - (-1.5 + 0.1 * 0.3 / (0.3 + 1e-7 / Math.sqrt(1 - 0.999)))) < 1e-7, `${adam.value}`);
+  const torch = ex['adam-step'].solve(pg, { ...base, convention: 'pytorch' });
+  assert.ok(Math.abs(torch.value - (-1.5 + 0.1 * 0.3 / (0.3 + 1e-8))) < 1e-7, `${torch.value}`);
   assert.ok(Math.abs(ex['adam-step'].solve(pg, { ...base, x0: -4 }).value - -3.9) < 1e-5, 'the same step on a steeper slope');
   assert.equal(checkAnswer(pg, ex['adam-step'], base, '-1.4').correct, true);
   // The race: the optimizer whose 10-step path ends lowest, each path from the core.

@@ -25,7 +25,8 @@ src = sys.stdin.read()
 tree = ast.parse(src)
 NAMES = {"Dense", "BatchNormalization", "Dropout", "Activation", "Input", "Linear", "BatchNorm1d",
          "Tanh", "ReLU", "Sigmoid", "LeakyReLU", "Softmax", "SGD", "Adam", "Adagrad", "RMSprop",
-         "MeanSquaredError", "BinaryCrossentropy", "SparseCategoricalCrossentropy", "L1L2", "EarlyStopping"}
+         "MeanSquaredError", "BinaryCrossentropy", "SparseCategoricalCrossentropy", "L1L2", "EarlyStopping",
+         "RandomUniform", "kaiming_uniform_"}
 def lit(node):
     try:
         return ast.literal_eval(node)
@@ -166,7 +167,9 @@ test('default settings (2 -> 8 -> 8 -> 1, tanh, bce, sgd): both exports parse an
 test('batch norm, dropout, L2, he_normal, adam, three classes with cce: the order Dense -> BatchNorm -> activation -> Dropout', () => {
   const e = checkExport({ dataset: 'spiral', classes: 3, loss: 'cce', hidden: '16,8', activation: 'relu,leaky_relu', batchNorm: true, dropout: 0.2, l2: 0.001, init: 'he_normal', optimizer: 'adam', lr: 0.01, patience: 7 });
   const adam = e.keras.calls.find(([n]) => n === 'Adam');
-  assert.deepEqual([adam[2].learning_rate, adam[2].beta_1, adam[2].beta_2, adam[2].epsilon], [0.01, 0.9, 0.999, 1e-8]);
+  // Adam's ε follows the convention (Keras by default: 1e-7, added to √v).
+  assert.deepEqual([adam[2].learning_rate, adam[2].beta_1, adam[2].beta_2, adam[2].epsilon], [0.01, 0.9, 0.999, 1e-7]);
+  assert.equal(e.torch.calls.find(([n]) => n === 'Adam')[2].eps, 1e-7);
   assert.deepEqual(e.torch.calls.find(([n]) => n === 'Adam')[2].betas, [0.9, 0.999]);
   assert.deepEqual(e.keras.calls.find(([n]) => n === 'L1L2')[2], { l1: 0, l2: 0.001 });
   assert.equal(e.keras.calls.find(([n]) => n === 'EarlyStopping')[2].patience, 7);
@@ -215,4 +218,17 @@ test('numbers are written as the shortest decimal that reads back as the same fl
   assert.equal(f32(0.1), '0.1');
   assert.equal(f32(2), '2.0');
   assert.throws(() => networkSpec(state({ hidden: '1000' })), /export: settings the playground cannot build/);
+});
+
+test('the PyTorch convention: both exports still parse, with PyTorch\'s default initializer, Adam\'s ε and the loss rule', () => {
+  for (const over of [{ optimizer: 'adam', lr: 0.01 }, { dataset: 'spiral', classes: 3, loss: 'cce', hidden: '8', optimizer: 'adam' }]) {
+    const e = checkExport({ ...over, convention: 'pytorch' });
+    const adam = e.keras.calls.find(([n]) => n === 'Adam');
+    assert.equal(adam[2].epsilon, 1e-8);
+    assert.equal(e.torch.calls.find(([n]) => n === 'Adam')[2].eps, 1e-8);
+    // Keras reproduces nn.Linear's U(±1/√fan_in) for kernels and biases.
+    const ru = e.keras.calls.filter(([n]) => n === 'RandomUniform');
+    assert.ok(ru.length >= 4, `${ru.length} RandomUniform calls`);
+    assert.ok(e.torch.calls.some(([n]) => n === 'kaiming_uniform_'));
+  }
 });

@@ -188,7 +188,8 @@ export function markdown({ apiFunctions = [], lessons = [] } = {}) {
   lines.push('Each setting gets each of these texts: ' + BAD_TEXT.map(([c]) => c).join('; ')
     + '. Through the URL (`#/<lesson>?<name>=<text>`, `parseHash` + `parseSettings`) an invalid text falls back to the default with a notice naming the setting; '
     + 'through the CLI (`npx playgrad lesson <id> --<name> <text>`) it is a usage error (exit 2) naming the setting. '
-    + 'The resulting state is then computed by the lesson without error.', '');
+    + 'The resulting state is then computed by the lesson without error. '
+    + 'The page-wide `convention` field (`#/<lesson>?convention=<text>`, `--convention <text>`) gets the same texts: in the URL a notice and the convention in force is kept; in the CLI a usage error.', '');
   lines.push('| lesson | settings (type) |', '| --- | --- |');
   for (const l of lessons) lines.push(`| \`${l.id}\` | ${l.settings.map((d) => `\`${d.name}\` (${d.type})`).join(', ')} |`);
   return lines.join('\n');

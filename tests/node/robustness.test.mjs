@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { load } from '../../wasm/playgrad.mjs';
 import { LESSONS, lessonById } from '../../lessons/index.mjs';
 import { defaults, parseHash, parseSettings, isValid } from '../../lessons/settings.mjs';
+import { splitConvention } from '../../lessons/convention.mjs';
 import { main as cliMain } from '../../scripts/cli.mjs';
 import { BAD_ARGS, BAD_TEXT, SPECIFIC, apiFunctions, markdown } from './robustness-entries.mjs';
 
@@ -196,6 +197,19 @@ for (const lesson of LESSONS) {
     healthy();
   });
 }
+
+test('the page-wide convention field: every class of bad text through the URL and the CLI', async () => {
+  const out = { text: '', write(x) { this.text += x; } };
+  for (const [cls, text] of BAD_TEXT) {
+    const { fields } = parseHash(`#/softmax?convention=${encodeURIComponent(text)}`);
+    const r = splitConvention(fields, 'pytorch');
+    assert.equal(r.convention, 'pytorch', cls);
+    assert.ok(r.problem && r.problem.length < 400, `${cls}: a short notice`);
+    assert.equal(r.fields.size, 0, cls);
+    await assert.rejects(cliMain(['lesson', 'softmax', `--convention=${text}`], out),
+      (e) => e.constructor.name === 'UsageError' && e.message.includes('--convention must be one of keras, pytorch'), cls);
+  }
+});
 
 test('URL: a 1 MB hash, malformed percent-encoding, unknown lesson and unknown fields never throw', () => {
   const huge = `#/softmax?z=${'1,'.repeat(500000)}&${'a'.repeat(1000)}=1`;

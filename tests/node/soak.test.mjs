@@ -49,7 +49,8 @@ function randomState(lesson, r) {
     }
     if (r() < 0.02) s[d.name] = d.type === 'numbers' ? [NaN] : NaN;  // out of range: normalize must repair it
   }
-  return normalize(lesson.settings, s);
+  // The page-wide convention (not a lesson setting): either framework's rules.
+  return { ...normalize(lesson.settings, s), convention: r() < 0.5 ? 'keras' : 'pytorch' };
 }
 
 test(`soak: every lesson's compute with random settings, ${ITERATIONS} iterations${LONG ? ` or ${SECONDS} s` : ''}`, { timeout: LONG ? (SECONDS + 600) * 1000 : Infinity }, () => {

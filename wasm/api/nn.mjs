@@ -53,6 +53,12 @@ export function install(pg, { Tensor, PlaygradError }) {
   const toJson = (op, o) => pg._options(op, o);
 
   // ---- losses ----------------------------------------------------------------------------------
+  // Whose rule keeps log 0 away in a loss on probabilities: 'keras' (clip p) or 'pytorch' (clamp the log).
+  const clipArg = (op, o) => {
+    const c = o.clip ?? 'keras';
+    if (c !== 'keras' && c !== 'pytorch') fail(`${op}: clip must be 'keras' or 'pytorch', got ${JSON.stringify(c)}`);
+    return c;
+  };
   const reduction = (op, o) => {
     const r = o.reduction ?? 'mean';
     if (r !== 'mean' && r !== 'sum' && r !== 'none') fail(`${op}: reduction must be 'mean', 'sum' or 'none', got ${String(r)}`);
@@ -64,23 +70,29 @@ export function install(pg, { Tensor, PlaygradError }) {
       o = opts('mse', o);
       return pg._wrap((c) => c._lossMse(needTensor('mse', pred), needTensor('mse', target), reduction('mse', o)));
     },
-    /** -(y log p̂ + (1 - y) log(1 - p̂)), p̂ = clip(p, 1e-7, 1 - 1e-7); fromLogits: the log-sum-exp form. */
+    /**
+     * -(y log p̂ + (1 - y) log(1 - p̂)), p̂ = clip(p, 1e-7, 1 - 1e-7) (clip 'keras', the default); clip
+     * 'pytorch': torch.nn.BCELoss, each log clamped at -100; fromLogits: the log-sum-exp form.
+     */
     binaryCrossEntropy(p, target, o) {
       o = opts('binaryCrossEntropy', o);
       return pg._wrap((c) => c._lossBce(needTensor('binaryCrossEntropy', p), needTensor('binaryCrossEntropy', target),
-        Boolean(o.fromLogits), reduction('binaryCrossEntropy', o)));
+        Boolean(o.fromLogits), reduction('binaryCrossEntropy', o), clipArg('binaryCrossEntropy', o)));
     },
     /** max(z, 0) - z y + log(1 + e^-|z|). */
     binaryCrossEntropyWithLogits(z, target, o) {
       o = opts('binaryCrossEntropyWithLogits', o);
       return pg._wrap((c) => c._lossBce(needTensor('binaryCrossEntropyWithLogits', z),
-        needTensor('binaryCrossEntropyWithLogits', target), true, reduction('binaryCrossEntropyWithLogits', o)));
+        needTensor('binaryCrossEntropyWithLogits', target), true, reduction('binaryCrossEntropyWithLogits', o), 'keras'));
     },
-    /** -Σ y log p̂ over the last axis; fromLogits: -Σ y log_softmax(z). */
+    /**
+     * -Σ y log p̂ over the last axis (clip 'keras': p̂ = clip(p, 1e-7, 1 - 1e-7); clip 'pytorch':
+     * NLLLoss(log p), no clamp, +Infinity at p = 0); fromLogits: -Σ y log_softmax(z).
+     */
     categoricalCrossEntropy(p, oneHot, o) {
       o = opts('categoricalCrossEntropy', o);
       return pg._wrap((c) => c._lossCce(needTensor('categoricalCrossEntropy', p), needTensor('categoricalCrossEntropy', oneHot),
-        Boolean(o.fromLogits), reduction('categoricalCrossEntropy', o)));
+        Boolean(o.fromLogits), reduction('categoricalCrossEntropy', o), clipArg('categoricalCrossEntropy', o)));
     },
     /** -log p̂[label] per row; labels: an array of integers, an Int32Array or a Tensor. */
     sparseCategoricalCrossEntropy(p, labels, o) {
@@ -89,7 +101,7 @@ export function install(pg, { Tensor, PlaygradError }) {
       let l = labels;
       if (labels instanceof Tensor) l = labels.toArray();
       else if (!Array.isArray(labels) && !ArrayBuffer.isView(labels)) fail(`${op}: labels must be an array of integers, an Int32Array or a Tensor`);
-      return pg._wrap((c) => c._lossScce(needTensor(op, p), l, Boolean(o.fromLogits), reduction(op, o)));
+      return pg._wrap((c) => c._lossScce(needTensor(op, p), l, Boolean(o.fromLogits), reduction(op, o), clipArg(op, o)));
     },
     /** y d² + (1 - y) max(0, margin - d)². The third argument: the margin, or {margin = 1, reduction}. */
     contrastive(distance, same, marginOrOptions) {
@@ -175,6 +187,8 @@ export function install(pg, { Tensor, PlaygradError }) {
     heNormal: initFn('he_normal'),
     kaimingUniform: initFn('he_uniform'),
     kaimingNormal: initFn('he_normal'),
+    /** PyTorch's nn.Linear default, kaiming_uniform_(a = √5): U(±1/√fan_in). */
+    pytorchUniform: initFn('pytorch_uniform'),
   };
 
   // ---- layers ----------------------------------------------------------------------------------------
@@ -296,7 +310,7 @@ export function install(pg, { Tensor, PlaygradError }) {
       const o = pg._call((c) => c._modelNamedWeights(this._handle));
       return Object.fromEntries(Object.entries(o).map(([k, h]) => [k, wrap(h)]));
     }
-    /** {optimizer: 'adam' | {kind, lr, ...}, loss: name | [names] | {kind, fromLogits}, lossWeights, metrics}. */
+    /** {optimizer: 'adam' | {kind, lr, ...}, loss: name | [names] | {kind, fromLogits, clip}, lossWeights, metrics}. */
     compile(o) {
       o = opts('compile', o);
       const plain = { ...o };

@@ -150,7 +150,10 @@ export function installVision(pg) {
     const p = o.padding ?? 'valid';
     if (typeof p !== 'string' && typeof p !== 'number') throw err(pg, `${op}: padding must be 'valid', 'same' or a number of pixels`);
     const [mode, pad] = typeof p === 'string' ? [p.toLowerCase(), 0] : ['explicit', p];
-    return { input, kernel, stride, padding: mode, pad, dilation };
+    // sameRule: whose 'same' ('tensorflow': any stride; 'pytorch': stride 1 only).
+    const sameRule = o.sameRule ?? 'tensorflow';
+    if (typeof sameRule !== 'string') throw err(pg, `${op}: sameRule must be 'tensorflow' or 'pytorch'`);
+    return { input, kernel, stride, padding: mode, pad, dilation, sameRule };
   };
   const call = (fn) => pg._call(fn);
 

@@ -49,6 +49,12 @@ Tensor he_normal(const Shape& shape, uint64_t seed) {
   return Tensor::randn(shape, seed, 0.f, s);
 }
 
+Tensor pytorch_uniform(const Shape& shape, uint64_t seed, double fan_in) {
+  const double fi = fan_in > 0 ? fan_in : fans(shape).first;
+  const float a = float(1.0 / std::sqrt(checked_fan("pytorch_uniform", fi, shape)));
+  return Tensor::rand(shape, seed, -a, a);
+}
+
 std::string canonical_name(const std::string& name) {
   std::string s;
   for (char c : name)
@@ -62,12 +68,14 @@ std::string canonical_name(const std::string& name) {
   if (s == "glorotnormal" || s == "xaviernormal") return "glorot_normal";
   if (s == "heuniform" || s == "kaiminguniform") return "he_uniform";
   if (s == "henormal" || s == "kaimingnormal") return "he_normal";
+  if (s == "pytorchuniform") return "pytorch_uniform";
   fail("initializer: unknown initializer '", name,
        "' (known: zeros, ones, constant, uniform, normal, glorot_uniform, glorot_normal, "
-       "xavier_uniform, xavier_normal, he_uniform, he_normal, kaiming_uniform, kaiming_normal)");
+       "xavier_uniform, xavier_normal, he_uniform, he_normal, kaiming_uniform, kaiming_normal, "
+       "pytorch_uniform)");
 }
 
-Tensor make(const Spec& spec, const Shape& shape, uint64_t seed) {
+Tensor make(const Spec& spec, const Shape& shape, uint64_t seed, double fan_in) {
   const std::string n = canonical_name(spec.name);
   if (n == "zeros") return zeros(shape);
   if (n == "ones") return constant(shape, 1.f);
@@ -77,6 +85,7 @@ Tensor make(const Spec& spec, const Shape& shape, uint64_t seed) {
   if (n == "glorot_uniform") return glorot_uniform(shape, seed);
   if (n == "glorot_normal") return glorot_normal(shape, seed);
   if (n == "he_uniform") return he_uniform(shape, seed);
+  if (n == "pytorch_uniform") return pytorch_uniform(shape, seed, fan_in);
   return he_normal(shape, seed);
 }
 

@@ -197,7 +197,9 @@ Shape Dense::build(const std::vector<Shape>& in, uint64_t seed) {
     fail("Dense '", name, "': input shape ", shape_str(in[0]), " needs a non-empty last axis");
   const int64_t fin = in[0].back();
   kernel = init::make(kernel_init, {fin, units}, seed).set_requires_grad();
-  if (use_bias) bias = init::make(bias_init, {units}, seed + 0x9E3779B97F4A7C15ull).set_requires_grad();
+  // A fan-based bias initializer (pytorch_uniform) uses the kernel's fan_in, as PyTorch's Linear.
+  if (use_bias)
+    bias = init::make(bias_init, {units}, seed + 0x9E3779B97F4A7C15ull, double(fin)).set_requires_grad();
   if (activation == "prelu") slope = Tensor::full({units}, 0.25f).set_requires_grad();
   Shape out = in[0];
   out.back() = units;

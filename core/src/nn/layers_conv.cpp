@@ -99,7 +99,8 @@ void ConvLayerBase::check_image(const Shape& in) const {
 
 void ConvLayerBase::make_weights(const Shape& ks, int64_t oc, uint64_t seed) {
   kernel = init::make(kernel_init, ks, seed).set_requires_grad();
-  if (use_bias) bias = init::make(bias_init, {oc}, seed + 0x9E3779B97F4A7C15ull).set_requires_grad();
+  if (use_bias)  // a fan-based bias (pytorch_uniform) uses the kernel's fan_in
+    bias = init::make(bias_init, {oc}, seed + 0x9E3779B97F4A7C15ull, init::fans(ks).first).set_requires_grad();
   if (activation == "prelu") slope = Tensor::full({oc}, 0.25f).set_requires_grad();
 }
 

@@ -21,6 +21,12 @@ Reduction parse_reduction(const std::string& name) {
   fail("loss: unknown reduction '", name, "' (use 'mean', 'sum' or 'none')");
 }
 
+Clip parse_clip(const std::string& name) {
+  if (name == "keras") return Clip::Keras;
+  if (name == "pytorch") return Clip::PyTorch;
+  fail("loss: unknown clip '", name, "' (use 'keras' (p clipped to [1e-7, 1 - 1e-7]) or 'pytorch' (log clamped at -100))");
+}
+
 namespace {
 
 void same_shape(const char* op, const Tensor& a, const Tensor& b, const char* an, const char* bn) {
@@ -57,17 +63,52 @@ Tensor reduce(const char* op, const Tensor& per, Reduction r) {
   return per;
 }
 
-float clip(float p) { return std::min(std::max(p, kEpsilon), 1.f - kEpsilon); }
+float clip_p(float p) { return std::min(std::max(p, kEpsilon), 1.f - kEpsilon); }
 bool inside(float p) { return p >= kEpsilon && p <= 1.f - kEpsilon; }
 
 // -(y log p̂ + (1 - y) log(1 - p̂)), elementwise.
-Tensor bce_elementwise(const Tensor& p, const Tensor& y) {
+// PyTorch's BCELoss: -(y max(log p, -100) + (1 - y) max(log(1 - p), -100)), elementwise, and its
+// backward (p - y) / max(p (1 - p), 1e-12) (aten binary_cross_entropy, EPSILON = 1e-12).
+Tensor bce_torch_elementwise(const Tensor& p, const Tensor& y) {
+  Tensor pc = dense(p), yc = dense(y);
+  const size_t n = size_t(p.numel());
+  std::vector<float> q(n), lp(n), lq(n);
+  for (size_t i = 0; i < n; ++i) {
+    const float v = pc.data()[i];
+    if (!(v >= 0.f && v <= 1.f))
+      fail("binaryCrossEntropy: with PyTorch's rule every probability must be in [0, 1], got ", v,
+           " at position ", i);
+    q[i] = 1.f - v;
+  }
+  k::unary(Unary::Log, pc.data(), lp.data(), n, 0.f);
+  k::unary(Unary::Log, q.data(), lq.data(), n, 0.f);
+  Tensor out = Tensor::empty(p.shape());
+  for (size_t i = 0; i < n; ++i) {
+    const float t = yc.data()[i];
+    const float a = pc.data()[i] > 0.f ? std::max(lp[i], -100.f) : -100.f;
+    const float b = q[i] > 0.f ? std::max(lq[i], -100.f) : -100.f;
+    out.data()[i] = -(t * a + (1.f - t) * b);
+  }
+  return record(out, "binary_cross_entropy", {p},
+                [pd = pc.detach(), yd = yc.detach()](std::vector<Tensor>& in, const Tensor& g) {
+                  Tensor gc = dense(g);
+                  Tensor dx = Tensor::empty(pd.shape());
+                  for (int64_t i = 0; i < dx.numel(); ++i) {
+                    const float pv = pd.data()[i], t = yd.data()[i];
+                    dx.data()[i] = gc.data()[i] * (pv - t) / std::max((1.f - pv) * pv, 1e-12f);
+                  }
+                  accumulate_grad(in[0], dx);
+                });
+}
+
+Tensor bce_elementwise(const Tensor& p, const Tensor& y, Clip clip) {
   same_shape("binaryCrossEntropy", p, y, "prediction", "target");
+  if (clip == Clip::PyTorch) return bce_torch_elementwise(p, y);
   Tensor pc = dense(p), yc = dense(y);
   const size_t n = size_t(p.numel());
   std::vector<float> ph(n), q(n), lp(n), lq(n);
   for (size_t i = 0; i < n; ++i) {
-    ph[i] = clip(pc.data()[i]);
+    ph[i] = clip_p(pc.data()[i]);
     q[i] = 1.f - ph[i];
   }
   k::unary(Unary::Log, ph.data(), lp.data(), n, 0.f);
@@ -124,7 +165,8 @@ int64_t class_count(const char* op, const Tensor& p) {
 }
 
 // Per row of [R, C]: -Σ y log p̂ (probabilities) or -Σ y log_softmax(z) (logits).
-Tensor categorical_rows(const char* op, const Tensor& p, const Tensor& y, bool from_logits) {
+Tensor categorical_rows(const char* op, const Tensor& p, const Tensor& y, bool from_logits,
+                        Clip clip = Clip::Keras) {
   same_shape(op, p, y, "prediction", "target");
   const int64_t C = class_count(op, p);
   const int64_t R = p.numel() / C;
@@ -132,10 +174,31 @@ Tensor categorical_rows(const char* op, const Tensor& p, const Tensor& y, bool f
   Tensor out = Tensor::empty({R});
   const float* pp = pc.data();
   const float* py = yc.data();
+  if (!from_logits && clip == Clip::PyTorch) {
+    // NLLLoss(log p): no clip, +Infinity when a true class (y_c > 0) has p_c = 0.
+    std::vector<float> lp(static_cast<size_t>(C));
+    for (int64_t r = 0; r < R; ++r) {
+      k::unary(Unary::Log, pp + r * C, lp.data(), size_t(C), 0.f);
+      float s = 0.f;
+      for (int64_t c = 0; c < C; ++c)
+        if (py[r * C + c] != 0.f) s += py[r * C + c] * lp[size_t(c)];
+      out.data()[r] = -s;
+    }
+    return record(out, "categorical_cross_entropy", {p},
+                  [pd = pc.detach(), yd = yc.detach(), C](std::vector<Tensor>& in, const Tensor& g) {
+                    Tensor gc = dense(g);
+                    Tensor dx = Tensor::empty(pd.shape());
+                    for (int64_t i = 0; i < dx.numel(); ++i) {
+                      const float t = yd.data()[i];
+                      dx.data()[i] = t != 0.f ? -gc.data()[i / C] * t / pd.data()[i] : 0.f;
+                    }
+                    accumulate_grad(in[0], dx);
+                  });
+  }
   if (!from_logits) {
     std::vector<float> ph(static_cast<size_t>(C)), lp(static_cast<size_t>(C));
     for (int64_t r = 0; r < R; ++r) {
-      for (int64_t c = 0; c < C; ++c) ph[size_t(c)] = clip(pp[r * C + c]);
+      for (int64_t c = 0; c < C; ++c) ph[size_t(c)] = clip_p(pp[r * C + c]);
       k::unary(Unary::Log, ph.data(), lp.data(), size_t(C), 0.f);
       float s = 0.f;
       for (int64_t c = 0; c < C; ++c) s += py[r * C + c] * lp[size_t(c)];
@@ -202,27 +265,29 @@ Tensor mse(const Tensor& pred, const Tensor& target, Reduction r) {
   return reduce("mse", per_sample(mul(d, d)), r);
 }
 
-Tensor binary_cross_entropy(const Tensor& prob, const Tensor& target, bool from_logits, Reduction r) {
+Tensor binary_cross_entropy(const Tensor& prob, const Tensor& target, bool from_logits, Reduction r,
+                            Clip clip) {
   if (from_logits) return binary_cross_entropy_with_logits(prob, target, r);
-  return reduce("binaryCrossEntropy", per_sample(bce_elementwise(prob, target)), r);
+  return reduce("binaryCrossEntropy", per_sample(bce_elementwise(prob, target, clip)), r);
 }
 
 Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target, Reduction r) {
   return reduce("binaryCrossEntropyWithLogits", per_sample(bce_logits_elementwise(logits, target)), r);
 }
 
-Tensor categorical_cross_entropy(const Tensor& prob, const Tensor& one_hot, bool from_logits, Reduction r) {
+Tensor categorical_cross_entropy(const Tensor& prob, const Tensor& one_hot, bool from_logits, Reduction r,
+                                 Clip clip) {
   const char* op = "categoricalCrossEntropy";
-  return reduce(op, rows_per_sample(categorical_rows(op, prob, one_hot, from_logits), prob.shape()), r);
+  return reduce(op, rows_per_sample(categorical_rows(op, prob, one_hot, from_logits, clip), prob.shape()), r);
 }
 
 Tensor sparse_categorical_cross_entropy(const Tensor& prob, const std::vector<int64_t>& labels,
-                                        bool from_logits, Reduction r) {
+                                        bool from_logits, Reduction r, Clip clip) {
   const char* op = "sparseCategoricalCrossEntropy";
   const int64_t C = class_count(op, prob);
   check_labels(op, labels, prob.numel() / C, C);
   Tensor y = one_hot(labels, prob.shape(), C);
-  return reduce(op, rows_per_sample(categorical_rows(op, prob, y, from_logits), prob.shape()), r);
+  return reduce(op, rows_per_sample(categorical_rows(op, prob, y, from_logits, clip), prob.shape()), r);
 }
 
 std::vector<int64_t> labels_from_tensor(const char* op, const Tensor& labels, int64_t rows, int64_t C) {
@@ -283,11 +348,15 @@ LossSpec parse_loss(const std::string& name, bool from_logits) {
 
 Tensor compute(const LossSpec& spec, const Tensor& pred, const Tensor& target, Reduction r) {
   if (spec.kind == "mse") return mse(pred, target, r);
-  if (spec.kind == "binaryCrossEntropy") return binary_cross_entropy(pred, target, spec.from_logits, r);
+  if (spec.kind == "binaryCrossEntropy") return binary_cross_entropy(pred, target, spec.from_logits, r, spec.clip);
   if (spec.kind == "categoricalCrossEntropy")
-    return categorical_cross_entropy(pred, target, spec.from_logits, r);
-  if (spec.kind == "sparseCategoricalCrossEntropy")
-    return sparse_categorical_cross_entropy(pred, target, spec.from_logits, r);
+    return categorical_cross_entropy(pred, target, spec.from_logits, r, spec.clip);
+  if (spec.kind == "sparseCategoricalCrossEntropy") {
+    const char* op = "sparseCategoricalCrossEntropy";
+    const int64_t C = class_count(op, pred);
+    return sparse_categorical_cross_entropy(pred, labels_from_tensor(op, target, pred.numel() / C, C),
+                                            spec.from_logits, r, spec.clip);
+  }
   fail("loss: unknown loss '", spec.kind, "'");
 }
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <set>
 
@@ -53,6 +54,18 @@ struct Opts {
   int64_t integer(const char* key, int64_t def, int64_t lo, int64_t hi) {
     used.insert(key);
     return json::integer(op, j, key, def, lo, hi);
+  }
+  // One of `choices` (a string option).
+  std::string choice(const char* key, const char* def, std::initializer_list<const char*> choices) {
+    used.insert(key);
+    if (!j.contains(key) || j[key].is_null()) return def;
+    std::string known;
+    for (const char* c : choices) known += (known.empty() ? "'" : ", '") + std::string(c) + "'";
+    if (!j[key].is_string()) fail(op, ": option ", key, " must be one of ", known);
+    const std::string v = j[key].get<std::string>();
+    for (const char* c : choices)
+      if (v == c) return v;
+    fail(op, ": option ", key, " must be one of ", known, ", got '", v, "'");
   }
   bool flag(const char* key, bool def) {
     used.insert(key);
@@ -318,7 +331,7 @@ class Adam : public Optimizer {
   const char* kind() const override { return decoupled_ ? "adamw" : "adam"; }
   Json config() const override {
     return {{"lr", lr_}, {"beta1", b1_}, {"beta2", b2_}, {"epsilon", eps_},
-            {"weightDecay", wd_}, {"amsgrad", amsgrad_}};
+            {"weightDecay", wd_}, {"amsgrad", amsgrad_}, {"epsilonOn", keras_eps_ ? "v" : "vhat"}};
   }
 
  private:
@@ -326,7 +339,7 @@ class Adam : public Optimizer {
       : Optimizer(decoupled ? "adamw" : "adam", std::move(p), o.num("lr", 1e-3)),
         b1_(o.unit("beta1", 0.9)), b2_(o.unit("beta2", 0.999)), eps_(o.nonneg("epsilon", 1e-8)),
         wd_(o.nonneg("weightDecay", decoupled ? 1e-2 : 0)), amsgrad_(o.flag("amsgrad", false)),
-        decoupled_(decoupled) {
+        keras_eps_(o.choice("epsilonOn", "vhat", {"vhat", "v"}) == "v"), decoupled_(decoupled) {
     o.done();
   }
   std::vector<std::string> slot_names() const override { return {"m", "v", "vmax"}; }
@@ -335,6 +348,8 @@ class Adam : public Optimizer {
                 eps = float(eps_);
     const float step_size = float(lr_ / (1.0 - ipow(b1_, st.step)));
     const float bc2_sqrt = float(std::sqrt(1.0 - ipow(b2_, st.step)));
+    // Keras folds both bias corrections into the step size and adds eps to √v itself.
+    const float keras_step = float(lr_ * std::sqrt(1.0 - ipow(b2_, st.step)) / (1.0 - ipow(b1_, st.step)));
     const float decay = float(1.0 - lr_ * wd_);
     const float wd = float(wd_);
     std::vector<float>& m = slot(st, "m", n);
@@ -349,11 +364,12 @@ class Adam : public Optimizer {
       v[k] = b2 * v[k] + b2c * d * d;
       float vv = v[k];
       if (vmax) vv = (*vmax)[k] = std::max((*vmax)[k], v[k]);
-      w[i] -= step_size * m[k] / (std::sqrt(vv) / bc2_sqrt + eps);
+      if (keras_eps_) w[i] -= keras_step * m[k] / (std::sqrt(vv) + eps);
+      else w[i] -= step_size * m[k] / (std::sqrt(vv) / bc2_sqrt + eps);
     }
   }
   double b1_, b2_, eps_, wd_;
-  bool amsgrad_, decoupled_;
+  bool amsgrad_, keras_eps_, decoupled_;
 };
 
 }  // namespace

@@ -49,14 +49,15 @@ void Model::compile(const Json& o) {
       if (l.is_string()) return losses::parse_loss(l.get<std::string>());
       if (l.is_object() && l.contains("kind") && l["kind"].is_string()) {
         for (auto it = l.begin(); it != l.end(); ++it)
-          if (it.key() != "kind" && it.key() != "fromLogits")
-            fail("compile: unknown loss option '", it.key(), "' (known: kind, fromLogits)");
+          if (it.key() != "kind" && it.key() != "fromLogits" && it.key() != "clip")
+            fail("compile: unknown loss option '", it.key(), "' (known: kind, fromLogits, clip)");
         const bool logits = cfg::boolean("compile", l, "fromLogits", false);
         losses::LossSpec spec = losses::parse_loss(l["kind"].get<std::string>(), logits);
         if (logits && spec.kind == "mse") fail("compile: fromLogits applies to the cross-entropy losses, not mse");
+        spec.clip = losses::parse_clip(cfg::string("compile", l, "clip", "keras"));
         return spec;
       }
-      fail("compile: a loss is a name or {kind, fromLogits}");
+      fail("compile: a loss is a name or {kind, fromLogits, clip}");
     };
     std::vector<losses::LossSpec> ls;
     if (o["loss"].is_array()) {
@@ -111,7 +112,11 @@ void Model::compile(const Json& o) {
     Json canon = {{"optimizer", Json(opt->config())}, {"lossWeights", lw}, {"metrics", ms}};
     canon["optimizer"]["kind"] = opt->kind();
     Json lj = Json::array();
-    for (const auto& l : ls) lj.push_back({{"kind", l.kind}, {"fromLogits", l.from_logits}});
+    for (const auto& l : ls) {
+      Json one = {{"kind", l.kind}, {"fromLogits", l.from_logits}};
+      if (l.clip == losses::Clip::PyTorch) one["clip"] = "pytorch";  // (absent: Keras, as before)
+      lj.push_back(one);
+    }
     canon["loss"] = lj;
     compile_ = canon;
     losses_ = ls;

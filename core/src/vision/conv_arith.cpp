@@ -32,6 +32,10 @@ ConvSize conv_output_size(const char* op, const ConvDim& d) {
   check_dim(op, d);
   const int64_t keff = d.dilation * (d.kernel - 1) + 1;  // dilated kernel extent
   ConvSize r;
+  if (d.mode == PaddingMode::Same && d.same_stride1_only && d.stride != 1)
+    fail(op, ": padding 'same' with stride ", d.stride,
+         " is TensorFlow/Keras only; PyTorch allows padding='same' only for stride 1 (give the "
+         "padding as a number of pixels)");
   if (d.mode == PaddingMode::Same) {
     // TensorFlow: out = ceil(in / s); the odd extra pixel of padding goes after (bottom/right).
     r.out = (d.input + d.stride - 1) / d.stride;

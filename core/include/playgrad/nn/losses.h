@@ -15,6 +15,12 @@
 //   ... with logits z:         -Σ_c y_c log_softmax(z)_c                d/dz = softmax(z) Σy - y
 //   sparse_categorical_...:    -log p̂_label  (labels are integers in [0, C))
 //   contrastive(d, y, m):      y d² + (1 - y) max(0, m - d)²           (Siamese networks)
+// Clip::PyTorch (the probability losses as PyTorch computes them; the logits forms are the same
+// in both frameworks and take no clip):
+//   binary_cross_entropy:      -(y max(log p, -100) + (1 - y) max(log(1 - p), -100))   torch.nn.BCELoss
+//                              d/dp = (p - y) / max(p (1 - p), 1e-12); p outside [0, 1] is an error
+//   categorical_cross_entropy: -Σ_c y_c log p_c, no clamp (PyTorch has no probability form: this is
+//                              NLLLoss(log p), +Infinity when the true class has p = 0)
 // Softmax followed by categorical_cross_entropy has the gradient p - y with respect to the logits.
 // Gradients flow to the prediction; the target gets one only from mse and contrastive.
 #pragma once
@@ -29,20 +35,25 @@ namespace pg::losses {
 constexpr float kEpsilon = 1e-7f;
 
 enum class Reduction { Mean, Sum, None };
+// How a loss on probabilities keeps log 0 away: Keras clips p, PyTorch clamps the log (above).
+enum class Clip { Keras, PyTorch };
+// "keras" or "pytorch".
+Clip parse_clip(const std::string& name);
 // "mean", "sum" or "none".
 Reduction parse_reduction(const std::string& name);
 
 Tensor mse(const Tensor& pred, const Tensor& target, Reduction r = Reduction::Mean);
 Tensor binary_cross_entropy(const Tensor& prob, const Tensor& target, bool from_logits = false,
-                            Reduction r = Reduction::Mean);
+                            Reduction r = Reduction::Mean, Clip clip = Clip::Keras);
 Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target,
                                         Reduction r = Reduction::Mean);
 // prob and one_hot: [..., C] of the same shape.
 Tensor categorical_cross_entropy(const Tensor& prob, const Tensor& one_hot, bool from_logits = false,
-                                 Reduction r = Reduction::Mean);
+                                 Reduction r = Reduction::Mean, Clip clip = Clip::Keras);
 // prob [..., C]; one label per row (numel / C labels), each in [0, C).
 Tensor sparse_categorical_cross_entropy(const Tensor& prob, const std::vector<int64_t>& labels,
-                                        bool from_logits = false, Reduction r = Reduction::Mean);
+                                        bool from_logits = false, Reduction r = Reduction::Mean,
+                                        Clip clip = Clip::Keras);
 // Labels held in a float tensor (integer values), e.g. a model's training targets.
 Tensor sparse_categorical_cross_entropy(const Tensor& prob, const Tensor& labels,
                                         bool from_logits = false, Reduction r = Reduction::Mean);
@@ -60,6 +71,7 @@ std::vector<int64_t> labels_from_tensor(const char* op, const Tensor& labels, in
 struct LossSpec {
   std::string kind;  // canonical camelCase name
   bool from_logits = false;
+  Clip clip = Clip::Keras;  // for the cross-entropies on probabilities
 };
 LossSpec parse_loss(const std::string& name, bool from_logits = false);
 Tensor compute(const LossSpec& spec, const Tensor& pred, const Tensor& target,

@@ -20,10 +20,16 @@
 //            sq = α·sq + (1 - α)·g²; avg = √sq + eps  (centered: ga = α·ga + (1 - α)·g,
 //            avg = √(sq - ga²) + eps); with momentum buf = μ·buf + g/avg, w -= lr·buf;
 //            else w -= lr·g/avg
-//   adam     {lr = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay = 0, amsgrad = false}
+//   adam     {lr = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay = 0, amsgrad = false,
+//            epsilonOn = "vhat"}
 //            g += wd·w; m = β1·m + (1 - β1)·g; v = β2·v + (1 - β2)·g²;
 //            (amsgrad: vmax = max(vmax, v), used for v below)
-//            w -= lr/(1 - β1^t) · m / (√v / √(1 - β2^t) + eps)
+//            epsilonOn "vhat" (PyTorch's torch.optim.Adam, TensorFlow.js's tf.train.adam):
+//              w -= lr/(1 - β1^t) · m / (√v / √(1 - β2^t) + eps)      eps is added to √v̂
+//            epsilonOn "v" (Keras' keras.optimizers.Adam, whose eps is the paper's "epsilon hat"):
+//              w -= lr·√(1 - β2^t)/(1 - β1^t) · m / (√v + eps)         eps is added to √v
+//            The two agree for eps = 0; with eps > 0 Keras' eps weighs 1/√(1 - β2^t) times more
+//            early on (about 31.6x at t = 1 with β2 = 0.999).
 //   adamw    as adam with weightDecay = 1e-2 decoupled: w *= 1 - lr·wd before the adam step.
 #pragma once
 #include <map>

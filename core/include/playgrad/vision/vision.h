@@ -37,6 +37,11 @@ struct ConvDim {
   int64_t dilation = 1;
   PaddingMode mode = PaddingMode::Valid;
   int64_t pad = 0;  // Explicit only: P pixels on both sides
+  // Whose 'same' (forward convolution only): TensorFlow/Keras allows any stride (out = ceil(in / s),
+  // the odd extra pixel after); PyTorch's padding='same' is stride 1 only (torch.nn.Conv2d raises
+  // "padding='same' is not supported for strided convolutions") and pads the same way otherwise
+  // (total d (k - 1), the odd pixel after, F.pad on the right/bottom).
+  bool same_stride1_only = false;
 };
 struct ConvSize {
   int64_t out = 0;
