@@ -15,7 +15,8 @@
 //   better(v): mode min: v < best - min_delta; mode max: v > best + min_delta.
 //   each epoch: if cooldown_counter > 0: cooldown_counter -= 1, wait = 0. Then if better(v):
 //   best = v, wait = 0; else if not in cooldown: wait += 1, and when wait >= patience and
-//   lr > min_lr: lr = max(lr · factor, min_lr), cooldown_counter = cooldown, wait = 0.
+//   lr > min_lr (compared in float32, as Keras' lr variable): lr = max(lr · factor, min_lr),
+//   cooldown_counter = cooldown, wait = 0.
 // Mode "auto": max when the monitored name contains "acc" (accuracy), min otherwise (Keras 2's
 // rule for EarlyStopping and ReduceLROnPlateau).
 #pragma once
