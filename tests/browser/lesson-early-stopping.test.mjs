@@ -54,7 +54,7 @@ test('trains until EarlyStopping fires where Node says; the log, the best epoch,
 test('patience 1e9 in a URL: a readable notice, the default patience, and it trains', async () => {
   const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/early-stopping?patience=1e9&epochs=2`);
   await page.waitForSelector(READY, { timeout: 30000 });
-  assert.match(await page.textContent('#notice'), /patience=1e9.*expected an integer from 0 to 1000/);
+  assert.match(await page.textContent('#notice'), /patience=1e9.*expected a whole number from 0 to 1000/);
   assert.equal(await value(page, 'patience'), 20);
   await page.click('[data-name="play"]');
   await page.waitForFunction(() => document.querySelector('[data-name="status"]').textContent.includes('done'), null, { timeout: 60000 });
