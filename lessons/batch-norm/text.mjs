@@ -13,16 +13,18 @@ variance. At inference there may be one example, or none to average over, so the
 running average of them, updated after every training batch (the course's rule):
 
 $$\\text{moving mean} \\leftarrow \\beta \\cdot \\text{moving mean} + (1 - \\beta)\\cdot \\text{mean(batch)}$$
+
 $$\\text{moving var} \\leftarrow \\beta \\cdot \\text{moving var} + (1 - \\beta)\\cdot \\text{var(batch)}$$
 
 The dots are each batch's mean and variance of the plotted unit, the line is the moving average.
 With $\\beta$ near 1 the line is smooth but slow (it starts at mean 0, variance 1 and needs about
-$1/(1-\\beta)$ steps to forget them); with $\\beta$ near 0 it jumps to each batch. The table under
-the plot repeats the last step's update with its numbers. Note that this $\\beta$ (the
+$1/(1-\\beta)$ steps to forget them); with $\\beta$ near 0 it jumps to each batch. The lines under
+the plot repeat the last step's update with its numbers. Note that this $\\beta$ (the
 moving-average weight) is not the layer's learned shift $\\beta$: the course and the frameworks use
 the letter for both.
 
 ## Keras and PyTorch write it differently
+
 - Keras' \`momentum\` is $\\beta$ itself (default 0.99) and $\\varepsilon = 10^{-3}$.
 - PyTorch's \`momentum\` is $1 - \\beta$ (default 0.1, so $\\beta = 0.9$) and $\\varepsilon = 10^{-5}$.
 - Both normalize the batch with its biased variance, but PyTorch averages the **unbiased** one

@@ -54,10 +54,10 @@ export function mount(root, kit) {
   };
   const betaCells = [cell('beta-1'), cell('beta-2'), cell('one-minus-beta-1'), cell('one-minus-beta-2')];
   const varKind = el('span', { 'data-name': 'var-kind' });
-  const updateTable = el('table', { class: 'numbers' },
-    el('tbody', {},
-      el('tr', {}, el('th', {}, 'moving mean'), el('td', {}, '= ', betaCells[0], ' × ', upd.mean.prev, ' + ', betaCells[2], ' × ', upd.mean.batch, ' = ', upd.mean.now)),
-      el('tr', {}, el('th', {}, 'moving var'), el('td', {}, '= ', betaCells[1], ' × ', upd.var.prev, ' + ', betaCells[3], ' × ', upd.var.batch, ' = ', upd.var.now))));
+  // One line each (not a table row), so a phone-width screen wraps it.
+  const updateTable = el('div', { 'data-name': 'update' },
+    el('p', {}, el('strong', {}, 'moving mean'), ' = ', betaCells[0], ' × ', upd.mean.prev, ' + ', betaCells[2], ' × ', upd.mean.batch, ' = ', upd.mean.now),
+    el('p', {}, el('strong', {}, 'moving var'), ' = ', betaCells[1], ' × ', upd.var.prev, ' + ', betaCells[3], ' × ', upd.var.batch, ' = ', upd.var.now));
   const stepLabel = el('p', { class: 'note', 'data-name': 'step-label' });
 
   // ---- train vs inference ---------------------------------------------------------------------------
@@ -67,21 +67,19 @@ export function mount(root, kit) {
   };
   const aloneNote = el('p', { class: 'note', 'data-name': 'probe-alone-note' });
   const acc = { inf: cell('acc-inference'), batch: cell('acc-train-batch'), one: cell('acc-batch-of-one'), distinct: cell('distinct-outputs') };
-  const modesTable = el('table', { class: 'numbers' },
-    el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', {}, 'inference (moving stats)'), el('th', {}, 'training mode, alone'))),
-    el('tbody', {},
-      el('tr', {}, el('th', {}, 'pre-activation x (plotted unit)'), el('td', { colspan: '2' }, probe.pre)),
-      el('tr', {}, el('th', {}, 'BN output y (plotted unit)'), el('td', {}, probe.normInf), el('td', {}, probe.normAlone)),
-      el('tr', {}, el('th', {}, 'p(class 1)'), el('td', {}, probe.pInf), el('td', {}, probe.pAlone))));
-  const accTable = el('table', { class: 'numbers' },
-    el('tbody', {},
-      el('tr', {}, el('th', {}, 'inference mode'), el('td', {}, acc.inf)),
-      el('tr', {}, el('th', {}, 'training mode, the held-out set as one batch'), el('td', {}, acc.batch)),
-      el('tr', {}, el('th', {}, 'training mode, one point at a time (the bug)'), el('td', {}, acc.one, ' (', acc.distinct, ' distinct outputs)'))));
+  // Lines rather than a three-column table, so a phone-width screen wraps them.
+  const modesTable = el('div', { 'data-name': 'modes' },
+    el('p', {}, 'Pre-activation of the plotted unit (the same in both modes): x = ', probe.pre),
+    el('p', {}, el('strong', {}, 'Inference mode'), ' (moving statistics): y = ', probe.normInf, ', p(class 1) = ', probe.pInf),
+    el('p', {}, el('strong', {}, 'Training mode, alone'), ' (its own batch of 1): y = ', probe.normAlone, ', p(class 1) = ', probe.pAlone));
+  const accTable = el('div', { 'data-name': 'accuracy' },
+    el('p', {}, el('strong', {}, 'Inference mode: '), acc.inf),
+    el('p', {}, el('strong', {}, 'Training mode, the held-out set as one batch: '), acc.batch),
+    el('p', {}, el('strong', {}, 'Training mode, one point at a time (the bug): '), acc.one, ' (', acc.distinct, ' distinct output values)'));
 
   const panel = (title, ...kids) => el('div', { class: 'panel' }, el('h3', {}, title), ...kids);
   root.append(
-    el('div', { class: 'panel wide' }, el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, failLine,
+    el('div', { class: 'panel' }, el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, failLine,
       el('p', { class: 'note' }, 'As the framework would write this layer: ', spelled), defaults, el('div', { class: 'buttons' }, defaultBtn)),
     panel('Mean: batch vs moving', meanC.canvas, legendMean),
     panel('Variance: batch vs moving', varC.canvas, legendVar, el('p', { class: 'note' }, 'The variance averaged: ', varKind)),

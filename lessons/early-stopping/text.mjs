@@ -14,7 +14,9 @@ value of the monitored number and a counter, *wait*. Every epoch adds 1 to wait;
 **improves** when it beats the best by more than min_delta, and then wait goes back to 0.
 Training stops when wait reaches patience:
 
-$$\\text{improves} \\iff v_t + \\delta < \\text{best} \\quad (\\text{a loss}), \\qquad v_t - \\delta > \\text{best} \\quad (\\text{an accuracy})$$
+$$\\text{a loss improves} \\iff v_t + \\delta < \\text{best}$$
+
+$$\\text{an accuracy improves} \\iff v_t - \\delta > \\text{best}$$
 
 With \`restore_best_weights=True\` the model goes back to the weights of the best epoch when it
 stops (Keras restores only when it stops: a run that reaches its last epoch keeps its last
@@ -32,6 +34,7 @@ A schedule sets the rate from the epoch number alone: step (halve every 50 epoch
 schedule's starting rate, so the two combine.
 
 ## Try
+
 - Set the label noise to 0: the held-out loss has little to turn on, and early stopping fires
   late or never. Raise it and the gap between the curves opens sooner.
 - Shrink the model (fewer units): it cannot memorize as much, and overfits later and less.

@@ -65,7 +65,7 @@ export function mount(root, kit) {
 
   const panel = (title, ...kids) => el('div', { class: 'panel' }, el('h3', {}, title), ...kids);
   root.append(
-    el('div', { class: 'panel wide' }, el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, problemLine),
+    el('div', { class: 'panel' }, el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, problemLine),
     panel('The network on noisy labels', plot, plotNote),
     panel('Loss', lossC.canvas, lossLegend),
     panel('Callbacks now',
