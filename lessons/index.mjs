@@ -8,12 +8,14 @@ import * as activations from './activations/lesson.mjs';
 import * as softmax from './softmax/lesson.mjs';
 import * as logLoss from './log-loss/lesson.mjs';
 import * as optimizers from './optimizers/lesson.mjs';
+import * as batchNorm from './batch-norm/lesson.mjs';
+import * as earlyStopping from './early-stopping/lesson.mjs';
 import * as convSize from './conv-size/lesson.mjs';
 import * as iouNms from './iou-nms/lesson.mjs';
 import * as playground from './playground/lesson.mjs';
 import * as tuning from './tuning/lesson.mjs';
 
-export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, playground, optimizers, tuning, convSize, iouNms];
+export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, playground, optimizers, batchNorm, earlyStopping, tuning, convSize, iouNms];
 
 /** The lesson with this id, or undefined. */
 export function lessonById(id) {

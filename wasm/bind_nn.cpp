@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bind_util.h"
+#include "playgrad/nn/callbacks.h"
 #include "playgrad/nn/datasets.h"
 #include "playgrad/nn/line_fit.h"
 #include "playgrad/nn/dense_chain_trainer.h"
@@ -99,6 +100,42 @@ double js_scheduled_lr(const val& schedule, double lr0, double epoch) {
     const int64_t e = pgbind::to_int("lrSchedule", "epoch", epoch);
     if (e < 0) pg::fail("lrSchedule: epoch must be >= 0");
     return pg::optim::scheduled_lr(pg::optim::parse_schedule(parse("lrSchedule", schedule)), lr0, e);
+  });
+}
+
+// ---- callbacks as monitors (callbacks.h) ------------------------------------------------------------
+// Stateless across the boundary: the monitor's state crosses as JSON ({} or null: a new monitor),
+// and each call returns {options, state, event} for the next call.
+
+std::string js_early_stopping_step(const val& options, const val& state, double epoch, double value) {
+  return guard([&] {
+    const auto o = pg::nn::early_stopping_options("earlyStopping", parse("earlyStopping", options));
+    pg::nn::EarlyStoppingMonitor m(o);
+    const Json st = parse("earlyStopping", state);
+    if (!st.is_null() && !st.empty()) m.load_state(st);
+    Json ev = Json(nullptr);
+    if (!std::isnan(epoch)) {
+      const int64_t e = pgbind::to_int("earlyStopping", "epoch", epoch);
+      if (e < 0) pg::fail("earlyStopping: epoch must be >= 0, got ", e);
+      ev = m.update(e, value).to_json();
+    }
+    return Json{{"options", pg::nn::to_json(o)}, {"minimize", m.minimize()}, {"state", m.state_json()}, {"event", ev}}.dump();
+  });
+}
+std::string js_reduce_lr_step(const val& options, const val& state, double epoch, double value, double lr) {
+  return guard([&] {
+    const auto o = pg::nn::reduce_lr_options("reduceLrOnPlateau", parse("reduceLrOnPlateau", options));
+    pg::nn::ReduceLROnPlateau m(o);
+    const Json st = parse("reduceLrOnPlateau", state);
+    if (!st.is_null() && !st.empty()) m.load_state(st);
+    Json ev = Json(nullptr);
+    if (!std::isnan(epoch)) {
+      const int64_t e = pgbind::to_int("reduceLrOnPlateau", "epoch", epoch);
+      if (e < 0) pg::fail("reduceLrOnPlateau: epoch must be >= 0, got ", e);
+      if (!(std::isfinite(lr) && lr >= 0)) pg::fail("reduceLrOnPlateau: lr must be a finite number >= 0, got ", lr);
+      ev = m.update(e, value, lr).to_json();
+    }
+    return Json{{"options", pg::nn::to_json(o)}, {"minimize", m.minimize()}, {"state", m.state_json()}, {"event", ev}}.dump();
   });
 }
 
@@ -397,6 +434,8 @@ EMSCRIPTEN_BINDINGS(playgrad_nn) {
   function("_optimState", &js_optim_state);
   function("_optimLoadState", &js_optim_load_state);
   function("_scheduledLr", &js_scheduled_lr);
+  function("_earlyStoppingStep", &js_early_stopping_step);
+  function("_reduceLrStep", &js_reduce_lr_step);
 
   function("_init", &js_init);
   function("_layerConfig", &js_layer_config);

@@ -491,10 +491,27 @@ export interface Callback {
   onEpochEnd?(epoch: number, logs: Logs): boolean | void;
   onBatchEnd?(batch: number, logs: Logs): void;
 }
-export interface EarlyStoppingOptions { monitor?: string; patience?: number; minDelta?: number; restoreBestWeights?: boolean }
-export type CallbackSpec = Callback | { readonly _earlyStopping: EarlyStoppingOptions } | { readonly _lrFn: (epoch: number, lr: number) => number } | { readonly _lrSchedule: Schedule };
+export type MonitorMode = 'auto' | 'min' | 'max';
+export interface EarlyStoppingOptions { monitor?: string; mode?: MonitorMode; patience?: number; minDelta?: number; restoreBestWeights?: boolean; baseline?: number | null }
+export interface ReduceLrOnPlateauOptions { monitor?: string; mode?: MonitorMode; factor?: number; patience?: number; minDelta?: number; cooldown?: number; minLr?: number }
+export type CallbackSpec = Callback | { readonly _earlyStopping: EarlyStoppingOptions } | { readonly _reduceLrOnPlateau: ReduceLrOnPlateauOptions } | { readonly _lrFn: (epoch: number, lr: number) => number } | { readonly _lrSchedule: Schedule };
+/** What one epoch's value did to a monitor. */
+export interface MonitorEvent { improved: boolean; stop: boolean; reduced: boolean; oldLr?: number; lr?: number }
+export interface EarlyStoppingState { best: number | null; hasBest: boolean; bestEpoch: number; wait: number; stopped: boolean; stoppedEpoch: number }
+export interface ReduceLrOnPlateauState { best: number | null; wait: number; cooldownCounter: number }
+/** A Keras callback rule fed one value per epoch (the core's monitor; fit() runs the same one). */
+export interface Monitor<O, S> {
+  readonly options: Required<O>;
+  readonly minimize: boolean;
+  readonly state: S;
+  setState(state: S): void;
+  update(epoch: number, value: number, lr?: number): MonitorEvent;
+}
 export interface Callbacks {
   earlyStopping(options?: EarlyStoppingOptions): CallbackSpec;
+  reduceLrOnPlateau(options?: ReduceLrOnPlateauOptions): CallbackSpec;
+  earlyStoppingMonitor(options?: EarlyStoppingOptions): Monitor<EarlyStoppingOptions, EarlyStoppingState>;
+  reduceLrOnPlateauMonitor(options?: ReduceLrOnPlateauOptions): Monitor<ReduceLrOnPlateauOptions, ReduceLrOnPlateauState>;
   learningRateScheduler(f: ((epoch: number, lr: number) => number) | Schedule): CallbackSpec;
   progress(options: Callback): Callback;
 }
@@ -514,7 +531,7 @@ export interface FitOptions {
   epochs?: number; batchSize?: number; shuffle?: boolean; seed?: number;
   validationSplit?: number; validationData?: [Data, Data];
   callbacks?: CallbackSpec[];
-  earlyStopping?: EarlyStoppingOptions; lrSchedule?: Schedule;
+  earlyStopping?: EarlyStoppingOptions; reduceLrOnPlateau?: ReduceLrOnPlateauOptions; lrSchedule?: Schedule;
 }
 export interface History {
   epochs: number[];

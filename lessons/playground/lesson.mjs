@@ -219,7 +219,11 @@ export function gridPoints(g) {
   return xy;
 }
 
-class PlaygroundSession {
+/**
+ * The playground's training engine, also the base of other training lessons (early-stopping
+ * subclasses it: callbackOptions() and trainLabels() are its hooks).
+ */
+export class PlaygroundSession {
   constructor(pg, state, previous) {
     this.pg = pg;
     this.state = { ...state };
@@ -286,6 +290,7 @@ class PlaygroundSession {
     // The toy points are independent draws with labels in rotation, so the first rows are a fair
     // (class-balanced) sample: they train; the rest are held out.
     const nTrain = Math.min(n - 1, Math.max(1, Math.round(n * s.trainFraction)));
+    labels = this.trainLabels(labels, nTrain);
     this.n = n;
     this.nTrain = nTrain;
     this.xy = xy;
@@ -314,11 +319,112 @@ class PlaygroundSession {
     this.batch = 0; // batches finished in the current epoch
     this.order = null;
     this.sums = { loss: 0, accuracy: 0, rows: 0 };
-    this.history = { loss: [], accuracy: [], val_loss: [], val_accuracy: [] };
-    this.best = { value: Infinity, epoch: 0, wait: 0 };
+    this.history = { loss: [], accuracy: [], val_loss: [], val_accuracy: [], lr: [] };
     this.timeline = [];
     this.timelineChars = 0;
     this.record(); // epoch 0: the initial weights
+    this.startCallbacks();
+  }
+
+  /** The labels to train on (a subclass may corrupt the first nTrain, the training rows). */
+  trainLabels(labels) {
+    return labels;
+  }
+
+  // ---- callbacks: the core's monitors (pg.callbacks.*Monitor), the same rules fit() runs ----------
+
+  /**
+   * {earlyStopping: options | null, reduceLr: options | null, schedule: {kind, ...} | null}. The
+   * playground: Keras' EarlyStopping(monitor='val_loss', patience) when patience > 0.
+   */
+  callbackOptions() {
+    const p = this.state.patience;
+    return { earlyStopping: p > 0 ? { monitor: 'val_loss', patience: p } : null, reduceLr: null, schedule: null };
+  }
+
+  /** New monitors (training starts, or a scrub to epoch 0). */
+  startCallbacks() {
+    const { pg } = this;
+    const o = this.callbackOptions();
+    this.cbOptions = o;
+    this.stopper = o.earlyStopping ? pg.callbacks.earlyStoppingMonitor(o.earlyStopping) : null;
+    this.plateau = o.reduceLr ? pg.callbacks.reduceLrOnPlateauMonitor(o.reduceLr) : null;
+    if (o.schedule) pg.optim.scheduledLr(o.schedule, this.state.lr, 0); // validates it now
+    this.baseLr = this.state.lr; // the schedule's lr0; reduce-on-plateau lowers it
+    this.best = { value: Infinity, epoch: 0, wait: 0 };
+    this.bestJson = null;
+    this.restoredFrom = null;
+    this.events = []; // [{epoch, callback, text}]: when each callback fired
+    this.cbStates = [this.callbackState()]; // per finished epoch (index = epochs run), for scrubbing
+  }
+
+  callbackState() {
+    return { stopper: this.stopper?.state ?? null, plateau: this.plateau?.state ?? null, baseLr: this.baseLr,
+      best: { ...this.best }, bestJson: this.bestJson, events: this.events.length };
+  }
+
+  /** Back to the callbacks' state after `epochs` epochs (a scrub). */
+  rewindCallbacks(epochs) {
+    const st = this.cbStates[epochs];
+    if (!st) { this.startCallbacks(); return; }
+    if (this.stopper && st.stopper) this.stopper.setState(st.stopper);
+    if (this.plateau && st.plateau) this.plateau.setState(st.plateau);
+    this.baseLr = st.baseLr;
+    this.best = { ...st.best };
+    this.bestJson = st.bestJson;
+    this.restoredFrom = null;
+    this.events.length = st.events;
+    this.cbStates.length = epochs + 1;
+  }
+
+  /** The lr of the epoch about to start, when there is a schedule: the schedule's, from the base lr. */
+  startEpoch() {
+    const { pg } = this;
+    const sched = this.cbOptions.schedule;
+    if (!sched) return; // the lr stays as set (reduce-on-plateau sets it directly then)
+    const lr = pg.optim.scheduledLr(sched, this.baseLr, this.epoch);
+    const before = this.model.lr;
+    if (lr !== before) {
+      this.model.lr = lr;
+      if (this.epoch > 0) this.events.push({ epoch: this.epoch + 1, callback: 'LearningRateScheduler', text: `lr ${fmt(before)} → ${fmt(lr)} (${sched.kind} schedule)` });
+    }
+  }
+
+  /** After an epoch's logs: early stopping, then reduce-on-plateau, as Keras runs them in order. */
+  endCallbacks(logs) {
+    const e = this.epoch - 1; // the 0-based epoch that just ended (Keras' numbering)
+    const o = this.cbOptions;
+    if (this.stopper) {
+      const m = o.earlyStopping.monitor;
+      const ev = this.stopper.update(e, logs[m]);
+      const st = this.stopper.state;
+      if (ev.improved) {
+        this.best = { value: logs[m], epoch: this.epoch, wait: st.wait };
+        if (o.earlyStopping.restoreBestWeights) this.bestJson = this.model.save();
+      } else {
+        this.best.wait = st.wait;
+      }
+      if (ev.stop) {
+        this.stoppedEarly = true;
+        let text = `stopped: ${m} has not improved for ${st.wait} epoch${st.wait === 1 ? '' : 's'} (best ${fmt(this.best.value)} at epoch ${this.best.epoch})`;
+        if (o.earlyStopping.restoreBestWeights && this.bestJson) {
+          this.model.loadWeights(this.bestJson);
+          this.restoredFrom = this.best.epoch;
+          text += `; weights of epoch ${this.best.epoch} restored`;
+        }
+        this.events.push({ epoch: this.epoch, callback: 'EarlyStopping', text });
+      }
+    }
+    if (this.plateau) {
+      const m = o.reduceLr.monitor;
+      const ev = this.plateau.update(e, logs[m], this.baseLr);
+      if (ev.reduced) {
+        this.baseLr = ev.lr;
+        if (!o.schedule) this.model.lr = ev.lr;
+        this.events.push({ epoch: this.epoch, callback: 'ReduceLROnPlateau', text: `${m} on a plateau: lr ${fmt(ev.oldLr)} → ${fmt(ev.lr)}${o.schedule ? ' (the schedule\'s base lr)' : ''}` });
+      }
+    }
+    this.cbStates[this.epoch] = this.callbackState();
   }
 
   /** The targets the loss wants: {values, shape (without N), width}. */
@@ -386,7 +492,10 @@ class PlaygroundSession {
     if (this.done) return;
     const { pg } = this;
     const s = this.state;
-    if (!this.order) this.order = pg.data.permutation(this.nTrain, s.seed * 1000003 + this.epoch);
+    if (!this.order) {
+      this.order = pg.data.permutation(this.nTrain, s.seed * 1000003 + this.epoch);
+      if (this.batch === 0) this.startEpoch();
+    }
     const B = s.batchSize;
     const start = this.batch * B;
     const idx = this.order.subarray(start, Math.min(this.nTrain, start + B));
@@ -419,26 +528,21 @@ class PlaygroundSession {
   }
 
   endEpoch() {
-    const { pg } = this;
     const h = this.history;
-    h.loss.push(this.sums.loss / this.sums.rows);
-    if (!this.regression) h.accuracy.push(this.sums.accuracy / this.sums.rows);
+    const logs = { loss: this.sums.loss / this.sums.rows };
+    if (!this.regression) logs.accuracy = this.sums.accuracy / this.sums.rows;
     const v = this.model.evaluate(this.xTest, this.yTest, { batchSize: 256 });
-    h.val_loss.push(v.loss);
-    if (!this.regression) h.val_accuracy.push(v.accuracy);
+    logs.val_loss = v.loss;
+    if (!this.regression) logs.val_accuracy = v.accuracy;
+    for (const k of Object.keys(logs)) h[k].push(logs[k]);
+    h.lr.push(this.model.lr);
     this.epoch += 1;
     this.batch = 0;
     this.order = null;
     this.sums = { loss: 0, accuracy: 0, rows: 0 };
     this.record();
-    // Early stopping as Keras' EarlyStopping(monitor='val_loss', patience, min_delta=0): an
-    // epoch improves when val_loss < the best so far; stop after `patience` epochs without one.
-    if (this.state.patience > 0) {
-      if (v.loss < this.best.value) this.best = { value: v.loss, epoch: this.epoch, wait: 0 };
-      else this.best.wait += 1;
-      if (this.best.wait >= this.state.patience) this.stoppedEarly = true;
-    }
-    void pg;
+    // Early stopping (and what a subclass adds): the core's monitors, Keras' rules.
+    this.endCallbacks(logs);
   }
 
   /** Saves the model (weights and optimizer state) at the current epoch for the timeline. */
@@ -459,8 +563,28 @@ class PlaygroundSession {
     // After a failure a changed setting starts afresh (the run it would continue has stopped).
     if (!changed.every((k) => IN_PLACE.has(k)) || this.problem || this.failure) return false;
     this.state = { ...state };
-    if (changed.includes('lr') && this.model) this.model.lr = state.lr;
+    if (changed.includes('lr') && this.model) { this.model.lr = state.lr; this.baseLr = state.lr; }
+    if (changed.includes('patience')) this.retuneCallbacks();
     return true;
+  }
+
+  /**
+   * Callback settings changed in place: new monitors with the new options that carry the old
+   * ones' state (best, wait, counters), so the run goes on under the new rule.
+   */
+  retuneCallbacks() {
+    const { pg } = this;
+    const o = this.callbackOptions();
+    const carry = (old, make, opts) => {
+      if (!opts) return null;
+      const m = make(opts);
+      if (old) m.setState(old.state);
+      return m;
+    };
+    this.stopper = carry(this.stopper, pg.callbacks.earlyStoppingMonitor, o.earlyStopping);
+    this.plateau = carry(this.plateau, pg.callbacks.reduceLrOnPlateauMonitor, o.reduceLr);
+    if (o.schedule) pg.optim.scheduledLr(o.schedule, this.baseLr, 0);
+    this.cbOptions = o;
   }
 
   command(name, args = {}) {
@@ -489,7 +613,8 @@ class PlaygroundSession {
       this.timelineChars = this.timeline.reduce((a, t) => a + t.json.length, 0);
       this.failure = null;
       this.stoppedEarly = false;
-      this.best = { value: Infinity, epoch: 0, wait: 0 };
+      this.rewindCallbacks(at.epoch);
+      if (this.plateau && !this.cbOptions.schedule) this.model.lr = this.baseLr; // startEpoch() sets a scheduled lr
       this.resumed = { epoch: at.epoch, count: (this.resumed?.count ?? 0) + 1 };
       return;
     }

@@ -80,6 +80,34 @@ TEST(Layers, BatchNormalizationStatistics) {
   EXPECT_EQ(d->config()["epsilon"].get<double>(), double(1e-3f));
 }
 
+// PyTorch's rule: the batch is normalized with the biased variance, the moving variance averages
+// the unbiased one, σ² · m / (m - 1); a training batch of one value per channel is refused.
+TEST(Layers, BatchNormalizationUnbiasedMovingVariance) {
+  auto L = create_layer("BatchNormalization", {{"momentum", 0.9}, {"epsilon", 1e-5}, {"unbiasedMovingVariance", true}});
+  L->ensure_built({{2}}, 0);
+  EXPECT_EQ(L->config()["unbiasedMovingVariance"], true);
+  Tensor x = T({1, 10, 3, 20, 5, 30}, {3, 2});
+  Tensor y = L->forward(x, true);
+  // column 0: μ = 3, biased σ² = 8/3, unbiased 4; column 1: μ = 20, biased 200/3, unbiased 100
+  const double v0 = 8.0 / 3, v1 = 200.0 / 3;
+  pgt::expect_near(y.to_vector(), {float(-2 / std::sqrt(v0 + 1e-5)), float(-10 / std::sqrt(v1 + 1e-5)), 0, 0,
+                                   float(2 / std::sqrt(v0 + 1e-5)), float(10 / std::sqrt(v1 + 1e-5))}, 1e-5);
+  auto bufs = L->buffers();
+  pgt::expect_near(bufs[0].second.to_vector(), {0.3f, 2.0f}, 1e-6);                  // 0.9·0 + 0.1·μ
+  pgt::expect_near(bufs[1].second.to_vector(), {0.9f + 0.4f, 0.9f + 10.0f}, 1e-5);  // 0.9·1 + 0.1·unbiased
+  const std::vector<float> mean_before = bufs[0].second.to_vector(), var_before = bufs[1].second.to_vector();
+  const std::string err = pgt::error_of([&] { L->forward(T({1, 2}, {1, 2}), true); });
+  EXPECT_NE(err.find("the unbiased moving variance (PyTorch's rule, divide by m - 1) needs more than 1 value per "
+                     "channel when training, got a batch of 1"), std::string::npos) << err;
+  EXPECT_EQ(bufs[0].second.to_vector(), mean_before);  // nothing changed
+  EXPECT_EQ(bufs[1].second.to_vector(), var_before);
+  // Keras' rule (the default) takes a batch of one: variance 0, so the output is β.
+  auto K = create_layer("BatchNormalization");
+  K->ensure_built({{2}}, 0);
+  EXPECT_FALSE(K->config().contains("unbiasedMovingVariance"));
+  pgt::expect_near(K->forward(T({7, -3}, {1, 2}), true).to_vector(), {0, 0}, 1e-6);
+}
+
 TEST(Layers, DropoutIsInvertedAndOffAtInference) {
   auto L = create_layer("Dropout", {{"rate", 0.25}, {"seed", 1}});
   L->ensure_built({{1000}}, 0);

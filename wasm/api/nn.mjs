@@ -240,9 +240,47 @@ export function install(pg, { Tensor, PlaygradError }) {
   }
 
   // ---- callbacks -------------------------------------------------------------------------------------
+  // A monitor keeps its state here as plain data; each update is one stateless core call.
+  const monitor = (op, o, call) => {
+    const oj = toJson(op, o);
+    const first = JSON.parse(pg._call((c) => call(c, oj, '{}', NaN, 0, 0)));  // validates o
+    let state = first.state;
+    return {
+      options: first.options,
+      minimize: first.minimize,
+      get state() { return structuredClone(state); },
+      setState(s) {
+        state = JSON.parse(pg._call((c) => call(c, oj, toJson(op, opts(op, s)), NaN, 0, 0))).state;
+      },
+      update(epoch, value, lr = 0) {
+        if (!Number.isInteger(epoch) || epoch < 0) fail(`${op}: epoch must be an integer >= 0, got ${String(epoch)}`);
+        if (typeof value !== 'number') fail(`${op}: the monitored value must be a number, got ${typeof value}`);
+        const r = JSON.parse(pg._call((c) => call(c, oj, JSON.stringify(state), epoch, value, lr)));
+        state = r.state;
+        return r.event;
+      },
+    };
+  };
   pg.callbacks = {
     /** Stops when `monitor` has not improved by more than minDelta for `patience` epochs. */
     earlyStopping: (o = {}) => ({ _earlyStopping: opts('earlyStopping', o) }),
+    /** Keras' ReduceLROnPlateau: lr ·= factor after `patience` epochs without improvement. */
+    reduceLrOnPlateau: (o = {}) => ({ _reduceLrOnPlateau: opts('reduceLrOnPlateau', o) }),
+    /**
+     * Keras' EarlyStopping rule fed one value per epoch, for a loop that trains step by step (the
+     * same core monitor fit() runs). o: {monitor, mode, patience, minDelta, restoreBestWeights,
+     * baseline}. update(epoch, value) -> {improved, stop}; the caller saves/restores weights.
+     * state / setState(state): plain data, to rewind the monitor to an earlier epoch.
+     */
+    earlyStoppingMonitor: (o = {}) => monitor('earlyStopping', opts('earlyStopping', o),
+      (c, oj, sj, epoch, value) => c._earlyStoppingStep(oj, sj, epoch, value)),
+    /**
+     * Keras' ReduceLROnPlateau rule fed one value per epoch: update(epoch, value, lr) ->
+     * {improved, reduced, oldLr?, lr?} (lr: the lr to use from now on when reduced).
+     * o: {monitor, mode, factor, patience, minDelta, cooldown, minLr}.
+     */
+    reduceLrOnPlateauMonitor: (o = {}) => monitor('reduceLrOnPlateau', opts('reduceLrOnPlateau', o),
+      (c, oj, sj, epoch, value, lr) => c._reduceLrStep(oj, sj, epoch, value, lr)),
     /** lr per epoch: a function (epoch, lr) => lr, or a schedule {kind, ...}. */
     learningRateScheduler: (f) => (typeof f === 'function' ? { _lrFn: f } : { _lrSchedule: opts('learningRateScheduler', f) }),
     /** onEpochEnd(epoch, logs) (return true to stop) and onBatchEnd(batch, logs). */
@@ -348,8 +386,9 @@ export function install(pg, { Tensor, PlaygradError }) {
     /**
      * Trains; returns {epochs, history: {loss: [...], accuracy, val_loss, lr, ...}, stoppedEarly, bestEpoch}.
      * options: epochs, batchSize, shuffle, seed, validationSplit, validationData: [x, y],
-     * callbacks: [pg.callbacks.earlyStopping(...), pg.callbacks.learningRateScheduler(...),
-     * {onEpochEnd, onBatchEnd}], earlyStopping, lrSchedule.
+     * callbacks: [pg.callbacks.earlyStopping(...), pg.callbacks.reduceLrOnPlateau(...),
+     * pg.callbacks.learningRateScheduler(...), {onEpochEnd, onBatchEnd}], earlyStopping,
+     * reduceLrOnPlateau, lrSchedule.
      */
     fit(x, y, o) {
       o = { ...opts('fit', o) };
@@ -363,6 +402,7 @@ export function install(pg, { Tensor, PlaygradError }) {
       for (const cb of callbacks) {
         if (!cb || typeof cb !== 'object') fail('fit: every callback must be an object');
         if (cb._earlyStopping) o.earlyStopping = cb._earlyStopping;
+        else if (cb._reduceLrOnPlateau) o.reduceLrOnPlateau = cb._reduceLrOnPlateau;
         else if (cb._lrFn) lrFn = cb._lrFn;
         else if (cb._lrSchedule) o.lrSchedule = cb._lrSchedule;
         else listeners.push(cb);

@@ -304,16 +304,20 @@ Tensor Dropout::forward(const std::vector<Tensor>& xs, bool training) {
 
 BatchNormalization::BatchNormalization(const Json& c) {
   const char* L = "BatchNormalization";
-  cfg::check_keys(L, c, {"momentum", "epsilon", "center", "scale"});
+  cfg::check_keys(L, c, {"momentum", "epsilon", "center", "scale", "unbiasedMovingVariance"});
   momentum = float(cfg::number(L, c, "momentum", 0.99));
   epsilon = float(cfg::number(L, c, "epsilon", 1e-3));
   center = cfg::boolean(L, c, "center", true);
   scale = cfg::boolean(L, c, "scale", true);
+  unbiased_moving_variance = cfg::boolean(L, c, "unbiasedMovingVariance", false);
   if (!(momentum >= 0.f && momentum <= 1.f)) fail(L, ": momentum must be in [0, 1], got ", momentum);
   if (!(epsilon > 0.f)) fail(L, ": epsilon must be > 0, got ", epsilon);
 }
 Json BatchNormalization::config() const {
-  return {{"momentum", momentum}, {"epsilon", epsilon}, {"center", center}, {"scale", scale}};
+  Json j = {{"momentum", momentum}, {"epsilon", epsilon}, {"center", center}, {"scale", scale}};
+  // Only when set, so configs saved before the option existed read back unchanged.
+  if (unbiased_moving_variance) j["unbiasedMovingVariance"] = true;
+  return j;
 }
 Shape BatchNormalization::build(const std::vector<Shape>& in, uint64_t) {
   if (in[0].empty() || in[0].back() < 1)
@@ -339,11 +343,18 @@ Tensor BatchNormalization::forward(const std::vector<Tensor>& xs, bool training)
   }
   if (x.numel() == 0) fail("BatchNormalization '", name, "': empty batch in training mode");
   Tensor x2 = reshape(x, {-1, C});
+  const int64_t m = x2.dim(0);  // values per channel in this batch
+  if (unbiased_moving_variance && m < 2)
+    fail("BatchNormalization '", name, "': the unbiased moving variance (PyTorch's rule, divide by m - 1) needs more "
+         "than 1 value per channel when training, got a batch of ", m);
   Tensor mu = mean(x2, 0);        // [C]
   Tensor d = sub(x2, mu);
   Tensor var = mean(mul(d, d), 0);  // biased, [C]
   Tensor y = add(mul(div(d, sqrt(add(var, epsilon))), gamma), beta);
-  // moving = momentum·moving + (1 - momentum)·batch
+  // moving = momentum·moving + (1 - momentum)·batch. The batch is normalized with its biased
+  // variance (divide by m) in both conventions; Keras also averages that one into the moving
+  // variance, PyTorch the unbiased one, var · m / (m - 1).
+  const float to_moving = unbiased_moving_variance ? float(double(m) / double(m - 1)) : 1.f;
   {
     NoGradGuard ng;
     float* mm = moving_mean.data();
@@ -352,7 +363,7 @@ Tensor BatchNormalization::forward(const std::vector<Tensor>& xs, bool training)
     Tensor vc = var.contiguous();
     for (int64_t c = 0; c < C; ++c) {
       mm[c] = momentum * mm[c] + (1.f - momentum) * pm[c];
-      mv[c] = momentum * mv[c] + (1.f - momentum) * vc.data()[c];
+      mv[c] = momentum * mv[c] + (1.f - momentum) * (vc.data()[c] * to_moving);
     }
   }
   return reshape(y, x.shape());

@@ -242,10 +242,10 @@ FitOptions fit_options_from_json(const Json& j) {
     for (auto it = j.begin(); it != j.end(); ++it) {
       const std::string& k = it.key();
       if (k != "epochs" && k != "batchSize" && k != "shuffle" && k != "seed" && k != "validationSplit" &&
-          k != "earlyStopping" && k != "lrSchedule")
+          k != "earlyStopping" && k != "reduceLrOnPlateau" && k != "lrSchedule")
         fail("fit: unknown option '", k,
              "' (known: epochs, batchSize, shuffle, seed, validationSplit, validationData, "
-             "earlyStopping, lrSchedule, callbacks)");
+             "earlyStopping, reduceLrOnPlateau, lrSchedule, callbacks)");
     }
     f.epochs = cfg::integer("fit", j, "epochs", 1);
     f.batch_size = cfg::integer("fit", j, "batchSize", 32);
@@ -256,15 +256,11 @@ FitOptions fit_options_from_json(const Json& j) {
     f.has_seed = j.contains("seed") && !j["seed"].is_null();
     f.validation_split = cfg::number("fit", j, "validationSplit", 0);
     if (j.contains("earlyStopping") && !j["earlyStopping"].is_null()) {
-      const Json& e = j["earlyStopping"];
-      cfg::check_keys("earlyStopping", e, {"monitor", "patience", "minDelta", "restoreBestWeights"});
+      static_cast<EarlyStoppingOptions&>(f.early_stopping) = early_stopping_options("earlyStopping", j["earlyStopping"]);
       f.early_stopping.enabled = true;
-      f.early_stopping.monitor = cfg::string("earlyStopping", e, "monitor", "val_loss");
-      f.early_stopping.patience = cfg::integer("earlyStopping", e, "patience", 0);
-      f.early_stopping.min_delta = std::fabs(cfg::number("earlyStopping", e, "minDelta", 0));
-      f.early_stopping.restore_best_weights = cfg::boolean("earlyStopping", e, "restoreBestWeights", false);
-      if (f.early_stopping.patience < 0) fail("earlyStopping: patience must be >= 0");
     }
+    if (j.contains("reduceLrOnPlateau") && !j["reduceLrOnPlateau"].is_null())
+      f.reduce_lr = reduce_lr_options("reduceLrOnPlateau", j["reduceLrOnPlateau"]);
     if (j.contains("lrSchedule") && !j["lrSchedule"].is_null()) f.schedule = optim::parse_schedule(j["lrSchedule"]);
   } catch (const Json::exception& e) {
     fail("fit: malformed options (", e.what(), ")");
@@ -450,11 +446,14 @@ History Model::fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
     for (size_t i = 0; i < m; ++i) names.push_back("val_" + names[i]);
   }
   const EarlyStopping& es = o.early_stopping;
-  if (es.enabled && std::find(names.begin(), names.end(), es.monitor) == names.end()) {
+  auto check_monitor = [&](const char* who, const std::string& monitor) {
+    if (std::find(names.begin(), names.end(), monitor) != names.end()) return;
     std::string known;
     for (const auto& s : names) known += (known.empty() ? "" : ", ") + s;
-    fail("fit: earlyStopping monitors '", es.monitor, "', which is not logged (logged: ", known, ")");
-  }
+    fail("fit: ", who, " monitors '", monitor, "', which is not logged (logged: ", known, ")");
+  };
+  if (es.enabled) check_monitor("earlyStopping", es.monitor);
+  if (o.reduce_lr) check_monitor("reduceLrOnPlateau", o.reduce_lr->monitor);
 
   // Training and validation rows (the split takes the last rows, before shuffling).
   std::vector<Tensor> tx = xs, ty = ys, vx = o.val_x, vy = o.val_y;
@@ -470,10 +469,11 @@ History Model::fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
   History h;
   Rng seeded(o.seed, 99);
   Rng& rng = o.has_seed ? seeded : shuffle_rng_;
-  const double lr0 = optimizer_->lr();
-  const bool minimize = es.monitor.find("loss") != std::string::npos || es.monitor.find("mse") != std::string::npos;
-  double best = minimize ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
-  int64_t wait = 0;
+  double lr0 = optimizer_->lr();  // the schedule's base lr (ReduceLROnPlateau lowers it)
+  std::optional<EarlyStoppingMonitor> stopper;
+  if (es.enabled) stopper.emplace(es);
+  std::optional<ReduceLROnPlateau> plateau;
+  if (o.reduce_lr) plateau.emplace(*o.reduce_lr);
   std::vector<std::vector<float>> best_weights;
   std::vector<int64_t> order(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) order[size_t(i)] = i;
@@ -545,18 +545,23 @@ History Model::fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
     for (auto& [k, v] : logs) h.values[k].push_back(v);
 
     bool stop = false;
-    if (es.enabled) {
-      const double v = logs[es.monitor];
-      const bool better = minimize ? v < best - es.min_delta : v > best + es.min_delta;
-      if (better) {
-        best = v;
-        wait = 0;
+    if (stopper) {
+      const MonitorEvent ev = stopper->update(epoch, logs[es.monitor]);
+      if (ev.improved) {
         h.best_epoch = epoch;
         if (es.restore_best_weights) best_weights = snapshot();
-      } else if (++wait >= es.patience && epoch > 0) {
+      }
+      if (ev.stop) {
         stop = true;
         h.stopped_early = true;
         if (es.restore_best_weights && !best_weights.empty()) restore(best_weights);
+      }
+    }
+    if (plateau) {
+      const MonitorEvent ev = plateau->update(epoch, logs[o.reduce_lr->monitor], o.schedule ? lr0 : optimizer_->lr());
+      if (ev.reduced) {
+        if (o.schedule) lr0 = ev.lr;
+        else optimizer_->set_lr(ev.lr);
       }
     }
     if (o.on_epoch_end && o.on_epoch_end(epoch, logs)) stop = true;

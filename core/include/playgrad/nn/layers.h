@@ -149,7 +149,7 @@ class Dropout : public Layer {
   Rng rng{0};
 };
 
-// BatchNormalization {momentum = 0.99, epsilon = 1e-3, center = true, scale = true} over the
+// BatchNormalization {momentum = 0.99, epsilon = 1e-3, center = true, scale = true, unbiasedMovingVariance = false} over the
 // last axis (features; statistics over every other axis). Training: batch mean μ and biased
 // variance σ², y = γ (x - μ)/√(σ² + eps) + β, then moving = momentum·moving + (1 - momentum)·batch
 // (for both mean and variance, as Keras). Inference: the moving statistics replace μ and σ².
@@ -165,6 +165,9 @@ class BatchNormalization : public Layer {
   using Layer::forward;
   float momentum = 0.99f, epsilon = 1e-3f;
   bool center = true, scale = true;
+  // false (Keras): the moving variance averages the biased batch variance (divide by m); true
+  // (PyTorch): the unbiased one (divide by m - 1; a training batch of 1 is then an error).
+  bool unbiased_moving_variance = false;
   Tensor gamma, beta, moving_mean, moving_var;
 };
 

@@ -20,8 +20,8 @@
 //   takes the last fraction of the rows (before shuffling, as Keras) for "val_loss"/"val_<metric>".
 //   Metrics: "accuracy" (argmax vs argmax of one-hot targets or vs integer labels; for one
 //   output unit: (p > 0.5) vs y), "binaryAccuracy" ((p > 0.5) == (y > 0.5)), "mse".
-//   Callbacks: early stopping (monitor, patience, minDelta, restoreBestWeights), an lr schedule
-//   or lr function per epoch, and epoch/batch callbacks receiving the logs (epoch may stop).
+//   Callbacks: early stopping (monitor, mode, patience, minDelta, restoreBestWeights, baseline)
+//   and reduce-lr-on-plateau as Keras (callbacks.h), an lr schedule or lr function per epoch, and epoch/batch callbacks receiving the logs (epoch may stop).
 //
 // Save/load: to_json() writes {"format": "playgrad-model", "version": 1, "seed", "spec",
 // "weights": {"<layer>/<weight>": {"shape", "data"}}, "compile", "optimizer": state} with every
@@ -36,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "playgrad/nn/callbacks.h"
 #include "playgrad/nn/losses.h"
 #include "playgrad/nn/layers.h"
 #include "playgrad/nn/optim.h"
@@ -70,12 +71,9 @@ Json sequential_spec(const Shape& input_shape, const Json& layers);
 
 using Logs = std::map<std::string, double>;
 
-struct EarlyStopping {
+// Early stopping in fit: Keras' rule, run by EarlyStoppingMonitor (callbacks.h).
+struct EarlyStopping : EarlyStoppingOptions {
   bool enabled = false;
-  std::string monitor = "val_loss";  // any logged name; "loss"-like names minimise, others maximise
-  int64_t patience = 0;
-  double min_delta = 0;
-  bool restore_best_weights = false;
 };
 
 struct FitOptions {
@@ -91,6 +89,8 @@ struct FitOptions {
   std::vector<Tensor> val_x, val_y;  // validation data (takes precedence over the split)
   EarlyStopping early_stopping;
   std::optional<optim::Schedule> schedule;  // lr per epoch from the lr at fit() start
+  // Keras' ReduceLROnPlateau (callbacks.h): lowers the lr (with a schedule: the schedule's base lr).
+  std::optional<ReduceLROnPlateauOptions> reduce_lr;
   // lr for the epoch from (epoch, current lr), like Keras' LearningRateScheduler.
   std::function<double(int64_t, double)> lr_fn;
   // After each epoch with its logs; return true to stop training.
@@ -98,8 +98,9 @@ struct FitOptions {
   // After each batch with {"loss", "size"}.
   std::function<void(int64_t, const Logs&)> on_batch_end;
 };
-// From JSON: {epochs, batchSize, shuffle, seed, validationSplit, earlyStopping: {monitor,
-// patience, minDelta, restoreBestWeights}, lrSchedule: {kind, ...}}.
+// From JSON: {epochs, batchSize, shuffle, seed, validationSplit, earlyStopping: {monitor, mode,
+// patience, minDelta, restoreBestWeights, baseline}, reduceLrOnPlateau: {monitor, mode, factor,
+// patience, minDelta, cooldown, minLr}, lrSchedule: {kind, ...}}.
 FitOptions fit_options_from_json(const Json& j);
 
 struct History {
