@@ -152,7 +152,8 @@ class BatchNormSession {
     const h = this.history;
     const ep = this.steps.filter((r) => r.epoch === this.epoch);
     h.loss.push(ep.reduce((a, r) => a + r.loss * r.size, 0) / ep.reduce((a, r) => a + r.size, 0));
-    const m = this.modes();
+    const m = this.computeModes();
+    this.modesCache = { at: this.epoch + 1, value: m };  // the numbers after this epoch, for its snapshots
     h.val_loss.push(m.inference.loss);
     h.val_accuracy.push(m.inference.accuracy);
     h.train_mode_accuracy.push(m.trainMode.accuracy);
@@ -166,12 +167,15 @@ class BatchNormSession {
    * The held-out points three ways: inference mode (moving statistics: the right way); training
    * mode with the whole test set as one batch; training mode one point at a time (a batch of 1:
    * the bug of serving a model left in training mode, one request at a time). Training-mode
-   * passes run on a copy of the model, so the moving statistics stay as they are.
+   * passes run on a copy of the model, so the moving statistics stay as they are. Computed at the
+   * end of each epoch (the page shows the last epoch's numbers).
    */
   modes() {
-    if (this.modesCache?.at === this.steps.length) return this.modesCache.value;
+    // Once per epoch (at its end, and for the first snapshot): the one-point-at-a-time pass is a
+    // forward per held-out point, too much for every animation frame.
+    if (this.modesCache?.at === this.epoch) return this.modesCache.value;
     const value = this.computeModes();
-    this.modesCache = { at: this.steps.length, value };
+    this.modesCache = { at: this.epoch, value };
     return value;
   }
 
