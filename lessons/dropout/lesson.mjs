@@ -23,13 +23,13 @@ export const summary = 'Each step\'s dropout mask on the network, inverted scali
 export const SAMPLES = 3;
 
 export const settings = [
-  { name: 'rate', type: 'number', label: 'Dropout rate p', default: 0.3, min: 0, max: 0.9, step: 0.05,
+  { name: 'rate', type: 'number', label: 'Dropout rate p', default: 0.2, min: 0, max: 0.9, step: 0.05,
     check: (v) => (v >= 0 && v < 1 ? null : 'a rate p with 0 ≤ p < 1'),
     help: 'Each hidden unit is dropped with probability p in every training step; the other network has p = 0.' },
-  { name: 'points', type: 'integer', label: 'Training points', default: 20, min: 4, max: 200 },
-  { name: 'noise', type: 'number', label: 'Noise (std of y)', default: 0.3, min: 0, max: 1, step: 0.05 },
-  { name: 'width', type: 'integer', label: 'Units per hidden layer', default: 24, min: 2, max: 48 },
-  { name: 'batchSize', type: 'integer', label: 'Batch size', default: 5, min: 1, max: 200 },
+  { name: 'points', type: 'integer', label: 'Training points', default: 12, min: 4, max: 200 },
+  { name: 'noise', type: 'number', label: 'Noise (std of y)', default: 0.4, min: 0, max: 1, step: 0.05 },
+  { name: 'width', type: 'integer', label: 'Units per hidden layer', default: 32, min: 2, max: 48 },
+  { name: 'batchSize', type: 'integer', label: 'Batch size', default: 4, min: 1, max: 200 },
   { name: 'lr', type: 'number', label: 'Learning rate (Adam)', default: 0.01, min: 0.0001, max: 1, step: 0.0001 },
   { name: 'epochs', type: 'integer', label: 'Epochs', default: 300, min: 1, max: 5000 },
   { name: 'seed', type: 'integer', label: 'Seed', default: 1, min: 0, max: 999999 },

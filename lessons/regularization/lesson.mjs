@@ -11,6 +11,7 @@
 // The session (lessons/README.md, "Training lessons") runs in the page's worker, in the CLI
 // (npx playgrad lesson regularization --json) and in Node tests. Every number comes from the
 // core; this file moves data around.
+import { l2Convention } from '../convention.mjs';
 import { fmt } from '../format.mjs';
 
 export { text } from './text.mjs';
@@ -29,8 +30,8 @@ export const PATH_HI = -0.5;
 export const NEAR_ZERO = 1e-3;
 /** Epochs of a path run done by one step() (one fit call). */
 const PATH_CHUNK = 25;
-/** The geometry's square and data: y = 2·x1 + x2 + noise (the course's y = 2x1 + x2). */
-export const GEO = { lo: -1, hi: 3, grid: 61, rows: 40, w: [2, 1], corr: 0.6, noise: 0.5 };
+/** The geometry's square and data: y = 2·x1 + 0.5·x2 + noise (x2 correlated with x1). */
+export const GEO = { lo: -1, hi: 3, grid: 61, rows: 40, w: [2, 0.5], corr: 0.6, noise: 0.5 };
 
 export const settings = [
   { name: 'lambda', type: 'number', label: 'λ (penalty strength)', default: 0.003, min: 0, max: 1, step: 0.00001,
@@ -48,7 +49,7 @@ export const settings = [
     help: 'Full-batch: one step per epoch.' },
   { name: 'pathPoints', type: 'integer', label: 'Regularization path: λ values', default: 7, min: 0, max: 12,
     help: `After training, the same network is retrained from the same initial weights for this many λ from 10^${PATH_LO} to 10^${PATH_HI} (0: no path).` },
-  { name: 'geoLambda', type: 'number', label: 'Two-weight picture: λ', default: 0.8, min: 0, max: 4, step: 0.01,
+  { name: 'geoLambda', type: 'number', label: 'Two-weight picture: λ', default: 2.5, min: 0, max: 5, step: 0.01,
     help: 'The penalty of the two-weight linear model (its own scale; the share above applies).' },
   { name: 'seed', type: 'integer', label: 'Seed', default: 1, min: 0, max: 999999 },
 ];
@@ -272,11 +273,12 @@ class RegularizationSession {
 
   setState(state) {
     const changed = Object.keys(state).filter((k) => JSON.stringify(state[k]) !== JSON.stringify(this.state[k]));
-    // The two-weight picture does not touch the network: recompute it in place.
-    if (!changed.every((k) => k === 'geoLambda') || this.failure) return false;
+    // The two-weight picture and the framework convention (a note) do not touch the network:
+    // take them in place.
+    if (!changed.every((k) => k === 'geoLambda' || k === 'convention') || this.failure) return false;
     checkState(this.pg, state);
     this.state = { ...state };
-    this.geo = geometry(this.pg, state);
+    if (changed.includes('geoLambda')) this.geo = geometry(this.pg, state);
     return true;
   }
 
@@ -306,6 +308,8 @@ class RegularizationSession {
       path: this.path,
       pathRunning: this.pathModel ? { k: this.path.runs.length, epoch: this.pathEpoch } : null,
       geo: this.geo,
+      // How the chosen framework writes this L2 term (Keras: on the layer; PyTorch: weight_decay).
+      convention: this.l2 > 0 ? l2Convention(s).note(this.l2) : null,
       failure: this.failure,
     };
   }

@@ -75,6 +75,7 @@ export function mount(root, kit) {
   const l2Cell = cell('l2');
   const numbers = el('p', { class: 'big' }, 'TL ', tl, ' = MSE ', mse, ' + penalty ', pen, el('br'), 'test MSE ', test);
   const lambdaLine = el('p', { class: 'note' }, 'λ1 = ', l1Cell, ' (on Σ|w|), λ2 = ', l2Cell, ' (on Σw²)');
+  const conventionLine = el('p', { class: 'note', 'data-name': 'convention-note' });
 
   // ---- charts ----------------------------------------------------------------------------------
   const fitCanvas = el('canvas', { class: 'chart', role: 'img', 'aria-label': 'the network\'s curve over the training points (dots) and sin(πx) (dashed)' });
@@ -106,7 +107,7 @@ export function mount(root, kit) {
   root.append(
     el('div', { class: 'panel wide' },
       el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, health, logRow),
-    el('div', { class: 'panel' }, el('h3', {}, 'The total loss'), formula, numbers, lambdaLine, kind),
+    el('div', { class: 'panel' }, el('h3', {}, 'The total loss'), formula, numbers, lambdaLine, kind, conventionLine),
     el('div', { class: 'panel' }, el('h3', {}, 'The fit'), fitCanvas,
       el('p', { class: 'note' }, 'Line: the network; dashed: sin(πx), the truth; dots: the training points (the 200 test points are drawn from the same noisy curve).')),
     el('div', { class: 'panel' }, el('h3', {}, 'Data loss and penalty per epoch'), lossCanvas, lossLegend),
@@ -300,12 +301,14 @@ export function mount(root, kit) {
       setCell(l1Cell, s.l1, 6);
       setCell(l2Cell, s.l2, 6);
       kind.textContent = `${penaltyName(s.mix, s.lambda)}: the optimizer minimizes TL; the MSE alone is what the model is judged by. TL is Keras' loss (evaluate() in inference mode); the penalty is the model's regularization loss from the core.`;
+      conventionLine.hidden = !s.convention;
+      conventionLine.textContent = s.convention ?? '';
       drawCharts(s);
       const gm = s.geo;
       pair(geoOls, gm.ols);
       pair(geoOpt, gm.opt);
       pair(geoSub, gm.subLast);
-      geoTl.textContent = `At ŵ: MSE ${fmt(gm.mse)} + λ1·‖ŵ‖₁ + λ2·‖ŵ‖² = ${fmt(gm.penalty)} gives TL ${fmt(gm.total)} (λ1 = ${fmt(gm.l1)}, λ2 = ${fmt(gm.l2)}); proximal gradient took ${gm.iterations} steps of t = 1/λmax(H) = ${fmt(gm.step)}${gm.converged ? '' : ' (not yet converged)'}. Subgradient descent with the same step ends at TL ${fmt(gm.subTotal)}.`;
+      geoTl.textContent = `At ŵ: MSE ${fmt(gm.mse)} + λ1·‖ŵ‖₁ + λ2·‖ŵ‖² = ${fmt(gm.penalty)} gives TL ${fmt(gm.total)} (λ1 = ${fmt(gm.l1)}, λ2 = ${fmt(gm.l2)}); proximal gradient took ${gm.iterations} steps of t = 1/(λmax(H) + 2λ2) = ${fmt(gm.step)}${gm.converged ? '' : ' (not yet converged)'}. Subgradient descent (steps t/√(k + 1), ${(gm.sub.length / 2) - 1} of them) ends at TL ${fmt(gm.subTotal)} with ${gm.subLast.filter((v) => v === 0).length} weights exactly 0.`;
       geoLegend.textContent = gm.region.length
         ? `Grey: MSE contours; blue: the contour through ŵ, touching the ${gm.l2 === 0 ? 'L1 diamond' : gm.l1 === 0 ? 'L2 disc' : 'elastic-net region'} (green) of the same penalty. Solid: proximal gradient to ŵ; dashed: subgradient descent. ${gm.opt.some((v) => v === 0) ? 'ŵ has a weight exactly 0: the contour touches a corner.' : ''}`
         : 'No penalty: ŵ is the least-squares w*, the centre of the contours.';

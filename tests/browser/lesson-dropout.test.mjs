@@ -68,7 +68,7 @@ test('both networks train to the end; the comparison table and Keras\' loss are 
     const v = await page.$eval(`[data-name="${n}"]`, (e) => Number(e.dataset.value));
     assert.ok(Number.isFinite(v) && v > 0, `${n} = ${v}`);
   }
-  assert.equal(await page.textContent('[data-name="p-label"]'), 'p = 0.3');
+  assert.equal(await page.textContent('[data-name="p-label"]'), 'p = 0.2');
   const r = await checkExercise(page, 'inference', '3');
   assert.equal(r.verdict, 'right');
   assertClean();
@@ -82,7 +82,7 @@ test('bad input: p = 1 in a link is a notice and the default rate is used', asyn
   assert.match(await page.textContent('#notice'), /rate=1/);
   await page.click('[data-name="step"]');
   await page.waitForFunction(() => document.querySelector('[data-name="status"]').dataset.batch === '1');
-  assert.ok(Math.abs(Number(await page.$eval('[data-name="scale"]', (e) => e.dataset.value)) - 1 / 0.7) < 1e-12);
+  assert.ok(Math.abs(Number(await page.$eval('[data-name="scale"]', (e) => e.dataset.value)) - 1 / 0.8) < 1e-12);
   assertClean();
   await context.close();
 });

@@ -76,7 +76,10 @@ test('training runs to the end with the path; Lasso puts ŵ2 at exactly 0 in the
   assert.equal(await value(page, 'near-zero'), end.zeros.near);
   // The two-weight λ changes in place (no retraining): the picture follows.
   await page.getByRole('spinbutton', { name: 'Two-weight picture: λ (exact value)' }).fill('0');
-  await page.waitForFunction(() => document.querySelector('[data-name="geo-opt"]').dataset.value === document.querySelector('[data-name="geo-ols"]').dataset.value);
+  await page.waitForFunction(() => /least-squares/.test(document.querySelector('[data-name="geo-tl"]').parentNode.textContent)
+    && document.querySelector('[data-name="geo-opt"]').dataset.value.split(',').every((v) => Number(v) !== 0));
+  const [o, w] = await page.$$eval('[data-name="geo-opt"], [data-name="geo-ols"]', (es) => es.map((e) => e.dataset.value.split(',').map(Number)));
+  assert.ok(Math.abs(o[0] - w[0]) < 1e-6 && Math.abs(o[1] - w[1]) < 1e-6, `λ = 0: ŵ ${o} is w* ${w}`);
   assert.equal((await status(page)).epoch, '20', 'the network was not retrained');
   assertClean();
   await context.close();

@@ -196,12 +196,16 @@ test('elasticNet2d: Lasso\'s proximal optimum has an exact zero and meets the op
   assert.ok(close(c.contour[G * G - 1], mseAt([1, -1]), 1e-9));
 });
 
-test('the lesson\'s geometry at its defaults: Ridge keeps both weights, Lasso zeroes w2', () => {
+test('the lesson\'s geometry at its defaults: Ridge keeps both weights, Lasso zeroes w2 (subgradient descent does not)', () => {
   const ridge = L.geometry(pg, state());
   assert.ok(ridge.opt.every((v) => v !== 0));
   const lasso = L.geometry(pg, state({ mix: 1 }));
   assert.deepEqual(lasso.opt.map((v) => v === 0), [false, true]);
   assert.ok(lasso.opt[0] > 0 && lasso.opt[0] < lasso.ols[0]);
+  assert.ok(lasso.subLast.every((v) => v !== 0), `subgradient ends at ${lasso.subLast}`);
+  assert.ok(Math.abs(lasso.subLast[1]) < 0.1, 'it hovers around the zero');
+  const small = L.geometry(pg, state({ mix: 1, geoLambda: 0.5 }));
+  assert.ok(small.opt.every((v) => v !== 0), 'a small λ1 keeps both');
 });
 
 test('bad input: λ < 0, a non-finite λ, and bad solver options give readable messages', () => {
@@ -232,8 +236,8 @@ test('exercises: the course\'s table picks row 6 (TL 305); the overfit model pay
   assert.ok(close(byId['ridge-penalty'].solve(pg, state()).value, 2600, 1e-6));
   assert.equal(byId['exact-zeros'].solve(pg, state()).value, 0);
   assert.equal(byId['exact-zeros'].solve(pg, state({ mix: 1 })).value, 1);
-  assert.equal(checkAnswer(pg, byId['ridge-penalty'], state(), '2600').verdict, 'right');
-  assert.equal(checkAnswer(pg, byId['table-min'], state(), '7').verdict, 'wrong');
+  assert.equal(checkAnswer(pg, byId['ridge-penalty'], state(), '2600').correct, true);
+  assert.equal(checkAnswer(pg, byId['table-min'], state(), '7').correct, false);
 });
 
 test('CLI: --json prints history, epochs, stoppedEarly and the path; report() without --json', async () => {
@@ -252,4 +256,23 @@ test('CLI: --json prints history, epochs, stoppedEarly and the path; report() wi
   assert.match(text.stdout, /Lasso \(L1\)/);
   assert.match(text.stdout, /TL \d/);
   await assert.rejects(run(process.execPath, [cli, 'lesson', 'regularization', '--lambda', '-1']), (e) => e.code !== 0 && /lambda/.test(e.stderr));
+});
+
+test('the convention note: Keras puts λ2·Σw² on the layer; PyTorch\'s weight_decay is 2·λ2', () => {
+  const k = L.session(pg, state({ epochs: 1, pathPoints: 0 }));
+  const p = L.session(pg, state({ epochs: 1, pathPoints: 0, convention: 'pytorch' }));
+  try {
+    assert.match(k.snapshot().convention, /^Keras: kernel_regularizer=l2\(0\.003\)/);
+    assert.match(p.snapshot().convention, /^PyTorch: .*weight_decay=0\.006 /);
+    // Switching the convention is a note: the running session takes it in place.
+    assert.equal(k.setState({ ...k.state, convention: 'pytorch' }), true);
+    assert.match(k.snapshot().convention, /^PyTorch/);
+    assert.equal(k.setState({ ...k.state, lambda: 0.1 }), false, 'a new λ retrains');
+    const none = L.session(pg, state({ epochs: 1, pathPoints: 0, lambda: 0 }));
+    assert.equal(none.snapshot().convention, null);
+    none.dispose();
+  } finally {
+    k.dispose();
+    p.dispose();
+  }
 });

@@ -56,7 +56,9 @@ ElasticNet2 elastic_net_2d(const std::vector<float>& x, const std::vector<float>
   const double tr = q.h11 + q.h22, disc = std::sqrt((q.h11 - q.h22) * (q.h11 - q.h22) + 4 * q.h12 * q.h12);
   r.lambda_max = 0.5 * (tr + disc);
   if (!(r.lambda_max > 0)) fail(op, ": every x is 0, so the loss does not depend on w");
-  r.step = 1.0 / r.lambda_max;
+  // One step for both solvers: 1/L with L = λmax + 2λ2, the Lipschitz constant of the smooth part
+  // ∇(MSE + λ2‖w‖²) (the subgradient path's ridge part would diverge with 1/λmax once 2λ2 > λmax).
+  r.step = 1.0 / (r.lambda_max + 2 * o.l2);
   const double det = q.h11 * q.h22 - q.h12 * q.h12;
   r.unique = det > 1e-12 * r.lambda_max * r.lambda_max;
   if (r.unique) {
@@ -95,15 +97,16 @@ ElasticNet2 elastic_net_2d(const std::vector<float>& x, const std::vector<float>
   r.penalty = pen(a, b);
   r.total = r.mse + r.penalty;
 
-  // Subgradient descent with the same step.
+  // Subgradient descent, steps t/√(k + 1) (a constant step would keep jumping by t·λ1 forever).
   a = o.w0[0];
   b = o.w0[1];
   r.sub = {a, b};
   for (int64_t k = 0; k < o.steps; ++k) {
     double da, db;
     q.grad(a, b, da, db);
-    a -= t * (da + o.l1 * sgn(a) + 2 * o.l2 * a);
-    b -= t * (db + o.l1 * sgn(b) + 2 * o.l2 * b);
+    const double tk = t / std::sqrt(double(k + 1));
+    a -= tk * (da + o.l1 * sgn(a) + 2 * o.l2 * a);
+    b -= tk * (db + o.l1 * sgn(b) + 2 * o.l2 * b);
     r.sub.push_back(a);
     r.sub.push_back(b);
   }

@@ -6,14 +6,15 @@
 // (λ1·Σ|w| + λ2·Σw², Keras' l1_l2 without a 1/2). MSE is a quadratic with the constant Hessian
 // H = 2/N XᵀX, so its contours are ellipses around the least-squares w*.
 //
-// Two solvers from the same start w0 with the same step t = 1/λmax(H):
+// Two solvers from the same start w0, with the step t = 1/(λmax(H) + 2λ2):
 //  - proximal gradient (ISTA): v = w - t·∇MSE(w), then the penalty's proximal map
 //        w_j = sign(v_j)·max(|v_j| - t·λ1, 0) / (1 + 2·t·λ2)
 //    The soft threshold sets w_j to exactly 0 whenever |v_j| <= t·λ1: Lasso's exact zeros. It
 //    converges to the minimizer of TL (TL is convex; strictly once λ2 > 0 or H is regular).
-//  - (sub)gradient descent: w ← w - t·(∇MSE(w) + λ1·sign(w) + 2·λ2·w), sign(0) = 0: what an
-//    optimizer such as SGD does with an L1 term. A weight whose optimum is 0 keeps jumping across
-//    0 by about t·λ1 and is almost never exactly 0.
+//  - (sub)gradient descent: w ← w - t_k·(∇MSE(w) + λ1·sign(w) + 2·λ2·w), sign(0) = 0, with the
+//    diminishing steps t_k = t/√(k + 1) that make it converge: what an optimizer such as SGD does
+//    with an L1 term. A weight whose optimum is 0 keeps jumping across 0 by about t_k·λ1 and is
+//    almost never exactly 0.
 // Penalized and constrained forms agree (Lagrange): ŵ also minimizes MSE subject to
 // P(w) = λ1‖w‖₁ + λ2‖w‖² <= P(ŵ), so the MSE contour through ŵ touches the region's boundary there;
 // for Lasso the region is a diamond whose corners lie on the axes, and that is where the contours
@@ -37,7 +38,7 @@ struct ElasticNet2Options {
 struct ElasticNet2 {
   int64_t n = 0;
   double h11 = 0, h12 = 0, h22 = 0;  // H = 2/N XᵀX
-  double lambda_max = 0, step = 0;   // λmax(H), t = 1/λmax
+  double lambda_max = 0, step = 0;   // λmax(H), t = 1/(λmax + 2λ2)
   bool unique = false;               // H regular: w* unique
   double ols[2] = {0, 0};            // w* (least squares, λ = 0); NaN when not unique
   double ols_mse = 0;
@@ -47,7 +48,7 @@ struct ElasticNet2 {
   double mse = 0, penalty = 0, total = 0;  // at ŵ
   int64_t iterations = 0;
   bool converged = false;
-  // Subgradient path, same start and step, `steps` steps; its last point.
+  // Subgradient path, same start, `steps` steps of t/√(k + 1); its last point.
   std::vector<double> sub;
   double sub_last[2] = {0, 0};
   double sub_total = 0;
