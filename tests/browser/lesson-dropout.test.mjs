@@ -89,7 +89,7 @@ test('bad input: p = 1 in a link is a notice and the default rate is used', asyn
 
 test('a shared link restores the settings (after a reload too)', async () => {
   await checkSharedUrl(env, {
-    hash: '#/dropout?rate=0.6&width=10&batchSize=4',
+    hash: '#/dropout?rate=0.6&width=10&batchSize=6',
     ready: READY,
     check: async (page) => {
       assert.equal(await page.getByRole('slider', { name: 'Dropout rate p' }).inputValue(), '0.6');
