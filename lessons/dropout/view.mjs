@@ -54,14 +54,17 @@ export function mount(root, kit) {
     el('tr', {}, el('th', {}, 'p = 0'), el('td', {}, cmp.plainTrain), el('td', {}, cmp.plainTest)),
     el('tr', {}, el('th', {}, pLabel), el('td', {}, cmp.dropTrain), el('td', {}, cmp.dropTest)));
 
+  // Wide screens: the first two panels sit beside the settings; the curves span the width.
+  const cols = (...kids) => el('div', { style: 'display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(17rem,1fr));align-items:start' }, ...kids);
   root.append(
-    el('div', { class: 'panel wide' }, el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, health),
-    el('div', { class: 'panel' }, el('h3', {}, 'The last step\'s mask'), stepLine,
+    el('div', { class: 'panel' }, el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, health,
+      el('h3', { style: 'margin-top:0.75rem' }, 'The last step\'s mask'), stepLine,
       el('label', { class: 'note' }, 'Example of the batch: ', rowPick), netCanvas, maskCanvas, maskNote),
     el('div', { class: 'panel' }, el('h3', {}, 'Inverted dropout, in numbers'), scaleFormula, sums, tableWrap),
-    el('div', { class: 'panel' }, el('h3', {}, 'Inference mode and training mode'), fitCanvas, fitLegend),
-    el('div', { class: 'panel' }, el('h3', {}, 'p = 0 and p > 0, side by side'), lossCanvas, lossLegend, cmpTable,
-      el('p', { class: 'note' }, 'Keras\' training loss of the dropout network (masks on) this epoch: ', cmp.kerasLoss)),
+    el('div', { class: 'panel wide' }, cols(
+      el('div', {}, el('h3', {}, 'Inference mode and training mode'), fitCanvas, fitLegend),
+      el('div', {}, el('h3', {}, 'p = 0 and p > 0, side by side'), lossCanvas, lossLegend, cmpTable,
+        el('p', { class: 'note' }, 'Keras\' training loss of the dropout network (masks on) this epoch: ', cmp.kerasLoss)))),
   );
 
   function drawNet(s) {
@@ -74,10 +77,10 @@ export function mount(root, kit) {
     const m1 = st ? st.m1.subarray(row * W, row * W + W) : null;
     const m2 = st ? st.m2.subarray(row * W, row * W + W) : null;
     const xs = [0.08, 0.36, 0.64, 0.92].map((f) => f * w);
-    const ys = (k) => Array.from({ length: k }, (_, i) => (k === 1 ? h / 2 : 14 + ((h - 28) * i) / (k - 1)));
+    const ys = (k) => Array.from({ length: k }, (_, i) => (k === 1 ? (h - 20) / 2 : 10 + ((h - 40) * i) / (k - 1)));
     const cols = [ys(1), ys(W), ys(W), ys(1)];
     const masks = [null, m1, m2, null];
-    const r = Math.max(2.5, Math.min(9, (h - 28) / W / 2.4));
+    const r = Math.max(2.5, Math.min(9, (h - 40) / W / 2.4));
     // edges: faint, and none from a dropped unit
     g.lineWidth = 0.6;
     for (let c = 0; c < 3; c++) {
@@ -104,7 +107,8 @@ export function mount(root, kit) {
       });
     }
     g.fillStyle = col.fg; g.font = col.font; g.textAlign = 'center'; g.textBaseline = 'top';
-    ['x', 'hidden 1 → dropout', 'hidden 2 → dropout', 'ŷ'].forEach((t, c) => g.fillText(t, xs[c], h - 12));
+    g.textBaseline = 'bottom';
+    ['x', 'hidden 1 → dropout', 'hidden 2 → dropout', 'ŷ'].forEach((t, c) => g.fillText(t, xs[c], h - 2));
   }
 
   function drawMask(s) {
@@ -112,7 +116,7 @@ export function mount(root, kit) {
     if (!st) { maskCanvas.style.height = '0px'; return; }
     const B = st.rows.length;
     const W = s.width;
-    const cellPx = Math.max(4, Math.min(14, Math.floor(540 / (2 * W + 2))));
+    const cellPx = Math.max(4, Math.min(16, Math.floor((maskCanvas.clientWidth || 540) / (2 * W + 2))));
     maskCanvas.style.height = `${B * cellPx + 4}px`;
     const fit = kit.fitCanvas(maskCanvas, { height: B * cellPx + 4 });
     if (!fit) return;

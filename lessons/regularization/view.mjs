@@ -104,19 +104,24 @@ export function mount(root, kit) {
   const geoTl = el('p', { class: 'note', 'data-name': 'geo-tl' });
   const geoLegend = el('p', { class: 'note' });
 
+  // Wide screens: the first two panels sit beside the settings; the rest span the width, each
+  // with its pictures side by side (lessons/README.md: .panel.wide).
+  const cols = (...kids) => el('div', { style: 'display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(17rem,1fr));align-items:start' }, ...kids);
   root.append(
-    el('div', { class: 'panel wide' },
-      el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, health, logRow),
-    el('div', { class: 'panel' }, el('h3', {}, 'The total loss'), formula, numbers, lambdaLine, kind, conventionLine),
+    el('div', { class: 'panel' },
+      el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, health, logRow,
+      el('h3', { style: 'margin-top:0.75rem' }, 'The total loss'), formula, numbers, lambdaLine, kind, conventionLine),
     el('div', { class: 'panel' }, el('h3', {}, 'The fit'), fitCanvas,
       el('p', { class: 'note' }, 'Line: the network; dashed: sin(πx), the truth; dots: the training points (the 200 test points are drawn from the same noisy curve).')),
-    el('div', { class: 'panel' }, el('h3', {}, 'Data loss and penalty per epoch'), lossCanvas, lossLegend),
-    el('div', { class: 'panel' }, el('h3', {}, 'The kernel weights'), histCanvas, histNote, zeroLine),
+    el('div', { class: 'panel wide' }, cols(
+      el('div', {}, el('h3', {}, 'Data loss and penalty per epoch'), lossCanvas, lossLegend),
+      el('div', {}, el('h3', {}, 'The kernel weights'), histCanvas, histNote, zeroLine))),
     el('div', { class: 'panel wide' }, el('h3', {}, 'The regularization path'), pathNote,
-      el('div', { style: 'display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr))' }, el('div', {}, pathCanvas, el('p', { class: 'note' }, 'Each output weight at the end of training, against log₁₀ λ.')),
+      cols(el('div', {}, pathCanvas, el('p', { class: 'note' }, 'Each output weight at the end of training, against log₁₀ λ.')),
         el('div', {}, pathMseCanvas, el('p', { class: 'note', 'data-name': 'path-legend' })))),
-    el('div', { class: 'panel wide' }, el('h3', {}, 'Two weights: contours, diamond and disc'), geoCanvas,
-      el('p', {}, 'least squares ', geoOls, ' · penalized optimum ŵ ', geoOpt, ' · subgradient descent ends at ', geoSub), geoTl, geoLegend),
+    el('div', { class: 'panel wide' }, el('h3', {}, 'Two weights: contours, diamond and disc'),
+      cols(geoCanvas, el('div', {},
+        el('p', {}, 'least squares w* ', geoOls, el('br'), 'penalized optimum ŵ ', geoOpt, el('br'), 'subgradient descent ends at ', geoSub), geoTl, geoLegend))),
   );
 
   let formulaKey = '';
