@@ -177,6 +177,15 @@ class DropoutSession {
   samples() {
     const { pg } = this;
     if (this.state.rate === 0) return [];
+    // The same weights give the same samples (the copy's generators start from their seeds).
+    const key = `${this.epoch}/${this.batch}`;
+    if (this.sampled?.key === key) return this.sampled.curves;
+    this.sampled = { key, curves: this.drawSamples() };
+    return this.sampled.curves;
+  }
+
+  drawSamples() {
+    const { pg } = this;
     const copy = pg.loadModel(this.drop.save({ includeOptimizer: false }));
     try {
       return pg.scope(() => Array.from({ length: SAMPLES }, () => copy.call(this.xCurve, { training: true }).toArray()));

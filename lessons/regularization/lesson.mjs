@@ -29,7 +29,7 @@ export const PATH_HI = -0.5;
 /** |w| below this counts as "near zero" (the share of weights with |w| < 1e-3). */
 export const NEAR_ZERO = 1e-3;
 /** Epochs of a path run done by one step() (one fit call). */
-const PATH_CHUNK = 25;
+const PATH_CHUNK = 10;
 /** The geometry's square and data: y = 2·x1 + 0.5·x2 + noise (x2 correlated with x1). */
 export const GEO = { lo: -1, hi: 3, grid: 61, rows: 40, w: [2, 0.5], corr: 0.6, noise: 0.5 };
 
