@@ -248,8 +248,8 @@ Tensor js_model_dropout_mask(const JsModel& m, const val& layer) {
     if (!l) pg::fail("dropoutMask: the model has no layer '", name, "'");
     auto* d = dynamic_cast<pg::nn::Dropout*>(l.get());
     if (!d) pg::fail("dropoutMask: layer '", name, "' is a ", l->kind(), ", not a Dropout layer");
-    if (!d->last_mask.defined()) pg::fail("dropoutMask: layer '", name, "' has not run in training mode yet");
-    return d->last_mask.clone();
+    if (d->last_mask_shape.empty()) pg::fail("dropoutMask: layer '", name, "' has not run in training mode yet");
+    return Tensor::from_vector(d->last_mask, d->last_mask_shape);
   });
 }
 
