@@ -154,3 +154,19 @@ const INIT = {
 export function initDefaults(state) {
   return INIT[conventionOf(state)];
 }
+
+// L2 regularization. Keras puts the penalty on the layer (kernel_regularizer=l2(λ): λ·Σw² added
+// to the loss, gradient 2λ·w; history's "loss" includes it). PyTorch has no per-layer penalty: the
+// optimizer's weight_decay = wd adds wd·w to the gradient (torch.optim.SGD/Adam docs), which is the
+// gradient of (wd/2)·Σw², so Keras' l2(λ) is weight_decay = 2λ (on every parameter, biases too,
+// unless they are put in their own parameter group), and the printed loss does not include it.
+// AdamW (decoupled weight decay) is not the same as an L2 term under Adam.
+const L2 = {
+  keras: { note: (l2) => `Keras: kernel_regularizer=l2(${l2}) adds ${l2}·Σw² to the loss on the kernels only; the reported loss includes it` },
+  pytorch: { note: (l2) => `PyTorch: no layer penalty; weight_decay=${Number((2 * l2).toPrecision(6))} in SGD/Adam adds ${Number((2 * l2).toPrecision(6))}·w to the gradient, the gradient of (${Number((2 * l2).toPrecision(6))}/2)·Σw² = ${l2}·Σw² (on every parameter unless biases get their own group); the printed loss leaves it out` },
+};
+
+/** How the state's convention writes an L2 penalty λ2·Σw²: { note(l2) }. */
+export function l2Convention(state) {
+  return L2[conventionOf(state)];
+}

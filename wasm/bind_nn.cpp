@@ -276,6 +276,24 @@ void js_model_set_lr(JsModel& m, double lr) {
   });
 }
 
+// λ1 Σ|w| + λ2 Σw² summed over the layers' regularizers (0-d; 0 when none has one).
+Tensor js_model_regularization_loss(const JsModel& m) {
+  return guard([&] { return m.m->regularization_loss().detach(); });
+}
+// The mask of a Dropout layer's latest training-mode forward (values 0 or 1/(1 - rate), the
+// shape of the batch it dropped): the mask the latest training step used.
+Tensor js_model_dropout_mask(const JsModel& m, const val& layer) {
+  return guard([&] {
+    const std::string name = pgbind::to_string("dropoutMask", layer);
+    auto l = m.m->layer(name);
+    if (!l) pg::fail("dropoutMask: the model has no layer '", name, "'");
+    auto* d = dynamic_cast<pg::nn::Dropout*>(l.get());
+    if (!d) pg::fail("dropoutMask: layer '", name, "' is a ", l->kind(), ", not a Dropout layer");
+    if (d->last_mask_shape.empty()) pg::fail("dropoutMask: layer '", name, "' has not run in training mode yet");
+    return Tensor::from_vector(d->last_mask, d->last_mask_shape);
+  });
+}
+
 std::string js_model_probe(JsModel& m, const val& xs, const val& ys, const val& opts) {
   return guard([&] {
     return m.m->probe(pgbind::to_tensors("probe", xs), pgbind::to_tensors("probe", ys), parse("probe", opts)).dump();
@@ -462,6 +480,8 @@ EMSCRIPTEN_BINDINGS(playgrad_nn) {
   function("_modelLr", &js_model_lr);
   function("_modelSetLr", &js_model_set_lr);
   function("_modelProbe", &js_model_probe);
+  function("_modelRegularizationLoss", &js_model_regularization_loss);
+  function("_modelDropoutMask", &js_model_dropout_mask);
   function("_activationCurve", &js_activation_curve);
   function("_spiral", &js_spiral);
   function("_linePath", &js_line_path);

@@ -563,6 +563,10 @@ export class Model {
   predict(x: Data, options?: { batchSize?: number }): Tensor | Tensor[];
   /** One forward + backward pass on a batch and what every layer did (playgrad/nn/probe.h); weights unchanged. */
   probe(x: Data, y: Data, options?: ProbeOptions): ProbeResult;
+  /** λ1·Σ|w| + λ2·Σw² over the layers' regularizers (0-d). */
+  regularizationLoss(): Tensor;
+  /** A Dropout layer's mask from its latest training-mode forward: 0 or 1/(1 - rate), the batch's shape. */
+  dropoutMask(layer: string): Tensor;
   save(options?: { includeOptimizer?: boolean }): string;
   toJSON(): unknown;
   loadWeights(json: string | object): void;
@@ -678,6 +682,14 @@ export interface Optim {
    * step is the batch MSE's backward() and the core's SGD step.
    */
   linePath(x: ArrayLike<number>, y: ArrayLike<number>, options?: LinePathOptions): LinePath;
+  /** The two-weight elastic net (core/include/playgrad/nn/elastic_net.h). */
+  elasticNet2d(x: ArrayLike<number>, y: ArrayLike<number>, options?: {
+    l1?: number; l2?: number; w0?: [number, number]; steps?: number; tol?: number; lo?: number; hi?: number; grid?: number; boundary?: number;
+  }): {
+    n: number; hessian: number[]; lambdaMax: number; step: number; unique: boolean; ols: number[]; olsMse: number;
+    prox: Float64Array; opt: number[]; mse: number; penalty: number; total: number; iterations: number; converged: boolean;
+    sub: Float64Array; subLast: number[]; subTotal: number; contour: Float64Array; region: Float64Array;
+  };
   /** The sums, the MSE's Hessian 2/N [[Σx², Σx], [Σx, N]], its eigenvalues, 2/λmax and the least-squares line. */
   lineStats(x: ArrayLike<number>, y: ArrayLike<number>): LineStats;
 }

@@ -474,6 +474,13 @@ export function install(pg, { Tensor, PlaygradError }) {
       return withTemps((temps) => JSON.parse(pg._call((c) => c._modelProbe(this._handle, tensorList('probe', x, 'x', temps),
         tensorList('probe', y, 'y', temps), toJson('probe', o)))));
     }
+    /** λ1·Σ|w| + λ2·Σw² over the layers' regularizers (a 0-d Tensor; 0 when none has one). */
+    regularizationLoss() { return pg._wrap((c) => c._modelRegularizationLoss(this._handle)); }
+    /**
+     * The mask a Dropout layer used in its latest training-mode forward (the latest training
+     * step): a Tensor shaped like that batch's input to the layer, 0 (dropped) or 1/(1 - rate) (kept).
+     */
+    dropoutMask(layer) { return pg._wrap((c) => c._modelDropoutMask(this._handle, layer)); }
     /** The whole model (graph, weights, compile options, optimizer state) as JSON text. */
     save({ includeOptimizer = true } = {}) { return pg._call((c) => c._modelToJson(this._handle, Boolean(includeOptimizer))); }
     /** For JSON.stringify(model): the saved object. */
@@ -682,6 +689,17 @@ function installLinePath(pg, { PlaygradError }) {
     const o = { ...LINE_PATH_DEFAULTS, ...options };
     const r = pg._call((c) => c._linePath(points('linePath', x, 'x'), points('linePath', y, 'y'), pg._options('linePath', o)));
     return { ...r, steps: r.w.length - 1 };
+  };
+  // pg.optim.elasticNet2d(x, y, {l1, l2, w0, steps, tol, lo, hi, grid, boundary}): the two-weight
+  // elastic net ŷ = w1·x1 + w2·x2 under MSE + λ1‖w‖₁ + λ2‖w‖² (core/include/playgrad/nn/elastic_net.h):
+  // least squares (ols), the proximal-gradient path (prox, x/y pairs) to the minimizer opt (exact
+  // zeros), the subgradient path (sub) with the same step, the MSE on a grid (contour) and the
+  // boundary of the penalty region through opt (region).
+  pg.optim.elasticNet2d = function elasticNet2d(x, y, options = {}) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('elasticNet2d: options must be an object');
+    const known = ['l1', 'l2', 'w0', 'steps', 'tol', 'lo', 'hi', 'grid', 'boundary'];
+    for (const k of Object.keys(options)) if (!known.includes(k)) fail(`elasticNet2d: unknown option '${k}'`);
+    return pg._call((c) => c._elasticNet2d(points('elasticNet2d', x, 'x'), points('elasticNet2d', y, 'y'), pg._options('elasticNet2d', options)));
   };
   pg.optim.lineStats = function lineStats(x, y) {
     return pg._call((c) => c._lineStats(points('lineStats', x, 'x'), points('lineStats', y, 'y')));

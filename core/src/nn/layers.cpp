@@ -292,11 +292,17 @@ Shape Dropout::build(const std::vector<Shape>& in, uint64_t s) {
 }
 Tensor Dropout::forward(const std::vector<Tensor>& xs, bool training) {
   check_inputs(xs);
-  if (!training || rate == 0.f) return xs[0];
+  if (!training) return xs[0];
+  last_mask_shape = xs[0].shape();
+  if (rate == 0.f) {
+    last_mask.assign(size_t(xs[0].numel()), 1.f);  // every unit kept, scale 1/(1 - 0) = 1
+    return xs[0];
+  }
   // inverted dropout: keep with probability 1 - rate, scale kept values by 1/(1 - rate)
   Tensor mask = Tensor::empty(xs[0].shape());
   const float keep = 1.f / (1.f - rate);
   for (int64_t i = 0; i < mask.numel(); ++i) mask.data()[i] = rng.uniform() >= rate ? keep : 0.f;
+  last_mask.assign(mask.data(), mask.data() + mask.numel());
   return mul(xs[0], mask);
 }
 

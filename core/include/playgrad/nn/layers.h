@@ -135,6 +135,9 @@ class Activation : public Layer {
 
 // Dropout {rate, seed?}: inverted dropout. Training: y = x·mask/(1 - rate), mask[i] = (u_i >= rate)
 // with u_i uniform [0, 1) from the layer's own seeded generator; inference: y = x.
+// last_mask: the mask (values 0 or 1/(1 - rate)) of the latest training-mode forward, i.e. of the
+// batch the latest training step used, with its shape last_mask_shape (empty before the first
+// one). Kept as plain floats, not a Tensor: a record of the step, not part of any graph.
 class Dropout : public Layer {
  public:
   explicit Dropout(const Json& config);
@@ -147,6 +150,8 @@ class Dropout : public Layer {
   bool has_seed = false;
   uint64_t seed = 0;
   Rng rng{0};
+  std::vector<float> last_mask;
+  Shape last_mask_shape;
 };
 
 // BatchNormalization {momentum = 0.99, epsilon = 1e-3, center = true, scale = true, unbiasedMovingVariance = false} over the
