@@ -32,11 +32,11 @@ export function mount(root, kit) {
   defaultBtn.addEventListener('click', () => kit.set('beta', batchNormDefaults(state).beta));
 
   // ---- the statistics plots ----------------------------------------------------------------------
-  const chart = (label) => {
-    const c = el('canvas', { class: 'chart', role: 'img', 'aria-label': label });
+  const chart = (label, main = false) => {
+    const c = el('canvas', { class: 'chart', role: 'img', 'aria-label': label, ...(main ? { 'data-figure': '' } : {}) });
     return { canvas: c, chart: new kit.LineChart(c, {}) };
   };
-  const meanC = chart('the plotted unit: each batch mean (thin) and the moving mean (thick), per step');
+  const meanC = chart('the plotted unit: each batch mean (thin) and the moving mean (thick), per step', true);
   const varC = chart('the plotted unit: each batch variance (thin) and the moving variance (thick), per step');
   const gbC = chart('the plotted unit: γ and β (the learned scale and shift) per step');
   const accC = chart('held-out accuracy per epoch: inference mode, training mode as one batch, training mode one at a time');

@@ -25,7 +25,7 @@ export function mount(root, kit) {
   resetBtn.addEventListener('click', () => session.reset());
 
   // ---- the network and the mask ---------------------------------------------------------------
-  const netCanvas = el('canvas', { role: 'img', style: 'display:block;width:100%;max-width:560px;aspect-ratio:4/3;',
+  const netCanvas = el('canvas', { 'data-figure': '', role: 'img', style: 'display:block;width:100%;max-width:560px;aspect-ratio:4/3;',
     'aria-label': 'the network: crossed-out hidden units were dropped in the last training step for the selected example' });
   const rowPick = el('select', { 'data-name': 'row', 'aria-label': 'example of the batch shown on the network' });
   rowPick.addEventListener('change', () => { row = Number(rowPick.value); if (last) drawStep(last); });

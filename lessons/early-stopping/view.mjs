@@ -31,7 +31,7 @@ export function mount(root, kit) {
   resetBtn.addEventListener('click', () => session.reset());
 
   // ---- the surface ------------------------------------------------------------------------------
-  const plot = el('canvas', { role: 'img', style: 'display:block;width:100%;max-width:420px;aspect-ratio:1;',
+  const plot = el('canvas', { 'data-figure': '', role: 'img', style: 'display:block;width:100%;max-width:420px;aspect-ratio:1;',
     'aria-label': 'p(class 1) over the plane, the training points (filled, some labels flipped) and the held-out points (rings)' });
   const plotNote = el('p', { class: 'note', 'data-name': 'plot-note' });
 

@@ -78,7 +78,7 @@ export function mount(root, kit) {
   const conventionLine = el('p', { class: 'note', 'data-name': 'convention-note' });
 
   // ---- charts ----------------------------------------------------------------------------------
-  const fitCanvas = el('canvas', { class: 'chart', role: 'img', 'aria-label': 'the network\'s curve over the training points (dots) and sin(πx) (dashed)' });
+  const fitCanvas = el('canvas', { class: 'chart', 'data-figure': '', role: 'img', 'aria-label': 'the network\'s curve over the training points (dots) and sin(πx) (dashed)' });
   const fitChart = new kit.LineChart(fitCanvas, { xmin: -1.1, xmax: 1.1, ymin: -2, ymax: 2 });
   const lossCanvas = el('canvas', { class: 'chart', role: 'img', 'aria-label': 'log10 of the training MSE, the penalty, their total and the test MSE per epoch' });
   const lossChart = new kit.LineChart(lossCanvas, {});

@@ -30,7 +30,7 @@ export function mount(root, kit) {
   resetBtn.addEventListener('click', () => session.reset());
 
   // ---- best so far -------------------------------------------------------------------------
-  const bestCanvas = el('canvas', { class: 'chart', role: 'img', 'aria-label': 'best validation accuracy so far against epochs spent, one curve per strategy' });
+  const bestCanvas = el('canvas', { class: 'chart', 'data-figure': '', role: 'img', 'aria-label': 'best validation accuracy so far against epochs spent, one curve per strategy' });
   const bestChart = new kit.LineChart(bestCanvas, { ymin: 0, ymax: 1, xmin: 0 });
   const bestLegend = el('p', { class: 'note', 'data-name': 'best-legend' });
   const bestCells = el('div', { class: 'buttons' });
