@@ -113,7 +113,8 @@ export function mount(root, kit) {
 
   function drawMask(s) {
     const st = s.step;
-    if (!st) { maskCanvas.style.height = '0px'; return; }
+    maskCanvas.style.display = st ? 'block' : 'none';  // no step yet: no mask to draw
+    if (!st) return;
     const B = st.rows.length;
     const W = s.width;
     const cellPx = Math.max(4, Math.min(16, Math.floor((maskCanvas.clientWidth || 540) / (2 * W + 2))));

@@ -18,7 +18,7 @@ export { text } from './text.mjs';
 export { fmt };
 
 export const id = 'regularization';
-export const title = 'Regularization: Ridge, Lasso, elastic net';
+export const title = 'Regularization';
 export const summary = 'TL = MSE + λ·penalty trained live: data loss and penalty apart, the weight histogram, the regularization path over λ, and why the L1 diamond gives exact zeros.';
 
 /** Test points, curve points, and the λ grid of the path (powers of ten). */
