@@ -124,26 +124,36 @@ function showMissing(id) {
 // history.replaceState calls beyond about 200 per 10 s (crbug.com/1038223), which a drag at 60
 // events per second would reach. (Playwright disables that protection, so the browser test only
 // checks that the last state of a fast drag lands in the URL.)
+// The URL follows the settings 150 ms after the last change (a slider drag writes it once). A
+// pending write is dropped when the learner navigates meanwhile (a link, back, a typed URL): the
+// newer location wins, even when the timer fires before the page hears of the navigation.
 let urlTimer = null;
 let urlPending = null;
 function flushUrl() {
+  clearTimeout(urlTimer);
   urlTimer = null;
   if (!urlPending) return;
-  const { lesson, state } = urlPending;
+  const { lesson, state, from } = urlPending;
   urlPending = null;
   if (current?.lesson !== lesson) return;
+  if (from !== undefined && location.hash !== from) return;
   const q = [toQuery(lesson.settings, state), conventionQuery(state.convention ?? DEFAULT_CONVENTION)].filter(Boolean).join('&');
   const hash = `#/${lesson.id}${q ? `?${q}` : ''}`;
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }
 function writeUrl(lesson, state, now = false) {
-  urlPending = { lesson, state };
   if (now) {
-    clearTimeout(urlTimer);
+    urlPending = { lesson, state };
     flushUrl();
-  } else {
-    urlTimer ??= setTimeout(flushUrl, 150);
+    return;
   }
+  urlPending = { lesson, state, from: urlPending?.from ?? location.hash };
+  urlTimer ??= setTimeout(flushUrl, 150);
+}
+function dropPendingUrl() {
+  clearTimeout(urlTimer);
+  urlTimer = null;
+  urlPending = null;
 }
 
 async function showLesson(lesson, state) {
@@ -288,6 +298,7 @@ async function showLesson(lesson, state) {
 }
 
 function route() {
+  dropPendingUrl();
   const { id, fields } = parseHash(location.hash);
   if (!id) {
     showNotice([]);

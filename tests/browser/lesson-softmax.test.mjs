@@ -64,6 +64,21 @@ test('keyboard on a slider: the shown numbers are the core\'s and the URL follow
   const grad = await shown(page, 'grad');
   grad.forEach((g, i) => assert.ok(Math.abs(g - (p[i] - (i === 0 ? 1 : 0))) < 1e-6, `grad ${i}`));
 
+  // A link followed while the URL write of a change is still pending: the link wins. The order
+  // that lost a link before (the location changes, the write's timer runs, then the page hears
+  // 'hashchange') is played exactly: the link as a silent location change, the event 300 ms later.
+  await z1.press('ArrowLeft');
+  await page.evaluate(() => new Promise((resolve) => {
+    history.replaceState(null, '', '#/softmax?z=1,2,3');
+    setTimeout(() => { window.dispatchEvent(new HashChangeEvent('hashchange')); resolve(); }, 300);
+  }));
+  await page.waitForFunction(() => document.querySelector('[data-name="z-0"]').dataset.value === '1');
+  await page.waitForTimeout(400);
+  assert.equal(new URL(page.url()).hash, '#/softmax?z=1,2,3');
+  assert.deepEqual(await shown(page, 'p'), await coreSoftmax(page, [1, 2, 3], 1));
+  await page.goto(`${env.url}#/softmax?z=2.5,1,0.1`);
+  await page.waitForFunction(() => document.querySelector('[data-name="z-0"]').dataset.value === '2.5');
+
   // The exact-value box: type a temperature.
   const tBox = page.getByRole('spinbutton', { name: 'Temperature T (exact value)' });
   await tBox.fill('2.5');
