@@ -7,10 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 level=${1:-all}
+# Each level prints how long it took (CI's budget is the sum: keep it well under 30 minutes).
+took() { echo "== $1 took $((SECONDS - $2)) s"; }
 
 if [ "$level" = all ] || [ "$level" = native ]; then
   echo "== native tests (ctest)"
+  t0=$SECONDS
   ctest --test-dir build/native --output-on-failure -j2
+  took native "$t0"
 fi
 # The node and browser levels compare the wasm build with files the native tests write
 # (build/native/parity.json, learn.json, learn.json.model, vision_layers.json).
@@ -28,29 +32,41 @@ if { [ "$level" = node ] || [ "$level" = browser ]; } && ! fixtures_fresh; then
 fi
 if [ "$level" = all ] || [ "$level" = node ]; then
   echo "== node tests (wasm build)"
+  t0=$SECONDS
   node --test --test-reporter=spec $(ls tests/node/*.test.mjs | grep -v '/soak')
+  took node "$t0"
 fi
 if [ "$level" = all ] || [ "$level" = browser ]; then
   echo "== browser tests (headless Chromium)"
-  node --test --test-reporter=spec --test-concurrency=1 $(ls tests/browser/*.test.mjs | grep -v '/soak')
+  # Two files at a time: each file has its own server (a free port) and its own Chromium, and
+  # most of a test's time is a page loading its modules and compiling the core.
+  t0=$SECONDS
+  node --test --test-reporter=spec --test-concurrency=2 $(ls tests/browser/*.test.mjs | grep -v '/soak')
+  took browser "$t0"
 fi
 if [ "$level" = all ] || [ "$level" = soak ]; then
-  # Long sessions, at the test level's fixed bounds: 3,000 random lesson computes in Node, 60 s of
-  # the optimizers lesson animating + 15 s of the softmax lesson + 10 cycles of the playground
+  # Long sessions, at the test level's fixed bounds: 3,000 random lesson computes in Node, 30 s of
+  # the optimizers lesson animating + 8 s of the softmax lesson + 10 cycles of the playground
   # training and scrubbing in Chromium. `npm run soak` (SOAK=long) runs the long bounds: 100,000
   # computes or 5 minutes, 120 s + 30 s, and 5 minutes of playground training and scrubbing.
   echo "== soak tests (long sessions)"
+  t0=$SECONDS
   node --test --test-reporter=spec --test-concurrency=1 tests/node/soak*.test.mjs tests/browser/soak*.test.mjs
+  took soak "$t0"
 fi
 if [ "$level" = all ] || [ "$level" = sanitize ]; then
   echo "== native tests under AddressSanitizer + UBSan"
+  t0=$SECONDS
   [ -f build/asan/CMakeCache.txt ] || cmake --preset asan >/dev/null
   cmake --build build/asan -j2
   ASAN_OPTIONS=detect_leaks=1 ctest --preset asan -j2
+  took sanitize "$t0"
 fi
 if [ "$level" = all ] || [ "$level" = fuzz ]; then
   # Deterministic: the committed corpus replayed, then FUZZ_RUNS inputs per target with FUZZ_SEED
   # (scripts/fuzz.sh --fixed). Long random fuzzing is `npm run fuzz`, not a test level.
   echo "== fuzzing (libFuzzer, ASan + UBSan; committed corpus + a fixed-seed run of fixed length)"
+  t0=$SECONDS
   bash scripts/fuzz.sh --fixed
+  took fuzz "$t0"
 fi

@@ -1,11 +1,11 @@
 // Long sessions, in the browser (headless Chromium, one site and one browser for both soaks):
 //
-// 1. The optimizers lesson left animating (60 s in the test level, 2 minutes in `npm run soak`), as a student would use it: whenever the
+// 1. The optimizers lesson left animating (30 s in the test level, 2 minutes in `npm run soak`), as a student would use it: whenever the
 //    animation reaches its last step the driver either presses Replay or changes a setting (a
 //    learning rate, the surface, the start point, the step count, a typed f(x, y), now and then
 //    a typo in it), so the animation restarts and the six trajectories are recomputed by the wasm
 //    core (pg.optim.path calls are counted).
-// 2. The softmax lesson driven every frame for a quarter of that (30 s): the temperature slider
+// 2. The softmax lesson driven every frame for a quarter of that (8 s, 30 s): the temperature slider
 //    and a logit move every frame, so the page validates, recomputes and redraws every frame.
 //
 // What is measured, per animation frame, by a meter installed before the page's scripts
@@ -19,14 +19,14 @@
 // a benchmark figure): in at least 90% of the frames an animation was under
 // way and the lesson redrew (it really animated the whole time); the JS heap (CDP, after a forced GC) and the
 // wasm heap (pg.memoryBytes(), bytes in use) end where they were after a warm-up.
-// Run by `scripts/test.sh soak` (60 s) and `npm run soak` (120 s), not by the quick browser level.
+// Run by `scripts/test.sh soak` (30 s) and `npm run soak` (120 s), not by the quick browser level.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { openPage, useBrowser } from './harness.mjs';
 
-// The test level (CI) animates for 60 s; `npm run soak` (SOAK=long) for 120 s; SOAK_SECONDS sets it.
-const SECONDS = Number(process.env.SOAK_SECONDS ?? (process.env.SOAK === 'long' ? 120 : 60));
+// The test level (CI) animates for 30 s; `npm run soak` (SOAK=long) for 120 s; SOAK_SECONDS sets it.
+const SECONDS = Number(process.env.SOAK_SECONDS ?? (process.env.SOAK === 'long' ? 120 : 30));
 const SOFTMAX_SECONDS = Math.max(5, Math.round(SECONDS / 4));
 const WARM_UP_MS = 5000;
 
