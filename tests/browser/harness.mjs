@@ -140,7 +140,7 @@ export async function checkSingleFile(env, { hash, ready, check }) {
 }
 
 /**
- * Screenshots in light and dark at 375 px and 1280 px wide, into tests/browser/artifacts/
+ * Screenshots in light and dark at 375 px and 1280 px wide (LOOKS below), into tests/browser/artifacts/
  * <name>-<scheme>-<width>.png: opens `hash`, waits for `ready`, runs `prepare(page)`, waits for
  * the fonts and `settle` ms (charts draw on the next frame), asserts nothing is wider than the
  * viewport, runs `check(page, colorScheme)`, then shoots the full page.
@@ -161,23 +161,28 @@ export async function checkExercise(page, id, answer) {
   return verdict.evaluate((e) => ({ verdict: e.dataset.verdict, value: e.dataset.value, text: e.textContent }));
 }
 
+// The test level shoots two looks (dark at 375 px, light at 1280 px: both schemes, both widths;
+// tests/browser/phone-layout.test.mjs opens every lesson light at 375 px); SCREENSHOTS=all shoots
+// all four, e.g. to review a change of the stylesheet.
+const LOOKS = process.env.SCREENSHOTS === 'all'
+  ? [['light', 375], ['light', 1280], ['dark', 375], ['dark', 1280]]
+  : [['dark', 375], ['light', 1280]];
+
 export async function screenshots(env, { name, hash, ready, prepare, check, settle = 150 }) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  for (const colorScheme of ['light', 'dark']) {
-    for (const width of [375, 1280]) {
-      const { page, context, assertClean } = await openPage(env.browser, null, { colorScheme, viewport: { width, height: 900 } });
-      await page.goto(`${env.url}${hash}`);
-      await page.waitForSelector(ready, { timeout: 60000 });
-      await prepare?.(page);
-      await page.evaluate(() => document.fonts.ready);
-      await page.waitForTimeout(settle);
-      // Nothing wider than the viewport: the page never scrolls sideways.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 0, `page is ${overflow}px wider than the ${width}px viewport`);
-      await check?.(page, colorScheme);
-      await page.screenshot({ path: `${ARTIFACTS}${name}-${colorScheme}-${width}.png`, fullPage: true });
-      assertClean();
-      await context.close();
-    }
+  for (const [colorScheme, width] of LOOKS) {
+    const { page, context, assertClean } = await openPage(env.browser, null, { colorScheme, viewport: { width, height: 900 } });
+    await page.goto(`${env.url}${hash}`);
+    await page.waitForSelector(ready, { timeout: 60000 });
+    await prepare?.(page);
+    await page.evaluate(() => document.fonts.ready);
+    await page.waitForTimeout(settle);
+    // Nothing wider than the viewport: the page never scrolls sideways.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the ${width}px viewport`);
+    await check?.(page, colorScheme);
+    await page.screenshot({ path: `${ARTIFACTS}${name}-${colorScheme}-${width}.png`, fullPage: true });
+    assertClean();
+    await context.close();
   }
 }
