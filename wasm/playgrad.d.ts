@@ -652,6 +652,17 @@ export interface Playgrad {
     /** n random indices into k options. */
     choice(k: number, n: number, seed?: number, stream?: number): Int32Array;
   };
+  /** Judging pair distances, "same when D <= τ" (wasm/api/similarity.mjs, core/src/nn/similarity.cpp). */
+  readonly similarity: {
+    /** The ROC curve over the distinct distances (increasing) and its area by trapezoids. labels: 1 same, 0 different. */
+    roc(distances: Tensor | ArrayLike<number>, same: Tensor | ArrayLike<number>): {
+      thresholds: Float64Array; fpr: Float64Array; tpr: Float64Array; auc: number; positives: number; negatives: number };
+    /** Confusion counts and accuracy at one threshold. */
+    thresholdCounts(distances: Tensor | ArrayLike<number>, same: Tensor | ArrayLike<number>, threshold: number): {
+      tp: number; fp: number; tn: number; fn: number; accuracy: number };
+    /** The k nearest points (Euclidean) of each query, nearest first: index and distance, [q·k] row-major. */
+    nearest(points: Tensor | ArrayLike<number>[], queries: Tensor | ArrayLike<number>[], k?: number): { index: number[]; distance: Float32Array };
+  };
 }
 
 /** Instantiates the SIMD core (once) and returns the API. */
