@@ -121,6 +121,27 @@ export function checkDrawing(pg, pixels, side = 14) {
   if (ink === 0) throw new pg.PlaygradError('find similar: the drawing is empty: draw a digit first');
 }
 
+/**
+ * The drawing as the tower's input: either args.pixels (side² grey levels, already prepared) or
+ * the pad's ink args.image of args.height × args.width, prepared by the core as MNIST's digits were
+ * (pg.vision.prepareDigit: box to 20 px, centre of mass to the middle, 2 × 2 means to 14 × 14).
+ */
+export function prepareDrawing(pg, args, side = 14) {
+  if (args?.image !== undefined) {
+    let prepared;
+    try {
+      prepared = pg.vision.prepareDigit(args.image, { height: args.height, width: args.width, size: side });
+    } catch (e) {
+      if (!(e instanceof pg.PlaygradError)) throw e;
+      throw new pg.PlaygradError(`find similar: ${e.message}`);
+    }
+    checkDrawing(pg, prepared.image, side);
+    return Float32Array.from(prepared.image);
+  }
+  checkDrawing(pg, args?.pixels, side);
+  return Float32Array.from(args.pixels);
+}
+
 // ---- pairs ---------------------------------------------------------------------------------------
 
 /** Rows of each class among rows [from, from + n) of the labels. */
@@ -256,14 +277,14 @@ class SiameseSession {
       const held = pg.losses.contrastive(D, pg.tensor(this.evalSame), { margin: s.margin }).item();
       return { embedding: emb, evalD: D.toArray(), heldLoss: held };
     });
-    this.records.push({ epoch: this.epoch, trainLoss, margin: s.margin, ...r });
+    this.records.push({ epoch: this.epoch, trainLoss, margin: s.margin, ...r, auc: pg.similarity.roc(r.evalD, this.evalSame).auc });
   }
 
   step() {
     if (this.done) return;
     if (this.loading) {
       this.tryData();
-      return;
+      if (this.loading || this.done) return;
     }
     const { pg } = this;
     const s = this.state;
@@ -341,8 +362,7 @@ class SiameseSession {
         this.drawing = null;
         return true;
       }
-      checkDrawing(this.pg, args.pixels, this.side ?? 14);
-      this.drawing = Float32Array.from(args.pixels);
+      this.drawing = prepareDrawing(this.pg, args, this.side ?? 14);
       return true;
     }
     throw new this.pg.PlaygradError(`siamese: unknown command '${name}'`);
@@ -418,7 +438,7 @@ class SiameseSession {
         loss: this.records.slice(1).map((r) => r.trainLoss),
         val_loss: this.records.slice(1).map((r) => r.heldLoss),
       },
-      aucs: this.records.map((r) => this.judge(r).auc),
+      aucs: this.records.map((r) => r.auc),
       embedding: rec.embedding,
       labels: this.heldLabels,
       evalD: Array.from(rec.evalD),

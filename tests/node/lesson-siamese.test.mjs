@@ -150,6 +150,12 @@ test('training: the same numbers twice, the held-out AUC rises, the view command
     for (let r = 3; r < 11; r++) drawn[r * 14 + 7] = 1;  // a "1"
     s1.command('draw', { pixels: drawn });
     const dn = s1.snapshot().neighbours;
+    // The pad's ink (any size) goes through the core's MNIST-style preparation first.
+    const ink = new Array(56 * 56).fill(0);
+    for (let r = 10; r < 46; r++) for (let c = 26; c < 30; c++) ink[r * 56 + c] = 1;
+    s1.command('draw', { image: ink, height: 56, width: 56 });
+    const prepared = pg.vision.prepareDigit(ink, { height: 56, width: 56, size: 14 }).image;
+    assert.deepEqual(s1.snapshot().drawing, Array.from(prepared));
     assert.equal(dn.drawn, true);
     assert.equal(dn.list.length, L.NEIGHBOURS);
   } finally {
@@ -186,6 +192,7 @@ test('bad input: an empty drawing, margin <= 0 or NaN, a malformed URL field', (
   const sess = L.session(pg, state({ digits: 100, epochs: 1 }));
   try {
     assert.throws(() => sess.command('draw', { pixels: new Array(196).fill(0) }), /the drawing is empty/);
+    assert.throws(() => sess.command('draw', { image: new Array(112 * 112).fill(0), height: 112, width: 112 }), /find similar: prepareDigit: the drawing is empty/);
     assert.throws(() => sess.command('fly'), /siamese: unknown command 'fly'/);
   } finally {
     sess.dispose();
