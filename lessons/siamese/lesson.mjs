@@ -357,6 +357,10 @@ class SiameseSession {
       this.view = e === this.records.length - 1 ? null : e;
       return true;
     }
+    if (name === 'load') {  // the view asks while the digits are on their way (no training)
+      if (this.loading) this.tryData();
+      return true;
+    }
     if (name === 'draw') {
       if (args.pixels === null) {
         this.drawing = null;

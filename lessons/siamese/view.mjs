@@ -13,6 +13,8 @@ export function mount(root, kit) {
   const { el, session } = kit;
   let state = null;
   let snap = null;
+  let tauNow = null;    // the threshold and query last set from the keyboard (until the next update)
+  let queryNow = null;
   let status = { playing: false, done: false };
 
   const cell = (name, text = '–', value = '') => el('span', { 'data-name': name, 'data-value': String(value) }, text);
@@ -57,9 +59,11 @@ export function mount(root, kit) {
   embCanvas.addEventListener('keydown', (e) => {
     if (!state) return;
     const step = e.shiftKey ? 10 : 1;
-    if (e.key === 'ArrowRight' || e.key === 'ArrowUp') kit.set('query', Math.min(HELD_OUT, state.query + step));
-    else if (e.key === 'ArrowLeft' || e.key === 'ArrowDown') kit.set('query', Math.max(1, state.query - step));
+    const q = queryNow ?? state.query;
+    if (e.key === 'ArrowRight' || e.key === 'ArrowUp') queryNow = Math.min(HELD_OUT, q + step);
+    else if (e.key === 'ArrowLeft' || e.key === 'ArrowDown') queryNow = Math.max(1, q - step);
     else return;
+    kit.set('query', queryNow);
     e.preventDefault();
   });
 
@@ -97,7 +101,9 @@ export function mount(root, kit) {
     const d = (e.shiftKey ? 0.1 : 0.01) * (e.key === 'ArrowRight' || e.key === 'ArrowUp' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowDown' ? -1 : 0);
     if (!d) return;
     e.preventDefault();
-    kit.set('threshold', Math.min(5, Math.max(0, Math.round((state.threshold + d) * 100) / 100)));
+    // From the last value set (several presses may come before the next update).
+    tauNow = Math.min(5, Math.max(0, Math.round(((tauNow ?? state.threshold) + d) * 100) / 100));
+    kit.set('threshold', tauNow);
   });
   const histLegend = el('p', { class: 'note' });
   const counts = { tp: cell('tp'), fp: cell('fp'), tn: cell('tn'), fn: cell('fn'), acc: cell('accuracy'), tau: cell('tau'), best: cell('best-threshold'), bestAcc: cell('best-accuracy') };
@@ -337,6 +343,7 @@ export function mount(root, kit) {
   for (const c of [embCanvas, towerCanvas, histCanvas]) ro?.observe(c);
 
   let neighboursKey = null;
+  let loadTimer = null;
   function fillNeighbours(s, st, nb) {
     queryBox.replaceChildren();
     if (nb.drawn) {
@@ -351,6 +358,8 @@ export function mount(root, kit) {
   function update(s, st, stat) {
     snap = s;
     state = st;
+    tauNow = st.threshold;
+    queryNow = st.query;
     status = stat ?? status;
     const col = kit.colors(root);
     const [c1, c2] = col.series;
@@ -362,6 +371,11 @@ export function mount(root, kit) {
     failLine.textContent = s.failure ?? '';
     notice.hidden = !status.notice;
     notice.textContent = status.notice ?? '';
+    if (s.loading && !loadTimer && !s.failure) {
+      // The digits arrive by fetch: ask the session to look again soon (it trains nothing), so the
+      // untrained embedding shows without pressing Play.
+      loadTimer = setTimeout(() => { loadTimer = null; session.command('load'); }, 150);
+    }
     if (s.loading) {
       setCell(statusLine, 0, status.playing ? 'Loading the MNIST digits…' : 'Ready: press Play, or Step for one batch (the 3,000 MNIST digits, 0.6 MB, load first).');
       Object.assign(statusLine.dataset, { epoch: '0', batches: '0', playing: String(!!status.playing), mode: session.mode ?? '' });
@@ -403,11 +417,14 @@ export function mount(root, kit) {
     });
     lossLegend.replaceChildren(swatch(c1, 'same (y = 1): D²'), swatch(c2, 'different (y = 0): max(0, m − D)²'), swatch(col.muted, `m = ${st.margin}`, '┆ '));
     if (s.batchPairs) {
-      const d = s.batchPairs.d[0];
-      const y = s.batchPairs.same[0];
-      const l = s.batchPairs.loss[0];
-      setCell(formulaLine, l, y ? `First pair (same): L = 1·D² = ${fmt(d)}² = ${fmt(l)}`
-        : `First pair (different): L = max(0, m − D)² = max(0, ${st.margin} − ${fmt(d)})² = ${fmt(l)}`);
+      // The batch's first same pair (index 0) and first different pair (index 1), written out.
+      const bp = s.batchPairs;
+      const k = bp.same.findIndex((v) => !v);
+      const j = bp.same.findIndex((v) => v);
+      const lines = [];
+      if (j >= 0) lines.push(`same pair: L = 1·D² = ${fmt(bp.d[j])}² = ${fmt(bp.loss[j])}`);
+      if (k >= 0) lines.push(`different pair: L = max(0, m − D)² = max(0, ${st.margin} − ${fmt(bp.d[k])})² = ${fmt(bp.loss[k])}`);
+      setCell(formulaLine, k >= 0 ? bp.loss[k] : NaN, lines.join(' · '));
       const inside = s.batchPairs.d.filter((v, i) => !s.batchPairs.same[i] && v < st.margin).length;
       const diff = s.batchPairs.same.filter((v) => !v).length;
       setCell(marginLine, inside, `The dots are the ${s.batchPairs.d.length} pairs of batch ${s.batchPairs.batch + 1} of epoch ${s.batchPairs.epoch + 1}, their losses at the margin now. ${inside} of its ${diff} different pairs are inside the margin and still pushed apart.`);
@@ -463,6 +480,6 @@ export function mount(root, kit) {
 
   return {
     update,
-    destroy() { ro?.disconnect(); },
+    destroy() { ro?.disconnect(); clearTimeout(loadTimer); },
   };
 }

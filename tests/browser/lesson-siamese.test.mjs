@@ -46,15 +46,17 @@ test('train a few batches; margin and threshold change the numbers as the core s
   // The first pair's loss after two batches: the same number Node computes.
   const want = nodeSnapshot(SMALL, 2);
   assert.equal(want.batch, 2);
-  assert.equal(await value(page, 'formula-line'), want.batchPairs.loss[0]);
+  // formula-line: the batch's first different pair (index 1: pairs alternate same, different).
+  assert.equal(want.batchPairs.same[1], 0);
+  assert.equal(await value(page, 'formula-line'), want.batchPairs.loss[1]);
 
   // Margin by keyboard: 1 -> 1.05; the pairs' losses are the core's at the new margin.
   await page.getByRole('slider', { name: 'Margin m' }).focus();
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => location.hash.includes('margin=1.05'));
   const wantM = nodeSnapshot(SMALL, 2, { margin: 1.05 });
-  await page.waitForFunction((v) => Number(document.querySelector('[data-name="formula-line"]').dataset.value) === v, wantM.batchPairs.loss[0]);
-  assert.notEqual(wantM.batchPairs.loss[0], want.batchPairs.loss[0]);
+  await page.waitForFunction((v) => Number(document.querySelector('[data-name="formula-line"]').dataset.value) === v, wantM.batchPairs.loss[1]);
+  assert.notEqual(wantM.batchPairs.loss[1], want.batchPairs.loss[1]);
   assert.equal(await value(page, 'margin-line'), wantM.batchPairs.d.filter((d, i) => !wantM.batchPairs.same[i] && d < 1.05).length);
 
   // Threshold by keyboard on the histogram: 0.5 -> 0.6; counts and accuracy from the core.
@@ -75,9 +77,14 @@ test('train a few batches; margin and threshold change the numbers as the core s
   assert.equal(await value(page, 'timeline-label'), 2);
 
   // A click on the embedding picks the query digit (the URL follows); its neighbours are listed.
-  const box = await page.locator('[data-name="embedding"]').boundingBox();
-  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.4);
+  const emb = page.locator('[data-name="embedding"]');
+  await emb.scrollIntoViewIfNeeded();
+  const box = await emb.boundingBox();
+  await emb.click({ position: { x: box.width * 0.3, y: box.height * 0.4 } });
+  await page.keyboard.press('ArrowRight');  // the keyboard path: the next digit
   await page.waitForFunction(() => /query=\d+/.test(location.hash));
+  const q = Number(/query=(\d+)/.exec(await page.evaluate(() => location.hash))[1]);
+  await page.waitForFunction((k) => document.querySelector('[data-name="find-note"]').textContent.includes('nearest are also') && document.querySelector('[data-name="embedding-note"]').textContent.includes(`#${k};`), q);
   assert.equal(await page.locator('[data-name^="neighbour-image-"]').count(), L.NEIGHBOURS);
 
   // An empty drawing: a readable notice, nothing else changes.
@@ -85,6 +92,7 @@ test('train a few batches; margin and threshold change the numbers as the core s
   await page.waitForFunction(() => !document.querySelector('[data-name="notice"]').hidden);
   assert.match(await page.textContent('[data-name="notice"]'), /the drawing is empty/);
   // Draw a stroke: the neighbours of the drawing.
+  await page.locator('[data-name="drawpad"]').scrollIntoViewIfNeeded();
   const pad = await page.locator('[data-name="drawpad"]').boundingBox();
   await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * 0.2);
   await page.mouse.down();
@@ -123,7 +131,7 @@ test('a shared URL restores; offline; dist/playgrad.html from file:// (training 
 
 test('screenshots: light and dark, 375 px and 1280 px', async () => {
   await screenshots(env, {
-    name: 'siamese', hash: '#/siamese?epochs=2&digits=400', ready: READY, settle: 300,
+    name: 'siamese', hash: '#/siamese?epochs=1&digits=300', ready: READY, settle: 300,
     prepare: async (page) => {
       await page.click('[data-name="play"]');
       await page.waitForFunction(() => document.querySelector('[data-name="status"]').textContent.includes('done'), null, { timeout: 30000 });
