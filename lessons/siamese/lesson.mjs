@@ -191,6 +191,7 @@ class SiameseSession {
     this.view = null;   // the epoch shown (null: the newest)
     this.lastBatch = null;
     this.drawing = previous?.drawing ?? null;  // a drawn digit survives a settings change
+    this.drawingVersion = 0;
     try {
       this.model = buildTwins(pg, state);
       this.params = this.model.parameters();
@@ -364,9 +365,11 @@ class SiameseSession {
     if (name === 'draw') {
       if (args.pixels === null) {
         this.drawing = null;
+        this.drawingVersion += 1;
         return true;
       }
       this.drawing = prepareDrawing(this.pg, args, this.side ?? 14);
+      this.drawingVersion += 1;
       return true;
     }
     throw new this.pg.PlaygradError(`siamese: unknown command '${name}'`);
@@ -374,6 +377,13 @@ class SiameseSession {
 
   /** The neighbours of the query (a held-out digit, or the drawing) in the shown epoch's embedding. */
   neighbours(rec) {
+    // Cached: the shown epoch's embedding changes only at an epoch's end (or a scrub).
+    const key = `${rec.epoch}/${this.records.length}/${this.state.query}/${this.drawingVersion}`;
+    if (this.nbCache?.key !== key) this.nbCache = { key, value: this.findNeighbours(rec) };
+    return this.nbCache.value;
+  }
+
+  findNeighbours(rec) {
     const { pg } = this;
     const s = this.state;
     const emb = rec.embedding;
@@ -408,6 +418,12 @@ class SiameseSession {
 
   /** The judged numbers of one epoch's record at the state's threshold (ROC, AUC, counts: the core). */
   judge(rec) {
+    const key = `${rec.epoch}/${this.state.threshold}`;
+    if (rec.judgedCache?.key !== key) rec.judgedCache = { key, value: this.judgeNow(rec) };
+    return rec.judgedCache.value;
+  }
+
+  judgeNow(rec) {
     const { pg } = this;
     const roc = pg.similarity.roc(rec.evalD, this.evalSame);
     const at = pg.similarity.thresholdCounts(rec.evalD, this.evalSame, this.state.threshold);
@@ -429,7 +445,10 @@ class SiameseSession {
     if (this.loading) return { ...base, curves: lossCurves(this.pg, s.margin, 2 * s.margin) };
     const rec = this.view === null ? this.records.at(-1) : this.records[this.view];
     const lb = this.lastBatch;
-    const dMax = Math.max(2 * s.margin, ...(lb ? lb.d : [0]), ...rec.evalD.slice(0, 50)) * 1.05;
+    // The curves' range: up to 2m or the batch's largest D, rounded up to 0.5 (cached: it rarely moves).
+    const dMax = Math.ceil(Math.max(2 * s.margin, ...(lb ? lb.d : [0])) * 1.05 * 2) / 2;
+    const ckey = `${s.margin}/${dMax}`;
+    if (this.curveCache?.key !== ckey) this.curveCache = { key: ckey, value: lossCurves(this.pg, s.margin, dMax) };
     return {
       ...base,
       nTrain: this.nTrain,
@@ -448,7 +467,7 @@ class SiameseSession {
       evalD: Array.from(rec.evalD),
       evalSame: Array.from(this.evalSame),
       judged: this.judge(rec),
-      curves: lossCurves(this.pg, s.margin, dMax),
+      curves: this.curveCache.value,
       // The last batch's pairs on the curves, their losses at the margin now (the core's loss).
       batchPairs: lb ? { d: lb.d, same: lb.same, loss: pairLosses(this.pg, lb.d, lb.same, s.margin), epoch: lb.epoch, batch: lb.batch } : null,
       first: lb ? lb.first : null,
