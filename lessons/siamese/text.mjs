@@ -6,7 +6,9 @@ A **Siamese network** runs both images through the *same* tower, one set of weig
 what comes out. Here the tower is Dense(hidden) → Dense(2) on real 14 × 14 MNIST digits, trained
 live, so its output is a point in the plane you can watch.
 
-$$L = y \\cdot D^2 + (1 - y)\\cdot \\max(0,\\; m - D)^2, \\qquad D = \\lVert f(a) - f(b) \\rVert$$
+$$L = y \\cdot D^2 + (1 - y)\\cdot \\max(0,\\; m - D)^2$$
+
+$$D = \\lVert f(a) - f(b) \\rVert$$
 
 ## Twin towers, one weight set
 The two towers are drawn twice but exist once: the model applies the same two layers to input
