@@ -131,10 +131,14 @@ test('a shared URL restores; offline; dist/playgrad.html from file:// (training 
 
 test('screenshots: light and dark, 375 px and 1280 px', async () => {
   await screenshots(env, {
-    name: 'siamese', hash: '#/siamese?epochs=1&digits=300', ready: READY, settle: 300,
+    name: 'siamese', hash: '#/siamese?digits=200&epochs=1', ready: READY, settle: 300,
     prepare: async (page) => {
-      await page.click('[data-name="play"]');
-      await page.waitForFunction(() => document.querySelector('[data-name="status"]').textContent.includes('done'), null, { timeout: 30000 });
+      // The untrained embedding shows once the digits are here; then a few batches fill the loss plot.
+      await page.waitForFunction(() => document.querySelector('[data-name="auc"]')?.dataset.value !== '', null, { timeout: 20000 });
+      for (let i = 0; i < 3; i++) {
+        await page.click('[data-name="step"]');
+        await page.waitForFunction((k) => Number(document.querySelector('[data-name="status"]').dataset.batches) > k, i);
+      }
     },
   });
 });
