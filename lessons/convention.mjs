@@ -170,3 +170,22 @@ const L2 = {
 export function l2Convention(state) {
   return L2[conventionOf(state)];
 }
+
+// ---- the distance between two embeddings ------------------------------------------------------
+// Neither framework ships a contrastive loss; both spell D = ‖a − b‖ with a guard near 0, where
+// √ has an infinite slope. Keras' Siamese example (keras-io examples/vision/siamese_contrastive.py,
+// and the older keras/examples/mnist_siamese.py): D = √max(Σ(a − b)², ε) with ε =
+// keras.backend.epsilon() = 1e-7. PyTorch: torch.nn.functional.pairwise_distance(a, b) (the
+// default eps = 1e-6) = ‖a − b + ε‖₂: ε is added to every difference before the norm. They agree
+// to float precision except when a and b nearly coincide (D of 0.000316 vs 0.000001·√dim at a = b).
+const PAIR_DISTANCE = {
+  keras: { rule: 'max', epsilon: 1e-7, formula: 'D = √max(Σ(a − b)², 1e-7)',
+    note: 'Keras (the Siamese example): D = √max(Σ(a − b)², ε), ε = keras.backend.epsilon() = 1e-7' },
+  pytorch: { rule: 'shift', epsilon: 1e-6, formula: 'D = ‖a − b + 1e-6‖₂',
+    note: 'PyTorch: F.pairwise_distance(a, b) = ‖a − b + ε‖₂, ε = 1e-6 added to each difference' },
+};
+
+/** { rule ('max' | 'shift'), epsilon, formula, note }: how the state's convention computes D. */
+export function pairDistance(state) {
+  return PAIR_DISTANCE[conventionOf(state)];
+}

@@ -167,6 +167,10 @@ export interface Vision {
   /** (kernelH kernelW inChannels + bias) outChannels. */
   convParams(o: { kernel: Pair; inChannels: number; outChannels: number; bias?: boolean }): number;
   receptiveField(layers: { kernel: number; stride?: number; dilation?: number }[]): { size: number; jump: number };
+  /** A drawn digit prepared as MNIST's were: box to 20 px (aspect kept), centre of mass to (14, 14), size 14: 2 x 2 means. */
+  prepareDigit(image: ArrayLike<number>, o: { height: number; width: number; size?: 14 | 28; threshold?: number }): {
+    image: Float32Array; size: number; box: number[]; scale: number; centre: number[]; shift: number[];
+  };
 
   iou(a: Box | number[], b: Box | number[]): number;
   iouParts(a: Box | number[], b: Box | number[]): IouParts;
@@ -651,6 +655,17 @@ export interface Playgrad {
     grid(axis: { lo: number; hi: number; scale?: 'linear' | 'log' }, n: number): Float64Array;
     /** n random indices into k options. */
     choice(k: number, n: number, seed?: number, stream?: number): Int32Array;
+  };
+  /** Judging pair distances, "same when D <= τ" (wasm/api/similarity.mjs, core/src/nn/similarity.cpp). */
+  readonly similarity: {
+    /** The ROC curve over the distinct distances (increasing) and its area by trapezoids. labels: 1 same, 0 different. */
+    roc(distances: Tensor | ArrayLike<number>, same: Tensor | ArrayLike<number>): {
+      thresholds: Float64Array; fpr: Float64Array; tpr: Float64Array; auc: number; positives: number; negatives: number };
+    /** Confusion counts and accuracy at one threshold. */
+    thresholdCounts(distances: Tensor | ArrayLike<number>, same: Tensor | ArrayLike<number>, threshold: number): {
+      tp: number; fp: number; tn: number; fn: number; accuracy: number };
+    /** The k nearest points (Euclidean) of each query, nearest first: index and distance, [q·k] row-major. */
+    nearest(points: Tensor | ArrayLike<number>[], queries: Tensor | ArrayLike<number>[], k?: number): { index: number[]; distance: Float32Array };
   };
 }
 

@@ -16,6 +16,7 @@ import { install as installNn } from './api/nn.mjs';
 import { installVision } from './api/vision.mjs';
 import { installTrace } from './api/trace.mjs';
 import { installSearch } from './api/search.mjs';
+import { installSimilarity } from './api/similarity.mjs';
 
 export class PlaygradError extends Error {
   constructor(message) {
@@ -195,6 +196,7 @@ class Playgrad {
     installVision(this); // pg.conv2d, pg.maxPool2d, ... and pg.vision.* (wasm/api/vision.mjs)
     installOptimPath(this, { PlaygradError }); // pg.optim.path (wasm/api/expr.mjs)
     installSearch(this, { PlaygradError }); // pg.search.sample, .grid, .choice (wasm/api/search.mjs)
+    installSimilarity(this, { Tensor, PlaygradError }); // pg.similarity.roc, .thresholdCounts, .nearest (wasm/api/similarity.mjs)
   }
 
   /** JSON.stringify never walks into the wasm module (its heap is gigabytes of numbers). */
