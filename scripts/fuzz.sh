@@ -3,8 +3,8 @@
 #
 #   scripts/fuzz.sh [seconds-per-target] [target ...]
 #     Exploration (`npm run fuzz`): each target for a set time (default FUZZ_SECONDS or 30) with a
-#     random seed (printed as "INFO: Seed: N" in build/fuzz/<name>.log), from the committed seeds
-#     plus whatever earlier runs kept in build/fuzz/corpus/<name>/. Finds new bugs; its answer
+#     random seed (printed as "INFO: Seed: N" in build/sanitize/<name>.log), from the committed seeds
+#     plus whatever earlier runs kept in build/sanitize/corpus/<name>/. Finds new bugs; its answer
 #     depends on the seed, the time and the machine's speed, so CI does not run it.
 #
 #   scripts/fuzz.sh --fixed [target ...]
@@ -16,7 +16,7 @@
 #     however fast. (The per-input -timeout is a hang detector: no input of these targets comes
 #     near it.)
 #
-# A finding fails the run and leaves its input in build/fuzz/artifacts/; docs/testing.md says how
+# A finding fails the run and leaves its input in build/sanitize/artifacts/; docs/testing.md says how
 # it becomes a committed corpus file and a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,14 +31,14 @@ fi
 runs=${FUZZ_RUNS:-30000}
 seed=${FUZZ_SEED:-1}
 
-[ -f build/fuzz/CMakeCache.txt ] || cmake --preset fuzz >/dev/null
-cmake --build build/fuzz -j2
+[ -f build/sanitize/CMakeCache.txt ] || cmake --preset sanitize >/dev/null
+cmake --build build/sanitize -j2
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for src in tests/fuzz/fuzz_*.cpp; do targets+=("$(basename "$src" .cpp)"); done
 fi
-mkdir -p build/fuzz/artifacts
+mkdir -p build/sanitize/artifacts
 # In the fixed mode ASLR is turned off for the fuzz binaries: addresses reach the coverage libFuzzer
 # steers by (containers keyed by pointers), so with ASLR two runs with the same seed and number of
 # runs try different inputs after a few hundred. (setarch -R needs the personality syscall, which
@@ -71,25 +71,25 @@ for t in "${targets[@]}"; do
   name=${t#fuzz_}
   seeds=tests/fuzz/corpus/$name
   [ -d "$seeds" ] || seeds=""
-  artifacts=(-artifact_prefix=build/fuzz/artifacts/"$name"-)
+  artifacts=(-artifact_prefix=build/sanitize/artifacts/"$name"-)
   if [ "$mode" = fixed ]; then
     if [ -n "$seeds" ]; then
       echo "fuzz: $t replays the $(ls "$seeds" | wc -l) committed inputs of $seeds"
-      run "build/fuzz/$name.replay.log" "$t (replaying $seeds)" "the input is the committed file it ran last (above)" \
-        "${fixed_env[@]}" ./build/fuzz/"$t" -seed="$seed" -timeout=60 "${common[@]}" "${artifacts[@]}" "$seeds"/*
+      run "build/sanitize/$name.replay.log" "$t (replaying $seeds)" "the input is the committed file it ran last (above)" \
+        "${fixed_env[@]}" ./build/sanitize/"$t" -seed="$seed" -timeout=60 "${common[@]}" "${artifacts[@]}" "$seeds"/*
     fi
-    work=build/fuzz/fixed/$name
+    work=build/sanitize/fixed/$name
     rm -rf "$work"
     mkdir -p "$work"
     echo "fuzz: $t for $runs runs with seed $seed"
-    run "build/fuzz/$name.log" "$t (seed $seed, $runs runs)" "the input is saved under build/fuzz/artifacts/" \
-      "${fixed_env[@]}" ./build/fuzz/"$t" -seed="$seed" -runs="$runs" -reload=0 -timeout=60 "${common[@]}" "${artifacts[@]}" "$work" $seeds
+    run "build/sanitize/$name.log" "$t (seed $seed, $runs runs)" "the input is saved under build/sanitize/artifacts/" \
+      "${fixed_env[@]}" ./build/sanitize/"$t" -seed="$seed" -runs="$runs" -reload=0 -timeout=60 "${common[@]}" "${artifacts[@]}" "$work" $seeds
   else
-    work=build/fuzz/corpus/$name
+    work=build/sanitize/corpus/$name
     mkdir -p "$work"
     echo "fuzz: $t for ${secs}s"
-    run "build/fuzz/$name.log" "$t" "the input is saved under build/fuzz/artifacts/" \
-      ./build/fuzz/"$t" -max_total_time="$secs" -timeout=10 "${common[@]}" "${artifacts[@]}" "$work" $seeds
+    run "build/sanitize/$name.log" "$t" "the input is saved under build/sanitize/artifacts/" \
+      ./build/sanitize/"$t" -max_total_time="$secs" -timeout=10 "${common[@]}" "${artifacts[@]}" "$work" $seeds
   fi
 done
 if [ "$mode" = fixed ]; then

@@ -33,7 +33,7 @@ fi
 if [ "$level" = all ] || [ "$level" = node ]; then
   echo "== node tests (wasm build)"
   t0=$SECONDS
-  node --test --test-reporter=spec $(ls tests/node/*.test.mjs | grep -v '/soak')
+  node --test --test-reporter=spec --test-concurrency=2 $(ls tests/node/*.test.mjs | grep -v '/soak')
   took node "$t0"
 fi
 if [ "$level" = all ] || [ "$level" = browser ]; then
@@ -55,11 +55,13 @@ if [ "$level" = all ] || [ "$level" = soak ]; then
   took soak "$t0"
 fi
 if [ "$level" = all ] || [ "$level" = sanitize ]; then
+  # The suite's binary run once (one process: ctest would start 181 sanitized processes), from the
+  # tree the fuzz level uses too (preset `sanitize`: clang, ASan + UBSan).
   echo "== native tests under AddressSanitizer + UBSan"
   t0=$SECONDS
-  [ -f build/asan/CMakeCache.txt ] || cmake --preset asan >/dev/null
-  cmake --build build/asan -j2
-  ASAN_OPTIONS=detect_leaks=1 ctest --preset asan -j2
+  [ -f build/sanitize/CMakeCache.txt ] || cmake --preset sanitize >/dev/null
+  cmake --build build/sanitize -j2
+  (cd build/sanitize && ASAN_OPTIONS=detect_leaks=1 ./playgrad_tests --gtest_brief=1)
   took sanitize "$t0"
 fi
 if [ "$level" = all ] || [ "$level" = fuzz ]; then

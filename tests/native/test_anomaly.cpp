@@ -192,7 +192,8 @@ std::pair<Tensor, Tensor> regression_data() {
 std::string diverge(Model& m, double lr, int64_t* finished_batches = nullptr,
                     const std::function<void()>& after_batch = nullptr) {
   m.compile({{"optimizer", {{"kind", "sgd"}, {"lr", lr}}}, {"loss", "mse"}});
-  auto [x, y] = regression_data();
+  const auto data = regression_data();  // (not a structured binding: lambdas below capture x and y)
+  const Tensor x = data.first, y = data.second;
   std::vector<float> last = all_weights(m);
   int64_t batches = 0;
   FitOptions o;

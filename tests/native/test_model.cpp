@@ -251,7 +251,8 @@ TEST(Model, EarlyStoppingAndSchedules) {
 TEST(Model, BadInputChangesNothing) {
   Model m(spiral_spec(), 1);
   m.compile({{"optimizer", {{"kind", "adam"}, {"lr", 0.01}}}, {"loss", "sparseCategoricalCrossEntropy"}});
-  auto [x, y] = spiral(10, 3, 0);
+  const auto data = spiral(10, 3, 0);  // (not a structured binding: lambdas below capture x and y)
+  const Tensor x = data.first, y = data.second;
   m.train_on_batch({x}, {y});  // some optimizer state
   const std::string before = m.to_json();
   auto same = [&] { EXPECT_EQ(m.to_json(), before); };
