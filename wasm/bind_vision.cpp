@@ -362,6 +362,26 @@ val js_yolo_decode(const val& anchors, const val& pred, const val& opts) {
   });
 }
 
+// ---- a drawn digit ------------------------------------------------------------------------------
+
+// {height, width, size = 28, threshold = 0}
+val js_prepare_digit(const val& image, const val& opts) {
+  return guard([&] {
+    const pgbind::Options o("prepareDigit", opts);
+    const auto r = v::prepare_digit(pgbind::to_floats(o.op, "image", image), count(o, "height", "height", 0, 1),
+                                    count(o, "width", "width", 0, 1), o.integer("size", 28),
+                                    float(o.number("threshold", 0)));
+    val out = val::object();
+    out.set("image", pgbind::float_array(r.image));
+    out.set("size", double(r.size));
+    out.set("box", pgbind::number_list(std::vector<int64_t>(r.box, r.box + 4)));
+    out.set("scale", r.scale);
+    out.set("centre", pgbind::number_list(std::vector<double>(r.centre, r.centre + 2)));
+    out.set("shift", pgbind::number_list(std::vector<int64_t>(r.shift, r.shift + 2)));
+    return out;
+  });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(playgrad_vision) {
@@ -370,6 +390,7 @@ EMSCRIPTEN_BINDINGS(playgrad_vision) {
   function("_convTransposeOutputSize", &js_conv_transpose_output_size);
   function("_convParams", &js_conv_params);
   function("_receptiveField", &js_receptive_field);
+  function("_prepareDigit", &js_prepare_digit);
 
   function("_conv2d", &js_conv2d);
   function("_depthwiseConv2d", &js_depthwise_conv2d);

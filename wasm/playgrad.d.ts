@@ -167,6 +167,10 @@ export interface Vision {
   /** (kernelH kernelW inChannels + bias) outChannels. */
   convParams(o: { kernel: Pair; inChannels: number; outChannels: number; bias?: boolean }): number;
   receptiveField(layers: { kernel: number; stride?: number; dilation?: number }[]): { size: number; jump: number };
+  /** A drawn digit prepared as MNIST's were: box to 20 px (aspect kept), centre of mass to (14, 14), size 14: 2 x 2 means. */
+  prepareDigit(image: ArrayLike<number>, o: { height: number; width: number; size?: 14 | 28; threshold?: number }): {
+    image: Float32Array; size: number; box: number[]; scale: number; centre: number[]; shift: number[];
+  };
 
   iou(a: Box | number[], b: Box | number[]): number;
   iouParts(a: Box | number[], b: Box | number[]): IouParts;

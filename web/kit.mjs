@@ -2,6 +2,7 @@
 // parse HTML, KaTeX rendering, and the canvas charts.
 import katex from './lib/katex/katex.mjs';
 
+import { DrawPad } from './drawpad.mjs';
 import { BarChart, LineChart, fitCanvas, isDark, themeColors } from './plot.mjs';
 
 /**
@@ -27,5 +28,6 @@ export function tex(target, latex, display = false) {
 }
 
 // colors(node, { fontScale }): the theme's colours for canvas drawing (plot.mjs themeColors);
-// isDark(): whether the dark theme is showing.
-export const kit = { el, tex, BarChart, LineChart, fitCanvas, colors: themeColors, isDark };
+// isDark(): whether the dark theme is showing. DrawPad: the shared pad to draw a digit on
+// (drawpad.mjs; the core prepares the drawing, pg.vision.prepareDigit).
+export const kit = { el, tex, BarChart, LineChart, fitCanvas, colors: themeColors, isDark, DrawPad };

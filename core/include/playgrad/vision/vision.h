@@ -241,4 +241,26 @@ struct Detections {
 Detections yolo_decode(const YoloGrid& grid, const std::vector<float>& pred,
                        const YoloDecodeOptions& opt = {});
 
+// ---- a drawn digit, prepared as MNIST's digits were ---------------------------------------------
+
+// MNIST's preparation (LeCun et al.): the digit's bounding box is scaled, keeping its aspect ratio,
+// so its longer side is 20 of 28 pixels (anti-aliased: each output pixel is the area-weighted mean
+// of the input pixels it covers), then placed in the 28 x 28 field so that its centre of mass
+// (intensity-weighted, rounded to whole pixels) is at the field's centre (14, 14). size 14 then
+// takes the mean of each 2 x 2 block (as the shipped 14 x 14 digits were made). Input: a
+// height x width grey image, row-major, values in [0, 1] (ink = 1). Pixels <= threshold are
+// background for the bounding box. Errors (op "prepareDigit"): a size other than 14 or 28, an
+// image whose length is not height x width, a non-finite or out-of-range pixel, or an empty
+// drawing (no pixel above the threshold).
+struct PreparedDigit {
+  std::vector<float> image;         // size x size, row-major
+  int64_t size = 28;
+  int64_t box[4] = {0, 0, 0, 0};    // the ink's bounding box in the input: x0, y0, x1, y1 (exclusive)
+  double scale = 1;                 // 28-field pixels per input pixel: 20 / max(box width, box height)
+  double centre[2] = {0, 0};        // centre of mass (x, y) of the scaled digit before it is moved
+  int64_t shift[2] = {0, 0};        // whole-pixel move (x, y) that brings it to (14, 14) in the 28 field
+};
+PreparedDigit prepare_digit(const std::vector<float>& image, int64_t height, int64_t width, int64_t size = 28,
+                            float threshold = 0.0f);
+
 }  // namespace pg::vision
