@@ -191,15 +191,19 @@ export function installVision(pg) {
       const send = pg._options('convParams', { kernel: [kh, kw], inChannels, outChannels, bias: Boolean(bias) });
       return call((c) => c._convParams(send));
     },
-    /** Receptive field of a stack of layers [{ kernel, stride = 1, dilation = 1 }, ...]: { size, jump }. */
+    /**
+     * Receptive field of a stack of layers [{ kernel, stride = 1, dilation = 1, pad = 0 }, ...]
+     * (pad: the layer's padding before, top/left): { size, jump, start }: output pixel u sees the
+     * input pixels start + u jump .. start + u jump + size - 1 (negative ones are padding).
+     */
     receptiveField(layers) {
-      if (!Array.isArray(layers)) throw err(pg, 'receptiveField: layers must be an array of { kernel, stride, dilation }');
-      const k = [], s = [], d = [];
+      if (!Array.isArray(layers)) throw err(pg, 'receptiveField: layers must be an array of { kernel, stride, dilation, pad }');
+      const k = [], s = [], d = [], p = [];
       layers.forEach((l, i) => {
         if (!isObject(l) || typeof l.kernel !== 'number') throw err(pg, `receptiveField: layer ${i} needs a numeric kernel`);
-        k.push(l.kernel); s.push(l.stride ?? 1); d.push(l.dilation ?? 1);
+        k.push(l.kernel); s.push(l.stride ?? 1); d.push(l.dilation ?? 1); p.push(l.pad ?? 0);
       });
-      return call((c) => c._receptiveField(k, s, d));
+      return call((c) => c._receptiveField(k, s, d, p));
     },
 
     /**
