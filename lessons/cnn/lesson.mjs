@@ -46,13 +46,13 @@ export const settings = [
     help: 'A hidden Dense layer (ReLU) between the flattened maps and the 10 softmax outputs.' },
   { name: 'lr', type: 'number', label: 'Learning rate (Adam)', default: 0.002, min: 0.0001, max: 0.1, step: 0.0001, section: 'Training' },
   { name: 'epochs', type: 'integer', label: 'Epochs', default: 6, min: 1, max: 30, section: 'Training' },
-  { name: 'digits', type: 'integer', label: 'Training digits', default: 8000, min: 500, max: 8000, step: 500, section: 'Training',
+  { name: 'digits', type: 'integer', label: 'Training digits', default: 8000, min: 100, max: 8000, step: 100, section: 'Training',
     help: `The first rows of the 8,600 shipped digits (class-balanced); the last ${HELD_OUT} are held out.` },
   { name: 'seed', type: 'integer', label: 'Seed', default: 1, min: 0, max: 99999, section: 'Training' },
 ];
 
 /** For the robustness test and quick CLI runs: one short epoch. */
-export const quickSettings = { epochs: 1, digits: 500 };
+export const quickSettings = { epochs: 1, digits: 100 };
 
 // ---- the architecture ---------------------------------------------------------------------------
 
@@ -146,6 +146,20 @@ export function conventionNotes(s) {
 
 // ---- the session -------------------------------------------------------------------------------
 
+// The 8,600 digits as grey levels in [0, 1] (x: rows of 196) and labels (y), made once: every
+// session reads views of them (they never change).
+let scaled = null;
+function scaledDigits() {
+  if (scaled) return scaled;
+  const d = digitsNow({ more: true });
+  if (!d) return null;
+  if (d.side !== SIDE) throw new Error(`the digits are ${d.side} × ${d.side}, this lesson needs ${SIDE} × ${SIDE}`);
+  const x = new Float32Array(d.pixels.length);
+  for (let i = 0; i < x.length; i++) x[i] = d.pixels[i] / 255;
+  scaled = { count: d.count, x, y: Float32Array.from(d.labels) };
+  return scaled;
+}
+
 class CnnSession {
   constructor(pg, state, previous) {
     this.pg = pg;
@@ -158,6 +172,7 @@ class CnnSession {
     this.order = null;
     this.sums = { loss: 0, accuracy: 0, rows: 0 };
     this.history = { loss: [], accuracy: [], valLoss: [], valAccuracy: [] };
+    this.batchLoss = []; // [epochs done as a fraction, the batch's loss, its accuracy] per batch (the core's fit)
     this.confusion = null;
     this.edit = null;
     this.exported = null;
@@ -185,7 +200,7 @@ class CnnSession {
   tryData() {
     let d;
     try {
-      d = digitsNow({ more: true });
+      d = scaledDigits();
     } catch (e) {
       this.failure = `cnn: ${e.message}`;
       this.loading = false;
@@ -193,19 +208,13 @@ class CnnSession {
     }
     if (!d) return;
     const { pg } = this;
-    const px = d.side * d.side;
-    const toX = (from, n) => {
-      const x = new Float32Array(n * px);
-      const src = d.pixels.subarray(from * px, (from + n) * px);
-      for (let i = 0; i < x.length; i++) x[i] = src[i] / 255;
-      return x;
-    };
+    const px = SIDE * SIDE;
     this.px = px;
     this.nTrain = Math.min(this.state.digits, d.count - HELD_OUT);
-    this.xTrainRows = toX(0, this.nTrain);
-    this.yTrainRows = Float32Array.from(d.labels.subarray(0, this.nTrain));
-    this.xValRows = toX(d.count - HELD_OUT, HELD_OUT);
-    this.yValRows = Float32Array.from(d.labels.subarray(d.count - HELD_OUT));
+    this.xTrainRows = d.x.subarray(0, this.nTrain * px);
+    this.yTrainRows = d.y.subarray(0, this.nTrain);
+    this.xValRows = d.x.subarray((d.count - HELD_OUT) * px);
+    this.yValRows = d.y.subarray(d.count - HELD_OUT);
     this.xVal = this.keep(pg.tensor(this.xValRows, [HELD_OUT, SIDE, SIDE, 1]));
     this.yVal = this.keep(pg.tensor(this.yValRows, [HELD_OUT]));
     this.batches = Math.ceil(this.nTrain / BATCH);
@@ -244,6 +253,7 @@ class CnnSession {
         this.sums.loss += h.history.loss[0] * b;
         this.sums.accuracy += h.history.accuracy[0] * b;
         this.sums.rows += b;
+        this.batchLoss.push([this.epoch + (this.batch + 1) / this.batches, h.history.loss[0], h.history.accuracy[0]]);
       });
     } catch (e) {
       if (!(e instanceof pg.PlaygradError)) throw e;
@@ -306,6 +316,11 @@ class CnnSession {
       const { data, height, width } = args;
       const prep = pg.vision.prepareDigit(data, { height, width, size: SIDE });
       this.probe = { source: 'drawn', index: null, label: null, image: prep.image, prep: { box: prep.box, scale: prep.scale, centre: prep.centre, shift: prep.shift, height, width } };
+      return;
+    }
+    if (name === 'load') {
+      // The page asks again while the digits are being fetched (a page's session cannot wake itself).
+      if (this.loading) this.tryData();
       return;
     }
     if (this.loading) throw new pg.PlaygradError('cnn: the digits are still loading');
@@ -416,6 +431,7 @@ class CnnSession {
       batches: this.batches ?? 0,
       nTrain: this.nTrain ?? 0,
       history: this.history,
+      batchLoss: this.batchLoss,
       layers: this.layers ?? null,
       params: this.model ? this.model.countParams() : 0,
       confusion: this.confusion,

@@ -18,6 +18,7 @@ export function mount(root, kit) {
   let editFilter = 0;
   let poolChannel = 0;
   let jsonUrl = null;
+  let loadTimer = null;
 
   const cell = (name, text = '–', value = '') => el('span', { 'data-name': name, 'data-value': String(value) }, text);
   const setCell = (node, v, text = fmt(v)) => { node.textContent = text; node.dataset.value = String(v); };
@@ -102,7 +103,7 @@ export function mount(root, kit) {
   const filtersCanvas = el('canvas', { 'data-name': 'filters1', role: 'img', tabindex: '0', style: 'display:block;width:100%;touch-action:manipulation',
     'aria-label': 'conv1 filters: click one (or use the arrow keys) to edit it' });
   const filters2Canvas = el('canvas', { 'data-name': 'filters2', role: 'img', style: 'display:block;width:100%', 'aria-label': 'conv2 filters: one row per filter, one square per input map' });
-  const filterSelect = el('select', { 'data-name': 'edit-filter', 'aria-label': 'the conv1 filter to edit' });
+  const filterSelect = el('select', { 'data-name': 'edit-filter', 'aria-label': 'the conv1 filter to edit', style: 'width:auto' });
   const gridBox = el('div', { 'data-name': 'filter-grid', style: 'display:grid;gap:0.25rem;max-width:18rem' });
   const zeroBtn = button('filter-zero', 'Zero it');
   const flipBtn = button('filter-negate', 'Negate it');
@@ -142,7 +143,7 @@ export function mount(root, kit) {
   // ---- max pooling's gradient ----------------------------------------------------------------------------
   const poolCanvas = el('canvas', { 'data-name': 'pool-gradient', role: 'img', style: 'display:block;width:100%;max-width:34rem',
     'aria-label': 'the pool input (one map), its 2 × 2 windows and the gradient each pixel gets; the pooled map beside it' });
-  const poolSelect = el('select', { 'data-name': 'pool-channel', 'aria-label': 'the map whose pooling gradient is shown' });
+  const poolSelect = el('select', { 'data-name': 'pool-channel', 'aria-label': 'the map whose pooling gradient is shown', style: 'width:auto' });
   poolSelect.addEventListener('change', () => { poolChannel = Number(poolSelect.value); redrawAll(); });
   const poolLine = el('p', { class: 'note', 'data-name': 'pool-gradient-line' });
 
@@ -159,7 +160,7 @@ export function mount(root, kit) {
       el('div', { class: 'buttons' }, saveBtn, saveLink), el('p', { class: 'note' }, 'Load a saved model of the same network: ', fileInput), loadLine),
     el('div', { class: 'panel wide' }, el('h3', {}, 'Feature maps of the digit looked at'),
       el('p', { class: 'note' }, 'Point at a unit (or tab to a layer and use the arrow keys; [ and ] change the map): the box on the 14 × 14 input is its receptive field.'), rfLine, mapsBox),
-    panel('Layers: sizes and parameters from the conv arithmetic', el('div', { class: 'scroll' }, table), totalLine, conventionLine),
+    el('div', { class: 'panel wide' }, el('h3', {}, 'Layers: sizes and parameters from the conv arithmetic'), el('div', { class: 'scroll' }, table), totalLine, conventionLine),
     panel('Filters (conv1: edit one)', filtersCanvas, el('p', { class: 'note' }, 'Filter ', filterSelect, ' of conv1, its weights (type a number):'), gridBox,
       el('div', { class: 'buttons' }, zeroBtn, flipBtn, restoreBtn), editLine, el('p', { class: 'note' }, 'conv2: each row a filter, each square its weights over one conv1 map'), filters2Canvas),
     panel("Max pooling's gradient", el('p', { class: 'note' }, 'Map ', poolSelect, ' of pool1\'s input: the gradient of Σ(pool outputs) from the core\'s backward.'), poolCanvas, poolLine),
@@ -171,9 +172,10 @@ export function mount(root, kit) {
   function drawMaps(canvas, { data, h, w, count, channelLast = true, signed = false, highlight = null, rf = null, cols: wantCols }) {
     const cw = canvas.clientWidth || 300;
     const gap = 4;
-    const cell = Math.max(2, Math.min(10, Math.floor((cw + gap) / Math.max(1, Math.min(count, wantCols ?? 8)) / Math.max(w, 1))));
+    const cols0 = Math.max(1, Math.min(count, wantCols ?? 8));
+    const cell = Math.max(2, Math.min(Math.max(12, Math.floor(84 / Math.max(w, 1))), Math.floor(((cw + gap) / cols0 - gap) / Math.max(w, 1))));
     const tile = cell * w;
-    const cols = Math.max(1, Math.min(count, Math.floor((cw + gap) / (tile + gap))));
+    const cols = wantCols ? Math.min(count, wantCols) : Math.max(1, Math.min(count, Math.floor((cw + gap) / (tile + gap))));
     const rows = Math.ceil(count / cols);
     const height = rows * (cell * h + gap);
     const fit = kit.fitCanvas(canvas, { height });
@@ -386,7 +388,7 @@ export function mount(root, kit) {
     poolSelect.value = String(poolChannel);
     const [oh, ow] = pg.outShape;
     const cw = poolCanvas.clientWidth || 300;
-    const cs = Math.max(6, Math.min(26, Math.floor(cw / (w + ow + 2))));
+    const cs = Math.max(6, Math.min(26, Math.floor(cw / (w + 2 + 2 * ow))));
     const fit = kit.fitCanvas(poolCanvas, { height: cs * h + 4 });
     if (!fit) return;
     const { g } = fit;
@@ -443,10 +445,13 @@ export function mount(root, kit) {
 
   function drawConfusion(snap) {
     const c = snap.confusion;
+    const key = JSON.stringify([c?.matrix ?? null, kit.isDark()]);
+    if (confBox.dataset.key === key) return;
+    confBox.dataset.key = key;
     if (!c) { confBox.replaceChildren(el('p', { class: 'note' }, 'After the first epoch: the held-out digits by true class (rows) and prediction (columns).')); confLine.textContent = ''; return; }
     const max = Math.max(1, ...c.matrix.flat());
     const col = kit.colors(confBox);
-    const head = el('tr', {}, el('th', {}, 'true ＼ predicted'), ...c.matrix.map((_, j) => el('th', {}, String(j))));
+    const head = el('tr', {}, el('th', {}, 'true ↓ predicted →'), ...c.matrix.map((_, j) => el('th', {}, String(j))));
     let right = 0, all = 0;
     const rows = c.matrix.map((row, i) => el('tr', {}, el('th', {}, String(i)), ...row.map((n, j) => {
       all += n;
@@ -460,6 +465,9 @@ export function mount(root, kit) {
   }
 
   function drawTable(snap) {
+    const key = JSON.stringify([snap.layers, snap.params, snap.convention]);
+    if (tableBody.dataset.key === key) return;
+    tableBody.dataset.key = key;
     tableBody.replaceChildren(...(snap.layers ?? []).map((l) => {
       const sizeCell = l.kernel
         ? `⌊(${l.input[0]} + ${l.pad[0]} + ${l.pad[1]} − ${l.kernel}) / ${l.stride}⌋ + 1 = ⌊${fmt(l.quotient).replace(/\.?0+$/, '')}⌋ + 1 = ${l.output[0]}`
@@ -486,9 +494,15 @@ export function mount(root, kit) {
     drawPool(last);
   }
 
+  // Redraw when the panel's width changes (the maps' heights follow from it), on the next frame.
   let resizer = null;
+  let width = 0;
   if (typeof ResizeObserver === 'function') {
-    resizer = new ResizeObserver(() => redrawAll());
+    resizer = new ResizeObserver(() => {
+      if (mapsBox.clientWidth === width) return;
+      width = mapsBox.clientWidth;
+      requestAnimationFrame(redrawAll);
+    });
     resizer.observe(mapsBox);
   }
 
@@ -514,6 +528,8 @@ export function mount(root, kit) {
       drawTable(snap);
       return;
     }
+    // The digits arrive by fetch in the worker: ask again until they are in (a snapshot answers).
+    if (snap.loading && !loadTimer) loadTimer = setTimeout(() => { loadTimer = null; session.command('load', {}); }, 150);
     statusLine.textContent = snap.loading ? 'Loading the MNIST digits…'
       : `Epoch ${snap.epoch} of ${snap.epochs}, batch ${snap.batch} of ${snap.batches} (${snap.nTrain} training digits, batches of 32)${status.done && !snap.failure ? ' · done' : ''}`;
     drawTable(snap);
@@ -523,9 +539,12 @@ export function mount(root, kit) {
     const [c1, c2] = col.series;
     accChart.xmax = Math.max(1, snap.epochs);
     lossChart.xmax = Math.max(1, snap.epochs);
-    accChart.set({ series: [{ points: ep(h.accuracy), color: c1, width: 1.5, dash: [4, 3] }, { points: ep(h.valAccuracy), color: c2, width: 2.5 }] });
-    lossChart.set({ series: [{ points: ep(h.loss), color: c1, width: 1.5, dash: [4, 3] }, { points: ep(h.valLoss), color: c2, width: 2.5 }] });
-    accLegend.replaceChildren(el('span', { style: `color:${c1};margin-right:1em` }, '┄ training'), el('span', { style: `color:${c2}` }, '━ held-out'), ' (top: accuracy, bottom: loss, per epoch)');
+    // Each batch's loss and accuracy (thin) against epochs run; the held-out numbers per epoch (thick, dots).
+    const per = (k) => snap.batchLoss.map((r) => [r[0], r[k]]);
+    const dots = (a) => a.map((v, i) => ({ x: i + 1, y: v, color: c2 }));
+    accChart.set({ series: [{ points: per(2), color: c1, width: 1 }, { points: ep(h.valAccuracy), color: c2, width: 2.5 }], markers: dots(h.valAccuracy) });
+    lossChart.set({ series: [{ points: per(1), color: c1, width: 1 }, { points: ep(h.valLoss), color: c2, width: 2.5 }], markers: dots(h.valLoss) });
+    accLegend.replaceChildren(el('span', { style: `color:${c1};margin-right:1em` }, '— each training batch'), el('span', { style: `color:${c2}` }, '● held-out, per epoch'), ' (top: accuracy, bottom: loss; x: epochs)');
     const va = h.valAccuracy.at(-1);
     setCell(accLine, va ?? NaN, va === undefined ? `Held-out accuracy (${HELD_OUT} digits): after the first epoch.` : `Held-out accuracy after epoch ${h.valAccuracy.length}: ${pct(va)} (loss ${fmt(h.valLoss.at(-1))})`);
     if (snap.loaded) setCell(loadLine, snap.loaded.accuracy, `Loaded: held-out accuracy ${pct(snap.loaded.accuracy)}, loss ${fmt(snap.loaded.loss)} (the core evaluated the loaded weights).`);
@@ -562,6 +581,7 @@ export function mount(root, kit) {
   return {
     update,
     destroy() {
+      clearTimeout(loadTimer);
       pad.destroy();
       resizer?.disconnect();
       if (jsonUrl) URL.revokeObjectURL(jsonUrl);
