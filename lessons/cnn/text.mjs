@@ -7,7 +7,9 @@ $\\text{relu}(p_1 w_1 + p_2 w_2 + \\dots + p_{n} w_{n} + b)$ with $n = f \\cdot 
 gives one **feature map**, and $C_{\\text{out}}$ filters give $C_{\\text{out}}$ maps. Because the
 weights are shared, the count does not depend on the image size:
 
-$$\\#\\text{params} = (f \\cdot f \\cdot C_{\\text{in}} + 1) \\cdot C_{\\text{out}}, \\qquad H' = \\left\\lfloor \\frac{H + P_{\\text{before}} + P_{\\text{after}} - f}{s} \\right\\rfloor + 1$$
+$$\\#\\text{params} = (f \\cdot f \\cdot C_{\\text{in}} + 1) \\cdot C_{\\text{out}}$$
+
+$$H' = \\left\\lfloor \\frac{H + P_{\\text{before}} + P_{\\text{after}} - f}{s} \\right\\rfloor + 1$$
 
 The network here is Conv → Pool → Conv → Pool → Dense → softmax over 10 digits, trained by Adam on
 real MNIST digits (14 × 14, 8,000 for training, 600 held out) in a worker, so the page stays live.
