@@ -260,6 +260,7 @@ export const NOT_OP_NAMESPACES = {
   optim: 'optimizers (update parameters in place)', init: 'weight initialisers', layers: 'layers built on the ops',
   callbacks: 'training callbacks', data: 'data sets', vision: 'box and size arithmetic on plain numbers and arrays',
   search: 'hyperparameter draws (plain numbers from the seeded generator)',
+  metrics: 'classification counts (the confusion matrix of argmax predictions: integers, no gradient)',
 };
 
 // Builds a row's inputs as { data, shape, grad } (plain numbers) with the core's generator.
