@@ -73,16 +73,18 @@ const useSingleGlue = {
     b.onResolve({ filter: /playgrad_core\.mjs$/ }, () => ({ path: singleGlue }));
   },
 };
-// The MNIST digits (web/lib/mnist-digits.bin, packed by scripts/pack-mnist-digits.mjs) travel
+// The MNIST digits (web/lib/mnist-digits.bin and mnist-digits-more.bin, packed by scripts/pack-mnist-digits.mjs) travel
 // inside the single file as a data: URL (the page's policy allows fetching data: URLs): the
 // lessons' ./digits-asset.mjs, which points at the file next to the page, is swapped for it.
 const digitsBin = path.join(lib, 'mnist-digits.bin');
+const digitsMoreBin = path.join(lib, 'mnist-digits-more.bin');
 const inlineDigits = {
   name: 'inline-digits',
   setup(b) {
     b.onResolve({ filter: /digits-asset\.mjs$/ }, () => ({ path: 'digits-asset', namespace: 'inline-digits' }));
     b.onLoad({ filter: /.*/, namespace: 'inline-digits' }, async () => ({
-      contents: `export const DIGITS_URL = 'data:application/octet-stream;base64,${(await readFile(digitsBin)).toString('base64')}';`,
+      contents: `export const DIGITS_URL = 'data:application/octet-stream;base64,${(await readFile(digitsBin)).toString('base64')}';\n`
+        + `export const DIGITS_MORE_URL = 'data:application/octet-stream;base64,${(await readFile(digitsMoreBin)).toString('base64')}';`,
       loader: 'js',
     }));
   },

@@ -13,6 +13,7 @@
 #include "playgrad/nn/dense_chain_trainer.h"
 #include "playgrad/nn/init.h"
 #include "playgrad/nn/losses.h"
+#include "playgrad/nn/metrics.h"
 #include "playgrad/nn/model.h"
 #include "playgrad/nn/optim.h"
 #include "playgrad/nn/probe.h"
@@ -251,6 +252,18 @@ std::string js_model_fit(JsModel& m, const val& xs, const val& ys, const val& op
     return m.m->fit(pgbind::to_tensors("fit", xs), pgbind::to_tensors("fit", ys), o).to_json().dump();
   });
 }
+// {counts: [C * C] row = true class, classes, predicted: [N]}
+val js_confusion_matrix(const Tensor& probs, const val& labels) {
+  return guard([&] {
+    const auto r = pg::nn::confusion_matrix(probs, pgbind::to_floats("confusionMatrix", "labels", labels));
+    val o = val::object();
+    o.set("classes", double(r.classes));
+    o.set("counts", pgbind::number_list(r.counts));
+    o.set("predicted", pgbind::number_list(r.predicted));
+    return o;
+  });
+}
+
 std::string js_model_evaluate(JsModel& m, const val& xs, const val& ys, double bs) {
   return guard([&] {
     return Json(m.m->evaluate(pgbind::to_tensors("evaluate", xs), pgbind::to_tensors("evaluate", ys),
@@ -474,6 +487,7 @@ EMSCRIPTEN_BINDINGS(playgrad_nn) {
   function("_modelTrainOnBatch", &js_model_train_on_batch);
   function("_modelFit", &js_model_fit);
   function("_modelEvaluate", &js_model_evaluate);
+  function("_confusionMatrix", &js_confusion_matrix);
   function("_modelPredict", &js_model_predict);
   function("_modelForwardNodes", &js_model_forward_nodes);
   function("_modelNodes", &js_model_nodes);

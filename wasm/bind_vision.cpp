@@ -95,17 +95,19 @@ double js_conv_params(const val& opts) {
                                  o.integer("outChannels", 0), o.flag("bias", true)));
   });
 }
-val js_receptive_field(const val& kernels, const val& strides, const val& dilations) {
+val js_receptive_field(const val& kernels, const val& strides, const val& dilations, const val& pads) {
   return guard([&] {
     const char* op = "receptiveField";
     const auto k = pgbind::to_ints(op, "kernel", kernels), s = pgbind::to_ints(op, "stride", strides),
-               d = pgbind::to_ints(op, "dilation", dilations);
+               d = pgbind::to_ints(op, "dilation", dilations), p = pgbind::to_ints(op, "pad", pads);
     std::vector<v::RfLayer> layers;
-    for (size_t i = 0; i < k.size() && i < s.size() && i < d.size(); ++i) layers.push_back({k[i], s[i], d[i]});
+    for (size_t i = 0; i < k.size() && i < s.size() && i < d.size() && i < p.size(); ++i)
+      layers.push_back({k[i], s[i], d[i], p[i]});
     const auto rf = v::receptive_field(layers);
     val o = val::object();
     o.set("size", double(rf.size));
     o.set("jump", double(rf.jump));
+    o.set("start", double(rf.start));
     return o;
   });
 }

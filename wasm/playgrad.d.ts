@@ -166,7 +166,7 @@ export interface Vision {
   convTransposeOutputSize(o: ConvSizeOptions & { outputPadding?: number }): number;
   /** (kernelH kernelW inChannels + bias) outChannels. */
   convParams(o: { kernel: Pair; inChannels: number; outChannels: number; bias?: boolean }): number;
-  receptiveField(layers: { kernel: number; stride?: number; dilation?: number }[]): { size: number; jump: number };
+  receptiveField(layers: { kernel: number; stride?: number; dilation?: number; pad?: number }[]): { size: number; jump: number; start: number };
   /** A drawn digit prepared as MNIST's were: box to 20 px (aspect kept), centre of mass to (14, 14), size 14: 2 x 2 means. */
   prepareDigit(image: ArrayLike<number>, o: { height: number; width: number; size?: 14 | 28; threshold?: number }): {
     image: Float32Array; size: number; box: number[]; scale: number; centre: number[]; shift: number[];
@@ -636,6 +636,10 @@ export interface Playgrad {
   sequential(layers: Layer[], options: { inputShape: Shape; seed?: number }): Model;
   /** A model from Model.save() output. */
   loadModel(json: string | object): Model;
+  readonly metrics: {
+    /** Argmax predictions (first maximum on a tie) of probs [N, C] against labels: row = true class, column = predicted. */
+    confusionMatrix(probs: Tensor, labels: ArrayLike<number>): { classes: number; matrix: number[][]; predicted: number[] };
+  };
   readonly data: {
     spiral(points?: number, classes?: number, seed?: number): { x: Tensor; y: Tensor };
     /** A toy dataset of the playground: x [points, 2] in [-6, 6]², y the class index or the regression target. */

@@ -8,7 +8,29 @@
 //   step row:      forward, backward, one Adam step; the checked result is [loss, every weight
 //                  after one step from the initial weights]; against tfjs-cpu only, since
 //                  tfjs-wasm 4.22 has no conv2d backward kernels (Conv2DBackpropFilter/Input).
+//
+// The cnn lesson's figures (lessons/cnn/lesson.mjs):
+//   lesson step:   its default network (conv 3×3×8 'same' relu, max-pool 2, conv 3×3×16 'same'
+//                  relu, max-pool 2, flatten, dense 64 relu, dense 10 softmax), one Adam step
+//                  (lr 0.002, ε 1e-8 on √v̂: the PyTorch convention, which TensorFlow.js's Adam
+//                  and the ConvNetJS update below share) on a batch of 32 real 14 × 14 digits,
+//                  as the lesson trains (model.fit on one batch); images/s = 32 / the time. Peers
+//                  on the same net from the same initial weights: tfjs-cpu (its ops, minimize) and
+//                  ConvNetJS 0.3 (its Net forward/backward per image, the Adam update written over
+//                  getParamsAndGrads() as in figures/mlp.mjs). The checked result is the loss and
+//                  every weight after one step. Target: >= 5× ConvNetJS.
+//   draw update:   what the training worker does when a digit is drawn: the core prepares the
+//                  112 × 112 drawing (pg.vision.prepareDigit) and the snapshot runs it through every
+//                  layer (feature maps, filters, the pooling gradient). Target: < 16 ms (one frame).
+import { createRequire } from 'node:module';
+
 import { core, tfjs } from '../lib/peers.mjs';
+import { median } from '../lib/timing.mjs';
+import * as lesson from '../../lessons/cnn/lesson.mjs';
+import { digitsNow } from '../../lessons/digits-data.mjs';
+import { defaults } from '../../lessons/settings.mjs';
+
+const require = createRequire(import.meta.url);
 
 const B = 32;
 const SHAPES = [[3, 3, 1, 8], [8], [3, 3, 8, 16], [16], [784, 10], [10]];
@@ -113,11 +135,173 @@ async function tfjsCnn(backend, train, init, xin) {
   };
 }
 
+// ---- the cnn lesson's default net ---------------------------------------------------------------
+
+const LR = 0.002, B1 = 0.9, B2 = 0.999, EPS = 1e-8;
+const lessonState = () => ({ ...defaults(lesson.settings), convention: 'pytorch' });
+
+function lessonBatch() {
+  const d = digitsNow({ more: true });
+  const x = new Float32Array(B * 196);
+  for (let i = 0; i < B * 196; i++) x[i] = d.pixels[i] / 255;
+  return { x, y: Array.from(d.labels.subarray(0, B)) };
+}
+
+async function coreLesson() {
+  const pg = await core();
+  const data = lessonBatch();
+  const make = () => lesson.buildModel(pg, lessonState());
+  const x = pg.tensor(data.x, [B, 14, 14, 1]), y = pg.tensor(data.y, [B]);
+  const step = (m) => m.fit(x, y, { epochs: 1, batchSize: B, shuffle: false }).history.loss[0];
+  const weightsOf = (m) => Object.values(m.weights()).map((t) => { const r = { data: t.toArray(), shape: t.shape }; t.dispose(); return r; });
+  const cur = make();
+  const init = weightsOf(cur);
+  return {
+    run: () => step(cur),
+    result: () => {
+      const m = make();
+      const loss = step(m);
+      const r = cat([[loss], ...weightsOf(m).map((w) => w.data)]);
+      m.dispose();
+      return r;
+    },
+    init,
+    data,
+    dispose: () => { cur.dispose(); x.dispose(); y.dispose(); },
+  };
+}
+
+// init: [conv1 kernel, bias, conv2 kernel, bias, dense kernel, bias, output kernel, bias]
+async function tfjsLesson(init, data) {
+  const tf = await tfjs('cpu');
+  const x = tf.tensor(data.x, [B, 14, 14, 1]);
+  const y = tf.oneHot(tf.tensor1d(data.y, 'int32'), 10);
+  const make = () => ({ v: init.map(({ data: w, shape }) => tf.variable(tf.tensor(w, shape))), opt: tf.train.adam(LR, B1, B2, EPS) });
+  const forward = (p) => () => {
+    let h = tf.maxPool(tf.relu(tf.add(tf.conv2d(x, p[0], 1, 'same'), p[1])), 2, 2, 'valid');
+    h = tf.maxPool(tf.relu(tf.add(tf.conv2d(h, p[2], 1, 'same'), p[3])), 2, 2, 'valid');
+    h = tf.relu(tf.add(tf.matMul(tf.reshape(h, [B, 144]), p[4]), p[5]));
+    return tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(h, p[6]), p[7]));
+  };
+  const free = (s) => { s.opt.dispose(); tf.dispose(s.v); };
+  const cur = make();
+  const f = forward(cur.v);
+  return {
+    activate: () => tfjs('cpu'),
+    run: () => cur.opt.minimize(f, false, cur.v),
+    result: () => {
+      const s = make();
+      const c = s.opt.minimize(forward(s.v), true, s.v);
+      const r = cat([c.dataSync(), ...s.v.map((t) => t.dataSync())]);
+      c.dispose();
+      free(s);
+      return r;
+    },
+    dispose: () => { free(cur); tf.dispose([x, y]); },
+  };
+}
+
+function convnetLesson(init, data) {
+  const convnetjs = require('convnetjs');
+  const xs = [];
+  for (let i = 0; i < B; i++) {
+    const v = new convnetjs.Vol(14, 14, 1, 0);
+    for (let k = 0; k < 196; k++) v.w[k] = data.x[i * 196 + k];
+    xs.push(v);
+  }
+  const make = () => {
+    const net = new convnetjs.Net();
+    net.makeLayers([
+      { type: 'input', out_sx: 14, out_sy: 14, out_depth: 1 },
+      { type: 'conv', sx: 3, filters: 8, stride: 1, pad: 1, activation: 'relu' },
+      { type: 'pool', sx: 2, stride: 2 },
+      { type: 'conv', sx: 3, filters: 16, stride: 1, pad: 1, activation: 'relu' },
+      { type: 'pool', sx: 2, stride: 2 },
+      { type: 'fc', num_neurons: 64, activation: 'relu' },
+      { type: 'softmax', num_classes: 10 },
+    ]);
+    // Core kernels: conv [kh, kw, cin, cout] -> filters[cout].w[(kh·sx + kw)·cin + cin] (the same
+    // row-major order); dense [in, out] -> filters[out].w[in]; the flatten order (y, x, c) is ConvNetJS's Vol order too.
+    const layers = net.layers.filter((l) => l.layer_type === 'conv' || l.layer_type === 'fc');
+    layers.forEach((l, k) => {
+      const W = init[2 * k], b = init[2 * k + 1];
+      const nout = W.shape.at(-1), nin = W.data.length / nout;
+      for (let j = 0; j < nout; j++) {
+        for (let i = 0; i < nin; i++) l.filters[j].w[i] = W.data[i * nout + j];
+        l.biases.w[j] = b.data[j];
+      }
+    });
+    const pgs = net.getParamsAndGrads();
+    return { net, layers, pgs, m: pgs.map((p) => new Float64Array(p.params.length)), v: pgs.map((p) => new Float64Array(p.params.length)), t: 0 };
+  };
+  const step = (s) => {
+    let loss = 0;
+    for (let i = 0; i < B; i++) {
+      s.net.forward(xs[i], true);
+      loss += s.net.backward(data.y[i]);
+    }
+    s.t += 1;
+    const bc1 = 1 - B1 ** s.t, bc2 = Math.sqrt(1 - B2 ** s.t);
+    s.pgs.forEach((pgr, k) => {
+      const p = pgr.params, g = pgr.grads, m = s.m[k], v = s.v[k];
+      for (let j = 0; j < p.length; j++) {
+        const gj = g[j] / B; // the mean loss over the batch
+        m[j] = B1 * m[j] + (1 - B1) * gj;
+        v[j] = B2 * v[j] + (1 - B2) * gj * gj;
+        p[j] -= (LR / bc1) * m[j] / (Math.sqrt(v[j]) / bc2 + EPS);
+        g[j] = 0;
+      }
+    });
+    return loss / B;
+  };
+  const cur = make();
+  return {
+    run: () => step(cur),
+    result: () => {
+      const s = make();
+      const loss = step(s);
+      const parts = [[loss]];
+      for (const l of s.layers) {
+        const nout = l.filters.length, nin = l.filters[0].w.length;
+        const W = new Float32Array(nin * nout);
+        for (let j = 0; j < nout; j++) for (let i = 0; i < nin; i++) W[i * nout + j] = l.filters[j].w[i];
+        parts.push(W, Float32Array.from(l.biases.w));
+      }
+      return cat(parts);
+    },
+  };
+}
+
+// The worker's work after a drawing: prepare it and take the snapshot the view draws.
+async function measureDraw() {
+  const pg = await core();
+  const s = lesson.session(pg, { ...defaults(lesson.settings) });
+  s.step(); // the data loaded and one batch trained
+  const side = 112;
+  const drawing = new Float32Array(side * side);
+  for (let y = 14; y < 98; y++) for (let x = 50; x < 62; x++) drawing[y * side + x] = 1; // a '1'
+  for (let x = 40; x < 62; x++) for (let y = 14; y < 22; y++) drawing[y * side + x] = 1;
+  const frame = () => {
+    s.command('draw', { data: drawing, height: side, width: side });
+    return s.snapshot();
+  };
+  for (let i = 0; i < 5; i++) frame();
+  const samples = [];
+  let snap;
+  for (let i = 0; i < 31; i++) {
+    const t0 = performance.now();
+    snap = frame();
+    samples.push(performance.now() - t0);
+  }
+  s.dispose();
+  return { value: median(samples), min_ms: Math.min(...samples), samples_ms: samples, maps: snap.maps.map((m) => m.name), probs: snap.probs };
+}
+
 export default {
   name: 'cnn',
   order: 65,
   async cases() {
-    let c, d;
+    let c, d, e;
     return [
       {
         id: 'small CNN forward (loss), batch 32 of 28×28×1',
@@ -139,6 +323,23 @@ export default {
           'tfjs-cpu': () => tfjsCnn('cpu', true, d.init, d.x),
         },
         targets: [],
+      },
+      {
+        id: 'cnn lesson: one Adam step of its default net on 32 digits (images/s = 32 000 / ms)',
+        unit: 'ms',
+        tolerance: 1e-4,
+        impls: {
+          core: async () => { e = await coreLesson(); return e; },
+          'tfjs-cpu': () => tfjsLesson(e.init, e.data),
+          convnetjs: () => convnetLesson(e.init, e.data),
+        },
+        targets: [{ text: '≥ 5× ConvNetJS', vs: ['convnetjs'], ratio: 5 }],
+      },
+      {
+        id: 'cnn lesson: every feature map after a drawing (prepareDigit + snapshot)',
+        unit: 'ms',
+        measure: measureDraw,
+        targets: [{ text: '< 16 ms', max: 16 }],
       },
     ];
   },

@@ -2,6 +2,7 @@
 // loops; their gradients against central differences are rows of the op table, op_table.cpp),
 // the transpose as the adjoint of the convolution, the SIMD conv kernels against their scalar
 // twins, and errors.
+#include <algorithm>
 #include <functional>
 
 #include "playgrad/ops/conv.h"
@@ -66,6 +67,38 @@ TEST(ConvArith, OutputSizes) {
   auto rf = vision::receptive_field({{3, 1, 1}, {3, 1, 1}, {2, 2, 1}, {3, 1, 1}});
   EXPECT_EQ(rf.size, 10);
   EXPECT_EQ(rf.jump, 2);
+  EXPECT_EQ(rf.start, 0);
+}
+
+TEST(ConvArith, ReceptiveFieldStartFollowsThePadding) {
+  // conv 3 'same' (P = 1), pool 2/2, conv 3 'same' (P = 1): a = -1 - 1 * 2 = -3, r = 8, j = 2.
+  auto rf = vision::receptive_field({{3, 1, 1, 1}, {2, 2, 1, 0}, {3, 1, 1, 1}});
+  EXPECT_EQ(rf.size, 8);
+  EXPECT_EQ(rf.jump, 2);
+  EXPECT_EQ(rf.start, -3);
+  // Against brute force in 1-D: the input pixels each output pixel depends on, walked back layer by
+  // layer (window of unit u in a layer's input: u s - P + i d, i < k).
+  struct L1 { int64_t k, s, d, p; };
+  for (const auto& stack : std::vector<std::vector<L1>>{{{3, 1, 1, 1}, {2, 2, 1, 0}, {3, 1, 1, 1}},
+                                                         {{5, 2, 1, 2}, {3, 1, 2, 2}, {2, 2, 1, 0}},
+                                                         {{1, 3, 1, 0}, {4, 1, 1, 3}}}) {
+    std::vector<vision::RfLayer> layers;
+    for (const auto& l : stack) layers.push_back({l.k, l.s, l.d, l.p});
+    const auto r = vision::receptive_field(layers);
+    for (int64_t u = 0; u < 4; ++u) {
+      std::vector<int64_t> cur = {u};
+      for (size_t li = stack.size(); li-- > 0;) {
+        std::vector<int64_t> prev;
+        for (int64_t v : cur)
+          for (int64_t i = 0; i < stack[li].k; ++i) prev.push_back(v * stack[li].s - stack[li].p + i * stack[li].d);
+        cur = prev;
+      }
+      const auto [lo, hi] = std::minmax_element(cur.begin(), cur.end());
+      EXPECT_EQ(*lo, r.start + u * r.jump);
+      EXPECT_EQ(*hi, r.start + u * r.jump + r.size - 1);
+    }
+  }
+  EXPECT_NE(pgt::error_of([] { vision::receptive_field({{3, 1, 1, -1}}); }).find("negative padding"), std::string::npos);
 }
 
 TEST(ConvArith, TransposedSizesInvertTheForwardSize) {

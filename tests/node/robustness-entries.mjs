@@ -5,14 +5,14 @@
 //
 // Entry points are discovered where a registry exists, so new ones are covered when merged:
 //  - every function on the API object `pg` and its namespaces (pg.losses, pg.optim, pg.init,
-//    pg.layers, pg.callbacks, pg.vision, pg.data, pg.search, pg.similarity) is probed with every class in BAD_ARGS;
+//    pg.layers, pg.callbacks, pg.vision, pg.data, pg.search, pg.similarity, pg.metrics) is probed with every class in BAD_ARGS;
 //  - every lesson in lessons/index.mjs, every setting it declares (URL field, control, CLI flag)
 //    gets every class in BAD_TEXT for its type;
 // and the hand-written SPECIFIC cases below cover what needs a particular shape of mistake
 // (shapes that do not align, 10^10 elements, a failed optimizer step, a failed model load, ...).
 
 /** Namespaces of the API object probed function by function. */
-export const NAMESPACES = ['', 'losses', 'optim', 'init', 'layers', 'callbacks', 'vision', 'data', 'search', 'similarity'];
+export const NAMESPACES = ['', 'losses', 'optim', 'init', 'layers', 'callbacks', 'vision', 'data', 'search', 'similarity', 'metrics'];
 
 /** Functions not probed generically, and why (each is covered by a SPECIFIC case or is not an input path). */
 export const NOT_PROBED = {
@@ -151,6 +151,10 @@ export const SPECIFIC = [
   // ---- vision --------------------------------------------------------------------------------------
   { group: 'vision', entry: 'pg.conv2d', input: 'channels do not match the filter', expect: /conv2d/, call: (pg) => pg.conv2d(pg.zeros([1, 4, 4, 2]), pg.zeros([3, 3, 3, 1])) },
   { group: 'vision', entry: 'pg.conv2d', input: 'stride 0', expect: /conv2d/, call: (pg) => pg.conv2d(pg.zeros([1, 4, 4, 1]), pg.zeros([3, 3, 1, 1]), { strides: 0 }) },
+  { group: 'vision', entry: 'pg.vision.prepareDigit', input: 'an empty drawing (no ink)', expect: /prepareDigit: the drawing is empty/, call: (pg) => pg.vision.prepareDigit(new Float32Array(16), { height: 4, width: 4 }) },
+  { group: 'vision', entry: 'pg.vision.prepareDigit', input: 'a pixel outside [0, 1]', expect: /prepareDigit: pixel \(1, 0\) is 2/, call: (pg) => pg.vision.prepareDigit([0, 2, 0, 0], { height: 2, width: 2 }) },
+  { group: 'vision', entry: 'pg.vision.prepareDigit', input: 'fewer pixels than height × width', expect: /prepareDigit: the image has 3 pixels, expected/, call: (pg) => pg.vision.prepareDigit([0, 1, 0], { height: 2, width: 2 }) },
+  { group: 'metrics', entry: 'pg.metrics.confusionMatrix', input: 'a label outside the classes', expect: /confusionMatrix: label 0 is 5/, call: (pg, fx) => pg.metrics.confusionMatrix(fx.a23, [5, 0]) },
   { group: 'vision', entry: 'pg.vision.convOutputSize', input: 'kernel larger than the padded input', expect: /convOutputSize: kernel 5 is larger/, call: (pg) => pg.vision.convOutputSize({ input: 3, kernel: 5 }) },
   { group: 'vision', entry: 'pg.vision.convOutputSize', input: 'huge sizes (overflow)', expect: /convOutputSize/, call: (pg) => pg.vision.convOutputSize({ input: 2 ** 62, kernel: 3, padding: 2 ** 62 }) },
   { group: 'vision', entry: 'pg.vision.iou', input: 'NaN coordinate', expect: /iou/, call: (pg) => pg.vision.iou([0, 0, NaN, 1], [0, 0, 1, 1]) },

@@ -19,7 +19,10 @@ test('docs/vision.md examples', () => {
   assert.equal(pg.vision.convTransposeOutputSize({ input: 7, kernel: 3, stride: 2, padding: 'same' }), 14);
   assert.equal(pg.vision.convTransposeOutputSize({ input: 7, kernel: 3, stride: 2, outputPadding: 1 }), 16);
   assert.deepEqual(pg.vision.receptiveField([{ kernel: 3 }, { kernel: 3 }, { kernel: 2, stride: 2 }, { kernel: 3 }]),
-    { size: 10, jump: 2 });
+    { size: 10, jump: 2, start: 0 });
+  // With padding (conv 3 'same', pool 2, conv 3 'same'): output pixel u sees start + u·jump .. + size − 1.
+  assert.deepEqual(pg.vision.receptiveField([{ kernel: 3, pad: 1 }, { kernel: 2, stride: 2 }, { kernel: 3, pad: 1 }]),
+    { size: 8, jump: 2, start: -3 });
   assert.equal(pg.vision.iou([0, 0, 2, 2], [1, 1, 3, 3]), 1 / 7);
   const boxes = [[0, 0, 10, 10], [1, 1, 11, 11], [20, 20, 30, 30]];
   assert.deepEqual(pg.vision.nms(boxes, [0.9, 0.8, 0.7], { iouThreshold: 0.5 }), [0, 2]);

@@ -628,6 +628,21 @@ export function install(pg, { Tensor, PlaygradError }) {
   pg.denseChainTrainer = (model) => new DenseChainTrainer(model);
   pg.DenseChainTrainer = DenseChainTrainer;
 
+  pg.metrics = {
+    /**
+     * The confusion matrix of probs [N, C] (each row's argmax, the first maximum on a tie: the
+     * accuracy metric's rule) against integer labels [N]: { classes, matrix: C rows of C counts
+     * (row = true class, column = predicted), predicted: [N] }.
+     */
+    confusionMatrix(probs, labels) {
+      const t = needTensor('confusionMatrix', probs, 'probs');
+      if (!Array.isArray(labels) && !ArrayBuffer.isView(labels)) fail('confusionMatrix: labels must be an array of class indices');
+      const r = pg._call((c) => c._confusionMatrix(t, labels));
+      const C = r.classes;
+      return { classes: C, matrix: Array.from({ length: C }, (_, i) => r.counts.slice(i * C, (i + 1) * C)), predicted: r.predicted };
+    },
+  };
+
   pg.data = {
     /** CS231n's spiral: {x: [classes·points, 2], y: labels [classes·points]} (seeded, from the core). */
     spiral(points = 100, classes = 3, seed = 0) {

@@ -191,15 +191,36 @@ export function installVision(pg) {
       const send = pg._options('convParams', { kernel: [kh, kw], inChannels, outChannels, bias: Boolean(bias) });
       return call((c) => c._convParams(send));
     },
-    /** Receptive field of a stack of layers [{ kernel, stride = 1, dilation = 1 }, ...]: { size, jump }. */
+    /**
+     * Receptive field of a stack of layers [{ kernel, stride = 1, dilation = 1, pad = 0 }, ...]
+     * (pad: the layer's padding before, top/left): { size, jump, start }: output pixel u sees the
+     * input pixels start + u jump .. start + u jump + size - 1 (negative ones are padding).
+     */
     receptiveField(layers) {
-      if (!Array.isArray(layers)) throw err(pg, 'receptiveField: layers must be an array of { kernel, stride, dilation }');
-      const k = [], s = [], d = [];
+      if (!Array.isArray(layers)) throw err(pg, 'receptiveField: layers must be an array of { kernel, stride, dilation, pad }');
+      const k = [], s = [], d = [], p = [];
       layers.forEach((l, i) => {
         if (!isObject(l) || typeof l.kernel !== 'number') throw err(pg, `receptiveField: layer ${i} needs a numeric kernel`);
-        k.push(l.kernel); s.push(l.stride ?? 1); d.push(l.dilation ?? 1);
+        k.push(l.kernel); s.push(l.stride ?? 1); d.push(l.dilation ?? 1); p.push(l.pad ?? 0);
       });
-      return call((c) => c._receptiveField(k, s, d));
+      return call((c) => c._receptiveField(k, s, d, p));
+    },
+
+    /**
+     * A drawn digit prepared as MNIST's were (the core's prepareDigit): the ink's bounding box
+     * (pixels > threshold) scaled so its longer side is 20 of 28 pixels (aspect ratio kept,
+     * area-weighted), moved so its centre of mass is at (14, 14) of the 28 x 28 field, then (size
+     * 14) 2 x 2 means. image: height x width grey levels in [0, 1]. Returns { image (Float32Array
+     * size x size), size, box: [x0, y0, x1, y1], scale, centre: [x, y], shift: [x, y] }. An empty
+     * drawing is an error ("prepareDigit: the drawing is empty ...").
+     */
+    prepareDigit(image, o) {
+      const { height, width, size = 28, threshold = 0 } = opts(pg, 'prepareDigit', o);
+      for (const [k, v] of [['height', height], ['width', width], ['size', size], ['threshold', threshold]]) {
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw err(pg, `prepareDigit: ${k} must be a finite number, got ${String(v)}`);
+      }
+      const img = numbers(pg, 'prepareDigit', 'image', image);
+      return call((c) => c._prepareDigit(img, pg._options('prepareDigit', { height, width, size, threshold })));
     },
 
     /**

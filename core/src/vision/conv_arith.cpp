@@ -113,10 +113,12 @@ ReceptiveField receptive_field(const std::vector<RfLayer>& layers) {
     if (l.kernel < 1 || l.stride < 1 || l.dilation < 1)
       fail("receptiveField: layer ", i, " needs kernel, stride and dilation >= 1, got ", l.kernel,
            ", ", l.stride, ", ", l.dilation);
-    if (l.kernel > (1 << 20) || l.stride > (1 << 20) || l.dilation > (1 << 20))
+    if (l.kernel > (1 << 20) || l.stride > (1 << 20) || l.dilation > (1 << 20) || l.pad > (1 << 20))
       fail("receptiveField: layer ", i, " has sizes above 2^20");
-    // r += d (k - 1) j;  j *= s
+    if (l.pad < 0) fail("receptiveField: layer ", i, " has a negative padding (", l.pad, ")");
+    // r += d (k - 1) j;  a -= P j;  j *= s
     rf.size += l.dilation * (l.kernel - 1) * rf.jump;
+    rf.start -= l.pad * rf.jump;
     rf.jump *= l.stride;
     if (rf.size > (int64_t(1) << 50) || rf.jump > (int64_t(1) << 50))
       fail("receptiveField: the stack is too deep (sizes beyond 2^50)");

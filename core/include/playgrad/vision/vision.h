@@ -69,13 +69,18 @@ ConvSize conv_transpose_output_size(const char* op, const ConvDim& d, int64_t ou
 int64_t conv_params(int64_t kh, int64_t kw, int64_t in_channels, int64_t out_channels, bool bias);
 
 // Receptive field of a stack of conv/pool layers (first layer first), in input pixels:
-//   r_0 = 1, j_0 = 1;  r_l = r_{l-1} + d_l (k_l - 1) j_{l-1};  j_l = j_{l-1} s_l.
+//   r_0 = 1, j_0 = 1, a_0 = 0;  r_l = r_{l-1} + d_l (k_l - 1) j_{l-1};  j_l = j_{l-1} s_l;
+//   a_l = a_{l-1} - P_l j_{l-1}  (P_l: the layer's padding before, top/left)
+// so output pixel u of the last layer sees the input pixels a + u j .. a + u j + r - 1 (those
+// outside [0, in) are padding).
 struct RfLayer {
   int64_t kernel = 1, stride = 1, dilation = 1;
+  int64_t pad = 0;  // padding before (top/left), in this layer's input pixels
 };
 struct ReceptiveField {
-  int64_t size = 1;  // r: input pixels seen by one output pixel
-  int64_t jump = 1;  // j: input pixels between neighbouring output pixels (product of strides)
+  int64_t size = 1;   // r: input pixels seen by one output pixel
+  int64_t jump = 1;   // j: input pixels between neighbouring output pixels (product of strides)
+  int64_t start = 0;  // a: the first input pixel output pixel 0 sees (negative: in the padding)
 };
 ReceptiveField receptive_field(const std::vector<RfLayer>& layers);
 
