@@ -11,13 +11,14 @@ import * as optimizers from './optimizers/lesson.mjs';
 import * as batchNorm from './batch-norm/lesson.mjs';
 import * as earlyStopping from './early-stopping/lesson.mjs';
 import * as convSize from './conv-size/lesson.mjs';
+import * as transfer from './transfer/lesson.mjs';
 import * as iouNms from './iou-nms/lesson.mjs';
 import * as playground from './playground/lesson.mjs';
 import * as tuning from './tuning/lesson.mjs';
 import * as regularization from './regularization/lesson.mjs';
 import * as dropout from './dropout/lesson.mjs';
 
-export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, playground, regularization, dropout, optimizers, batchNorm, earlyStopping, tuning, convSize, iouNms];
+export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, playground, regularization, dropout, optimizers, batchNorm, earlyStopping, tuning, convSize, transfer, iouNms];
 
 /** The lesson with this id, or undefined. */
 export function lessonById(id) {
