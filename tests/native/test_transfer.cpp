@@ -89,7 +89,7 @@ TEST(Trainable, CopyWeightsFromABaseModel) {
 
 TEST(Pca, JacobiOnAKnownSymmetricMatrix) {
   // [[2, 1, 0], [1, 2, 0], [0, 0, 5]]: eigenvalues 5, 3, 1 with vectors e3, (1, 1, 0)/√2, (1, -1, 0)/√2.
-  const Eigen e = jacobi_eigen("test", {2, 1, 0, 1, 2, 0, 0, 0, 5}, 3);
+  const SymEigen e = jacobi_eigen("test", {2, 1, 0, 1, 2, 0, 0, 0, 5}, 3);
   ASSERT_EQ(e.values.size(), 3u);
   EXPECT_NEAR(e.values[0], 5, 1e-12);
   EXPECT_NEAR(e.values[1], 3, 1e-12);

@@ -176,7 +176,7 @@ export function install(pg, { Tensor, PlaygradError }) {
    */
   pg.pca = (x, k = 2) => {
     if (!(x instanceof Tensor)) fail('pca: x must be a Tensor [N, D]');
-    if (!Number.isInteger(k)) fail(`pca: k must be an integer, got ${String(k)}`);
+    if (!Number.isInteger(k) || Math.abs(k) > 2 ** 30) fail(`pca: k must be an integer (a number of components), got ${String(k)}`);
     return pg._call((c) => c._pca(x._handle, k));
   };
 

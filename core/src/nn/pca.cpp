@@ -9,7 +9,7 @@
 
 namespace pg::nn {
 
-Eigen jacobi_eigen(const char* op, const std::vector<double>& a_in, int64_t n) {
+SymEigen jacobi_eigen(const char* op, const std::vector<double>& a_in, int64_t n) {
   if (n < 1) fail(op, ": the matrix must be at least 1 × 1, got n = ", n);
   if (int64_t(a_in.size()) != n * n) fail(op, ": expected ", n, " × ", n, " = ", n * n, " entries, got ", a_in.size());
   double scale = 0;
@@ -28,7 +28,7 @@ Eigen jacobi_eigen(const char* op, const std::vector<double>& a_in, int64_t n) {
   auto V = [&](int64_t i, int64_t j) -> double& { return v[size_t(i * n + j)]; };
   double total = 0;
   for (double x : a) total += x * x;
-  Eigen e;
+  SymEigen e;
   for (int sweep = 0; sweep < 100; ++sweep) {
     double off = 0;
     for (int64_t i = 0; i < n; ++i)
@@ -62,7 +62,7 @@ Eigen jacobi_eigen(const char* op, const std::vector<double>& a_in, int64_t n) {
       }
     }
   }
-  std::vector<int64_t> order(size_t(n));
+  std::vector<int64_t> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) { return A(x, x) > A(y, y); });
   e.values.resize(size_t(n));
@@ -109,7 +109,7 @@ Pca pca(const Tensor& x, int64_t k) {
       cov[size_t(a * d + b)] = cov[size_t(b * d + a)] = s / double(n - 1);
     }
   for (int64_t a = 0; a < d; ++a) r.total_variance += cov[size_t(a * d + a)];
-  const Eigen e = jacobi_eigen(op, cov, d);
+  const SymEigen e = jacobi_eigen(op, cov, d);
   r.sweeps = e.sweeps;
   r.eigenvalues.assign(e.values.begin(), e.values.begin() + k);
   for (double& l : r.eigenvalues) l = std::max(l, 0.0);  // a covariance is positive semi-definite: clip rounding

@@ -20,14 +20,14 @@
 
 namespace pg::nn {
 
-struct Eigen {
+struct SymEigen {
   std::vector<double> values;   // [n], descending
   std::vector<double> vectors;  // [n, n] row-major: row j is the unit eigenvector of values[j]
   int sweeps = 0;               // Jacobi sweeps run
 };
 // Eigenvalues and eigenvectors of the symmetric n × n matrix a (row-major; symmetry is checked
 // to 1e-9 relative). Errors name `op`: a not n × n, n < 1, a non-finite or asymmetric entry.
-Eigen jacobi_eigen(const char* op, const std::vector<double>& a, int64_t n);
+SymEigen jacobi_eigen(const char* op, const std::vector<double>& a, int64_t n);
 
 struct Pca {
   int64_t rows = 0, dims = 0, k = 0;
