@@ -3,7 +3,7 @@
 //
 // The lesson's session runs in the training worker in slices of about 12 ms; a "frame" of work is
 // one session step(): one batch of 32 digits 0–4 for the base (Conv(8) → pool → Conv(16) → pool
-// → Dense(32) → Dense(5), Adam), or one full-batch step of one transfer model on its 5k digits
+// → Dense(32) → Dense(5), Adam), or one step of one transfer model on its 5k digits (all of them up to 32, else a batch of 32)
 // (at the default k = 5: 25 digits; a frozen model's backward stops at the head). The figures are
 // the median step time of each phase over lesson.session() with the default settings run to the
 // end (the curve over k = 1, 2, 5, 10, 20, 50 included, so the larger k-shot sets count too), and
@@ -54,7 +54,7 @@ export default {
       measure: phase('base'),
       targets: [{ text: '< 8 ms', max: 8 }],
     }, {
-      id: 'transfer lesson step: one full-batch step of a transfer model (k = 1…50 per class)',
+      id: 'transfer lesson step: one step of a transfer model (k = 1…50 per class, batches of at most 32)',
       unit: 'ms',
       measure: phase('transfer'),
       targets: [{ text: '< 8 ms', max: 8 }],

@@ -56,7 +56,7 @@ export const settings = [
   { name: 'fineTune', type: 'integer', label: 'Blocks fine-tuned (from the top)', default: 2, min: 1, max: 3,
     help: '1: the dense features, 2: also conv block 2, 3: every block (all from the base\'s weights). The head always trains.' },
   { name: 'steps', type: 'integer', label: 'Training steps on the k-shot set', default: 40, min: 5, max: 200, step: 5, section: 'Training',
-    help: 'Full-batch Adam steps for each of the three models (the same for all).' },
+    help: 'Adam steps for each of the three models: on all 5k examples when they fit in a batch of 32, else on batches of 32 of them, shuffled each pass.' },
   { name: 'lr', type: 'number', label: 'Learning rate (Adam)', default: 0.01, min: 0.0005, max: 0.1, step: 0.0005, digits: 4, section: 'Training' },
   { name: 'curve', type: 'boolean', label: 'Accuracy against k (1, 2, 5, 10, 20, 50)', default: true, section: 'Training',
     help: 'Off: only the slider\'s k is trained.' },
@@ -273,9 +273,11 @@ class TransferSession {
       const px = SIDE * SIDE;
       const out = new Float32Array(idx.length * px);
       idx.forEach((r, j) => { for (let i = 0; i < px; i++) out[j * px + i] = this.d.pixels[r * px + i] / 255; });
+      const labels = Float32Array.from(idx, (r) => this.d.labels[r] - 5);
       this.kShot.set(k, {
+        rows: out, labels,
         x: this.keep(this.pg.tensor(out, [idx.length, SIDE, SIDE, 1])),
-        y: this.keep(this.pg.tensor(Float32Array.from(idx, (r) => this.d.labels[r] - 5), [idx.length])),
+        y: this.keep(this.pg.tensor(labels, [idx.length])),
         n: idx.length,
       });
     }
@@ -371,10 +373,31 @@ class TransferSession {
     this.job = { k, strategy, model, step: 0, losses: [] };
   }
 
+  /**
+   * One Adam step of the job's model: the whole k-shot set when it fits in a batch (5k <= 32),
+   * else the next batch of 32 of a seeded shuffle of it (a new permutation each pass).
+   */
   stepJob() {
     const j = this.job;
-    const { x, y } = this.shot(j.k);
-    const loss = j.model.trainOnBatch(x, y);
+    const { pg } = this;
+    const shot = this.shot(j.k);
+    let loss;
+    if (shot.n <= BATCH) {
+      loss = j.model.trainOnBatch(shot.x, shot.y);
+    } else {
+      if (!j.order || j.at >= shot.n) {
+        j.pass = (j.pass ?? -1) + 1;
+        j.order = Array.from(pg.data.permutation(shot.n, headSeed(this.state.seed, j.k) + j.pass));
+        j.at = 0;
+      }
+      const idx = j.order.slice(j.at, Math.min(shot.n, j.at + BATCH));
+      j.at += idx.length;
+      const px = SIDE * SIDE;
+      const bx = new Float32Array(idx.length * px);
+      idx.forEach((r, i) => bx.set(shot.rows.subarray(r * px, (r + 1) * px), i * px));
+      const by = Float32Array.from(idx, (r) => shot.labels[r]);
+      loss = pg.scope(() => j.model.trainOnBatch(pg.tensor(bx, [idx.length, SIDE, SIDE, 1]), pg.tensor(by, [idx.length])));
+    }
     j.losses.push(loss);
     j.step += 1;
     if (!Number.isFinite(loss)) {

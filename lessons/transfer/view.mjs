@@ -93,7 +93,7 @@ export function mount(root, kit) {
       freezeNote, el('p', {}, freezeCode)),
     el('div', { class: 'panel' }, el('h3', {}, 'The base: a CNN trained on digits 0–4'), baseLine,
       el('div', { class: 'scroll' }, el('table', { class: 'numbers' }, el('thead', {}, el('tr', {}, ...['Epoch', 'Held-out loss', 'Held-out accuracy'].map((h) => el('th', { scope: 'col' }, h)))), baseTable))),
-    el('div', { class: 'panel' }, el('h3', {}, 'Training loss on the k-shot set'), lossCanvas, el('p', { class: 'note', 'data-name': 'loss-legend' }, 'Across: full-batch Adam steps; up: the mean cross-entropy on the 5k examples.')),
+    el('div', { class: 'panel' }, el('h3', {}, 'Training loss on the k-shot set'), lossCanvas, el('p', { class: 'note', 'data-name': 'loss-legend' }, "Across: Adam steps (the whole k-shot set up to 32 digits, else batches of 32); up: the mean cross-entropy of the step's batch (from trainOnBatch).")),
     el('div', { class: 'panel wide' }, el('h3', {}, 'The features of new digits, before and after (PCA by the core)'),
       el('div', { style: 'display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:1rem' },
         el('div', {}, el('h4', {}, 'Base network (trained on 0–4 only)'), pcaCanvas.before, pcaInfo.before),
