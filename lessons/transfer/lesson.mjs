@@ -1,8 +1,9 @@
 // Transfer learning: reuse what a network learned. A small CNN (the base) is trained on MNIST
 // digits 0–4 (lessons/digits-data.mjs); its layers are then reused for the digits 5–9 with only k
 // examples per class, three ways, each trained on the same k-shot set from the same seed:
-//   frozen    the base's conv blocks and dense features frozen (Model.setTrainable), a new head trained
-//   finetune  the base's weights, the top `fineTune` blocks (and the head) trained, the rest frozen
+//   frozen    the base's two conv blocks copied and frozen (Model.setTrainable), a new classifier
+//             (Dense(32) features + Dense(5) head, random weights) trained on top
+//   finetune  the same start, but the top `fineTune` conv blocks train too (from the base's weights)
 //   scratch   the same network from random weights, everything trained
 // and scored on held-out digits 5–9, for the slider's k and over a curve of k. Beside it: each
 // layer's trainable and frozen parameter counts (the core's own counts), a 2-d PCA (pg.pca, in the
@@ -27,7 +28,7 @@ export const title = 'Transfer learning';
 export const summary = 'Reuse a CNN trained on digits 0–4 for 5–9 with k examples per class: frozen features vs fine-tuning vs from scratch, accuracy against k, frozen and trainable parameters, the features before and after, and VGG-16/19 and ResNet-50 by the numbers.';
 
 export const STRATEGIES = ['frozen', 'finetune', 'scratch'];
-export const STRATEGY_LABEL = { frozen: 'Frozen features + new head', finetune: 'Fine-tuned top blocks', scratch: 'From scratch' };
+export const STRATEGY_LABEL = { frozen: 'Frozen conv base + new classifier', finetune: 'Fine-tuned top conv blocks', scratch: 'From scratch' };
 /** The k of the curve (the slider's k is added). */
 export const CURVE_KS = [1, 2, 5, 10, 20, 50];
 /** Rows [0, POOL) train (base: labels 0–4; k-shot: the first k of each of 5–9); rows [POOL, count) are held out. */
@@ -53,15 +54,15 @@ export const WEIGHTED = ['conv1', 'conv2', 'features', 'head'];
 export const settings = [
   { name: 'k', type: 'integer', label: 'Examples per new class (k)', default: 5, min: 1, max: 50,
     help: 'The transfer models see k digits of each of 5–9 (5k in all); the curve below adds 1, 2, 5, 10, 20 and 50.' },
-  { name: 'fineTune', type: 'integer', label: 'Blocks fine-tuned (from the top)', default: 2, min: 1, max: 3,
-    help: '1: the dense features, 2: also conv block 2, 3: every block (all from the base\'s weights). The head always trains.' },
+  { name: 'fineTune', type: 'integer', label: 'Conv blocks fine-tuned (from the top)', default: 1, min: 1, max: 2,
+    help: '1: conv block 2 trains with the new classifier (block 1 stays frozen), 2: both conv blocks train (from the base\'s weights).' },
   { name: 'steps', type: 'integer', label: 'Training steps on the k-shot set', default: 40, min: 5, max: 200, step: 5, section: 'Training',
     help: 'Adam steps for each of the three models: on all 5k examples when they fit in a batch of 32, else on batches of 32 of them, shuffled each pass.' },
   { name: 'lr', type: 'number', label: 'Learning rate (Adam)', default: 0.01, min: 0.0005, max: 0.1, step: 0.0005, digits: 4, section: 'Training' },
   { name: 'curve', type: 'boolean', label: 'Accuracy against k (1, 2, 5, 10, 20, 50)', default: true, section: 'Training',
     help: 'Off: only the slider\'s k is trained.' },
   { name: 'baseDigits', type: 'integer', label: 'Base training digits (0–4)', default: 1000, min: 250, max: 1000, step: 250, section: 'Base network' },
-  { name: 'baseEpochs', type: 'integer', label: 'Base epochs', default: 3, min: 1, max: 10, section: 'Base network' },
+  { name: 'baseEpochs', type: 'integer', label: 'Base epochs', default: 8, min: 1, max: 10, section: 'Base network' },
   { name: 'seed', type: 'integer', label: 'Seed', default: 1, min: 0, max: 9999, section: 'Base network',
     help: 'Initial weights and batch order of the base and of the new heads; the k-shot digits are always the first k of each class.' },
 ];
@@ -75,11 +76,15 @@ export function ksOf(s) {
   return [s.k, ...rest];
 }
 
+/** The conv base: the layers a transfer model takes from the base network. */
+export const CONV_BASE = ['conv1', 'conv2'];
+
 /** Which layers a strategy trains (the rest are frozen). */
 export function trainableLayers(strategy, fineTune) {
   if (strategy === 'scratch') return WEIGHTED.slice();
-  if (strategy === 'frozen') return ['head'];
-  return WEIGHTED.slice(WEIGHTED.length - 1 - fineTune);
+  const classifier = ['features', 'head'];
+  if (strategy === 'frozen') return classifier;
+  return [...CONV_BASE.slice(CONV_BASE.length - fineTune), ...classifier];
 }
 
 /** The network (base or transfer model), compiled with Adam in the state's convention. */
@@ -369,7 +374,7 @@ class TransferSession {
     const s = this.state;
     const train = trainableLayers(strategy, s.fineTune);
     const model = buildModel(this.pg, s, headSeed(s.seed, k), train);
-    if (strategy !== 'scratch') model.copyWeightsFrom(this.base, WEIGHTED.filter((l) => l !== 'head'));
+    if (strategy !== 'scratch') model.copyWeightsFrom(this.base, CONV_BASE);
     this.job = { k, strategy, model, step: 0, losses: [] };
   }
 
@@ -527,13 +532,13 @@ export function report(r, s) {
 export const exercises = [
   {
     id: 'frozen-trainable',
-    question: (s) => `With the conv blocks and the 32 dense features frozen, how many parameters does the optimizer update (the new head: 32 features → 5 classes)?`,
+    question: 'With both conv blocks frozen, how many parameters does the optimizer update (the new classifier: the 3·3·16 = 144 conv outputs → Dense(32) → Dense(5))?',
     answer: { type: 'number', tolerance: 0 },
     solve(pg, s) {
       const m = buildModel(pg, s, s.seed, trainableLayers('frozen', s.fineTune));
       try {
-        const head = layerCounts(m).find((l) => l.layer === 'head');
-        return { value: m.trainableParams, working: [`Only the head trains: $(32 + 1) \\cdot 5 = ${head.trainable}$ (its kernel and bias).`,
+        const c = Object.fromEntries(layerCounts(m).map((l) => [l.layer, l.trainable]));
+        return { value: m.trainableParams, working: [`Only the new classifier trains: $(144 + 1) \\cdot 32 + (32 + 1) \\cdot 5 = ${c.features} + ${c.head}$ (kernels and biases).`,
           `The core counts ${m.trainableParams} trainable of ${m.countParams()} (model.trainableParams after setTrainable).`] };
       } finally {
         m.dispose();

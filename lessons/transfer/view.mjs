@@ -4,7 +4,7 @@
 // it), the 2-d PCA of the features before and after, and VGG/ResNet by the numbers. Training
 // runs in the worker (kit.session); every number shown comes from its snapshots.
 import { fmt } from '../format.mjs';
-import { CURVE_KS, STRATEGIES, STRATEGY_LABEL, WEIGHTED, settings as SETTINGS } from './lesson.mjs';
+import { CONV_BASE, CURVE_KS, STRATEGIES, STRATEGY_LABEL, settings as SETTINGS } from './lesson.mjs';
 
 const K_MAX = SETTINGS.find((d) => d.name === 'k').max;
 const DASH = { frozen: [], finetune: [7, 4], scratch: [2, 3] };
@@ -89,7 +89,7 @@ export function mount(root, kit) {
       el('div', { class: 'scroll' }, el('table', { class: 'numbers', 'data-name': 'params' },
         el('thead', {}, el('tr', {}, ...['Layer', 'Params', ...STRATEGIES.map((s) => STRATEGY_LABEL[s])].map((h) => el('th', { scope: 'col' }, h)))),
         paramBody, paramFoot)),
-      el('p', { class: 'note' }, 'Each cell: trainable / frozen. Press a layer\'s button to fine-tune it (and the blocks above it) or freeze it (and those below).'),
+      el('p', { class: 'note' }, 'Each cell: trainable / frozen. The transfer models take conv1 and conv2 from the base; features and head are a new classifier. Press a conv layer\'s button to fine-tune it (and the block above it) or freeze it (and the one below).'),
       freezeNote, el('p', {}, freezeCode)),
     el('div', { class: 'panel' }, el('h3', {}, 'The base: a CNN trained on digits 0–4'), baseLine,
       el('div', { class: 'scroll' }, el('table', { class: 'numbers' }, el('thead', {}, el('tr', {}, ...['Epoch', 'Held-out loss', 'Held-out accuracy'].map((h) => el('th', { scope: 'col' }, h)))), baseTable))),
@@ -194,8 +194,8 @@ export function mount(root, kit) {
   }
 
   function fineTuneFor(layerIndex, trains) {
-    // fineTune f trains WEIGHTED.slice(3 - f): layer i trains iff i >= 3 - f.
-    return trains ? 2 - layerIndex : 3 - layerIndex;
+    // fineTune f trains the conv blocks CONV_BASE.slice(2 - f): conv layer i trains iff i >= 2 - f.
+    return trains ? 1 - layerIndex : 2 - layerIndex;
   }
 
   function drawParams(s) {
@@ -203,14 +203,14 @@ export function mount(root, kit) {
       const cellsOf = STRATEGIES.map((st) => {
         const r = s.params[st].layers[i];
         const td = el('td', { 'data-name': `param-${st}-${r.layer}`, 'data-value': String(r.trainable), style: r.trainable ? '' : 'color:var(--muted)' }, `${r.trainable} / ${r.frozen}`);
-        if (st === 'finetune' && r.layer !== 'head') {
+        if (st === 'finetune' && CONV_BASE.includes(r.layer)) {
           const trains = r.trainable > 0;
-          const next = fineTuneFor(WEIGHTED.indexOf(r.layer), trains);
+          const next = fineTuneFor(CONV_BASE.indexOf(r.layer), trains);
           const btn = el('button', { type: 'button', 'data-name': `toggle-${r.layer}`, 'aria-pressed': String(!trains),
             title: trains ? `Freeze ${r.layer} (and the layers below it)` : `Fine-tune ${r.layer} (and the layers above it)` }, trains ? 'trains' : 'frozen');
           if (next < 1) {
             btn.disabled = true;
-            btn.title = 'Fine-tuning trains at least the dense features; the first way trains the head alone';
+            btn.title = 'Fine-tuning trains at least conv block 2; with both blocks frozen it is the first way';
           }
           btn.addEventListener('click', () => kit.set('fineTune', next));
           td.append(' ', btn);

@@ -36,13 +36,13 @@ async function coreRun(page, over) {
 test('toggle freeze, step, train, move k: the numbers shown are the core\'s', async () => {
   const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/transfer?${SMALL}&k=2`);
   await page.waitForSelector(READY, { timeout: 60000 });
-  // The table: frozen features train the head only; fine-tuning 2 blocks trains conv2, features, head.
-  assert.equal(await value(page, 'trainable-frozen'), '165');
+  // The table: the frozen conv base trains the new classifier only; fine-tuning adds conv2.
+  assert.equal(await value(page, 'trainable-frozen'), String(4640 + 165));
   assert.equal(await value(page, 'trainable-finetune'), String(1168 + 4640 + 165));
   assert.equal(await value(page, 'arch-vgg16'), '138357544');
-  // Unfreeze conv1 from its button: every block fine-tunes (the URL follows); freeze it again.
+  // Unfreeze conv1 from its button: both conv blocks fine-tune (the URL follows); freeze it again.
   await page.click('[data-name="toggle-conv1"]');
-  await page.waitForFunction(() => /fineTune=3/.test(location.hash));
+  await page.waitForFunction(() => /fineTune=2/.test(location.hash));
   await page.waitForFunction(() => document.querySelector('[data-name="trainable-finetune"]').dataset.value === '6053');
   assert.equal(await page.getAttribute('[data-name="toggle-conv1"]', 'aria-pressed'), 'false');
   await page.click('[data-name="toggle-conv1"]');
@@ -72,7 +72,7 @@ test('toggle freeze, step, train, move k: the numbers shown are the core\'s', as
   await waitDone(page);
   assert.deepEqual(await shownAcc(page), await coreRun(page, { baseDigits: 250, baseEpochs: 1, steps: 5, curve: false, k: 3 }));
   // An exercise, solved by the core.
-  const ex = await checkExercise(page, 'frozen-trainable', '165');
+  const ex = await checkExercise(page, 'frozen-trainable', '4805');
   assert.equal(ex.verdict, 'right');
   assertClean();
   await context.close();
@@ -82,12 +82,12 @@ test('a bad URL field is a notice and nothing else changes; a shared URL restore
   const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/transfer?k=NaN&steps=5`);
   await page.waitForSelector(READY, { timeout: 60000 });
   assert.match(await page.textContent('#notice'), /k=NaN/);
-  assert.equal(await value(page, 'trainable-frozen'), '165');
+  assert.equal(await value(page, 'trainable-frozen'), '4805');
   assertClean();
   await context.close();
-  const hash = `#/transfer?${SMALL}&k=7&fineTune=1`;
+  const hash = `#/transfer?${SMALL}&k=7&fineTune=2`;
   const check = async (p) => {
-    assert.equal(await value(p, 'trainable-finetune'), String(4640 + 165));
+    assert.equal(await value(p, 'trainable-finetune'), '6053');
     assert.equal(await value(p, 'arch-resnet50'), '25636712');
   };
   await checkSharedUrl(env, { hash, ready: READY, check });
