@@ -513,7 +513,7 @@ export function report(r, s) {
   for (const st of STRATEGIES) {
     const c = r.current[st];
     const p = r.params[st];
-    lines.push(`  ${STRATEGY_LABEL[st].padEnd(27)} accuracy ${c ? fmt(c.accuracy) : '–'}   trains ${p.trainable} of ${p.total} parameters`);
+    lines.push(`  ${STRATEGY_LABEL[st].padEnd(34)} accuracy ${c ? fmt(c.accuracy) : '–'}   trains ${p.trainable} of ${p.total} parameters`);
   }
   if (s.curve) {
     lines.push('accuracy against k:');

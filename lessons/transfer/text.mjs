@@ -2,11 +2,11 @@ export const text = `A network trained on one task has learned features (edges, 
 
 ## The three ways
 
-- **Frozen features + new head**: the base's conv blocks and its 32 dense features are frozen (their weights never move); only the new head $h = \\text{softmax}(W f + b)$, $(32 + 1) \\cdot 5 = 165$ parameters, is trained on the $5k$ examples.
-- **Fine-tuning the top blocks**: the same start, but the top blocks (the slider *Blocks fine-tuned*) train too, from the base's weights. The lower blocks, which find strokes any digit has, stay frozen.
-- **From scratch**: the same network from random weights, all of it trained on the same $5k$ examples.
+- **Frozen conv base + new classifier**: the base's two conv blocks are copied and frozen (their weights never move); a new classifier on top, Dense(32) features and a Dense(5) head from random weights, $(144 + 1) \\cdot 32 + (32 + 1) \\cdot 5 = 4{,}805$ parameters, is trained on the $5k$ examples.
+- **Fine-tuning the top conv blocks**: the same start, but the top conv block (or both: *Conv blocks fine-tuned*) trains too, from the base's weights. Block 1, which finds strokes any digit has, stays frozen.
+- **From scratch**: the same network from random weights, all 6,053 parameters trained on the same $5k$ examples.
 
-With $k = 1$ or $5$ the scratch network has a few dozen examples for 6,053 weights and memorises them; the frozen features were learned from 1,000 digits, so the head only has to draw lines between clusters that are already there. As $k$ grows, scratch catches up and fine-tuning, which can adapt the features, overtakes the frozen head: the curve shows where.
+Why not keep the base's dense layer too? It learned to tell 0–4 apart: its 32 numbers throw away what separates a 7 from a 9. The lower layers are the general ones (edges and strokes), the top ones the task's own, so the usual recipe freezes the convolutional base and trains a new classifier. With few examples the scratch network must learn strokes and classes from 25 digits; the frozen base brings strokes learned from 1,000. The gap is modest on digits this small and easy (a few points at $k = 5$ with the default seed); on photos, where a base such as VGG or ResNet learned from a million images, it is the difference between a useful model and none. As $k$ grows, scratch catches up and fine-tuning, which can adapt the strokes, does at least as well: the curve shows where.
 
 ## Frozen means: no gradient, no update, not counted
 
@@ -14,7 +14,7 @@ Freezing a layer takes its weights out of the optimizer's list, so a step cannot
 
 ## The features, before and after
 
-The 32 numbers the dense layer computes for a digit are a point in 32 dimensions. PCA finds the two directions in which these points spread most (the top two eigenvectors of their covariance $C = \\frac{1}{N - 1} \\sum_i (f_i - \\bar f)(f_i - \\bar f)^\\top$, computed in the core by Jacobi rotations) and draws every held-out digit 5–9 there. Before: the base's features, trained only on 0–4, already group some new digits. After fine-tuning on $5k$ examples, the groups move apart.
+The 32 numbers the Dense(32) layer computes for a digit are a point in 32 dimensions. PCA finds the two directions in which these points spread most (the top two eigenvectors of their covariance $C = \\frac{1}{N - 1} \\sum_i (f_i - \\bar f)(f_i - \\bar f)^\\top$, computed in the core by Jacobi rotations) and draws every held-out digit 5–9 there. Before: the base's features, trained only on 0–4, already group some new digits. After: the fine-tuned model's new features, trained on the $5k$ examples, pull the five classes apart.
 
 ## Why the base trains here
 
