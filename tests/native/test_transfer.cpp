@@ -187,9 +187,9 @@ TEST(Architecture, VggCountsAsKeras) {
   EXPECT_EQ(v16.params, 138357544);  // keras.applications.VGG16().count_params()
   EXPECT_EQ(v16.conv_layers, 13);
   EXPECT_EQ(v16.dense_layers, 3);
-  // The last pool gives 7 × 7 × 512 = 25,088 inputs to the first dense layer: 102,764,544 weights there.
-  EXPECT_EQ(v16.rows[18].shape, (std::vector<int64_t>{7, 7, 512}));
-  EXPECT_EQ(v16.rows[20].params, 102764544);
+  // Row 17, the last pool, gives 7 × 7 × 512 = 25,088 inputs to the first dense layer: 102,764,544 weights there.
+  EXPECT_EQ(v16.rows[17].shape, (std::vector<int64_t>{7, 7, 512}));
+  EXPECT_EQ(v16.rows[19].params, 102764544);
   const auto v19 = vision::arch_table("test", 224, 224, 3, vgg({2, 2, 4, 4, 4}));
   EXPECT_EQ(v19.params, 143667240);  // keras.applications.VGG19().count_params()
 }
