@@ -85,7 +85,7 @@ test('a bad URL field is a notice and nothing else changes; a shared URL restore
   assert.equal(await value(page, 'trainable-frozen'), '4805');
   assertClean();
   await context.close();
-  const hash = `#/transfer?${SMALL}&k=7&fineTune=2`;
+  const hash = '#/transfer?k=7&fineTune=2&steps=5&curve=0&baseDigits=250&baseEpochs=1'; // the page's own order
   const check = async (p) => {
     assert.equal(await value(p, 'trainable-finetune'), '6053');
     assert.equal(await value(p, 'arch-resnet50'), '25636712');
@@ -98,7 +98,7 @@ test('a bad URL field is a notice and nothing else changes; a shared URL restore
     await p.waitForFunction(() => /^Done/.test(document.querySelector('[data-name="status"]')?.textContent ?? ''), null, { timeout: 40000 });
     assert.ok(Number(await p.$eval('[data-name="acc-frozen"]', (e) => e.dataset.value)) > 0.2);
   } });
-  await screenshots(env, { name: 'transfer', hash: `#/transfer?${SMALL}&curve=1`, ready: READY, settle: 300,
+  await screenshots(env, { name: 'transfer', hash: '#/transfer?steps=5&baseDigits=250&baseEpochs=1', ready: READY, settle: 300,
     prepare: async (p) => {
       await p.click('[data-name="play"]');
       await p.waitForFunction(() => /^Done/.test(document.querySelector('[data-name="status"]')?.textContent ?? ''), null, { timeout: 40000 });
