@@ -108,6 +108,25 @@ export function adamDefaults(state) {
   return ADAM[conventionOf(state)];
 }
 
+// ---- freezing layers (transfer learning) --------------------------------------------------------
+// Keras (keras.io, "Transfer learning & fine-tuning"): layer.trainable = False moves its weights to
+// non_trainable_weights; changes take effect at the next compile(); a frozen BatchNormalization
+// layer runs in inference mode. PyTorch (torch.nn.Module.requires_grad_, the "finetuning torchvision
+// models" tutorial): param.requires_grad_(False) and an optimizer over the parameters that still
+// require gradients; BatchNorm's running statistics still update in train() mode unless the layer
+// is put in eval(). The core's Model.setTrainable does what both do to the weights.
+const FREEZE = {
+  keras: { code: 'layer.trainable = False  # then model.compile(...) again',
+    note: 'Keras: layer.trainable = False, then compile() again (the optimizer is made for the trainable weights only)' },
+  pytorch: { code: 'for p in layer.parameters(): p.requires_grad_(False)',
+    note: 'PyTorch: requires_grad_(False) on the frozen parameters and an optimizer over those that still require gradients' },
+};
+
+/** { code (how the framework freezes a layer), note }. */
+export function freezeRule(state) {
+  return FREEZE[conventionOf(state)];
+}
+
 // ---- NMS --------------------------------------------------------------------------------------
 // TensorFlow (tf.image.non_max_suppression, which Keras models use; tfjs-core's
 // non_max_suppression_impl: `if (iou >= iouThreshold)` suppresses) vs torchvision.ops.nms

@@ -12,6 +12,7 @@ import * as batchNorm from './batch-norm/lesson.mjs';
 import * as earlyStopping from './early-stopping/lesson.mjs';
 import * as convSize from './conv-size/lesson.mjs';
 import * as cnn from './cnn/lesson.mjs';
+import * as transfer from './transfer/lesson.mjs';
 import * as siamese from './siamese/lesson.mjs';
 import * as iouNms from './iou-nms/lesson.mjs';
 import * as playground from './playground/lesson.mjs';
@@ -19,7 +20,7 @@ import * as tuning from './tuning/lesson.mjs';
 import * as regularization from './regularization/lesson.mjs';
 import * as dropout from './dropout/lesson.mjs';
 
-export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, playground, regularization, dropout, optimizers, batchNorm, earlyStopping, tuning, convSize, cnn, siamese, iouNms];
+export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, playground, regularization, dropout, optimizers, batchNorm, earlyStopping, tuning, convSize, cnn, transfer, siamese, iouNms];
 
 /** The lesson with this id, or undefined. */
 export function lessonById(id) {

@@ -16,6 +16,7 @@
 #include "playgrad/nn/metrics.h"
 #include "playgrad/nn/model.h"
 #include "playgrad/nn/optim.h"
+#include "playgrad/nn/pca.h"
 #include "playgrad/nn/probe.h"
 
 using emscripten::val;
@@ -193,8 +194,15 @@ std::string js_model_info(const JsModel& m) {
     Json layers = Json::array();
     for (const auto& l : m.m->layers()) {
       Json ws = Json::array();
-      for (auto& [n, t] : l->params()) ws.push_back(n);
-      layers.push_back({{"name", l->name}, {"kind", l->kind()}, {"params", ws}});
+      int64_t count = 0;
+      for (auto& [n, t] : l->params()) {
+        ws.push_back(n);
+        count += t.numel();
+      }
+      int64_t buffers = 0;
+      for (auto& [n, t] : l->buffers()) buffers += t.numel();
+      layers.push_back({{"name", l->name}, {"kind", l->kind()}, {"params", ws}, {"trainable", l->trainable},
+                        {"paramCount", count + buffers}, {"trainableCount", l->trainable ? count : 0}});
     }
     return Json{{"inputShapes", ins}, {"outputShapes", outs}, {"countParams", m.m->count_params()},
                 {"trainableParams", m.m->count_trainable()}, {"compiled", m.m->compiled()},
@@ -202,6 +210,38 @@ std::string js_model_info(const JsModel& m) {
                 {"spec", m.m->spec()}, {"seed", m.m->seed()}, {"layers", layers},
                 {"compile", m.m->compile_options()}}
         .dump();
+  });
+}
+// {mean, components, eigenvalues, totalVariance, explained, projected, rows, dims, k, sweeps}
+val js_pca(const Tensor& x, int k) {
+  return guard([&] {
+    const pg::nn::Pca r = pg::nn::pca(x, k);
+    auto arr = [](const std::vector<double>& v) {
+      val a = val::global("Float64Array").new_(v.size());
+      for (size_t i = 0; i < v.size(); ++i) a.set(i, v[i]);
+      return a;
+    };
+    val o = val::object();
+    o.set("rows", double(r.rows));
+    o.set("dims", double(r.dims));
+    o.set("k", double(r.k));
+    o.set("mean", arr(r.mean));
+    o.set("components", arr(r.components));
+    o.set("eigenvalues", arr(r.eigenvalues));
+    o.set("totalVariance", r.total_variance);
+    o.set("explained", arr(r.explained));
+    o.set("projected", arr(r.projected));
+    o.set("sweeps", r.sweeps);
+    return o;
+  });
+}
+void js_model_set_trainable(JsModel& m, const std::string& layer, bool on) {
+  guard([&] { m.m->set_trainable(layer, on); });
+}
+void js_model_copy_weights(JsModel& m, const JsModel& from, const std::string& names) {
+  guard([&] {
+    const Json j = Json::parse(names);
+    m.m->copy_weights_from(*from.m, j.get<std::vector<std::string>>());
   });
 }
 val js_model_params(const JsModel& m) { return guard([&] { return pgbind::tensors_to_js(m.m->parameters()); }); }
@@ -477,6 +517,9 @@ EMSCRIPTEN_BINDINGS(playgrad_nn) {
   function("_modelFromJson", &js_model_from_json);
   function("_modelToJson", &js_model_to_json);
   function("_modelLoadWeights", &js_model_load_weights);
+  function("_modelSetTrainable", &js_model_set_trainable);
+  function("_modelCopyWeights", &js_model_copy_weights);
+  function("_pca", &js_pca);
   function("_modelSummary", &js_model_summary);
   function("_modelInfo", &js_model_info);
   function("_modelParams", &js_model_params);

@@ -8,13 +8,16 @@
 
 #include "bind_util.h"
 #include "playgrad/ops/conv.h"
+#include "playgrad/vision/architecture.h"
 #include "playgrad/vision/vision.h"
+#include <nlohmann/json.hpp>
 
 using emscripten::val;
 using pg::Tensor;
 using pgbind::guard;
 using pgbind::to_int;
 namespace v = pg::vision;
+using Json = nlohmann::json;
 
 namespace {
 
@@ -109,6 +112,49 @@ val js_receptive_field(const val& kernels, const val& strides, const val& dilati
     o.set("jump", double(rf.jump));
     o.set("start", double(rf.start));
     return o;
+  });
+}
+
+// The layer table of a CNN from {input: [h, w, c], layers: [{kind, ...}]} given as JSON.
+std::string js_arch_table(const std::string& text) {
+  return guard([&] {
+    const char* op = "architecture";
+    Json j;
+    try {
+      j = Json::parse(text);
+    } catch (const Json::exception& e) {
+      pg::fail(op, ": invalid options (", e.what(), ")");
+    }
+    if (!j.contains("input") || !j["input"].is_array() || j["input"].size() != 3)
+      pg::fail(op, ": input must be [height, width, channels]");
+    std::vector<v::ArchLayer> layers;
+    try {
+    for (const Json& l : j.value("layers", Json::array())) {
+      v::ArchLayer a;
+      a.kind = l.value("kind", std::string());
+      a.name = l.value("name", std::string());
+      a.filters = l.value("filters", int64_t(0));
+      a.units = l.value("units", int64_t(0));
+      a.kernel = l.value("kernel", int64_t(1));
+      a.stride = l.value("stride", int64_t(0));
+      if (l.contains("padding") && l["padding"].is_number_integer()) a.pad = l["padding"].get<int64_t>();
+      else a.padding = l.value("padding", std::string("valid"));
+      a.bias = l.value("bias", true);
+      a.bn = l.value("bn", true);
+      layers.push_back(a);
+    }
+    } catch (const Json::exception& e) {
+      pg::fail(op, ": a layer has an option of the wrong type (", e.what(), ")");
+    }
+    for (const Json& d : j["input"])
+      if (!d.is_number_integer()) pg::fail(op, ": input must be [height, width, channels] (integers), got ", j["input"].dump());
+    const auto t = v::arch_table(op, j["input"][0].get<int64_t>(), j["input"][1].get<int64_t>(), j["input"][2].get<int64_t>(), layers);
+    Json rows = Json::array();
+    for (const auto& r : t.rows)
+      rows.push_back({{"name", r.name}, {"kind", r.kind}, {"shape", r.shape}, {"params", r.params}, {"trainable", r.trainable}});
+    return Json{{"rows", rows}, {"params", t.params}, {"trainable", t.trainable}, {"convLayers", t.conv_layers},
+                {"denseLayers", t.dense_layers}}
+        .dump();
   });
 }
 
@@ -393,6 +439,7 @@ EMSCRIPTEN_BINDINGS(playgrad_vision) {
   function("_convParams", &js_conv_params);
   function("_receptiveField", &js_receptive_field);
   function("_prepareDigit", &js_prepare_digit);
+  function("_archTable", &js_arch_table);
 
   function("_conv2d", &js_conv2d);
   function("_depthwiseConv2d", &js_depthwise_conv2d);

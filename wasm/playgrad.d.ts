@@ -157,6 +157,15 @@ export interface YoloDecodeOptions extends YoloGridOptions {
   rule?: 'tensorflow' | 'torchvision';
 }
 
+export interface ArchLayer {
+  kind: 'conv' | 'pool' | 'bn' | 'flatten' | 'gap' | 'dense' | 'mark' | 'shortcut' | 'add';
+  name?: string; filters?: number; units?: number; kernel?: number; stride?: number;
+  padding?: 'valid' | 'same' | number; bias?: boolean; bn?: boolean;
+}
+export interface ArchTable {
+  rows: Array<{ name: string; kind: string; shape: number[]; params: number; trainable: number }>;
+  params: number; trainable: number; convLayers: number; denseLayers: number;
+}
 export interface Vision {
   /** out = floor((input + 2P - dilation (kernel - 1) - 1) / stride) + 1; 'same': ceil(input / stride). */
   convOutputSize(o: ConvSizeOptions): number;
@@ -171,6 +180,8 @@ export interface Vision {
   prepareDigit(image: ArrayLike<number>, o: { height: number; width: number; size?: 14 | 28; threshold?: number }): {
     image: Float32Array; size: number; box: number[]; scale: number; centre: number[]; shift: number[];
   };
+  /** A CNN's layer table by the conv arithmetic alone (core/include/playgrad/vision/architecture.h). */
+  architecture(input: [number, number, number], layers: ArchLayer[]): ArchTable;
 
   iou(a: Box | number[], b: Box | number[]): number;
   iouParts(a: Box | number[], b: Box | number[]): IouParts;
@@ -434,6 +445,8 @@ export interface RegularizerSpec { l1?: number; l2?: number }
 export interface DenseConfig {
   units: number; activation?: Activation; useBias?: boolean; alpha?: number;
   kernelInitializer?: InitializerSpec; biasInitializer?: InitializerSpec; kernelRegularizer?: RegularizerSpec | null; name?: string;
+  /** false: a frozen layer (Keras' trainable), see Model.setTrainable. */
+  trainable?: boolean;
 }
 /** A number n (meaning [n, n]) or [height, width]. */
 export type Size2 = number | [number, number];
@@ -442,6 +455,7 @@ export interface ConvBaseConfig {
   kernelSize: Size2; strides?: Size2; padding?: 'valid' | 'same'; dilationRate?: Size2;
   activation?: Activation; useBias?: boolean; alpha?: number;
   biasInitializer?: InitializerSpec; biasRegularizer?: RegularizerSpec | null; name?: string;
+  trainable?: boolean;
 }
 /** kernel [kh, kw, inChannels, filters]; parameters (kh·kw·in + 1)·filters. */
 export interface Conv2DConfig extends ConvBaseConfig {
@@ -548,7 +562,8 @@ export class Model {
   readonly outputShapes: Shape[];
   readonly spec: unknown;
   readonly seed: number;
-  readonly layers: Array<{ name: string; kind: string; params: string[] }>;
+  /** paramCount: its weights (moving statistics included); trainableCount: 0 when frozen. */
+  readonly layers: Array<{ name: string; kind: string; params: string[]; trainable: boolean; paramCount: number; trainableCount: number }>;
   readonly trainableParams: number;
   readonly compiled: boolean;
   lr: number;
@@ -556,6 +571,10 @@ export class Model {
   countParams(): number;
   parameters(): Tensor[];
   weights(): Record<string, Tensor>;
+  /** Freezes (false) or unfreezes a layer as Keras' trainable; a compiled model's optimizer is made again. */
+  setTrainable(layer: string, trainable: boolean): void;
+  /** Copies these layers' weights from a model with layers of the same names and shapes. */
+  copyWeightsFrom(from: Model, layers: string[]): void;
   compile(options: CompileOptions): void;
   call(x: Data, options?: { training?: boolean }): Tensor | Tensor[];
   /** Every node's output for x, in graph order (inputs first). */
@@ -634,6 +653,11 @@ export interface Playgrad {
   /** The functional API. */
   model(options: { inputs: SymbolicTensor | SymbolicTensor[]; outputs: SymbolicTensor | SymbolicTensor[]; seed?: number }): Model;
   sequential(layers: Layer[], options: { inputShape: Shape; seed?: number }): Model;
+  /** PCA of x [N, D] onto k components (Jacobi on the covariance, in the core; core/include/playgrad/nn/pca.h). */
+  pca(x: Tensor, k?: number): {
+    rows: number; dims: number; k: number; mean: Float64Array; components: Float64Array; eigenvalues: Float64Array;
+    totalVariance: number; explained: Float64Array; projected: Float64Array; sweeps: number;
+  };
   /** A model from Model.save() output. */
   loadModel(json: string | object): Model;
   readonly metrics: {

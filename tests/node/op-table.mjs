@@ -253,6 +253,7 @@ export const NOT_OPS = {
   denseChainTrainer: 'trains a model (its steps run the ops and the optimizer)',
   trace: 'records what a computation of the rows\' ops did (trace.test.mjs checks it)',
   activationCurve: 'an activation layer\'s own f and f\' on a grid (lesson-activations.test.mjs checks them)',
+  pca: 'principal components of a data matrix, plain numbers out, no gradient (lesson-transfer.test.mjs and test_transfer.cpp check it)',
 };
 // Namespaces of the JS API that hold no tensor ops (numbers and arrays in and out, or objects
 // that build on the ops), and why; pg.losses holds ops and is checked name by name.

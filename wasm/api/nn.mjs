@@ -168,6 +168,18 @@ export function install(pg, { Tensor, PlaygradError }) {
     },
   };
 
+  /**
+   * Principal component analysis of x [N, D] (rows are samples) onto k components, in the core
+   * (double precision, cyclic Jacobi on the covariance with 1/(N - 1); core/include/playgrad/nn/pca.h):
+   * {mean [D], components [k·D] (unit rows, largest entry positive), eigenvalues [k],
+   * totalVariance, explained [k], projected [N·k], rows, dims, k, sweeps} (Float64Arrays).
+   */
+  pg.pca = (x, k = 2) => {
+    if (!(x instanceof Tensor)) fail('pca: x must be a Tensor [N, D]');
+    if (!Number.isInteger(k) || Math.abs(k) > 2 ** 30) fail(`pca: k must be an integer (a number of components), got ${String(k)}`);
+    return pg._call((c) => c._pca(x._handle, k));
+  };
+
   // ---- initializers --------------------------------------------------------------------------------
   const initFn = (spec) => (shape, seed = 0, extra = {}) =>
     pg._wrap((c) => c._init(JSON.stringify(typeof spec === 'string' && Object.keys(extra).length === 0 ? spec : { name: spec, ...extra }), shape, seed));
@@ -196,13 +208,17 @@ export function install(pg, { Tensor, PlaygradError }) {
   function createLayer(kind, config = {}) {
     config = { ...opts(kind, config) };
     const name = config.name;
+    const trainable = config.trainable ?? true;
     delete config.name;
+    delete config.trainable;
     if (name !== undefined && (typeof name !== 'string' || name === '')) fail(`${kind}: name must be a non-empty string`);
+    if (typeof trainable !== 'boolean') fail(`${kind}: trainable must be true or false`);
     const full = JSON.parse(pg._call((c) => c._layerConfig(kind, toJson(kind, config))));
     const layer = (inputs) => layer.apply(inputs);
     Object.defineProperty(layer, 'name', { value: name ?? null, writable: true });
     layer.kind = kind;
     layer.config = full;
+    layer.trainable = trainable;
     layer.isLayer = true;
     layer.apply = (inputs) => {
       const list = Array.isArray(inputs) ? inputs : [inputs];
@@ -343,6 +359,24 @@ export function install(pg, { Tensor, PlaygradError }) {
     get compiled() { return JSON.parse(pg._call((c) => c._modelInfo(this._handle))).compiled; }
     /** The trainable parameters (new Tensor handles sharing the weights; dispose them or use scope). */
     parameters() { return wrapAll(pg._call((c) => c._modelParams(this._handle))); }
+    /**
+     * Freezes (false) or unfreezes (true) a layer, as Keras' layer.trainable: a frozen layer's
+     * weights leave parameters() and trainableParams, the optimizer never moves them and backward
+     * computes no gradient for them. A compiled model's optimizer is made again (its state
+     * starts afresh, as Keras asks for compile() after changing trainable).
+     */
+    setTrainable(layer, on) {
+      if (typeof layer !== 'string') fail('setTrainable: layer must be a layer name');
+      if (typeof on !== 'boolean') fail(`setTrainable: trainable must be true or false, got ${String(on)}`);
+      pg._call((c) => c._modelSetTrainable(this._handle, layer, on));
+      this._refresh();
+    }
+    /** Copies these layers' weights from `from` (a model with layers of the same names and shapes). */
+    copyWeightsFrom(from, layers) {
+      if (!(from instanceof Model)) fail('copyWeightsFrom: from must be a model');
+      if (!Array.isArray(layers) || !layers.every((l) => typeof l === 'string')) fail('copyWeightsFrom: layers must be an array of layer names');
+      pg._call((c) => c._modelCopyWeights(this._handle, from._handle, JSON.stringify(layers)));
+    }
     /** Every weight by "<layer>/<name>", moving statistics included. */
     weights() {
       const o = pg._call((c) => c._modelNamedWeights(this._handle));
@@ -531,7 +565,7 @@ export function install(pg, { Tensor, PlaygradError }) {
       if (used.has(n)) fail(`model: two layers are named '${n}'`);
       used.add(n);
       layerNames.set(l, n);
-      layers.push({ kind: l.kind, name: n, config: l.config });
+      layers.push({ kind: l.kind, name: n, config: l.config, ...(l.trainable === false ? { trainable: false } : {}) });
       return n;
     };
     let inputCount = 0;

@@ -192,6 +192,17 @@ export function installVision(pg) {
       return call((c) => c._convParams(send));
     },
     /**
+     * A CNN's layer table by the convolution arithmetic alone (no weights are made):
+     * architecture([h, w, c], [{kind: 'conv' | 'pool' | 'bn' | 'flatten' | 'gap' | 'dense' | 'mark' |
+     * 'shortcut' | 'add', ...}]) -> {rows: [{name, kind, shape, params, trainable}], params,
+     * trainable, convLayers, denseLayers}. See core/include/playgrad/vision/architecture.h.
+     */
+    architecture(input, layers) {
+      if (!Array.isArray(layers) || !layers.every(isObject)) throw err(pg, 'architecture: layers must be an array of {kind, ...}');
+      if (!Array.isArray(input)) throw err(pg, 'architecture: input must be [height, width, channels]');
+      return JSON.parse(call((c) => c._archTable(JSON.stringify({ input, layers }))));
+    },
+    /**
      * Receptive field of a stack of layers [{ kernel, stride = 1, dilation = 1, pad = 0 }, ...]
      * (pad: the layer's padding before, top/left): { size, jump, start }: output pixel u sees the
      * input pixels start + u jump .. start + u jump + size - 1 (negative ones are padding).

@@ -106,6 +106,10 @@ Model::Model(const Json& spec, uint64_t seed) : seed_(seed), shuffle_rng_(seed, 
       if (name.empty() || by_name.count(name)) fail("model: layer name '", name, "' is empty or used twice");
       auto layer = create_layer(l["kind"].get<std::string>(), l.value("config", Json::object()));
       layer->name = name;
+      if (l.contains("trainable")) {
+        if (!l["trainable"].is_boolean()) fail("model: layer '", name, "': trainable must be true or false");
+        layer->trainable = l["trainable"].get<bool>();
+      }
       by_name[name] = int(layers_.size());
       layers_.push_back(std::move(layer));
     }
@@ -152,9 +156,16 @@ Model::Model(const Json& spec, uint64_t seed) : seed_(seed), shuffle_rng_(seed, 
   } catch (const Json::exception& e) {
     fail("model: malformed spec (", e.what(), ")");
   }
+  // Frozen layers (a spec entry with "trainable": false): their weights need no gradient.
+  for (const auto& l : layers_)
+    if (!l->trainable)
+      for (auto& [n, t] : l->params()) t.set_requires_grad(false);
   // The canonical spec: every layer's full config.
   Json ls = Json::array(), ns = Json::array();
-  for (const auto& l : layers_) ls.push_back({{"kind", l->kind()}, {"name", l->name}, {"config", l->config()}});
+  for (const auto& l : layers_) {
+    ls.push_back({{"kind", l->kind()}, {"name", l->name}, {"config", l->config()}});
+    if (!l->trainable) ls.back()["trainable"] = false;
+  }
   for (const Node& n : nodes_) {
     if (n.layer == -1) ns.push_back({{"input", n.shape}, {"name", n.name}});
     else ns.push_back({{"layer", layers_[size_t(n.layer)]->name}, {"inbound", n.inbound}});
@@ -222,8 +233,57 @@ std::vector<Tensor> Model::forward_nodes(const std::vector<Tensor>& xs, bool tra
 std::vector<Tensor> Model::parameters() const {
   std::vector<Tensor> p;
   for (const auto& l : layers_)
-    for (auto& [n, t] : l->params()) p.push_back(t);
+    if (l->trainable)
+      for (auto& [n, t] : l->params()) p.push_back(t);
   return p;
+}
+
+void Model::set_trainable(const std::string& name, bool on) {
+  std::shared_ptr<Layer> l;
+  for (const auto& x : layers_)
+    if (x->name == name) l = x;
+  if (!l) fail("setTrainable: the model has no layer '", name, "'");
+  l->trainable = on;
+  for (auto& [n, t] : l->params()) {
+    t.set_requires_grad(on);
+    if (!on) t.zero_grad();
+  }
+  for (Json& e : spec_["layers"])
+    if (e["name"] == name) {
+      if (on) e.erase("trainable");
+      else e["trainable"] = false;
+    }
+  if (optimizer_) compile(compile_);
+}
+
+void Model::copy_weights_from(const Model& from, const std::vector<std::string>& names) {
+  const char* op = "copyWeightsFrom";
+  std::vector<std::pair<Tensor, Tensor>> pairs;  // (to, from), all checked before any copy
+  for (const std::string& name : names) {
+    std::shared_ptr<Layer> to, src;
+    for (const auto& x : layers_)
+      if (x->name == name) to = x;
+    for (const auto& x : from.layers_)
+      if (x->name == name) src = x;
+    if (!to) fail(op, ": this model has no layer '", name, "'");
+    if (!src) fail(op, ": the source model has no layer '", name, "'");
+    auto a = to->params(), b = src->params();
+    auto ab = to->buffers(), bb = src->buffers();
+    a.insert(a.end(), ab.begin(), ab.end());
+    b.insert(b.end(), bb.begin(), bb.end());
+    if (a.size() != b.size()) fail(op, ": layer '", name, "' holds ", a.size(), " weights here, ", b.size(), " in the source");
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i].second.shape() != b[i].second.shape())
+        fail(op, ": weight '", name, "/", a[i].first, "' is ", shape_str(a[i].second.shape()), " here, ",
+             shape_str(b[i].second.shape()), " in the source");
+      pairs.emplace_back(a[i].second, b[i].second);
+    }
+  }
+  for (auto& [to, src] : pairs) {
+    const std::vector<float> v = src.to_vector();
+    float* p = to.data();
+    std::copy(v.begin(), v.end(), p);
+  }
 }
 
 std::vector<NamedTensor> Model::named_weights() const {

@@ -63,6 +63,15 @@ async function main(): Promise<number> {
     pg.layers.dense(10),
   ], { inputShape: [28, 28, 1] });
   const cnnParams: number = cnn.countParams();
+  const frozenCnn = pg.sequential([pg.layers.conv2d({ filters: 8, kernelSize: 3, trainable: false, name: 'conv' }), pg.layers.flatten(), pg.layers.dense({ units: 2, name: 'head' })], { inputShape: [28, 28, 1] });
+  frozenCnn.setTrainable('conv', true);
+  frozenCnn.copyWeightsFrom(frozenCnn, ['head']);
+  const headTrainable: number = frozenCnn.layers[2].trainableCount;
+  frozenCnn.dispose();
+  const vgg = pg.vision.architecture([224, 224, 3], [{ kind: 'conv', filters: 64, kernel: 3, padding: 'same' }, { kind: 'pool', kernel: 2 }, { kind: 'flatten' }, { kind: 'dense', units: 10 }]);
+  const vggParams: number = vgg.params;
+  const proj = pg.pca(pg.randn([10, 3], 1), 2);
+  const explained: Float64Array = proj.explained;
   cnn.dispose();
   const seq = pg.sequential([pg.layers.dense(8, { activation: 'tanh' }), pg.layers.dropout(0.2), pg.layers.batchNormalization(), pg.layers.dense(3)], { inputShape: [2], seed: 1 });
   seq.compile({ optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.9 }, loss: { kind: 'sparseCategoricalCrossEntropy', fromLogits: true }, metrics: ['accuracy'] });

@@ -80,6 +80,10 @@ class Layer {
   void check_inputs(const std::vector<Tensor>& xs) const;
 
   std::string name;  // unique within a model, e.g. "dense_1"
+  // Keras' layer.trainable: false freezes the layer's params() (Model::set_trainable): they leave
+  // Model::parameters(), so the optimizer never updates them and count_trainable() leaves them
+  // out, and they stop requiring gradients, so backward does not compute theirs.
+  bool trainable = true;
 
  protected:
   bool built_ = false;

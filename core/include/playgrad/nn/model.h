@@ -140,7 +140,16 @@ class Model {
     Shape shape;        // without the batch axis
   };
   std::vector<NodeInfo> nodes() const;
-  std::vector<Tensor> parameters() const;  // trainable, in layer order
+  std::vector<Tensor> parameters() const;  // of the trainable layers, in layer order
+  // Freezes (false) or unfreezes (true) a layer, as Keras' layer.trainable (the spec keeps it as
+  // "trainable": false in the layer's entry). A compiled model's optimizer is made again from its
+  // compile options for the new parameter list (its state starts afresh, as Keras asks for a
+  // compile() after changing trainable). Unknown name: an error naming it.
+  void set_trainable(const std::string& layer, bool on);
+  // Copies these layers' weights (parameters and buffers) from `from`'s layers of the same names
+  // (Keras: layer.set_weights(base.get_layer(name).get_weights())): the new head of a transfer
+  // model is left as it was made. Every name must exist in both with the same weight shapes.
+  void copy_weights_from(const Model& from, const std::vector<std::string>& layers);
   std::vector<NamedTensor> named_weights() const;  // "<layer>/<weight>", parameters and buffers
   int64_t count_params() const;       // all weights
   int64_t count_trainable() const;
