@@ -61,6 +61,10 @@ TEST(Graph, RefusesWhatKerasCannotBuildNamingTheNodes) {
   Json orphan = two_heads();
   orphan["nodes"][4]["inputs"] = Json::array();
   EXPECT_NE(pgt::error_of([&] { graph_spec(orphan); }).find("layer 'h3' (Dense) is connected to no input"), std::string::npos);
+  Json one = two_heads();
+  one["nodes"].push_back({{"name", "cat"}, {"kind", "Concatenate"}, {"inputs", {"h1"}}});
+  one["outputs"].push_back("cat");
+  EXPECT_NE(pgt::error_of([&] { graph_spec(one); }).find("Concatenate 'cat' takes 1 tensor"), std::string::npos);
   Json unknown = two_heads();
   unknown["nodes"][5]["inputs"] = {"nope"};
   EXPECT_NE(pgt::error_of([&] { graph_spec(unknown); }).find("'nope', which is no node"), std::string::npos);

@@ -1,5 +1,7 @@
 // Functional graphs by name: graph_spec() orders a graph described in any order and refuses what
-// Keras cannot build (a cycle, an unused input, a layer with no input), naming the nodes;
+// Keras cannot build (a cycle, a layer with no input, a Concatenate of one tensor) or that is
+// surely a mistake (an input that reaches no output: Keras and TensorFlow.js accept it and
+// ignore it, but every call must still feed it), naming the nodes;
 // Model::summary_rows() is summary() as data; Model::head_gradients() splits the shared layers'
 // gradient into each output's part. Left out: nested models and layers shared between nodes in
 // the description (every described layer is applied once).
@@ -83,6 +85,10 @@ Json graph_spec(const Json& graph) {
       if (needed[i] && kinds[i] != "Input" && inputs[i].empty())
         fail("graph: layer '", names[i], "' (", kinds[i], ") is connected to no input, so the output it feeds "
              "is not reachable from any input");
+    for (size_t i = 0; i < n; ++i)
+      if (needed[i] && kinds[i] == "Concatenate" && inputs[i].size() < 2)
+        fail("graph: Concatenate '", names[i], "' takes ", inputs[i].size(), " tensor; it joins at least 2 "
+             "(Keras and TensorFlow.js refuse fewer)");
     // Kahn's algorithm over the needed nodes; the lowest description index first among the ready.
     std::vector<size_t> pending(n, 0);
     std::vector<std::vector<size_t>> users(n);

@@ -71,9 +71,10 @@ Json sequential_spec(const Shape& input_shape, const Json& layers);
 
 // A spec from a graph described by names, in any order (graph.cpp): {nodes: [{name, kind: "Input",
 // shape} | {name, kind, config, inputs: [names]}], outputs: [names]}. Orders the nodes (Kahn's
-// algorithm, description order among the ready ones) and refuses what Keras cannot build, with
-// the nodes named: a cycle, an input that reaches no output, a layer with no input (its outputs
-// are reachable from no input), an unknown or repeated name. Layers that lead to no output are
+// algorithm, description order among the ready ones) and refuses, with the nodes named, what Keras
+// cannot build: a cycle, a layer with no input (its outputs are reachable from no input), a
+// Concatenate of fewer than 2 tensors, an unknown or repeated name; and an input that reaches no
+// output (Keras accepts and ignores it; here it is taken for the mistake it nearly always is). Layers that lead to no output are
 // left out, as Keras leaves them out. Returns {spec, unused: [names left out]}; shapes are
 // checked when the Model is built from the spec.
 Json graph_spec(const Json& graph);
