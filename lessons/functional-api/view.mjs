@@ -30,11 +30,18 @@ export function mount(root, kit) {
   let status = { playing: false, done: false };
   let selected = null;
   let dialect = 'keras';
+  let drawnKey = null;
 
   const cell = (name, text = '–', value = '') => el('span', { 'data-name': name, 'data-value': String(value) }, text);
+  // Colours are the theme's CSS variables (in style, where var() works), so a theme change needs no redraw.
   const svgEl = (tag, attrs = {}, ...kids) => {
     const n = document.createElementNS(SVG, tag);
-    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
+    let style = '';
+    for (const [k, v] of Object.entries(attrs)) {
+      if ((k === 'fill' || k === 'stroke') && String(v).startsWith('var(')) style += `${k}:${v};`;
+      else n.setAttribute(k, String(v));
+    }
+    if (style) n.setAttribute('style', `${style}${n.getAttribute('style') ?? ''}`);
     for (const c of kids) n.append(typeof c === 'string' ? document.createTextNode(c) : c);
     return n;
   };
@@ -205,7 +212,8 @@ export function mount(root, kit) {
     const g = parseGraph(state.graph);
     svg.replaceChildren();
     if (g.error) return;
-    const col = kit.colors(root);
+    const col = { fg: 'var(--fg)', muted: 'var(--muted)', bad: 'var(--bad)', accent: 'var(--accent)', accent2: 'var(--accent-2)',
+      border: 'var(--border)', panel: 'var(--panel)', highlight: 'var(--highlight)' };
     const rows = new Map((snap?.rows ?? []).map((r) => [r.name, r]));
     const blamed = blamedNodes(snap?.error);
     const unused = new Set(snap?.unused ?? []);
@@ -214,7 +222,7 @@ export function mount(root, kit) {
     svg.setAttribute('width', String(width));
     svg.setAttribute('height', String(height));
     svg.style.maxWidth = 'none';
-    svg.style.font = col.font;
+    svg.style.fontFamily = 'inherit';
     svg.append(svgEl('defs', {}, svgEl('marker', { id: 'fapi-arrow', viewBox: '0 0 10 10', refX: '10', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' },
       svgEl('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: col.muted }))));
     const edges = svgEl('g', {});
@@ -254,7 +262,12 @@ export function mount(root, kit) {
       svgEl('text', { x: p.x + 8, y: p.y + 19, fill: col.fg, 'font-size': '13', 'font-weight': 'bold' }, `${n.name}${isOut ? ' ⇥' : ''}`),
       svgEl('text', { x: p.x + NODE_W - 8, y: p.y + 19, fill: col.muted, 'font-size': '12', 'text-anchor': 'end', 'data-name': `params-${n.name}` }, r ? `${r.params} p` : ''),
       svgEl('text', { x: p.x + 8, y: p.y + 39, fill: col.fg, 'font-size': '12' }, kindText));
-      const pick = () => { selected = sel ? null : n.name; drawGraph(); drawEditor(); };
+      const pick = () => {
+        selected = sel ? null : n.name;
+        drawGraph();
+        drawEditor();
+        svg.querySelector(`[data-name="node-${n.name}"]`)?.focus();  // the keyboard stays on the node
+      };
       grp.addEventListener('click', pick);
       grp.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pick(); } });
       nodesG.append(grp);
@@ -271,7 +284,16 @@ export function mount(root, kit) {
       return;
     }
     const r = snap?.rows?.find((x) => x.name === n.name);
-    edTitle.textContent = `${n.name}: ${n.kind}${r ? ` — output ${r.shapeText}, ${r.params} parameters` : ''}`;
+    // The count written out with the core's numbers: units·(fan_in + 1), or the widths that add.
+    const rowOf = (name) => snap?.rows?.find((x) => x.name === name);
+    let how = '';
+    if (r && n.kind === 'Dense' && rowOf(n.inputs[0])) {
+      const fin = rowOf(n.inputs[0]).shape.at(-1);
+      how = ` = ${n.config.units}·(${fin} + 1)`;
+    } else if (r && n.kind === 'Concatenate' && n.inputs.every(rowOf)) {
+      how = `; width ${n.inputs.map((i) => rowOf(i).shape.at(-1)).join(' + ')} = ${r.shape.at(-1)}`;
+    }
+    edTitle.textContent = `${n.name}: ${n.kind}${r ? ` — output ${r.shapeText}, ${r.params} parameters${how}` : ''}`;
     denseRow.hidden = n.kind !== 'Dense';
     if (n.kind === 'Dense') {
       unitsIn.value = String(n.config.units);
@@ -354,10 +376,16 @@ export function mount(root, kit) {
     tr.dataset.value = s.error ? '' : String(s.trainable);
     for (const b of [playBtn, stepBtn, resetBtn]) b.disabled = !!s.error;
     initNote.textContent = `Initialization (${s.convention} convention): ${s.init}. Parameter counts are the same in both frameworks.`;
-    drawGraph();
-    drawEditor();
-    drawSummary();
-    drawCode();
+    // The graph, its editor, the summary and the code change with the settings only: redrawn
+    // then, not on every training snapshot (which would also take the keyboard focus away).
+    const key = JSON.stringify([st, s.error, s.total, s.unused]);
+    if (key !== drawnKey) {
+      drawnKey = key;
+      drawGraph();
+      drawEditor();
+      drawSummary();
+      drawCode();
+    }
     drawTraining();
   }
 

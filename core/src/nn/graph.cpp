@@ -78,13 +78,13 @@ Json graph_spec(const Json& graph) {
       for (size_t j : inputs[i]) stack.push_back(j);
     }
     for (size_t i = 0; i < n; ++i)
-      if (kinds[i] == "Input" && !needed[i])
-        fail("graph: input '", names[i], "' reaches no output: every model input must feed an output "
-             "(connect it or remove it)");
-    for (size_t i = 0; i < n; ++i)
       if (needed[i] && kinds[i] != "Input" && inputs[i].empty())
         fail("graph: layer '", names[i], "' (", kinds[i], ") is connected to no input, so the output it feeds "
              "is not reachable from any input");
+    for (size_t i = 0; i < n; ++i)
+      if (kinds[i] == "Input" && !needed[i])
+        fail("graph: input '", names[i], "' reaches no output: every model input must feed an output "
+             "(connect it or remove it)");
     for (size_t i = 0; i < n; ++i)
       if (needed[i] && kinds[i] == "Concatenate" && inputs[i].size() < 2)
         fail("graph: Concatenate '", names[i], "' takes ", inputs[i].size(), " tensor; it joins at least 2 "
@@ -126,9 +126,11 @@ Json graph_spec(const Json& graph) {
             break;
           }
       }
-      std::string cyc;
-      for (size_t p = path.size(); p-- > size_t(seen[k]);) cyc += names[path[p]] + " → ";
-      cyc += names[k];
+      // path[s..] is the cycle in "takes" order (each node takes the next, the last takes path[s]
+      // = k); the data flows the other way: k → path.back() → ... → path[s + 1] → k.
+      std::string cyc = names[k];
+      for (size_t p = path.size(); p-- > size_t(seen[k]) + 1;) cyc += " → " + names[path[p]];
+      cyc += " → " + names[k];
       fail("graph: a cycle ", cyc, ": a layer cannot take its own output as input (a functional model is "
            "a directed acyclic graph)");
     }
