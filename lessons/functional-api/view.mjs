@@ -170,7 +170,7 @@ export function mount(root, kit) {
 
   const panel = (title, attrs, ...kids) => el('div', { class: 'panel', ...attrs }, el('h3', {}, title), ...kids);
   root.append(
-    panel('The graph', { class: 'panel wide' }, graphError, figure, unusedNote, totals,
+    panel('The graph', {}, graphError, figure, unusedNote, totals,
       el('div', { class: 'buttons' }, ...presetBtns, addInputBtn), edTitle, editBody),
     panel('Training: two losses', {}, el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, failLine,
       lossCanvas, lossLegend, initNote),

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { load } from 'playgrad';
 
 import * as L from '../../lessons/functional-api/lesson.mjs';
-import { defaults } from '../../lessons/settings.mjs';
+import { defaults, toQuery } from '../../lessons/settings.mjs';
 import { checkExercise, checkOffline, checkSharedUrl, checkSingleFile, openPage, screenshots, useBrowser } from './harness.mjs';
 
 const env = useBrowser();
@@ -92,9 +92,8 @@ test('edit the graph, train a few epochs, and a graph with a cycle: all from the
 });
 
 test('a shared URL restores; a bad graph in a link is a notice; offline; dist/playgrad.html from file://', async () => {
-  const shapes = encodeURIComponent(L.PRESETS.shapes);
   await checkSharedUrl(env, {
-    hash: `#/functional-api?graph=${shapes}&lossWeights=1,0.3`,
+    hash: `#/functional-api?${toQuery(L.settings, state({ graph: L.PRESETS.shapes, lossWeights: [1, 0.3] }))}`,
     ready: READY,
     check: async (page) => {
       assert.match(await page.textContent('[data-name="graph-error"]'), /Concatenate 'o': input shapes \[2,30\], \[20\] differ/);
@@ -118,7 +117,7 @@ test('a shared URL restores; a bad graph in a link is a notice; offline; dist/pl
 
 test('screenshots: light and dark, 375 px and 1280 px', async () => {
   await screenshots(env, {
-    name: 'functional-api', hash: '#/functional-api?epochs=6', ready: READY, settle: 300,
+    name: 'functional-api', hash: '#/functional-api?epochs=4&points=128', ready: READY, settle: 300,
     prepare: async (page) => {
       await page.click('[data-name="play"]');
       await page.waitForFunction(() => document.querySelector('[data-name="status"]').textContent.includes('done'), null, { timeout: 30000 });
