@@ -221,7 +221,9 @@ class FunctionalSession {
       const outs = [teacher.predict(this.x, { batchSize: 1024 })].flat();
       this.y = outs.map((t, k) => {
         if (s.classHead === k + 1) {
-          const p = this.keep(pg.softmax(pg.mul(t, 4), -1));
+          const sharp = pg.mul(t, 4);
+          const p = this.keep(pg.softmax(sharp, -1));
+          sharp.dispose();
           t.dispose();
           return p;
         }
