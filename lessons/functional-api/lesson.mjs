@@ -159,17 +159,21 @@ export const weightOf = (state, k) => state.lossWeights[k] ?? 1;
  * The graph as the core sees it, without training: {graph, error, unused, rows, totals, shapes,
  * order, code}. error is the core's (or the parser's) message for a graph that cannot be built.
  */
-export function analyze(pg, state) {
+export function analyze(pg, state, { keepModel = false } = {}) {
   const g = parseGraph(state.graph);
   if (g.error) return { graph: null, error: `graph: ${g.error}`, unused: [], rows: [], code: null };
   let model = null;
   try {
-    const { unused } = pg.graphSpec(coreGraph(g, state));
-    model = pg.model({ graph: coreGraph(g, state), seed: state.seed });
+    const { spec, unused } = pg.graphSpec(coreGraph(g, state));
+    model = pg.model({ spec, seed: state.seed });
     const rows = model.summaryRows();
     const out = { graph: g, error: null, unused, rows, total: model.countParams(), trainable: model.trainableParams,
       outputShapes: model.outputShapes, summaryText: model.summary() };
     out.code = code(g, out, state);
+    if (keepModel) {
+      out.model = model;  // the caller's now
+      model = null;
+    }
     return out;
   } catch (e) {
     if (!(e instanceof pg.PlaygradError)) throw e;
@@ -189,7 +193,9 @@ class FunctionalSession {
     this.tensors = [];
     this.model = null;
     this.epoch = 0;
-    this.info = analyze(pg, state);
+    this.info = analyze(pg, state, { keepModel: true });
+    this.model = this.info.model ?? null;  // built once: the analysis' model is the one trained
+    delete this.info.model;
     this.history = { loss: [], heads: [], shares: {}, norms: {} };
     this.grads = null;
     if (this.info.error) return;  // nothing to train: the view shows the reason
@@ -208,7 +214,6 @@ class FunctionalSession {
     const s = this.state;
     const g = this.info.graph;
     const graph = coreGraph(g, s);
-    this.model = pg.model({ graph, seed: s.seed });
     const inputShapes = this.model.inputShapes;
     // The inputs: standard normal, one seeded stream per input.
     this.x = inputShapes.map((shape, i) => this.keep(pg.randn([s.points, ...shape], s.seed * 7919 + i + 1)));

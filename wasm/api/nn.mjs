@@ -557,7 +557,9 @@ export function install(pg, { Tensor, PlaygradError }) {
   /** The functional API: pg.model({inputs, outputs, seed}). */
   pg.model = (o) => {
     o = opts('model', o);
-    if (o.graph !== undefined) return new Model(pg._call((c) => c._modelCreate(JSON.stringify(pg.graphSpec(o.graph).spec), o.seed ?? 0)));
+    if (o.graph !== undefined) o = { ...o, spec: pg.graphSpec(o.graph).spec };
+    // A spec as pg.graphSpec or model.spec gives it: {layers, nodes, inputs, outputs}.
+    if (o.spec !== undefined) return new Model(pg._call((c) => c._modelCreate(toJson('model', o.spec), o.seed ?? 0)));
     const inputs = Array.isArray(o.inputs) ? o.inputs : [o.inputs];
     const outputs = Array.isArray(o.outputs) ? o.outputs : [o.outputs];
     const spec = specOf(inputs, outputs);
@@ -567,7 +569,7 @@ export function install(pg, { Tensor, PlaygradError }) {
    * A functional graph described by names, in any order: {nodes: [{name, kind: 'Input', shape} |
    * {name, kind, config, inputs: [names]}], outputs: [names]} -> {spec, unused} (core: graph_spec).
    * Throws the core's reason for a cycle, an input that reaches no output, a layer with no input.
-   * pg.model({graph, seed}) builds it.
+   * pg.model({graph, seed}) builds it; pg.model({spec, seed}) builds a spec this returned.
    */
   pg.graphSpec = (graph) => {
     if (!graph || typeof graph !== 'object') fail('graph: expected {nodes, outputs}');
