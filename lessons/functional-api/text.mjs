@@ -1,15 +1,15 @@
 // The functional-api lesson's text (the markdown subset of web/text.mjs).
 export const text = `
-A Sequential model is a chain: one input, each layer feeding the next, one output. Keras'
-**functional API** writes a model as a graph instead: every layer is a function called on the
-tensors it takes, $h = \\text{Dense}(30)(x)$, so a layer can take two tensors (Concatenate), one
-tensor can feed two layers, and a model can have several inputs and several outputs. The model is
-then named by its ends: $\\text{Model}(\\text{inputs}=[\\dots], \\text{outputs}=[\\dots])$.
+Keras' **functional API** writes a model as a graph, not a chain: every layer is a function
+called on the tensors it takes, $h = \\text{Dense}(30)(x)$, so a layer can join two tensors, one
+tensor can feed two layers, and a model can have several inputs and outputs. Click a node to edit
+it; every edge carries its tensor's shape and every node its parameter count, from the core.
 
-Click a node of the graph to change its units or activation, connect or disconnect its inputs,
-add a layer after it or a new head; or type the graph's lines. Every edge carries the shape of the
-tensor on it, every node its parameter count, and the table is Keras' **summary()**, all from the
-core's model. The code panel writes the same graph in three dialects.
+The model is named by its ends, $\\text{Model}(\\text{inputs}=[\\dots], \\text{outputs}=[\\dots])$.
+Click a node (or Tab to it and press Enter) to change its units or activation, connect or
+disconnect its inputs, add a layer after it or a new head; or type the graph's lines. The table is
+Keras' **summary()** from the core's model, and the code panel writes the same graph in three
+dialects.
 
 ## The course's two cases
 **Two inputs, concatenated**: two inputs of 4 features, $\\text{Dense}(30) \\to \\text{Dense}(40)$ on
