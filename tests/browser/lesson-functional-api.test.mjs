@@ -16,6 +16,11 @@ const env = useBrowser();
 const READY = '[data-lesson="functional-api"][data-state="ready"]';
 const value = (page, name) => page.$eval(`[data-name="${name}"]`, (e) => Number(e.dataset.value));
 const graphOf = (page) => page.evaluate(() => new URLSearchParams(location.hash.split('?')[1] ?? '').get('graph'));
+/** The graph setting once the URL (written at most every 150 ms) holds text containing `part`. */
+async function graphWith(page, part) {
+  await page.waitForFunction((p) => (new URLSearchParams(location.hash.split('?')[1] ?? '').get('graph') ?? '').includes(p), part);
+  return graphOf(page);
+}
 const pg = await load();
 const state = (over = {}) => ({ ...defaults(L.settings), ...over });
 
@@ -33,7 +38,7 @@ test('edit the graph, train a few epochs, and a graph with a cycle: all from the
   await page.fill('[data-name="edit-units"]', '12');
   await page.press('[data-name="edit-units"]', 'Enter');
   await page.waitForFunction(() => document.querySelector('[data-name="edge-h1-h2"]')?.dataset.value === '(None, 12)');
-  const g12 = await graphOf(page);
+  const g12 = await graphWith(page, 'h1 = Dense(12)(x)');
   assert.match(g12, /h1 = Dense\(12\)\(x\)/);
   const want12 = L.analyze(pg, state({ graph: g12 }));
   assert.equal(await value(page, 'total-params'), want12.total);
@@ -49,7 +54,7 @@ test('edit the graph, train a few epochs, and a graph with a cycle: all from the
   await page.waitForFunction(() => document.querySelector('[data-name="editor-title"]').textContent.startsWith('h3'));
   await page.click('[data-name="add-head"]');
   await page.waitForFunction(() => document.querySelector('[data-name="node-head1"]') !== null);
-  const g3 = await graphOf(page);
+  const g3 = await graphWith(page, 'head1');
   assert.match(g3, /outputs = o1, o2, head1/);
   assert.equal(await value(page, 'total-params'), L.analyze(pg, state({ graph: g3 })).total);
 
