@@ -7,6 +7,7 @@ import * as backprop from './backprop/lesson.mjs';
 import * as activations from './activations/lesson.mjs';
 import * as softmax from './softmax/lesson.mjs';
 import * as logLoss from './log-loss/lesson.mjs';
+import * as functionalApi from './functional-api/lesson.mjs';
 import * as optimizers from './optimizers/lesson.mjs';
 import * as batchNorm from './batch-norm/lesson.mjs';
 import * as earlyStopping from './early-stopping/lesson.mjs';
@@ -20,7 +21,7 @@ import * as tuning from './tuning/lesson.mjs';
 import * as regularization from './regularization/lesson.mjs';
 import * as dropout from './dropout/lesson.mjs';
 
-export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, playground, regularization, dropout, optimizers, batchNorm, earlyStopping, tuning, convSize, cnn, transfer, siamese, iouNms];
+export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, functionalApi, playground, regularization, dropout, optimizers, batchNorm, earlyStopping, tuning, convSize, cnn, transfer, siamese, iouNms];
 
 /** The lesson with this id, or undefined. */
 export function lessonById(id) {

@@ -186,6 +186,13 @@ void js_model_load_weights(JsModel& m, const val& text) {
   guard([&] { m.m->load_weights_json(pgbind::to_string("loadWeights", text)); });
 }
 std::string js_model_summary(const JsModel& m) { return guard([&] { return m.m->summary(); }); }
+std::string js_model_summary_rows(const JsModel& m) { return guard([&] { return m.m->summary_rows().dump(); }); }
+std::string js_model_head_gradients(JsModel& m, const val& xs, const val& ys) {
+  return guard([&] {
+    return m.m->head_gradients(pgbind::to_tensors("headGradients", xs), pgbind::to_tensors("headGradients", ys)).dump();
+  });
+}
+std::string js_graph_spec(const val& graph) { return guard([&] { return pg::nn::graph_spec(parse("graph", graph)).dump(); }); }
 std::string js_model_info(const JsModel& m) {
   return guard([&] {
     Json ins = Json::array(), outs = Json::array();
@@ -521,6 +528,9 @@ EMSCRIPTEN_BINDINGS(playgrad_nn) {
   function("_modelCopyWeights", &js_model_copy_weights);
   function("_pca", &js_pca);
   function("_modelSummary", &js_model_summary);
+  function("_modelSummaryRows", &js_model_summary_rows);
+  function("_modelHeadGradients", &js_model_head_gradients);
+  function("_graphSpec", &js_graph_spec);
   function("_modelInfo", &js_model_info);
   function("_modelParams", &js_model_params);
   function("_modelNamedWeights", &js_model_named_weights);

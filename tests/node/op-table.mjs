@@ -249,7 +249,7 @@ export const NOT_OPS = {
   tensorBytes: 'memory', memoryLimit: 'memory', setMemoryLimit: 'memory', toJSON: 'description',
   expr: 'parses an expression into the rows\' ops (sin, cos, tan, pow, ...); expr.test.mjs checks its gradients',
   Tensor: 'class', PlaygradError: 'class', Model: 'class', SymbolicTensor: 'class', DenseChainTrainer: 'class',
-  model: 'builds a model from layers', sequential: 'builds a model from layers', loadModel: 'reads a model',
+  model: 'builds a model from layers', graphSpec: 'orders a graph description (no tensors)', sequential: 'builds a model from layers', loadModel: 'reads a model',
   denseChainTrainer: 'trains a model (its steps run the ops and the optimizer)',
   trace: 'records what a computation of the rows\' ops did (trace.test.mjs checks it)',
   activationCurve: 'an activation layer\'s own f and f\' on a grid (lesson-activations.test.mjs checks them)',

@@ -354,6 +354,18 @@ export function install(pg, { Tensor, PlaygradError }) {
     }
     /** Keras-style table: layers, output shapes, parameter counts. */
     summary() { return pg._call((c) => c._modelSummary(this._handle)); }
+    /** summary() as data: [{name, kind, shape, shapeText, params, connectedTo: [names]}], graph order. */
+    summaryRows() { return JSON.parse(pg._call((c) => c._modelSummaryRows(this._handle))); }
+    /**
+     * Each output's part of the gradient on one batch (core: Model::head_gradients): per output
+     * {name, loss, weight}; per layer with weights {name, kind, feeds: [output indices], norms:
+     * [|g_k|], norm: |g|, share: [g_k·g / |g|²], cosine: [[cos(g_j, g_k)]]}, g_k the gradient of
+     * w_k·L_k alone over the layer's weights and g = Σ g_k. The weights do not change.
+     */
+    headGradients(x, y) {
+      return withTemps((temps) => JSON.parse(pg._call((c) => c._modelHeadGradients(this._handle,
+        tensorList('headGradients', x, 'x', temps), tensorList('headGradients', y, 'y', temps)))));
+    }
     countParams() { return this._info.countParams; }
     get trainableParams() { return this._info.trainableParams; }
     get compiled() { return JSON.parse(pg._call((c) => c._modelInfo(this._handle))).compiled; }
@@ -579,10 +591,23 @@ export function install(pg, { Tensor, PlaygradError }) {
   /** The functional API: pg.model({inputs, outputs, seed}). */
   pg.model = (o) => {
     o = opts('model', o);
+    if (o.graph !== undefined) o = { ...o, spec: pg.graphSpec(o.graph).spec };
+    // A spec as pg.graphSpec or model.spec gives it: {layers, nodes, inputs, outputs}.
+    if (o.spec !== undefined) return new Model(pg._call((c) => c._modelCreate(toJson('model', o.spec), o.seed ?? 0)));
     const inputs = Array.isArray(o.inputs) ? o.inputs : [o.inputs];
     const outputs = Array.isArray(o.outputs) ? o.outputs : [o.outputs];
     const spec = specOf(inputs, outputs);
     return new Model(pg._call((c) => c._modelCreate(JSON.stringify(spec), o.seed ?? 0)));
+  };
+  /**
+   * A functional graph described by names, in any order: {nodes: [{name, kind: 'Input', shape} |
+   * {name, kind, config, inputs: [names]}], outputs: [names]} -> {spec, unused} (core: graph_spec).
+   * Throws the core's reason for a cycle, an input that reaches no output, a layer with no input.
+   * pg.model({graph, seed}) builds it; pg.model({spec, seed}) builds a spec this returned.
+   */
+  pg.graphSpec = (graph) => {
+    if (!graph || typeof graph !== 'object') fail('graph: expected {nodes, outputs}');
+    return JSON.parse(pg._call((c) => c._graphSpec(JSON.stringify(graph))));
   };
   /** A chain of layers after one input: pg.sequential([layers], {inputShape, seed}). */
   pg.sequential = (layers, o = {}) => {

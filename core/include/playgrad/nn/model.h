@@ -69,6 +69,16 @@ class GraphBuilder {
 // A spec for a chain of layers: [{"kind", "config"}...] after one input of input_shape.
 Json sequential_spec(const Shape& input_shape, const Json& layers);
 
+// A spec from a graph described by names, in any order (graph.cpp): {nodes: [{name, kind: "Input",
+// shape} | {name, kind, config, inputs: [names]}], outputs: [names]}. Orders the nodes (Kahn's
+// algorithm, description order among the ready ones) and refuses, with the nodes named, what Keras
+// cannot build: a cycle, a layer with no input (its outputs are reachable from no input), a
+// Concatenate of fewer than 2 tensors, an unknown or repeated name; and an input that reaches no
+// output (Keras accepts and ignores it; here it is taken for the mistake it nearly always is). Layers that lead to no output are
+// left out, as Keras leaves them out. Returns {spec, unused: [names left out]}; shapes are
+// checked when the Model is built from the spec.
+Json graph_spec(const Json& graph);
+
 using Logs = std::map<std::string, double>;
 
 // Early stopping in fit: Keras' rule, run by EarlyStoppingMonitor (callbacks.h).
@@ -155,6 +165,9 @@ class Model {
   int64_t count_trainable() const;
   Tensor regularization_loss() const;  // 0-d (0 when no layer has a regularizer)
   std::string summary() const;
+  // summary()'s rows as data: [{name, kind, shape, params, connectedTo: [names]}], graph order;
+  // a layer applied twice counts its weights on its first row (graph.cpp).
+  Json summary_rows() const;
 
   // {optimizer: "adam" | {kind, ...options}, loss: name | [name per output] | {kind, fromLogits},
   //  lossWeights: [w per output], metrics: [names]}
@@ -174,6 +187,13 @@ class Model {
   // backward pass (gradients of this batch are left in the parameters' .grad; the weights do not
   // change). Statistics per layer and the loss, as JSON; see playgrad/nn/probe.h.
   Json probe(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, const Json& options = Json::object());
+  // Each output's share of the gradient (graph.cpp): for every output k, one inference-mode
+  // forward and a backward of its weighted loss w_k·L_k alone (regularization left out); per
+  // layer, g_k = that gradient over the layer's parameters. Returns {outputs: [{name, loss,
+  // weight}], layers: [{name, feeds: [k...], norms: [|g_k|], norm: |g|, share: [g_k·g / |g|²],
+  // cosine: [[cos(g_j, g_k)]]}]} with g = Σ g_k (the gradient a training step uses). Gradients
+  // are dropped afterwards; the weights do not change.
+  Json head_gradients(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys);
 
   // Checks xs/ys against the model (and labels against the losses); returns the row count.
   int64_t check_data(const char* op, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) const;
