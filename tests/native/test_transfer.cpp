@@ -60,8 +60,11 @@ TEST(Trainable, FrozenLayersKeepTheirWeightsAndLeaveTheCounts) {
   EXPECT_EQ(weights_of(m, "fc/kernel"), fc);
   EXPECT_NE(weights_of(m, "head/kernel"), head);
   // Backward computed no gradient for the frozen weights.
-  for (auto& [n, t] : m.named_weights())
-    if (n.rfind("conv1/", 0) == 0 || n.rfind("fc/", 0) == 0) EXPECT_FALSE(t.grad().defined()) << n;
+  for (auto& [n, t] : m.named_weights()) {
+    if (n.rfind("conv1/", 0) == 0 || n.rfind("fc/", 0) == 0) {
+      EXPECT_FALSE(t.grad().defined()) << n;
+    }
+  }
   // The spec keeps the flags: a model loaded from the file is frozen the same way.
   auto back = Model::from_json(m.to_json());
   EXPECT_EQ(back->count_trainable(), 15);

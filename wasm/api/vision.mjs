@@ -234,23 +234,6 @@ export function installVision(pg) {
       return call((c) => c._prepareDigit(img, pg._options('prepareDigit', { height, width, size, threshold })));
     },
 
-    /**
-     * A drawn digit prepared as MNIST's were (the core's prepareDigit): the ink's bounding box
-     * (pixels > threshold) scaled so its longer side is 20 of 28 pixels (aspect ratio kept,
-     * area-weighted), moved so its centre of mass is at (14, 14) of the 28 x 28 field, then (size
-     * 14) 2 x 2 means. image: height x width grey levels in [0, 1]. Returns { image (Float32Array
-     * size x size), size, box: [x0, y0, x1, y1], scale, centre: [x, y], shift: [x, y] }. An empty
-     * drawing is an error ("prepareDigit: the drawing is empty ...").
-     */
-    prepareDigit(image, o) {
-      const { height, width, size = 28, threshold = 0 } = opts(pg, 'prepareDigit', o);
-      for (const [k, v] of [['height', height], ['width', width], ['size', size], ['threshold', threshold]]) {
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw err(pg, `prepareDigit: ${k} must be a finite number, got ${String(v)}`);
-      }
-      const img = numbers(pg, 'prepareDigit', 'image', image);
-      return call((c) => c._prepareDigit(img, pg._options('prepareDigit', { height, width, size, threshold })));
-    },
-
     /** IoU of two corner boxes [x1, y1, x2, y2] (any corner order); zero-area boxes give 0. */
     iou(a, b) {
       return call((c) => c._iou(flatBoxes(pg, 'iou', 'first box', a), flatBoxes(pg, 'iou', 'second box', b)));
