@@ -159,7 +159,7 @@ export function mount(root, kit) {
     const css = 42;
     const px = Math.round(css * Math.min(3, globalThis.devicePixelRatio || 1));
     const c = el('canvas', { width: String(px), height: String(px), 'data-name': name, title,
-      style: `width:${css}px;height:${css}px;border:1px solid var(--border);border-radius:3px` });
+      style: `box-sizing:content-box;width:${css}px;height:${css}px;border:1px solid var(--border);border-radius:3px` });
     const g = c.getContext('2d');
     const col = kit.colors(root);
     const max = pixels.some((v) => v > 1) ? 255 : 1;

@@ -1,5 +1,5 @@
 // Every registered lesson on a phone: 375 × 667 CSS px at device pixel ratio 2, touch, mobile
-// viewport. Each lesson gets ready with no console error; the page never scrolls sideways; the
+// viewport, dark theme. Each lesson gets ready with no console error; the page never scrolls sideways; the
 // lesson's main figure (the element its view marks with data-figure, lessons/README.md) starts
 // within the first 1.5 screens, above the settings; a figure to drag takes touches itself
 // (touch-action); every canvas fits the width (or sits in a box that pans) and has a backing
@@ -14,7 +14,8 @@ import { LESSONS } from '../../lessons/index.mjs';
 import { ARTIFACTS, openPage, useBrowser } from './harness.mjs';
 
 const env = useBrowser();
-const PHONE = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+// In the dark theme: the lessons' screenshots in the test level are light at 1280 px (harness.mjs).
+const PHONE = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'dark' };
 
 /** Opens lesson `id` (with `query`) on the phone and waits until it is drawn. */
 async function openPhone(id, query = '') {
