@@ -108,5 +108,6 @@ TEST(Graph, HeadGradientsAddUpToTheTotalGradient) {
   for (Tensor p : m.parameters()) p.zero_grad();
   // Weight 0 silences a head.
   m.compile({{"optimizer", "sgd"}, {"loss", {"mse", "mse"}}, {"lossWeights", {1.0, 0.0}}});
-  for (const Json& l : m.head_gradients({x}, {y1, y2})["layers"]) EXPECT_EQ(l["norms"][1].get<double>(), 0) << l.dump();
+  const Json silenced = m.head_gradients({x}, {y1, y2});  // kept: a range-for over a temporary's ["layers"] dangles
+  for (const Json& l : silenced["layers"]) EXPECT_EQ(l["norms"][1].get<double>(), 0) << l.dump();
 }
