@@ -217,6 +217,17 @@ export interface Vision {
     classes: number[];
     cells: number[];
   };
+  /** Grey scenes of shapes from a seed (0 rectangle, 1 ellipse, 2 triangle, 3 cross; numClasses <= 4). */
+  syntheticScenes(o: { count?: number; size?: number; numClasses?: number; maxObjects?: number; seed?: number }): {
+    images: Float32Array;
+    boxes: Box[];
+    classes: number[];
+    counts: number[];
+  };
+  /** Raw network output -> [pc, bx, by, bh, bw, c1..cK]: σ(to), σ(tx), σ(ty), ph·e^th, pw·e^tw (cell units), softmax(z). */
+  yoloActivate(raw: Tensor | ArrayLike<number>, options: YoloGridOptions): Float32Array;
+  /** The YOLO loss as a Tensor [4]: coordinates, objectness, no-object, classes (each summed over cells, / N). */
+  yoloLoss(prediction: Tensor, target: Tensor, options: YoloGridOptions & { lambdaCoord?: number; lambdaNoobj?: number }): Tensor;
 }
 
 /** One node of a traced graph (pg.trace): a leaf or the output of one op, as the core recorded it. */

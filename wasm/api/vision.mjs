@@ -350,6 +350,31 @@ export function installVision(pg) {
       const r = call((c) => c._yoloDecode(g.anchors, numbers(pg, 'yoloDecode', 'prediction', data), send));
       return { ...r, boxes: toBoxList(r.boxes) };
     },
+    /**
+     * n grey scenes of shapes (0 rectangle, 1 ellipse, 2 triangle, 3 cross) from a seed:
+     * { images: Float32Array [n, size, size], boxes: corners in [0, 1], classes, counts }.
+     */
+    syntheticScenes(o) {
+      const { count = 1, size = 32, numClasses = 3, maxObjects = 3, seed = 0 } = opts(pg, 'syntheticScenes', o);
+      const r = call((c) => c._syntheticScenes(pg._options('syntheticScenes', { count, size, numClasses, maxObjects, seed })));
+      return { ...r, boxes: toBoxList(r.boxes) };
+    },
+    /** Raw output [..., A (5 + K)] -> [pc, bx, by, bh, bw, c1..cK] per cell and anchor: σ, σ, σ, p e^t, p e^t, softmax. */
+    yoloActivate(raw, o) {
+      const g = yoloGrid('yoloActivate', o);
+      const data = raw instanceof pg.Tensor ? raw.toArray() : raw;
+      return call((c) => c._yoloActivate(g.anchors, numbers(pg, 'yoloActivate', 'raw', data), pg._options('yoloActivate', g.send)));
+    },
+    /** The YOLO loss of a raw prediction [N, S, S, A (5 + K)] against yoloEncode targets: a Tensor [4] (coordinates, objectness, no-object, classes). */
+    yoloLoss(pred, target, o) {
+      o = opts(pg, 'yoloLoss', o);
+      const g = yoloGrid('yoloLoss', o);
+      const { lambdaCoord = 5, lambdaNoobj = 0.5 } = o;
+      if (typeof lambdaCoord !== 'number' || typeof lambdaNoobj !== 'number') throw err(pg, 'yoloLoss: lambdaCoord and lambdaNoobj must be numbers');
+      const hp = tensorArg(pg, 'yoloLoss', 'prediction', pred);
+      const ht = tensorArg(pg, 'yoloLoss', 'target', target);
+      return pg._wrap((c) => c._yoloLoss(hp, ht, g.anchors, pg._options('yoloLoss', { ...g.send, lambdaCoord, lambdaNoobj })));
+    },
   };
 
   function yoloGrid(op, o) {
