@@ -169,7 +169,8 @@ export function encodeScene(pg, state, anchors) {
 
 /** The iou-nms lesson's URL for two of the detector's boxes (A, B in its 0–100 units) and the thresholds. */
 export function iouNmsLink(a, b, state) {
-  const s = { ...defaults(iouNms.settings), a: a.map((x) => Math.round(x * 100)), b: b.map((x) => Math.round(x * 100)), iou: state.iou, score: Math.round(state.pc * 20) / 20 };
+  const units = (box) => box.map((x) => Math.min(100, Math.max(0, Math.round(x * 100))));
+  const s = { ...defaults(iouNms.settings), a: units(a), b: units(b), iou: state.iou, score: Math.round(state.pc * 20) / 20 };
   const q = toQuery(iouNms.settings, s);
   const conv = conventionOf(state) === 'keras' ? '' : `${q ? '&' : ''}convention=${conventionOf(state)}`;
   return `#/${iouNms.id}${q || conv ? '?' : ''}${q}${conv}`;

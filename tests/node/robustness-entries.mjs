@@ -162,6 +162,9 @@ export const SPECIFIC = [
   { group: 'vision', entry: 'pg.vision.nmsStepsPerClass', input: 'fewer classes than boxes', expect: /nmsStepsPerClass: 2 boxes but 1 classes/, call: (pg) => pg.vision.nmsStepsPerClass([[0, 0, 1, 1], [0, 0, 2, 2]], [0.5, 0.4], [0]) },
   { group: 'vision', entry: 'pg.vision.nms', input: 'boxes and scores of different lengths', expect: /nms/, call: (pg) => pg.vision.nms([[0, 0, 1, 1]], [0.5, 0.2]) },
   { group: 'vision', entry: 'pg.vision.nms', input: 'IoU threshold outside [0, 1]', expect: /nms/, call: (pg) => pg.vision.nms([[0, 0, 1, 1]], [0.5], { iouThreshold: 2 }) },
+  { group: 'vision', entry: 'pg.vision.yoloLoss', input: 'a prediction whose channels do not match the grid', expect: /yoloLoss: prediction shape \[1, 2, 2, 6\] does not match the grid/, call: (pg) => pg.vision.yoloLoss(pg.zeros([1, 2, 2, 6]), pg.zeros([1, 2, 2, 1, 7]), { grid: 2, numClasses: 2 }) },
+  { group: 'vision', entry: 'pg.vision.yoloActivate', input: 'a raw output of the wrong length', expect: /yoloActivate: the raw output has 3 numbers/, call: (pg) => pg.vision.yoloActivate([1, 2, 3], { grid: 2, numClasses: 1 }) },
+  { group: 'vision', entry: 'pg.vision.syntheticScenes', input: 'more classes than shapes', expect: /syntheticScenes: numClasses must be in \[1, 4\]/, call: (pg) => pg.vision.syntheticScenes({ count: 1, numClasses: 7 }) },
   { group: 'vision', entry: 'pg.vision.yoloDecode', input: 'prediction of the wrong length', expect: /yoloDecode/, call: (pg) => pg.vision.yoloDecode([1, 2, 3], { grid: [2, 2], numClasses: 2, anchors: [[1, 1]] }) },
 ];
 

@@ -99,7 +99,7 @@ SyntheticScenes synthetic_scenes(int64_t n, int64_t size, int64_t num_classes, i
       for (int attempt = 0; attempt < 20; ++attempt) {
         const float w = rng.uniform(0.15f, 0.5f), h = rng.uniform(0.15f, 0.5f);
         const float x1 = rng.uniform(0.f, 1.f - w), y1 = rng.uniform(0.f, 1.f - h);
-        b[0] = x1; b[1] = y1; b[2] = x1 + w; b[3] = y1 + h;
+        b[0] = x1; b[1] = y1; b[2] = std::min(1.f, x1 + w); b[3] = std::min(1.f, y1 + h);
         bool apart = true;
         for (size_t j = first; j < s.classes.size() && apart; ++j)
           apart = iou_unchecked(b, &s.boxes[j * 4]) <= 0.2;
