@@ -342,7 +342,7 @@ class YoloSession {
       return;
     }
     if (!terms.every(Number.isFinite)) {
-      this.failure = `epoch ${this.epoch + 1}, batch ${this.batch + 1}: the loss terms are ${terms.map(fmt).join(', ')} (lower the learning rate)`;
+      this.failure = `epoch ${this.epoch + 1}, batch ${this.batch + 1}: the loss terms are ${terms.map((v) => fmt(v)).join(', ')} (lower the learning rate)`;
       return;
     }
     const [coord, obj, noobj, cls] = terms;
@@ -435,8 +435,8 @@ export function report(r, state) {
   else {
     lines.push(`Output tensor: S × S × B × (5 + C) = ${e.S} × ${e.S} × ${e.A} × ${e.D} = ${e.S * e.S * e.A * e.D} numbers`);
     e.perBox.forEach((p, i) => {
-      lines.push(`Box ${i + 1} (${CLASSES[p.cls]}): cell (row ${p.row + 1}, col ${p.col + 1}), anchor ${p.anchor + 1} (IoU ${p.ious.map(fmt).join(' / ')})${p.dropped ? ' — dropped: cell and anchor taken' : ''}`);
-      lines.push(`  [pc, bx, by, bh, bw, c…] = [${p.vector.map(fmt).join(', ')}]; the course's order [bx, by, bh, bw, c…] = [${p.courseOrder.map(fmt).join(', ')}]`);
+      lines.push(`Box ${i + 1} (${CLASSES[p.cls]}): cell (row ${p.row + 1}, col ${p.col + 1}), anchor ${p.anchor + 1} (IoU ${p.ious.map((v) => fmt(v)).join(' / ')})${p.dropped ? ' — dropped: cell and anchor taken' : ''}`);
+      lines.push(`  [pc, bx, by, bh, bw, c…] = [${p.vector.map((v) => fmt(v)).join(', ')}]; the course's order [bx, by, bh, bw, c…] = [${p.courseOrder.map((v) => fmt(v)).join(', ')}]`);
     });
   }
   const a = r.anchors;

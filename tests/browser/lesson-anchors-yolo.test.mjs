@@ -92,7 +92,7 @@ test('drag a box by keyboard, pick a cell, train two batches, decode a cell, bad
 
 test('a shared URL restores; offline; dist/playgrad.html from file:// (training on the main thread); screenshot', async () => {
   await checkSharedUrl(env, {
-    hash: '#/anchors-yolo?S=5&B=3&boxes=10,10,40,60,3;50,20,90,50,1&scenes=64&epochs=1',
+    hash: '#/anchors-yolo?S=5&boxes=10,10,40,60,3%3B50,20,90,50,1&B=3&epochs=1&scenes=64',
     ready: READY,
     check: async (page) => {
       await page.waitForFunction(() => document.querySelector('[data-name="tensor-shape"]')?.dataset.value === String(5 * 5 * 3 * 8));
