@@ -1,7 +1,7 @@
 // The anchors-yolo lesson's figures (lessons/anchors-yolo/lesson.mjs):
 //   detector step:   one training step of its default detector (conv 3×3×1×8 'same' relu, max-pool
 //                    2, conv 3×3×8×16 'same' relu, max-pool 2, conv 3×3×16×16 'same' relu, max-pool
-//                    2, 1×1 conv to 2 anchors × (5 + 3): a 4 × 4 grid) on 16 synthetic 32 × 32
+//                    2, 1×1 conv to 2 anchors × (5 + 3): a 4 × 4 grid) on 8 synthetic 32 × 32
 //                    scenes (pg.vision.syntheticScenes, seed 1), the YOLO loss's four terms
 //                    (pg.vision.yoloLoss, λcoord 5, λnoobj 0.5), backward and one Adam step (lr 0.005,
 //                    ε 1e-8 on √v̂: the PyTorch convention, which TensorFlow.js's Adam shares). The
@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { core, root, tfjs } from '../lib/peers.mjs';
 import { median } from '../lib/timing.mjs';
 
-const B = 16, LR = 0.005, B1 = 0.9, B2 = 0.999, EPS = 1e-8;
+const B = 8, LR = 0.005, B1 = 0.9, B2 = 0.999, EPS = 1e-8;
 
 function cat(arrays) {
   const out = new Float32Array(arrays.reduce((s, a) => s + a.length, 0));
@@ -194,7 +194,7 @@ export default {
     let data, c;
     return [
       {
-        id: 'anchors-yolo: one detector training step (16 scenes 32×32, YOLO loss, Adam)',
+        id: 'anchors-yolo: one detector training step (8 scenes 32×32, YOLO loss, Adam)',
         unit: 'ms',
         tolerance: 1e-4,
         impls: {

@@ -31,7 +31,7 @@ export const summary = 'Drag boxes onto a grid and see the S × S × B × (5 + C
 export const CLASSES = iouNms.CLASSES;
 export const SHAPES = ['rectangle', 'ellipse', 'triangle'];
 /** The detector: 32 × 32 grey scenes, three 2 × 2 poolings, so a 4 × 4 grid; 3 shape classes. */
-export const DET = { size: 32, grid: 4, classes: 3, maxObjects: 3, batch: 16, held: 16 };
+export const DET = { size: 32, grid: 4, classes: 3, maxObjects: 3, batch: 8, held: 16 };
 /** The k of the mean-IoU-against-k curve. */
 export const K_CURVE = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 /** The dragged scene is 100 × 100 units (as the iou-nms lesson's IoU playground). */

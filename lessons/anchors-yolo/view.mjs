@@ -6,7 +6,7 @@
 // decode), with the link to the iou-nms lesson. Every number comes from the session's snapshot
 // (the core); drawing here is layout: scales, colours, hit-testing.
 import { fmt } from '../format.mjs';
-import { CLASSES, SCENE, SHAPES, boxesText, sceneBoxes } from './lesson.mjs';
+import { CLASSES, DET, SCENE, SHAPES, boxesText, sceneBoxes } from './lesson.mjs';
 
 const f3 = (v) => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toFixed(3)).toString()) : fmt(v));
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
@@ -42,8 +42,7 @@ export function mount(root, kit) {
 
   // ---- target vectors per box ---------------------------------------------------------------------
   const boxesBox = el('div', { 'data-name': 'targets' });
-  const orderNote = el('p', { class: 'note' });
-  tex(orderNote, 'The lesson and the core write each vector as $[p_c, b_x, b_y, b_h, b_w, c_1, \\dots, c_C]$; the course\'s person example $[b_x, b_y, b_h, b_w, 1, 0, 0]$ leaves $p_c$ out and puts the box first: both are shown, the lesson uses the first.');
+  const orderNote = el('p', { class: 'note' }, 'The lesson and the core write each vector as [pc, bx, by, bh, bw, c1 … cC]; the course\'s person example [bx, by, bh, bw, 1, 0, 0] leaves pc out and puts the box first. Both orders are shown; the lesson uses the first.');
 
   // ---- anchors ------------------------------------------------------------------------------------
   const anchorCanvas = el('canvas', { class: 'chart', role: 'img', 'data-name': 'anchors', style: 'height:auto',
@@ -68,7 +67,7 @@ export function mount(root, kit) {
     const c = el('canvas', { class: 'chart', role: 'img', 'data-name': `loss-${key}`, 'aria-label': `the ${label} term of the loss per batch`, style: 'height:120px' });
     const value = el('output', { 'data-name': `term-${key}` }, '–');
     return { key, c, chart: new kit.LineChart(c, { ymin: 0, xlabel: 'batch', ylabel: label }), value,
-      box: el('div', {}, el('p', { class: 'note', style: 'margin:0' }, el('b', {}, label), ' = ', value, ': ', formula), c) };
+      box: el('div', {}, el('p', { style: 'margin:0' }, el('b', {}, label), ' = ', value), c, el('p', { class: 'note', style: 'margin:0' }, formula)) };
   });
   const epochLine = el('p', { class: 'note', 'data-name': 'epoch-line' });
 
@@ -314,7 +313,8 @@ export function mount(root, kit) {
     }
     setText(anchorLine, `k-means (k = ${a.kmeans.length}, ${a.iterations} iterations on ${a.boxes} boxes): ${a.kmeans.map(([w, h]) => `${f3(w)}×${f3(h)}`).join(', ')} — mean IoU ${f3(a.kmeansMeanIou)}. Hand-picked (${a.hand.length}): mean best IoU ${f3(a.handMeanIou)}. The detector trains with the ${a.detectorUses === 'hand' ? 'hand-picked' : 'k-means'} anchors.`, a.kmeansMeanIou);
     const pts = a.curve.k.map((k, i) => [k, a.curve.meanIou[i]]).filter(([, v]) => Number.isFinite(v));
-    curveChart.set({ series: [{ points: pts, color: 0 }], markers: [{ x: a.kmeans.length, y: a.kmeansMeanIou, label: `k = ${a.kmeans.length}` }, { x: a.hand.length, y: a.handMeanIou, label: 'hand', color: 1 }] });
+    const cc = kit.colors(curveCanvas);
+    curveChart.set({ series: [{ points: pts, color: cc.series[0] }], markers: [{ x: a.kmeans.length, y: a.kmeansMeanIou, label: `k-means, k = ${a.kmeans.length}` }, { x: a.hand.length, y: a.handMeanIou, label: 'hand-picked', color: cc.fg }] });
   }
 
   // ---- training and decoding ---------------------------------------------------------------------
@@ -326,7 +326,7 @@ export function mount(root, kit) {
       const stride = Math.max(1, Math.floor(ys.length / 400));
       const pts = [];
       for (let i = 0; i < ys.length; i += stride) pts.push([i + 1, ys[i]]);
-      t.chart.set({ series: [{ points: pts, color: TERMS.findIndex(([k]) => k === t.key) }] });
+      t.chart.set({ series: [{ points: pts, color: kit.colors(t.c).series[TERMS.findIndex(([k]) => k === t.key)] }] });
       const v = ys[ys.length - 1];
       setText(t.value, v === undefined ? '–' : f3(v), v ?? '');
     });
@@ -334,7 +334,7 @@ export function mount(root, kit) {
     statusLine.dataset.mode = session?.mode ?? '';
     statusLine.dataset.batches = String(h.steps.total.length);
     statusLine.dataset.done = String(!!status.done);
-    setText(statusLine, `${status.done ? 'done: ' : ''}epoch ${d.epochsRun} of ${state.epochs}, ${h.steps.total.length} batches of 16 scenes; ${d.params} parameters; anchors ${d.anchors.map(([w, hh]) => `${f3(w)}×${f3(hh)}`).join(', ')}`, d.epochsRun);
+    setText(statusLine, `${status.done ? 'done: ' : ''}epoch ${d.epochsRun} of ${state.epochs}, ${h.steps.total.length} batches of ${DET.batch} scenes; ${d.params} parameters; anchors ${d.anchors.map(([w, hh]) => `${f3(w)}×${f3(hh)}`).join(', ')}`, d.epochsRun);
     setText(epochLine, last ? `Epoch ${last.epoch}: training loss ${f3(last.trainTotal)}, held-out ${f3(last.heldTotal)} (coordinates ${f3(last.held[0])}, objectness ${f3(last.held[1])}, no-object ${f3(last.held[2])}, classes ${f3(last.held[3])}).` : 'Press Play: the loss terms are plotted per batch as it learns.', last?.heldTotal ?? '');
     failLine.hidden = !snap.failure;
     failLine.textContent = snap.failure ?? '';
