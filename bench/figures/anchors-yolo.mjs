@@ -57,7 +57,8 @@ async function coreStep(data) {
   const t = pg.tensor(data.t, [B, 4, 4, anchors.length, 8]);
   const make = () => {
     const m = L.buildDetector(pg, state, anchors);
-    return { m, opt: pg.optim.adam(m.parameters(), { lr: LR, epsilon: EPS, epsilonOn: 'vhat' }) };
+    const params = m.parameters();
+    return { m, params, opt: pg.optim.adam(params, { lr: LR, epsilon: EPS, epsilonOn: 'vhat' }) };
   };
   const step = (s) => pg.scope(() => {
     const total = pg.sum(pg.vision.yoloLoss(s.m.call(x, { training: true }), t, { ...g, lambdaCoord: 5, lambdaNoobj: 0.5 }));
@@ -66,16 +67,16 @@ async function coreStep(data) {
     s.opt.step();
     return total;
   });
-  const weightsOf = (m) => m.parameters().map((p) => ({ data: p.toArray(), shape: p.shape }));
-  const free = (s) => { s.opt.dispose(); s.m.dispose(); };
+  const weightsOf = (s) => s.params.map((p) => ({ data: p.toArray(), shape: p.shape }));
+  const free = (s) => { s.opt.dispose(); s.params.forEach((p) => p.dispose()); s.m.dispose(); };
   const cur = make();
-  const init = weightsOf(cur.m);
+  const init = weightsOf(cur);
   return {
     run: () => { step(cur); },
     result: () => {
       const s = make();
       const loss = pg.scope(() => step(s).item());
-      const r = cat([[loss], ...weightsOf(s.m).map((w) => w.data)]);
+      const r = cat([[loss], ...weightsOf(s).map((w) => w.data)]);
       free(s);
       return r;
     },

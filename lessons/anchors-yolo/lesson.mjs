@@ -257,7 +257,8 @@ class YoloSession {
     this.per = per;
     this.model = buildDetector(pg, s, this.anchors);
     const ad = adamDefaults(s);
-    this.opt = pg.optim.adam(this.model.parameters(), { lr: s.lr, epsilon: ad.epsilon, epsilonOn: ad.epsilonOn });
+    this.params = this.model.parameters();
+    this.opt = pg.optim.adam(this.params, { lr: s.lr, epsilon: ad.epsilon, epsilonOn: ad.epsilonOn });
     this.heldFrom = s.scenes;
     this.recordHeld();
     this.refreshStatic();
@@ -415,8 +416,10 @@ class YoloSession {
   }
 
   dispose() {
-    this.model?.dispose?.();
-    this.opt?.dispose?.();
+    for (const t of this.params ?? []) t.dispose();
+    this.params = [];
+    this.opt?.dispose();
+    this.model?.dispose();
     this.model = null;
     this.opt = null;
   }
