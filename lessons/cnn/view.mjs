@@ -486,7 +486,14 @@ export function mount(root, kit) {
   }
 
   function redrawAll() {
-    if (!last || last.problem || !last.maps) return;
+    if (!last || last.problem) return;
+    if (!last.maps) {
+      // The digits are still loading: the canvases take their size now (blank), so nothing is
+      // shown stretched from the default 300 × 150 backing store meanwhile.
+      kit.fitCanvas(inputCanvas, { aspect: 1 });
+      for (const c of [filters2Canvas, poolCanvas]) kit.fitCanvas(c);
+      return;
+    }
     drawInput(last);
     drawFeatureMaps(last);
     writeRf(last);
