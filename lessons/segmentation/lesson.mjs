@@ -26,7 +26,7 @@ export const summary = 'Transposed convolution by the numbers (output size, the 
 /** The scenes' side, the held-out scene count and the batch size. */
 export const SIDE = 16;
 export const HELD_OUT = 64;
-export const BATCH = 16;
+export const BATCH = 8;
 /** The held-out scenes come from another seed than any training set (seeds are < 100 000). */
 export const HELD_OUT_SEED = 100000;
 export const CLASS_NAMES = ['background', 'square', 'disc', 'triangle'];
@@ -152,12 +152,9 @@ export function buildUnet(pg, s, skip) {
   return model;
 }
 
-/** The layer table of a model: [{ name, kind, shape, params }] (the core's own shapes and counts). */
+/** The layer table of a model: [{ name, kind, params }] (the core's own counts). */
 function layerTable(model) {
-  const counts = Object.fromEntries(model.layers.map((l) => [l.name, l.paramCount]));
-  return model.spec.nodes
-    ? model.spec.nodes.map((nd) => ({ name: nd.name, kind: nd.kind, params: counts[nd.name] ?? 0 }))
-    : model.layers.map((l) => ({ name: l.name, kind: l.kind, params: l.paramCount }));
+  return model.layers.map((l) => ({ name: l.name, kind: l.kind, params: l.paramCount }));
 }
 
 /** Which variants train: the one the settings choose first, the other beside it with `twin`. */

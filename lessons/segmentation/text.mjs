@@ -32,8 +32,9 @@ kernel is learned.
 
 ## A U-Net on shapes
 The scenes are 16 × 16 grey images of squares, discs and triangles on a noisy background, made by
-the core from the seed; every pixel's label is its shape's class (0 is the background). The shapes'
-brightness says nothing about their kind: only the outline does. The network:
+the core from the seed; every pixel's label is its shape's class (0 is the background). Each kind has
+its own brightness band (squares darkest, triangles brightest), blurred by noise, so a pixel's grey
+level says roughly what it is, and its neighbourhood says where the outline runs. The network:
 
 - encoder: Conv(f) at 16 × 16, max-pool, Conv(2f) at 8 × 8, max-pool, Conv(4f) at 4 × 4;
 - decoder: Conv2DTranspose(F = 2, S = 2) back to 8 × 8, Conv(2f), Conv2DTranspose to 16 × 16, Conv(f);

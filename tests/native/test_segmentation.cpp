@@ -32,12 +32,13 @@ TEST(Scenes, SeededClassesAndMasks) {
     EXPECT_GE(v, 0.f);
     EXPECT_LE(v, 1.f);
   }
-  // Without noise a shape's pixels are brighter than the background's (levels >= 0.55 vs <= 0.45).
-  const auto clean = segmentation_scenes(10, 16, 3, 5, 0.0);
+  // Without noise a pixel's level tells its class: background <= 0.45, then the kinds' bands.
+  const auto clean = segmentation_scenes(10, 16, 4, 5, 0.0);
   const auto cm = clean.masks.to_vector(), ci = clean.images.to_vector();
+  const float lo[] = {0.f, 0.5f, 0.7f, 0.85f}, hi[] = {0.45f, 0.7f, 0.85f, 1.f};
   for (size_t i = 0; i < cm.size(); ++i) {
-    if (cm[i] > 0) EXPECT_GE(ci[i], 0.55f) << i;
-    else EXPECT_LE(ci[i], 0.45f) << i;
+    EXPECT_GE(ci[i], lo[int(cm[i])]) << i;
+    EXPECT_LE(ci[i], hi[int(cm[i])]) << i;
   }
   // Every scene holds at least one shape pixel; two classes means squares only.
   const auto two = segmentation_scenes(30, 16, 2, 9).masks.to_vector();

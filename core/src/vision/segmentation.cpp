@@ -30,9 +30,11 @@ Scenes segmentation_scenes(int64_t count, int64_t size, int64_t classes, uint64_
     const int64_t shapes = 1 + int64_t(rng.below(3));
     for (int64_t k = 0; k < shapes; ++k) {
       const int64_t kind = 1 + int64_t(rng.below(uint32_t(classes - 1)));
-      const double level = rng.uniform(0.55f, 1.f);
+      // each kind's brightness band: square [0.5, 0.7), disc [0.7, 0.85), triangle [0.85, 1)
+      static const float lo[] = {0.f, 0.5f, 0.7f, 0.85f}, hi[] = {0.f, 0.7f, 0.85f, 1.f};
+      const double level = rng.uniform(lo[kind], hi[kind]);
       // extent e (the shape's width); a square's height within 1.5x of it
-      const double e = S * rng.uniform(0.25f, 0.5f);
+      const double e = S * rng.uniform(0.3f, 0.55f);
       const double h = kind == 1 ? e * rng.uniform(0.67f, 1.5f) : e;
       const double hh = std::min(h, S * 0.5);
       const double cx = e / 2 + rng.uniform(0.f, 1.f) * (S - e), cy = hh / 2 + rng.uniform(0.f, 1.f) * (S - hh);

@@ -7,10 +7,11 @@
 // background; classes 1 .. classes - 1 are shape kinds: 1 square (a filled axis-aligned
 // rectangle with sides within 1.5× of each other), 2 disc, 3 triangle (pointing up). Each scene:
 // a background level b ~ U(0, 0.35) with a horizontal ramp of ±0.1, then 1 to 3 shapes (kind
-// uniform over the shape classes, extent U(0.25, 0.5)·size, centre anywhere the shape fits,
-// level U(0.55, 1)); a later shape covers an earlier one (its pixels take the later class). Every
-// pixel then gets noise·0.15·N(0, 1), clamped to [0, 1]. The levels do not tell the shape kinds
-// apart: a network has to see the shape.
+// uniform over the shape classes, extent U(0.3, 0.55)·size, centre anywhere the shape fits, a
+// level from its kind's band: square U(0.5, 0.7), disc U(0.7, 0.85), triangle U(0.85, 1)); a later
+// shape covers an earlier one (its pixels take the later class). Every pixel then gets
+// noise·0.15·N(0, 1), clamped to [0, 1]. Without noise a pixel's level tells its class; with it
+// the bands blur, and the outline (what a network sees at full resolution) tells the rest.
 //
 // Scores of probs [..., C] (C classes on the last axis) against labels (numel / C class indices):
 // each pixel's prediction is its row's argmax (the first maximum on a tie, the accuracy metric's
