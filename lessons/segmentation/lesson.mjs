@@ -204,7 +204,7 @@ class SegmentationSession {
     return true;
   }
 
-  /** One batch of 16 scenes for every variant (the same batch); after the last, the held-out scores. */
+  /** One batch of 8 scenes for every variant (the same batch); after the last, the held-out scores. */
   step() {
     if (this.done) return;
     const { pg } = this;

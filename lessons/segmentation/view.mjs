@@ -55,7 +55,7 @@ export function mount(root, kit) {
 
   // ---- U-Net -----------------------------------------------------------------------------------------
   const playBtn = el('button', { type: 'button', 'data-name': 'play' }, 'Train');
-  const stepBtn = el('button', { type: 'button', 'data-name': 'step', title: 'One batch of 16 scenes for each network' }, 'Step');
+  const stepBtn = el('button', { type: 'button', 'data-name': 'step', title: 'One batch of 8 scenes for each network' }, 'Step');
   const resetBtn = el('button', { type: 'button', 'data-name': 'reset', title: 'Start again from fresh weights' }, 'Reset');
   const progress = el('progress', { max: '1', value: '0', 'aria-label': 'epochs done', 'data-name': 'progress', style: 'flex:1 1 8rem;align-self:center' });
   playBtn.addEventListener('click', () => (status.playing ? session.pause() : session.play()));
@@ -329,7 +329,7 @@ export function mount(root, kit) {
       progress.value = String(p.value);
       statusLine.dataset.epoch = String(s.epoch);
       statusLine.textContent = status.done ? `Done: ${s.epoch} epochs of ${s.batches} batches` : s.epoch === 0 && s.batch === 0
-        ? 'Ready: press Train (or Step for one batch of 16 scenes).'
+        ? 'Ready: press Train (or Step for one batch of 8 scenes).'
         : `Epoch ${s.epoch + 1} of ${s.epochs}, batch ${s.batch} of ${s.batches}${status.playing ? '' : ' (paused)'}`;
       modeLine.textContent = session.mode === 'worker' ? 'The networks train in a Web Worker with its own copy of the core: the page stays responsive.' : 'Opened from a file: training runs on this page in short slices between frames.';
       showArith(s);

@@ -75,7 +75,7 @@ test('the arithmetic by keyboard and pointer, a refused size, training both netw
 
   // Step once, then train to the end: both networks' scores are the core's for the same run.
   await page.click('[data-name="step"]');
-  await page.waitForFunction(() => /batch 1 of 2/.test(document.querySelector('[data-name="status"]').textContent));
+  await page.waitForFunction(() => /batch 1 of 4/.test(document.querySelector('[data-name="status"]').textContent));
   await page.click('[data-name="play"]');
   await waitDone(page);
   const core = await coreRun(page, { scenes: 32, epochs: 1, kernel: 3 });

@@ -115,8 +115,8 @@ double trained_mean_iou(bool skip) {
   Model m(unet(skip, 8, 3), 1);
   m.compile({{"optimizer", {{"kind", "adam"}, {"lr", 0.01}, {"epsilon", 1e-7}}}, {"loss", "sparseCategoricalCrossEntropy"}});
   FitOptions o;
-  o.epochs = 12;
-  o.batch_size = 16;
+  o.epochs = 8;
+  o.batch_size = 8;
   o.has_seed = true;
   o.seed = 1;
   m.fit({train.images}, {train.masks}, o);

@@ -47,19 +47,21 @@ test('transposed convolution: values and both gradients against tf.conv2dTranspo
       return { y: y.toArray(), shape: y.shape, gx: x.grad.toArray(), gw: w.grad.toArray() };
     });
     assert.deepEqual(ours.shape, [1, out, out, cout], what);
-    // tfjs takes the output shape; explicit padding P crops P from the top/left (the output padding is at the bottom/right).
-    const tfPad = P === 0 ? 'valid' : [[0, 0], [P, P + op], [P, P + op], [0, 0]];
+    // tfjs takes the output shape and the padding of the convolution this one is the gradient of:
+    // P on both sides (that convolution's floor absorbs the output padding).
+    const tfPad = P === 0 ? 'valid' : [[0, 0], [P, P], [P, P], [0, 0]];
     const theirs = tf.tidy(() => {
-      const f = (x, w) => tf.sum(tf.mul(tf.conv2dTranspose(x, w, [1, out, out, cout], S, tfPad), tf.tensor(rData, [1, out, out, cout])));
       const x = tf.tensor(xData, [1, n, n, cin]), w = tf.tensor(wData, [F, F, cout, cin]);
+      const y = tf.conv2dTranspose(x, w, [1, out, out, cout], S, tfPad).dataSync();
+      const f = (a, b) => tf.sum(tf.mul(tf.conv2dTranspose(a, b, [1, out, out, cout], S, tfPad), tf.tensor(rData, [1, out, out, cout])));
       const [gx, gw] = tf.grads(f)([x, w]);
-      return { y: tf.conv2dTranspose(x, w, [1, out, out, cout], S, tfPad).dataSync(), gx: gx.dataSync(), gw: gw.dataSync() };
+      return { y, gx: gx.dataSync(), gw: gw.dataSync() };
     });
     assertCloseToTfjs(ours.y, theirs.y, `${what}: output`, 1e-4, 1e-4);
     assertCloseToTfjs(ours.gx, theirs.gx, `${what}: ∂/∂x`, 1e-4, 1e-4);
     assertCloseToTfjs(ours.gw, theirs.gw, `${what}: ∂/∂kernel`, 1e-4, 1e-4);
   }
-  for (const [n, F, S, P, op] of CASES.slice(0, 3)) {
+  for (const [n, F, S, P, op] of CASES.slice(1, 5)) {
     gradcheck(pg, `conv2dTranspose n ${n} F ${F} S ${S} P ${P} op ${op}`,
       (xs) => pg.conv2dTranspose(xs[0], xs[1], { strides: S, padding: P, outputPadding: op }),
       [{ data: pg.scope(() => pg.rand([1, n, n, 2], 3, -1, 1).toArray()), shape: [1, n, n, 2] },
@@ -125,16 +127,16 @@ test('the core\'s scenes and mask scores', () => {
 });
 
 test('the U-Net beats the no-skip version on the default scenes at a fixed seed (short run)', () => {
-  const s = runSession(L.session(pg, state({ epochs: 3, scenes: 128 })));
+  const s = runSession(L.session(pg, state({ epochs: 2, scenes: 256 })));
   try {
     const r = s.result();
     assert.equal(r.failure, null);
-    assert.equal(r.epochs, 3);
+    assert.equal(r.epochs, 2);
     const skip = r.runs.skip.final, noskip = r.runs.noskip.final;
     assert.ok(skip.meanIou > noskip.meanIou, `with skips ${skip.meanIou}, without ${noskip.meanIou}`);
     // The scores are the core's: Dice = 2 IoU / (1 + IoU) per class.
     skip.iou.forEach((v, c) => assert.ok(Math.abs(skip.dice[c] - 2 * v / (1 + v)) < 1e-9));
-    assert.ok(r.runs.skip.history.loss[2] < r.runs.skip.history.loss[0]);
+    assert.ok(r.runs.skip.history.loss[1] < r.runs.skip.history.loss[0]);
     assert.ok(r.runs.skip.params > r.runs.noskip.params, 'the skips widen dec2 and dec1');
   } finally {
     s.dispose();
@@ -172,8 +174,8 @@ test('exercises: the course\'s values from the core', () => {
   assert.equal(byId['out-size'].solve(pg, state()).value, 10);
   assert.equal(byId['overlap-max'].solve(pg, state()).value, 4);
   assert.ok(Math.abs(byId['dice-from-iou'].solve(pg, state()).value - 2 / 3) < 1e-6);
-  assert.equal(checkAnswer(pg, byId['out-size'], state(), '10').verdict, 'right');
-  assert.equal(checkAnswer(pg, byId['overlap-max'], state(), '2').verdict, 'wrong');
+  assert.equal(checkAnswer(pg, byId['out-size'], state(), '10').correct, true);
+  assert.equal(checkAnswer(pg, byId['overlap-max'], state(), '2').correct, false);
 });
 
 test('the CLI runs the lesson to the end with --json and prints the report without', async () => {
