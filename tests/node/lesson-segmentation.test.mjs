@@ -187,8 +187,9 @@ test('the CLI runs the lesson to the end with --json and prints the report witho
   assert.equal(out.result.history.loss.length, 1);
   assert.deepEqual(Object.keys(out.result.runs), ['skip']);
   assert.equal(out.result.arithmetic.out, 8);
-  const text = await run(process.execPath, [cli, 'lesson', 'segmentation', '--epochs', '1', '--scenes', '32', '--kernel', '3'], { timeout: 60000 });
+  const text = await run(process.execPath, [cli, 'lesson', 'segmentation', '--epochs', '1', '--scenes', '32', '--kernel', '3', '--twin', 'false'], { timeout: 60000 });
   assert.match(text.stdout, /out = S\(n − 1\) \+ F \+ output padding − 2P = 2·\(4 − 1\) \+ 3 \+ 0 − 2·0 = 9/);
   assert.match(text.stdout, /checkerboard/);
   assert.match(text.stdout, /disc/);
+  assert.doesNotMatch(text.stdout, /No skips/);
 });
