@@ -3,7 +3,7 @@
 //
 //   U-Net step:  the lesson's default U-Net (f = 8, skips on, 3 classes: Conv 8 → pool → Conv 16 →
 //                pool → Conv 32 → ConvT 16 (2×2, S = 2) ⊕ enc2 → Conv 16 → ConvT 8 ⊕ enc1 → Conv 8
-//                → Conv 3 1×1 softmax, 'same' padding) on one batch of 16 of the lesson's 16 × 16
+//                → Conv 3 1×1 softmax, 'same' padding) on one batch of 8 (the lesson's) of its 16 × 16
 //                scenes, one Adam step (lr 0.01, ε 1e-8 on √v̂: the PyTorch convention, which
 //                TensorFlow.js's Adam shares), as the lesson trains (model.trainOnBatch). The peer
 //                is tfjs-cpu on the same net from the same initial weights (its ops, minimize), the
@@ -11,7 +11,7 @@
 //                sparse categorical cross-entropy. The checked result is the loss and every weight
 //                after one step. (tfjs-wasm 4.22 has no conv2d backward kernels.)
 //   frame:       the worker's work for one frame of the default training (two networks, skips on
-//                and off): one session step() (a batch of 16 for each) plus the snapshot() it posts
+//                and off): one session step() (a batch of 8 for each) plus the snapshot() it posts
 //                (the shown scene through both networks, the scores); the figure is that time's
 //                median; frames per second = 1000 / it. Target < 33 ms (30 fps or more).
 import { core, tfjs } from '../lib/peers.mjs';
@@ -19,7 +19,7 @@ import { median } from '../lib/timing.mjs';
 import * as lesson from '../../lessons/segmentation/lesson.mjs';
 import { defaults } from '../../lessons/settings.mjs';
 
-const B = 16, SIDE = 16, C = 3;
+const B = lesson.BATCH, SIDE = lesson.SIDE, C = 3;
 const LR = 0.01, B1 = 0.9, B2 = 0.999, EPS = 1e-8;
 const lessonState = () => ({ ...defaults(lesson.settings), convention: 'pytorch' });
 // The weights in the order the tfjs forward below reads them.
@@ -129,7 +129,7 @@ export default {
     let c;
     return [
       {
-        id: 'segmentation lesson: one Adam step of its U-Net on 16 scenes of 16 × 16 (trainOnBatch)',
+        id: 'segmentation lesson: one Adam step of its U-Net on a batch of 8 scenes of 16 × 16 (trainOnBatch)',
         unit: 'ms',
         tolerance: 1e-4,
         impls: {
