@@ -71,7 +71,7 @@ test('the arithmetic by keyboard and pointer, a refused size, training both netw
   assert.equal(await data(page, 'out-size'), '9');
   await op.fill('0');
   await op.press('Enter');
-  await page.waitForSelector('[data-name="arith-error"][hidden]');
+  await page.waitForSelector('[data-name="arith-error"][hidden]', { state: 'attached' });
 
   // Step once, then train to the end: both networks' scores are the core's for the same run.
   await page.click('[data-name="step"]');
