@@ -107,7 +107,7 @@ export function mount(root, kit) {
   );
 
   // ---- drawing helpers --------------------------------------------------------------------------------
-  const classColor = (col, c) => (c === 0 ? col.panel : col.series[(c - 1) % col.series.length]);
+  const classColor = (col, c) => (c === 0 ? col.grid : col.series[(c - 1) % col.series.length]);
   function drawCells(canvas, side, fill, { label, frame } = {}) {
     const fit = kit.fitCanvas(canvas, { aspect: 1 });
     if (!fit) return;
