@@ -20,7 +20,7 @@ export { text } from './text.mjs';
 export { fmt };
 
 export const id = 'segmentation';
-export const title = 'Segmentation: transposed convolution and U-Net';
+export const title = 'Segmentation: U-Net';
 export const summary = 'Transposed convolution by the numbers (output size, the overlap checkerboard), nearest vs bilinear vs learned upsampling, and a U-Net trained live on shapes with its skip connections switchable off.';
 
 /** The scenes' side, the held-out scene count and the batch size. */

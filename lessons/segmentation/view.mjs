@@ -20,7 +20,7 @@ export function mount(root, kit) {
   const grid = el('canvas', { role: 'img', tabindex: '0', 'data-figure': 'click', 'data-name': 'overlap',
     style: 'display:block;width:100%;aspect-ratio:2/1;cursor:pointer',
     'aria-label': 'the n × n input (left) and the output of the transposed convolution (right), each output pixel coloured and labelled by how many input patches paint it; click an input cell, or use the arrow keys, to see its patch' });
-  const formula = el('div', { 'data-name': 'formula' });
+  const formula = el('div', { class: 'scroll', 'data-name': 'formula' });
   const sizeLine = el('p', { 'data-name': 'out-size' });
   const countLine = el('p', { 'data-name': 'counts' });
   const patchLine = el('p', { class: 'note', 'data-name': 'patch' });
