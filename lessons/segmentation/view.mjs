@@ -134,9 +134,10 @@ export function mount(root, kit) {
     const { g, w, h } = fit;
     const pad = 8;
     const right = w * 0.62; // the output gets the larger share
-    const oc = Math.min((right - 2 * pad) / a.out, (h - 2 * pad) / a.out);
-    const ic = Math.min((w - right - 3 * pad) / a.n, (h - 2 * pad) / a.n, oc * a.S);
-    const x0 = pad, y0 = (h - ic * a.n) / 2;
+    const top = 20; // room for the grids' labels
+    const oc = Math.min((right - 2 * pad) / a.out, (h - top - pad) / a.out);
+    const ic = Math.min((w - right - 3 * pad) / a.n, (h - top - pad) / a.n, oc * a.S);
+    const x0 = pad, y0 = top + (h - top - ic * a.n) / 2;
     layout = { x0, y0, cell: ic, n: a.n };
     g.font = col.font;
     g.textAlign = 'center';
@@ -149,8 +150,8 @@ export function mount(root, kit) {
       }
     }
     g.fillStyle = col.muted;
-    g.fillText(`input ${a.n} × ${a.n}`, x0 + (ic * a.n) / 2, Math.max(8, y0 - 8));
-    const ox = w - pad - oc * a.out, oy = (h - oc * a.out) / 2;
+    g.fillText(`input ${a.n} × ${a.n}`, x0 + (ic * a.n) / 2, y0 - 10);
+    const ox = w - pad - oc * a.out, oy = top + (h - top - oc * a.out) / 2;
     const span = Math.max(1, a.countMax);
     for (let r = 0; r < a.out; r++) {
       for (let c = 0; c < a.out; c++) {
@@ -170,7 +171,7 @@ export function mount(root, kit) {
     g.strokeRect(ox + c0 * oc, oy + r0 * oc, a.F * oc - 1, a.F * oc - 1);
     g.setLineDash([]);
     g.fillStyle = col.muted;
-    g.fillText(`output ${a.out} × ${a.out}`, ox + (oc * a.out) / 2, Math.max(8, oy - 8));
+    g.fillText(`output ${a.out} × ${a.out}`, ox + (oc * a.out) / 2, oy - 10);
     patchLine.textContent = `Input pixel (${sr}, ${sc}) paints output rows ${r0} … ${r0 + a.F - 1} and columns ${c0} … ${c0 + a.F - 1} (S·i − P to S·i − P + F − 1; outside 0 … ${a.out - 1} is cut off).`;
   }
 
