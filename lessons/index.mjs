@@ -21,8 +21,9 @@ import * as tuning from './tuning/lesson.mjs';
 import * as regularization from './regularization/lesson.mjs';
 import * as dropout from './dropout/lesson.mjs';
 import * as anchorsYolo from './anchors-yolo/lesson.mjs';
+import * as segmentation from './segmentation/lesson.mjs';
 
-export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, functionalApi, playground, regularization, dropout, optimizers, batchNorm, earlyStopping, tuning, convSize, cnn, transfer, siamese, iouNms, anchorsYolo];
+export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, functionalApi, playground, regularization, dropout, optimizers, batchNorm, earlyStopping, tuning, convSize, cnn, transfer, siamese, iouNms, anchorsYolo, segmentation];
 
 /** The lesson with this id, or undefined. */
 export function lessonById(id) {

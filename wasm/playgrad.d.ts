@@ -674,6 +674,14 @@ export interface Playgrad {
   readonly metrics: {
     /** Argmax predictions (first maximum on a tie) of probs [N, C] against labels: row = true class, column = predicted. */
     confusionMatrix(probs: Tensor, labels: ArrayLike<number>): { classes: number; matrix: number[][]; predicted: number[] };
+    /**
+     * Per-class scores of a predicted mask (core/include/playgrad/vision/segmentation.h): each pixel's argmax of probs
+     * [..., C] against its label; IoU = tp / (tp + fp + fn), Dice = 2 tp / (2 tp + fp + fn) (NaN for a class in neither mask).
+     */
+    segmentation(probs: Tensor, labels: Tensor | ArrayLike<number>): {
+      classes: number; pixels: number; correct: number; pixelAccuracy: number;
+      tp: number[]; fp: number[]; fn: number[]; truth: number[]; iou: number[]; dice: number[];
+      meanIou: number; meanDice: number; predicted: Int32Array };
   };
   readonly data: {
     spiral(points?: number, classes?: number, seed?: number): { x: Tensor; y: Tensor };
@@ -685,6 +693,11 @@ export interface Playgrad {
     permutation(n: number, seed?: number): Int32Array;
     /** The toy datasets with their class ranges (0: regression). */
     toyDatasets(): Array<{ name: ToyDatasetName; minClasses: number; maxClasses: number }>;
+    /**
+     * Synthetic segmentation scenes from the core's seeded generator: x [count, size, size, 1] grey images, y [count, size,
+     * size] each pixel's class (0 background, 1 square, 2 disc, 3 triangle; classes 2..4). Defaults 64, 16, 3, 0, 0.2.
+     */
+    scenes(options?: { count?: number; size?: number; classes?: number; seed?: number; noise?: number }): { x: Tensor; y: Tensor };
   };
   /** The hyperparameter search's draws from the core's seeded generator (wasm/api/search.mjs). */
   readonly search: {
