@@ -17,6 +17,7 @@ import { installVision } from './api/vision.mjs';
 import { installTrace } from './api/trace.mjs';
 import { installSearch } from './api/search.mjs';
 import { installSimilarity } from './api/similarity.mjs';
+import { installGan } from './api/gan.mjs';
 
 export class PlaygradError extends Error {
   constructor(message) {
@@ -197,6 +198,7 @@ class Playgrad {
     installOptimPath(this, { PlaygradError }); // pg.optim.path (wasm/api/expr.mjs)
     installSearch(this, { PlaygradError }); // pg.search.sample, .grid, .choice (wasm/api/search.mjs)
     installSimilarity(this, { Tensor, PlaygradError }); // pg.similarity.roc, .thresholdCounts, .nearest (wasm/api/similarity.mjs)
+    installGan(this, { Tensor, PlaygradError }); // pg.gan.target, .modeCoverage (wasm/api/gan.mjs)
   }
 
   /** JSON.stringify never walks into the wasm module (its heap is gigabytes of numbers). */
