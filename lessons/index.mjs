@@ -20,8 +20,9 @@ import * as playground from './playground/lesson.mjs';
 import * as tuning from './tuning/lesson.mjs';
 import * as regularization from './regularization/lesson.mjs';
 import * as dropout from './dropout/lesson.mjs';
+import * as gan from './gan/lesson.mjs';
 
-export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, functionalApi, playground, regularization, dropout, optimizers, batchNorm, earlyStopping, tuning, convSize, cnn, transfer, siamese, iouNms];
+export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, functionalApi, playground, regularization, dropout, optimizers, batchNorm, earlyStopping, tuning, convSize, cnn, transfer, siamese, iouNms, gan];
 
 /** The lesson with this id, or undefined. */
 export function lessonById(id) {
