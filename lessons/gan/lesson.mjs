@@ -426,7 +426,7 @@ class GanSession {
       return { fake, grad, dOfFake, manifold, heat, dReal };
     });
     if (p.bad) {
-      this.failure = `gan: iteration ${this.it}: a generated sample is not finite: the game diverged (lower the learning rates)`;
+      this.failure = `gan: iteration ${this.it}: a generated sample is not finite: the game diverged (lower the learning rates, or use Adam)`;
       this.cache = p;
       return p;
     }
@@ -442,10 +442,12 @@ class GanSession {
   record() {
     const p = this.picture();
     if (p.bad) return;
-    this.frames.push({ it: this.it, fake: p.fake, heat: p.heat, manifold: p.manifold, covered: p.coverage?.covered ?? null });
+    // Digits keep their 36 samples per frame, not the 64-image manifold (the current one is shown).
+    this.frames.push({ it: this.it, fake: p.fake, heat: p.heat, manifold: this.images ? null : p.manifold, covered: p.coverage?.covered ?? null });
     if (this.frames.length > MAX_FRAMES) {
       this.frames = this.frames.filter((_, i) => i % 2 === 0 || i === this.frames.length - 1);
       this.frameStride *= 2;
+      this.viewFrame = null;  // the indices moved: back to now
     }
   }
 
@@ -505,7 +507,7 @@ class GanSession {
       shownIt: frame ? frame.it : this.it,
       fake: frame ? frame.fake : p.fake,
       heat: frame ? frame.heat : p.heat,
-      manifold: frame ? frame.manifold : p.manifold,
+      manifold: frame?.manifold ?? p.manifold,
       grad: frame ? null : p.grad,
       dOfFake: p.dOfFake,
       perSample: p.perSample,

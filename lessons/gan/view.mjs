@@ -444,6 +444,7 @@ export function mount(root, kit) {
     // The gradient against D(G(z)).
     const cv = s.curves;
     const mean = (a) => a.reduce((x, y) => x + Math.abs(y), 0) / a.length;
+    if (!s.perSample) { draw(); return; }  // a diverged generator: the message says so
     setCell(gradMm, mean(s.perSample.minimax));
     setCell(gradNs, mean(s.perSample.nonsaturating));
     const markers = [];
