@@ -56,6 +56,35 @@ export const TARGETS = [
   { value: 'digits', label: 'Images: 14 × 14 MNIST digits', dim: 196 },
 ];
 const OPTIMIZERS = [{ value: 'adam', label: 'Adam' }, { value: 'rmsprop', label: 'RMSprop' }, { value: 'sgd', label: 'SGD' }];
+/**
+ * Reads the drawn target's text: 'x,y' pairs separated by ';' (spaces allowed), each in
+ * [-DOMAIN, DOMAIN]², at most MAX_DRAWN; empty is allowed (the session then asks for a drawing).
+ * Returns { points: [x0, y0, x1, y1, ...] } or { error }.
+ */
+export function parseDrawn(textValue) {
+  const parts = String(textValue).split(';').map((p) => p.trim()).filter((p) => p !== '');
+  if (parts.length > MAX_DRAWN) return { error: `at most ${MAX_DRAWN} points (got ${parts.length})` };
+  const num = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+  const points = [];
+  for (let i = 0; i < parts.length; i++) {
+    const f = parts[i].split(',').map((v) => v.trim());
+    const where = `point ${i + 1} ('${parts[i].slice(0, 20)}')`;
+    if (f.length !== 2 || !f.every((v) => num.test(v))) return { error: `${where} must be two numbers x,y` };
+    const [x, y] = f.map(Number);
+    if (!(Math.abs(x) <= DOMAIN && Math.abs(y) <= DOMAIN)) return { error: `${where} must lie in [-${DOMAIN}, ${DOMAIN}]²` };
+    points.push(x, y);
+  }
+  return { points };
+}
+
+/** The text of drawn points [x0, y0, ...] (2 decimals). */
+export function drawnText(points) {
+  const n = (v) => String(Number(v.toFixed(2)));
+  const out = [];
+  for (let i = 0; i + 1 < points.length; i += 2) out.push(`${n(points[i])},${n(points[i + 1])}`);
+  return out.join(';');
+}
+
 const is1d = (s) => s.target === 'gaussian1d' || s.target === 'mixture1d';
 
 export const settings = [
@@ -65,9 +94,9 @@ export const settings = [
     help: 'A mixture\'s components; on a ring, a line or a drawing, the k points the coverage counts.' },
   { name: 'radius', type: 'number', label: 'Radius (1-D Gaussian: its mean)', default: 2, min: 0.5, max: 3.5, step: 0.05, section: 'Data' },
   { name: 'spread', type: 'number', label: 'Spread σ', default: 0.1, min: 0.02, max: 1, step: 0.01, section: 'Data' },
-  { name: 'points', type: 'numbers', label: 'Drawn points x, y', default: [-2, 1.5, -1.5, 0.5, -1, -0.5, -0.5, -1.5, 0, -2, 0.5, -1.5, 1, -0.5, 1.5, 0.5, 2, 1.5],
-    min: -DOMAIN, max: DOMAIN, step: 0.01, group: 2, minLength: 0, maxLength: 2 * MAX_DRAWN, section: 'Data',
-    help: 'Used by the drawn target; the plane edits this list.' },
+  { name: 'points', type: 'text', label: 'Drawn points (x,y; …)', default: '-2,1.5;-1.5,0.5;-1,-0.5;-0.5,-1.5;0,-2;0.5,-1.5;1,-0.5;1.5,0.5;2,1.5', maxLength: 12 * MAX_DRAWN, section: 'Data',
+    help: `The drawn target: x,y pairs separated by ';', in [-${DOMAIN}, ${DOMAIN}]². The plane edits it.`,
+    check: (v) => { const r = parseDrawn(v); return r.error ? `x,y pairs separated by ';': ${r.error}` : null; } },
   { name: 'digit', type: 'choice', label: 'Digits: which', default: '3', section: 'Data',
     options: [{ value: 'all', label: 'all ten' }, ...Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: `only ${d}s` }))] },
   { name: 'noise', type: 'integer', label: 'Noise z: dimensions', default: 2, min: 1, max: 16, section: 'Networks',
@@ -252,7 +281,7 @@ class GanSession {
     this.loading = this.images;
     this.cache = null;
     this.curves = gradientCurves(pg);
-    if (state.target === 'drawn' && state.points.length < 2) {
+    if (state.target === 'drawn' && (parseDrawn(state.points).points ?? []).length < 2) {
       this.problem = 'The drawing has no points: click or drag on the plane to draw the target (or pick another target).';
       return;
     }
@@ -297,7 +326,7 @@ class GanSession {
     const s = this.state;
     const kind = s.target;
     return { kind, n, seed, modes: kind === 'gaussian1d' ? 1 : s.modes, radius: s.radius, spread: s.spread, centre: s.radius,
-      ...(kind === 'drawn' ? { points: s.points } : {}) };
+      ...(kind === 'drawn' ? { points: parseDrawn(s.points).points ?? [] } : {}) };
   }
 
   tryData() {
@@ -455,7 +484,7 @@ class GanSession {
     const changed = Object.keys(state).filter((k) => JSON.stringify(state[k]) !== JSON.stringify(this.state[k]));
     if (!changed.every((k) => IN_PLACE.has(k)) || this.failure || this.problem) return false;
     if (changed.includes('points') && state.target === 'drawn') {
-      if (state.points.length < 2) return false;  // a new session says what is missing
+      if ((parseDrawn(state.points).points ?? []).length < 2) return false;  // a new session says what is missing
       this.state = { ...state };
       this.target = this.pg.gan.target(this.targetOptions(SHOWN, mix(state.seed, 5)));
       this.cache = null;

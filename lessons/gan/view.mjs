@@ -5,7 +5,7 @@
 // Training runs in the worker (kit.session); every number shown comes from its snapshots.
 import { fmt } from '../format.mjs';
 import { adamDefaults, initDefaults } from '../convention.mjs';
-import { DOMAIN, DOMAIN1, HEAT, CURVE, MAX_DRAWN, Z_RANGE, sampleMean } from './lesson.mjs';
+import { DOMAIN, DOMAIN1, HEAT, CURVE, MAX_DRAWN, Z_RANGE, drawnText, parseDrawn, sampleMean } from './lesson.mjs';
 
 const rgb = (c) => {
   const m = /^#([0-9a-f]{6})$/i.exec(String(c).trim());
@@ -23,6 +23,7 @@ export function mount(root, kit) {
   let drawing = null;  // points being drawn (before kit.set)
   let cursor = { x: 0, y: 0, shown: false };
   let loadTimer = null;
+  let pointsNow = null;  // the drawn points as last set (the state follows on the next update)
 
   const cell = (name) => el('span', { 'data-name': name, 'data-value': '' }, '–');
   const setCell = (node, v, text = fmt(v)) => { node.textContent = text; node.dataset.value = String(v); };
@@ -41,13 +42,13 @@ export function mount(root, kit) {
   // ---- the main figure: the plane (2-D), the line (1-D) or the generated digits ------------------
   const plane = el('canvas', { role: 'img', tabindex: '0', 'data-name': 'plane', style: 'display:block;width:100%;max-width:460px;aspect-ratio:1;touch-action:none;',
     'aria-label': 'D(x) as shading, real samples, generated samples with arrows, the manifold; for the drawn target: click, drag or press Enter to add points' });
-  const digitsCanvas = el('canvas', { role: 'img', 'data-name': 'fake-digits', hidden: true, style: 'display:block;width:100%;max-width:460px;aspect-ratio:1;image-rendering:pixelated;',
+  const digitsCanvas = el('canvas', { role: 'img', 'data-name': 'fake-digits', style: 'display:none;width:100%;max-width:460px;aspect-ratio:1;image-rendering:pixelated;',
     'aria-label': 'generated digits from fixed noise, with D(G(z)) under each' });
   const figure = el('div', { 'data-figure': 'drag', style: 'touch-action:none' }, plane, digitsCanvas);
   const legend = el('p', { class: 'note', 'data-name': 'legend' });
   const coverage = el('p', {}, 'Modes covered: ', cell('coverage'), el('span', { 'data-name': 'coverage-counts', class: 'note' }));
   const clearBtn = el('button', { type: 'button', 'data-name': 'clear-drawing', hidden: true }, 'Clear drawing');
-  clearBtn.addEventListener('click', () => kit.set('points', []));
+  clearBtn.addEventListener('click', () => setPoints([]));
   const drawNote = el('p', { class: 'note', hidden: true, 'data-name': 'draw-note' },
     'Draw the target: click or drag on the plane; keyboard: arrow keys move the cross (Shift: faster), Enter adds a point, Backspace removes the last.');
   const timeline = el('input', { type: 'range', min: '0', max: '0', step: '1', value: '0', 'aria-label': 'frame to look back at', 'data-name': 'timeline', style: 'width:100%' });
@@ -101,8 +102,9 @@ export function mount(root, kit) {
     const y = DOMAIN - ((ev.clientY - r.top) / r.height) * 2 * DOMAIN;
     return Math.abs(x) <= DOMAIN && Math.abs(y) <= DOMAIN ? { x: round2(x), y: round2(y) } : null;
   };
+  const setPoints = (pts) => { pointsNow = pts; kit.set('points', drawnText(pts)); };
   const commit = () => {
-    if (drawing) kit.set('points', drawing.slice(0, 2 * MAX_DRAWN));
+    if (drawing) setPoints(drawing.slice(0, 2 * MAX_DRAWN));
     drawing = null;
   };
   const addPoint = (list, p) => { if (list.length < 2 * MAX_DRAWN) list.push(p.x, p.y); };
@@ -111,7 +113,7 @@ export function mount(root, kit) {
     const p = toData(ev);
     if (!p) return;
     plane.setPointerCapture(ev.pointerId);
-    drawing = [...(state.points ?? [])];
+    drawing = [...(pointsNow ?? [])];
     addPoint(drawing, p);
     draw();
   });
@@ -133,13 +135,13 @@ export function mount(root, kit) {
       ev.preventDefault();
       draw();
     } else if (ev.key === 'Enter' || ev.key === ' ') {
-      const pts = [...(state.points ?? [])];
+      const pts = [...(pointsNow ?? [])];
       addPoint(pts, cursor);
       cursor.shown = true;
-      kit.set('points', pts);
+      setPoints(pts);
       ev.preventDefault();
     } else if (ev.key === 'Backspace') {
-      kit.set('points', (state.points ?? []).slice(0, -2));
+      setPoints((pointsNow ?? []).slice(0, -2));
       ev.preventDefault();
     }
   });
@@ -156,12 +158,15 @@ export function mount(root, kit) {
     g.stroke();
   }
 
+  // D(x) > ½ shades toward the real samples' colour, D(x) < ½ toward the generated ones'.
   function heatImage(values, cols, rows, col) {
     const a = rgb(col.panel);
-    const b = rgb(col.series[0]);
+    const real = rgb(col.series[0]);
+    const fake = rgb(col.series[1]);
     const img = new ImageData(cols, rows);
     for (let i = 0; i < cols * rows; i++) {
-      const t = 0.55 * values[i];
+      const t = 0.5 * Math.abs(2 * values[i] - 1);
+      const b = values[i] >= 0.5 ? real : fake;
       for (let k = 0; k < 3; k++) img.data[4 * i + k] = Math.round(a[k] + (b[k] - a[k]) * t);
       img.data[4 * i + 3] = 255;
     }
@@ -235,7 +240,7 @@ export function mount(root, kit) {
       }
     }
     // The drawing being made, and the keyboard cross.
-    const pts = drawing ?? (canDraw() ? state.points : null);
+    const pts = drawing ?? (canDraw() ? pointsNow : null);
     if (pts) {
       g.strokeStyle = col.accent;
       g.lineWidth = 1.5;
@@ -380,6 +385,7 @@ export function mount(root, kit) {
   function update(s, st, stat) {
     snap = s;
     state = st;
+    pointsNow = parseDrawn(st.points).points ?? [];
     status = stat ?? status;
     const col = kit.colors(root);
     const [c1, c2, c3] = col.series;
@@ -393,8 +399,8 @@ export function mount(root, kit) {
     notice.hidden = !status.notice;
     notice.textContent = status.notice ?? '';
     const images = s.dim === 0;
-    plane.hidden = images;
-    digitsCanvas.hidden = !images;
+    plane.style.display = images ? 'none' : 'block';
+    digitsCanvas.style.display = images ? 'block' : 'none';
     digitsPanel.hidden = !images;
     clearBtn.hidden = st.target !== 'drawn';
     drawNote.hidden = st.target !== 'drawn';
@@ -416,10 +422,10 @@ export function mount(root, kit) {
     coverage.hidden = !s.coverage;
     if (s.coverage) {
       setCell(coverage.querySelector('[data-name="coverage"]'), s.coverage.covered, `${s.coverage.covered} of ${s.coverage.k}`);
-      coverage.querySelector('[data-name="coverage-counts"]').textContent = ` (samples within ${fmt(s.coverageRadius)} of each mode: ${s.coverage.counts.join(', ')}; covered: at least a quarter of the fair share ${fmt(s.fake.length / s.dim / s.coverage.k)})`;
+      coverage.querySelector('[data-name="coverage-counts"]').textContent = ` (samples within ${fmt(s.coverageRadius)} of each mode: ${s.coverage.counts.join(', ')}; covered: at least a quarter of the fair share ${Number((s.fake.length / s.dim / s.coverage.k).toFixed(1))})`;
     }
     legend.replaceChildren(el('span', { style: `color:${c1};margin-right:1em` }, images ? '' : '● real'), el('span', { style: `color:${c2};margin-right:1em` }, images ? 'generated from fixed noise, D(G(z)) under each' : '● generated'),
-      images ? '' : el('span', { style: `color:${c3};margin-right:1em` }, '━ manifold'), images ? '' : '→ −∂L_G/∂x (where G pushes each sample)', images ? '' : el('span', {}, s.dim === 2 ? ' · shading: D(x)' : ' · curve: D(x)'));
+      images ? '' : el('span', { style: `color:${c3};margin-right:1em` }, '━ manifold'), images ? '' : '→ −∂L_G/∂x (where G pushes each sample)', images ? '' : el('span', {}, s.dim === 2 ? ' · shading: D(x), toward real where D > ½, toward generated where D < ½' : ' · curve: D(x)'));
     // The timeline.
     const frames = s.frames ?? [];
     timeline.max = String(Math.max(0, frames.length - 1));

@@ -198,11 +198,19 @@ test('exercises: the gradients at D = 0.05 and the value of the game at equilibr
 });
 
 test('bad input: an empty drawing, a bad target option, a diverging game', () => {
-  const se = L.session(pg, state({ target: 'drawn', points: [] }));
+  const se = L.session(pg, state({ target: 'drawn', points: '' }));
   assert.equal(se.done, true);
   assert.match(se.snapshot().problem, /The drawing has no points/);
-  assert.match(L.report(se.snapshot(), state({ target: 'drawn', points: [] })).join('\n'), /no points/);
+  assert.match(L.report(se.snapshot(), state({ target: 'drawn', points: '' })).join('\n'), /no points/);
   se.dispose();
+  // The drawn points' text: read back exactly; a point off the plane or not a number is named.
+  assert.deepEqual(L.parseDrawn('1,2; -0.5,3.25'), { points: [1, 2, -0.5, 3.25] });
+  assert.equal(L.drawnText([1, 2, -0.5, 3.25]), '1,2;-0.5,3.25');
+  assert.match(L.parseDrawn('1,2;9,0').error, /point 2 \('9,0'\) must lie in \[-4, 4\]²/);
+  assert.match(L.parseDrawn('1,NaN').error, /point 1 .* must be two numbers/);
+  const decl = L.settings.find((d) => d.name === 'points');
+  assert.match(decl.check('1,2;9,0'), /x,y pairs separated by ';'/);
+  assert.equal(decl.check(''), null);
   assert.throws(() => pg.gan.target({ kind: 'spiral' }), /ganTarget: unknown target 'spiral'/);
   assert.throws(() => pg.gan.target({ kind: 'ring', spread: NaN }), /ganTarget: spread must be a finite number/);
   assert.throws(() => pg.gan.modeCoverage([1, 2], [0], { dim: 1, radius: -1 }), /modeCoverage: the radius must be a finite number > 0/);
