@@ -82,12 +82,14 @@ export function mount(root, kit) {
     el('h3', {}, 'The manifold: G over a grid of (z₁, z₂)'), manifoldDigits, el('p', { class: 'note', 'data-name': 'manifold-note' }));
 
   const panel = (title, ...kids) => el('div', { class: 'panel' }, el('h3', {}, title), ...kids);
+  // The game, its controls and the two loss panels stack in one grid cell: the long settings
+  // column beside them then stretches no gap between the controls and the figure.
   root.append(
-    el('div', { class: 'panel' }, el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, failLine, notice),
-    el('div', { class: 'panel' }, el('h3', {}, 'The game'), figure, legend, coverage, el('div', { class: 'buttons' }, clearBtn), drawNote,
-      timeline, el('div', { class: 'buttons' }, liveBtn), timelineLabel),
-    panel('Losses', lossC.canvas, lossLegend, el('p', {}, 'L_D = ', nums.dLoss, ', L_G = ', nums.gLoss)),
-    panel('What D says', dC.canvas, dLegend, el('p', {}, 'mean D(x) on real ', nums.dReal, ', on generated ', nums.dFake), meanLine),
+    el('div', { style: 'display:grid;gap:1rem;align-content:start;min-width:0' },
+      el('div', { class: 'panel' }, el('h3', {}, 'The game'), el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, failLine, notice,
+        figure, legend, coverage, el('div', { class: 'buttons' }, clearBtn), drawNote, timeline, el('div', { class: 'buttons' }, liveBtn), timelineLabel),
+      panel('Losses', lossC.canvas, lossLegend, el('p', {}, 'L_D = ', nums.dLoss, ', L_G = ', nums.gLoss)),
+      panel('What D says', dC.canvas, dLegend, el('p', {}, 'mean D(x) on real ', nums.dReal, ', on generated ', nums.dFake), meanLine)),
     panel('Why the minimax loss stalls', gradC.canvas, gradLegend,
       el('p', {}, 'Mean |∂L_G/∂a| on the shown samples: minimax ', gradMm, ', non-saturating ', gradNs)),
     digitsPanel,
@@ -339,7 +341,9 @@ export function mount(root, kit) {
 
   function drawDigits(canvas, pixels, count, cols, side, labels, col) {
     const rows = Math.ceil(count / cols);
-    const fit = kit.fitCanvas(canvas, { aspect: cols / (rows * (labels ? 1.25 : 1)) });
+    const aspect = cols / (rows * (labels ? 1.25 : 1));
+    canvas.style.aspectRatio = String(aspect);
+    const fit = kit.fitCanvas(canvas, { aspect });
     if (!fit) return;
     const { g, w } = fit;
     const cell = w / cols;
