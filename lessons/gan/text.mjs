@@ -12,7 +12,7 @@ and train live in your browser, on points you can watch and on real digits.
 $$\\min_G \\max_D \\; V(D, G) = \\mathbb{E}_{x \\sim p_\\text{data}}[\\log D(x)] + \\mathbb{E}_{z}[\\log(1 - D(G(z)))]$$
 
 Press **Play**. On the plane the real samples are one colour and $G$'s samples the other; the
-shading is $D(x)$, toward the real colour where $D$ says "real" ($D > \tfrac12$) and toward the
+shading is $D(x)$, toward the real colour where $D$ says "real" ($D > \\tfrac12$) and toward the
 generated colour where it says "fake"; each arrow shows where the generator's loss pushes a sample
 ($-\\partial L_G/\\partial x$, through $D$). The grid is the **manifold**: $G$ applied to a grid of
 noise values, so you see how $G$ folds and stretches the noise onto the data.
