@@ -266,8 +266,13 @@ export function mount(root, kit) {
     g.font = col.font;
     g.textBaseline = 'top';
     g.fillText('D(x)', 4, top);
+    g.textAlign = 'right';
+    g.fillText('1', w - 2, top);
+    g.fillText('½', w - 2, (top + dBottom) / 2 - 6);
+    g.fillText('0', w - 2, dBottom - 12);
+    g.textAlign = 'left';
     g.strokeStyle = col.grid;
-    g.beginPath(); g.moveTo(0, (top + dBottom) / 2); g.lineTo(w, (top + dBottom) / 2); g.stroke();
+    for (const y of [top, (top + dBottom) / 2, dBottom]) { g.beginPath(); g.moveTo(0, y); g.lineTo(w - 14, y); g.stroke(); }
     if (s.heat) {
       g.strokeStyle = col.accent;
       g.lineWidth = 2;
@@ -315,7 +320,9 @@ export function mount(root, kit) {
       g.textBaseline = 'bottom';
       g.fillText(s.noise === 1 ? 'z' : 'z₁ (z₂ = 0)', 4, h - 2);
       g.textBaseline = 'top';
-      g.fillText('G(z)', 4, xRow - 14);
+      g.textAlign = 'right';
+      g.fillText('G(z)', w - 2, xRow + 2);
+      g.textAlign = 'left';
     }
     // Arrows on a sample of the generated points, along the line.
     if (state.arrows && s.grad) {
@@ -409,6 +416,7 @@ export function mount(root, kit) {
     clearBtn.hidden = st.target !== 'drawn';
     drawNote.hidden = st.target !== 'drawn';
     plane.style.aspectRatio = s.dim === 1 ? '1.4' : '1';
+    plane.style.maxWidth = s.dim === 1 ? '640px' : '460px';
     if (s.loading && !loadTimer && !s.failure) loadTimer = setTimeout(() => { loadTimer = null; session.command('load'); }, 150);
     Object.assign(statusLine.dataset, { it: String(s.it), playing: String(!!status.playing), mode: session.mode ?? '' });
     statusLine.dataset.value = String(s.it);
