@@ -1,19 +1,21 @@
 // The gan lesson's text. A small markdown subset rendered by web/text.mjs into DOM nodes (never as
 // HTML): '## ' headings, '- ' lists, paragraphs, **bold**, `code`, $inline$ and $$display$$ KaTeX.
 export const text = `
-A **generative adversarial network** is two networks playing a game. The **generator** $G$ turns
-random noise $z \\sim N(0, I)$ into a sample $G(z)$; the **discriminator** $D$ looks at a sample and
-says how likely it is to be real, $D(x) = \\sigma(a(x))$. $D$ learns to tell the data from $G$'s
-fakes; $G$ learns to fool $D$. Nobody tells $G$ what the data look like: everything it learns
-arrives as the gradient of $D$'s judgement. The course lists GANs for making more training data
-when there is little, for style transfer and for generating images; here both networks are small
-and train live in your browser, on points you can watch and on real digits.
+A **generative adversarial network** is two networks in a game. The **generator** $G$ turns noise
+$z \\sim N(0, I)$ into a sample $G(z)$; the **discriminator** $D$ says how likely a sample is to be
+real, $D(x) = \\sigma(a(x))$. $D$ learns to tell data from fakes, $G$ learns to fool $D$; $G$ never
+sees the data, only the gradient of $D$'s judgement. Press **Play**.
+
+## The game and the picture
+The course lists GANs for making more training data when there is little, for style transfer and
+for generating images; here both networks are small and train live, on points you can watch and
+on real digits. The value of the game:
 
 $$\\min_G \\max_D \\; V(D, G) = \\mathbb{E}_{x \\sim p_\\text{data}}[\\log D(x)] + \\mathbb{E}_{z}[\\log(1 - D(G(z)))]$$
 
-Press **Play**. On the plane the real samples are one colour and $G$'s samples the other; the
-shading is $D(x)$, toward the real colour where $D$ says "real" ($D > \\tfrac12$) and toward the
-generated colour where it says "fake"; each arrow shows where the generator's loss pushes a sample
+On the plane the real samples are one colour and $G$'s samples the other; the shading is $D(x)$,
+toward the real colour where $D$ says "real" ($D > \\tfrac12$) and toward the generated colour where
+it says "fake"; each arrow shows where the generator's loss pushes a sample
 ($-\\partial L_G/\\partial x$, through $D$). The grid is the **manifold**: $G$ applied to a grid of
 noise values, so you see how $G$ folds and stretches the noise onto the data.
 
