@@ -588,6 +588,7 @@ export function report(snap, state) {
   const lines = [`GAN on ${name}: ${snap.it} of ${snap.iterations} iterations (${state.dSteps} D : ${state.gSteps} G steps each, ${state.gLoss} generator loss, label smoothing ε = ${state.smoothing})`];
   if (snap.problem) return [...lines, snap.problem];
   if (snap.params) lines.push(`Parameters: generator ${snap.params.generator}, discriminator ${snap.params.discriminator}`);
+  lines.push(`${initDefaults(state).note}; Adam (β₁ = 0.5): ${adamDefaults(state).note}`);
   if (snap.now) {
     lines.push(`L_D = ${fmt(snap.now.dLoss)}, L_G = ${fmt(snap.now.gLoss)}; mean D(x_real) = ${fmt(snap.now.dReal)}, mean D(G(z)) = ${fmt(snap.now.dFake)}`);
   }
