@@ -43,14 +43,14 @@ async function coreStep() {
   const first = L.buildGan(pg, state, 2);
   const weights = (m) => pg.scope(() => m.parameters().map((p) => ({ data: p.toArray(), shape: p.shape })));
   shared = { real, zD, zG, zOut, g: weights(first.G), d: weights(first.D) };
-  for (const o of Object.values(first)) o.dispose();
+  L.disposeGan(first);
   const step = () => {
     const nets = L.buildGan(pg, state, 2);  // the same seed: the same initial weights every run
     pg.scope(() => L.ganIteration(pg, nets, state, {
       reals: [pg.tensor(real, [BATCH, 2])], zD: [pg.tensor(zD, [BATCH, 2])], zG: [pg.tensor(zG, [BATCH, 2])] }));
     return nets;
   };
-  const done = (nets) => { for (const o of Object.values(nets)) o.dispose(); };
+  const done = (nets) => { L.disposeGan(nets); };
   return {
     run: () => done(step()),
     result: () => {

@@ -204,13 +204,20 @@ function optimizer(pg, s, kind, params, lr) {
 }
 
 /**
- * The two networks and their optimizers for the state: G: noise -> hidden layers -> outDim (linear,
+ * The two networks, their parameter handles (dispose them with the networks) and their optimizers for the state: G: noise -> hidden layers -> outDim (linear,
  * or sigmoid for images), D: outDim -> hidden layers -> 1 logit. Seeded from the state's seed.
  */
 export function buildGan(pg, s, outDim, images = false) {
   const G = mlp(pg, s, { inDim: s.noise, hidden: s.gHidden, layers: s.gLayers, outDim, out: images ? 'sigmoid' : 'linear', seed: mix(s.seed, 1), prefix: 'g' });
   const D = mlp(pg, s, { inDim: outDim, hidden: s.dHidden, layers: s.dLayers, outDim: 1, out: 'linear', seed: mix(s.seed, 2), prefix: 'd' });
-  return { G, D, gOpt: optimizer(pg, s, s.gOptimizer, G.parameters(), s.gLr), dOpt: optimizer(pg, s, s.dOptimizer, D.parameters(), s.dLr) };
+  const gParams = G.parameters();
+  const dParams = D.parameters();
+  return { G, D, gParams, dParams, gOpt: optimizer(pg, s, s.gOptimizer, gParams, s.gLr), dOpt: optimizer(pg, s, s.dOptimizer, dParams, s.dLr) };
+}
+
+/** Frees what buildGan made (optimizers, parameter handles, networks). */
+export function disposeGan(nets) {
+  for (const o of [nets.gOpt, nets.dOpt, ...(nets.gParams ?? []), ...(nets.dParams ?? []), nets.G, nets.D]) o?.dispose();
 }
 
 /**
@@ -567,8 +574,8 @@ class GanSession {
   dispose() {
     for (const t of this.tensors) if (!t.disposed) t.dispose();
     this.tensors = [];
-    for (const o of [this.gOpt, this.dOpt, this.G, this.D]) o?.dispose();
-    this.gOpt = this.dOpt = this.G = this.D = null;
+    for (const o of [this.gOpt, this.dOpt, ...(this.gParams ?? []), ...(this.dParams ?? []), this.G, this.D]) o?.dispose();
+    this.gOpt = this.dOpt = this.G = this.D = this.gParams = this.dParams = null;
   }
 }
 

@@ -86,7 +86,7 @@ test('the arrows: ∂L_G/∂x through a discriminator equals finite differences 
       });
     }
   } finally {
-    for (const o of Object.values(nets)) o.dispose();
+    L.disposeGan(nets);
   }
 });
 
@@ -155,6 +155,16 @@ test('2-D: the snapshot carries the heatmap, manifold, arrows and coverage; sett
   } finally {
     se.dispose();
   }
+});
+
+test('a session frees every tensor it made (networks, parameter handles, optimizers, noise)', () => {
+  const bytes = pg.tensorBytes();
+  const se = L.session(pg, state({ iterations: 10 }));
+  se.step();
+  se.step();
+  se.snapshot();
+  se.dispose();
+  assert.equal(pg.tensorBytes(), bytes);
 });
 
 test('mode collapse counted: a generator squeezed onto one mode covers one of eight', () => {
