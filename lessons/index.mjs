@@ -22,8 +22,9 @@ import * as regularization from './regularization/lesson.mjs';
 import * as dropout from './dropout/lesson.mjs';
 import * as anchorsYolo from './anchors-yolo/lesson.mjs';
 import * as segmentation from './segmentation/lesson.mjs';
+import * as gan from './gan/lesson.mjs';
 
-export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, functionalApi, playground, regularization, dropout, optimizers, batchNorm, earlyStopping, tuning, convSize, cnn, transfer, siamese, iouNms, anchorsYolo, segmentation];
+export const LESSONS = [neuron, gradientDescent, backprop, activations, softmax, logLoss, functionalApi, playground, regularization, dropout, optimizers, batchNorm, earlyStopping, tuning, convSize, cnn, transfer, siamese, iouNms, anchorsYolo, segmentation, gan];
 
 /** The lesson with this id, or undefined. */
 export function lessonById(id) {

@@ -719,6 +719,16 @@ export interface Playgrad {
     /** The k nearest points (Euclidean) of each query, nearest first: index and distance, [q·k] row-major. */
     nearest(points: Tensor | ArrayLike<number>[], queries: Tensor | ArrayLike<number>[], k?: number): { index: number[]; distance: Float32Array };
   };
+  /** The data side of a small GAN (wasm/api/gan.mjs, core/src/nn/gan.cpp): seeded targets and mode coverage. */
+  readonly gan: {
+    /** n samples of a target from the core's seeded generator, and the k modes its coverage counts. */
+    target(options: { kind: 'gaussian1d' | 'mixture1d' | 'mixture' | 'ring' | 'line' | 'drawn'; n?: number; seed?: number;
+      modes?: number; radius?: number; spread?: number; centre?: number; points?: ArrayLike<number> }): {
+      dim: 1 | 2; samples: Float32Array; centres: Float32Array; n: number; k: number };
+    /** Per mode, the samples nearest to it and within the radius; covered: modes with at least minShare · n / k of them. */
+    modeCoverage(samples: Tensor | ArrayLike<number>, modes: Tensor | ArrayLike<number>,
+      options: { dim?: number; radius: number; minShare?: number }): { counts: number[]; covered: number; within: number; k: number };
+  };
 }
 
 /** Instantiates the SIMD core (once) and returns the API. */

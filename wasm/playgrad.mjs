@@ -18,6 +18,7 @@ import { installTrace } from './api/trace.mjs';
 import { installSearch } from './api/search.mjs';
 import { installSimilarity } from './api/similarity.mjs';
 import { installSegmentation } from './api/segmentation.mjs';
+import { installGan } from './api/gan.mjs';
 
 export class PlaygradError extends Error {
   constructor(message) {
@@ -199,6 +200,7 @@ class Playgrad {
     installSearch(this, { PlaygradError }); // pg.search.sample, .grid, .choice (wasm/api/search.mjs)
     installSimilarity(this, { Tensor, PlaygradError }); // pg.similarity.roc, .thresholdCounts, .nearest (wasm/api/similarity.mjs)
     installSegmentation(this, { Tensor, PlaygradError }); // pg.data.scenes, pg.metrics.segmentation (wasm/api/segmentation.mjs)
+    installGan(this, { Tensor, PlaygradError }); // pg.gan.target, .modeCoverage (wasm/api/gan.mjs)
   }
 
   /** JSON.stringify never walks into the wasm module (its heap is gigabytes of numbers). */

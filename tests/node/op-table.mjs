@@ -262,6 +262,7 @@ export const NOT_OP_NAMESPACES = {
   callbacks: 'training callbacks', data: 'data sets', vision: 'box and size arithmetic on plain numbers and arrays',
   search: 'hyperparameter draws (plain numbers from the seeded generator)',
   similarity: 'judging pair distances (ROC, counts at a threshold, nearest neighbours): plain numbers out, no gradient',
+  gan: 'a GAN\'s data side (seeded targets, mode coverage): plain numbers out, no gradient',
   metrics: 'classification counts (the confusion matrix of argmax predictions: integers, no gradient)',
 };
 

@@ -5,14 +5,14 @@
 //
 // Entry points are discovered where a registry exists, so new ones are covered when merged:
 //  - every function on the API object `pg` and its namespaces (pg.losses, pg.optim, pg.init,
-//    pg.layers, pg.callbacks, pg.vision, pg.data, pg.search, pg.similarity, pg.metrics) is probed with every class in BAD_ARGS;
+//    pg.layers, pg.callbacks, pg.vision, pg.data, pg.search, pg.similarity, pg.metrics, pg.gan) is probed with every class in BAD_ARGS;
 //  - every lesson in lessons/index.mjs, every setting it declares (URL field, control, CLI flag)
 //    gets every class in BAD_TEXT for its type;
 // and the hand-written SPECIFIC cases below cover what needs a particular shape of mistake
 // (shapes that do not align, 10^10 elements, a failed optimizer step, a failed model load, ...).
 
 /** Namespaces of the API object probed function by function. */
-export const NAMESPACES = ['', 'losses', 'optim', 'init', 'layers', 'callbacks', 'vision', 'data', 'search', 'similarity', 'metrics'];
+export const NAMESPACES = ['', 'losses', 'optim', 'init', 'layers', 'callbacks', 'vision', 'data', 'search', 'similarity', 'metrics', 'gan'];
 
 /** Functions not probed generically, and why (each is covered by a SPECIFIC case or is not an input path). */
 export const NOT_PROBED = {
