@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(cmake make g++ clang libclang-rt-14-dev emscripten libeigen3-dev libxsimd-dev nlohmann-json3-dev
-      googletest libgtest-dev chromium wabt)
+      googletest libgtest-dev chromium-headless-shell wabt)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -8,7 +8,7 @@
 // The shell makes the root <section data-lesson="<id>" data-state="loading|ready|error">, the
 // text, the controls (from the settings declarations) and the URL; the lesson draws.
 import { load } from './lib/playgrad.mjs';
-import { LESSONS, lessonById } from './lib/lessons/index.mjs';
+import { CATALOG } from './lib/lessons/catalog.mjs';
 import { normalize, parseHash, parseSettings, toQuery } from './lib/lessons/settings.mjs';
 import { CONVENTIONS, DEFAULT_CONVENTION, LABELS, conventionQuery, splitConvention } from './lib/lessons/convention.mjs';
 import { makeControls } from './controls.mjs';
@@ -17,9 +17,13 @@ import { renderText } from './text.mjs';
 import { mountExercises } from './exercises.mjs';
 import { createSessionHost } from './session-host.mjs';
 
-// A lesson's view module, loaded the first time the lesson opens. (esbuild bundles every
-// lessons/*/view.mjs into the single-file page from this pattern.)
+// The list of lessons (id, title, summary) comes from the catalog, generated at build time from
+// the registry (lessons/index.mjs); a lesson's modules, lesson.mjs and view.mjs, load the first
+// time it opens, so the first page does not load every lesson. (esbuild bundles every
+// lessons/*/lesson.mjs and view.mjs into the single-file page from these patterns.)
+const loadLesson = (id) => import(`./lib/lessons/${id}/lesson.mjs`);
 const loadView = (id) => import(`./lib/lessons/${id}/view.mjs`);
+const catalogEntry = (id) => CATALOG.find((l) => l.id === id);
 
 const core = load();
 const listEl = document.getElementById('lesson-list');
@@ -79,7 +83,7 @@ function showNotice(messages) {
 
 function renderList(activeId) {
   let active = null;
-  listEl.replaceChildren(...LESSONS.map((l) => {
+  listEl.replaceChildren(...CATALOG.map((l) => {
     const a = el('a', { href: lessonHref(l.id) }, l.title);
     if (l.id === activeId) { a.setAttribute('aria-current', 'page'); active = a; }
     return el('li', {}, a);
@@ -105,7 +109,7 @@ function showHome() {
   viewEl.replaceChildren(el('section', { class: 'home' },
     el('h2', {}, 'Lessons'),
     el('p', {}, 'Each lesson runs live: drag a control and the numbers are recomputed by the Playgrad core in this page. A link to a lesson keeps its settings.'),
-    el('ul', { class: 'cards' }, ...LESSONS.map((l) => el('li', {}, el('a', { href: lessonHref(l.id) }, el('strong', {}, l.title), l.summary))))));
+    el('ul', { class: 'cards' }, ...CATALOG.map((l) => el('li', {}, el('a', { href: lessonHref(l.id) }, el('strong', {}, l.title), l.summary))))));
 }
 
 function showMissing(id) {
@@ -115,7 +119,7 @@ function showMissing(id) {
   viewEl.replaceChildren(el('section', { class: 'home' },
     el('h2', {}, 'No such lesson'),
     el('p', {}, `There is no lesson called “${shown}” here. The lessons are:`),
-    el('ul', {}, ...LESSONS.map((l) => el('li', {}, el('a', { href: lessonHref(l.id) }, l.title))))));
+    el('ul', {}, ...CATALOG.map((l) => el('li', {}, el('a', { href: lessonHref(l.id) }, l.title))))));
 }
 
 // ---- one lesson -------------------------------------------------------------------------------
@@ -297,20 +301,55 @@ async function showLesson(lesson, state) {
   }
 }
 
-function route() {
+// A lesson's module, imported once (a failed import is tried again on the next visit).
+const lessonModules = new Map();
+function lessonModule(id) {
+  let p = lessonModules.get(id);
+  if (!p) {
+    p = loadLesson(id);
+    lessonModules.set(id, p);
+    p.catch(() => lessonModules.delete(id));
+  }
+  return p;
+}
+
+// The lesson's own module could not be fetched (offline on a first visit, a broken deploy): the
+// lesson's place says so; the list and every other lesson keep working.
+function showLessonFailure(entry, e) {
+  leave();
+  renderList(entry.id);
+  viewEl.replaceChildren(el('section', { class: 'lesson', 'data-lesson': entry.id, 'data-state': 'error' },
+    el('h2', {}, entry.title),
+    el('p', { class: 'error-box', role: 'alert' }, `Something went wrong: the lesson did not load (${e?.message ?? e})`)));
+}
+
+// Each navigation gets a number: a lesson whose module arrives after a newer navigation is not shown.
+let routeSeq = 0;
+async function route() {
   dropPendingUrl();
+  const seq = ++routeSeq;
   const { id, fields } = parseHash(location.hash);
   if (!id) {
     showNotice([]);
     showHome();
     return;
   }
-  const lesson = lessonById(id);
-  if (!lesson) {
+  const entry = catalogEntry(id);
+  if (!entry) {
     showNotice([]);
     showMissing(id);
     return;
   }
+  let lesson;
+  try {
+    const loading = lessonModule(id);
+    if (current?.lesson.id !== id) loadView(id).catch(() => {}); // fetched alongside; showLesson reports a failure
+    lesson = await loading;
+  } catch (e) {
+    if (seq === routeSeq) showLessonFailure(entry, e);
+    return;
+  }
+  if (seq !== routeSeq) return;
   const split = splitConvention(fields, convention);
   setConvention(split.convention);
   const parsed = parseSettings(lesson.settings, split.fields);

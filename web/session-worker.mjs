@@ -3,7 +3,7 @@
 // web/session-host.mjs, whose first message is { type: 'init', lesson: <id> }. (The id travels as
 // a message, not in the script's URL: a worker served by the offline cache sees the cached URL.)
 import { load } from './lib/playgrad.mjs';
-import { lessonById } from './lib/lessons/index.mjs';
+import { CATALOG } from './lib/lessons/catalog.mjs';
 import { SessionLoop } from './session-loop.mjs';
 
 const post = (m) => self.postMessage(m);
@@ -13,8 +13,10 @@ let starting = false;
 
 async function start(id) {
   try {
-    const lesson = lessonById(id);
-    if (!lesson || typeof lesson.session !== 'function') throw new Error(`no training lesson '${id}'`);
+    // Only a listed lesson's own module is imported (not the whole registry).
+    if (!CATALOG.some((l) => l.id === id)) throw new Error(`no training lesson '${id}'`);
+    const lesson = await import(`./lib/lessons/${id}/lesson.mjs`);
+    if (typeof lesson.session !== 'function') throw new Error(`no training lesson '${id}'`);
     const pg = await load();
     loop = new SessionLoop((state, previous) => lesson.session(pg, state, previous), post);
     for (const m of queue.splice(0)) loop.handle(m);

@@ -16,7 +16,7 @@ import { serve } from '../../scripts/serve.mjs';
 
 export const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 export const DIST_HTML = fileURLToPath(new URL('../../dist/playgrad.html', import.meta.url));
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium-headless-shell';
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -69,8 +69,14 @@ export function useSiteCopy(prefix) {
   return env;
 }
 
+/**
+ * A fresh context and page at `url` (none: blank), recording problems (see the top). Service
+ * workers are off unless `contextOptions.serviceWorkers` is 'allow': installing the worker caches
+ * every file of the site (about 6 MB) in each new context, a third of a page load's CPU, and only
+ * the offline tests (checkOffline, offline.test.mjs, security-sw.test.mjs) are about it.
+ */
 export async function openPage(browser, url, contextOptions = {}) {
-  const context = await browser.newContext(contextOptions);
+  const context = await browser.newContext({ serviceWorkers: 'block', ...contextOptions });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
@@ -111,7 +117,7 @@ export async function checkSharedUrl(env, { hash, ready, check, then }) {
  * it, cuts the network, goes to `hash`, reloads, waits for `ready` and runs `check(page)`.
  */
 export async function checkOffline(env, { first, hash, ready, check }) {
-  const { page, context, assertClean } = await openPage(env.browser, `${env.url}${first}`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}${first}`, { serviceWorkers: 'allow' });
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
   await context.setOffline(true);
   await page.goto(`${env.url}${hash}`);

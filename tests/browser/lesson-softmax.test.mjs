@@ -194,13 +194,20 @@ test('an HTML injection in the hash runs nothing: defaults and a visible notice'
   await context.close();
 });
 
-test('a core that cannot load gives data-state="error" with a visible message', async () => {
+test('a core or a lesson module that cannot load gives data-state="error" with a visible message', async () => {
   const { page, context, problems } = await openPage(env.browser, null);
   await page.route('**/playgrad_core.wasm', (r) => r.abort());
   await page.goto(`${env.url}#/softmax`);
   await page.waitForSelector('[data-lesson="softmax"][data-state="error"]', { timeout: 20000 });
   assert.match(await page.textContent('[data-lesson="softmax"] [role="alert"]'), /Something went wrong: the WebAssembly core did not load/);
   assert.ok(problems.some((p) => p.includes('playgrad_core.wasm')), 'the blocked request is what failed');
+  // A lesson's own module that cannot load (each lesson's modules load when it opens): its place
+  // says so, the list stays.
+  await page.route('**/lessons/log-loss/lesson.mjs', (r) => r.abort());
+  await page.evaluate(() => { location.hash = '#/log-loss'; });
+  await page.waitForSelector('[data-lesson="log-loss"][data-state="error"]', { timeout: 20000 });
+  assert.match(await page.textContent('[data-lesson="log-loss"] [role="alert"]'), /Something went wrong: the lesson did not load/);
+  assert.equal(await page.locator('#lesson-list a[aria-current="page"]').textContent(), 'Log loss');
   await context.close();
 });
 

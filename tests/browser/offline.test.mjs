@@ -18,7 +18,7 @@ const env = useSiteCopy('playgrad-site-');
 const p0 = (page) => page.$eval('[data-name="p-0"]', (c) => c.dataset.value);
 
 test('the service worker serves the lessons with the network cut; a new build replaces the cache', async () => {
-  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/softmax`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/softmax`, { serviceWorkers: 'allow' });
   await page.waitForSelector(READY, { timeout: 20000 });
   const online = await p0(page);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });

@@ -18,7 +18,7 @@ const env = useSiteCopy('playgrad-sw-');
 // then state 'activated'): a reload inside that window of a few milliseconds is still answered by
 // the outgoing worker, which is the service-worker life cycle, not a stale cache.
 test('the cache holds only the site\'s own files; a new build shows its new page after a reload', async () => {
-  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/softmax`);
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/softmax`, { serviceWorkers: 'allow' });
   await page.waitForSelector(READY, { timeout: 30000 });
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
   const cached = await page.evaluate(async () => {
