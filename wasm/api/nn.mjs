@@ -562,10 +562,10 @@ export function install(pg, { Tensor, PlaygradError }) {
     let i = 0, k = 0;
     const num = () => { const v = n[i++]; return Number.isFinite(v) ? v : null; };
     const stats = () => {
-      const [mean, std, min, max, nonFinite, lo, hi, below, above] = [num(), num(), num(), num(), num(), num(), num(), num(), num()];
+      const mean = num(), std = num(), min = num(), max = num(), nonFinite = num(), lo = num(), hi = num(), below = num(), above = num();
       const bins = n[i++];
-      const counts = Array.from(n.subarray(i, i + bins));
-      i += bins;
+      const counts = new Array(bins);
+      for (let b = 0; b < bins; b++) counts[b] = n[i++];
       return { histogram: { above, below, counts, hi, lo }, max, mean, min, nonFinite, std };
     };
     const loss = num(), rows = num(), count = n[i++];
@@ -578,15 +578,15 @@ export function install(pg, { Tensor, PlaygradError }) {
       for (let w = 0; w < nw; w++) {
         const wname = names[k++];
         const nd = n[i++];
-        const shape = Array.from(n.subarray(i, i + nd));
-        i += nd;
-        const [norm, gradNorm, spread, gradSpread] = [num(), num(), num(), num()];
+        const shape = new Array(nd);
+        for (let d = 0; d < nd; d++) shape[d] = n[i++];
+        const norm = num(), gradNorm = num(), spread = num(), gradSpread = num();
         weights.push({ gradNorm, gradSpread, name: wname, norm, shape, spread });
       }
       let derivative;
       if (hasDerivative) {
         const { histogram, max, mean, min, nonFinite, std } = stats();
-        const [peak, threshold, saturatedShare, zeroShare, deadShare, deadUnits, units] = [num(), num(), num(), num(), num(), num(), num()];
+        const peak = num(), threshold = num(), saturatedShare = num(), zeroShare = num(), deadShare = num(), deadUnits = num(), units = num();
         derivative = { deadShare, deadUnits, histogram, max, mean, min, nonFinite, peak, saturatedShare, std, threshold, units, zeroShare };
       }
       layers.push(derivative ? { activation, derivative, kind, name, output, weights } : { activation, kind, name, output, weights });
