@@ -1,5 +1,5 @@
 // Every registered lesson on a phone: 375 × 667 CSS px at device pixel ratio 2, touch, mobile
-// viewport, dark theme. Each lesson gets ready with no console error; the page never scrolls sideways; the
+// viewport, dark theme, one page moving from lesson to lesson by link. Each lesson gets ready with no console error; the page never scrolls sideways; the
 // lesson's main figure (the element its view marks with data-figure, lessons/README.md) starts
 // within the first 1.5 screens, above the settings; a figure to drag takes touches itself
 // (touch-action); every canvas fits the width (or sits in a box that pans) and has a backing
@@ -8,7 +8,7 @@
 // on three figures, and the playground's order: surface and buttons, network, folded settings.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 
 import { LESSONS } from '../../lessons/index.mjs';
 import { ARTIFACTS, openPage, useBrowser } from './harness.mjs';
@@ -61,9 +61,29 @@ function measure(id) {
   };
 }
 
+// The per-lesson checks share one phone page: the first lesson opens it, the others are reached
+// by their links (the hash), as a learner moves between lessons; each test sees only the
+// problems (console errors...) recorded since it started.
+let phone = null;
+after(async () => { await phone?.context.close(); });
+async function phoneAt(id) {
+  if (!phone) {
+    phone = await openPage(env.browser, null, PHONE);
+    await phone.page.goto(`${env.url}#/${id}`);
+  } else {
+    phone.problems.length = 0;
+    await phone.page.evaluate((h) => { location.hash = h; }, `#/${id}`);
+  }
+  const { page } = phone;
+  await page.waitForSelector(`[data-lesson="${id}"][data-state="ready"]`, { timeout: 60000 });
+  await page.evaluate(() => { scrollTo(0, 0); return document.fonts.ready; });
+  await page.waitForTimeout(200); // charts draw on the next frame; resize observers settle
+  return phone;
+}
+
 for (const lesson of LESSONS) {
   test(`${lesson.id} at 375 × 667: no sideways scroll, the figure within 1.5 screens, canvases at the pixel ratio`, async () => {
-    const { page, context, assertClean } = await openPhone(lesson.id);
+    const { page, assertClean } = await phoneAt(lesson.id);
     const m = await page.evaluate(measure, lesson.id);
     assert.equal(m.innerWidth, 375);
     assert.ok(m.scrollWidth <= 375, `${lesson.id}: the page is ${m.scrollWidth} px wide, wider than the 375 px screen`);
@@ -88,7 +108,6 @@ for (const lesson of LESSONS) {
     await page.screenshot({ path: `${ARTIFACTS}phone-${lesson.id}-screen.png` });
     await page.screenshot({ path: `${ARTIFACTS}phone-${lesson.id}-full.png`, fullPage: true });
     assertClean();
-    await context.close();
   });
 }
 
