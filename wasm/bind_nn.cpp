@@ -158,6 +158,13 @@ std::string js_layer_config(const val& kind_js, const val& config) {
     return pg::nn::create_layer(kind, parse(kind.c_str(), config))->config().dump();
   });
 }
+// Only the check (the layer is made and dropped): what pg.layers.* runs when a layer is made.
+void js_layer_check(const val& kind_js, const val& config) {
+  guard([&] {
+    const std::string kind = pgbind::to_string("layer", kind_js);
+    pg::nn::create_layer(kind, parse(kind.c_str(), config));
+  });
+}
 val js_layer_kinds() {
   val arr = val::array();
   const auto k = pg::nn::layer_kinds();
@@ -214,11 +221,14 @@ std::string js_model_info(const JsModel& m) {
     return Json{{"inputShapes", ins}, {"outputShapes", outs}, {"countParams", m.m->count_params()},
                 {"trainableParams", m.m->count_trainable()}, {"compiled", m.m->compiled()},
                 {"lr", m.m->compiled() ? Json(m.m->optimizer()->lr()) : Json()},
-                {"spec", m.m->spec()}, {"seed", m.m->seed()}, {"layers", layers},
+                {"seed", m.m->seed()}, {"layers", layers},
                 {"compile", m.m->compile_options()}}
         .dump();
   });
 }
+// The canonical spec (every layer's full config): apart from _modelInfo, which the counts and
+// shapes read, since it is the largest part and few callers need it.
+std::string js_model_spec(const JsModel& m) { return guard([&] { return m.m->spec().dump(); }); }
 // {mean, components, eigenvalues, totalVariance, explained, projected, rows, dims, k, sweeps}
 val js_pca(const Tensor& x, int k) {
   return guard([&] {
@@ -354,9 +364,53 @@ Tensor js_model_dropout_mask(const JsModel& m, const val& layer) {
   });
 }
 
-std::string js_model_probe(JsModel& m, const val& xs, const val& ys, const val& opts) {
+// Model::probe_result packed for JavaScript without a JSON text (wasm/api/nn.mjs unpacks it into
+// the object the JSON would give: probe.h): {numbers: Float64Array, names: [strings]}.
+//   numbers: loss, rows, layer count, then per layer:
+//     weight count, has derivative (0/1), output stats,
+//     per weight: ndim, shape..., norm, gradNorm, spread, gradSpread,
+//     when it has one: the derivative's stats, peak, threshold, saturatedShare, zeroShare,
+//     deadShare, deadUnits, units
+//   stats: mean, std, min, max, nonFinite, lo, hi, below, above, bin count, counts...
+//   names: per layer its name, kind, activation, then its weights' names.
+// Non-finite numbers stay NaN / ±Infinity here (the JSON form writes null; nn.mjs does the same).
+void pack_stats(std::vector<double>& n, const pg::nn::ProbeStats& s) {
+  const auto& h = s.histogram;
+  n.insert(n.end(), {s.mean, s.std, s.min, s.max, double(s.non_finite), h.lo, h.hi, double(h.below),
+                     double(h.above), double(h.counts.size())});
+  for (int64_t c : h.counts) n.push_back(double(c));
+}
+val js_model_probe(JsModel& m, const val& xs, const val& ys, const val& opts) {
   return guard([&] {
-    return m.m->probe(pgbind::to_tensors("probe", xs), pgbind::to_tensors("probe", ys), parse("probe", opts)).dump();
+    const pg::nn::ProbeResult r =
+        m.m->probe_result(pgbind::to_tensors("probe", xs), pgbind::to_tensors("probe", ys), parse("probe", opts));
+    std::vector<double> n = {r.loss, double(r.rows), double(r.layers.size())};
+    val names = val::array();
+    unsigned k = 0;
+    for (const auto& l : r.layers) {
+      names.set(k++, l.name);
+      names.set(k++, l.kind);
+      names.set(k++, l.activation);
+      n.push_back(double(l.weights.size()));
+      n.push_back(l.has_derivative ? 1 : 0);
+      pack_stats(n, l.output);
+      for (const auto& w : l.weights) {
+        names.set(k++, w.name);
+        n.push_back(double(w.shape.size()));
+        for (int64_t d : w.shape) n.push_back(double(d));
+        n.insert(n.end(), {w.norm, w.grad_norm, w.spread, w.grad_spread});
+      }
+      if (l.has_derivative) {
+        const auto& d = l.derivative;
+        pack_stats(n, d);
+        n.insert(n.end(), {d.peak, d.threshold, d.saturated_share, d.zero_share, d.dead_share,
+                           double(d.dead_units), double(d.units)});
+      }
+    }
+    val out = val::object();
+    out.set("numbers", pgbind::double_array(n));
+    out.set("names", names);
+    return out;
   });
 }
 // options: {alpha (leaky_relu), slope (prelu), saturation}.
@@ -517,6 +571,7 @@ EMSCRIPTEN_BINDINGS(playgrad_nn) {
 
   function("_init", &js_init);
   function("_layerConfig", &js_layer_config);
+  function("_layerCheck", &js_layer_check);
   function("_layerKinds", &js_layer_kinds);
 
   emscripten::class_<JsModel>("Model");
@@ -532,6 +587,7 @@ EMSCRIPTEN_BINDINGS(playgrad_nn) {
   function("_modelHeadGradients", &js_model_head_gradients);
   function("_graphSpec", &js_graph_spec);
   function("_modelInfo", &js_model_info);
+  function("_modelSpec", &js_model_spec);
   function("_modelParams", &js_model_params);
   function("_modelNamedWeights", &js_model_named_weights);
   function("_modelForward", &js_model_forward);

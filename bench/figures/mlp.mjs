@@ -6,6 +6,11 @@
 // (kernel [in, out] row-major, then bias, layer by layer).
 //   core             pg.denseChainTrainer(model).step(x, y): the fused step in C++ (core/src/nn/dense_chain_trainer.cpp)
 //   second row core  model.trainOnBatch(x, y): the unfused path (autograd graph + pg.optim's Adam)
+//   third row core   the step written with the public ops, one JS call per op, as a custom loop
+//                    would: pg.scope(() => { opt.zeroGrad(); h1 = tanh(add(matmul(x, W1), b1));
+//                    ...; loss = pg.losses.mse(p, y); loss.backward(); opt.step(); }) with
+//                    opt = pg.optim.adam(weights): the per-op cost (a JS call, a Tensor, a graph
+//                    node) against tfjs-wasm's (a kernel dispatch per op), both from JavaScript
 //   tfjs-wasm/-cpu   tf.train.adam(...).minimize(() => mean((mlp(x) - y)²), false, vars)
 //   ConvNetJS 0.3    its Net (fc-tanh-fc-tanh-fc-regression) for forward/backward, one sample at a
 //                    time as its Trainer does; npm's convnetjs 0.3 Trainer has no Adam (sgd,
@@ -52,6 +57,45 @@ async function coreMlp(fused) {
     init,
     data: { x: x.toArray(), y: y.toArray() },
     dispose: () => { cur.t?.dispose(); cur.m.dispose(); x.dispose(); y.dispose(); },
+  };
+}
+
+// The same step with the public ops on weights made from the model's initial ones.
+async function coreOpsMlp() {
+  const pg = await core();
+  const x = pg.rand([N, 2], 61, -1, 1), y = pg.rand([N, 1], 62, -1, 1);
+  const m = pg.sequential([pg.layers.dense(16, { activation: 'tanh' }), pg.layers.dense(16, { activation: 'tanh' }),
+    pg.layers.dense(1)], { inputShape: [2], seed: 5 });
+  const init = pg.scope(() => m.parameters().map((p) => ({ data: p.toArray(), shape: p.shape })));
+  m.dispose();
+  const make = () => {
+    const w = init.map(({ data, shape }) => pg.tensor(data, shape, { requiresGrad: true }));
+    return { w, opt: pg.optim.adam(w, { lr: LR, beta1: B1, beta2: B2, epsilon: EPS }) };
+  };
+  const step = ({ w: [W1, b1, W2, b2, W3, b3], opt }) => pg.scope(() => {
+    opt.zeroGrad();
+    const h1 = pg.tanh(pg.add(pg.matmul(x, W1), b1));
+    const h2 = pg.tanh(pg.add(pg.matmul(h1, W2), b2));
+    const loss = pg.losses.mse(pg.add(pg.matmul(h2, W3), b3), y);
+    loss.backward();
+    opt.step();
+    return loss;
+  });
+  const free = (s) => { s.opt.dispose(); s.w.forEach((t) => t.dispose()); };
+  const cur = make();
+  return {
+    run: () => step(cur).dispose(),
+    result: () => {
+      const s = make();
+      const loss = step(s);
+      const r = cat([[loss.item()], ...s.w.map((t) => t.toArray())]);
+      loss.dispose();
+      free(s);
+      return r;
+    },
+    init,
+    data: { x: x.toArray(), y: y.toArray() },
+    dispose: () => { free(cur); x.dispose(); y.dispose(); },
   };
 }
 
@@ -156,7 +200,7 @@ function convnetMlp(init, data) {
   };
 }
 
-function mlpCase(id, fused, targets) {
+function mlpCase(id, kind, targets) {
   let c;
   return {
     id,
@@ -165,7 +209,7 @@ function mlpCase(id, fused, targets) {
     // sums in another order; ConvNetJS in double) moves a weight by far less than 1e-5.
     tolerance: 1e-5,
     impls: {
-      core: async () => { c = await coreMlp(fused); return c; },
+      core: async () => { c = kind === 'ops' ? await coreOpsMlp() : await coreMlp(kind === 'fused'); return c; },
       'tfjs-wasm': () => tfjsMlp('wasm', c.init, c.data),
       'tfjs-cpu': () => tfjsMlp('cpu', c.init, c.data),
       convnetjs: () => convnetMlp(c.init, c.data),
@@ -179,9 +223,11 @@ export default {
   order: 60,
   async cases() {
     return [
-      mlpCase('MLP 2-16-16-1 tanh, batch 256, Adam step (pg.denseChainTrainer)', true,
+      mlpCase('MLP 2-16-16-1 tanh, batch 256, Adam step (pg.denseChainTrainer)', 'fused',
         [{ text: '≥ 10× tfjs-wasm', vs: ['tfjs-wasm'], ratio: 10 }]),
-      mlpCase('MLP step, the same through model.trainOnBatch (unfused)', false, []),
+      mlpCase('MLP step, the same through model.trainOnBatch (unfused)', 'model', []),
+      mlpCase('MLP step, the same written with the public ops (matmul, add, tanh, losses.mse, backward, optim.adam)', 'ops',
+        [{ text: '≥ 10× tfjs-wasm', vs: ['tfjs-wasm'], ratio: 10 }]),
     ];
   },
 };

@@ -138,11 +138,13 @@ export function buildStack(pg, s) {
 
 // What the view shows of one probe: per Dense layer the kernel's gradient norm, per hidden layer
 // the activation statistics.
-function summarize(probe, k, model) {
+// kernelOf(name): the Tensor of that layer's kernel (the model's own weight, read once a frame:
+// the SGD step updates it in place).
+function summarize(probe, k, kernelOf) {
   const dense = probe.layers.filter((l) => l.kind === 'Dense');
   const acts = probe.layers.filter((l) => l.kind === 'Activation');
   const name = dense[k - 1].name;
-  const w = model.weights()[`${name}/kernel`];
+  const w = kernelOf(name);
   const g = w.grad;
   return {
     loss: num(probe.loss),
@@ -191,10 +193,15 @@ export function compute(pg, s) {
       const y2 = pg.reshape(y, [-1, 1]);
       const range = s.act === 'sigmoid' ? { lo: 0, hi: 1 } : s.act === 'tanh' ? { lo: -1, hi: 1 } : {};
       const opts = { bins: BINS, saturation: SATURATION, ...range };
-      const before = summarize(model.probe(x, y2, opts), s.layer, model);
+      const kernels = new Map();
+      const kernelOf = (name) => {
+        if (!kernels.has(name)) kernels.set(name, model.weights()[`${name}/kernel`]);
+        return kernels.get(name);
+      };
+      const before = summarize(model.probe(x, y2, opts), s.layer, kernelOf);
       const trainLoss = [];
       for (let t = 0; t < s.steps; t++) trainLoss.push(model.trainOnBatch(x, y2));
-      const after = s.steps ? summarize(model.probe(x, y2, opts), s.layer, model) : before;  // no step: the same look
+      const after = s.steps ? summarize(model.probe(x, y2, opts), s.layer, kernelOf) : before;  // no step: the same look
 
       // Per-layer factors r_k = ‖∂L/∂W_k‖ / ‖∂L/∂W_{k+1}‖ (layer k+1 is the one after k, nearer the
       // loss), their product (= the ratio first/last), its geometric mean per layer, and the course's powers.

@@ -172,6 +172,7 @@ export function analyze(pg, state, { keepModel = false } = {}) {
     out.code = code(g, out, state);
     if (keepModel) {
       out.model = model;  // the caller's now
+      out.spec = spec;
       model = null;
     }
     return out;
@@ -195,7 +196,9 @@ class FunctionalSession {
     this.epoch = 0;
     this.info = analyze(pg, state, { keepModel: true });
     this.model = this.info.model ?? null;  // built once: the analysis' model is the one trained
+    this.spec = this.info.spec ?? null;    // and its ordered spec makes the teacher's
     delete this.info.model;
+    delete this.info.spec;
     this.history = { loss: [], heads: [], shares: {}, norms: {} };
     this.grads = null;
     if (this.info.error) return;  // nothing to train: the view shows the reason
@@ -213,15 +216,16 @@ class FunctionalSession {
     const { pg } = this;
     const s = this.state;
     const g = this.info.graph;
-    const graph = coreGraph(g, s);
     const inputShapes = this.model.inputShapes;
     // The inputs: standard normal, one seeded stream per input.
     this.x = inputShapes.map((shape, i) => this.keep(pg.randn([s.points, ...shape], s.seed * 7919 + i + 1)));
     // The targets: a teacher with the same graph and other weights (tanh on its hidden layers so
-    // the task is not linear), its values for MSE heads, its softmax (sharpened ×4) for the classifier.
-    const teacherGraph = { ...graph, nodes: graph.nodes.map((n) => (n.kind === 'Dense' && !g.outputs.includes(n.name)
-      ? { ...n, config: { ...n.config, activation: 'tanh' } } : n)) };
-    const teacher = pg.model({ graph: teacherGraph, seed: s.seed + 104729 });
+    // the task is not linear), its values for MSE heads, its softmax (sharpened ×4) for the
+    // classifier. Its spec is the student's (already ordered and checked by the core) with the
+    // hidden Dense layers' activation changed: no second pass through pg.graphSpec.
+    const teacherSpec = { ...this.spec, layers: this.spec.layers.map((l) => (l.kind === 'Dense' && !g.outputs.includes(l.name)
+      ? { ...l, config: { ...l.config, activation: 'tanh' } } : l)) };
+    const teacher = pg.model({ spec: teacherSpec, seed: s.seed + 104729 });
     try {
       const outs = [teacher.predict(this.x, { batchSize: 1024 })].flat();
       this.y = outs.map((t, k) => {

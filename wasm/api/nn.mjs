@@ -213,11 +213,21 @@ export function install(pg, { Tensor, PlaygradError }) {
     delete config.trainable;
     if (name !== undefined && (typeof name !== 'string' || name === '')) fail(`${kind}: name must be a non-empty string`);
     if (typeof trainable !== 'boolean') fail(`${kind}: trainable must be true or false`);
-    const full = JSON.parse(pg._call((c) => c._layerConfig(kind, toJson(kind, config))));
+    // The core checks the config now (a bad option fails here, where the layer is made); the
+    // full config (defaults filled in) is asked for only when someone reads layer.config: a
+    // model's spec carries the config as given and the core fills the defaults in when it
+    // builds the layer (model.spec shows them).
+    const json = toJson(kind, config);
+    pg._call((c) => c._layerCheck(kind, json));
+    let full = null;
     const layer = (inputs) => layer.apply(inputs);
     Object.defineProperty(layer, 'name', { value: name ?? null, writable: true });
     layer.kind = kind;
-    layer.config = full;
+    Object.defineProperty(layer, 'config', {
+      enumerable: true,
+      get: () => (full ??= JSON.parse(pg._call((c) => c._layerConfig(kind, json)))),
+    });
+    layer._config = JSON.parse(json);  // a copy: changing the options object later changes nothing
     layer.trainable = trainable;
     layer.isLayer = true;
     layer.apply = (inputs) => {
@@ -336,16 +346,20 @@ export function install(pg, { Tensor, PlaygradError }) {
     constructor(handle) {
       this._m = handle;
       this._infoCache = null;  // the core's description, read when first asked for (a JSON round trip)
+      this._specCache = null;  // its spec, likewise (apart: the largest part, and rarely needed)
       registry?.register(this, handle, this);
     }
     get _info() {
       this._infoCache ??= JSON.parse(pg._call((c) => c._modelInfo(this._handle)));
       return this._infoCache;
     }
-    _refresh() { this._infoCache = null; }
+    _refresh() { this._infoCache = null; this._specCache = null; }
     get inputShapes() { return this._info.inputShapes; }
     get outputShapes() { return this._info.outputShapes; }
-    get spec() { return this._info.spec; }
+    get spec() {
+      this._specCache ??= JSON.parse(pg._call((c) => c._modelSpec(this._handle)));
+      return this._specCache;
+    }
     get seed() { return this._info.seed; }
     get layers() { return this._info.layers; }
     get _handle() {
@@ -517,7 +531,7 @@ export function install(pg, { Tensor, PlaygradError }) {
      */
     probe(x, y, o) {
       o = opts('probe', o);
-      return withTemps((temps) => JSON.parse(pg._call((c) => c._modelProbe(this._handle, tensorList('probe', x, 'x', temps),
+      return withTemps((temps) => unpackProbe(pg._call((c) => c._modelProbe(this._handle, tensorList('probe', x, 'x', temps),
         tensorList('probe', y, 'y', temps), toJson('probe', o)))));
     }
     /** λ1·Σ|w| + λ2·Σw² over the layers' regularizers (a 0-d Tensor; 0 when none has one). */
@@ -539,6 +553,45 @@ export function install(pg, { Tensor, PlaygradError }) {
       this._m.delete();
       this._m = null;
     }
+  }
+
+  // The probe arrives as numbers and names (the layout: js_model_probe in wasm/bind_nn.cpp) and
+  // becomes the object the core's JSON form gives (core: to_json(ProbeResult)), keys in the same
+  // (sorted) order and a non-finite number as null.
+  function unpackProbe({ numbers: n, names }) {
+    let i = 0, k = 0;
+    const num = () => { const v = n[i++]; return Number.isFinite(v) ? v : null; };
+    const stats = () => {
+      const mean = num(), std = num(), min = num(), max = num(), nonFinite = num(), lo = num(), hi = num(), below = num(), above = num();
+      const bins = n[i++];
+      const counts = new Array(bins);
+      for (let b = 0; b < bins; b++) counts[b] = n[i++];
+      return { histogram: { above, below, counts, hi, lo }, max, mean, min, nonFinite, std };
+    };
+    const loss = num(), rows = num(), count = n[i++];
+    const layers = [];
+    for (let l = 0; l < count; l++) {
+      const name = names[k++], kind = names[k++], activation = names[k++];
+      const nw = n[i++], hasDerivative = n[i++] === 1;
+      const output = stats();
+      const weights = [];
+      for (let w = 0; w < nw; w++) {
+        const wname = names[k++];
+        const nd = n[i++];
+        const shape = new Array(nd);
+        for (let d = 0; d < nd; d++) shape[d] = n[i++];
+        const norm = num(), gradNorm = num(), spread = num(), gradSpread = num();
+        weights.push({ gradNorm, gradSpread, name: wname, norm, shape, spread });
+      }
+      let derivative;
+      if (hasDerivative) {
+        const { histogram, max, mean, min, nonFinite, std } = stats();
+        const peak = num(), threshold = num(), saturatedShare = num(), zeroShare = num(), deadShare = num(), deadUnits = num(), units = num();
+        derivative = { deadShare, deadUnits, histogram, max, mean, min, nonFinite, peak, saturatedShare, std, threshold, units, zeroShare };
+      }
+      layers.push(derivative ? { activation, derivative, kind, name, output, weights } : { activation, kind, name, output, weights });
+    }
+    return { layers, loss, rows };
   }
 
   // Collects the graph from the outputs back to the inputs into the core's spec.
@@ -577,7 +630,7 @@ export function install(pg, { Tensor, PlaygradError }) {
       if (used.has(n)) fail(`model: two layers are named '${n}'`);
       used.add(n);
       layerNames.set(l, n);
-      layers.push({ kind: l.kind, name: n, config: l.config, ...(l.trainable === false ? { trainable: false } : {}) });
+      layers.push({ kind: l.kind, name: n, config: l._config, ...(l.trainable === false ? { trainable: false } : {}) });
       return n;
     };
     let inputCount = 0;

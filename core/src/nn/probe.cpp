@@ -22,10 +22,11 @@ struct HistRange {
 
 // mean, std (population), min, max over the finite values; a histogram over [lo, hi]. Two passes:
 // the sums and the extremes, then the squared deviations and the bins.
-Json stats(const std::vector<float>& v, const HistRange& r) {
+ProbeStats stats(const float* v, size_t size, const HistRange& r) {
   double s = 0, mn = std::numeric_limits<double>::infinity(), mx = -mn;
   int64_t n = 0, bad = 0;
-  for (float f : v) {
+  for (size_t i = 0; i < size; ++i) {
+    const float f = v[i];
     if (!std::isfinite(f)) { ++bad; continue; }
     const double d = f;
     s += d;
@@ -37,51 +38,71 @@ Json stats(const std::vector<float>& v, const HistRange& r) {
   double lo = r.fixed ? r.lo : mn, hi = r.fixed ? r.hi : mx;
   if (!n && !r.fixed) lo = 0, hi = 1;
   if (!(hi > lo)) lo -= 0.5, hi += 0.5;  // every value equal: a range of width 1 around it
-  std::vector<int64_t> counts(size_t(r.bins), 0);
-  int64_t below = 0, above = 0;
+  ProbeStats out;
+  ProbeHistogram& h = out.histogram;
+  h.counts.assign(size_t(r.bins), 0);
   double ss = 0;
   const double width = hi - lo;
-  for (float f : v) {
+  for (size_t i = 0; i < size; ++i) {
+    const float f = v[i];
     if (!std::isfinite(f)) continue;
     const double d = f;
     ss += (d - mean) * (d - mean);
-    if (d < lo) { ++below; continue; }
-    if (d > hi) { ++above; continue; }
+    if (d < lo) { ++h.below; continue; }
+    if (d > hi) { ++h.above; continue; }
     // bin = floor((x - lo) / (hi - lo) · bins); x = hi goes in the last bin
     const int b = std::min(r.bins - 1, int(std::floor((d - lo) / width * r.bins)));
-    ++counts[size_t(b)];
+    ++h.counts[size_t(b)];
   }
+  h.lo = lo;
+  h.hi = hi;
+  out.mean = mean;
+  out.std = n ? std::sqrt(ss / double(n)) : kNaN;
+  out.min = n ? mn : kNaN;
+  out.max = n ? mx : kNaN;
+  out.non_finite = bad;
+  return out;
+}
+ProbeStats stats(const Tensor& t, const HistRange& r) {
+  const Tensor c = t.contiguous();
+  return stats(c.data(), size_t(c.numel()), r);
+}
+
+Json stats_json(const ProbeStats& st) {
   Json h = Json::object();
-  h["lo"] = lo;
-  h["hi"] = hi;
-  h["counts"] = std::move(counts);
-  h["below"] = below;
-  h["above"] = above;
+  h["lo"] = st.histogram.lo;
+  h["hi"] = st.histogram.hi;
+  h["counts"] = st.histogram.counts;
+  h["below"] = st.histogram.below;
+  h["above"] = st.histogram.above;
   Json out = Json::object();
-  out["mean"] = mean;
-  out["std"] = n ? std::sqrt(ss / double(n)) : kNaN;
-  out["min"] = n ? mn : kNaN;
-  out["max"] = n ? mx : kNaN;
-  out["nonFinite"] = bad;
+  out["mean"] = st.mean;
+  out["std"] = st.std;
+  out["min"] = st.min;
+  out["max"] = st.max;
+  out["nonFinite"] = st.non_finite;
   out["histogram"] = std::move(h);
   return out;
 }
 
 double norm(const Tensor& t) {
   if (!t.defined()) return 0;
+  const Tensor c = t.contiguous();
+  const float* v = c.data();
   double s = 0;
-  for (float f : t.contiguous().to_vector()) s += double(f) * double(f);
+  for (int64_t i = 0, n = c.numel(); i < n; ++i) s += double(v[i]) * double(v[i]);
   return std::sqrt(s);
 }
 
 // max over i, j of |W[i, j] - W[i, 0]|, j the last axis (the units).
 double spread(const Tensor& t) {
   if (!t.defined() || t.numel() == 0) return 0;
-  const std::vector<float> v = t.contiguous().to_vector();
+  const Tensor c = t.contiguous();
+  const float* v = c.data();
   const int64_t units = t.ndim() ? t.dim(-1) : 1;
   double m = 0;
-  for (int64_t i = 0; i < int64_t(v.size()) / units; ++i)
-    for (int64_t j = 1; j < units; ++j) m = std::max(m, std::fabs(double(v[size_t(i * units + j)]) - double(v[size_t(i * units)])));
+  for (int64_t i = 0; i < c.numel() / units; ++i)
+    for (int64_t j = 1; j < units; ++j) m = std::max(m, std::fabs(double(v[i * units + j]) - double(v[i * units])));
   return m;
 }
 
@@ -147,7 +168,38 @@ Json activation_curve(const std::string& a, const Tensor& x, float alpha, float 
           {"intervals", intervals}};
 }
 
+Json to_json(const ProbeResult& r) {
+  Json layers = Json::array();
+  for (const ProbeLayer& l : r.layers) {
+    Json e = {{"name", l.name}, {"kind", l.kind}, {"activation", l.activation}};
+    e["output"] = stats_json(l.output);
+    Json ws = Json::array();
+    for (const ProbeWeight& w : l.weights)
+      ws.push_back({{"name", w.name}, {"shape", w.shape}, {"norm", w.norm}, {"gradNorm", w.grad_norm},
+                    {"spread", w.spread}, {"gradSpread", w.grad_spread}});
+    e["weights"] = std::move(ws);
+    if (l.has_derivative) {
+      const ProbeDerivative& d = l.derivative;
+      Json ds = stats_json(d);
+      ds["peak"] = d.peak;
+      ds["threshold"] = d.threshold;
+      ds["saturatedShare"] = d.saturated_share;
+      ds["zeroShare"] = d.zero_share;
+      ds["deadShare"] = d.dead_share;
+      ds["deadUnits"] = d.dead_units;
+      ds["units"] = d.units;
+      e["derivative"] = std::move(ds);
+    }
+    layers.push_back(std::move(e));
+  }
+  return {{"loss", r.loss}, {"rows", r.rows}, {"layers", layers}};
+}
+
 Json Model::probe(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, const Json& o) {
+  return nn::to_json(probe_result(xs, ys, o));
+}
+
+ProbeResult Model::probe_result(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, const Json& o) {
   check_compiled("probe");
   check_data("probe", xs, ys);
   cfg::check_keys("probe", o, {"bins", "lo", "hi", "saturation"});
@@ -173,20 +225,19 @@ Json Model::probe(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, 
   Tensor loss = total_loss(outs, ys);
   loss.backward();
 
-  Json layers = Json::array();
+  ProbeResult r;
   std::vector<bool> seen(layers_.size(), false);
   for (size_t k = 0; k < nodes_.size(); ++k) {
     const Node& node = nodes_[k];
     if (node.layer < 0 || seen[size_t(node.layer)]) continue;
     seen[size_t(node.layer)] = true;
     Layer& L = *layers_[size_t(node.layer)];
-    Json e = {{"name", L.name}, {"kind", L.kind()}, {"activation", ""}};
-    e["output"] = stats(v[k].contiguous().to_vector(), range);
-    Json ws = Json::array();
+    ProbeLayer& e = r.layers.emplace_back();
+    e.name = L.name;
+    e.kind = L.kind();
+    e.output = stats(v[k], range);
     for (auto& [name, t] : L.params())
-      ws.push_back({{"name", name}, {"shape", t.shape()}, {"norm", norm(t)}, {"gradNorm", norm(t.grad())},
-                    {"spread", spread(t)}, {"gradSpread", spread(t.grad())}});
-    e["weights"] = std::move(ws);
+      e.weights.push_back({name, t.shape(), norm(t), norm(t.grad()), spread(t), spread(t.grad())});
 
     // The pre-activation z and the activation, for the layers that have an element-wise one.
     std::string act;
@@ -210,35 +261,38 @@ Json Model::probe(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, 
         if (d->use_bias) z = add(z, d->bias);
       }
     }
-    e["activation"] = act;
+    e.activation = act;
     if (!act.empty() && elementwise(act)) {
-      const std::vector<float> dv = local_derivative(act, z, alpha, slope).contiguous().to_vector();
+      const Tensor dt = local_derivative(act, z, alpha, slope).contiguous();
+      const float* dv = dt.data();
+      const size_t count = size_t(dt.numel());
       const double peak = activation_peak(act, alpha, slope);
-      Json ds = stats(dv, HistRange{range.bins, false, 0, 1});
-      const int64_t units = z.dim(-1), rows = int64_t(dv.size()) / units;
+      ProbeDerivative& ds = e.derivative;
+      static_cast<ProbeStats&>(ds) = stats(dv, count, HistRange{range.bins, false, 0, 1});
+      const int64_t units = z.dim(-1), rows = int64_t(count) / units;
       int64_t sat = 0, zero = 0, dead = 0;
-      for (float f : dv) {
-        sat += std::fabs(double(f)) < saturation * peak;
-        zero += f == 0.f;
+      for (size_t i = 0; i < count; ++i) {
+        sat += std::fabs(double(dv[i])) < saturation * peak;
+        zero += dv[i] == 0.f;
       }
       for (int64_t j = 0; j < units; ++j) {
         bool all = true;
-        for (int64_t i = 0; i < rows && all; ++i) all = dv[size_t(i * units + j)] == 0.f;
+        for (int64_t i = 0; i < rows && all; ++i) all = dv[i * units + j] == 0.f;
         dead += all;
       }
-      const double count = double(dv.size());
-      ds["peak"] = peak;
-      ds["threshold"] = saturation * peak;
-      ds["saturatedShare"] = double(sat) / count;
-      ds["zeroShare"] = double(zero) / count;
-      ds["deadShare"] = double(dead) / double(units);
-      ds["deadUnits"] = dead;
-      ds["units"] = units;
-      e["derivative"] = std::move(ds);
+      e.has_derivative = true;
+      ds.peak = peak;
+      ds.threshold = saturation * peak;
+      ds.saturated_share = double(sat) / double(count);
+      ds.zero_share = double(zero) / double(count);
+      ds.dead_share = double(dead) / double(units);
+      ds.dead_units = dead;
+      ds.units = units;
     }
-    layers.push_back(std::move(e));
   }
-  return {{"loss", loss.item()}, {"rows", xs[0].dim(0)}, {"layers", layers}};
+  r.loss = loss.item();
+  r.rows = xs[0].dim(0);
+  return r;
 }
 
 }  // namespace pg::nn

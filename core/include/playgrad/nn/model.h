@@ -43,6 +43,8 @@
 
 namespace pg::nn {
 
+struct ProbeResult;  // playgrad/nn/probe.h
+
 // A node of a graph under construction.
 struct Sym {
   int node = -1;
@@ -187,6 +189,10 @@ class Model {
   // backward pass (gradients of this batch are left in the parameters' .grad; the weights do not
   // change). Statistics per layer and the loss, as JSON; see playgrad/nn/probe.h.
   Json probe(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, const Json& options = Json::object());
+  // The same statistics as data (probe() is to_json of this; the binding packs it into typed
+  // arrays, without a JSON text).
+  ProbeResult probe_result(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                           const Json& options = Json::object());
   // Each output's share of the gradient (graph.cpp): for every output k, one inference-mode
   // forward and a backward of its weighted loss w_k·L_k alone (regularization left out); per
   // layer, g_k = that gradient over the layer's parameters. Returns {outputs: [{name, loss,

@@ -33,10 +33,47 @@
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "playgrad/tensor.h"
 
 namespace pg::nn {
+
+// Model::probe_result: the same numbers as Model::probe's JSON, as data (to_json below writes
+// that JSON; a non-finite number there becomes null). The binding sends this to JavaScript as
+// typed arrays (wasm/bind_nn.cpp), which is several times cheaper than the JSON text.
+struct ProbeHistogram {
+  double lo = 0, hi = 1;
+  std::vector<int64_t> counts;
+  int64_t below = 0, above = 0;
+};
+struct ProbeStats {
+  double mean = 0, std = 0, min = 0, max = 0;  // NaN when no value is finite
+  int64_t non_finite = 0;
+  ProbeHistogram histogram;
+};
+struct ProbeDerivative : ProbeStats {
+  double peak = 0, threshold = 0, saturated_share = 0, zero_share = 0, dead_share = 0;
+  int64_t dead_units = 0, units = 0;
+};
+struct ProbeWeight {
+  std::string name;
+  Shape shape;
+  double norm = 0, grad_norm = 0, spread = 0, grad_spread = 0;
+};
+struct ProbeLayer {
+  std::string name, kind, activation;
+  ProbeStats output;
+  std::vector<ProbeWeight> weights;
+  bool has_derivative = false;
+  ProbeDerivative derivative;
+};
+struct ProbeResult {
+  double loss = 0;
+  int64_t rows = 0;
+  std::vector<ProbeLayer> layers;
+};
+nlohmann::json to_json(const ProbeResult& r);
 
 // The largest value the derivative of an element-wise activation takes (see above); prelu_slope:
 // prelu's slopes (ignored otherwise). Throws for softmax and unknown names.
