@@ -9,24 +9,13 @@
 #include "ops/op_util.h"
 #include "playgrad/error.h"
 #include "playgrad/random.h"
+#include "vision/yolo_check.h"
 
 namespace pg::vision {
 using kernels::Unary;
 namespace k = kernels::simd;
 
 namespace {
-
-void check_grid(const char* op, const YoloGrid& g) {
-  if (g.grid_h < 1 || g.grid_w < 1 || g.grid_h > 4096 || g.grid_w > 4096)
-    fail(op, ": grid must be between 1 x 1 and 4096 x 4096, got ", g.grid_h, " x ", g.grid_w);
-  if (g.num_classes < 1 || g.num_classes > 100000)
-    fail(op, ": numClasses must be in [1, 100000], got ", g.num_classes);
-  if (g.anchors.size() % 2 != 0)
-    fail(op, ": anchors must hold 2 numbers (w, h) per anchor, got ", g.anchors.size());
-  if (g.anchors.size() / 2 > 1024) fail(op, ": more than 1024 anchors");
-  for (double a : g.anchors)
-    if (!(a > 0) || !std::isfinite(a)) fail(op, ": anchor sizes must be finite and > 0, got ", a);
-}
 
 // The anchor's size in cell units: pw = w S_w, ph = h S_h (1 cell without anchors).
 double anchor_w(const YoloGrid& g, int64_t a) { return g.anchors.empty() ? 1.0 : g.anchors[size_t(2 * a)] * double(g.grid_w); }
@@ -133,7 +122,7 @@ SyntheticScenes synthetic_scenes(int64_t n, int64_t size, int64_t num_classes, i
 // ---- activation ---------------------------------------------------------------------------------
 
 std::vector<float> yolo_activate(const YoloGrid& g, const std::vector<float>& raw) {
-  check_grid("yoloActivate", g);
+  check_yolo_grid("yoloActivate", g);
   const int64_t A = g.num_anchors(), D = g.depth(), K = g.num_classes;
   const int64_t per = g.grid_h * g.grid_w * A * D;
   if (raw.empty() || int64_t(raw.size()) % per != 0)
@@ -166,7 +155,7 @@ std::vector<float> yolo_activate(const YoloGrid& g, const std::vector<float>& ra
 Tensor yolo_loss(const Tensor& pred, const Tensor& target, const YoloGrid& g,
                  const YoloLossOptions& o) {
   const char* op = "yoloLoss";
-  check_grid(op, g);
+  check_yolo_grid(op, g);
   const int64_t A = g.num_anchors(), D = g.depth(), K = g.num_classes;
   if (pred.ndim() != 4 || pred.dim(1) != g.grid_h || pred.dim(2) != g.grid_w || pred.dim(3) != A * D)
     fail(op, ": prediction shape ", shape_str(pred.shape()), " does not match the grid: expected [N, ",
