@@ -31,3 +31,41 @@ export function runSession(session, { onProgress, maxSteps = Infinity } = {}) {
   }
   return session;
 }
+
+/**
+ * The frame most training sessions share: `pg`, a copy of the settings, `failure` (null until
+ * training stops on bad numbers) and the tensors the session owns: keep(t) registers one and
+ * returns it, dispose() frees them (a subclass frees its models first, then calls super.dispose()).
+ * build(setUp) runs a set-up and, when it throws, frees what it had made before rethrowing.
+ */
+export class TensorSession {
+  constructor(pg, state) {
+    this.pg = pg;
+    this.state = { ...state };
+    this.failure = null;
+    this.tensors = [];
+  }
+
+  keep(t) { this.tensors.push(t); return t; }
+
+  build(setUp) {
+    try {
+      setUp();
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
+  dispose() {
+    for (const t of this.tensors) if (!t.disposed) t.dispose();
+    this.tensors = [];
+  }
+}
+
+/** Disposes each of `objects` that is there (models, optimizers), skipping one already freed. */
+export function release(...objects) {
+  for (const o of objects) {
+    try { o?.dispose(); } catch { /* already freed */ }
+  }
+}

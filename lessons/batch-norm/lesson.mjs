@@ -9,6 +9,7 @@
 // layer options of the core. Every number comes from the core; this file moves data around.
 import { fmt } from '../format.mjs';
 import { LABELS, batchNormDefaults, conventionOf } from '../convention.mjs';
+import { TensorSession, release } from '../session.mjs';
 
 export { text } from './text.mjs';
 export { fmt };
@@ -62,21 +63,11 @@ export function conventionNote(state) {
     spelled: c === 'keras' ? k : p, defaults: d.note };
 }
 
-class BatchNormSession {
+class BatchNormSession extends TensorSession {
   constructor(pg, state) {
-    this.pg = pg;
-    this.state = { ...state };
-    this.failure = null;
-    this.tensors = [];
-    try {
-      this.setUp();
-    } catch (e) {
-      this.dispose();
-      throw e;
-    }
+    super(pg, state);
+    this.build(() => this.setUp());
   }
-
-  keep(t) { this.tensors.push(t); return t; }
 
   setUp() {
     const { pg } = this;
@@ -284,10 +275,9 @@ class BatchNormSession {
   }
 
   dispose() {
-    try { this.model?.dispose(); } catch { /* already gone */ }
+    release(this.model);
     this.model = null;
-    for (const t of this.tensors) t.dispose();
-    this.tensors = [];
+    super.dispose();
   }
 }
 

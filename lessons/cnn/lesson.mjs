@@ -17,6 +17,7 @@
 import { fmt } from '../format.mjs';
 import { LABELS, adamDefaults, conventionOf, initDefaults, samePadding } from '../convention.mjs';
 import { digitsNow } from '../digits-data.mjs';
+import { TensorSession, release } from '../session.mjs';
 
 export { text } from './text.mjs';
 export { fmt };
@@ -160,12 +161,10 @@ function scaledDigits() {
   return scaled;
 }
 
-class CnnSession {
+class CnnSession extends TensorSession {
   constructor(pg, state, previous) {
-    this.pg = pg;
-    this.state = { ...state };
+    super(pg, state);
     this.problem = null;
-    this.failure = null;
     this.loading = true;
     this.epoch = 0;
     this.batch = 0;
@@ -177,7 +176,6 @@ class CnnSession {
     this.edit = null;
     this.exported = null;
     this.loaded = null;
-    this.tensors = [];
     this.model = null;
     // The digit looked at: carried over from the session this one replaces (a drawing survives a
     // settings change); else the first held-out digit once the data is here.
@@ -194,7 +192,6 @@ class CnnSession {
     this.tryData();
   }
 
-  keep(t) { this.tensors.push(t); return t; }
 
   /** The digits, once here (in a page they arrive by fetch; step() waits for them). */
   tryData() {
@@ -458,8 +455,7 @@ class CnnSession {
   dispose() {
     this.model?.dispose();
     this.model = null;
-    this.tensors.forEach((t) => t.dispose());
-    this.tensors = [];
+    super.dispose();
   }
 }
 

@@ -11,6 +11,7 @@
 // Node tests. Every number comes from the core; this file moves data around.
 import { fmt } from '../format.mjs';
 import { makeData, TEST_POINTS, CURVE_POINTS } from '../regularization/lesson.mjs';
+import { TensorSession, release } from '../session.mjs';
 
 export { text } from './text.mjs';
 export { fmt };
@@ -55,23 +56,13 @@ export function buildModel(pg, s, p) {
   return model;
 }
 
-class DropoutSession {
+class DropoutSession extends TensorSession {
   constructor(pg, state) {
-    this.pg = pg;
     checkState(pg, state);
-    this.state = { ...state };
-    this.failure = null;
+    super(pg, state);
     this.stoppedEarly = false;
-    this.tensors = [];
-    try {
-      this.setUp();
-    } catch (e) {
-      this.dispose();
-      throw e;
-    }
+    this.build(() => this.setUp());
   }
-
-  keep(t) { this.tensors.push(t); return t; }
 
   setUp() {
     const { pg } = this;
@@ -234,11 +225,10 @@ class DropoutSession {
   }
 
   dispose() {
-    for (const m of [this.plain, this.drop]) { try { m?.dispose(); } catch { /* already gone */ } }
+    release(this.plain, this.drop);
     this.plain = null;
     this.drop = null;
-    for (const t of this.tensors) t.dispose();
-    this.tensors = [];
+    super.dispose();
   }
 }
 

@@ -12,6 +12,7 @@
 // the description and the core's shapes. Every number comes from the core.
 import { fmt } from '../format.mjs';
 import { adamDefaults, initDefaults, conventionOf, LABELS } from '../convention.mjs';
+import { TensorSession, release } from '../session.mjs';
 
 export { text } from './text.mjs';
 export { fmt };
@@ -186,12 +187,9 @@ export function analyze(pg, state, { keepModel = false } = {}) {
 
 // ---- the training session --------------------------------------------------------------------
 
-class FunctionalSession {
+class FunctionalSession extends TensorSession {
   constructor(pg, state) {
-    this.pg = pg;
-    this.state = { ...state };
-    this.failure = null;
-    this.tensors = [];
+    super(pg, state);
     this.model = null;
     this.epoch = 0;
     this.info = analyze(pg, state, { keepModel: true });
@@ -202,15 +200,8 @@ class FunctionalSession {
     this.history = { loss: [], heads: [], shares: {}, norms: {} };
     this.grads = null;
     if (this.info.error) return;  // nothing to train: the view shows the reason
-    try {
-      this.setUp();
-    } catch (e) {
-      this.dispose();
-      throw e;
-    }
+    this.build(() => this.setUp());
   }
-
-  keep(t) { this.tensors.push(t); return t; }
 
   setUp() {
     const { pg } = this;
@@ -305,10 +296,9 @@ class FunctionalSession {
   }
 
   dispose() {
-    try { this.model?.dispose(); } catch { /* already gone */ }
+    release(this.model);
     this.model = null;
-    for (const t of this.tensors) t.dispose();
-    this.tensors = [];
+    super.dispose();
   }
 }
 

@@ -14,6 +14,7 @@
 import { fmt } from '../format.mjs';
 import { digitsNow } from '../digits-data.mjs';
 import { adamDefaults, initDefaults } from '../convention.mjs';
+import { TensorSession, release } from '../session.mjs';
 
 export { text } from './text.mjs';
 export { fmt };
@@ -271,13 +272,10 @@ export const coverageRadius = (s) => Math.max(2.5 * s.spread, 0.15);
 
 // ---- the session -------------------------------------------------------------------------------
 
-class GanSession {
+class GanSession extends TensorSession {
   constructor(pg, state) {
-    this.pg = pg;
-    this.state = { ...state };
-    this.failure = null;
+    super(pg, state);
     this.problem = null;
-    this.tensors = [];
     this.it = 0;
     this.history = { it: [], dLoss: [], gLoss: [], dReal: [], dFake: [] };
     this.frames = [];
@@ -296,7 +294,6 @@ class GanSession {
     else this.makeNetworks();
   }
 
-  keep(t) { this.tensors.push(t); return t; }
 
   makeNetworks() {
     const { pg } = this;
@@ -572,8 +569,7 @@ class GanSession {
   }
 
   dispose() {
-    for (const t of this.tensors) if (!t.disposed) t.dispose();
-    this.tensors = [];
+    super.dispose();
     for (const o of [this.gOpt, this.dOpt, ...(this.gParams ?? []), ...(this.dParams ?? []), this.G, this.D]) o?.dispose();
     this.gOpt = this.dOpt = this.G = this.D = this.gParams = this.dParams = null;
   }

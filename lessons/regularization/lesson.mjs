@@ -13,6 +13,7 @@
 // core; this file moves data around.
 import { l2Convention } from '../convention.mjs';
 import { fmt } from '../format.mjs';
+import { TensorSession, release } from '../session.mjs';
 
 export { text } from './text.mjs';
 export { fmt };
@@ -152,23 +153,13 @@ export function zeroCounts(values) {
   return { near, exact, total: values.length };
 }
 
-class RegularizationSession {
+class RegularizationSession extends TensorSession {
   constructor(pg, state) {
-    this.pg = pg;
     checkState(pg, state);
-    this.state = { ...state };
-    this.failure = null;
+    super(pg, state);
     this.stoppedEarly = false;
-    this.tensors = [];
-    try {
-      this.setUp();
-    } catch (e) {
-      this.dispose();
-      throw e;
-    }
+    this.build(() => this.setUp());
   }
-
-  keep(t) { this.tensors.push(t); return t; }
 
   setUp() {
     const { pg } = this;
@@ -332,12 +323,10 @@ class RegularizationSession {
   }
 
   dispose() {
-    try { this.model?.dispose(); } catch { /* already gone */ }
-    try { this.pathModel?.dispose(); } catch { /* already gone */ }
+    release(this.model, this.pathModel);
     this.model = null;
     this.pathModel = null;
-    for (const t of this.tensors) t.dispose();
-    this.tensors = [];
+    super.dispose();
   }
 }
 

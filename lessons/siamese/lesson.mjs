@@ -14,6 +14,7 @@
 import { fmt } from '../format.mjs';
 import { digitsNow } from '../digits-data.mjs';
 import { LABELS, adamDefaults, conventionOf, initDefaults, pairDistance } from '../convention.mjs';
+import { TensorSession, release } from '../session.mjs';
 
 export { text } from './text.mjs';
 export { fmt };
@@ -177,13 +178,10 @@ const mix = (...v) => (v.reduce((h, x) => ((Math.imul(h ^ (x >>> 0), 2654435761)
 
 // ---- the session ----------------------------------------------------------------------------------
 
-class SiameseSession {
+class SiameseSession extends TensorSession {
   constructor(pg, state, previous) {
-    this.pg = pg;
-    this.state = { ...state };
-    this.failure = null;
+    super(pg, state);
     this.loading = true;
-    this.tensors = [];
     this.epoch = 0;
     this.batch = 0;
     this.order = null;
@@ -192,19 +190,14 @@ class SiameseSession {
     this.lastBatch = null;
     this.drawing = previous?.drawing ?? null;  // a drawn digit survives a settings change
     this.drawingVersion = 0;
-    try {
+    this.build(() => {
       this.model = buildTwins(pg, state);
       this.params = this.model.parameters();
       const ad = adamDefaults(state);
       this.opt = pg.optim.adam(this.params, { lr: state.lr, epsilon: ad.epsilon, epsilonOn: ad.epsilonOn });
       this.tryData();
-    } catch (e) {
-      this.dispose();
-      throw e;
-    }
+    });
   }
-
-  keep(t) { this.tensors.push(t); return t; }
 
   tryData() {
     let d;
@@ -507,11 +500,9 @@ class SiameseSession {
   dispose() {
     for (const t of this.params ?? []) t.dispose();
     this.params = [];
-    try { this.opt?.dispose(); } catch { /* already gone */ }
-    try { this.model?.dispose(); } catch { /* already gone */ }
+    release(this.opt, this.model);
     this.model = null;
-    for (const t of this.tensors) t.dispose();
-    this.tensors = [];
+    super.dispose();
   }
 }
 

@@ -19,6 +19,7 @@
 import { fmt } from '../format.mjs';
 import { adamDefaults, freezeRule, initDefaults } from '../convention.mjs';
 import { digitsNow } from '../digits-data.mjs';
+import { TensorSession, release } from '../session.mjs';
 
 export { text } from './text.mjs';
 export { fmt };
@@ -201,13 +202,10 @@ const transferKey = (s) => `${s.steps}/${s.lr}/${s.fineTune}/${s.seed}/${s.conve
 /** A head's seed: a function of the seed and k only (the three strategies start from the same head). */
 const headSeed = (seed, k) => (seed * 7919 + k * 101 + 17) % 2147483647;
 
-class TransferSession {
+class TransferSession extends TensorSession {
   constructor(pg, state, previous) {
-    this.pg = pg;
-    this.state = { ...state };
-    this.failure = null;
+    super(pg, state);
     this.loading = true;
-    this.tensors = [];
     this.base = null;
     this.baseHistory = [];
     this.baseDone = false;
@@ -230,7 +228,6 @@ class TransferSession {
     this.tryData();
   }
 
-  keep(t) { this.tensors.push(t); return t; }
 
   tryData() {
     let d;
@@ -491,10 +488,10 @@ class TransferSession {
   }
 
   dispose() {
-    if (this.job) { try { this.job.model.dispose(); } catch { /* gone */ } this.job = null; }
-    if (this.base) { try { this.base.dispose(); } catch { /* gone */ } this.base = null; }
-    for (const t of this.tensors) t.dispose();
-    this.tensors = [];
+    release(this.job?.model, this.base);
+    this.job = null;
+    this.base = null;
+    super.dispose();
   }
 }
 

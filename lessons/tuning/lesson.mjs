@@ -14,6 +14,7 @@
 import { fmt } from '../format.mjs';
 import { batchNormDefaults } from '../convention.mjs';
 import { digitsNow } from '../digits-data.mjs';
+import { TensorSession, release } from '../session.mjs';
 
 export { text } from './text.mjs';
 export { fmt };
@@ -194,15 +195,12 @@ export function buildModel(pg, s, cfg, seed, side = 14) {
 
 // ---- the session ----------------------------------------------------------------------------
 
-class TuningSession {
+class TuningSession extends TensorSession {
   constructor(pg, state) {
-    this.pg = pg;
-    this.state = { ...state };
-    this.failure = null;
+    super(pg, state);
     this.cancelled = false;
     this.problem = null;
     this.loading = true;
-    this.tensors = [];
     this.models = new Map(); // "strategy/trial/execution" -> model (kept while a trial may train on)
     const space = searchSpace(state);
     if (space.problem) {
@@ -211,7 +209,7 @@ class TuningSession {
       this.strategies = {};
       return;
     }
-    try {
+    this.build(() => {
       this.space = space;
       this.configs = drawTrials(pg, state, space);
       this.samples = {
@@ -222,13 +220,8 @@ class TuningSession {
       };
       this.setUpStrategies();
       this.tryData();
-    } catch (e) {
-      this.dispose();
-      throw e;
-    }
+    });
   }
-
-  keep(t) { this.tensors.push(t); return t; }
 
   /** The digits, once here (in a page they arrive by fetch; step() waits for them). */
   tryData() {
@@ -498,12 +491,9 @@ class TuningSession {
   }
 
   dispose() {
-    for (const m of this.models?.values() ?? []) {
-      try { m.dispose(); } catch { /* already gone */ }
-    }
+    release(...(this.models?.values() ?? []));
     this.models?.clear();
-    for (const t of this.tensors) t.dispose();
-    this.tensors = [];
+    super.dispose();
   }
 }
 
