@@ -36,7 +36,8 @@ export function runSession(session, { onProgress, maxSteps = Infinity } = {}) {
  * The frame most training sessions share: `pg`, a copy of the settings, `failure` (null until
  * training stops on bad numbers) and the tensors the session owns: keep(t) registers one and
  * returns it, dispose() frees them (a subclass frees its models first, then calls super.dispose()).
- * build(setUp) runs a set-up and, when it throws, frees what it had made before rethrowing.
+ * build(setUp) runs a set-up and, when it throws, frees what it had made before rethrowing;
+ * dataNow(get, lesson) is the data a lesson waits for, or null (loading, or failed: see there).
  */
 export class TensorSession {
   constructor(pg, state) {
@@ -47,6 +48,21 @@ export class TensorSession {
   }
 
   keep(t) { this.tensors.push(t); return t; }
+
+  /**
+   * A lesson's data from `get()` (null while it is still on its way: in a page the digits arrive
+   * by fetch); when loading failed, sets `failure` to '<lesson>: <why>', ends `loading`, and
+   * returns null.
+   */
+  dataNow(get, lesson) {
+    try {
+      return get();
+    } catch (e) {
+      this.failure = `${lesson}: ${e.message}`;
+      this.loading = false;
+      return null;
+    }
+  }
 
   build(setUp) {
     try {

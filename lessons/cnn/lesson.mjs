@@ -192,17 +192,9 @@ class CnnSession extends TensorSession {
     this.tryData();
   }
 
-
   /** The digits, once here (in a page they arrive by fetch; step() waits for them). */
   tryData() {
-    let d;
-    try {
-      d = scaledDigits();
-    } catch (e) {
-      this.failure = `cnn: ${e.message}`;
-      this.loading = false;
-      return;
-    }
+    const d = this.dataNow(scaledDigits, 'cnn');
     if (!d) return;
     const { pg } = this;
     const px = SIDE * SIDE;

@@ -294,7 +294,6 @@ class GanSession extends TensorSession {
     else this.makeNetworks();
   }
 
-
   makeNetworks() {
     const { pg } = this;
     const s = this.state;
@@ -334,14 +333,7 @@ class GanSession extends TensorSession {
   }
 
   tryData() {
-    let d;
-    try {
-      d = digitsNow();
-    } catch (e) {
-      this.failure = `gan: ${e.message}`;
-      this.loading = false;
-      return;
-    }
+    const d = this.dataNow(digitsNow, 'gan');
     if (!d) return;
     const s = this.state;
     this.digits = d;

@@ -200,14 +200,7 @@ class SiameseSession extends TensorSession {
   }
 
   tryData() {
-    let d;
-    try {
-      d = digitsNow();
-    } catch (e) {
-      this.failure = `siamese: ${e.message}`;
-      this.loading = false;
-      return;
-    }
+    const d = this.dataNow(digitsNow, 'siamese');
     if (!d) return;
     const { pg } = this;
     const s = this.state;

@@ -228,16 +228,8 @@ class TransferSession extends TensorSession {
     this.tryData();
   }
 
-
   tryData() {
-    let d;
-    try {
-      d = digitsNow();
-    } catch (e) {
-      this.failure = `transfer: ${e.message}`;
-      this.loading = false;
-      return;
-    }
+    const d = this.dataNow(digitsNow, 'transfer');
     if (!d) return;
     const { pg } = this;
     const px = d.side * d.side;

@@ -225,14 +225,7 @@ class TuningSession extends TensorSession {
 
   /** The digits, once here (in a page they arrive by fetch; step() waits for them). */
   tryData() {
-    let d;
-    try {
-      d = digitsNow();
-    } catch (e) {
-      this.failure = `tuning: ${e.message}`;
-      this.loading = false;
-      return;
-    }
+    const d = this.dataNow(digitsNow, 'tuning');
     if (!d) return;
     const { pg } = this;
     const s = this.state;
