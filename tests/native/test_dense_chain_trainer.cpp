@@ -22,7 +22,7 @@ Json mlp(const char* act, int64_t hidden = 16) {
       {{"kind", "Dense"}, {"config", {{"units", 1}}}}}));
 }
 
-std::vector<float> all_weights(const Model& m) {
+std::vector<float> parameters_flat(const Model& m) {
   std::vector<float> w;
   for (const Tensor& p : m.parameters()) {
     auto v = p.to_vector();
@@ -35,7 +35,7 @@ void compare_paths(const char* act, const Json& adam, int64_t batch, int steps) 
   Model a(mlp(act), 7), b(mlp(act), 7);
   a.compile({{"optimizer", adam}, {"loss", "mse"}});
   b.compile({{"optimizer", adam}, {"loss", "mse"}});
-  ASSERT_EQ(all_weights(a), all_weights(b));
+  ASSERT_EQ(parameters_flat(a), parameters_flat(b));
   nn::DenseChainTrainer fused(b);
   for (int s = 0; s < steps; ++s) {
     Tensor x = Tensor::rand({batch, 2}, 100 + uint64_t(s), -1.f, 1.f);
@@ -46,11 +46,11 @@ void compare_paths(const char* act, const Json& adam, int64_t batch, int steps) 
   }
   EXPECT_EQ(fused.steps(), steps);
   // Adam divides by √v: a gradient that differs in its last bit moves a weight by up to ~lr·1e-6.
-  pgt::expect_near(all_weights(b), all_weights(a), 2e-6, 1e-5);
+  pgt::expect_near(parameters_flat(b), parameters_flat(a), 2e-6, 1e-5);
   // And training moved the weights (the comparison is not between two untouched models).
   Model c(mlp(act), 7);
   double moved = 0;
-  auto wa = all_weights(a), wc = all_weights(c);
+  auto wa = parameters_flat(a), wc = parameters_flat(c);
   for (size_t i = 0; i < wa.size(); ++i) moved = std::max(moved, double(std::fabs(wa[i] - wc[i])));
   EXPECT_GT(moved, 1e-3);
 }
@@ -86,7 +86,7 @@ TEST(DenseChainTrainer, BatchSizeMayChangeBetweenSteps) {
     Tensor x = Tensor::rand({n, 2}, uint64_t(n), -1.f, 1.f), y = Tensor::rand({n, 1}, uint64_t(n) + 9, -1.f, 1.f);
     EXPECT_NEAR(fused.step(x, y), a.train_on_batch({x}, {y}), 1e-6);
   }
-  pgt::expect_near(all_weights(b), all_weights(a), 2e-6, 1e-5);
+  pgt::expect_near(parameters_flat(b), parameters_flat(a), 2e-6, 1e-5);
 }
 
 TEST(DenseChainTrainer, RefusesWhatItDoesNotFuse) {
@@ -106,10 +106,10 @@ TEST(DenseChainTrainer, RefusesWhatItDoesNotFuse) {
   Model m(mlp("tanh"), 0);
   m.compile(adam);
   nn::DenseChainTrainer t(m);
-  const auto before = all_weights(m);
+  const auto before = parameters_flat(m);
   EXPECT_NE(pgt::error_of([&] { t.step(Tensor::zeros({4, 3}), Tensor::zeros({4, 1})); }).find("x must be [N, 2]"), std::string::npos);
   EXPECT_NE(pgt::error_of([&] { t.step(Tensor::zeros({4, 2}), Tensor::zeros({5, 1})); }).find("y must be [4, 1]"), std::string::npos);
-  EXPECT_EQ(all_weights(m), before);
+  EXPECT_EQ(parameters_flat(m), before);
   EXPECT_EQ(t.steps(), 0);
 }
 
@@ -123,7 +123,7 @@ TEST(DenseChainTrainer, NonFiniteLossOrGradientTakesNoStep) {
   nn::DenseChainTrainer fused(b);
   const Tensor x = Tensor::rand({4, 2}, 1, -1.f, 1.f), y = Tensor::rand({4, 1}, 2, -1.f, 1.f);
   EXPECT_NEAR(fused.step(x, y), a.train_on_batch({x}, {y}), 1e-6);
-  const auto before = all_weights(b);
+  const auto before = parameters_flat(b);
   const Tensor ynan = Tensor::from_vector({0.f, NAN, 0.f, 0.f}, {4, 1});
   EXPECT_NE(pgt::error_of([&] { fused.step(x, ynan); }).find("the loss became nan; the step was not taken"),
             std::string::npos);
@@ -133,9 +133,9 @@ TEST(DenseChainTrainer, NonFiniteLossOrGradientTakesNoStep) {
   const std::string e = pgt::error_of([&] { fused.step(x, yhuge); });
   EXPECT_NE(e.find("is not finite (the loss was"), std::string::npos) << e;
   EXPECT_NE(e.find("the step was not taken"), std::string::npos) << e;
-  EXPECT_EQ(all_weights(b), before);
+  EXPECT_EQ(parameters_flat(b), before);
   EXPECT_EQ(fused.steps(), 1);
   // Adam's moments were not touched either: the next step matches the model that skipped both.
   EXPECT_NEAR(fused.step(x, y), a.train_on_batch({x}, {y}), 1e-6);
-  pgt::expect_near(all_weights(b), all_weights(a), 2e-6, 1e-5);
+  pgt::expect_near(parameters_flat(b), parameters_flat(a), 2e-6, 1e-5);
 }

@@ -20,11 +20,6 @@ using namespace pg::nn;
 
 namespace {
 
-std::string out_file() {
-  std::string p = PG_PARITY_FILE;
-  return p.substr(0, p.rfind('/') + 1) + "vision_layers.json";
-}
-
 // pgt::check_layer_gradients (layer_check.h), training mode, on a batch of 2.
 void check_through(const std::string& kind, const Json& config, const Shape& in_shape) {
   auto L = create_layer(kind, config);
@@ -246,7 +241,7 @@ TEST(LayersConv, SmallCnnTrainsWithFitAndSavesLoads) {
   Json j = {{"cnn", saved}, {"probe", probe.to_vector()}, {"cnnPred", m.predict({probe})[0].to_vector()},
             {"cnnLoss", loss}, {"all", all.to_json()}, {"x", xin.to_vector()}, {"pred0", pa[0].to_vector()},
             {"pred1", pa[1].to_vector()}};
-  std::ofstream(out_file()) << j.dump();
+  std::ofstream(pgt::fixture_path("vision_layers.json")) << j.dump();
 }
 
 // The direct convolution kernel (conv2d's forward): SIMD, its scalar twin and im2col + gemm give

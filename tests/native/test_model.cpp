@@ -14,11 +14,6 @@ using pgt::T;
 
 namespace {
 
-std::string out_file() {
-  std::string p = PG_PARITY_FILE;
-  return p.substr(0, p.rfind('/') + 1) + "learn.json";
-}
-
 // The course's example: two inputs, two towers, joined by Concatenate.
 Json course_spec(bool two_heads) {
   GraphBuilder g;
@@ -119,7 +114,7 @@ TEST(Model, TwoInputsTwoOutputsTrainAndSaveLoad) {
   auto p = Model::from_json(saved)->predict({tx1, tx2});
   Json j = {{"model", saved}, {"x1", tx1.to_vector()}, {"x2", tx2.to_vector()},
             {"pred0", p[0].to_vector()}, {"pred1", p[1].to_vector()}};
-  std::ofstream(out_file() + ".model") << j.dump();
+  std::ofstream(pgt::fixture_path("learn.json") + ".model") << j.dump();
 }
 
 TEST(Model, OneInputTwoHeadsWeightedLoss) {
@@ -167,7 +162,7 @@ TEST(Model, SpiralReaches95PercentAndWritesItsCurve) {
   EXPECT_GE(acc, 0.95);
   Json j = {{"x", x.to_vector()}, {"y", y.to_vector()}, {"loss", h.values.at("loss")},
             {"accuracy", acc}, {"spec", m.spec()}};
-  std::ofstream(out_file()) << j.dump();
+  std::ofstream(pgt::fixture_path("learn.json")) << j.dump();
 }
 
 TEST(Model, ShuffleIsASeededPermutation) {

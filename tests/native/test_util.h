@@ -27,6 +27,13 @@ inline void expect_near(const std::vector<float>& got, const std::vector<float>&
 // what it did not write there.
 inline pg::Tensor workspace(size_t n) { return pg::Tensor::full({int64_t(n)}, NAN); }
 
+// A file the node and browser levels compare the wasm build against, written next to
+// PG_PARITY_FILE (build/native/): e.g. fixture_path("learn.json").
+inline std::string fixture_path(const std::string& name) {
+  const std::string p = PG_PARITY_FILE;
+  return p.substr(0, p.rfind('/') + 1) + name;
+}
+
 // Runs f and returns the pg::Error message ("" if nothing was thrown).
 template <class F>
 std::string error_of(F f) {

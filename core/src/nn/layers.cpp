@@ -144,7 +144,7 @@ void check_activation(const char* layer, const std::string& a) {
          "' (known: linear, sigmoid, tanh, relu, leaky_relu, prelu, softmax)");
 }
 
-static std::string canonical_activation(std::string a) {
+std::string canonical_activation(std::string a) {
   if (a == "leakyRelu" || a == "leakyrelu") return "leaky_relu";
   if (a == "none" || a.empty()) return "linear";
   return a;

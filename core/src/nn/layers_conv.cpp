@@ -11,12 +11,6 @@ namespace pg::nn {
 
 namespace {
 
-std::string canonical_activation(std::string a) {
-  if (a == "leakyRelu" || a == "leakyrelu") return "leaky_relu";
-  if (a == "none" || a.empty()) return "linear";
-  return a;
-}
-
 // A number n (-> [n, n]) or [h, w]; integers >= lo. Absent or null: def.
 Pair pair(const char* L, const Json& c, const char* key, Pair def, int64_t lo = 1) {
   if (!c.contains(key) || c[key].is_null()) return def;

@@ -98,6 +98,9 @@ class Layer {
 // prelu(x) = max(x, 0) + a·min(x, 0)), softmax (over the last axis).
 void check_activation(const char* layer, const std::string& name);
 Tensor activate(const std::string& name, const Tensor& x, float alpha, const Tensor& prelu_slope);
+// An activation's name as activate() spells it: "leakyRelu"/"leakyrelu" -> "leaky_relu",
+// "none" or "" -> "linear"; any other name as given (activate() rejects an unknown one).
+std::string canonical_activation(std::string name);
 
 // Dense {units, activation = "linear", useBias = true, kernelInitializer = "glorot_uniform",
 // biasInitializer = "zeros", kernelRegularizer = {l1, l2}, alpha (leaky_relu), seed?}
