@@ -150,6 +150,7 @@ export function mount(root, kit) {
   // ---- the data and the surface -----------------------------------------------------------
   const plot = el('canvas', { 'data-figure': 'click', 'data-name': 'surface', role: 'img', style: 'display:block;width:100%;max-width:520px;aspect-ratio:1;touch-action:none;',
     'aria-label': 'the decision surface over the plane, with the training points (filled) and the held-out points (rings)' });
+  const pointsLayer = el('canvas', { 'aria-hidden': 'true', style: 'position:absolute;inset:0;width:100%;height:100%;pointer-events:none' });
   const legend = el('p', { class: 'note' });
   // TensorFlow Playground's "discretize output": each spot in the colour of the class it is
   // given, at full strength, without the shading by probability (a view choice, not a setting).
@@ -367,7 +368,7 @@ export function mount(root, kit) {
     el('div', { class: 'panel wide', 'data-name': 'train-panel' }, el('h3', {}, 'Train'),
       el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, noticeLine,
       el('div', { style: 'display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start' },
-        el('div', { style: 'flex:1 1 320px;min-width:0;max-width:520px' }, plot, legend, discreteBox, problemLine, drawBox, csvBox),
+        el('div', { style: 'flex:1 1 320px;min-width:0;max-width:520px' }, el('div', { style: 'position:relative' }, plot, pointsLayer), legend, discreteBox, problemLine, drawBox, csvBox),
         el('div', { style: 'flex:1 1 320px;min-width:0' }, el('h4', {}, 'The network'), net,
           netLegend, el('div', { class: 'buttons' }, weightPick, weightIndex, weightValue, weightSet), weightInfo)), modeLine, conventionLine),
     panel('Loss', lossCanvas, metrics),
@@ -406,8 +407,26 @@ export function mount(root, kit) {
     g.strokeStyle = col.grid;
     g.lineWidth = 1;
     g.beginPath(); g.moveTo(X(0), 0); g.lineTo(X(0), h); g.moveTo(0, Y(0)); g.lineTo(w, Y(0)); g.stroke();
+    drawPoints(s, w, h, col);
+  }
+
+  // The points sit on their own canvas over the surface and are drawn only when they (or the
+  // size, or the theme) change: while training only the surface under them changes, and
+  // drawing a thousand rings and discs each frame was a good part of the surface's cost.
+  let pointsKey = null;
+  function drawPoints(s, w, h, col) {
     const pts = s.points;
-    if (!pts) return;
+    const same = (a, b) => a === b || (a && b && a.length === b.length && a.every((v, i) => v === b[i]));
+    const key = pts ? { w, h, col, regression: s.regression, nTrain: pts.nTrain, xy: pts.xy, labels: pts.labels } : { w, h, col };
+    const k = pointsKey;
+    if (k && k.w === w && k.h === h && k.col === col && k.regression === key.regression && k.nTrain === key.nTrain
+      && same(k.xy, key.xy) && same(k.labels, key.labels)) return;
+    pointsKey = key;
+    const fitted = kit.fitCanvas(pointsLayer);
+    if (!fitted || !pts) return;
+    const { g } = fitted;
+    const X = (v) => ((v + DOMAIN) / (2 * DOMAIN)) * w;
+    const Y = (v) => ((DOMAIN - v) / (2 * DOMAIN)) * h;
     const n = pts.labels.length;
     const r = n > 1000 ? 2.5 : 3.5;
     for (let i = 0; i < n; i++) {
