@@ -90,6 +90,7 @@ const atlas = { off: null, ctx: null, img: null, cells: 0 };
 function paintThumbs(g, images, color, places, S) {
   const C = THUMB + 2;
   const n = images.length;
+  if (!n) return; // no hidden layer
   if (atlas.cells < n) {
     atlas.off = new OffscreenCanvas(C, C * n);
     atlas.ctx = atlas.off.getContext('2d');

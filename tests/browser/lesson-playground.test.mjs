@@ -190,6 +190,17 @@ test('export as Keras and PyTorch code: the network and the data in the text, do
   await context.close();
 });
 
+test('no hidden layer (logistic regression): the view draws and trains with no neuron to show', async () => {
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/playground?hidden=&epochs=3`);
+  await page.waitForSelector(READY, { timeout: 30000 });
+  await page.click('[data-name="play"]');
+  await epochAtLeast(page, 3);
+  await page.waitForFunction(() => document.querySelector('[data-name="status"]').dataset.playing === 'false');
+  assert.equal(await page.$eval('[data-lesson="playground"]', (e) => e.dataset.state), 'ready');
+  assertClean();
+  await context.close();
+});
+
 test('a shared link restores the settings (after a reload too)', async () => {
   await checkSharedUrl(env, {
     hash: '#/playground?dataset=spiral&classes=3&features=x1,x2,sinx1&hidden=6&activation=relu&loss=cce&optimizer=adam&lr=0.01',
