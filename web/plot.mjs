@@ -176,6 +176,39 @@ BarChart.padL = 34;
 BarChart.padR = 8;
 
 /**
+ * The points of a curve to draw when it has many more points than the plot has pixel columns
+ * (a training run's loss over thousands of epochs): in each column its first, lowest, highest and
+ * last points, in order (M4 aggregation: the line covers the same pixels as the full one), so a
+ * redraw strokes a few segments per column however long the run. Points not sorted by x are
+ * returned as they are; a non-finite point is kept (the pen lifts there).
+ */
+export function columnExtremes(points, X, width) {
+  const cols = Math.max(1, Math.ceil(width));
+  if (points.length <= 4 * cols) return points;
+  const out = [];
+  let col = null, first = 0, last = 0, lo = 0, hi = 0;
+  const flush = () => {
+    if (col === null) return;
+    for (const k of [...new Set([first, lo, hi, last])].sort((u, v) => u - v)) out.push(points[k]);
+    col = null;
+  };
+  let prev = -Infinity;
+  for (let i = 0; i < points.length; i++) {
+    const [a, b] = points[i];
+    if (!Number.isFinite(a) || !Number.isFinite(b)) { flush(); out.push(points[i]); continue; }
+    if (a < prev) return points;
+    prev = a;
+    const c = Math.floor(X(a));
+    if (c !== col) { flush(); col = c; first = last = lo = hi = i; continue; }
+    last = i;
+    if (b < points[lo][1]) lo = i;
+    if (b > points[hi][1]) hi = i;
+  }
+  flush();
+  return out;
+}
+
+/**
  * Curves: set({ series: [{ points: [[x, y], ...], color?, width?, dash? }], markers: [{ x, y, color?, label? }] }).
  * Axes from the constructor's xmin/xmax/ymin/ymax (or from the data when omitted).
  */
@@ -237,7 +270,7 @@ export class LineChart extends Chart {
       g.setLineDash(s.dash ?? []);
       g.beginPath();
       let pen = false;
-      for (const [a, b] of s.points) {
+      for (const [a, b] of columnExtremes(s.points, X, w - padL - padR)) {
         if (!Number.isFinite(a) || !Number.isFinite(b)) { pen = false; continue; }
         if (pen) g.lineTo(X(a), Y(b)); else g.moveTo(X(a), Y(b));
         pen = true;

@@ -8,10 +8,14 @@ import { DOMAIN, GRID, MAX_ROWS, THUMB, parseCsv } from './lesson.mjs';
 
 const CLASS_KEYS = ['0', '1', '2', '3', '4'];
 
+// One media query object, read on each draw (calling matchMedia() makes a new one every time).
+const darkQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
+const isDark = () => !!darkQuery?.matches;
+
 function readPalette(node) {
   const cs = getComputedStyle(node);
   const v = (n, f) => cs.getPropertyValue(n).trim() || f;
-  const dark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+  const dark = isDark();
   return {
     fg: v('--fg', '#222'), muted: v('--muted', '#666'), grid: v('--grid', '#ddd'), bg: v('--panel', '#fff'),
     pos: v('--accent', '#2563eb'), neg: v('--accent-2', '#d9480f'), bad: v('--bad', '#c92a2a'),
@@ -25,7 +29,7 @@ function readPalette(node) {
 // in every draw, several times per frame while training).
 let paletteCache = null;
 function palette(node) {
-  const dark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+  const dark = isDark();
   if (paletteCache?.dark !== dark) paletteCache = { dark, colors: readPalette(node) };
   return paletteCache.colors;
 }
@@ -77,6 +81,41 @@ function paintGrid(g, values, size, color, x, y, w, h) {
   g.drawImage(sc.off, x, y, w, h);
 }
 
+// Every hidden neuron's THUMB × THUMB image goes into one atlas, uploaded with one putImageData
+// and drawn cell by cell (one upload per network drawing, not one per neuron). Each cell carries a
+// one-pixel border copied from its edge, so the smoothed, scaled drawing of a cell samples only
+// its own colours, as drawing each image on its own does. images[k] through color(k)(value) ->
+// 0xRRGGBB, drawn scaled into the S × S square centred on places[k].
+const atlas = { off: null, ctx: null, img: null, cells: 0 };
+function paintThumbs(g, images, color, places, S) {
+  const C = THUMB + 2;
+  const n = images.length;
+  if (!n) return; // no hidden layer
+  if (atlas.cells < n) {
+    atlas.off = new OffscreenCanvas(C, C * n);
+    atlas.ctx = atlas.off.getContext('2d');
+    atlas.img = new ImageData(C, C * n);
+    atlas.cells = n;
+  }
+  const d = atlas.img.data;
+  const edge = (v) => (v < 0 ? 0 : v >= THUMB ? THUMB - 1 : v);
+  for (let k = 0; k < n; k++) {
+    const img = images[k];
+    const paint = color(k);
+    for (let y = 0; y < C; y++) {
+      const row = edge(y - 1) * THUMB;
+      for (let x = 0; x < C; x++) {
+        const c = paint(img[row + edge(x - 1)]);
+        const o = 4 * ((k * C + y) * C + x);
+        d[o] = c >> 16; d[o + 1] = (c >> 8) & 255; d[o + 2] = c & 255; d[o + 3] = 255;
+      }
+    }
+  }
+  atlas.ctx.putImageData(atlas.img, 0, 0);
+  g.imageSmoothingEnabled = true;
+  for (let k = 0; k < n; k++) g.drawImage(atlas.off, 1, k * C + 1, THUMB, THUMB, places[k].x - S / 2, places[k].y - S / 2, S, S);
+}
+
 // Writes text only when it changed: every write replaces the node's text and invalidates the
 // layout, and update() runs for every snapshot while training.
 function setText(node, text) {
@@ -112,6 +151,7 @@ export function mount(root, kit) {
   // ---- the data and the surface -----------------------------------------------------------
   const plot = el('canvas', { 'data-figure': 'click', 'data-name': 'surface', role: 'img', style: 'display:block;width:100%;max-width:520px;aspect-ratio:1;touch-action:none;',
     'aria-label': 'the decision surface over the plane, with the training points (filled) and the held-out points (rings)' });
+  const pointsLayer = el('canvas', { 'aria-hidden': 'true', style: 'position:absolute;inset:0;width:100%;height:100%;pointer-events:none' });
   const legend = el('p', { class: 'note' });
   // TensorFlow Playground's "discretize output": each spot in the colour of the class it is
   // given, at full strength, without the shading by probability (a view choice, not a setting).
@@ -241,14 +281,14 @@ export function mount(root, kit) {
     if (last) drawNet(last);
   });
   function showSelected() {
-    if (!selected || !last?.weights) { weightInfo.textContent = 'Click a line (a weight) or a neuron (its bias) in the network, or pick one here.'; return; }
+    if (!selected || !last?.weights) { setText(weightInfo, 'Click a line (a weight) or a neuron (its bias) in the network, or pick one here.'); return; }
     const w = last.weights.find((q) => q.layer === selected.layer && q.weight === selected.weight);
-    if (!w) { weightInfo.textContent = ''; return; }
+    if (!w) { setText(weightInfo, ''); return; }
     const i = Math.min(selected.index, w.values.length - 1);
     let where = `[${i}]`;
     if (w.shape.length === 2) where = `[from ${Math.floor(i / w.shape[1])} to ${i % w.shape[1]}]`;
-    weightInfo.textContent = `${selected.layer}/${selected.weight}${where} = ${fmt(w.values[i])}`;
-    weightInfo.dataset.value = String(w.values[i]);
+    setText(weightInfo, `${selected.layer}/${selected.weight}${where} = ${fmt(w.values[i])}`);
+    if (weightInfo.dataset.value !== String(w.values[i])) weightInfo.dataset.value = String(w.values[i]);
     if (document.activeElement !== weightValue) weightValue.value = String(Number(w.values[i].toPrecision(5)));
   }
 
@@ -329,7 +369,7 @@ export function mount(root, kit) {
     el('div', { class: 'panel wide', 'data-name': 'train-panel' }, el('h3', {}, 'Train'),
       el('div', { class: 'buttons' }, playBtn, stepBtn, resetBtn, progress), statusLine, noticeLine,
       el('div', { style: 'display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start' },
-        el('div', { style: 'flex:1 1 320px;min-width:0;max-width:520px' }, plot, legend, discreteBox, problemLine, drawBox, csvBox),
+        el('div', { style: 'flex:1 1 320px;min-width:0;max-width:520px' }, el('div', { style: 'position:relative' }, plot, pointsLayer), legend, discreteBox, problemLine, drawBox, csvBox),
         el('div', { style: 'flex:1 1 320px;min-width:0' }, el('h4', {}, 'The network'), net,
           netLegend, el('div', { class: 'buttons' }, weightPick, weightIndex, weightValue, weightSet), weightInfo)), modeLine, conventionLine),
     panel('Loss', lossCanvas, metrics),
@@ -368,8 +408,26 @@ export function mount(root, kit) {
     g.strokeStyle = col.grid;
     g.lineWidth = 1;
     g.beginPath(); g.moveTo(X(0), 0); g.lineTo(X(0), h); g.moveTo(0, Y(0)); g.lineTo(w, Y(0)); g.stroke();
+    drawPoints(s, w, h, col);
+  }
+
+  // The points sit on their own canvas over the surface and are drawn only when they (or the
+  // size, or the theme) change: while training only the surface under them changes, and
+  // drawing a thousand rings and discs each frame was a good part of the surface's cost.
+  let pointsKey = null;
+  function drawPoints(s, w, h, col) {
     const pts = s.points;
-    if (!pts) return;
+    const same = (a, b) => a === b || (a && b && a.length === b.length && a.every((v, i) => v === b[i]));
+    const key = pts ? { w, h, col, regression: s.regression, nTrain: pts.nTrain, xy: pts.xy, labels: pts.labels } : { w, h, col };
+    const k = pointsKey;
+    if (k && k.w === w && k.h === h && k.col === col && k.regression === key.regression && k.nTrain === key.nTrain
+      && same(k.xy, key.xy) && same(k.labels, key.labels)) return;
+    pointsKey = key;
+    const fitted = kit.fitCanvas(pointsLayer);
+    if (!fitted || !pts) return;
+    const { g } = fitted;
+    const X = (v) => ((v + DOMAIN) / (2 * DOMAIN)) * w;
+    const Y = (v) => ((DOMAIN - v) / (2 * DOMAIN)) * h;
     const n = pts.labels.length;
     const r = n > 1000 ? 2.5 : 3.5;
     for (let i = 0; i < n; i++) {
@@ -429,12 +487,17 @@ export function mount(root, kit) {
     });
     const cls = col.classes.map(hex);
     const r0 = [ramp(bg, cls[0]), ramp(bg, cls[1])];
+    // Each neuron's own surface, scaled by its largest |value|.
+    const thumbs = s.neurons.flat();
+    const places = s.neurons.flatMap((layer, l) => layer.map((_, u) => nodeXY[l + 1][u]));
+    paintThumbs(g, thumbs, (k) => {
+      let m = 1e-6;
+      for (const v of thumbs[k]) m = Math.max(m, Math.abs(v));
+      return (v) => (v >= 0 ? at(r0[1], v / m) : at(r0[0], -v / m));
+    }, places, S);
     s.neurons.forEach((layer, l) => {
       layer.forEach((img, u) => {
         const p = nodeXY[l + 1][u];
-        let m = 1e-6;
-        for (const v of img) m = Math.max(m, Math.abs(v));
-        paintGrid(g, img, THUMB, (v) => (v >= 0 ? at(r0[1], v / m) : at(r0[0], -v / m)), p.x - S / 2, p.y - S / 2, S, S);
         const sel = selected && selected.layer === `hidden${l + 1}` && selected.weight === 'bias' && selected.index === u;
         g.strokeStyle = sel ? col.fg : col.muted; g.lineWidth = sel ? 3 : 1;
         g.strokeRect(p.x - S / 2, p.y - S / 2, S, S);
@@ -456,21 +519,53 @@ export function mount(root, kit) {
     });
   }
 
-  function drawCurves(s) {
+  const pts = (a) => a.map((v, i) => [i + 1, v]);
+  function drawLoss(s) {
     const col = palette(lossCanvas);
     const h = s.history;
-    const pts = (a) => a.map((v, i) => [i + 1, v]);
     lossChart.set({ series: [{ points: pts(h.loss), color: col.pos }, { points: pts(h.val_loss), color: col.neg, dash: [6, 4] }],
       markers: s.bestEpoch ? [{ x: s.bestEpoch, y: h.val_loss[s.bestEpoch - 1], label: 'best' }] : [] });
+  }
+  function drawAccuracy(s) {
+    const col = palette(accCanvas);
+    const h = s.history;
     accChart.set({ series: [{ points: pts(h.accuracy), color: col.pos }, { points: pts(h.val_accuracy), color: col.neg, dash: [6, 4] }] });
+  }
+  let histKey = '';
+  function drawHistogram(s) {
     const all = s.weights.filter((q) => q.weight === 'kernel').flatMap((q) => Array.from(q.values));
     const lo = Math.min(-1, ...all), hi = Math.max(1, ...all);
     const bins = 15;
     const counts = new Array(bins).fill(0);
     for (const v of all) counts[Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins))] += 1;
-    hist.max = Math.max(1, ...counts);
-    hist.set(counts.map((c, i) => ({ label: fmt(lo + ((i + 0.5) * (hi - lo)) / bins, 1), value: c })));
-    histNote.textContent = `How many of the ${all.length} Dense weights (biases not included) fall in each of ${bins} bins from ${fmt(lo, 2)} to ${fmt(hi, 2)}; each bar is labelled with its bin's centre.`;
+    const bars = counts.map((c, i) => ({ label: fmt(lo + ((i + 0.5) * (hi - lo)) / bins, 1), value: c }));
+    // The weights move a little each epoch, the binned counts and labels far less often: redrawn
+    // only when what the chart shows changed.
+    const key = bars.map((b) => `${b.label}:${b.value}`).join('|');
+    if (key !== histKey) {
+      histKey = key;
+      hist.max = Math.max(1, ...counts);
+      hist.set(bars);
+    }
+    setText(histNote, `How many of the ${all.length} Dense weights (biases not included) fall in each of ${bins} bins from ${fmt(lo, 2)} to ${fmt(hi, 2)}; each bar is labelled with its bin's centre.`);
+  }
+  // While training plays, a snapshot comes every frame or two, and redrawing every canvas for
+  // each made the page's longest tasks (the browser copies each redrawn canvas for the
+  // compositor). So a playing snapshot redraws two canvases: the surface or the network, in turn,
+  // and one of the loss, accuracy and histogram charts, in turn; none is more than two snapshots
+  // behind (about a tenth of a second). A snapshot that is not playing (paused, a step, the end,
+  // a command's answer) redraws them all.
+  const primary = [drawPlot, drawNet];
+  const secondary = [drawLoss, drawAccuracy, drawHistogram];
+  let turn = 0;
+  function drawCanvases(s, playing) {
+    if (!playing) {
+      for (const draw of [...primary, ...secondary]) draw(s);
+      return;
+    }
+    primary[turn % primary.length](s);
+    secondary[turn % secondary.length](s);
+    turn = (turn + 1) % (primary.length * secondary.length);
   }
 
   // A turned phone or a resized window: redraw the surface and the network at their new size
@@ -489,6 +584,13 @@ export function mount(root, kit) {
       last = s;
       state = st;
       status = stat ?? status;
+      // The canvases first: each reads its size (fitCanvas), which is free while the layout is
+      // clean and forces a layout once any text below has been written.
+      if (s.problem) {
+        drawPlot({ points: null });
+      } else {
+        drawCanvases(s, status.playing);
+      }
       const notes = s.conventionNotes ?? [];
       if (conventionLine.dataset.value !== notes.join('|')) {
         conventionLine.dataset.value = notes.join('|');
@@ -499,12 +601,12 @@ export function mount(root, kit) {
       if (status.notice && loadMsg.textContent.startsWith('Loading')) loadMsg.textContent = '';
       if (status.playing && started === null) started = performance.now();
       if (!status.playing && started !== null) { elapsed += performance.now() - started; started = null; }
-      playBtn.textContent = status.playing ? 'Pause' : 'Play';
-      playBtn.setAttribute('aria-pressed', String(status.playing));
+      setText(playBtn, status.playing ? 'Pause' : 'Play');
+      if (playBtn.getAttribute('aria-pressed') !== String(status.playing)) playBtn.setAttribute('aria-pressed', String(status.playing));
       playBtn.disabled = !!s.problem || (status.done && !status.playing);
       stepBtn.disabled = !!s.problem || status.done;
-      progress.max = String(s.epochs);
-      progress.value = String(s.epoch);
+      if (progress.max !== s.epochs) progress.max = s.epochs;
+      if (progress.value !== s.epoch) progress.value = s.epoch;
       const secs = (elapsed + (started !== null ? performance.now() - started : 0)) / 1000;
       setText(statusLine, `Epoch ${s.epoch} of ${s.epochs}${s.batch ? `, batch ${s.batch}` : ''} · ${secs.toFixed(1)} s${s.stoppedEarly ? ' · stopped early' : ''}${status.done && !s.stoppedEarly && !s.failure && !s.problem ? ' · done' : ''}`);
       statusLine.dataset.epoch = String(s.epoch);
@@ -518,15 +620,10 @@ export function mount(root, kit) {
       if (st.dataset !== prevDataset) { drawClassButtons(); }
       problemLine.hidden = !s.problem;
       setText(problemLine, s.problem ?? '');
-      if (s.problem) {
-        drawPlot({ points: null });
-        return;
-      }
-      drawPlot(s);
+      if (s.problem) return;
       setText(legend, s.regression
         ? 'Colour: the predicted value (blue above 0, orange below). Filled: training points; rings: held out.'
         : `Colour: the predicted class and its probability. Filled: ${s.points.nTrain} training points; rings: ${s.points.labels.length - s.points.nTrain} held out.`);
-      drawNet(s);
       drawNetLegend(s);
       const options = s.weights.filter((q) => q.weight === 'kernel' || q.weight === 'bias').map((q) => `${q.layer}/${q.weight}`);
       if (weightPick.options.length !== options.length || [...weightPick.options].some((o, i) => o.value !== options[i])) {
@@ -535,7 +632,6 @@ export function mount(root, kit) {
         if (selected) weightPick.value = `${selected.layer}/${selected.weight}`;
       }
       showSelected();
-      drawCurves(s);
       const h = s.history;
       const lastOf = (a) => (a.length ? fmt(a.at(-1)) : '–');
       setText(metrics, `loss ${lastOf(h.loss)} · val_loss ${lastOf(h.val_loss)}${s.regression ? '' : ` · accuracy ${lastOf(h.accuracy)} · val_accuracy ${lastOf(h.val_accuracy)}`} · learning rate ${fmt(s.lr)} · ${s.params} parameters`);

@@ -27,6 +27,27 @@ test('training runs in a worker: epochs advance while the main thread is busy; p
   const before = Number((await status(page)).epoch);
   await page.evaluate(() => { const t = performance.now(); while (performance.now() - t < 3000) { /* busy */ } });
   await page.waitForFunction((b) => Number(document.querySelector('[data-name="status"]').dataset.epoch) > b + 1, before, { timeout: 5000 });
+  // While it plays, no animation frame redraws more than two canvases (the surface or the
+  // network, and one chart), yet each of them is redrawn (the histogram when its bars change):
+  // every canvas draw starts with clearRect (kit.fitCanvas), counted per frame (document.timeline's
+  // time is one per frame).
+  const frames = await page.evaluate(async () => {
+    const clear = CanvasRenderingContext2D.prototype.clearRect;
+    const perFrame = new Map();
+    const drawn = new Set();
+    CanvasRenderingContext2D.prototype.clearRect = function (...a) {
+      const t = document.timeline.currentTime;
+      perFrame.set(t, (perFrame.get(t) ?? 0) + 1);
+      drawn.add(this.canvas.dataset.name ?? this.canvas.getAttribute('aria-label')?.split(':')[0]);
+      return clear.apply(this, a);
+    };
+    await new Promise((r) => setTimeout(r, 1500));
+    CanvasRenderingContext2D.prototype.clearRect = clear;
+    return { most: Math.max(...perFrame.values()), frames: perFrame.size, drawn: [...drawn].sort() };
+  });
+  assert.ok(frames.frames >= 3, `only ${frames.frames} frames drew while playing`);
+  assert.ok(frames.most <= 2, `a frame redrew ${frames.most} canvases while playing`);
+  for (const name of ['surface', 'network', 'loss per epoch', 'accuracy per epoch']) assert.ok(frames.drawn.includes(name), `${name} not redrawn while playing (${frames.drawn})`);
   await page.click('[data-name="play"]'); // pause
   await page.waitForFunction(() => document.querySelector('[data-name="status"]').dataset.playing === 'false');
   const paused = (await status(page)).epoch;
@@ -165,6 +186,17 @@ test('export as Keras and PyTorch code: the network and the data in the text, do
   await page.click('[data-name="weight-set"]');
   await page.waitForFunction(() => document.querySelector('[data-name="weight-info"]').dataset.value === '-2.25');
   assert.match(await page.textContent('[data-name="net-legend"]'), /positive.*negative/);
+  assertClean();
+  await context.close();
+});
+
+test('no hidden layer (logistic regression): the view draws and trains with no neuron to show', async () => {
+  const { page, context, assertClean } = await openPage(env.browser, `${env.url}#/playground?hidden=&epochs=3`);
+  await page.waitForSelector(READY, { timeout: 30000 });
+  await page.click('[data-name="play"]');
+  await epochAtLeast(page, 3);
+  await page.waitForFunction(() => document.querySelector('[data-name="status"]').dataset.playing === 'false');
+  assert.equal(await page.$eval('[data-lesson="playground"]', (e) => e.dataset.state), 'ready');
   assertClean();
   await context.close();
 });
