@@ -71,8 +71,12 @@ async function runCase(c) {
   for (const impl of impls) {
     if (impl.result) {
       await impl.activate?.();
-      const err = impl === core ? 0 : relError(await impl.result(), want);
+      const got = impl === core ? want : await impl.result();
+      const err = impl === core ? 0 : relError(got, want);
       row.peers[impl.peer] = { error_vs_core: err };
+      // A case with an accuracy measure (e.g. max relative error against float64) reports it for
+      // every implementation, on the same inputs.
+      if (c.accuracy) row.peers[impl.peer].accuracy = c.accuracy(got);
       if (!(err <= c.tolerance)) {
         row.peers[impl.peer].wrong = true;
         failures++;
@@ -129,6 +133,14 @@ function finishTargets(c, row) {
         r.met = r.value >= t.ratio;
         r.shown = `${r.value.toFixed(2)}×`;
       }
+    } else if (t.accuracyVs) {
+      // Accuracy no worse than a peer's (lower is better), both measured in this run.
+      const a = row.peers.core?.accuracy, b = row.peers[t.accuracyVs]?.accuracy;
+      if (a !== undefined && b !== undefined) {
+        r.value = a;
+        r.met = a <= b;
+        r.shown = `${a.toExponential(1)} vs ${b.toExponential(1)}`;
+      }
     } else if (t.peakFraction) {
       r.value = row.peers.peak?.core_fraction;
       if (r.value !== undefined) {
@@ -157,9 +169,10 @@ function cell(row, peer) {
   if (p.wrong) return `WRONG (${p.error_vs_core.toExponential(1)})`;
   if (p.median_ms === undefined) return '';
   const v = row.unit === 'GFLOPS' ? fmt(p.gflops_median) : fmt(p.median_ms);
-  if (peer === 'core') return `**${v}**`;
+  const acc = p.accuracy === undefined ? '' : `<br>err ${p.accuracy.toExponential(1)}`;
+  if (peer === 'core') return `**${v}**${acc}`;
   if (peer === 'peak') return `${fmt(p.gflops_best)} best (core ${(100 * p.core_fraction).toFixed(0)}%)`;
-  return `${v} (${p.core_speedup.toFixed(2)}×)`;
+  return `${v} (${p.core_speedup.toFixed(2)}×)${acc}`;
 }
 
 function table(rows) {
@@ -208,7 +221,8 @@ for (const fig of figures) {
     for (const [peer, p] of Object.entries(row.peers)) {
       if (p.median_ms !== undefined)
         log(`  ${LABEL[peer].padEnd(26)} min ${fmt(p.min_ms)} ms  median ${fmt(p.median_ms)} ms` +
-          (p.gflops_median ? `  (${fmt(p.gflops_best)} / ${fmt(p.gflops_median)} GFLOPS)` : ''));
+          (p.gflops_median ? `  (${fmt(p.gflops_best)} / ${fmt(p.gflops_median)} GFLOPS)` : '') +
+          (p.accuracy !== undefined ? `  accuracy ${p.accuracy.toExponential(2)}` : ''));
     }
   }
 }

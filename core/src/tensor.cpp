@@ -221,7 +221,10 @@ Tensor Tensor::detach() const {
   return Tensor(impl);
 }
 
-// Strided gather into a contiguous buffer.
+// Strided gather into a contiguous buffer: out = x's elements in row-major order. A transposed matrix (shape [R, C], strides [1, R]: what
+// transpose() of a contiguous [C, R] gives, as matmul's backward does every step) is a blocked
+// transpose2d; anything else walks the last axis in a tight loop and carries the index into the
+// outer axes once per row (the per-element carry was a tenth of an op-by-op MLP step).
 static void copy_strided(const Tensor& x, float* out) {
   const Shape& sh = x.shape();
   const Shape& st = x.strides();
@@ -229,11 +232,20 @@ static void copy_strided(const Tensor& x, float* out) {
   const float* base = x.data();
   const int64_t n = shape_numel(sh);
   if (n == 0) return;
+  if (nd == 2 && st[0] == 1 && st[1] == sh[0]) {
+    kernels::transpose2d(base, out, size_t(sh[1]), size_t(sh[0]));
+    return;
+  }
+  if (nd == 0) {
+    out[0] = base[0];
+    return;
+  }
+  const int64_t len = sh[size_t(nd - 1)], step = st[size_t(nd - 1)];
   std::vector<int64_t> idx(size_t(nd), 0);
   int64_t off = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    out[i] = base[off];
-    for (int d = nd - 1; d >= 0; --d) {
+  for (int64_t i = 0; i < n; i += len) {
+    for (int64_t j = 0; j < len; ++j) out[i + j] = base[off + j * step];
+    for (int d = nd - 2; d >= 0; --d) {
       if (++idx[size_t(d)] < sh[size_t(d)]) { off += st[size_t(d)]; break; }
       off -= st[size_t(d)] * (sh[size_t(d)] - 1);
       idx[size_t(d)] = 0;

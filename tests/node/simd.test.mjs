@@ -52,7 +52,7 @@ test('the elementwise, reduction and matmul kernels are SIMD', () => {
     ['unary (exp, tanh, ...)', /^_ZN2pg7kernels4simd5unary/],
     ['sum', /^_ZN2pg7kernels4simd3sum/],
     ['max', /^_ZN2pg7kernels4simd3max/],
-    ['softmax', /^_ZN2pg7kernels4simd7softmax/],
+    ['softmax (softmax calls softmax_rows)', /^_ZN2pg7kernels4simd(7softmax|12softmax_rows)/],
     ['gemm', /^_ZN2pg7kernels4simd4gemm/],
   ]) {
     const n = kernel(pattern);

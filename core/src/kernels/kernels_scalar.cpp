@@ -134,6 +134,10 @@ void softmax(const float* x, float* y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] *= inv;
 }
 
+void softmax_rows(const float* x, float* y, size_t rows, size_t n) {
+  for (size_t r = 0; r < rows; ++r) softmax(x + r * n, y + r * n, n);
+}
+
 void log_softmax(const float* x, float* y, size_t n) {
   const float m = max(x, n);
   float s = 0.f;

@@ -246,7 +246,7 @@ float max(const float* x, size_t n) {
 
 // ---- softmax and log_softmax ---------------------------------------------------------------------
 // Three passes over a row (it stays in L1): the max, then exp(x - max) stored and summed, then a
-// scale by 1 / sum. exp is a polynomial (below); V is a 4-lane vector written with wasm_simd128.h
+// scale by 1 / sum; softmax_rows runs them pipelined across rows, one sweep per row. exp is a polynomial (below); V is a 4-lane vector written with wasm_simd128.h
 // in the wasm build (where xsimd's SSE emulation of max and of float->int is slow: see pmax) and
 // with xsimd natively; both run the same operations in the same order, so the two builds give
 // the same numbers.
@@ -518,13 +518,101 @@ static void tanh_all(const float* x, float* y, size_t n) {
   });
 }
 
-void softmax(const float* x, float* y, size_t n) {
-  const float s = exp_sum<true>(x, y, n, row_max(x, n));
-  const V inv = vsplat(1.f / s);
+namespace {
+// One sweep over a row of softmax_rows (below), shape [n]: stores e = e^(x - m) in y and returns
+// their sum, element for element and in the order exp_sum<true> would (so the numbers are the
+// same). In the same loop, when Prev, it finishes the previous row (yp *= invp, that row's third
+// pass) and, when Next, takes the next row's max (*mnext = row_max(xn, n), its first pass).
+// The exp keeps the f32x4 adders busy (11 adds per 4 values); the scale's multiplies and the
+// max's loads and pmax fit in around them, so a row costs one sweep instead of three.
+template <bool Prev, bool Next>
+float softmax_sweep(const float* x, float* y, size_t n, float mf, float* yp, float invp,
+                    const float* xn, float* mnext) {
+  const ExpV k;
+  const V m = vsplat(mf), inv = vsplat(invp);
+  V s0 = vsplat(0.f), s1 = s0, s2 = s0, s3 = s0;
+  V mx0 = Next ? vsplat(xn[0]) : m, mx1 = mx0;
   size_t i = 0;
-  for (; i + VW <= n; i += VW) vstore(y + i, vload(y + i) * inv);
-  for (; i < n; ++i) y[i] *= 1.f / s;
+  for (; i + 4 * VW <= n; i += 4 * VW) {
+    const V e0 = expm_v(vload(x + i) - m, k), e1 = expm_v(vload(x + i + VW) - m, k);
+    const V e2 = expm_v(vload(x + i + 2 * VW) - m, k), e3 = expm_v(vload(x + i + 3 * VW) - m, k);
+    vstore(y + i, e0), vstore(y + i + VW, e1);
+    vstore(y + i + 2 * VW, e2), vstore(y + i + 3 * VW, e3);
+    s0 = s0 + e0;
+    s1 = s1 + e1;
+    s2 = s2 + e2;
+    s3 = s3 + e3;
+    if (Prev) {
+      vstore(yp + i, vload(yp + i) * inv), vstore(yp + i + VW, vload(yp + i + VW) * inv);
+      vstore(yp + i + 2 * VW, vload(yp + i + 2 * VW) * inv);
+      vstore(yp + i + 3 * VW, vload(yp + i + 3 * VW) * inv);
+    }
+    if (Next) {
+      mx0 = vpmax(vpmax(mx0, vload(xn + i)), vload(xn + i + 2 * VW));
+      mx1 = vpmax(vpmax(mx1, vload(xn + i + VW)), vload(xn + i + 3 * VW));
+    }
+  }
+  for (; i + VW <= n; i += VW) {
+    const V e = expm_v(vload(x + i) - m, k);
+    vstore(y + i, e);
+    s0 = s0 + e;
+    if (Prev) vstore(yp + i, vload(yp + i) * inv);
+    if (Next) mx0 = vpmax(mx0, vload(xn + i));
+  }
+  if (Next) {
+    alignas(64) float l[VW];
+    vstore(l, vpmax(mx0, mx1));
+    float mm = l[0];
+    for (size_t j = 1; j < VW; ++j) mm = mm < l[j] ? l[j] : mm;
+    for (size_t j = i; j < n; ++j) mm = mm < xn[j] ? xn[j] : mm;
+    *mnext = mm;
+  }
+  if (i < n) {
+    float t[VW];
+    const size_t c = n - i;
+    for (size_t j = 0; j < VW; ++j) t[j] = j < c ? x[i + j] : -std::numeric_limits<float>::infinity();
+    const V e = expm_v(vload(t) - m, k);
+    vstore(t, e);
+    for (size_t j = 0; j < c; ++j) y[i + j] = t[j];
+    s0 = s0 + e;
+    if (Prev)
+      for (size_t j = i; j < n; ++j) yp[j] *= invp;
+  }
+  return lanes_sum((s0 + s1) + (s2 + s3));
 }
+}  // namespace
+
+// Row r's three passes (max, exp and sum, scale by 1 / sum) run in three consecutive sweeps:
+// sweep r takes row r+1's max, row r's exp and sum, and row r-1's scale (software pipelining
+// across rows). Each row's numbers are those of the three-pass softmax of that row alone: the
+// max does not depend on the order it is taken in (a NaN makes the row NaN either way), and the
+// exp, the sum and the scale run element for element as in exp_sum<true>.
+void softmax_rows(const float* x, float* y, size_t rows, size_t n) {
+  if (rows == 0 || n == 0) return;
+  float m = row_max(x, n), inv = 0.f;
+  for (size_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * n;
+    float* yr = y + r * n;
+    float* yp = r > 0 ? yr - n : nullptr;
+    const float* xn = r + 1 < rows ? xr + n : nullptr;
+    float mn = 0.f, s;
+    if (yp)
+      s = xn ? softmax_sweep<true, true>(xr, yr, n, m, yp, inv, xn, &mn)
+             : softmax_sweep<true, false>(xr, yr, n, m, yp, inv, xn, &mn);
+    else
+      s = xn ? softmax_sweep<false, true>(xr, yr, n, m, yp, inv, xn, &mn)
+             : softmax_sweep<false, false>(xr, yr, n, m, yp, inv, xn, &mn);
+    inv = 1.f / s;
+    m = mn;
+  }
+  float* yl = y + (rows - 1) * n;
+  const V vinv = vsplat(inv);
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) vstore(yl + i, vload(yl + i) * vinv);
+  for (; i < n; ++i) yl[i] *= inv;
+}
+
+void softmax(const float* x, float* y, size_t n) { softmax_rows(x, y, 1, n); }
 
 void log_softmax(const float* x, float* y, size_t n) {
   const float m = row_max(x, n);

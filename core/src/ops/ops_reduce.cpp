@@ -134,7 +134,11 @@ Tensor softmax(const Tensor& x, int axis) {
   if (x.dim(ax) == 0) fail("softmax: axis ", axis, " of shape ", shape_str(x.shape()), " is empty");
   Tensor xc = dense(x);
   Tensor y = Tensor::empty(x.shape());
-  along_axis(xc, y, ax, [](const float* a, float* b, size_t n) { k::softmax(a, b, n); });
+  const auto s = split_at(xc.shape(), ax);
+  if (s.inner == 1)  // contiguous rows: one pipelined kernel call for all of them
+    k::softmax_rows(xc.data(), y.data(), size_t(s.outer), size_t(s.n));
+  else
+    along_axis(xc, y, ax, [](const float* a, float* b, size_t n) { k::softmax(a, b, n); });
   return record(y, "softmax", {x}, [ax, yd = y.detach()](std::vector<Tensor>& in, const Tensor& g) {
     // dx = y * (g - sum(g * y, axis))
     accumulate_grad(in[0], mul(yd, sub(g, sum(mul(g, yd), ax, true))));

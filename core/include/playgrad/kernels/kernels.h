@@ -36,6 +36,8 @@ enum class Unary { Neg, Exp, Log, Sqrt, Abs, Sigmoid, Tanh, Relu, LeakyRelu, Pow
   float max(const float* x, size_t n);                                                             \
   /* Stable softmax of one row: y = exp(x - max x) / sum exp(x - max x). */                        \
   void softmax(const float* x, float* y, size_t n);                                                \
+  /* softmax of every row of x[rows, n] into y[rows, n]: each row exactly as softmax(row). */      \
+  void softmax_rows(const float* x, float* y, size_t rows, size_t n);                              \
   /* Stable log-softmax of one row: y = x - max x - log(sum exp(x - max x)). */                    \
   void log_softmax(const float* x, float* y, size_t n);                                            \
   /* y[i] = e^x[i] for x[i] <= 0 (softmax's exp; the SIMD one is a polynomial, kernels_simd.cpp);  \
