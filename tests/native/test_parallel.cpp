@@ -143,6 +143,18 @@ TEST(Parallel, Conv2dForwardAndBothGradsSameBitsAt1To3Threads) {
   }
 }
 
+TEST(Parallel, MaxPoolAndItsGradientSameBitsAt1To3Threads) {
+  const auto xv = rnd(size_t(16 * 64 * 64 * 16), 7);
+  expect_same_bits_for_1_2_3_threads([&] {
+    Tensor x = Tensor::from_vector(xv, {16, 64, 64, 16}, true);
+    Tensor y = max_pool2d(x);
+    sum(mul(mul(y, y), 0.5f)).backward();
+    std::vector<float> out = y.to_vector(), gx = x.grad().to_vector();
+    out.insert(out.end(), gx.begin(), gx.end());
+    return out;
+  }, "max_pool2d");
+}
+
 TEST(Parallel, CnnStepsSameBitsAt1To3Threads) {
   expect_same_bits_for_1_2_3_threads([] {
     Tensor w1 = mul(Tensor::randn({3, 3, 1, 16}, 1), 0.3f).set_requires_grad(true);

@@ -63,16 +63,25 @@ inline void window(const ConvGeom& g, size_t n, size_t oy, size_t ox, F f) {
     }
   }
 }
-}  // namespace
 
-// Both split over the pool by images (col2im's windows overlap within an image, never across
-// images), each image handled exactly as on one thread.
-void im2col(const float* x, const ConvGeom& g, float* cols) {
-  const size_t row = g.kh * g.kw * g.c;
-  const size_t chunks = parallel::chunks_for(double(g.n) * g.oh * g.ow * row, g.n);
+// f(n0, n1) for the images [n0, n1) of [0, g.n), split over the pool when the work (elements
+// touched, `per_image` per image) is large enough. Windows overlap within an image, never across
+// images, so the scattering backward passes split this way too; each image is handled exactly as
+// on one thread.
+template <class F>
+void by_images(const ConvGeom& g, double per_image, F f) {
+  const size_t chunks = parallel::chunks_for(per_image * double(g.n), g.n);
   parallel::run(chunks, [&](size_t chunk) {
     size_t n0, n1;
     parallel::chunk_range(g.n, chunks, chunk, 1, n0, n1);
+    f(n0, n1);
+  });
+}
+}  // namespace
+
+void im2col(const float* x, const ConvGeom& g, float* cols) {
+  const size_t row = g.kh * g.kw * g.c;
+  by_images(g, double(g.oh) * g.ow * row, [&](size_t n0, size_t n1) {
     for (size_t n = n0; n < n1; ++n)
       for (size_t oy = 0; oy < g.oh; ++oy)
         for (size_t ox = 0; ox < g.ow; ++ox) {
@@ -87,10 +96,7 @@ void im2col(const float* x, const ConvGeom& g, float* cols) {
 
 void col2im(const float* cols, const ConvGeom& g, float* dx) {
   const size_t row = g.kh * g.kw * g.c;
-  const size_t chunks = parallel::chunks_for(double(g.n) * g.oh * g.ow * row, g.n);
-  parallel::run(chunks, [&](size_t chunk) {
-    size_t n0, n1;
-    parallel::chunk_range(g.n, chunks, chunk, 1, n0, n1);
+  by_images(g, double(g.oh) * g.ow * row, [&](size_t n0, size_t n1) {
     for (size_t n = n0; n < n1; ++n)
       for (size_t oy = 0; oy < g.oh; ++oy)
         for (size_t ox = 0; ox < g.ow; ++ox) {
@@ -104,56 +110,60 @@ void col2im(const float* cols, const ConvGeom& g, float* dx) {
 
 void max_pool(const float* x, const ConvGeom& g, float* y) {
   const float ninf = -std::numeric_limits<float>::infinity();
-  for (size_t n = 0; n < g.n; ++n)
-    for (size_t oy = 0; oy < g.oh; ++oy)
-      for (size_t ox = 0; ox < g.ow; ++ox) {
-        float* o = y + ((n * g.oh + oy) * g.ow + ox) * g.c;
-        std::fill_n(o, g.c, ninf);
-        window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
-          const float* v = x + i;
-          size_t k = 0;
-          for (; k + W <= g.c; k += W) {
-            const B m = B::load_unaligned(o + k), b = B::load_unaligned(v + k);
-            // m = (v > m || v is NaN) ? v : m   (a NaN, once in, stays)
-            xsimd::select((b > m) | (b != b), b, m).store_unaligned(o + k);
-          }
-          for (; k < g.c; ++k)
-            if (v[k] > o[k] || v[k] != v[k]) o[k] = v[k];
-        });
-      }
+  by_images(g, double(g.oh) * g.ow * g.kh * g.kw * g.c, [&](size_t n0, size_t n1) {
+    for (size_t n = n0; n < n1; ++n)
+      for (size_t oy = 0; oy < g.oh; ++oy)
+        for (size_t ox = 0; ox < g.ow; ++ox) {
+          float* o = y + ((n * g.oh + oy) * g.ow + ox) * g.c;
+          std::fill_n(o, g.c, ninf);
+          window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
+            const float* v = x + i;
+            size_t k = 0;
+            for (; k + W <= g.c; k += W) {
+              const B m = B::load_unaligned(o + k), b = B::load_unaligned(v + k);
+              // m = (v > m || v is NaN) ? v : m   (a NaN, once in, stays)
+              xsimd::select((b > m) | (b != b), b, m).store_unaligned(o + k);
+            }
+            for (; k < g.c; ++k)
+              if (v[k] > o[k] || v[k] != v[k]) o[k] = v[k];
+          });
+        }
+  });
 }
 
 void max_pool_backward(const float* x, const float* y, const float* gy, const ConvGeom& g,
                        float* dx) {
-  for (size_t n = 0; n < g.n; ++n)
-    for (size_t oy = 0; oy < g.oh; ++oy)
-      for (size_t ox = 0; ox < g.ow; ++ox) {
-        const size_t o = ((n * g.oh + oy) * g.ow + ox) * g.c;
-        size_t k = 0;
-        for (; k + W <= g.c; k += W) {
-          const B m = B::load_unaligned(y + o + k), gv = B::load_unaligned(gy + o + k);
-          auto found = (m != m) & (m == m);  // all false
-          const auto mnan = m != m;
-          window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
-            const B v = B::load_unaligned(x + i + k);
-            const auto hit = ((v == m) | ((v != v) & mnan)) & ~found;
-            (B::load_unaligned(dx + i + k) + xsimd::select(hit, gv, B(0.f)))
-                .store_unaligned(dx + i + k);
-            found = found | hit;
-          });
+  by_images(g, double(g.oh) * g.ow * g.kh * g.kw * g.c, [&](size_t n0, size_t n1) {
+    for (size_t n = n0; n < n1; ++n)
+      for (size_t oy = 0; oy < g.oh; ++oy)
+        for (size_t ox = 0; ox < g.ow; ++ox) {
+          const size_t o = ((n * g.oh + oy) * g.ow + ox) * g.c;
+          size_t k = 0;
+          for (; k + W <= g.c; k += W) {
+            const B m = B::load_unaligned(y + o + k), gv = B::load_unaligned(gy + o + k);
+            auto found = (m != m) & (m == m);  // all false
+            const auto mnan = m != m;
+            window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
+              const B v = B::load_unaligned(x + i + k);
+              const auto hit = ((v == m) | ((v != v) & mnan)) & ~found;
+              (B::load_unaligned(dx + i + k) + xsimd::select(hit, gv, B(0.f)))
+                  .store_unaligned(dx + i + k);
+              found = found | hit;
+            });
+          }
+          for (; k < g.c; ++k) {
+            const float m = y[o + k];
+            bool found = false;
+            window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
+              const float v = x[i + k];
+              if (!found && (v == m || (v != v && m != m))) {
+                dx[i + k] += gy[o + k];
+                found = true;
+              }
+            });
+          }
         }
-        for (; k < g.c; ++k) {
-          const float m = y[o + k];
-          bool found = false;
-          window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
-            const float v = x[i + k];
-            if (!found && (v == m || (v != v && m != m))) {
-              dx[i + k] += gy[o + k];
-              found = true;
-            }
-          });
-        }
-      }
+  });
 }
 
 void avg_pool(const float* x, const ConvGeom& g, float* y) {
