@@ -167,10 +167,27 @@ export function encodeScene(pg, state, anchors) {
   return { S, C, A, D, anchors, target: enc.target, shape: enc.shape, dropped: enc.dropped, perBox, owners, decoded };
 }
 
-/** The iou-nms lesson's URL for two of the detector's boxes (A, B in its 0–100 units) and the thresholds. */
-export function iouNmsLink(a, b, state) {
+/**
+ * The iou-nms lesson's URL for the detector's candidates: every one (the top MAX_BOXES by score) as
+ * that lesson's own box list, the detector's square image mapped onto the middle of its 160 × 100
+ * scene (scaled by 100: IoUs unchanged up to the 0.001-unit rounding), score threshold 0 (they already
+ * passed pc and score), per-class NMS at this lesson's IoU threshold and convention; boxes A and B
+ * (in the IoU playground's 0–100 units) are the top candidate and its closest rival.
+ */
+export function iouNmsLink(cand, a, b, state) {
   const units = (box) => box.map((x) => Math.min(100, Math.max(0, Math.round(x * 100))));
-  const s = { ...defaults(iouNms.settings), a: units(a), b: units(b), iou: state.iou, score: Math.round(state.pc * 20) / 20 };
+  const left = (iouNms.SCENE_W - 100) / 2;
+  const top = [...cand.scores.keys()].sort((i, j) => cand.scores[j] - cand.scores[i] || i - j).slice(0, iouNms.MAX_BOXES);
+  // A decoded box may stick out of the image: carried as it is (clipping would change its IoUs),
+  // unless it reaches past the range the list takes (one scene size around it).
+  const W = iouNms.SCENE_W, H = iouNms.SCENE_H;
+  const inScene = (q) => [left + q[0] * 100, q[1] * 100, left + q[2] * 100, q[3] * 100]
+    .map((x, k) => (k % 2 ? Math.min(2 * H, Math.max(-H, x)) : Math.min(2 * W, Math.max(-W, x))));
+  const boxes = iouNms.boxesText({
+    boxes: top.map((i) => inScene(cand.boxes[i])), scores: top.map((i) => cand.scores[i]),
+    classes: top.map((i) => cand.classes[i]), classNames: SHAPES,
+  });
+  const s = { ...defaults(iouNms.settings), a: units(a), b: units(b), iou: state.iou, score: 0, perClass: true, boxes };
   const q = toQuery(iouNms.settings, s);
   const conv = conventionOf(state) === 'keras' ? '' : `${q ? '&' : ''}convention=${conventionOf(state)}`;
   return `#/${iouNms.id}${q || conv ? '?' : ''}${q}${conv}`;
@@ -189,13 +206,14 @@ export function decodeScene(pg, state, raw, anchors) {
   const rule = nmsRule(state).rule;
   const kept = cand.boxes.length ? pg.vision.nmsPerClass(cand.boxes, cand.scores, cand.classes, { iouThreshold: state.iou, rule }) : [];
   const steps = cand.boxes.length ? pg.vision.nmsStepsPerClass(cand.boxes, cand.scores, cand.classes, { iouThreshold: state.iou, rule }) : [];
-  // The link: the best candidate and its most-overlapping rival (or the second best).
+  // The link: every candidate, with the best one and its most-overlapping rival as boxes A and B.
   let link = null;
   if (cand.boxes.length >= 2) {
-    const m = pg.vision.iouMatrix([cand.boxes[0]], cand.boxes)[0];
-    let j = 1;
-    for (let k = 2; k < m.length; k++) if (m[k] > m[j]) j = k;
-    link = { a: 0, b: j, iou: m[j], href: iouNmsLink(cand.boxes[0], cand.boxes[j], state) };
+    const best = cand.scores.reduce((top, x, i) => (x > cand.scores[top] ? i : top), 0);
+    const m = pg.vision.iouMatrix([cand.boxes[best]], cand.boxes)[0];
+    let j = best === 0 ? 1 : 0;
+    for (let k = 0; k < m.length; k++) if (k !== best && m[k] > m[j]) j = k;
+    link = { a: best, b: j, iou: m[j], boxes: Math.min(cand.boxes.length, iouNms.MAX_BOXES), href: iouNmsLink(cand, cand.boxes[best], cand.boxes[j], state) };
   }
   return { raw: Array.from(raw), activated: Array.from(act), all, candidates: cand, kept, steps, link };
 }

@@ -82,7 +82,7 @@ export function mount(root, kit) {
   });
   const stepsLine = el('div', { 'data-name': 'decode-steps' });
   const detCellBox = el('div', { 'data-name': 'det-cell' });
-  const link = el('a', { 'data-name': 'iou-nms-link', href: '#/iou-nms' }, 'Open the best candidate and its closest rival in the IoU and NMS lesson →');
+  const link = el('a', { 'data-name': 'iou-nms-link', href: '#/iou-nms' }, 'Open these candidates in the IoU and NMS lesson →');
   const linkNote = note('link-note');
   const conventionNote = el('p', { class: 'convention-note', 'data-name': 'nms-convention' });
 
@@ -389,7 +389,7 @@ export function mount(root, kit) {
     if (d.link) {
       link.href = d.link.href;
       link.removeAttribute('aria-disabled');
-      setText(linkNote, `Boxes A and B there: the top candidate and the one overlapping it most (IoU ${f3(d.link.iou)}), with the IoU threshold ${state.iou}.`);
+      setText(linkNote, `There: ${d.link.boxes === d.candidates.boxes.length ? `all ${d.link.boxes}` : `the top ${d.link.boxes} of ${d.candidates.boxes.length}`} candidates as its scene, NMS per class at the IoU threshold ${state.iou} (it keeps the same boxes), and as boxes A and B the top candidate and the one overlapping it most (IoU ${f3(d.link.iou)}).`);
     } else {
       link.href = '#/iou-nms';
       link.setAttribute('aria-disabled', 'true');

@@ -4,7 +4,8 @@
 // compute() is pure (no DOM): it runs in the page, in Node (tests/node/lesson-iou-nms.test.mjs)
 // and in the CLI (npx playgrad lesson iou-nms --iou 0.5 --score 0.6). Every number comes from the
 // C++ core: pg.vision.iouParts (IoU and its terms), the core's seeded RNG (pg.randn, pg.rand) and
-// tensor ops for the candidate boxes, pg.vision.nmsSteps / nmsStepsPerClass / nms / nmsPerClass
+// tensor ops for the candidate boxes (or the learner's own list, the `boxes` setting: e.g. every
+// candidate of the anchors-yolo lesson's detector), pg.vision.nmsSteps / nmsStepsPerClass / nms / nmsPerClass
 // for the decisions.
 // JavaScript lays out and draws.
 import { CONVENTIONS, LABELS, conventionOf, nmsRule } from '../convention.mjs';
@@ -33,6 +34,54 @@ export const OBJECTS = [
 /** Candidates per object, and false positives scattered over the scene. */
 export const PER_OBJECT = 7;
 export const FALSE_POSITIVES = 5;
+/** The `boxes` setting: at most MAX_BOXES candidates of at most MAX_LABELS classes (one colour each). */
+export const MAX_BOXES = 80;
+export const MAX_LABELS = 6;
+
+const NUM = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const LABEL = /^[A-Za-z][A-Za-z0-9_-]{0,15}$/;
+
+/**
+ * Parses the `boxes` setting: candidates "x1,y1,x2,y2,score,class" separated by ';', corners in the
+ * SCENE_W x SCENE_H scene or within one scene size of it (a detector's box may stick out of the
+ * picture; the canvas clips it, IoU does not), score in [0, 1], class a word (e.g. person, ellipse).
+ * Empty: no list.
+ * Returns { boxes, scores, classes (indices into classNames), classNames } or { error }.
+ */
+export function parseBoxes(textValue) {
+  const parts = String(textValue).split(';').map((p) => p.trim()).filter((p) => p !== '');
+  if (parts.length > MAX_BOXES) return { error: `at most ${MAX_BOXES} boxes (got ${parts.length})` };
+  const boxes = [], scores = [], classes = [], classNames = [];
+  for (let i = 0; i < parts.length; i++) {
+    const f = parts[i].split(',').map((x) => x.trim());
+    const where = `box ${i + 1} ('${parts[i].slice(0, 24)}')`;
+    if (f.length !== 6) return { error: `${where} must be x1,y1,x2,y2,score,class` };
+    if (!f.slice(0, 5).every((x) => NUM.test(x))) return { error: `${where} must start with five numbers` };
+    const [x1, y1, x2, y2, score] = f.slice(0, 5).map(Number);
+    if ([x1, x2].some((x) => x < -SCENE_W || x > 2 * SCENE_W) || [y1, y2].some((y) => y < -SCENE_H || y > 2 * SCENE_H)) {
+      return { error: `${where} must lie within one scene size of the ${SCENE_W} × ${SCENE_H} scene (x in [${-SCENE_W}, ${2 * SCENE_W}], y in [${-SCENE_H}, ${2 * SCENE_H}])` };
+    }
+    if (!(x2 > x1 && y2 > y1)) return { error: `${where} must have x2 > x1 and y2 > y1` };
+    if (!(score >= 0 && score <= 1)) return { error: `${where} must have a score in [0, 1]` };
+    if (!LABEL.test(f[5])) return { error: `${where} must end with a class name (a word of at most 16 letters or digits)` };
+    let c = classNames.indexOf(f[5]);
+    if (c < 0) {
+      if (classNames.length === MAX_LABELS) return { error: `at most ${MAX_LABELS} classes (${where} adds a 7th)` };
+      c = classNames.push(f[5]) - 1;
+    }
+    boxes.push([x1, y1, x2, y2]);
+    scores.push(score);
+    classes.push(c);
+  }
+  return { boxes, scores, classes, classNames };
+}
+
+/** The text form of a candidate list (the `boxes` setting): corners to `digits` decimals, scores to 6 significant digits. */
+export function boxesText({ boxes, scores, classes, classNames }, digits = 3) {
+  const corner = (x) => String(Number(x.toFixed(digits)));
+  const score = (x) => String(Number(x.toPrecision(6)));
+  return boxes.map((b, i) => [...b.map(corner), score(scores[i]), classNames[classes[i]]].join(',')).join(';');
+}
 
 const box4 = { type: 'numbers', min: 0, max: 100, step: 1, minLength: 4, maxLength: 4 };
 export const corner = (i) => ['x1', 'y1', 'x2', 'y2'][i];
@@ -51,6 +100,11 @@ export const settings = [
     help: 'Candidates need a score above this (the course discards p_c ≤ 0.6).' },
   { name: 'perClass', type: 'boolean', label: 'Per-class NMS (suppress only within a class)', default: false },
   { name: 'seed', type: 'integer', label: 'Scene seed (candidate boxes)', default: 1, min: 0, max: 99 },
+  {
+    name: 'boxes', type: 'text', label: 'Your own candidates (x1,y1,x2,y2,score,class; …)', default: '', maxLength: MAX_BOXES * 64,
+    help: `Empty: the seeded scene. Otherwise these boxes replace it: corners in the ${SCENE_W} × ${SCENE_H} scene (or sticking out of it), a score in [0, 1] and a class name, e.g. 70,26,102,86,0.9,person; 64,44,106,90,0.8,bike. Press Enter to apply. The anchors-yolo lesson's link fills it with its detector's candidates.`,
+    check: (v) => { const r = parseBoxes(v); return r.error ? `candidates x1,y1,x2,y2,score,class separated by ';': ${r.error}` : null; },
+  },
 ];
 
 function arr(t) { return Array.from(t.toArray()); }
@@ -85,14 +139,22 @@ export function scene(pg, seed) {
     const fpCenters = fpc2.map((c, i) => [c[0], c[1], fps2[i][0], fps2[i][1]]);
     for (let i = 0; i < FALSE_POSITIVES; i++) { classes.push(i % CLASSES.length); object.push(-1); }
     const boxes = pg.vision.centerToCorners([...centers.toNested(), ...fpCenters]);
-    return { boxes, scores: [...scores, ...fpScores], classes, object };
+    return { boxes, scores: [...scores, ...fpScores], classes, object, classNames: CLASSES, custom: false };
   });
 }
 
+/** The state's candidates: the learner's `boxes` list when given, else the seeded scene. */
+export function sceneOf(pg, s) {
+  const own = s.boxes ? parseBoxes(s.boxes) : null;
+  if (own?.error) throw new Error(`iou-nms: boxes: ${own.error}`);
+  if (own && own.boxes.length) return { ...own, object: own.boxes.map(() => -1), custom: true };
+  return scene(pg, s.seed);
+}
+
 /**
- * The lesson's numbers for a state { a, b, iou, score, perClass, seed }, all from the core:
+ * The lesson's numbers for a state { a, b, iou, score, perClass, seed, boxes }, all from the core:
  *   pair:  { a, b, iou, areaA, areaB, intersection (the overlap box or null), inter, union }
- *   scene: { boxes, scores, classes, object }
+ *   scene: { boxes, scores, classes, classNames, object, custom (the learner's own list) }
  *   steps: [{ kind: 'keep' | 'suppress', index, by, iou }] in the order NMS decides
  *   kept:  kept indices (descending score), below: indices with score <= the score threshold
  */
@@ -101,7 +163,7 @@ export function compute(pg, s) {
     // IoU of the two boxes with its terms: |A|, |B|, the overlap box and |A ∩ B|, |A ∪ B|.
     const parts = pg.vision.iouParts(s.a, s.b);
 
-    const sc = scene(pg, s.seed);
+    const sc = sceneOf(pg, s);
     const { rule } = nmsRule(s);
     const opts = { iouThreshold: s.iou, scoreThreshold: s.score, rule };
     const steps = s.perClass
@@ -141,10 +203,11 @@ export function report(r) {
   const lines = [];
   lines.push(`IoU of A = [${p.a.join(', ')}] and B = [${p.b.join(', ')}]: |A ∩ B| / |A ∪ B| = ${fmt(p.inter)} / ${fmt(p.union)} = ${fmt(p.iou)}`);
   lines.push(`  |A| = ${fmt(p.areaA)}, |B| = ${fmt(p.areaB)}`);
-  lines.push(`NMS (${r.perClass ? 'per class' : 'all classes together'}), scene seed ${r.seed}: ${r.scene.boxes.length} candidates, score > ${r.score}, suppress when IoU ${r.ruleOp === '≥' ? '>=' : '>'} ${r.iou} (${r.ruleNote})`);
+  const names = r.scene.classNames;
+  lines.push(`NMS (${r.perClass ? 'per class' : 'all classes together'}), ${r.scene.custom ? 'your boxes' : `scene seed ${r.seed}`}: ${r.scene.boxes.length} candidates, score > ${r.score}, suppress when IoU ${r.ruleOp === '≥' ? '>=' : '>'} ${r.iou} (${r.ruleNote})`);
   lines.push(`  ${r.below.length} candidates at or below the score threshold are dropped first`);
   r.steps.forEach((t, k) => {
-    const what = `box ${t.index} (${CLASSES[r.scene.classes[t.index]]}, score ${fmt(r.scene.scores[t.index], 3)})`;
+    const what = `box ${t.index} (${names[r.scene.classes[t.index]]}, score ${fmt(r.scene.scores[t.index], 3)})`;
     lines.push(t.kind === 'keep'
       ? `  ${String(k + 1).padStart(3)}. keep ${what}`
       : `  ${String(k + 1).padStart(3)}. suppress ${what}: IoU ${fmt(t.iou, 3)} ${r.ruleOp === '≥' ? '>=' : '>'} ${r.iou} with kept box ${t.by}`);
@@ -221,10 +284,11 @@ export const exercises = [
   },
   {
     id: 'per-class',
-    question: (s) => `In the scene (seed ${s.seed}, score threshold ${s.score}, IoU threshold ${s.iou}), how many more boxes does **per-class** NMS keep than NMS over all classes together?`,
+    question: (s) => `In the scene (${s.boxes ? 'your boxes' : `seed ${s.seed}`}, score threshold ${s.score}, IoU threshold ${s.iou}), how many more boxes does **per-class** NMS keep than NMS over all classes together?`,
     answer: { type: 'number', tolerance: 0 },
     solve(pg, s) {
-      const sc = scene(pg, s.seed);
+      const sc = sceneOf(pg, s);
+      const names = sc.classNames;
       const opts = { iouThreshold: s.iou, scoreThreshold: s.score, rule: nmsRule(s).rule };
       const all = pg.vision.nms(sc.boxes, sc.scores, opts);
       const per = pg.vision.nmsPerClass(sc.boxes, sc.scores, sc.classes, opts);
@@ -235,8 +299,8 @@ export const exercises = [
         const why = extra.map((i) => {
           const t = steps.find((q) => q.index === i);
           return t?.kind === 'suppress'
-            ? `box ${i} (${CLASSES[sc.classes[i]]}) overlaps kept box ${t.by} (${CLASSES[sc.classes[t.by]]}) with IoU ${tx(t.iou, 3)}`
-            : `box ${i} (${CLASSES[sc.classes[i]]})`;
+            ? `box ${i} (${names[sc.classes[i]]}) overlaps kept box ${t.by} (${names[sc.classes[t.by]]}) with IoU ${tx(t.iou, 3)}`
+            : `box ${i} (${names[sc.classes[i]]})`;
         });
         lines.push(`Across classes, ${why.join('; ')}: one object's box removes another object's. Per class, a box only competes with boxes of its own class.`);
       } else {

@@ -32,4 +32,10 @@ With several classes, NMS is usually run **per class**: a box only suppresses bo
 In this scene a person rides a bike; their boxes overlap with an IoU above 0.5, so NMS over all
 classes together suppresses one of them, while per-class NMS keeps both. Switch **per-class NMS** on to
 compare.
+
+## Your own candidates
+**Your own candidates** takes a list of boxes \`x1,y1,x2,y2,score,class\` separated by \`;\` (corners in
+the 160 × 100 scene, class any word) and runs the same NMS on them instead of the seeded scene. The
+anchors-yolo lesson's link fills it with its trained detector's candidates, so you can step through
+the decisions that produced its detections.
 `;

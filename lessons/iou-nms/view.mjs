@@ -1,7 +1,7 @@
 // The iou-nms lesson's view (page only): mount(root, kit) builds the DOM once and returns
 // { update(result, state) }; every number it shows comes from compute() in ./lesson.mjs.
 import { fmt } from '../format.mjs';
-import { CLASSES, SCENE_H, SCENE_W } from './lesson.mjs';
+import { SCENE_H, SCENE_W } from './lesson.mjs';
 
 const SMALL = 'font-size:0.88em;';
 const norm = (b) => [Math.min(b[0], b[2]), Math.min(b[1], b[3]), Math.max(b[0], b[2]), Math.max(b[1], b[3])];
@@ -152,7 +152,7 @@ export function mount(root, kit) {
       g.lineWidth = 3;
       const [x, y, ww, hh] = rect(boxes[i]);
       g.strokeRect(x, y, ww, hh);
-      const label = `${CLASSES[classes[i]]} ${scores[i].toFixed(2)}`;
+      const label = `${r.scene.classNames[classes[i]]} ${scores[i].toFixed(2)}`;
       const tw = g.measureText(label).width + 6;
       g.fillStyle = c;
       g.fillRect(x - 1.5, y - 16, tw, 16);
@@ -181,7 +181,7 @@ export function mount(root, kit) {
   function describeStep() {
     const r = last;
     const n = r.steps.length;
-    const name = (i) => `box ${i} (${CLASSES[r.scene.classes[i]]}, score ${r.scene.scores[i].toFixed(3)})`;
+    const name = (i) => `box ${i} (${r.scene.classNames[r.scene.classes[i]]}, score ${r.scene.scores[i].toFixed(3)})`;
     stepLine.dataset.value = String(step);
     stepLine.dataset.total = String(n);
     if (step === 0) {
@@ -324,14 +324,14 @@ export function mount(root, kit) {
         r.pairRules.map((q) => `${q.label}${q.convention === r.convention ? ' (this page)' : ''}, IoU ${q.op} τ: ${q.suppressed ? 'B suppressed' : 'B kept'}`).join(' · ') +
         (r.pairRules[0].suppressed !== r.pairRules[1].suppressed ? '. They differ here because IoU equals τ exactly.' : '.');
 
-      const sceneChanged = !prev || prev.iou !== r.iou || prev.score !== r.score || prev.perClass !== r.perClass || prev.seed !== r.seed || prev.convention !== r.convention;
+      const sceneChanged = !prev || prev.iou !== r.iou || prev.score !== r.score || prev.perClass !== r.perClass || prev.seed !== r.seed || prev.boxes !== r.boxes || prev.convention !== r.convention;
       if (sceneChanged) {
         setTexOnce(rule, `\\begin{aligned} &\\text{keep } b^{*} = \\arg\\max_{j \\text{ left}} s_j \\\\ &\\text{suppress every } j \\text{ with } \\operatorname{IoU}(b_j, b^{*}) ${r.ruleOp === '≥' ? '\\ge' : '>'} \\tau \\\\ &\\text{repeat while boxes are left} \\end{aligned}`);
         ruleNote.textContent = `${r.ruleNote} (the Convention switch at the top; the two differ only when an IoU equals τ exactly). Candidates need a score above the score threshold.`;
         stopPlay();
         step = r.steps.length; // a new setting shows its final result at once; Play replays it
         sceneCanvas.dataset.kept = r.kept.join(',');
-        keyLine.replaceChildren(...CLASSES.flatMap((c, i) => [
+        keyLine.replaceChildren(...r.scene.classNames.flatMap((c, i) => [
           el('span', { style: `color:var(--series-${i + 1});font-weight:600` }, `■ ${c}`), ' ']),
         '— solid with a label: kept; dashed grey: suppressed; dotted: below the score threshold; thin: not decided yet.');
         render();

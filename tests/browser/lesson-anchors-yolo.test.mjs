@@ -83,8 +83,12 @@ test('drag a box by keyboard, pick a cell, train two batches, decode a cell, bad
   await page.waitForFunction(() => !document.querySelector('[data-name="iou-nms-link"]').hasAttribute('aria-disabled'));
   const href = await page.getAttribute('[data-name="iou-nms-link"]', 'href');
   assert.match(href, /^#\/iou-nms\?.*a=/);
+  const [, nCand, nKept] = (await page.getAttribute('[data-name="step-counts"]', 'data-value')).split(',').map(Number);
   await page.click('[data-name="iou-nms-link"]');
   await page.waitForSelector('[data-lesson="iou-nms"][data-state="ready"]', { timeout: 20000 });
+  // There, the same candidates (all of them, when they fit the list) and per-class NMS keeps as many.
+  const kept = await page.getAttribute('[data-lesson="iou-nms"] canvas[data-kept]', 'data-kept');
+  if (nCand <= 80) assert.equal(kept.split(',').filter((x) => x !== '').length, nKept, `kept there ${kept}, here ${nKept} of ${nCand}`);
   assert.equal(await page.isHidden('#notice'), true);
   assertClean();
   await context.close();

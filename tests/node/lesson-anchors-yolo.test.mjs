@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { load } from 'playgrad';
 
 import * as L from '../../lessons/anchors-yolo/lesson.mjs';
+import * as iouNms from '../../lessons/iou-nms/lesson.mjs';
 import { checkAnswer } from '../../lessons/exercises.mjs';
 import { runSession } from '../../lessons/session.mjs';
 import { defaults, parseSettings } from '../../lessons/settings.mjs';
@@ -163,13 +164,34 @@ test('settings that do not touch the detector are taken in place', () => {
   }
 });
 
-test('the link to the iou-nms lesson carries the two boxes and the threshold', () => {
-  const href = L.iouNmsLink([0.1, 0.2, 0.5, 0.6], [0.15, 0.2, 0.55, 0.7], state({ iou: 0.4 }));
+test('the link to the iou-nms lesson carries every candidate, and NMS there keeps the same boxes', () => {
+  // Candidates in the detector's [0, 1] image: two overlapping ellipses, a rectangle on one of them,
+  // a third ellipse apart, and two overlapping ellipses sticking out of the image (carried unclipped).
+  const cand = {
+    boxes: [[0.1, 0.2, 0.5, 0.6], [0.15, 0.2, 0.55, 0.7], [0.12, 0.22, 0.48, 0.6], [0.6, 0.6, 0.9, 0.95],
+      [0.7, -0.3, 1.3, 0.3], [0.75, -0.25, 1.35, 0.35]],
+    scores: [0.91, 0.83, 0.77, 0.64, 0.62, 0.61],
+    classes: [1, 1, 0, 1, 1, 1],
+  };
+  const s = state({ iou: 0.4 });
+  const href = L.iouNmsLink(cand, cand.boxes[0], cand.boxes[1], s);
   assert.match(href, /^#\/iou-nms\?/);
   const q = new URLSearchParams(href.split('?')[1]);
   assert.equal(q.get('a'), '10,20,50,60');
   assert.equal(q.get('b'), '15,20,55,70');
   assert.equal(q.get('iou'), '0.4');
+  const { state: there, problems } = parseSettings(iouNms.settings, Object.fromEntries(q));
+  assert.deepEqual(problems, []);
+  assert.equal(there.perClass, true);
+  const r = iouNms.compute(pg, there);
+  assert.equal(r.scene.custom, true);
+  assert.equal(r.scene.boxes.length, 6);
+  assert.deepEqual(r.scene.boxes[4], [100, -30, 160, 30], 'x + 30 units, both times 100, not clipped');
+  assert.deepEqual(r.scene.classNames, ['ellipse', 'rectangle']);
+  // The same NMS on the detector's own boxes keeps the same candidates (the link keeps the order).
+  const here = pg.vision.nmsPerClass(cand.boxes, cand.scores, cand.classes, { iouThreshold: 0.4 });
+  assert.deepEqual([...r.kept].sort(), [...here].sort());
+  assert.deepEqual([...here].sort(), [0, 2, 3, 4], 'box 1 overlaps box 0 (same class) with IoU 0.64 > 0.4; box 2 is another class; box 5 overlaps box 4');
 });
 
 test('the exercises', () => {

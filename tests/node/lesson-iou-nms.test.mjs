@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { load } from 'playgrad';
 import * as L from '../../lessons/iou-nms/lesson.mjs';
-import { defaults } from '../../lessons/settings.mjs';
+import { defaults, parseSettings } from '../../lessons/settings.mjs';
 import { checkAnswer } from '../../lessons/exercises.mjs';
 
 const pg = await load();
@@ -136,3 +136,27 @@ test('CLI: npx playgrad lesson iou-nms prints IoU and the decisions', () => {
   assert.equal(out.settings.perClass, true);
   assert.ok(out.result.kept.length >= 5);
 });
+
+test('the box list: bad lists are refused with the box named', () => {
+  const bad = (boxes) => parseSettings(L.settings, { boxes }).problems.map((p) => p.message).join('; ');
+  assert.match(bad('10,10,40,40,0.9'), /box 1 .* must be x1,y1,x2,y2,score,class/);
+  assert.match(bad('10,10,40,40,0.9,car; 10,10,330,40,0.5,car'), /box 2 .* within one scene size of the 160 × 100 scene/);
+  assert.match(bad('10,10,40,40,1.5,car'), /score in \[0, 1\]/);
+  assert.match(bad('40,10,10,40,0.5,car'), /x2 > x1/);
+  assert.match(bad('10,10,40,40,NaN,car'), /five numbers/);
+  assert.match(bad(Array.from({ length: 7 }, (_, i) => `10,10,40,40,0.5,c${i}`).join(';')), /at most 6 classes/);
+  assert.equal(bad(''), '');
+  assert.equal(L.compute(pg, { ...defaults(L.settings), boxes: '' }).scene.custom, false);
+});
+
+test('the box list replaces the seeded scene: NMS on your own candidates, class names as given', () => {
+  const boxes = '10,10,50,50,0.9,cat; 14,12,54,52,0.8,cat; 12,10,50,48,0.7,dog; 100,40,130,90,0.5,cat';
+  const all = L.compute(pg, { ...base, boxes, score: 0.6 });
+  assert.deepEqual(all.scene.classNames, ['cat', 'dog']);
+  assert.deepEqual(all.below, [3], 'score 0.5 <= 0.6');
+  assert.deepEqual(all.kept, [0], 'across classes, box 0 suppresses both overlapping boxes');
+  const per = L.compute(pg, { ...base, boxes, score: 0.6, perClass: true });
+  assert.deepEqual(per.kept, [0, 2], 'per class, the dog survives the cat');
+  assert.match(L.report(per).join('\n'), /your boxes: 4 candidates/);
+});
+
