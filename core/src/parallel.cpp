@@ -38,7 +38,11 @@ int cores() {
 struct Pool {
 #if PG_HAS_THREADS && !defined(__EMSCRIPTEN__)
   int size = std::min(16, std::max(4, cores()));
+#if defined(PG_DEFAULT_ONE_THREAD)
+  int active = 1;  // the sanitized build (CMakeLists.txt)
+#else
   int active = std::min(cores(), size);
+#endif
 #else
   int size = 1;  // the wasm builds: configure() sets it
   int active = 1;
