@@ -34,7 +34,7 @@ let instance = null;
 /**
  * Instantiates the SIMD core once and returns the API object. Later calls return the same one.
  * options.threads: false for the one-thread build; a number for that many threads by default
- *   (otherwise the machine's cores, at most 16). The threaded build is used in Node and on pages
+ *   and in the pool (otherwise the machine's cores, at most 16). The threaded build is used in Node and on pages
  *   that are cross-origin isolated (COOP/COEP headers, docs/threads.md); elsewhere (file://, a
  *   host without the headers) the one-thread build is, whatever this says. pg.threads() tells.
  * options.wasmBinary: the .wasm bytes of the build used (otherwise read from disk in Node,
@@ -54,9 +54,9 @@ export function load(options = {}) {
 }
 
 // The thread pool's size (the calling thread plus preloaded workers) and the default count:
-// the machine's cores, at most 16. In Node the pool has at least 4 so 1, 2 and 3 threads can be
-// chosen on any machine (as natively, core/include/playgrad/parallel.h); a page preloads no more
-// Web Workers than it has cores (each one instantiates the core).
+// the machine's cores, at most 16, or options.threads when that is a number (it may exceed the
+// cores: the pool is then that large). No more workers are preloaded than that: each one loads
+// and instantiates the core before load() resolves.
 async function threadPlan(requested) {
   let cores = 1;
   if (isNode) {
@@ -69,7 +69,7 @@ async function threadPlan(requested) {
   if (!Number.isInteger(wanted) || wanted < 1) {
     throw new PlaygradError(`load: threads must be false, true or an integer >= 1, got ${requested}`);
   }
-  const pool = Math.min(16, Math.max(isNode ? 4 : 1, cores, wanted));
+  const pool = Math.min(16, Math.max(cores, wanted));
   return { pool, threads: Math.min(wanted, pool) };
 }
 
