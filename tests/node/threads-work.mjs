@@ -1,11 +1,14 @@
 // The work tests/node/threads.test.mjs runs at several thread counts and in the one-thread build
 // (a child process, since load() makes one core per process): a matmul, conv2d forward with both
 // gradients, three steps of a small CNN with Adam, and a short MLP fit. Each result is returned
-// as the hex of its raw float32 bits, so two runs agree only if every bit does.
+// as the SHA-256 of its raw float32 bytes (and their count), so two runs agree only if every
+// bit does.
 //   node tests/node/threads-work.mjs   -> loads with { threads: false }, prints the JSON
+import { createHash } from 'node:crypto';
+
 import { load } from 'playgrad';
 
-const hex = (f32) => Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength).toString('hex');
+const hex = (f32) => `${f32.length}:${createHash('sha256').update(Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength)).digest('hex')}`;
 const cat = (arrays) => {
   const out = new Float32Array(arrays.reduce((s, a) => s + a.length, 0));
   let o = 0;
