@@ -15,6 +15,7 @@
 using namespace pg;
 namespace par = pg::parallel;
 namespace K = pg::kernels;
+using pg::nn::Json;
 
 namespace {
 
