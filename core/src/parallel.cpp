@@ -127,6 +127,19 @@ void configure(int pool_size, int default_threads) {
     fail("threads: the pool already runs ", p.size, " threads and cannot be resized");
   p.size = pool_size;
   p.active = std::min(default_threads, pool_size);
+  // Start every worker now (a wasm thread's stack comes from the heap): the pool's memory is
+  // taken once, at load, not by the first large op.
+#if PG_HAS_THREADS
+  for (int ready = int(p.workers.size()); ready < p.size - 1; ++ready) {
+    try {
+      p.workers.emplace_back([&p, ready] { p.worker(ready); });
+    } catch (const std::system_error&) {
+      p.size = ready + 1;
+      p.active = std::min(p.active, p.size);
+      break;
+    }
+  }
+#endif
 }
 
 size_t chunks_for(double work, size_t max_chunks) {

@@ -25,8 +25,8 @@ int threads();
 // "setThreads: n must be an integer >= 1, got <n>". Workers start on first use, never stop.
 void set_threads(int n);
 // Called once by the threaded wasm build before any kernel runs: the pool size (the calling
-// thread plus the preloaded Web Workers) and the default thread count. Throws on a second call
-// that changes the size after workers started, or on sizes < 1.
+// thread plus the preloaded Web Workers) and the default thread count; starts the workers. Throws
+// on a second call that changes the size after workers started, or on sizes < 1.
 void configure(int pool_size, int default_threads);
 
 // Runs fn(i) for every i in [0, chunks), spread over threads() threads (the caller takes part)
