@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // npm run bench: every figure in bench/figures/, each peer measured in the same run, one table.
 //
-//   node bench/run.mjs [--quick] [--only=<text>] [--no-write]
+//   node bench/run.mjs [--quick] [--only=<text>] [--no-write] [--threads=N]
 //     --quick      fewer rounds and a shorter warm-up (a smoke test; do not commit its results)
 //     --only=TEXT  only the cases whose id contains TEXT (results are then not written)
 //     --no-write   print the table but leave bench/results/ alone
+//     --threads=N  the thread count of the threads rows (default: the machine's cores, <= 16)
 //
-// Node 20, the wasm build, single thread. For each case: every implementation is set up, its
+// Node 20, the wasm build (the threaded one, docs/threads.md), single thread: every peer runs on
+// one thread. Threads on/off: the cases of figures with `threads: true` (or a case's own
+// `threads`) also time the core at N threads (the peer 'threads', interleaved with the others;
+// its result must equal the one-thread core's bit for bit), printed as a second table. For each case: every implementation is set up, its
 // result is checked against the core's (a peer whose answer differs beyond the case's tolerance
 // is reported as WRONG and its time does not count), then warmed up, then timed in interleaved
 // rounds (bench/lib/timing.mjs). The native ceiling runs as a separate process right after. The
@@ -17,13 +21,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import os from 'node:os';
 
-import { root, runNative } from './lib/peers.mjs';
+import { core as loadCore, root, runNative } from './lib/peers.mjs';
 import { median, relError, settings, timeRounds, warmUp } from './lib/timing.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7);
 const write = !args.includes('--no-write') && !only && !quick;
+const THREADS = Number(args.find((a) => a.startsWith('--threads='))?.slice(10) ?? Math.min(os.availableParallelism(), 16));
+if (!Number.isInteger(THREADS) || THREADS < 1) throw new Error(`bench: --threads must be an integer >= 1, got ${THREADS}`);
 if (quick) Object.assign(settings, { warmupMs: 150, minSampleMs: 10, rounds: 5 });
 
 // Column order of the table; a figure may use any subset.
@@ -31,6 +37,7 @@ const PEERS = ['tfjs-wasm', 'tfjs-cpu', 'ort-web', 'convnetjs'];
 const LABEL = {
   core: 'Playgrad (wasm)', 'tfjs-wasm': 'tfjs-wasm', 'tfjs-cpu': 'tfjs-cpu', 'ort-web': 'ORT-web',
   convnetjs: 'ConvNetJS', native: 'native -O3 -march=native', peak: 'SIMD128 peak',
+  threads: `Playgrad (wasm), ${THREADS} threads`,
 };
 
 const log = (...m) => process.stderr.write(`${m.join(' ')}\n`);
@@ -47,8 +54,19 @@ function stats(samplesMs, flops) {
 
 async function runCase(c) {
   const row = { id: c.id, figure: c.figure, unit: c.unit, note: c.note, peers: {}, targets: [] };
+  const pg = await loadCore();
   if (c.measure) {
+    pg.setThreads(1);
     Object.assign(row, await c.measure());
+    if (c.threads) {
+      pg.setThreads(THREADS);
+      try {
+        const { value, min_ms, samples_ms } = await c.measure();
+        row.threads = { threads: pg.threads(), value, min_ms, samples_ms };
+      } finally {
+        pg.setThreads(1);
+      }
+    }
     return finishTargets(c, row);
   }
   // Set up every implementation; the core first (its result is the reference).
@@ -65,6 +83,15 @@ async function runCase(c) {
   }
   const core = impls.find((i) => i.peer === 'core');
   if (!core) throw new Error(`${c.id}: the core did not set up`);
+  if (c.threads) {
+    // The same core implementation at THREADS threads; the core itself at 1.
+    const activate = core.activate;
+    core.activate = async () => { await activate?.(); pg.setThreads(1); };
+    impls.splice(impls.indexOf(core) + 1, 0, {
+      ...core, peer: 'threads', dispose: undefined,
+      activate: async () => { await activate?.(); pg.setThreads(THREADS); },
+    });
+  }
   await core.activate?.();
   const want = await core.result();
   const timed = [];
@@ -77,7 +104,7 @@ async function runCase(c) {
       // A case with an accuracy measure (e.g. max relative error against float64) reports it for
       // every implementation, on the same inputs.
       if (c.accuracy) row.peers[impl.peer].accuracy = c.accuracy(got);
-      if (!(err <= c.tolerance)) {
+      if (!(err <= (impl.peer === 'threads' ? 0 : c.tolerance))) {  // threads: the same bits
         row.peers[impl.peer].wrong = true;
         failures++;
         log(`  ${impl.peer}: WRONG result (error ${err.toExponential(2)} > ${c.tolerance})`);
@@ -90,6 +117,8 @@ async function runCase(c) {
   const samples = await timeRounds(timed);
   timed.forEach((impl, i) => Object.assign(row.peers[impl.peer], stats(samples[i], impl.flops ?? c.flops)));
   for (const impl of impls) impl.dispose?.();
+  pg.setThreads(1);
+  if (row.peers.threads) row.peers.threads.threads = THREADS;
   if (c.native) {
     try {
       const nat = runNative(c.native, { samples: settings.rounds, minSampleMs: settings.minSampleMs });
@@ -189,6 +218,31 @@ function table(rows) {
   return lines.join('\n');
 }
 
+// Threads on and off: the core at 1 and at THREADS threads (medians), the speed-up (1-thread time
+// / N-thread time), and the case's thread target when it has one (`threadsTarget`: a ratio).
+function threadsTable(rows) {
+  const lines = [`| figure | unit | 1 thread | ${THREADS} threads | speed-up | target |`, '| --- | --- | --- | --- | --- | --- |'];
+  for (const r of rows) {
+    let one, many, speedup;
+    if (r.threads) {
+      [one, many] = [r.value, r.threads.value];
+      speedup = one / many;
+    } else if (r.peers.threads?.median_ms !== undefined && !r.peers.threads.wrong) {
+      const g = r.unit === 'GFLOPS';
+      [one, many] = g ? [r.peers.core.gflops_median, r.peers.threads.gflops_median] : [r.peers.core.median_ms, r.peers.threads.median_ms];
+      speedup = r.peers.core.median_ms / r.peers.threads.median_ms;
+    } else if (r.peers.threads?.wrong) {
+      lines.push(`| ${r.id} | ${r.unit} | ${fmt(r.peers.core.median_ms)} | WRONG (not the same bits) | | |`);
+      continue;
+    } else continue;
+    r.threads_speedup = speedup;
+    const t = r.threadsTarget;
+    const target = t ? `${speedup >= t ? '✅' : '❌'} ≥ ${t}× on ${THREADS} threads` : '';
+    lines.push(`| ${r.id} | ${r.unit} | ${fmt(one)} | ${fmt(many)} | ${speedup.toFixed(2)}× | ${target} |`);
+  }
+  return lines.join('\n');
+}
+
 function minMedianTable(rows) {
   const lines = ['| figure | implementation | min | median | error vs core |', '| --- | --- | --- | --- | --- |'];
   for (const r of rows) {
@@ -216,7 +270,8 @@ for (const fig of figures) {
   for (const c of await fig.cases()) {
     if (only && !c.id.includes(only)) continue;
     log(`bench: ${c.id}`);
-    const row = await runCase({ figure: fig.name, ...c });
+    const row = await runCase({ figure: fig.name, ...c, threads: c.threads ?? fig.threads ?? false });
+    if (c.threadsTarget) row.threadsTarget = c.threadsTarget;
     rows.push(row);
     for (const [peer, p] of Object.entries(row.peers)) {
       if (p.median_ms !== undefined)
@@ -244,6 +299,13 @@ const md = [
   '',
   table(rows),
   '',
+  `## Threads on and off (${THREADS} threads)`,
+  '',
+  `The training lessons' figures, matmul 512 and the CNN step with the core on 1 and on ${THREADS}`,
+  'threads (docs/threads.md); the threaded results are the same bits as the one-thread ones.',
+  '',
+  threadsTable(rows),
+  '',
   '## Min and median of every implementation',
   '',
   minMedianTable(rows),
@@ -254,6 +316,7 @@ const md = [
   '',
 ].join('\n');
 process.stdout.write(`\n${table(rows)}\n`);
+if (rows.some((r) => r.threads || r.peers.threads)) process.stdout.write(`\nThreads on and off:\n\n${threadsTable(rows)}\n`);
 if (write) {
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/latest.md'), md);

@@ -13,6 +13,9 @@ for (const f of await readdir(new URL('wasm/', root))) {
 await cp(new URL('wasm/api/', root), new URL('api/', lib), { recursive: true }).catch((e) => {
   if (e.code !== 'ENOENT') throw e;
 });
-for (const f of ['playgrad_core.mjs', 'playgrad_core.wasm']) {
+// The one-thread core, and the threaded one (its glue, .wasm and pthread worker script) that
+// cross-origin isolated pages load.
+for (const f of ['playgrad_core.mjs', 'playgrad_core.wasm', 'playgrad_core_mt.mjs', 'playgrad_core_mt.wasm',
+  'playgrad_core_mt.worker.js']) {
   await cp(new URL(`wasm/build/${f}`, root), new URL(`build/${f}`, lib));
 }

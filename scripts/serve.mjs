@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Serves web/ (as built by scripts/build-web.mjs) on http://127.0.0.1:8080 (PORT to change).
 // A plain static server: the site has no server logic, any static host serves web/ the same way.
+// It sends the two headers that make the page cross-origin isolated (docs/threads.md), so the
+// page and its training worker run the threaded core on every core; a host without them serves
+// the same site on one thread.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http from 'node:http';
@@ -24,8 +27,18 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Starts a static server for `root`; resolves to the http.Server once listening. */
-export function serve(root, { port = 8080, host = '127.0.0.1' } = {}) {
+// Cross-origin isolation: SharedArrayBuffer, which the threaded core's shared memory needs.
+// Every resource is same-origin, so require-corp blocks nothing the site loads.
+export const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
+/**
+ * Starts a static server for `root`; resolves to the http.Server once listening.
+ * isolate: send ISOLATION_HEADERS (default true; false serves the site as a plain host would).
+ */
+export function serve(root, { port = 8080, host = '127.0.0.1', isolate = true } = {}) {
   const base = path.resolve(root);
   const server = http.createServer(async (req, res) => {
     try {
@@ -48,6 +61,7 @@ export function serve(root, { port = 8080, host = '127.0.0.1' } = {}) {
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'content-length': info.size,
         'cache-control': 'no-cache',
+        ...(isolate ? ISOLATION_HEADERS : {}),
       });
       createReadStream(file).pipe(res);
     } catch {

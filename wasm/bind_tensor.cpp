@@ -10,6 +10,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 #include "playgrad/autograd/anomaly.h"
 #include "playgrad/memory.h"
 #include "playgrad/ops/ops.h"
+#include "playgrad/parallel.h"
 #include "playgrad/tensor.h"
 #include "playgrad/version.h"
 #include "bind_util.h"
@@ -169,6 +171,17 @@ void js_set_memory_limit(double b) {
   guard([&] { pg::set_tensor_memory_limit(to_int("setMemoryLimit", "bytes", b)); });
 }
 std::string js_version() { return PLAYGRAD_VERSION; }
+int js_threads() { return pg::parallel::threads(); }
+int js_max_threads() { return pg::parallel::max_threads(); }
+void js_set_threads(double n) {
+  guard([&] {
+    const int64_t v = to_int("setThreads", "n", n);  // clamped high anyway: no int overflow
+    pg::parallel::set_threads(int(std::max<int64_t>(std::min<int64_t>(v, 1 << 20), -(1 << 20))));
+  });
+}
+void js_configure_threads(int pool_size, int default_threads) {
+  guard([&] { pg::parallel::configure(pool_size, default_threads); });
+}
 bool js_simd() {
 #ifdef __wasm_simd128__
   return true;
@@ -188,6 +201,10 @@ EMSCRIPTEN_BINDINGS(playgrad_tensor) {
   function("_tensorBytes", &js_tensor_bytes);
   function("_memoryLimit", &js_memory_limit);
   function("_setMemoryLimit", &js_set_memory_limit);
+  function("_threads", &js_threads);
+  function("_maxThreads", &js_max_threads);
+  function("_setThreads", &js_set_threads);
+  function("_configureThreads", &js_configure_threads);
   function("_setGradEnabled", &js_set_grad_enabled);
   function("_detectAnomaly", &js_detect_anomaly);
 

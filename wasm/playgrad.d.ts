@@ -39,7 +39,12 @@ export class Tensor {
 export interface LoadOptions {
   /** The .wasm bytes (default: read from disk in Node, fetched next to the module in a browser). */
   wasmBinary?: ArrayBuffer | Uint8Array;
-  /** Where the browser finds playgrad_core.wasm. */
+  /**
+   * false: the one-thread build; a number: that many threads by default (else the machine's
+   * cores, at most 16). The threaded build runs in Node and on cross-origin isolated pages only.
+   */
+  threads?: boolean | number;
+  /** Where the browser finds playgrad_core.wasm (and playgrad_core_mt.wasm, .worker.js). */
   locateFile?: (path: string, prefix: string) => string;
   /** Another build of the glue's factory, e.g. the single-file build. */
   factory?: (moduleArgs: object) => Promise<unknown>;
@@ -350,6 +355,12 @@ export interface Playgrad {
   tensorBytes(): number;
   memoryLimit(): number;
   setMemoryLimit(bytes: number): void;
+  /** Threads the kernels use (1 in the one-thread build: file://, pages not cross-origin isolated). */
+  threads(): number;
+  /** The most threads setThreads accepts (the pool's size; 1 in the one-thread build). */
+  maxThreads(): number;
+  /** Sets the kernels' thread count (an integer >= 1, clamped to maxThreads()); the same bits for any count. */
+  setThreads(n: number): void;
 
   // vision ops (NHWC), see wasm/api/vision.mjs
   /** x [N,H,W,C] * filter [KH,KW,C,OC] (+ bias [OC]) -> [N,OH,OW,OC]. */

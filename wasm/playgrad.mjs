@@ -33,8 +33,14 @@ let instance = null;
 
 /**
  * Instantiates the SIMD core once and returns the API object. Later calls return the same one.
- * options.wasmBinary: the .wasm bytes (otherwise read from disk in Node, fetched in a browser);
- * options.locateFile: where the browser finds playgrad_core.wasm (Emscripten's hook);
+ * options.threads: false for the one-thread build; a number for that many threads by default
+ *   and in the pool (otherwise the machine's cores, at most 16). The threaded build is used in Node and on pages
+ *   that are cross-origin isolated (COOP/COEP headers, docs/threads.md); elsewhere (file://, a
+ *   host without the headers) the one-thread build is, whatever this says. pg.threads() tells.
+ * options.wasmBinary: the .wasm bytes of the build used (otherwise read from disk in Node,
+ *   fetched in a browser);
+ * options.locateFile: where the browser finds playgrad_core.wasm, playgrad_core_mt.wasm and
+ *   playgrad_core_mt.worker.js (Emscripten's hook);
  * options.factory: another build of the glue's factory (the single-file build, for file://).
  */
 export function load(options = {}) {
@@ -47,17 +53,97 @@ export function load(options = {}) {
   return instance;
 }
 
+// The thread pool's size (the calling thread plus preloaded workers) and the default count:
+// the machine's cores, at most 16, or options.threads when that is a number (it may exceed the
+// cores: the pool is then that large). No more workers are preloaded than that: each one loads
+// and instantiates the core before load() resolves.
+async function threadPlan(requested) {
+  let cores = 1;
+  if (isNode) {
+    const os = await import(/* webpackIgnore: true */ 'node:os');
+    cores = os.availableParallelism?.() ?? os.cpus().length;
+  } else if (typeof navigator === 'object' && navigator.hardwareConcurrency) {
+    cores = navigator.hardwareConcurrency;
+  }
+  const wanted = typeof requested === 'number' ? requested : Math.min(cores, 16);
+  if (!Number.isInteger(wanted) || wanted < 1) {
+    throw new PlaygradError(`load: threads must be false, true or an integer >= 1, got ${requested}`);
+  }
+  const pool = Math.min(16, Math.max(cores, wanted));
+  return { pool, threads: Math.min(wanted, pool) };
+}
+
+// Whether the threaded build can run here: Node, or a cross-origin isolated page or worker
+// (SharedArrayBuffer needs it). The single-file page never has it (file:// is not isolated).
+function threadsAvailable() {
+  if (globalThis.PLAYGRAD_SINGLE_FILE) return false;
+  if (isNode) return typeof SharedArrayBuffer === 'function';
+  return globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+}
+
+// In Node the threaded glue (built for the web) starts its pthreads with `new Worker(url)`:
+// this class is that Worker, a worker_threads.Worker running wasm/node-pthread.mjs, which gives
+// the worker script the Web Worker globals it expects. It is installed as globalThis.Worker only
+// while the glue's factory runs (the pool's workers are all created then: -sPTHREAD_POOL_SIZE
+// with PTHREAD_POOL_SIZE_STRICT=2 never starts another), then the previous value is restored.
+// The workers keep the process alive until they have loaded the core, then are unref'd: idle
+// pool threads do not keep a script from exiting.
+async function nodeWorkerClass() {
+  const { Worker: NodeWorker } = await import(/* webpackIgnore: true */ 'node:worker_threads');
+  const entry = new URL('./node-pthread.mjs', import.meta.url);
+  const started = [];
+  return class PthreadWorker {
+    static unrefAll() { started.splice(0).forEach((w) => w.unref()); }
+    constructor(url) {
+      this._w = new NodeWorker(entry, { workerData: { script: String(url) } });
+      this._w.on('message', (data) => this.onmessage?.({ data }));
+      this._w.on('error', (e) => this.onerror?.(e));
+      started.push(this._w);
+    }
+    postMessage(message, transfer) { this._w.postMessage(message, transfer); }
+    terminate() { this._w.terminate(); }
+  };
+}
+
+// The glue's warning when the main thread waits on a lock: a kernel waits there for its pool
+// threads, which never wait on the main thread, so it cannot deadlock; other messages pass.
+const BLOCKING_WARNING = 'Blocking on the main thread is very dangerous';
+const printErr = (text) => { if (!String(text).startsWith(BLOCKING_WARNING)) console.warn(text); };
+
 async function instantiate(options) {
-  const factory = options.factory ?? createPlaygradCore;
+  const threaded = !options.factory && options.threads !== false && threadsAvailable();
+  const plan = threaded ? await threadPlan(options.threads) : null;
   const moduleArgs = {};
   if (options.wasmBinary) moduleArgs.wasmBinary = options.wasmBinary;
   else if (isNode && !options.factory) {
     // Emscripten 3.1.6's loader cannot fetch in Node 20: read the bytes ourselves.
     const { readFile } = await import(/* webpackIgnore: true */ 'node:fs/promises');
-    moduleArgs.wasmBinary = await readFile(new URL('./build/playgrad_core.wasm', import.meta.url));
+    const file = threaded ? './build/playgrad_core_mt.wasm' : './build/playgrad_core.wasm';
+    moduleArgs.wasmBinary = await readFile(new URL(file, import.meta.url));
   }
   if (options.locateFile) moduleArgs.locateFile = options.locateFile;
-  const core = await factory(moduleArgs);
+  let core;
+  if (threaded) {
+    // Not a static import: the single-file bundle (esbuild) must not pull in the threaded glue.
+    const glue = new URL('./build/playgrad_core_mt.mjs', import.meta.url).href;
+    const { default: factory } = await import(/* webpackIgnore: true */ glue);
+    moduleArgs.pgWorkers = plan.pool - 1; // read by the glue: -sPTHREAD_POOL_SIZE=Module.pgWorkers
+    moduleArgs.printErr = printErr;
+    const NodeWorker = isNode ? await nodeWorkerClass() : null;
+    const saved = globalThis.Worker;
+    if (NodeWorker) globalThis.Worker = NodeWorker;
+    let started;
+    try {
+      started = factory(moduleArgs);
+    } finally {
+      if (NodeWorker) globalThis.Worker = saved;
+    }
+    core = await started;
+    NodeWorker?.unrefAll();
+    core._configureThreads(plan.pool, plan.threads);
+  } else {
+    core = await (options.factory ?? createPlaygradCore)(moduleArgs);
+  }
   return new Playgrad(core);
 }
 
@@ -389,6 +475,20 @@ class Playgrad {
   tensorBytes() { return this._core._tensorBytes(); }
   /** The limit on tensor memory: a request beyond it is an Error before anything is allocated. */
   memoryLimit() { return this._core._memoryLimit(); }
+  /** Threads the core's kernels use (1 in the one-thread build). */
+  threads() { return this._core._threads(); }
+  /** The most threads setThreads accepts: the pool's size (1 in the one-thread build). */
+  maxThreads() { return this._core._maxThreads(); }
+  /**
+   * Sets the threads the kernels use: n, an integer >= 1, is clamped to maxThreads(). Results
+   * are the same bits for any count (work is split by output rows or tiles, never by a sum).
+   */
+  setThreads(n) {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+      throw new PlaygradError(`setThreads: n must be an integer >= 1, got ${typeof n === 'number' ? n : typeof n}`);
+    }
+    this._call((c) => c._setThreads(n));
+  }
   setMemoryLimit(bytes) {
     if (typeof bytes !== 'number' || !(bytes >= 1) || !Number.isFinite(bytes)) {
       throw new PlaygradError(`setMemoryLimit: the limit must be a finite number of bytes >= 1, got ${typeof bytes === 'number' ? bytes : typeof bytes}`);

@@ -363,9 +363,14 @@ async function route() {
 window.addEventListener('hashchange', route);
 route();
 
+// The footer names the core and its threads (more than one when the page is cross-origin
+// isolated: docs/threads.md); data-threads carries the count.
 core.then((pg) => {
-  document.getElementById('core-info').textContent =
-    `Every number on this page is computed by the Playgrad core ${pg.version} (C++ compiled to WebAssembly${pg.simd ? ' SIMD' : ''}) in your browser.`;
+  const info = document.getElementById('core-info');
+  const n = pg.threads();
+  info.dataset.threads = String(n);
+  info.textContent =
+    `Every number on this page is computed by the Playgrad core ${pg.version} (C++ compiled to WebAssembly${pg.simd ? ' SIMD' : ''}, ${n === 1 ? 'one thread' : `${n} threads`}) in your browser.`;
 }, () => {});
 
 // Offline: a service worker caches the site's own files (served over http(s) only; the

@@ -190,6 +190,7 @@ async function measureControl() {
 
 export default {
   name: 'anchors-yolo',
+  threads: true, // threads on/off rows (bench/run.mjs)
   order: 82,
   async cases() {
     let data, c;

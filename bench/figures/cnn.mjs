@@ -299,6 +299,7 @@ async function measureDraw() {
 
 export default {
   name: 'cnn',
+  threads: true, // threads on/off rows (bench/run.mjs)
   order: 65,
   async cases() {
     let c, d, e;
@@ -316,6 +317,7 @@ export default {
       },
       {
         id: 'small CNN training step (forward, backward, Adam)',
+        threadsTarget: 1.7,
         unit: 'ms',
         tolerance: 1e-5,
         impls: {

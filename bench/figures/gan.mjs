@@ -131,6 +131,7 @@ async function frame() {
 
 export default {
   name: 'gan',
+  threads: true, // threads on/off rows (bench/run.mjs)
   order: 81,
   async cases() {
     return [{

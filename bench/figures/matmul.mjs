@@ -19,6 +19,8 @@ export default {
         flops,
         tolerance: 1e-5,  // relative to max |C|; K = n products summed in different orders
         native: `matmul:${n},${n},${n}`,
+        threads: n === 512, // threads on/off row (bench/run.mjs)
+        threadsTarget: n === 512 ? 1.7 : undefined,
         impls: {
           core: async () => {
             const impl = await coreImpl((pg) => [pg.rand([n, n], 11, -1, 1), pg.rand([n, n], 12, -1, 1)],

@@ -124,6 +124,7 @@ async function measureFrame() {
 
 export default {
   name: 'segmentation',
+  threads: true, // threads on/off rows (bench/run.mjs)
   order: 82,
   async cases() {
     let c;

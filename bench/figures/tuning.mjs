@@ -131,6 +131,7 @@ async function defaultRace() {
 
 export default {
   name: 'tuning',
+  threads: true, // threads on/off rows (bench/run.mjs)
   order: 78,
   async cases() {
     return [{

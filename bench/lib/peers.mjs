@@ -1,5 +1,7 @@
 // The peers a figure can be measured against, each loaded once and shared by every figure:
-//   core       the Playgrad wasm build through its public JS API (wasm/playgrad.mjs)
+//   core       the Playgrad wasm build through its public JS API (wasm/playgrad.mjs): the threaded
+//              build (Node), set to 1 thread; figures with a threads dimension (bench/run.mjs)
+//              time it again at more threads
 //   tfjs-wasm  TensorFlow.js 4.22 + @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD, 1 thread)
 //   tfjs-cpu   TensorFlow.js 4.22's pure-JS cpu backend
 //   ort-web    ONNX Runtime Web's wasm backend, 1 thread (models built in bench/lib/onnx.mjs)
@@ -19,7 +21,11 @@ const require = createRequire(import.meta.url);
 // ---- core ---------------------------------------------------------------------------------------
 let corePromise = null;
 export function core() {
-  corePromise ??= import('playgrad').then((m) => m.load());
+  corePromise ??= import('playgrad').then(async (m) => {
+    const pg = await m.load();
+    pg.setThreads(1); // the peers run on one thread; bench/run.mjs raises it for the threads rows
+    return pg;
+  });
   return corePromise;
 }
 

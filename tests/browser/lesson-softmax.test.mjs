@@ -196,7 +196,8 @@ test('an HTML injection in the hash runs nothing: defaults and a visible notice'
 
 test('a core or a lesson module that cannot load gives data-state="error" with a visible message', async () => {
   const { page, context, problems } = await openPage(env.browser, null);
-  await page.route('**/playgrad_core.wasm', (r) => r.abort());
+  // both builds of the core: the served page is cross-origin isolated and loads the threaded one
+  await page.route(/playgrad_core(_mt)?\.wasm$/, (r) => r.abort());
   await page.goto(`${env.url}#/softmax`);
   await page.waitForSelector('[data-lesson="softmax"][data-state="error"]', { timeout: 20000 });
   assert.match(await page.textContent('[data-lesson="softmax"] [role="alert"]'), /Something went wrong: the WebAssembly core did not load/);

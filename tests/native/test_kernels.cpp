@@ -185,8 +185,9 @@ TEST(Kernels, GemmPackedTilesMatchScalarExactly) {
     K::scalar::gemm(M, N, Kd, A.data(), B.data(), c2.data(), nullptr);
     EXPECT_EQ(c1, c2) << M << "x" << N << "x" << Kd;
   }
-  // The workspace is small (one packed panel of B and a partial tile of A), not a copy of B.
-  EXPECT_LE(K::gemm_workspace(1000, 1000, 1000), size_t(1000 * 16 + 1000 * 4));
+  // The workspace is B packed once into 2W-column panels (shared by the pool's threads) and a
+  // partial tile of A: at most B rounded up to whole panels, plus 4 K.
+  EXPECT_LE(K::gemm_workspace(1000, 1000, 1000), size_t(1000 * (1000 + 15) + 1000 * 4));
   EXPECT_EQ(K::gemm_workspace(8, 1000, 1000) % 1000, 0u);
 }
 

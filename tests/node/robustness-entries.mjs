@@ -19,6 +19,7 @@ export const NOT_PROBED = {
   noGrad: 'takes a callback; what it throws is the callback\'s own error (rethrown unchanged)',
   scope: 'takes a callback; same as noGrad',
   memoryBytes: 'no arguments', tensorBytes: 'no arguments', memoryLimit: 'no arguments',
+  threads: 'no arguments', maxThreads: 'no arguments',
   Tensor: 'a class (constructed by the API only)', PlaygradError: 'a class', Model: 'a class',
   SymbolicTensor: 'a class', Optimizer: 'a class', DenseChainTrainer: 'a class (made by pg.denseChainTrainer(model))',
   constructor: 'not an entry point',
@@ -90,6 +91,8 @@ export const SPECIFIC = [
   { group: 'core', entry: 'any op', input: 'a disposed tensor', expect: /used after dispose/, call: (pg) => { const t = pg.tensor([1]); t.dispose(); return pg.exp(t); } },
   { group: 'core', entry: 'pg.setMemoryLimit', input: 'negative limit', expect: /setMemoryLimit: the limit must be/, call: (pg) => pg.setMemoryLimit(-1) },
   { group: 'core', entry: 'pg.setMemoryLimit', input: 'null (was read as 0)', expect: /setMemoryLimit: the limit must be/, call: (pg) => pg.setMemoryLimit(null) },
+  { group: 'core', entry: 'pg.setThreads', input: '0 threads', expect: /setThreads: n must be an integer >= 1, got 0/, state: (pg) => [pg.threads()], call: (pg) => pg.setThreads(0) },
+  { group: 'core', entry: 'pg.setThreads', input: 'a fraction', expect: /setThreads: n must be an integer >= 1, got 2.5/, state: (pg) => [pg.threads()], call: (pg) => pg.setThreads(2.5) },
   { group: 'callbacks', entry: 'pg.callbacks.progress', input: 'null (was a TypeError)', expect: /progress: options must be an object/, call: (pg) => pg.callbacks.progress(null) },
   // ---- expressions --------------------------------------------------------------------------------
   { group: 'expr', entry: 'pg.expr', input: 'empty', expect: /expr/, call: (pg) => pg.expr('') },

@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "playgrad/kernels/conv.h"
+#include "playgrad/parallel.h"
 
 namespace pg::kernels::simd {
 
@@ -62,85 +63,107 @@ inline void window(const ConvGeom& g, size_t n, size_t oy, size_t ox, F f) {
     }
   }
 }
+
+// f(n0, n1) for the images [n0, n1) of [0, g.n), split over the pool when the work (elements
+// touched, `per_image` per image) is large enough. Windows overlap within an image, never across
+// images, so the scattering backward passes split this way too; each image is handled exactly as
+// on one thread.
+template <class F>
+void by_images(const ConvGeom& g, double per_image, F f) {
+  const size_t chunks = parallel::chunks_for(per_image * double(g.n), g.n);
+  parallel::run(chunks, [&](size_t chunk) {
+    size_t n0, n1;
+    parallel::chunk_range(g.n, chunks, chunk, 1, n0, n1);
+    f(n0, n1);
+  });
+}
 }  // namespace
 
 void im2col(const float* x, const ConvGeom& g, float* cols) {
   const size_t row = g.kh * g.kw * g.c;
-  for (size_t n = 0; n < g.n; ++n)
-    for (size_t oy = 0; oy < g.oh; ++oy)
-      for (size_t ox = 0; ox < g.ow; ++ox) {
-        float* out = cols + ((n * g.oh + oy) * g.ow + ox) * row;
-        std::memset(out, 0, row * sizeof(float));
-        window(g, n, oy, ox, [&](size_t i, size_t ky, size_t kx) {
-          std::memcpy(out + (ky * g.kw + kx) * g.c, x + i, g.c * sizeof(float));
-        });
-      }
+  by_images(g, double(g.oh) * g.ow * row, [&](size_t n0, size_t n1) {
+    for (size_t n = n0; n < n1; ++n)
+      for (size_t oy = 0; oy < g.oh; ++oy)
+        for (size_t ox = 0; ox < g.ow; ++ox) {
+          float* out = cols + ((n * g.oh + oy) * g.ow + ox) * row;
+          std::memset(out, 0, row * sizeof(float));
+          window(g, n, oy, ox, [&](size_t i, size_t ky, size_t kx) {
+            std::memcpy(out + (ky * g.kw + kx) * g.c, x + i, g.c * sizeof(float));
+          });
+        }
+  });
 }
 
 void col2im(const float* cols, const ConvGeom& g, float* dx) {
   const size_t row = g.kh * g.kw * g.c;
-  for (size_t n = 0; n < g.n; ++n)
-    for (size_t oy = 0; oy < g.oh; ++oy)
-      for (size_t ox = 0; ox < g.ow; ++ox) {
-        const float* in = cols + ((n * g.oh + oy) * g.ow + ox) * row;
-        window(g, n, oy, ox, [&](size_t i, size_t ky, size_t kx) {
-          add_to(in + (ky * g.kw + kx) * g.c, dx + i, g.c);
-        });
-      }
+  by_images(g, double(g.oh) * g.ow * row, [&](size_t n0, size_t n1) {
+    for (size_t n = n0; n < n1; ++n)
+      for (size_t oy = 0; oy < g.oh; ++oy)
+        for (size_t ox = 0; ox < g.ow; ++ox) {
+          const float* in = cols + ((n * g.oh + oy) * g.ow + ox) * row;
+          window(g, n, oy, ox, [&](size_t i, size_t ky, size_t kx) {
+            add_to(in + (ky * g.kw + kx) * g.c, dx + i, g.c);
+          });
+        }
+  });
 }
 
 void max_pool(const float* x, const ConvGeom& g, float* y) {
   const float ninf = -std::numeric_limits<float>::infinity();
-  for (size_t n = 0; n < g.n; ++n)
-    for (size_t oy = 0; oy < g.oh; ++oy)
-      for (size_t ox = 0; ox < g.ow; ++ox) {
-        float* o = y + ((n * g.oh + oy) * g.ow + ox) * g.c;
-        std::fill_n(o, g.c, ninf);
-        window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
-          const float* v = x + i;
-          size_t k = 0;
-          for (; k + W <= g.c; k += W) {
-            const B m = B::load_unaligned(o + k), b = B::load_unaligned(v + k);
-            // m = (v > m || v is NaN) ? v : m   (a NaN, once in, stays)
-            xsimd::select((b > m) | (b != b), b, m).store_unaligned(o + k);
-          }
-          for (; k < g.c; ++k)
-            if (v[k] > o[k] || v[k] != v[k]) o[k] = v[k];
-        });
-      }
+  by_images(g, double(g.oh) * g.ow * g.kh * g.kw * g.c, [&](size_t n0, size_t n1) {
+    for (size_t n = n0; n < n1; ++n)
+      for (size_t oy = 0; oy < g.oh; ++oy)
+        for (size_t ox = 0; ox < g.ow; ++ox) {
+          float* o = y + ((n * g.oh + oy) * g.ow + ox) * g.c;
+          std::fill_n(o, g.c, ninf);
+          window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
+            const float* v = x + i;
+            size_t k = 0;
+            for (; k + W <= g.c; k += W) {
+              const B m = B::load_unaligned(o + k), b = B::load_unaligned(v + k);
+              // m = (v > m || v is NaN) ? v : m   (a NaN, once in, stays)
+              xsimd::select((b > m) | (b != b), b, m).store_unaligned(o + k);
+            }
+            for (; k < g.c; ++k)
+              if (v[k] > o[k] || v[k] != v[k]) o[k] = v[k];
+          });
+        }
+  });
 }
 
 void max_pool_backward(const float* x, const float* y, const float* gy, const ConvGeom& g,
                        float* dx) {
-  for (size_t n = 0; n < g.n; ++n)
-    for (size_t oy = 0; oy < g.oh; ++oy)
-      for (size_t ox = 0; ox < g.ow; ++ox) {
-        const size_t o = ((n * g.oh + oy) * g.ow + ox) * g.c;
-        size_t k = 0;
-        for (; k + W <= g.c; k += W) {
-          const B m = B::load_unaligned(y + o + k), gv = B::load_unaligned(gy + o + k);
-          auto found = (m != m) & (m == m);  // all false
-          const auto mnan = m != m;
-          window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
-            const B v = B::load_unaligned(x + i + k);
-            const auto hit = ((v == m) | ((v != v) & mnan)) & ~found;
-            (B::load_unaligned(dx + i + k) + xsimd::select(hit, gv, B(0.f)))
-                .store_unaligned(dx + i + k);
-            found = found | hit;
-          });
+  by_images(g, double(g.oh) * g.ow * g.kh * g.kw * g.c, [&](size_t n0, size_t n1) {
+    for (size_t n = n0; n < n1; ++n)
+      for (size_t oy = 0; oy < g.oh; ++oy)
+        for (size_t ox = 0; ox < g.ow; ++ox) {
+          const size_t o = ((n * g.oh + oy) * g.ow + ox) * g.c;
+          size_t k = 0;
+          for (; k + W <= g.c; k += W) {
+            const B m = B::load_unaligned(y + o + k), gv = B::load_unaligned(gy + o + k);
+            auto found = (m != m) & (m == m);  // all false
+            const auto mnan = m != m;
+            window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
+              const B v = B::load_unaligned(x + i + k);
+              const auto hit = ((v == m) | ((v != v) & mnan)) & ~found;
+              (B::load_unaligned(dx + i + k) + xsimd::select(hit, gv, B(0.f)))
+                  .store_unaligned(dx + i + k);
+              found = found | hit;
+            });
+          }
+          for (; k < g.c; ++k) {
+            const float m = y[o + k];
+            bool found = false;
+            window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
+              const float v = x[i + k];
+              if (!found && (v == m || (v != v && m != m))) {
+                dx[i + k] += gy[o + k];
+                found = true;
+              }
+            });
+          }
         }
-        for (; k < g.c; ++k) {
-          const float m = y[o + k];
-          bool found = false;
-          window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
-            const float v = x[i + k];
-            if (!found && (v == m || (v != v && m != m))) {
-              dx[i + k] += gy[o + k];
-              found = true;
-            }
-          });
-        }
-      }
+  });
 }
 
 void avg_pool(const float* x, const ConvGeom& g, float* y) {
@@ -330,18 +353,23 @@ namespace {
 constexpr size_t NR = 2 * W;
 constexpr size_t MR = 4;
 
-// The workspace: [packed filter: panels * kk * NR floats][row pointers: kwin * MR]
-// [window offsets: kwin][zeros: c floats]. The packed filter is a multiple of NR floats, so the
-// pointer tables that follow it are aligned for pointers.
+// The workspace: [packed filter: panels * kk * NR floats][window offsets: kwin][zeros: c floats]
+// [row pointers: kwin * MR per thread, max_threads() of them]. The packed filter is a multiple of
+// NR floats, so the tables that follow it are aligned for pointers.
 struct ConvWork {
   size_t panels, kk, kwin;
   float* Bp;
-  const float** rowp;
   size_t* off;
   float* zeros;
+  const float** rowp;  // thread slot s uses rowp + s * kwin * MR
 };
+size_t off_floats(size_t kwin) { return (kwin * sizeof(size_t) + sizeof(float) - 1) / sizeof(float); }
 size_t ptr_floats(size_t kwin) {
-  return (kwin * MR * sizeof(const float*) + kwin * sizeof(size_t) + sizeof(float) - 1) / sizeof(float);
+  return (kwin * MR * sizeof(const float*) + sizeof(float) - 1) / sizeof(float);
+}
+size_t aligned_floats(size_t n) {  // rounded up so the pointer table after it stays aligned
+  const size_t a = sizeof(const float*) / sizeof(float);
+  return (n + a - 1) / a * a;
 }
 ConvWork conv_work(const ConvGeom& g, size_t oc, float* work) {
   ConvWork cw;
@@ -349,10 +377,10 @@ ConvWork conv_work(const ConvGeom& g, size_t oc, float* work) {
   cw.kk = g.kh * g.kw * g.c;
   cw.kwin = g.kh * g.kw;
   cw.Bp = work;
-  char* tables = reinterpret_cast<char*>(work + cw.panels * cw.kk * NR);
-  cw.rowp = reinterpret_cast<const float**>(tables);
-  cw.off = reinterpret_cast<size_t*>(tables + cw.kwin * MR * sizeof(const float*));
-  cw.zeros = work + cw.panels * cw.kk * NR + ptr_floats(cw.kwin);
+  float* rest = work + cw.panels * cw.kk * NR;
+  cw.off = reinterpret_cast<size_t*>(rest);
+  cw.zeros = rest + aligned_floats(off_floats(cw.kwin));
+  cw.rowp = reinterpret_cast<const float**>(cw.zeros + aligned_floats(g.c));
   return cw;
 }
 }  // namespace
@@ -376,81 +404,90 @@ void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc,
       for (; j < NR; ++j) dst[j] = 0.f;
     }
   }
-  // the 4 input rows of each window position (ky, kx) of the current tile, and each position's
-  // offset from the window's first row (for windows entirely inside the input)
-  const float** rowp = cw.rowp;
+  // each position's offset from the window's first row (for windows entirely inside the input)
   size_t* off = cw.off;
   for (size_t ky = 0; ky < g.kh; ++ky)
     for (size_t kx = 0; kx < g.kw; ++kx) off[ky * g.kw + kx] = (ky * g.dh * g.w + kx * g.dw) * g.c;
   const size_t span_y = (g.kh - 1) * g.dh, span_x = (g.kw - 1) * g.dw;
-  // output pixel (pn, py, px) of the tile's next row, advanced one pixel at a time (no division)
-  size_t pn = 0, py = 0, px = 0;
-  for (size_t t = 0; t < np; t += MR) {
-    const size_t rows = std::min(MR, np - t);
-    for (size_t r = 0; r < MR; ++r) {
-      // rows past np read zeros
-      if (r >= rows) {
-        for (size_t k = 0; k < kwin; ++k) rowp[k * MR + r] = zeros;
-        continue;
-      }
-      const long long y0 = (long long)(py * g.sh) - (long long)g.pt, x0 = (long long)(px * g.sw) - (long long)g.pl;
-      if (y0 >= 0 && x0 >= 0 && size_t(y0) + span_y < g.h && size_t(x0) + span_x < g.w) {
-        const float* base = x + ((pn * g.h + size_t(y0)) * g.w + size_t(x0)) * g.c;
-        for (size_t k = 0; k < kwin; ++k) rowp[k * MR + r] = base + off[k];
-      } else {
-        for (size_t ky = 0; ky < g.kh; ++ky)
-          for (size_t kx = 0; kx < g.kw; ++kx) {
-            size_t iy, ix;
-            rowp[(ky * g.kw + kx) * MR + r] =
-                src(py, ky, g.sh, g.dh, g.pt, g.h, iy) && src(px, kx, g.sw, g.dw, g.pl, g.w, ix)
-                    ? x + ((pn * g.h + iy) * g.w + ix) * g.c
-                    : zeros;
-          }
-      }
-      if (++px == g.ow) {
-        px = 0;
-        if (++py == g.oh) py = 0, ++pn;
-      }
-    }
-    for (size_t p = 0; p < panels; ++p) {
-      const size_t j0 = p * NR, ncols = std::min(NR, oc - j0);
-      B c00(0.f), c01(0.f), c10(0.f), c11(0.f), c20(0.f), c21(0.f), c30(0.f), c31(0.f);
-      const float* bp = Bp + p * kk * NR;
-      for (size_t wpos = 0; wpos < kwin; ++wpos) {
-        const float *a0 = rowp[wpos * MR], *a1 = rowp[wpos * MR + 1], *a2 = rowp[wpos * MR + 2],
-                    *a3 = rowp[wpos * MR + 3];
-        for (size_t ci = 0; ci < g.c; ++ci, bp += NR) {
-          const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
-          B av(a0[ci]);
-          c00 += av * b0;
-          c01 += av * b1;
-          av = B(a1[ci]);
-          c10 += av * b0;
-          c11 += av * b1;
-          av = B(a2[ci]);
-          c20 += av * b0;
-          c21 += av * b1;
-          av = B(a3[ci]);
-          c30 += av * b0;
-          c31 += av * b1;
+  // Threads split the output pixels by tiles of 4 (never K): each tile is computed the same way
+  // whichever thread runs it. Chunk c uses its own table of the tile's 4 input rows per window
+  // position (ky, kx).
+  const size_t tiles = (np + MR - 1) / MR;
+  const size_t chunks = parallel::chunks_for(double(np) * double(kk) * double(oc),
+                                             std::min(tiles, size_t(parallel::max_threads())));
+  parallel::run(chunks, [&](size_t chunk) {
+    size_t t0, t1;
+    parallel::chunk_range(tiles, chunks, chunk, 1, t0, t1);
+    const float** rowp = cw.rowp + chunk * kwin * MR;
+    // output pixel (pn, py, px) of the tile's next row, advanced one pixel at a time (no division)
+    size_t pn = (t0 * MR) / (g.oh * g.ow), py = (t0 * MR) / g.ow % g.oh, px = (t0 * MR) % g.ow;
+    for (size_t t = t0 * MR; t < std::min(np, t1 * MR); t += MR) {
+      const size_t rows = std::min(MR, np - t);
+      for (size_t r = 0; r < MR; ++r) {
+        // rows past np read zeros
+        if (r >= rows) {
+          for (size_t k = 0; k < kwin; ++k) rowp[k * MR + r] = zeros;
+          continue;
+        }
+        const long long y0 = (long long)(py * g.sh) - (long long)g.pt, x0 = (long long)(px * g.sw) - (long long)g.pl;
+        if (y0 >= 0 && x0 >= 0 && size_t(y0) + span_y < g.h && size_t(x0) + span_x < g.w) {
+          const float* base = x + ((pn * g.h + size_t(y0)) * g.w + size_t(x0)) * g.c;
+          for (size_t k = 0; k < kwin; ++k) rowp[k * MR + r] = base + off[k];
+        } else {
+          for (size_t ky = 0; ky < g.kh; ++ky)
+            for (size_t kx = 0; kx < g.kw; ++kx) {
+              size_t iy, ix;
+              rowp[(ky * g.kw + kx) * MR + r] =
+                  src(py, ky, g.sh, g.dh, g.pt, g.h, iy) && src(px, kx, g.sw, g.dw, g.pl, g.w, ix)
+                      ? x + ((pn * g.h + iy) * g.w + ix) * g.c
+                      : zeros;
+            }
+        }
+        if (++px == g.ow) {
+          px = 0;
+          if (++py == g.oh) py = 0, ++pn;
         }
       }
-      float* C = y + t * oc + j0;
-      if (rows == MR && ncols == NR) {
-        c00.store_unaligned(C), c01.store_unaligned(C + W);
-        c10.store_unaligned(C + oc), c11.store_unaligned(C + oc + W);
-        c20.store_unaligned(C + 2 * oc), c21.store_unaligned(C + 2 * oc + W);
-        c30.store_unaligned(C + 3 * oc), c31.store_unaligned(C + 3 * oc + W);
-        continue;
+      for (size_t p = 0; p < panels; ++p) {
+        const size_t j0 = p * NR, ncols = std::min(NR, oc - j0);
+        B c00(0.f), c01(0.f), c10(0.f), c11(0.f), c20(0.f), c21(0.f), c30(0.f), c31(0.f);
+        const float* bp = Bp + p * kk * NR;
+        for (size_t wpos = 0; wpos < kwin; ++wpos) {
+          const float *a0 = rowp[wpos * MR], *a1 = rowp[wpos * MR + 1], *a2 = rowp[wpos * MR + 2],
+                      *a3 = rowp[wpos * MR + 3];
+          for (size_t ci = 0; ci < g.c; ++ci, bp += NR) {
+            const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
+            B av(a0[ci]);
+            c00 += av * b0;
+            c01 += av * b1;
+            av = B(a1[ci]);
+            c10 += av * b0;
+            c11 += av * b1;
+            av = B(a2[ci]);
+            c20 += av * b0;
+            c21 += av * b1;
+            av = B(a3[ci]);
+            c30 += av * b0;
+            c31 += av * b1;
+          }
+        }
+        float* C = y + t * oc + j0;
+        if (rows == MR && ncols == NR) {
+          c00.store_unaligned(C), c01.store_unaligned(C + W);
+          c10.store_unaligned(C + oc), c11.store_unaligned(C + oc + W);
+          c20.store_unaligned(C + 2 * oc), c21.store_unaligned(C + 2 * oc + W);
+          c30.store_unaligned(C + 3 * oc), c31.store_unaligned(C + 3 * oc + W);
+          continue;
+        }
+        alignas(64) float tmp[MR][NR];
+        c00.store_aligned(tmp[0]), c01.store_aligned(tmp[0] + W);
+        c10.store_aligned(tmp[1]), c11.store_aligned(tmp[1] + W);
+        c20.store_aligned(tmp[2]), c21.store_aligned(tmp[2] + W);
+        c30.store_aligned(tmp[3]), c31.store_aligned(tmp[3] + W);
+        for (size_t r = 0; r < rows; ++r) std::memcpy(C + r * oc, tmp[r], ncols * sizeof(float));
       }
-      alignas(64) float tmp[MR][NR];
-      c00.store_aligned(tmp[0]), c01.store_aligned(tmp[0] + W);
-      c10.store_aligned(tmp[1]), c11.store_aligned(tmp[1] + W);
-      c20.store_aligned(tmp[2]), c21.store_aligned(tmp[2] + W);
-      c30.store_aligned(tmp[3]), c31.store_aligned(tmp[3] + W);
-      for (size_t r = 0; r < rows; ++r) std::memcpy(C + r * oc, tmp[r], ncols * sizeof(float));
     }
-  }
+  });
 }
 
 }  // namespace pg::kernels::simd
@@ -459,6 +496,8 @@ namespace pg::kernels {
 size_t conv2d_direct_workspace(const ConvGeom& g, size_t oc) {
   using simd::NR;
   const size_t panels = (oc + NR - 1) / NR, kk = g.kh * g.kw * g.c;
-  return panels * kk * NR + simd::ptr_floats(g.kh * g.kw) + g.c;
+  const size_t kwin = g.kh * g.kw;
+  return panels * kk * NR + simd::aligned_floats(simd::off_floats(kwin)) +
+         simd::aligned_floats(g.c) + size_t(parallel::max_threads()) * simd::ptr_floats(kwin);
 }
 }  // namespace pg::kernels

@@ -15,6 +15,7 @@
 #include <limits>
 
 #include "playgrad/kernels/kernels.h"
+#include "playgrad/parallel.h"
 
 namespace pg::kernels::simd {
 
@@ -625,13 +626,15 @@ void log_softmax(const float* x, float* y, size_t n) {
 }
 
 // ---- gemm ----------------------------------------------------------------------------------------
-// B is packed one panel of NR = 2W columns at a time (K x NR, zero-padded) into the caller's
-// workspace (gemm_workspace). For each panel (it stays in L1), every 4 x NR tile of C is computed
+// B is packed in panels of NR = 2W columns (K x NR each, zero-padded) into the caller's workspace
+// (gemm_workspace). For each panel (it stays in L1), every 4 x NR tile of C is computed
 // with 8 accumulators (4 rows x 2 batches): per k, 2 loads of B, 4 broadcast loads of A (in place;
 // a last partial tile of fewer than 4 rows is packed and zero-padded), 8 multiplies and 8 adds. V8 keeps about 15 SIMD registers, so
 // 4 x 8 is the largest tile that does not spill in wasm.
 // Every C[i,j] sums A[i,k] * B[k,j] for k = 0, 1, ... in order, starting from 0, with a separate
 // multiply and add (no FMA), exactly as the scalar twin does: the results are bit-identical.
+// Large products split their tiles over the thread pool (playgrad/parallel.h) by rows of tiles or
+// by panels, never along K: the same bits for any thread count.
 
 namespace {
 constexpr size_t NR = 2 * W;  // columns per panel
@@ -686,16 +689,13 @@ void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* 
     return;
   }
   const size_t panels = (N + NR - 1) / NR, full = M / MR, rest = M - full * MR;
-  float* Bp = work;  // one panel of B at a time: K x NR
-  // Full 4-row tiles read A in place (packing A measured no faster in wasm); the last partial
-  // tile, if any, is packed k-major and zero-padded: Ap[k][r] = A[full*MR + r, k].
-  float* Ap = work + K * NR;
-  for (size_t r = 0; r < MR && rest; ++r)
-    for (size_t k = 0; k < K; ++k) Ap[k * MR + r] = r < rest ? A[(full * MR + r) * K + k] : 0.f;
-  for (size_t p = 0; p < panels; ++p) {
-    // Bp[k][c] = B[k, p*NR + c] (0 past column N).
+  const size_t tiles = (M + MR - 1) / MR;
+  // All panels of B are packed first (each chunk packs the panels it owns, or all of them when
+  // the split is by rows): Bp[p][k][c] = B[k, p*NR + c] (0 past column N).
+  float* Bp = work;
+  const auto pack = [&](size_t p) {
     const size_t j = p * NR, nc = std::min(NR, N - j);
-    float* dst = Bp;
+    float* dst = Bp + p * K * NR;
     if (nc == NR) {
       for (size_t k = 0; k < K; ++k, dst += NR) {
         B::load_unaligned(Bm + k * N + j).store_aligned(dst);
@@ -709,13 +709,51 @@ void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* 
         for (; c < NR; ++c) dst[c] = 0.f;
       }
     }
-    for (size_t i = 0; i < M; i += MR) {
-      const size_t nr = std::min(MR, M - i);
-      if (nr < MR)
-        gemm_tile<true>(K, Ap, 0, Bp, C + i * N + j, N, nr, nc);
-      else
-        gemm_tile<false>(K, A + i * K, K, Bp, C + i * N + j, N, nr, nc);
+  };
+  // Full 4-row tiles read A in place (packing A measured no faster in wasm); the last partial
+  // tile, if any, is packed k-major and zero-padded: Ap[k][r] = A[full*MR + r, k].
+  float* Ap = work + panels * K * NR;
+  for (size_t r = 0; r < MR && rest; ++r)
+    for (size_t k = 0; k < K; ++k) Ap[k * MR + r] = r < rest ? A[(full * MR + r) * K + k] : 0.f;
+  // C tiles [t0, t1) x panels [p0, p1), panel by panel (a packed panel stays in L1).
+  const auto tiles_of = [&](size_t t0, size_t t1, size_t p0, size_t p1) {
+    for (size_t p = p0; p < p1; ++p) {
+      const size_t j = p * NR, nc = std::min(NR, N - j);
+      const float* bp = Bp + p * K * NR;
+      for (size_t t = t0; t < t1; ++t) {
+        const size_t i = t * MR, nr = std::min(MR, M - i);
+        if (nr < MR)
+          gemm_tile<true>(K, Ap, 0, bp, C + i * N + j, N, nr, nc);
+        else
+          gemm_tile<false>(K, A + i * K, K, bp, C + i * N + j, N, nr, nc);
+      }
     }
+  };
+  // Threads split C by rows of tiles when there are enough of them, else by panels; never K, so
+  // every C[i,j] is the same sum in the same order for any thread count.
+  const size_t chunks = parallel::chunks_for(double(M) * double(N) * double(K),
+                                             std::max(tiles, panels));
+  if (chunks == 1) {
+    for (size_t p = 0; p < panels; ++p) pack(p);
+    tiles_of(0, tiles, 0, panels);
+  } else if (tiles >= 4 * chunks || tiles >= panels) {
+    parallel::run(chunks, [&](size_t c) {
+      size_t p0, p1;
+      parallel::chunk_range(panels, chunks, c, 1, p0, p1);
+      for (size_t p = p0; p < p1; ++p) pack(p);
+    });
+    parallel::run(chunks, [&](size_t c) {
+      size_t t0, t1;
+      parallel::chunk_range(tiles, chunks, c, 1, t0, t1);
+      tiles_of(t0, t1, 0, panels);
+    });
+  } else {
+    parallel::run(chunks, [&](size_t c) {
+      size_t p0, p1;
+      parallel::chunk_range(panels, chunks, c, 1, p0, p1);
+      for (size_t p = p0; p < p1; ++p) pack(p);
+      tiles_of(0, tiles, p0, p1);
+    });
   }
 }
 }  // namespace pg::kernels::simd
@@ -728,9 +766,9 @@ bool all_finite(const float* x, size_t n) {
   return true;
 }
 
-size_t gemm_workspace(size_t M, size_t /*N*/, size_t K) {
+size_t gemm_workspace(size_t M, size_t N, size_t K) {
   using simd::MR;
   using simd::NR;
-  return K * NR + (M % MR ? K * MR : 0);
+  return K * NR * ((N + NR - 1) / NR) + (M % MR ? K * MR : 0);
 }
 }  // namespace pg::kernels

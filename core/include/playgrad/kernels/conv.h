@@ -11,6 +11,9 @@
 //   cols[n, oy, ox, (ky, kx, c)] = x[n, oy*sh - pt + ky*dh, ox*sw - pl + kx*dw, c]  (0 outside)
 // reading the window of x in place instead of materialising cols. The backward passes
 // (ops/ops_conv.cpp) use im2col / col2im with pg::kernels::simd::gemm.
+// Threads (playgrad/parallel.h): conv2d_direct splits its output pixels in tiles of 4, and
+// im2col, col2im, max_pool and max_pool_backward split the batch by images, over the pool when
+// the work is large enough; every output is computed as on one thread (the same bits).
 #pragma once
 #include <cmath>
 #include <cstddef>

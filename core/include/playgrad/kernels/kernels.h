@@ -55,10 +55,10 @@ PG_KERNEL_DECLS
 }
 #undef PG_KERNEL_DECLS
 
-// Floats of workspace simd::gemm needs for these sizes (one packed column panel of B and a
-// packed partial row tile of A: at most K * (2W + 4) for a SIMD width of W floats, 12 K with
-// SSE4.1 or SIMD128), so the operator allocates it (counted against the memory limit) and the
-// kernel never does.
+// Floats of workspace simd::gemm needs for these sizes (all column panels of B packed, K x 2W
+// floats each for a SIMD width of W floats, and a packed partial row tile of A, K x 4), so the
+// operator allocates it (counted against the memory limit) and the kernel never does. The
+// panels are packed up front so the thread pool can share them.
 size_t gemm_workspace(size_t M, size_t N, size_t K);
 
 // y[j, i] = x[i, j] for x of shape [rows, cols] (a copy, not a kernel with a twin).

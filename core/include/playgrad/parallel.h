@@ -1,0 +1,59 @@
+// playgrad/parallel.h: the thread pool the hot kernels split their work over.
+//
+// One persistent pool per process: std::thread natively, the same code on Emscripten pthreads in
+// the threaded wasm build (wasm/playgrad.mjs preloads the workers and calls configure()). The
+// plain wasm build has no threads: the pool size is 1 and run() calls every chunk in turn.
+//
+// Kernels split their output into chunks (rows or tiles of C, pixels of a convolution, images of
+// a batch), never the reduction axis: every output element is computed by the same code in the
+// same order whichever thread runs it, so results are bit-identical for any thread count.
+// Small problems stay on the calling thread (chunks_for), so the per-op cost does not grow.
+#pragma once
+#include <cstddef>
+#include <type_traits>
+
+namespace pg::parallel {
+
+// The most threads setThreads accepts (the calling thread plus the pool's workers):
+// natively min(16, max(4, cores)), so 1, 2 and 3 threads can be tested on any machine; in the
+// threaded wasm build what configure() was given; 1 in the plain wasm build.
+int max_threads();
+// The threads kernels use now (1 <= threads() <= max_threads()); defaults to the machine's
+// cores, capped at max_threads().
+int threads();
+// Sets threads(): n is clamped to max_threads(); n < 1 throws pg::Error
+// "setThreads: n must be an integer >= 1, got <n>". Workers start on first use, never stop.
+void set_threads(int n);
+// Called once by the threaded wasm build before any kernel runs: the pool size (the calling
+// thread plus the preloaded Web Workers) and the default thread count; starts the workers. Throws
+// on a second call that changes the size after workers started, or on sizes < 1.
+void configure(int pool_size, int default_threads);
+
+// Runs fn(i) for every i in [0, chunks), spread over threads() threads (the caller takes part)
+// and returns when all are done. fn must not throw and chunks must write disjoint memory. Called
+// from inside a chunk, or while another thread's run() is in progress, it runs serially.
+// (A function pointer and its context rather than std::function: no allocation per call.)
+void run(size_t chunks, void (*fn)(void* ctx, size_t i), void* ctx);
+template <class F>
+void run(size_t chunks, F&& f) {
+  using Fn = std::remove_reference_t<F>;
+  run(chunks, [](void* ctx, size_t i) { (*static_cast<Fn*>(ctx))(i); },
+      const_cast<void*>(static_cast<const void*>(&f)));
+}
+
+// How many chunks to split `work` (in multiply-adds or element operations) into: 1 below
+// about 2^18 per chunk (a worker's wake-up costs tens of microseconds), at most min(threads(),
+// max_chunks).
+size_t chunks_for(double work, size_t max_chunks);
+
+// [begin, end) of chunk i when n items are split into `chunks` nearly equal parts, each a
+// multiple of `align` items except the last.
+inline void chunk_range(size_t n, size_t chunks, size_t i, size_t align, size_t& begin,
+                        size_t& end) {
+  const size_t units = (n + align - 1) / align;
+  const size_t b = units * i / chunks, e = units * (i + 1) / chunks;
+  begin = b * align < n ? b * align : n;
+  end = e * align < n ? e * align : n;
+}
+
+}  // namespace pg::parallel

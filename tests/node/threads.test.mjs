@@ -1,0 +1,60 @@
+// The threaded core in Node (docs/threads.md): it loads with a pool, setThreads checks its
+// argument, and a matmul, conv2d with both gradients, CNN steps and an MLP fit give the same raw
+// bits at 1, 2 and 3 threads and in the one-thread build (a child process). The long training runs
+// are native (tests/native/test_parallel.cpp); these are short.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { load } from 'playgrad';
+import { work } from './threads-work.mjs';
+
+// A pool of at least 3 threads whatever the machine (load's default is the machine's cores).
+const pg = await load({ threads: Math.max(3, Math.min(os.availableParallelism(), 16)) });
+
+test('Node loads the threaded core with the pool asked for', () => {
+  assert.equal(pg.maxThreads(), Math.max(3, Math.min(os.availableParallelism(), 16)));
+  assert.equal(pg.threads(), pg.maxThreads());
+});
+
+test('setThreads clamps to the pool and rejects what is not an integer >= 1', () => {
+  const saved = pg.threads();
+  try {
+    pg.setThreads(2);
+    assert.equal(pg.threads(), 2);
+    pg.setThreads(1000);
+    assert.equal(pg.threads(), pg.maxThreads());
+    for (const bad of [0, -1, 1.5, NaN, Infinity]) {
+      assert.throws(() => pg.setThreads(bad), { name: 'PlaygradError', message: `setThreads: n must be an integer >= 1, got ${bad}` });
+    }
+    assert.throws(() => pg.setThreads('2'), { name: 'PlaygradError', message: 'setThreads: n must be an integer >= 1, got string' });
+    assert.equal(pg.threads(), pg.maxThreads());
+  } finally {
+    pg.setThreads(saved);
+  }
+});
+
+test('matmul, conv2d and its gradients, CNN steps and an MLP fit: the same bits at 1, 2, 3 threads and in the one-thread build', () => {
+  const saved = pg.threads();
+  const runs = {};
+  try {
+    for (const n of [1, 2, 3]) {
+      pg.setThreads(n);
+      runs[n] = work(pg);
+    }
+  } finally {
+    pg.setThreads(saved);
+  }
+  const child = JSON.parse(execFileSync(process.execPath,
+    [fileURLToPath(new URL('./threads-work.mjs', import.meta.url))], { encoding: 'utf8' }));
+  assert.equal(child.threads, 1, 'load({ threads: false }) runs the one-thread build');
+  assert.equal(child.maxThreads, 1);
+  for (const key of ['matmul', 'conv2d', 'cnn', 'mlp']) {
+    assert.ok(!runs[1][key].startsWith('0:'), `${key}: no values`);
+    assert.equal(runs[2][key], runs[1][key], `${key}: 2 threads differ from 1`);
+    assert.equal(runs[3][key], runs[1][key], `${key}: 3 threads differ from 1`);
+    assert.equal(child.results[key], runs[1][key], `${key}: the one-thread build differs`);
+  }
+});
