@@ -254,6 +254,7 @@ export const NOT_OPS = {
   trace: 'records what a computation of the rows\' ops did (trace.test.mjs checks it)',
   activationCurve: 'an activation layer\'s own f and f\' on a grid (lesson-activations.test.mjs checks them)',
   pca: 'principal components of a data matrix, plain numbers out, no gradient (lesson-transfer.test.mjs and test_transfer.cpp check it)',
+  threads: 'the thread pool (threads.test.mjs)', maxThreads: 'the thread pool', setThreads: 'the thread pool',
 };
 // Namespaces of the JS API that hold no tensor ops (numbers and arrays in and out, or objects
 // that build on the ops), and why; pg.losses holds ops and is checked name by name.

@@ -24,7 +24,9 @@ test('the conv/pool/upsample kernels are SIMD', () => {
   for (const k of ['conv2d_direct', 'col2im', 'max_pool', 'max_pool_backward', 'avg_pool', 'avg_pool_backward',
     'upsample_nearest_backward', 'upsample_bilinear', 'upsample_bilinear_backward', 'depthwise',
     'depthwise_backward_input', 'depthwise_backward_weight']) {
-    const re = new RegExp(`^_ZZ?N2pg7kernels4simd${k.length}${k}E`);
+    // The kernel, its lambdas, and the chunk functions the thread pool's run() instantiates for
+    // them (there pg::kernels::simd is a back-reference: _ZZN2pg8parallel3run...NS3_6col2imE...).
+    const re = new RegExp(`^_ZZ?N2pg(7kernels4simd|8parallel3run.*4simd.*(?<![0-9]))${k.length}${k}E`);
     const names = Object.keys(fns).filter((f) => re.test(f));
     assert.ok(names.length > 0, `no function for ${k} in the kernel object`);
     const n = names.reduce((s, f) => s + simdOps(fns[f]), 0);
