@@ -4,10 +4,13 @@
 // this area is wasm/playgrad.mjs itself (the Tensor class and pg.add, pg.matmul, ...), the only
 // importer of the generated glue, onto which the other areas' modules install.
 //
-// Every binding runs inside guard() (bind_util.h): a C++ exception is caught and rethrown as a JavaScript
-// Error carrying its message (Emscripten 3.1.6 would otherwise hand JavaScript a bare pointer).
+// Every binding runs inside guard() (bind_util.h): a C++ exception is caught, its message reported
+// (pg_report_error below) and thrown as a JavaScript Error by _call() in wasm/playgrad.mjs once the
+// call has returned (Emscripten 3.1.6 would otherwise hand JavaScript a bare pointer).
 // Numbers arriving from JavaScript (shapes, axes, seeds) are doubles and are validated here.
 #include <emscripten/bind.h>
+#include <emscripten/em_js.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
 #include <algorithm>
@@ -22,6 +25,11 @@
 #include "playgrad/tensor.h"
 #include "playgrad/version.h"
 #include "bind_util.h"
+
+// guard()'s failure report (bind_util.h). The first message of a call wins: _call() clears it.
+EM_JS(void, pg_report_error, (const char* message), {
+  if (Module.pgError === undefined) Module.pgError = UTF8ToString(message);
+});
 
 using emscripten::val;
 using pg::Shape;

@@ -25,6 +25,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "playgrad/error.h"
@@ -35,33 +36,34 @@ namespace pgbind {
 
 using emscripten::val;
 
-// The message of the last error; static storage so nothing is left to free when the JS throw
-// unwinds the wasm stack.
-inline std::string& last_error() {
-  static std::string s;
-  return s;
+// guard()'s report of a failed call (EM_JS in wasm/bind_tensor.cpp): the message waits on the
+// module object until the call has returned to wasm/playgrad.mjs, whose _call() throws it as an
+// Error. Nothing is thrown across wasm frames, so every destructor between guard() and JavaScript
+// runs (Embind's val arguments, strings) under either exception model: with JavaScript-based
+// exceptions (the threaded variant), a JavaScript throw skips C++ cleanups and leaked an Embind
+// handle per argument and per failed call.
+extern "C" void pg_report_error(const char* message);
+
+// What a failed call returns (discarded by _call()): a default value; undefined for a JS value.
+template <class R>
+R empty_result() {
+  if constexpr (std::is_same_v<R, val>) return val::undefined();
+  else return R{};
 }
 
-[[noreturn]] inline void throw_js() {
-  val::global("Error").new_(val(last_error())).throw_();
-  __builtin_unreachable();
-}
-
-// Runs f; a C++ exception becomes a JavaScript Error with the exception's message.
+// Runs f; a C++ exception is reported to JavaScript with its message and the call returns an
+// empty value (which _call() discards).
 template <class F>
 auto guard(F&& f) -> decltype(f()) {
-  bool failed = false;
+  using R = decltype(f());
   try {
     return f();
   } catch (const std::exception& e) {
-    last_error() = e.what();
-    failed = true;
+    pg_report_error(e.what());
   } catch (...) {
-    last_error() = "playgrad: unknown C++ exception";
-    failed = true;
+    pg_report_error("playgrad: unknown C++ exception");
   }
-  if (failed) throw_js();
-  __builtin_unreachable();
+  if constexpr (!std::is_void_v<R>) return empty_result<R>();
 }
 
 inline int64_t to_int(const char* op, const char* what, double v) {
@@ -124,9 +126,8 @@ inline uint64_t to_seed(const char* op, double seed) {
   return uint64_t(s);
 }
 
-// Strings arrive as JavaScript values, not std::string parameters: Embind frees a std::string
-// argument after the call returns, which the JavaScript throw of a failed guard() skips (a leak
-// per failed call). Convert inside guard() instead.
+// Strings arrive as JavaScript values, not std::string parameters, and are converted inside
+// guard(), so a string that is not one is an error naming the op.
 inline std::string to_string(const char* op, const val& v) {
   if (!v.isString()) pg::fail(op, ": expected a string");
   return v.as<std::string>();

@@ -312,13 +312,29 @@ class Playgrad {
   /** JSON.stringify never walks into the wasm module (its heap is gigabytes of numbers). */
   toJSON() { return `Playgrad ${this.version}`; }
 
-  /** @internal runs fn(core), turning any error into a PlaygradError */
+  /**
+   * @internal runs fn(core), turning any error into a PlaygradError. A binding that fails does not
+   * throw: it leaves its message in core.pgError and returns an empty value (guard() in
+   * wasm/bind_util.h), which _raise() discards before throwing the message.
+   */
   _call(fn) {
+    const core = this._core;
+    let r;
     try {
-      return fn(this._core);
+      r = fn(core);
     } catch (e) {
+      core.pgError = undefined;
       throw toError(e);
     }
+    if (core.pgError !== undefined) this._raise(r);
+    return r;
+  }
+  /** @internal throws the error a binding reported, after deleting the empty value it returned */
+  _raise(r) {
+    const message = this._core.pgError;
+    this._core.pgError = undefined;
+    if (r !== null && typeof r === 'object' && typeof r.delete === 'function') r.delete();
+    throw new PlaygradError(message);
   }
   /** @internal runs fn(core) and wraps the returned handle */
   _wrap(fn) { return new Tensor(this, this._call(fn)); }
@@ -352,23 +368,27 @@ class Playgrad {
   _unary(op, raw, x, ...rest) {
     if (!(x instanceof Tensor)) throw new PlaygradError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
     const h = x._handle;
+    const core = this._core;
     let out;
     try {
-      out = this._core[raw](h, ...rest);
+      out = core[raw](h, ...rest);
     } catch (e) {
       throw toError(e);
     }
+    if (core.pgError !== undefined) this._raise(out);
     return new Tensor(this, out);
   }
   _binary(op, raw, a, b) {
     if (a instanceof Tensor && b instanceof Tensor) {
       const ha = a._handle, hb = b._handle;
+      const core = this._core;
       let out;
       try {
-        out = this._core[raw](ha, hb);
+        out = core[raw](ha, hb);
       } catch (e) {
         throw toError(e);
       }
+      if (core.pgError !== undefined) this._raise(out);
       return new Tensor(this, out);
     }
     const [ha, ta] = this._arg(op, a);
