@@ -60,6 +60,13 @@ struct Pool {
   std::atomic<size_t> next{0};
   std::atomic<int> running{0};       // workers still inside the current job
   bool stopping = false;
+  std::atomic<unsigned long long> posted{0};  // generation, readable without the lock
+  static constexpr int kSpin = 1 << 20;
+  static void relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
 
   ~Pool() {
     {
@@ -77,6 +84,9 @@ struct Pool {
   void worker(int index) {
     unsigned long long seen = 0;
     for (;;) {
+      // Spin briefly before sleeping: the next job of a run of ops (a training step) then starts
+      // without a sleeping thread's wake-up, which costs up to a millisecond on a virtual machine.
+      for (int s = 0; s < kSpin && posted.load(std::memory_order_acquire) == seen; ++s) relax();
       {
         std::unique_lock<std::mutex> g(m);
         wake.wait(g, [&] { return stopping || (generation != seen && index < wanted); });
@@ -145,7 +155,8 @@ void configure(int pool_size, int default_threads) {
 size_t chunks_for(double work, size_t max_chunks) {
   const double per_chunk = double(1 << 18);
   size_t c = size_t(std::max(1.0, work / per_chunk));
-  c = std::min({c, max_chunks, size_t(threads())});
+  const size_t t = size_t(threads());
+  c = std::min({c, max_chunks, t == 1 ? size_t(1) : kChunksPerThread * t});
   return std::max<size_t>(c, 1);
 }
 
@@ -185,11 +196,13 @@ void run(size_t chunks, void (*fn)(void*, size_t), void* ctx) {
     p.running.store(used);
     p.wanted = used;
     ++p.generation;
+    p.posted.store(p.generation, std::memory_order_release);
   }
   p.wake.notify_all();
   Pool::in_pool() = true;
   p.take_chunks();
   Pool::in_pool() = false;
+  for (int s = 0; s < Pool::kSpin * 4 && p.running.load(std::memory_order_acquire) != 0; ++s) Pool::relax();
   std::unique_lock<std::mutex> g(p.m);
   p.done.wait(g, [&] { return p.running.load() == 0; });
   p.fn = nullptr;

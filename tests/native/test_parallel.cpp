@@ -77,14 +77,19 @@ TEST(Parallel, RunCoversEveryChunkOnceAndSmallWorkStaysOnOneChunk) {
   par::run(hits.size(), [&](size_t i) { hits[i] += 1; });
   EXPECT_EQ(hits, std::vector<int>(1000, 1));
   EXPECT_EQ(par::chunks_for(1000.0, 64), 1u);
-  EXPECT_EQ(par::chunks_for(1e9, 64), 3u);
+  EXPECT_EQ(par::chunks_for(1e9, 64), par::kChunksPerThread * 3);
+  par::set_threads(1);
+  EXPECT_EQ(par::chunks_for(1e9, 64), 1u);
+  par::set_threads(3);
   EXPECT_EQ(par::chunks_for(1e9, 2), 2u);
   // chunk_range tiles [0, n) in multiples of align
   size_t b, e, covered = 0;
   for (size_t i = 0; i < 3; ++i) {
     par::chunk_range(103, 3, i, 4, b, e);
     EXPECT_EQ(b, covered);
-    if (e < 103) EXPECT_EQ(e % 4, 0u);
+    if (e < 103) {
+      EXPECT_EQ(e % 4, 0u);
+    }
     covered = e;
   }
   EXPECT_EQ(covered, 103u);

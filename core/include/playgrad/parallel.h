@@ -41,9 +41,13 @@ void run(size_t chunks, F&& f) {
       const_cast<void*>(static_cast<const void*>(&f)));
 }
 
-// How many chunks to split `work` (in multiply-adds or element operations) into: 1 below
-// about 2^18 per chunk (a worker's wake-up costs tens of microseconds), at most min(threads(),
-// max_chunks).
+// Chunks per thread at most: more chunks than threads let a thread that starts late (a worker
+// waking up) take fewer of them.
+constexpr size_t kChunksPerThread = 4;
+
+// How many chunks to split `work` (in multiply-adds; a copied or compared element counts about
+// 4) into: 1 below about 2^18 per chunk (tens of microseconds on one thread, against a worker's
+// wake-up), at most min(kChunksPerThread * threads(), max_chunks), 1 on one thread.
 size_t chunks_for(double work, size_t max_chunks);
 
 // [begin, end) of chunk i when n items are split into `chunks` nearly equal parts, each a

@@ -65,12 +65,12 @@ inline void window(const ConvGeom& g, size_t n, size_t oy, size_t ox, F f) {
 }
 
 // f(n0, n1) for the images [n0, n1) of [0, g.n), split over the pool when the work (elements
-// touched, `per_image` per image) is large enough. Windows overlap within an image, never across
+// copied or compared, `per_image` per image; each counts as 4 multiply-adds) is large enough. Windows overlap within an image, never across
 // images, so the scattering backward passes split this way too; each image is handled exactly as
 // on one thread.
 template <class F>
 void by_images(const ConvGeom& g, double per_image, F f) {
-  const size_t chunks = parallel::chunks_for(per_image * double(g.n), g.n);
+  const size_t chunks = parallel::chunks_for(4 * per_image * double(g.n), g.n);
   parallel::run(chunks, [&](size_t chunk) {
     size_t n0, n1;
     parallel::chunk_range(g.n, chunks, chunk, 1, n0, n1);
@@ -90,6 +90,33 @@ void im2col(const float* x, const ConvGeom& g, float* cols) {
           window(g, n, oy, ox, [&](size_t i, size_t ky, size_t kx) {
             std::memcpy(out + (ky * g.kw + kx) * g.c, x + i, g.c * sizeof(float));
           });
+        }
+  });
+}
+
+// Each image's segment of every row of colst: the rows are written in order, a row of the
+// image's output pixels at a time, reading x with the stride of its channels.
+void im2col_t(const float* x, const ConvGeom& g, float* colst) {
+  const size_t np = g.n * g.oh * g.ow, pix = g.oh * g.ow;
+  by_images(g, double(pix) * double(g.kh * g.kw * g.c), [&](size_t n0, size_t n1) {
+    for (size_t ky = 0; ky < g.kh; ++ky)
+      for (size_t kx = 0; kx < g.kw; ++kx)
+        for (size_t c = 0; c < g.c; ++c) {
+          float* row = colst + ((ky * g.kw + kx) * g.c + c) * np;
+          for (size_t n = n0; n < n1; ++n)
+            for (size_t oy = 0; oy < g.oh; ++oy) {
+              float* out = row + (n * g.oh + oy) * g.ow;
+              size_t iy;
+              if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy)) {
+                std::fill_n(out, g.ow, 0.f);
+                continue;
+              }
+              const float* in = x + (n * g.h + iy) * g.w * g.c + c;
+              for (size_t ox = 0; ox < g.ow; ++ox) {
+                size_t ix;
+                out[ox] = src(ox, kx, g.sw, g.dw, g.pl, g.w, ix) ? in[ix * g.c] : 0.f;
+              }
+            }
         }
   });
 }
@@ -354,19 +381,30 @@ constexpr size_t NR = 2 * W;
 constexpr size_t MR = 4;
 
 // The workspace: [packed filter: panels * kk * NR floats][window offsets: kwin][zeros: c floats]
-// [row pointers: kwin * MR per thread, max_threads() of them]. The packed filter is a multiple of
-// NR floats, so the tables that follow it are aligned for pointers.
+// [a cache line][row pointers: kwin * MR per chunk, max_slots() of slot_floats each]. The
+// packed filter is a multiple of NR floats, so the tables that follow it are aligned for pointers.
 struct ConvWork {
   size_t panels, kk, kwin;
   float* Bp;
   size_t* off;
   float* zeros;
-  const float** rowp;  // thread slot s uses rowp + s * kwin * MR
+  const float** rowp;  // chunk s uses rowp + s * slot_ptrs(kwin)
 };
 size_t off_floats(size_t kwin) { return (kwin * sizeof(size_t) + sizeof(float) - 1) / sizeof(float); }
 size_t ptr_floats(size_t kwin) {
   return (kwin * MR * sizeof(const float*) + sizeof(float) - 1) / sizeof(float);
 }
+// One chunk's table of row pointers, in floats: rounded up to a cache line, plus a line, so two
+// chunks' tables never share one, nor the first table a line with the zeros and offsets every
+// chunk reads. The tables are rewritten for every tile; while they shared lines (false sharing),
+// 2 threads ran the lesson CNN's convolutions slower than 1.
+constexpr size_t kLineFloats = 64 / sizeof(float);
+size_t slot_floats(size_t kwin) {
+  return (ptr_floats(kwin) + kLineFloats - 1) / kLineFloats * kLineFloats + kLineFloats;
+}
+// The most chunks (so tables) a convolution splits into.
+size_t max_slots() { return parallel::kChunksPerThread * size_t(parallel::max_threads()); }
+size_t slot_ptrs(size_t kwin) { return slot_floats(kwin) * sizeof(float) / sizeof(const float*); }
 size_t aligned_floats(size_t n) {  // rounded up so the pointer table after it stays aligned
   const size_t a = sizeof(const float*) / sizeof(float);
   return (n + a - 1) / a * a;
@@ -380,7 +418,8 @@ ConvWork conv_work(const ConvGeom& g, size_t oc, float* work) {
   float* rest = work + cw.panels * cw.kk * NR;
   cw.off = reinterpret_cast<size_t*>(rest);
   cw.zeros = rest + aligned_floats(off_floats(cw.kwin));
-  cw.rowp = reinterpret_cast<const float**>(cw.zeros + aligned_floats(g.c));
+  // a line's gap after the zeros (read by every chunk) before the first table (written)
+  cw.rowp = reinterpret_cast<const float**>(cw.zeros + aligned_floats(g.c) + kLineFloats);
   return cw;
 }
 }  // namespace
@@ -414,11 +453,11 @@ void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc,
   // position (ky, kx).
   const size_t tiles = (np + MR - 1) / MR;
   const size_t chunks = parallel::chunks_for(double(np) * double(kk) * double(oc),
-                                             std::min(tiles, size_t(parallel::max_threads())));
+                                             std::min(tiles, max_slots()));
   parallel::run(chunks, [&](size_t chunk) {
     size_t t0, t1;
     parallel::chunk_range(tiles, chunks, chunk, 1, t0, t1);
-    const float** rowp = cw.rowp + chunk * kwin * MR;
+    const float** rowp = cw.rowp + chunk * slot_ptrs(kwin);
     // output pixel (pn, py, px) of the tile's next row, advanced one pixel at a time (no division)
     size_t pn = (t0 * MR) / (g.oh * g.ow), py = (t0 * MR) / g.ow % g.oh, px = (t0 * MR) % g.ow;
     for (size_t t = t0 * MR; t < std::min(np, t1 * MR); t += MR) {
@@ -498,6 +537,7 @@ size_t conv2d_direct_workspace(const ConvGeom& g, size_t oc) {
   const size_t panels = (oc + NR - 1) / NR, kk = g.kh * g.kw * g.c;
   const size_t kwin = g.kh * g.kw;
   return panels * kk * NR + simd::aligned_floats(simd::off_floats(kwin)) +
-         simd::aligned_floats(g.c) + size_t(parallel::max_threads()) * simd::ptr_floats(kwin);
+         simd::aligned_floats(g.c) + simd::kLineFloats +
+         simd::max_slots() * simd::slot_floats(kwin);
 }
 }  // namespace pg::kernels
