@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <system_error>
@@ -61,11 +62,24 @@ struct Pool {
   std::atomic<int> running{0};       // workers still inside the current job
   bool stopping = false;
   std::atomic<unsigned long long> posted{0};  // generation, readable without the lock
-  static constexpr int kSpin = 1 << 20;
+  // How long a worker spins for the next job before sleeping, and the caller for the workers to
+  // finish before sleeping: a wake-up from sleep costs up to a millisecond on a virtual machine.
+  static constexpr double kWorkerSpinUs = 300, kCallerSpinUs = 2000;
   static void relax() {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
+  }
+  // Spins until done() or `us` microseconds have passed (the clock read every 256 turns);
+  // returns done().
+  template <class Done>
+  static bool spin(Done done, double us) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double, std::micro>(us);
+    for (unsigned turn = 1;; ++turn) {
+      if (done()) return true;
+      relax();
+      if (turn % 256 == 0 && std::chrono::steady_clock::now() >= until) return done();
+    }
   }
 
   ~Pool() {
@@ -86,7 +100,7 @@ struct Pool {
     for (;;) {
       // Spin briefly before sleeping: the next job of a run of ops (a training step) then starts
       // without a sleeping thread's wake-up, which costs up to a millisecond on a virtual machine.
-      for (int s = 0; s < kSpin && posted.load(std::memory_order_acquire) == seen; ++s) relax();
+      spin([&] { return posted.load(std::memory_order_acquire) != seen; }, kWorkerSpinUs);
       {
         std::unique_lock<std::mutex> g(m);
         wake.wait(g, [&] { return stopping || (generation != seen && index < wanted); });
@@ -202,7 +216,7 @@ void run(size_t chunks, void (*fn)(void*, size_t), void* ctx) {
   Pool::in_pool() = true;
   p.take_chunks();
   Pool::in_pool() = false;
-  for (int s = 0; s < Pool::kSpin * 4 && p.running.load(std::memory_order_acquire) != 0; ++s) Pool::relax();
+  Pool::spin([&] { return p.running.load(std::memory_order_acquire) == 0; }, Pool::kCallerSpinUs);
   std::unique_lock<std::mutex> g(p.m);
   p.done.wait(g, [&] { return p.running.load() == 0; });
   p.fn = nullptr;
