@@ -38,6 +38,7 @@ const LABEL = {
   core: 'Playgrad (wasm)', 'tfjs-wasm': 'tfjs-wasm', 'tfjs-cpu': 'tfjs-cpu', 'ort-web': 'ORT-web',
   convnetjs: 'ConvNetJS', native: 'native -O3 -march=native', peak: 'SIMD128 peak',
   threads: `Playgrad (wasm), ${THREADS} threads`,
+  'tfjs-wasm-threads': `tfjs-wasm, ${THREADS} threads (browser)`,
 };
 
 const log = (...m) => process.stderr.write(`${m.join(' ')}\n`);
@@ -221,7 +222,7 @@ function table(rows) {
 // Threads on and off: the core at 1 and at THREADS threads (medians), the speed-up (1-thread time
 // / N-thread time), and the case's thread target when it has one (`threadsTarget`: a ratio).
 function threadsTable(rows) {
-  const lines = [`| figure | unit | 1 thread | ${THREADS} threads | speed-up | target |`, '| --- | --- | --- | --- | --- | --- |'];
+  const lines = [`| figure | unit | 1 thread | ${THREADS} threads | speed-up | tfjs-wasm, ${THREADS} threads (browser) | target |`, '| --- | --- | --- | --- | --- | --- | --- |'];
   for (const r of rows) {
     let one, many, speedup;
     if (r.threads) {
@@ -232,13 +233,16 @@ function threadsTable(rows) {
       [one, many] = g ? [r.peers.core.gflops_median, r.peers.threads.gflops_median] : [r.peers.core.median_ms, r.peers.threads.median_ms];
       speedup = r.peers.core.median_ms / r.peers.threads.median_ms;
     } else if (r.peers.threads?.wrong) {
-      lines.push(`| ${r.id} | ${r.unit} | ${fmt(r.peers.core.median_ms)} | WRONG (not the same bits) | | |`);
+      lines.push(`| ${r.id} | ${r.unit} | ${fmt(r.peers.core.median_ms)} | WRONG (not the same bits) | | | |`);
       continue;
     } else continue;
     r.threads_speedup = speedup;
     const t = r.threadsTarget;
     const target = t ? `${speedup >= t ? '✅' : '❌'} ≥ ${t}× on ${THREADS} threads` : '';
-    lines.push(`| ${r.id} | ${r.unit} | ${fmt(one)} | ${fmt(many)} | ${speedup.toFixed(2)}× | ${target} |`);
+    // tfjs-wasm with its own threads (bench/figures/threads-browser.mjs), against Playgrad on as many
+    const tf = r.peers['tfjs-wasm-threads'];
+    const peer = tf?.median_ms === undefined ? '' : `${fmt(r.unit === 'GFLOPS' ? tf.gflops_median : tf.median_ms)} (${tf.core_speedup.toFixed(2)}×)`;
+    lines.push(`| ${r.id} | ${r.unit} | ${fmt(one)} | ${fmt(many)} | ${speedup.toFixed(2)}× | ${peer} | ${target} |`);
   }
   return lines.join('\n');
 }

@@ -65,6 +65,14 @@ async function threadPlan(requested) {
   } else if (typeof navigator === 'object' && navigator.hardwareConcurrency) {
     cores = navigator.hardwareConcurrency;
   }
+  // In Node, PLAYGRAD_THREADS sets the default as options.threads would (as OMP_NUM_THREADS does
+  // for native libraries): e.g. 1 where several processes share the cores, as a test runner's.
+  if (requested === undefined && isNode && process.env.PLAYGRAD_THREADS !== undefined) {
+    requested = Number(process.env.PLAYGRAD_THREADS);
+    if (!Number.isInteger(requested) || requested < 1) {
+      throw new PlaygradError(`load: PLAYGRAD_THREADS must be an integer >= 1, got '${process.env.PLAYGRAD_THREADS}'`);
+    }
+  }
   const wanted = typeof requested === 'number' ? requested : Math.min(cores, 16);
   if (!Number.isInteger(wanted) || wanted < 1) {
     throw new PlaygradError(`load: threads must be false, true or an integer >= 1, got ${requested}`);
@@ -92,10 +100,17 @@ async function nodeWorkerClass() {
   const { Worker: NodeWorker } = await import(/* webpackIgnore: true */ 'node:worker_threads');
   const entry = new URL('./node-pthread.mjs', import.meta.url);
   const started = [];
+  // The process's flags, less those a worker refuses (`node --input-type=module -e '...'`).
+  const execArgv = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const a = process.execArgv[i];
+    if (/^(-e|-p|--eval|--print)$/.test(a)) i++;  // and its script
+    else if (!/^(--input-type|--eval=|--print=)/.test(a)) execArgv.push(a);
+  }
   return class PthreadWorker {
     static unrefAll() { started.splice(0).forEach((w) => w.unref()); }
     constructor(url) {
-      this._w = new NodeWorker(entry, { workerData: { script: String(url) } });
+      this._w = new NodeWorker(entry, { workerData: { script: String(url) }, execArgv });
       this._w.on('message', (data) => this.onmessage?.({ data }));
       this._w.on('error', (e) => this.onerror?.(e));
       started.push(this._w);

@@ -58,3 +58,15 @@ test('matmul, conv2d and its gradients, CNN steps and an MLP fit: the same bits 
     assert.equal(child.results[key], runs[1][key], `${key}: the one-thread build differs`);
   }
 });
+
+test('PLAYGRAD_THREADS sets the default thread count in Node; a bad value is a clear error', () => {
+  const script = "import('playgrad').then(async ({ load }) => { try { const pg = await load(); console.log(JSON.stringify([pg.threads(), pg.maxThreads()])); } catch (e) { console.log(JSON.stringify(e.message)); } })";
+  const run = (value) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script],
+    { encoding: 'utf8', env: { ...process.env, PLAYGRAD_THREADS: value }, cwd: fileURLToPath(new URL('../..', import.meta.url)) }));
+  const [threads, max] = run('1');
+  assert.equal(threads, 1);
+  assert.equal(max, Math.min(os.availableParallelism(), 16), 'the pool is still the machine\'s size');
+  assert.deepEqual(run('3')[0], 3);
+  assert.equal(run('two'), "load: PLAYGRAD_THREADS must be an integer >= 1, got 'two'");
+  assert.equal(run('0'), "load: PLAYGRAD_THREADS must be an integer >= 1, got '0'");
+});
