@@ -1,6 +1,7 @@
 // The thread pool (playgrad/parallel.h): setThreads' errors and clamping, and bit-identical
 // results at 1, 2 and 3 threads for the kernels that split over it (gemm in the shapes matmul,
-// dense and the conv backward passes use; conv2d forward and both backward passes) and for two
+// dense and the conv backward passes use; conv2d forward and both backward passes; elementwise and
+// broadcast ops and their gradients) and for two
 // short training runs (a CNN step on digits and an MLP fit). Raw bits are compared, not values
 // within a tolerance: the split is by output rows or tiles, never by the reduction axis.
 #include <cstring>
@@ -207,4 +208,32 @@ TEST(Parallel, MlpFitSameBitsAt1To3Threads) {
     for (double l : h.values.at("loss")) out.push_back(float(l));
     return out;
   }, "MLP fit");
+}
+
+TEST(Parallel, ElementwiseAndBroadcastOpsSameBitsAt1To3Threads) {
+  // Large enough to split (n not a multiple of 16, so the last part has the padded tail): same
+  // shapes, a scalar, a bias broadcast over rows, unary ops and their gradients, and a gradient
+  // accumulated from two uses of one tensor.
+  const int64_t rows = 25013, cols = 8;
+  const auto xv = rnd(size_t(rows * cols), 5), yv = rnd(size_t(rows * cols), 6), bv = rnd(size_t(cols), 7);
+  for (const char* op : {"add", "mul_scalar", "bias", "exp", "tanh", "relu_grad", "tanh_grad", "reuse_grad"}) {
+    expect_same_bits_for_1_2_3_threads([&] {
+      Tensor x = Tensor::from_data(xv.data(), int64_t(xv.size()), {rows, cols}, true);
+      Tensor y = Tensor::from_data(yv.data(), int64_t(yv.size()), {rows, cols});
+      Tensor b = Tensor::from_data(bv.data(), cols, {cols});
+      const std::string o = op;
+      Tensor out;
+      if (o == "add") out = add(x, y);
+      else if (o == "mul_scalar") out = mul(x, 0.37f);
+      else if (o == "bias") out = add(x, b);
+      else if (o == "exp") out = exp(x);
+      else if (o == "tanh") out = tanh(x);
+      else {
+        Tensor h = o == "relu_grad" ? relu(x) : o == "tanh_grad" ? tanh(x) : add(mul(x, y), x);
+        sum(mul(h, y)).backward();
+        out = x.grad();
+      }
+      return out.to_vector();
+    }, op);
+  }
 }

@@ -129,7 +129,8 @@ static void binary_impl(const float* a, size_t sa, const float* b, size_t sb, fl
   }
 }
 
-void binary(Binary op, const float* a, size_t sa, const float* b, size_t sb, float* y, size_t n) {
+static void binary_range(Binary op, const float* a, size_t sa, const float* b, size_t sb, float* y,
+                         size_t n) {
   switch (op) {
     case Binary::Add: return binary_impl(a, sa, b, sb, y, n, [](B u, B v) { return u + v; });
     case Binary::Sub: return binary_impl(a, sa, b, sb, y, n, [](B u, B v) { return u - v; });
@@ -143,7 +144,7 @@ static void exp_all(const float* x, float* y, size_t n);
 static void sigmoid_all(const float* x, float* y, size_t n);
 static void tanh_all(const float* x, float* y, size_t n);
 
-void unary(Unary op, const float* x, float* y, size_t n, float p) {
+static void unary_range(Unary op, const float* x, float* y, size_t n, float p) {
   const B zero(0.f), vp(p);
   switch (op) {
     case Unary::Neg: return map1(x, y, n, [](B v) { return -v; });
@@ -164,8 +165,8 @@ void unary(Unary op, const float* x, float* y, size_t n, float p) {
   }
 }
 
-void unary_backward(Unary op, const float* x, const float* y, const float* g, float* dx, size_t n,
-                    float p) {
+static void unary_backward_range(Unary op, const float* x, const float* y, const float* g, float* dx,
+                                 size_t n, float p) {
   const B zero(0.f), one(1.f), vp(p);
   switch (op) {
     case Unary::Neg: return map3(x, y, g, dx, n, [](B, B, B gv) { return -gv; });
@@ -199,11 +200,40 @@ void unary_backward(Unary op, const float* x, const float* y, const float* g, fl
   }
 }
 
-void accumulate(const float* x, float* y, size_t n) {
+static void accumulate_range(const float* x, float* y, size_t n) {
   size_t i = 0;
   for (; i + W <= n; i += W)
     (B::load_unaligned(y + i) + B::load_unaligned(x + i)).store_unaligned(y + i);
   for (; i < n; ++i) y[i] += x[i];
+}
+
+// The elementwise kernels over the pool (playgrad/parallel.h): f(begin, end) on parts of [0, n)
+// when n is large (an element counts as 4 multiply-adds). Parts start at multiples of 16
+// elements (a cache line): every element is computed by the same vector code as in one call (the
+// padded tail is the same last n % W elements), and no two parts write one line.
+template <class F>
+static void split(size_t n, F f) {
+  const size_t chunks = parallel::chunks_for(4.0 * double(n), (n + 15) / 16);
+  if (chunks <= 1) return f(size_t(0), n);
+  parallel::run(chunks, [&](size_t c) {
+    size_t b, e;
+    parallel::chunk_range(n, chunks, c, 16, b, e);
+    if (b < e) f(b, e);
+  });
+}
+
+void binary(Binary op, const float* a, size_t sa, const float* b, size_t sb, float* y, size_t n) {
+  split(n, [&](size_t i, size_t e) { binary_range(op, a + i * sa, sa, b + i * sb, sb, y + i, e - i); });
+}
+void unary(Unary op, const float* x, float* y, size_t n, float p) {
+  split(n, [&](size_t i, size_t e) { unary_range(op, x + i, y + i, e - i, p); });
+}
+void unary_backward(Unary op, const float* x, const float* y, const float* g, float* dx, size_t n,
+                    float p) {
+  split(n, [&](size_t i, size_t e) { unary_backward_range(op, x + i, y + i, g + i, dx + i, e - i, p); });
+}
+void accumulate(const float* x, float* y, size_t n) {
+  split(n, [&](size_t i, size_t e) { accumulate_range(x + i, y + i, e - i); });
 }
 
 void scale(const float* x, float a, float* y, size_t n) {

@@ -1,7 +1,9 @@
 // Elementwise ops with NumPy broadcasting, and their backward passes.
 #include <cmath>
+#include <numeric>
 
 #include "ops/op_util.h"
+#include "playgrad/parallel.h"
 
 namespace pg {
 using detail::dense;
@@ -55,19 +57,39 @@ static void broadcast_binary(Binary op, const Tensor& a, const Tensor& b, Tensor
   const Shape sa = strides_in(a.shape()), sb = strides_in(b.shape());
   const int64_t len = os[size_t(nd - 1)];
   const int64_t rows = n / len;
-  std::vector<int64_t> idx(size_t(nd), 0);
-  int64_t oa = 0, ob = 0;
-  for (int64_t r = 0; r < rows; ++r) {
-    k::binary(op, pa + oa, size_t(sa[size_t(nd - 1)]), pb + ob, size_t(sb[size_t(nd - 1)]),
-              po + r * len, size_t(len));
-    for (int d = nd - 2; d >= 0; --d) {
+  // Rows [r0, r1): their index and offsets are unravelled from r0, so a part of the rows can run
+  // on any thread (each row is the same kernel call as in one pass).
+  auto do_rows = [&](int64_t r0, int64_t r1) {
+    std::vector<int64_t> idx(size_t(nd), 0);
+    int64_t oa = 0, ob = 0;
+    for (int64_t r = r0, d = nd - 2; d >= 0; --d) {
       const size_t du = size_t(d);
-      if (++idx[du] < os[du]) { oa += sa[du]; ob += sb[du]; break; }
-      oa -= sa[du] * (os[du] - 1);
-      ob -= sb[du] * (os[du] - 1);
-      idx[du] = 0;
+      idx[du] = r % os[du];
+      r /= os[du];
+      oa += idx[du] * sa[du];
+      ob += idx[du] * sb[du];
     }
-  }
+    for (int64_t r = r0; r < r1; ++r) {
+      k::binary(op, pa + oa, size_t(sa[size_t(nd - 1)]), pb + ob, size_t(sb[size_t(nd - 1)]),
+                po + r * len, size_t(len));
+      for (int d = nd - 2; d >= 0; --d) {
+        const size_t du = size_t(d);
+        if (++idx[du] < os[du]) { oa += sa[du]; ob += sb[du]; break; }
+        oa -= sa[du] * (os[du] - 1);
+        ob -= sb[du] * (os[du] - 1);
+        idx[du] = 0;
+      }
+    }
+  };
+  // An element counts as 4 multiply-adds (parallel.h); parts start on a cache line of out.
+  const size_t chunks = parallel::chunks_for(4.0 * double(n), size_t(rows));
+  if (chunks <= 1) return do_rows(0, rows);
+  const size_t align = 16 / std::gcd(size_t(len), size_t(16));
+  parallel::run(chunks, [&](size_t c) {
+    size_t b, e;
+    parallel::chunk_range(size_t(rows), chunks, c, align, b, e);
+    if (b < e) do_rows(int64_t(b), int64_t(e));
+  });
 }
 
 static Tensor binary_op(const char* name, Binary op, const Tensor& a, const Tensor& b) {
