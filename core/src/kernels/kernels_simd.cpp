@@ -213,6 +213,8 @@ static void accumulate_range(const float* x, float* y, size_t n) {
 // padded tail is the same last n % W elements), and no two parts write one line.
 template <class F>
 static void split(size_t n, F f) {
+  // Below one chunk's work (chunks_for), at once: a broadcast calls these once per short row.
+  if (n < (size_t(1) << 16)) return f(size_t(0), n);
   const size_t chunks = parallel::chunks_for(4.0 * double(n), (n + 15) / 16);
   if (chunks <= 1) return f(size_t(0), n);
   parallel::run(chunks, [&](size_t c) {

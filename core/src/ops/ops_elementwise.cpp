@@ -59,8 +59,13 @@ static void broadcast_binary(Binary op, const Tensor& a, const Tensor& b, Tensor
   const int64_t rows = n / len;
   // Rows [r0, r1): their index and offsets are unravelled from r0, so a part of the rows can run
   // on any thread (each row is the same kernel call as in one pass).
-  auto do_rows = [&](int64_t r0, int64_t r1) {
-    std::vector<int64_t> idx(size_t(nd), 0);
+  // One index per part, allocated here: the per-row loop then holds nothing with a destructor, so
+  // the threaded build (JavaScript exceptions) calls the kernel directly, not through a
+  // JavaScript invoke_ wrapper per row.
+  const size_t max_parts = parallel::kChunksPerThread * size_t(parallel::threads());
+  std::vector<int64_t> index(max_parts * size_t(nd));
+  auto do_rows = [&](int64_t r0, int64_t r1, size_t part) {
+    int64_t* idx = index.data() + part * size_t(nd);
     int64_t oa = 0, ob = 0;
     for (int64_t r = r0, d = nd - 2; d >= 0; --d) {
       const size_t du = size_t(d);
@@ -83,12 +88,12 @@ static void broadcast_binary(Binary op, const Tensor& a, const Tensor& b, Tensor
   };
   // An element counts as 4 multiply-adds (parallel.h); parts start on a cache line of out.
   const size_t chunks = parallel::chunks_for(4.0 * double(n), size_t(rows));
-  if (chunks <= 1) return do_rows(0, rows);
+  if (chunks <= 1) return do_rows(0, rows, 0);
   const size_t align = 16 / std::gcd(size_t(len), size_t(16));
   parallel::run(chunks, [&](size_t c) {
     size_t b, e;
     parallel::chunk_range(size_t(rows), chunks, c, align, b, e);
-    if (b < e) do_rows(int64_t(b), int64_t(e));
+    if (b < e) do_rows(int64_t(b), int64_t(e), c);
   });
 }
 
