@@ -326,6 +326,14 @@ TEST(ConvKernels, SimdMatchesScalarExactly) {
         EXPECT_EQ(a, b) << what << " c=" << c << " m=" << m;
       };
       both("im2col", np * kk, [&](bool s, float* o) { s ? K::simd::im2col(x.data(), g, o) : K::scalar::im2col(x.data(), g, o); });
+      both("im2col_t", np * kk, [&](bool s, float* o) { s ? K::simd::im2col_t(x.data(), g, o) : K::scalar::im2col_t(x.data(), g, o); });
+      {  // im2col_t is im2col transposed
+        std::vector<float> cols(np * kk), colst(np * kk);
+        K::scalar::im2col(x.data(), g, cols.data());
+        K::simd::im2col_t(x.data(), g, colst.data());
+        for (size_t p = 0; p < np; ++p)
+          for (size_t k = 0; k < kk; ++k) ASSERT_EQ(colst[k * np + p], cols[p * kk + k]) << "c=" << c;
+      }
       both("col2im", xn, [&](bool s, float* o) { s ? K::simd::col2im(cols.data(), g, o) : K::scalar::col2im(cols.data(), g, o); });
       K::ConvGeom p = g;
       p.dh = p.dw = 1;

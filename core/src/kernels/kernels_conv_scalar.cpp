@@ -34,6 +34,23 @@ void im2col(const float* x, const ConvGeom& g, float* cols) {
       }
 }
 
+void im2col_t(const float* x, const ConvGeom& g, float* colst) {
+  const size_t np = g.n * g.oh * g.ow;
+  for (size_t ky = 0; ky < g.kh; ++ky)
+    for (size_t kx = 0; kx < g.kw; ++kx)
+      for (size_t c = 0; c < g.c; ++c) {
+        float* row = colst + ((ky * g.kw + kx) * g.c + c) * np;
+        for (size_t n = 0; n < g.n; ++n)
+          for (size_t oy = 0; oy < g.oh; ++oy)
+            for (size_t ox = 0; ox < g.ow; ++ox) {
+              size_t iy, ix;
+              const bool in = src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
+                              src(ox, kx, g.sw, g.dw, g.pl, g.w, ix);
+              row[(n * g.oh + oy) * g.ow + ox] = in ? x[((n * g.h + iy) * g.w + ix) * g.c + c] : 0.f;
+            }
+      }
+}
+
 void col2im(const float* cols, const ConvGeom& g, float* dx) {
   const size_t row = g.kh * g.kw * g.c;
   for (size_t n = 0; n < g.n; ++n)

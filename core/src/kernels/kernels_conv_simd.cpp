@@ -77,6 +77,31 @@ void im2col(const float* x, const ConvGeom& g, float* cols) {
       }
 }
 
+// Every row of colst is written in order, a row of output pixels at a time, reading x with the
+// stride of its channels (no memcpy per window position, as im2col does for its c floats).
+void im2col_t(const float* x, const ConvGeom& g, float* colst) {
+  const size_t np = g.n * g.oh * g.ow;
+  for (size_t ky = 0; ky < g.kh; ++ky)
+    for (size_t kx = 0; kx < g.kw; ++kx)
+      for (size_t c = 0; c < g.c; ++c) {
+        float* row = colst + ((ky * g.kw + kx) * g.c + c) * np;
+        for (size_t n = 0; n < g.n; ++n)
+          for (size_t oy = 0; oy < g.oh; ++oy) {
+            float* out = row + (n * g.oh + oy) * g.ow;
+            size_t iy;
+            if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy)) {
+              std::fill_n(out, g.ow, 0.f);
+              continue;
+            }
+            const float* in = x + (n * g.h + iy) * g.w * g.c + c;
+            for (size_t ox = 0; ox < g.ow; ++ox) {
+              size_t ix;
+              out[ox] = src(ox, kx, g.sw, g.dw, g.pl, g.w, ix) ? in[ix * g.c] : 0.f;
+            }
+          }
+      }
+}
+
 void col2im(const float* cols, const ConvGeom& g, float* dx) {
   const size_t row = g.kh * g.kw * g.c;
   for (size_t n = 0; n < g.n; ++n)

@@ -4,6 +4,7 @@
 //                  (direct: conv2d_direct reads cols in place, no im2col copy)
 //   input grad     dx          = col2im(gy[NP, OC] @ w^T[OC, K])
 //   weight grad    dw[K, OC]   = cols(x)^T[K, NP] @ gy[NP, OC]
+//                  (cols(x)^T written directly by im2col_t, no transpose)
 // conv2d_transpose is the input-grad path as a forward op (and conv2d forward as its backward).
 #include <cmath>
 
@@ -80,10 +81,8 @@ Tensor conv_input_grad(const float* gy, const float* w, const ConvGeom& g, size_
 // dw [K, OC] = cols(x)^T @ gy.
 Tensor conv_weight_grad(const float* x, const float* gy, const ConvGeom& g, size_t oc) {
   const size_t np = g.n * g.oh * g.ow, kk = g.kh * g.kw * g.c;
-  Tensor cols = Tensor::empty({int64_t(np), int64_t(kk)});
-  k::im2col(x, g, cols.data());
   Tensor colst = Tensor::empty({int64_t(kk), int64_t(np)});
-  kernels::transpose2d(cols.data(), colst.data(), np, kk);
+  k::im2col_t(x, g, colst.data());
   Tensor dw = Tensor::empty({int64_t(kk), int64_t(oc)});
   Tensor work = workspace(kernels::gemm_workspace(kk, oc, np));
   k::gemm(kk, oc, np, colst.data(), gy, dw.data(), work.data());

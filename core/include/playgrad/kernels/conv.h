@@ -49,6 +49,8 @@ inline LerpIndex bilinear_source(size_t o, size_t in, size_t out) {
 #define PG_CONV_KERNEL_DECLS                                                                       \
   /* cols [n*oh*ow, kh*kw*c] from x [n,h,w,c] (zeros where the window is off the input). */      \
   void im2col(const float* x, const ConvGeom& g, float* cols);                                    \
+  /* colst [kh*kw*c, n*oh*ow] = cols transposed, written directly (the weight gradient's A). */   \
+  void im2col_t(const float* x, const ConvGeom& g, float* colst);                                 \
   /* dx [n,h,w,c] += cols scattered back (the adjoint of im2col). */                              \
   void col2im(const float* cols, const ConvGeom& g, float* dx);                                   \
   /* y [n*oh*ow, oc] = im2col(x) @ w [kh*kw*c, oc] without the copy: the same sums in the same */ \
