@@ -81,6 +81,15 @@ async function threadPlan(requested) {
   return { pool, threads: Math.min(wanted, pool) };
 }
 
+/**
+ * How many threads load() with no options would run here: the machine's cores (at most 16, or
+ * PLAYGRAD_THREADS in Node) where the threaded build can run, otherwise 1. A page's main thread
+ * loads the one-thread core (web/app.mjs) and names with this what its training worker runs on.
+ */
+export async function defaultThreads() {
+  return threadsAvailable() ? (await threadPlan(undefined)).threads : 1;
+}
+
 // Whether the threaded build can run here: Node, or a cross-origin isolated page or worker
 // (SharedArrayBuffer needs it). The single-file page never has it (file:// is not isolated).
 function threadsAvailable() {

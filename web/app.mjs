@@ -7,7 +7,7 @@
 // loaded when the lesson opens (with the lesson's own assets), so the first page stays small.
 // The shell makes the root <section data-lesson="<id>" data-state="loading|ready|error">, the
 // text, the controls (from the settings declarations) and the URL; the lesson draws.
-import { load } from './lib/playgrad.mjs';
+import { defaultThreads, load } from './lib/playgrad.mjs';
 import { CATALOG } from './lib/lessons/catalog.mjs';
 import { normalize, parseHash, parseSettings, toQuery } from './lib/lessons/settings.mjs';
 import { CONVENTIONS, DEFAULT_CONVENTION, LABELS, conventionQuery, splitConvention } from './lib/lessons/convention.mjs';
@@ -25,7 +25,11 @@ const loadLesson = (id) => import(`./lib/lessons/${id}/lesson.mjs`);
 const loadView = (id) => import(`./lib/lessons/${id}/view.mjs`);
 const catalogEntry = (id) => CATALOG.find((l) => l.id === id);
 
-const core = load();
+// The page's own core is the one-thread build, even on a cross-origin isolated page: the lessons
+// that compute here are small-op work that threads do not speed up, the main thread cannot sleep
+// while pool threads work (Emscripten busy-waits there), and the page is ready sooner. Training
+// lessons run in a worker (web/session-worker.mjs), whose core uses the machine's threads.
+const core = load({ threads: false });
 const listEl = document.getElementById('lesson-list');
 const viewEl = document.getElementById('view');
 const noticeEl = document.getElementById('notice');
@@ -363,14 +367,16 @@ async function route() {
 window.addEventListener('hashchange', route);
 route();
 
-// The footer names the core and its threads (more than one when the page is cross-origin
-// isolated: docs/threads.md); data-threads carries the count.
-core.then((pg) => {
+// The footer names the core and its threads: one in the page, and in the training worker more than
+// one when the page is cross-origin isolated (docs/threads.md). data-threads and
+// data-worker-threads carry the counts.
+Promise.all([core, defaultThreads()]).then(([pg, workerThreads]) => {
   const info = document.getElementById('core-info');
-  const n = pg.threads();
-  info.dataset.threads = String(n);
+  info.dataset.threads = String(pg.threads());
+  info.dataset.workerThreads = String(workerThreads);
+  const training = workerThreads === 1 ? 'one thread' : `${workerThreads} threads`;
   info.textContent =
-    `Every number on this page is computed by the Playgrad core ${pg.version} (C++ compiled to WebAssembly${pg.simd ? ' SIMD' : ''}, ${n === 1 ? 'one thread' : `${n} threads`}) in your browser.`;
+    `Every number on this page is computed by the Playgrad core ${pg.version} (C++ compiled to WebAssembly${pg.simd ? ' SIMD' : ''}; one thread in the page, ${training} for training) in your browser.`;
 }, () => {});
 
 // Offline: a service worker caches the site's own files (served over http(s) only; the
