@@ -36,6 +36,19 @@ test('setThreads clamps to the pool and rejects what is not an integer >= 1', ()
   }
 });
 
+// Core errors arrive with the core's own message: the threaded build's C++ catch clauses match by
+// type (wasm/mt/wasm_lpad_context.cpp; without it every error was "unknown C++ exception"), in the
+// bindings' guard() and inside the core (fit's catch of AnomalyError, the JSON loaders').
+test('the threaded core\'s errors carry the core\'s messages, and typed catches inside the core match', () => {
+  assert.throws(() => pg.matmul(pg.zeros([2, 3]), pg.zeros([4, 5])),
+    { name: 'PlaygradError', message: 'matmul: shapes [2,3] and [4,5] do not align' });
+  assert.throws(() => pg.conv2d(pg.zeros([1, 4, 4, 1]), pg.zeros([3, 3, 2, 1])),
+    { name: 'PlaygradError', message: 'conv2d: filter [3,3,2,1] expects 2 input channels but the input [1,4,4,1] has 1' });
+  assert.throws(() => pg.loadModel('{"layers": 7'),
+    { name: 'PlaygradError', message: /^loadModel: invalid JSON \(\[json\.exception\.parse_error\.101\]/ });
+  assert.equal(pg.add(pg.ones([2]), pg.ones([2])).toArray()[0], 2, 'the core keeps working');
+});
+
 test('matmul, conv2d and its gradients, CNN steps and an MLP fit: the same bits at 1, 2, 3 threads and in the one-thread build', () => {
   const saved = pg.threads();
   const runs = {};
