@@ -7,10 +7,11 @@
 //     --no-write   print the table but leave bench/results/ alone
 //     --threads=N  the thread count of the threads rows (default: the machine's cores, <= 16)
 //
-// Node 20, the wasm build (the threaded one, docs/threads.md), single thread: every peer runs on
-// one thread. Threads on/off: the cases of figures with `threads: true` (or a case's own
-// `threads`) also time the core at N threads (the peer 'threads', interleaved with the others;
-// its result must equal the one-thread core's bit for bit), printed as a second table. For each case: every implementation is set up, its
+// Node 20, the one-thread wasm build (what a page runs on its main thread, docs/threads.md): every
+// peer runs on one thread. Threads on/off: the cases of figures with `threads: true` (or a case's
+// own `threads`) also time the threaded build (what the training worker and Node run) at 1 thread
+// and at N threads (the peers 'threads1' and 'threads', interleaved with the others; their results
+// must equal the one-thread core's bit for bit), printed as a second table. For each case: every implementation is set up, its
 // result is checked against the core's (a peer whose answer differs beyond the case's tolerance
 // is reported as WRONG and its time does not count), then warmed up, then timed in interleaved
 // rounds (bench/lib/timing.mjs). The native ceiling runs as a separate process right after. The
@@ -21,7 +22,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import os from 'node:os';
 
-import { core as loadCore, root, runNative } from './lib/peers.mjs';
+import { core as loadCore, root, runNative, useCoreBuild } from './lib/peers.mjs';
 import { median, relError, settings, timeRounds, warmUp } from './lib/timing.mjs';
 
 const args = process.argv.slice(2);
@@ -37,7 +38,8 @@ const PEERS = ['tfjs-wasm', 'tfjs-cpu', 'ort-web', 'convnetjs'];
 const LABEL = {
   core: 'Playgrad (wasm)', 'tfjs-wasm': 'tfjs-wasm', 'tfjs-cpu': 'tfjs-cpu', 'ort-web': 'ORT-web',
   convnetjs: 'ConvNetJS', native: 'native -O3 -march=native', peak: 'SIMD128 peak',
-  threads: `Playgrad (wasm), ${THREADS} threads`,
+  threads1: 'Playgrad (wasm, threaded build), 1 thread',
+  threads: `Playgrad (wasm, threaded build), ${THREADS} threads`,
   'tfjs-wasm-threads': `tfjs-wasm, ${THREADS} threads (browser)`,
 };
 
@@ -55,17 +57,22 @@ function stats(samplesMs, flops) {
 
 async function runCase(c) {
   const row = { id: c.id, figure: c.figure, unit: c.unit, note: c.note, peers: {}, targets: [] };
-  const pg = await loadCore();
+  useCoreBuild('one-thread');
   if (c.measure) {
-    pg.setThreads(1);
     Object.assign(row, await c.measure());
     if (c.threads) {
-      pg.setThreads(THREADS);
+      // The same measure on the threaded build, at 1 and at THREADS threads.
+      useCoreBuild('threaded');
+      const mt = await loadCore();
       try {
-        const { value, min_ms, samples_ms } = await c.measure();
-        row.threads = { threads: pg.threads(), value, min_ms, samples_ms };
+        for (const [key, n] of [['threads1', 1], ['threads', THREADS]]) {
+          mt.setThreads(n);
+          const { value, min_ms, samples_ms } = await c.measure();
+          row[key] = { threads: mt.threads(), value, min_ms, samples_ms };
+        }
       } finally {
-        pg.setThreads(1);
+        mt.setThreads(1);
+        useCoreBuild('one-thread');
       }
     }
     return finishTargets(c, row);
@@ -84,14 +91,21 @@ async function runCase(c) {
   }
   const core = impls.find((i) => i.peer === 'core');
   if (!core) throw new Error(`${c.id}: the core did not set up`);
+  let mt = null;
   if (c.threads) {
-    // The same core implementation at THREADS threads; the core itself at 1.
-    const activate = core.activate;
-    core.activate = async () => { await activate?.(); pg.setThreads(1); };
-    impls.splice(impls.indexOf(core) + 1, 0, {
-      ...core, peer: 'threads', dispose: undefined,
-      activate: async () => { await activate?.(); pg.setThreads(THREADS); },
-    });
+    // The core's implementation set up again on the threaded build, timed at 1 and at THREADS
+    // threads (each activates its count before its rounds).
+    useCoreBuild('threaded');
+    try {
+      mt = await loadCore();
+      const first = await c.impls.core();
+      const second = { ...first, dispose: undefined };
+      impls.splice(impls.indexOf(core) + 1, 0,
+        { ...first, peer: 'threads1', activate: async () => { await first.activate?.(); mt.setThreads(1); } },
+        { ...second, peer: 'threads', activate: async () => { await first.activate?.(); mt.setThreads(THREADS); } });
+    } finally {
+      useCoreBuild('one-thread');
+    }
   }
   await core.activate?.();
   const want = await core.result();
@@ -105,7 +119,8 @@ async function runCase(c) {
       // A case with an accuracy measure (e.g. max relative error against float64) reports it for
       // every implementation, on the same inputs.
       if (c.accuracy) row.peers[impl.peer].accuracy = c.accuracy(got);
-      if (!(err <= (impl.peer === 'threads' ? 0 : c.tolerance))) {  // threads: the same bits
+      const sameBits = impl.peer === 'threads' || impl.peer === 'threads1';
+      if (!(err <= (sameBits ? 0 : c.tolerance))) {  // the threaded build: the same bits
         row.peers[impl.peer].wrong = true;
         failures++;
         log(`  ${impl.peer}: WRONG result (error ${err.toExponential(2)} > ${c.tolerance})`);
@@ -118,7 +133,7 @@ async function runCase(c) {
   const samples = await timeRounds(timed);
   timed.forEach((impl, i) => Object.assign(row.peers[impl.peer], stats(samples[i], impl.flops ?? c.flops)));
   for (const impl of impls) impl.dispose?.();
-  pg.setThreads(1);
+  mt?.setThreads(1);
   if (row.peers.threads) row.peers.threads.threads = THREADS;
   if (c.native) {
     try {
@@ -219,21 +234,24 @@ function table(rows) {
   return lines.join('\n');
 }
 
-// Threads on and off: the core at 1 and at THREADS threads (medians), the speed-up (1-thread time
-// / N-thread time), and the case's thread target when it has one (`threadsTarget`: a ratio).
+// Threads on and off: the threaded build at 1 and at THREADS threads (medians), the speed-up
+// (1-thread time / N-thread time), the one-thread build's time for comparison, and the case's
+// thread target when it has one (`threadsTarget`: a ratio).
 function threadsTable(rows) {
-  const lines = [`| figure | unit | 1 thread | ${THREADS} threads | speed-up | tfjs-wasm, ${THREADS} threads (browser) | target |`, '| --- | --- | --- | --- | --- | --- | --- |'];
+  const lines = [`| figure | unit | one-thread build | 1 thread | ${THREADS} threads | speed-up | tfjs-wasm, ${THREADS} threads (browser) | target |`, '| --- | --- | --- | --- | --- | --- | --- | --- |'];
   for (const r of rows) {
-    let one, many, speedup;
+    let plain, one, many, speedup;
+    const t1 = r.peers.threads1, tn = r.peers.threads;
     if (r.threads) {
-      [one, many] = [r.value, r.threads.value];
+      [plain, one, many] = [r.value, r.threads1.value, r.threads.value];
       speedup = one / many;
-    } else if (r.peers.threads?.median_ms !== undefined && !r.peers.threads.wrong) {
+    } else if (tn?.median_ms !== undefined && t1?.median_ms !== undefined && !tn.wrong && !t1.wrong) {
       const g = r.unit === 'GFLOPS';
-      [one, many] = g ? [r.peers.core.gflops_median, r.peers.threads.gflops_median] : [r.peers.core.median_ms, r.peers.threads.median_ms];
-      speedup = r.peers.core.median_ms / r.peers.threads.median_ms;
-    } else if (r.peers.threads?.wrong) {
-      lines.push(`| ${r.id} | ${r.unit} | ${fmt(r.peers.core.median_ms)} | WRONG (not the same bits) | | | |`);
+      const v = (p) => (g ? p.gflops_median : p.median_ms);
+      [plain, one, many] = [r.peers.core ? v(r.peers.core) : undefined, v(t1), v(tn)];
+      speedup = t1.median_ms / tn.median_ms;
+    } else if (tn?.wrong || t1?.wrong) {
+      lines.push(`| ${r.id} | ${r.unit} | ${r.peers.core ? fmt(r.peers.core.median_ms) : ''} | WRONG (not the same bits) | | | | | |`);
       continue;
     } else continue;
     r.threads_speedup = speedup;
@@ -242,7 +260,7 @@ function threadsTable(rows) {
     // tfjs-wasm with its own threads (bench/figures/threads-browser.mjs), against Playgrad on as many
     const tf = r.peers['tfjs-wasm-threads'];
     const peer = tf?.median_ms === undefined ? '' : `${fmt(r.unit === 'GFLOPS' ? tf.gflops_median : tf.median_ms)} (${tf.core_speedup.toFixed(2)}×)`;
-    lines.push(`| ${r.id} | ${r.unit} | ${fmt(one)} | ${fmt(many)} | ${speedup.toFixed(2)}× | ${peer} | ${target} |`);
+    lines.push(`| ${r.id} | ${r.unit} | ${plain === undefined ? '' : fmt(plain)} | ${fmt(one)} | ${fmt(many)} | ${speedup.toFixed(2)}× | ${peer} | ${target} |`);
   }
   return lines.join('\n');
 }
@@ -305,8 +323,9 @@ const md = [
   '',
   `## Threads on and off (${THREADS} threads)`,
   '',
-  `The training lessons' figures, matmul 512 and the CNN step with the core on 1 and on ${THREADS}`,
-  'threads (docs/threads.md); the threaded results are the same bits as the one-thread ones.',
+  `The training lessons' figures, matmul 512 and the CNN step on the threaded build (what a training`,
+  `worker and Node run) at 1 and at ${THREADS} threads, next to the one-thread build of the table above`,
+  '(what a page runs on its main thread; docs/threads.md). Every result is the same bits in all three.',
   '',
   threadsTable(rows),
   '',

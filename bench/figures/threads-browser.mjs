@@ -152,7 +152,7 @@ async function inPage({ threads, rounds, warmUp }) {
     const many = p.result();
     const check = { sameBits: sameBits(one, many), tfjsError: t ? relError(t.result(), one) : 0 };
     const impls = [
-      { peer: 'core', run: () => { pg.setThreads(1); p.run(); } },
+      { peer: 'threads1', run: () => { pg.setThreads(1); p.run(); } },
       { peer: 'threads', run: () => { pg.setThreads(threads); p.run(); } },
     ];
     if (t) impls.push({ peer: 'tfjs-wasm-threads', run: () => t.run() });
@@ -230,7 +230,7 @@ function row(id, threadsTarget, peer = true) {
       for (const p of Object.values(peers)) {
         if (c.flops) Object.assign(p, { gflops_median: c.flops / p.median_ms / 1e6, gflops_best: c.flops / p.min_ms / 1e6 });
       }
-      peers.threads.core_speedup = peers.threads.median_ms / peers.core.median_ms;
+      peers.threads.core_speedup = peers.threads.median_ms / peers.threads1.median_ms;
       // tfjs-wasm's threads against Playgrad's on as many (the target below)
       const tfp = peers['tfjs-wasm-threads'];
       if (tfp) Object.assign(tfp, { core_speedup: tfp.median_ms / peers.threads.median_ms, error_vs_core: c.check.tfjsError });

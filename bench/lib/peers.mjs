@@ -1,7 +1,7 @@
 // The peers a figure can be measured against, each loaded once and shared by every figure:
-//   core       the Playgrad wasm build through its public JS API (wasm/playgrad.mjs): the threaded
-//              build (Node), set to 1 thread; figures with a threads dimension (bench/run.mjs)
-//              time it again at more threads
+//   core       the Playgrad wasm build through its public JS API (wasm/playgrad.mjs): the
+//              one-thread build; figures with a threads dimension (bench/run.mjs) also time the
+//              threaded build at 1 and at more threads
 //   tfjs-wasm  TensorFlow.js 4.22 + @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD, 1 thread)
 //   tfjs-cpu   TensorFlow.js 4.22's pure-JS cpu backend
 //   ort-web    ONNX Runtime Web's wasm backend, 1 thread (models built in bench/lib/onnx.mjs)
@@ -19,14 +19,28 @@ export const buildDir = join(root, 'build/bench');
 const require = createRequire(import.meta.url);
 
 // ---- core ---------------------------------------------------------------------------------------
-let corePromise = null;
+// Two builds, each its own instance of wasm/playgrad.mjs (load() keeps one core per module
+// instance): 'one-thread' (load({ threads: false }), what every page runs on its main thread, and
+// the build the main table measures) and 'threaded' (the pthreads build a training worker and Node
+// run, timed by bench/run.mjs at 1 and at N threads for the threads table). core() returns the
+// build chosen by useCoreBuild(), so a figure's setup, run again after the switch, binds to it.
+const cores = new Map();
+let build = 'one-thread';
+export function useCoreBuild(name) {
+  if (name !== 'one-thread' && name !== 'threaded') throw new Error(`bench: no core build '${name}'`);
+  build = name;
+}
 export function core() {
-  corePromise ??= import('playgrad').then(async (m) => {
-    const pg = await m.load();
-    pg.setThreads(1); // the peers run on one thread; bench/run.mjs raises it for the threads rows
-    return pg;
-  });
-  return corePromise;
+  if (!cores.has(build)) {
+    const url = new URL(`../../wasm/playgrad.mjs?${build}`, import.meta.url).href;
+    const options = build === 'threaded' ? {} : { threads: false };
+    cores.set(build, import(url).then(async (m) => {
+      const pg = await m.load(options);
+      pg.setThreads(1); // bench/run.mjs raises it for the threads rows
+      return pg;
+    }));
+  }
+  return cores.get(build);
 }
 
 // ---- TensorFlow.js ------------------------------------------------------------------------------
