@@ -563,7 +563,8 @@ export function mount(root, kit) {
       saveLink.textContent = `cnn-model.json (${(snap.exported.length / 1024).toFixed(1)} KB, epoch ${snap.epoch}): download`;
     }
     drawConfusion(snap);
-    if (!snap.probe) return;
+    // No probe yet (the digits are still loading): the canvases still take their size.
+    if (!snap.probe) { redrawAll(); return; }
     const pr = snap.probe;
     probeLine.textContent = pr.source === 'drawn' ? 'Your drawing, prepared by the core.' : `Held-out digit #${pr.index}: a ${pr.label}.`;
     prepLine.textContent = pr.prep
