@@ -239,3 +239,31 @@ TEST(Parallel, ElementwiseAndBroadcastOpsSameBitsAt1To3Threads) {
     }, op);
   }
 }
+
+TEST(Parallel, RowVectorBroadcastIsElementwiseExactAt1To3Threads) {
+  // A row vector over the rows of a full operand (a bias) runs as tiled kernel calls over many
+  // rows (ops_elementwise.cpp): every element must still be exactly a[i] op b[j], in either
+  // operand order, for short rows of any length and for 1, 2 and 3 threads.
+  ThreadsGuard guard;
+  for (const int64_t cols : {1, 3, 8, 17, 255}) {
+    const int64_t rows = 200003 / cols;
+    const auto xv = rnd(size_t(rows * cols), 11), bv = rnd(size_t(cols), 12);
+    for (const char* op : {"sub", "div_vec_first"}) {
+      const std::string o = op;
+      std::vector<float> want(size_t(rows * cols));
+      for (int64_t i = 0; i < rows * cols; ++i) {
+        const float x = xv[size_t(i)], b = bv[size_t(i % cols)];
+        want[size_t(i)] = o == "sub" ? x - b : b / x;
+      }
+      for (int t = 1; t <= 3; ++t) {
+        par::set_threads(t);
+        Tensor x = Tensor::from_data(xv.data(), rows * cols, {rows, cols});
+        Tensor b = Tensor::from_data(bv.data(), cols, {1, cols});
+        const std::vector<float> got = (o == "sub" ? sub(x, b) : div(b, x)).to_vector();
+        ASSERT_EQ(got.size(), want.size());
+        EXPECT_EQ(std::memcmp(got.data(), want.data(), want.size() * sizeof(float)), 0)
+            << op << " with rows of " << cols << " at " << t << " threads";
+      }
+    }
+  }
+}
