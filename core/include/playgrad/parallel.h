@@ -6,7 +6,9 @@
 //
 // Kernels split their output into chunks (rows or tiles of C, pixels of a convolution, images of
 // a batch), never the reduction axis: every output element is computed by the same code in the
-// same order whichever thread runs it, so results are bit-identical for any thread count.
+// same order whichever thread runs it, so results are bit-identical for any thread count. (One
+// reduction is split, a convolution's weight gradient over the batch, in blocks fixed by the
+// shapes alone whose partial sums are added in block order: also the same for any thread count.)
 // Small problems stay on the calling thread (chunks_for), so the per-op cost does not grow.
 #pragma once
 #include <cstddef>

@@ -6,11 +6,13 @@
 //   weight grad    dw[K, OC]   = cols(x)^T[K, NP] @ gy[NP, OC]
 //                  (cols(x)^T written directly by im2col_t, no transpose)
 // conv2d_transpose is the input-grad path as a forward op (and conv2d forward as its backward).
+#include <algorithm>
 #include <cmath>
 
 #include "ops/op_util.h"
 #include "playgrad/ops/conv.h"
 #include "playgrad/kernels/conv.h"
+#include "playgrad/parallel.h"
 
 namespace pg {
 using detail::dense;
@@ -78,14 +80,50 @@ Tensor conv_input_grad(const float* gy, const float* w, const ConvGeom& g, size_
   return dx;
 }
 
-// dw [K, OC] = cols(x)^T @ gy.
+// dw [K, OC] = cols(x)^T @ gy. The reduction runs over every output pixel of the batch (NP), so
+// dw has only K x OC elements to split over threads (72 for the cnn lesson's first layer). The
+// batch is cut into blocks of whole images, about kWeightGradBlock output pixels each, fixed by
+// the shapes alone: each block's product cols(x_block)^T @ gy_block is one task, and the blocks'
+// partial sums are added in block order. The same bits for any thread count (the blocks and the
+// order do not depend on it), natively and in wasm; a batch of one block is the plain product.
+constexpr size_t kWeightGradBlock = 1024;
+
 Tensor conv_weight_grad(const float* x, const float* gy, const ConvGeom& g, size_t oc) {
-  const size_t np = g.n * g.oh * g.ow, kk = g.kh * g.kw * g.c;
-  Tensor colst = Tensor::empty({int64_t(kk), int64_t(np)});
-  k::im2col_t(x, g, colst.data());
+  const size_t pix = g.oh * g.ow, np = g.n * pix, kk = g.kh * g.kw * g.c;
+  const size_t per = std::max<size_t>(1, kWeightGradBlock / std::max<size_t>(1, pix));
+  const size_t blocks = (g.n + per - 1) / per;
   Tensor dw = Tensor::empty({int64_t(kk), int64_t(oc)});
-  Tensor work = workspace(kernels::gemm_workspace(kk, oc, np));
-  k::gemm(kk, oc, np, colst.data(), gy, dw.data(), work.data());
+  if (blocks <= 1) {
+    Tensor colst = Tensor::empty({int64_t(kk), int64_t(np)});
+    k::im2col_t(x, g, colst.data());
+    Tensor work = workspace(kernels::gemm_workspace(kk, oc, np));
+    k::gemm(kk, oc, np, colst.data(), gy, dw.data(), work.data());
+    return dw;
+  }
+  // Every block's cols^T, product and gemm workspace, allocated here (not in the tasks).
+  const size_t ws = kernels::gemm_workspace(kk, oc, per * pix);
+  Tensor colst = Tensor::empty({int64_t(kk * np)});
+  Tensor partial = Tensor::empty({int64_t(blocks), int64_t(kk * oc)});
+  Tensor work = workspace(blocks * ws);
+  const size_t in_image = g.h * g.w * g.c;
+  auto block = [&](size_t b) {
+    ConvGeom gb = g;
+    const size_t n0 = b * per;
+    gb.n = std::min(per, g.n - n0);
+    const size_t npb = gb.n * pix;
+    float* cb = colst.data() + kk * n0 * pix;
+    // Called inside a pool task, im2col_t and gemm run on this thread (parallel.h).
+    k::im2col_t(x + n0 * in_image, gb, cb);
+    k::gemm(kk, oc, npb, cb, gy + n0 * pix * oc, partial.data() + b * kk * oc, work.data() + b * ws);
+  };
+  const size_t chunks = parallel::chunks_for(double(np) * double(kk) * double(oc + 4), blocks);
+  if (chunks <= 1) {
+    for (size_t b = 0; b < blocks; ++b) block(b);
+  } else {
+    parallel::run(blocks, block);
+  }
+  std::copy_n(partial.data(), kk * oc, dw.data());
+  for (size_t b = 1; b < blocks; ++b) k::accumulate(partial.data() + b * kk * oc, dw.data(), kk * oc);
   return dw;
 }
 
