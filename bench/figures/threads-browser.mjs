@@ -27,7 +27,9 @@ const TFJS_FILES = {
 
 // Runs in the page (serialized by page.evaluate): sets up both libraries and times the cases.
 async function inPage({ threads, rounds, warmUp }) {
-  const { load } = await import('/lib/playgrad.mjs');
+  // Its own instance of the module (load() keeps one core per instance): the page's app.mjs has
+  // already loaded the one-thread core in the main one, as every page does (docs/threads.md).
+  const { load } = await import('/lib/playgrad.mjs?threads-bench');
   const pg = await load();
   const tf = window.tf;
   tf.wasm.setWasmPaths('/__bench/');
@@ -224,6 +226,7 @@ function row(id, threadsTarget, peer = true) {
       const c = cases[id];
       if (!info.isolated) throw new Error('threads-browser: the page is not cross-origin isolated');
       if (!info.tfMultithread) throw new Error('threads-browser: tfjs-wasm reports no multithread support in the page');
+      if (info.pgThreads < THREADS) throw new Error(`threads-browser: Playgrad's core in the page has ${info.pgThreads} thread(s), not ${THREADS}`);
       if (!c.check.sameBits) throw new Error(`${id}: Playgrad at ${THREADS} threads differs from 1 thread`);
       if (!(c.check.tfjsError <= c.tolerance)) throw new Error(`${id}: tfjs-wasm differs from Playgrad by ${c.check.tfjsError}`);
       const peers = c.peers;
