@@ -51,19 +51,34 @@ if [ "$level" = all ] || [ "$level" = soak ]; then
   # the optimizers lesson animating + 8 s of the softmax lesson + 10 cycles of the playground
   # training and scrubbing in Chromium. `npm run soak` (SOAK=long) runs the long bounds: 100,000
   # computes or 5 minutes, 120 s + 30 s, and 5 minutes of playground training and scrubbing.
+  # Two files at a time: the Node soak keeps one core busy while a browser soak animates for a
+  # fixed time; each asserts flat heaps, which do not depend on how fast it ran.
   echo "== soak tests (long sessions)"
   t0=$SECONDS
-  node --test --test-reporter=spec --test-concurrency=1 tests/node/soak*.test.mjs tests/browser/soak*.test.mjs
+  node --test --test-reporter=spec --test-concurrency=2 tests/node/soak*.test.mjs tests/browser/soak*.test.mjs
   took soak "$t0"
 fi
 if [ "$level" = all ] || [ "$level" = sanitize ]; then
-  # The suite's binary run once (one process: ctest would start 181 sanitized processes), from the
+  # The suite's binary in two processes (ctest would start 181 sanitized processes), from the
   # tree the fuzz level uses too (preset `sanitize`: clang, ASan + UBSan).
   echo "== native tests under AddressSanitizer + UBSan"
   t0=$SECONDS
   [ -f build/sanitize/CMakeCache.txt ] || cmake --preset sanitize >/dev/null
   cmake --build build/sanitize -j2
-  (cd build/sanitize && ASAN_OPTIONS=detect_leaks=1 ./playgrad_tests --gtest_brief=1)
+  # Two shards of the suite at once (GoogleTest's own sharding), one per core; either failing
+  # fails the level.
+  (
+    cd build/sanitize
+    pids=()
+    for shard in 0 1; do
+      GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=$shard ASAN_OPTIONS=detect_leaks=1 \
+        ./playgrad_tests --gtest_brief=1 &
+      pids+=($!)
+    done
+    status=0
+    for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+    exit "$status"
+  )
   took sanitize "$t0"
 fi
 if [ "$level" = all ] || [ "$level" = fuzz ]; then
