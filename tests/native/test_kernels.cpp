@@ -147,6 +147,26 @@ TEST(Kernels, ReductionsAndSoftmaxMatchScalar) {
   EXPECT_TRUE(std::isnan(K::scalar::max(withnan.data(), 5)));
 }
 
+TEST(Kernels, SumRowsIsRowOrderAccumulateExactly) {
+  // Each column added in row order from 0: the same bits as one accumulate per row, in both twins.
+  for (size_t rows : {size_t(0), size_t(1), size_t(3), size_t(50), size_t(1000)})
+    for (size_t n : {size_t(1), size_t(3), size_t(4), size_t(8), size_t(10), size_t(16),
+                     size_t(17), size_t(33), size_t(64)}) {
+      auto x = rnd(rows * n, 21, -1e3f, 1e3f);
+      if (rows) x[0] = -0.f;  // 0 + -0 is +0 in every path
+      std::vector<float> want(n, 0.f), y1(n, -1.f), y2(n, -2.f);
+      for (size_t r = 0; r < rows; ++r) K::scalar::accumulate(x.data() + r * n, want.data(), n);
+      K::simd::sum_rows(x.data(), rows, n, y1.data());
+      K::scalar::sum_rows(x.data(), rows, n, y2.data());
+      for (size_t j = 0; j < n; ++j) {
+        uint32_t a, b, c;
+        std::memcpy(&a, &y1[j], 4), std::memcpy(&b, &y2[j], 4), std::memcpy(&c, &want[j], 4);
+        EXPECT_EQ(a, c) << rows << "x" << n << " column " << j;
+        EXPECT_EQ(b, c) << rows << "x" << n << " column " << j;
+      }
+    }
+}
+
 TEST(Kernels, GemmMatchesScalarExactlyAndEigen) {
   const size_t sizes[][3] = {{1, 1, 1}, {3, 5, 7}, {4, 8, 4}, {5, 9, 3}, {17, 33, 65},
                              {64, 64, 64}, {13, 7, 600}, {2, 3, 0}};

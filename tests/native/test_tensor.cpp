@@ -87,3 +87,32 @@ TEST(Random, SeededAndDistributed) {
   for (int i = 0; i < 3000; ++i) counts[r.below(3)]++;
   for (int c : counts) EXPECT_NEAR(c, 1000, 120);
 }
+
+TEST(Tensor, FirstGradientIsTakenOnlyWhenNothingElseHoldsIt) {
+  // A fresh gradient nobody else holds becomes .grad as it is (no copy); one the caller still
+  // holds, or a view, is copied: changing it afterwards leaves .grad alone.
+  Tensor x = Tensor::zeros({2, 3});
+  x.set_requires_grad(true);
+  Tensor fresh = Tensor::full({2, 3}, 2.f);
+  const float* fresh_data = fresh.data();
+  accumulate_grad(x, std::move(fresh));
+  EXPECT_EQ(x.grad().data(), fresh_data);
+  EXPECT_EQ(x.grad().to_vector(), std::vector<float>(6, 2.f));
+  accumulate_grad(x, Tensor::ones({2, 3}));  // a second gradient is added
+  EXPECT_EQ(x.grad().to_vector(), std::vector<float>(6, 3.f));
+
+  Tensor y = Tensor::zeros({2, 3});
+  y.set_requires_grad(true);
+  Tensor kept = Tensor::ones({2, 3});
+  accumulate_grad(y, kept);
+  EXPECT_NE(y.grad().data(), kept.data());
+  kept.data()[0] = 7.f;
+  EXPECT_EQ(y.grad().to_vector(), std::vector<float>(6, 1.f));
+
+  Tensor z = Tensor::zeros({3});
+  z.set_requires_grad(true);
+  Tensor big = Tensor::ones({1, 3});
+  accumulate_grad(z, reshape(big, {3}));  // a view of big's storage: copied
+  big.data()[0] = 5.f;
+  EXPECT_EQ(z.grad().to_vector(), std::vector<float>(3, 1.f));
+}

@@ -25,8 +25,8 @@ test('the conv/pool/upsample kernels are SIMD', () => {
     'upsample_nearest_backward', 'upsample_bilinear', 'upsample_bilinear_backward', 'depthwise',
     'depthwise_backward_input', 'depthwise_backward_weight']) {
     // The kernel, its lambdas, and the chunk functions the thread pool's run() instantiates for
-    // them (there pg::kernels::simd is a back-reference: _ZZN2pg8parallel3run...NS3_6col2imE...).
-    const re = new RegExp(`^_ZZ?N2pg(7kernels4simd|8parallel3run.*4simd.*(?<![0-9]))${k.length}${k}E`);
+    // them (run, or for_range; there pg::kernels::simd is a back-reference: _ZZN2pg8parallel9for_range...NS3_6col2imE...).
+    const re = new RegExp(`^_ZZ?N2pg(7kernels4simd|8parallel(?:3run|9for_range).*4simd.*(?<![0-9]))${k.length}${k}E`);
     const names = Object.keys(fns).filter((f) => re.test(f));
     assert.ok(names.length > 0, `no function for ${k} in the kernel object`);
     const n = names.reduce((s, f) => s + simdOps(fns[f]), 0);

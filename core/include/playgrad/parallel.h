@@ -48,8 +48,9 @@ void run(size_t chunks, F&& f) {
 constexpr size_t kChunksPerThread = 4;
 
 // How many chunks to split `work` (in multiply-adds; a copied or compared element counts about
-// 4) into: 1 below about 2^18 per chunk (tens of microseconds on one thread, against a worker's
-// wake-up), at most min(kChunksPerThread * threads(), max_chunks), 1 on one thread.
+// 4) into: 1 below about 2 * 2^18 (tens of microseconds a chunk on one thread, against a
+// worker's wake-up), else about work / 2^18 rounded up to a multiple of threads() (equal chunks
+// then finish together), at most min(kChunksPerThread * threads(), max_chunks); 1 on one thread.
 size_t chunks_for(double work, size_t max_chunks);
 
 // [begin, end) of chunk i when n items are split into `chunks` nearly equal parts, each a
@@ -60,6 +61,32 @@ inline void chunk_range(size_t n, size_t chunks, size_t i, size_t align, size_t&
   const size_t b = units * i / chunks, e = units * (i + 1) / chunks;
   begin = b * align < n ? b * align : n;
   end = e * align < n ? e * align : n;
+}
+
+// The most parts for_range makes now (a caller sizes per-part scratch with it).
+inline size_t max_parts() {
+  return threads() == 1 ? 1 : kChunksPerThread * size_t(threads());
+}
+
+// f(begin, end) over parts of [0, n): split over the pool when `work` (in multiply-adds, as
+// chunks_for) is large enough, each part a multiple of `align` items except the last and none
+// empty; otherwise f(0, n) on the calling thread (nothing when n is 0). The parts depend on n,
+// work, align and threads() only, and each item is handled by the same code in either case.
+// f may take a third argument, the part's index (< max_parts()), to pick its own scratch.
+template <class F>
+void for_range(size_t n, double work, size_t align, F&& f) {
+  auto call = [&](size_t begin, size_t end, size_t part) {
+    if constexpr (std::is_invocable_v<F&, size_t, size_t, size_t>) f(begin, end, part);
+    else f(begin, end);
+  };
+  if (n == 0) return;
+  const size_t chunks = chunks_for(work, (n + align - 1) / align);
+  if (chunks <= 1) return call(size_t(0), n, size_t(0));
+  run(chunks, [&](size_t i) {
+    size_t begin, end;
+    chunk_range(n, chunks, i, align, begin, end);
+    if (begin < end) call(begin, end, i);
+  });
 }
 
 }  // namespace pg::parallel

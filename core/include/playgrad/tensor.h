@@ -127,6 +127,8 @@ void check_shape(const char* op, const Shape& shape);
 // Records the graph on `out` when grad mode is on and some input requires grad; returns out.
 Tensor record(Tensor out, const char* op, std::vector<Tensor> inputs, GradFn fn);
 // Adds g into t's gradient (t's shape; g is not aliased afterwards). No-op unless t requires grad.
-void accumulate_grad(const Tensor& t, const Tensor& g);
+// A first gradient that nothing else holds (a fresh result passed as a temporary, or moved in)
+// becomes t's gradient as it is; any other is copied.
+void accumulate_grad(const Tensor& t, Tensor g);
 
 }  // namespace pg

@@ -52,7 +52,7 @@ Tensor record(Tensor out, const char* op, std::vector<Tensor> inputs, GradFn fn)
   return out;
 }
 
-void accumulate_grad(const Tensor& t, const Tensor& g) {
+void accumulate_grad(const Tensor& t, Tensor g) {
   if (!t.requires_grad()) return;
   if (g.shape() != t.shape())
     fail("backward: gradient of shape ", shape_str(g.shape()), " for a tensor of shape ",
@@ -60,15 +60,26 @@ void accumulate_grad(const Tensor& t, const Tensor& g) {
   if (detail::tracing() && detail::trace_contribution(t, g)) return;  // trace.h: a probe
   if (g_detect_anomaly) detail::anomaly_check_grad(t, g);
   TensorImpl& impl = *t.impl();
-  Tensor gc = g.contiguous();
   if (!impl.grad) {
-    // Copy: g may be shared with another input's gradient (add passes g to both sides).
+    // Taken as it is when this is the only handle to g and to its storage, all of which g
+    // covers (a fresh result of the backward: nobody else can see it, so no copy of a large
+    // gradient on one thread). Otherwise copied: g may be shared with another input's gradient
+    // (add passes g to both sides), or be a view.
+    const std::shared_ptr<TensorImpl>& gi = g.impl();
+    if (gi.use_count() == 1 && gi->storage.use_count() == 1 && gi->offset == 0 &&
+        gi->storage->size == g.numel() && g.is_contiguous() && !gi->requires_grad &&
+        !gi->grad_fn && !gi->grad) {
+      impl.grad = gi;
+      return;
+    }
+    Tensor gc = g.contiguous();
     Tensor copy = Tensor::from_data(gc.data(), gc.numel(), gc.shape());
     impl.grad = copy.impl();
-  } else {
-    kernels::simd::accumulate(gc.data(), impl.grad->storage->data + impl.grad->offset,
-                              size_t(gc.numel()));
+    return;
   }
+  Tensor gc = g.contiguous();
+  kernels::simd::accumulate(gc.data(), impl.grad->storage->data + impl.grad->offset,
+                            size_t(gc.numel()));
 }
 
 void Tensor::backward() {

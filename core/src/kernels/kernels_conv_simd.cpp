@@ -70,12 +70,7 @@ inline void window(const ConvGeom& g, size_t n, size_t oy, size_t ox, F f) {
 // on one thread.
 template <class F>
 void by_images(const ConvGeom& g, double per_image, F f) {
-  const size_t chunks = parallel::chunks_for(4 * per_image * double(g.n), g.n);
-  parallel::run(chunks, [&](size_t chunk) {
-    size_t n0, n1;
-    parallel::chunk_range(g.n, chunks, chunk, 1, n0, n1);
-    f(n0, n1);
-  });
+  parallel::for_range(g.n, 4 * per_image * double(g.n), 1, f);
 }
 }  // namespace
 
@@ -135,9 +130,14 @@ void col2im(const float* cols, const ConvGeom& g, float* dx) {
   });
 }
 
-void max_pool(const float* x, const ConvGeom& g, float* y) {
+// The pooling loops read the geometry and pointers from copies of their own, on their thread's
+// stack: in wasm, where such locals live in linear memory, a worker reading them through a
+// reference into the caller's stack frame shares cache lines with the caller's own stores.
+void max_pool(const float* x, const ConvGeom& geom, float* y) {
   const float ninf = -std::numeric_limits<float>::infinity();
-  by_images(g, double(g.oh) * g.ow * g.kh * g.kw * g.c, [&](size_t n0, size_t n1) {
+  by_images(geom, double(geom.oh) * geom.ow * geom.kh * geom.kw * geom.c,
+            [&geom, x, y, ninf](size_t n0, size_t n1) {
+    const ConvGeom g = geom;
     for (size_t n = n0; n < n1; ++n)
       for (size_t oy = 0; oy < g.oh; ++oy)
         for (size_t ox = 0; ox < g.ow; ++ox) {
@@ -158,9 +158,11 @@ void max_pool(const float* x, const ConvGeom& g, float* y) {
   });
 }
 
-void max_pool_backward(const float* x, const float* y, const float* gy, const ConvGeom& g,
+void max_pool_backward(const float* x, const float* y, const float* gy, const ConvGeom& geom,
                        float* dx) {
-  by_images(g, double(g.oh) * g.ow * g.kh * g.kw * g.c, [&](size_t n0, size_t n1) {
+  by_images(geom, double(geom.oh) * geom.ow * geom.kh * geom.kw * geom.c,
+            [&geom, x, y, gy, dx](size_t n0, size_t n1) {
+    const ConvGeom g = geom;
     for (size_t n = n0; n < n1; ++n)
       for (size_t oy = 0; oy < g.oh; ++oy)
         for (size_t ox = 0; ox < g.ow; ++ox) {

@@ -113,6 +113,14 @@ float sum(const float* x, size_t n) {
   return s;
 }
 
+void sum_rows(const float* x, size_t rows, size_t n, float* y) {
+  for (size_t j = 0; j < n; ++j) {
+    float s = 0.f;
+    for (size_t r = 0; r < rows; ++r) s += x[r * n + j];
+    y[j] = s;
+  }
+}
+
 float max(const float* x, size_t n) {
   float m = x[0];
   for (size_t i = 0; i < n; ++i) {

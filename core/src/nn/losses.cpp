@@ -97,7 +97,7 @@ Tensor bce_torch_elementwise(const Tensor& p, const Tensor& y) {
                     const float pv = pd.data()[i], t = yd.data()[i];
                     dx.data()[i] = gc.data()[i] * (pv - t) / std::max((1.f - pv) * pv, 1e-12f);
                   }
-                  accumulate_grad(in[0], dx);
+                  accumulate_grad(in[0], std::move(dx));
                 });
 }
 
@@ -127,7 +127,7 @@ Tensor bce_elementwise(const Tensor& p, const Tensor& y, Clip clip) {
                     // d/dp = -y/p + (1 - y)/(1 - p) inside the clip range, 0 outside
                     dx.data()[i] = inside(pv) ? gc.data()[i] * (-t / pv + (1.f - t) / (1.f - pv)) : 0.f;
                   }
-                  accumulate_grad(in[0], dx);
+                  accumulate_grad(in[0], std::move(dx));
                 });
 }
 
@@ -154,7 +154,7 @@ Tensor bce_logits_elementwise(const Tensor& z, const Tensor& y) {
                   Tensor dx = Tensor::empty(sig.shape());
                   for (int64_t i = 0; i < dx.numel(); ++i)
                     dx.data()[i] = gc.data()[i] * (sig.data()[i] - yd.data()[i]);
-                  accumulate_grad(in[0], dx);
+                  accumulate_grad(in[0], std::move(dx));
                 });
 }
 
@@ -192,7 +192,7 @@ Tensor categorical_rows(const char* op, const Tensor& p, const Tensor& y, bool f
                       const float t = yd.data()[i];
                       dx.data()[i] = t != 0.f ? -gc.data()[i / C] * t / pd.data()[i] : 0.f;
                     }
-                    accumulate_grad(in[0], dx);
+                    accumulate_grad(in[0], std::move(dx));
                   });
   }
   if (!from_logits) {
@@ -213,7 +213,7 @@ Tensor categorical_rows(const char* op, const Tensor& p, const Tensor& y, bool f
                       // d/dp_c = -y_c / p_c inside the clip range, 0 outside
                       dx.data()[i] = inside(pv) ? -gc.data()[i / C] * yd.data()[i] / pv : 0.f;
                     }
-                    accumulate_grad(in[0], dx);
+                    accumulate_grad(in[0], std::move(dx));
                   });
   }
   Tensor sm = Tensor::empty(p.shape());
@@ -238,7 +238,7 @@ Tensor categorical_rows(const char* op, const Tensor& p, const Tensor& y, bool f
                   for (int64_t i = 0; i < dx.numel(); ++i)
                     dx.data()[i] = gc.data()[i / C] *
                                    (sm.data()[i] * (*ysum)[size_t(i / C)] - yd.data()[i]);
-                  accumulate_grad(in[0], dx);
+                  accumulate_grad(in[0], std::move(dx));
                 });
 }
 

@@ -68,42 +68,52 @@ Tensor conv_forward(const float* x, const float* w, const ConvGeom& g, size_t oc
 }
 
 // dx [N,H,W,C] = the input gradient of conv (geometry g) for gy [NP, OC] and w [K, OC].
+// Image by image: a part of the batch is its rows of the product, then their col2im, on one
+// thread (the rows are still in its cache). A row of a product, and an image's col2im, are the
+// same computation in any part: the same bits for any thread count.
 Tensor conv_input_grad(const float* gy, const float* w, const ConvGeom& g, size_t oc) {
-  const size_t np = g.n * g.oh * g.ow, kk = g.kh * g.kw * g.c;
+  const size_t pix = g.oh * g.ow, np = g.n * pix, kk = g.kh * g.kw * g.c;
+  const size_t in_image = g.h * g.w * g.c;
   Tensor wt = Tensor::empty({int64_t(oc), int64_t(kk)});
   kernels::transpose2d(w, wt.data(), kk, oc);
   Tensor dcols = Tensor::empty({int64_t(np), int64_t(kk)});
-  Tensor work = workspace(kernels::gemm_workspace(np, kk, oc));
-  k::gemm(np, kk, oc, gy, wt.data(), dcols.data(), work.data());
-  Tensor dx = Tensor::zeros({int64_t(g.n), int64_t(g.h), int64_t(g.w), int64_t(g.c)});
-  k::col2im(dcols.data(), g, dx.data());
+  // Enough for any part's rows (a row count that is not a whole number of tiles needs the most).
+  const size_t ws = kernels::gemm_workspace(1, kk, oc);
+  Tensor work = workspace(parallel::max_parts() * ws);
+  Tensor dx = Tensor::empty({int64_t(g.n), int64_t(g.h), int64_t(g.w), int64_t(g.c)});
+  parallel::for_range(g.n, double(np) * double(kk) * double(oc + 4), 1,
+                      [&](size_t n0, size_t n1, size_t part) {
+                        ConvGeom gb = g;
+                        gb.n = n1 - n0;
+                        float* d = dcols.data() + n0 * pix * kk;
+                        float* dxb = dx.data() + n0 * in_image;
+                        k::gemm(gb.n * pix, kk, oc, gy + n0 * pix * oc, wt.data(), d,
+                                work.data() + part * ws);
+                        std::fill_n(dxb, gb.n * in_image, 0.f);
+                        k::col2im(d, gb, dxb);
+                      });
   return dx;
 }
 
 // dw [K, OC] = cols(x)^T @ gy. The reduction runs over every output pixel of the batch (NP), so
 // dw has only K x OC elements to split over threads (72 for the cnn lesson's first layer). The
-// batch is cut into blocks of whole images, about kWeightGradBlock output pixels each, fixed by
+// batch is cut into blocks of whole images, at most kWeightGradBlock output pixels each (one image
+// when an image has more), fixed by
 // the shapes alone: each block's product cols(x_block)^T @ gy_block is one task, and the blocks'
 // partial sums are added in block order. The same bits for any thread count (the blocks and the
 // order do not depend on it), natively and in wasm; a batch of one block is the plain product.
-constexpr size_t kWeightGradBlock = 1024;
+constexpr size_t kWeightGradBlock = 512;
 
 Tensor conv_weight_grad(const float* x, const float* gy, const ConvGeom& g, size_t oc) {
   const size_t pix = g.oh * g.ow, np = g.n * pix, kk = g.kh * g.kw * g.c;
   const size_t per = std::max<size_t>(1, kWeightGradBlock / std::max<size_t>(1, pix));
   const size_t blocks = (g.n + per - 1) / per;
   Tensor dw = Tensor::empty({int64_t(kk), int64_t(oc)});
-  if (blocks <= 1) {
-    Tensor colst = Tensor::empty({int64_t(kk), int64_t(np)});
-    k::im2col_t(x, g, colst.data());
-    Tensor work = workspace(kernels::gemm_workspace(kk, oc, np));
-    k::gemm(kk, oc, np, colst.data(), gy, dw.data(), work.data());
-    return dw;
-  }
-  // Every block's cols^T, product and gemm workspace, allocated here (not in the tasks).
-  const size_t ws = kernels::gemm_workspace(kk, oc, per * pix);
+  // Every block's cols^T, product and gemm workspace, allocated here (not in the tasks). One
+  // block writes its product into dw itself.
+  const size_t ws = kernels::gemm_workspace(kk, oc, std::min(per, g.n) * pix);
   Tensor colst = Tensor::empty({int64_t(kk * np)});
-  Tensor partial = Tensor::empty({int64_t(blocks), int64_t(kk * oc)});
+  Tensor partial = blocks > 1 ? Tensor::empty({int64_t(blocks), int64_t(kk * oc)}) : dw;
   Tensor work = workspace(blocks * ws);
   const size_t in_image = g.h * g.w * g.c;
   auto block = [&](size_t b) {
@@ -116,12 +126,13 @@ Tensor conv_weight_grad(const float* x, const float* gy, const ConvGeom& g, size
     k::im2col_t(x + n0 * in_image, gb, cb);
     k::gemm(kk, oc, npb, cb, gy + n0 * pix * oc, partial.data() + b * kk * oc, work.data() + b * ws);
   };
-  const size_t chunks = parallel::chunks_for(double(np) * double(kk) * double(oc + 4), blocks);
-  if (chunks <= 1) {
-    for (size_t b = 0; b < blocks; ++b) block(b);
-  } else {
-    parallel::run(blocks, block);
-  }
+  // Below one chunk's work, block by block on this thread (their im2col_t and gemm then split
+  // over the pool themselves).
+  parallel::for_range(blocks, double(np) * double(kk) * double(oc + 4), 1,
+                      [&](size_t b0, size_t b1) {
+                        for (size_t b = b0; b < b1; ++b) block(b);
+                      });
+  if (blocks == 1) return dw;
   std::copy_n(partial.data(), kk * oc, dw.data());
   for (size_t b = 1; b < blocks; ++b) k::accumulate(partial.data() + b * kk * oc, dw.data(), kk * oc);
   return dw;
@@ -184,13 +195,13 @@ Tensor depthwise_conv2d(const Tensor& x, const Tensor& w, const Tensor& bias,
       Tensor wd = dense(in[1]);
       Tensor dx = Tensor::zeros(in[0].shape());
       k::depthwise_backward_input(gc.data(), wd.data(), g, size_t(m), dx.data());
-      accumulate_grad(in[0], dx);
+      accumulate_grad(in[0], std::move(dx));
     }
     if (in[1].requires_grad()) {
       Tensor xd = dense(in[0]);
       Tensor dw = Tensor::zeros(in[1].shape());
       k::depthwise_backward_weight(xd.data(), gc.data(), g, size_t(m), dw.data());
-      accumulate_grad(in[1], dw);
+      accumulate_grad(in[1], std::move(dw));
     }
   });
   return add_bias(y, bias);
@@ -266,7 +277,7 @@ Tensor max_pool2d(const Tensor& x, const Pool2dOptions& o) {
                   Tensor gc = dense(gy);
                   Tensor dx = Tensor::zeros(in[0].shape());
                   k::max_pool_backward(xd.data(), yd.data(), gc.data(), g, dx.data());
-                  accumulate_grad(in[0], dx);
+                  accumulate_grad(in[0], std::move(dx));
                 });
 }
 
@@ -279,7 +290,7 @@ Tensor avg_pool2d(const Tensor& x, const Pool2dOptions& o) {
     Tensor gc = dense(gy);
     Tensor dx = Tensor::zeros(in[0].shape());
     k::avg_pool_backward(gc.data(), g, dx.data());
-    accumulate_grad(in[0], dx);
+    accumulate_grad(in[0], std::move(dx));
   });
 }
 
@@ -310,7 +321,7 @@ Tensor upsampling2d(const Tensor& x, int64_t fh, int64_t fw, Interpolation mode)
                     Tensor dx = Tensor::zeros(in[0].shape());
                     k::upsample_nearest_backward(gc.data(), n, h, w, c, size_t(fh), size_t(fw),
                                                  dx.data());
-                    accumulate_grad(in[0], dx);
+                    accumulate_grad(in[0], std::move(dx));
                   });
   }
   k::upsample_bilinear(xc.data(), n, h, w, c, oh, ow, y.data());
@@ -319,7 +330,7 @@ Tensor upsampling2d(const Tensor& x, int64_t fh, int64_t fw, Interpolation mode)
                   Tensor gc = dense(gy);
                   Tensor dx = Tensor::zeros(in[0].shape());
                   k::upsample_bilinear_backward(gc.data(), n, h, w, c, oh, ow, dx.data());
-                  accumulate_grad(in[0], dx);
+                  accumulate_grad(in[0], std::move(dx));
                 });
 }
 

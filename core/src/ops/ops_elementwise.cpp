@@ -62,16 +62,7 @@ static bool broadcast_row_vector(Binary op, const Tensor& a, const Tensor& b, Te
     }
   };
   // An element counts as 4 multiply-adds (parallel.h).
-  const size_t chunks = parallel::chunks_for(4.0 * double(n), groups);
-  if (chunks <= 1) {
-    do_groups(0, groups);
-    return true;
-  }
-  parallel::run(chunks, [&](size_t c) {
-    size_t g0, g1;
-    parallel::chunk_range(groups, chunks, c, 1, g0, g1);
-    if (g0 < g1) do_groups(g0, g1);
-  });
+  parallel::for_range(groups, 4.0 * double(n), 1, do_groups);
   return true;
 }
 
@@ -110,22 +101,18 @@ static void broadcast_binary(Binary op, const Tensor& a, const Tensor& b, Tensor
   const int64_t rows = n / len;
   // Rows [r0, r1): their index and offsets are unravelled from r0, so a part of the rows can run
   // on any thread (each row is the same kernel call as in one pass).
-  // One index per part, allocated here: the per-row loop then holds nothing with a destructor, so
-  // the threaded build (JavaScript exceptions) calls the kernel directly, not through a
-  // JavaScript invoke_ wrapper per row.
-  const size_t max_parts = parallel::kChunksPerThread * size_t(parallel::threads());
-  std::vector<int64_t> index(max_parts * size_t(nd));
-  auto do_rows = [&](int64_t r0, int64_t r1, size_t part) {
-    int64_t* idx = index.data() + part * size_t(nd);
+  auto do_rows = [&](size_t r0, size_t r1) {
+    std::vector<int64_t> index(static_cast<size_t>(nd), 0);
+    int64_t* idx = index.data();
     int64_t oa = 0, ob = 0;
-    for (int64_t r = r0, d = nd - 2; d >= 0; --d) {
+    for (int64_t r = int64_t(r0), d = nd - 2; d >= 0; --d) {
       const size_t du = size_t(d);
       idx[du] = r % os[du];
       r /= os[du];
       oa += idx[du] * sa[du];
       ob += idx[du] * sb[du];
     }
-    for (int64_t r = r0; r < r1; ++r) {
+    for (int64_t r = int64_t(r0); r < int64_t(r1); ++r) {
       k::binary(op, pa + oa, size_t(sa[size_t(nd - 1)]), pb + ob, size_t(sb[size_t(nd - 1)]),
                 po + r * len, size_t(len));
       for (int d = nd - 2; d >= 0; --d) {
@@ -138,14 +125,8 @@ static void broadcast_binary(Binary op, const Tensor& a, const Tensor& b, Tensor
     }
   };
   // An element counts as 4 multiply-adds (parallel.h); parts start on a cache line of out.
-  const size_t chunks = parallel::chunks_for(4.0 * double(n), size_t(rows));
-  if (chunks <= 1) return do_rows(0, rows, 0);
-  const size_t align = 16 / std::gcd(size_t(len), size_t(16));
-  parallel::run(chunks, [&](size_t c) {
-    size_t b, e;
-    parallel::chunk_range(size_t(rows), chunks, c, align, b, e);
-    if (b < e) do_rows(int64_t(b), int64_t(e), c);
-  });
+  parallel::for_range(size_t(rows), 4.0 * double(n), 16 / std::gcd(size_t(len), size_t(16)),
+                      do_rows);
 }
 
 static Tensor binary_op(const char* name, Binary op, const Tensor& a, const Tensor& b) {
@@ -234,7 +215,7 @@ static Tensor unary_op(const char* name, Unary op, const Tensor& x, float p = 0.
                   Tensor dx = Tensor::empty(xd.shape());
                   k::unary_backward(op, xd.data(), yd.data(), gc.data(), dx.data(),
                                     size_t(dx.numel()), p);
-                  accumulate_grad(in[0], dx);
+                  accumulate_grad(in[0], std::move(dx));
                 });
 }
 

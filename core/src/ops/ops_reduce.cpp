@@ -18,12 +18,18 @@ static Shape reduced_shape(const Shape& s, int axis, bool keepdims) {
   return r;
 }
 
-// Sum of x ([outer, n, inner] around axis) into out ([outer, inner]).
+// Sum of x ([outer, n, inner] around axis) into out ([outer, inner]). Rows of up to kShortRow
+// floats are summed by one sum_rows call (a call per row would cost more than the row: a bias
+// gradient over NHWC is thousands of rows of a few channels); longer rows by one accumulate each,
+// which reads x once in order. Both add each column in row order from 0: the same bits.
+constexpr int64_t kShortRow = 64;
 static void sum_axis(const float* x, float* out, const detail::AxisSplit& s) {
   for (int64_t o = 0; o < s.outer; ++o) {
     const float* xo = x + o * s.n * s.inner;
     if (s.inner == 1) {
       out[o] = s.n ? k::sum(xo, size_t(s.n)) : 0.f;
+    } else if (s.inner <= kShortRow) {
+      k::sum_rows(xo, size_t(s.n), size_t(s.inner), out + o * s.inner);
     } else {
       float* oo = out + o * s.inner;
       std::fill_n(oo, s.inner, 0.f);
@@ -97,7 +103,7 @@ static Tensor extremum(const char* op, bool is_min, const Tensor& x, std::option
         const int64_t r = o * s.inner + j;
         dx.data()[(o * s.n + (*arg)[size_t(r)]) * s.inner + j] = gc.data()[r];
       }
-    accumulate_grad(in[0], dx);
+    accumulate_grad(in[0], std::move(dx));
   });
 }
 

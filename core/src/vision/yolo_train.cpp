@@ -240,7 +240,7 @@ Tensor yolo_loss(const Tensor& pred, const Tensor& target, const YoloGrid& g,
                       d[b] = float(g2 * ln * 2 * s0 * ds0);  // λ σ²
                     }
                   }
-                  accumulate_grad(in[0], dx);
+                  accumulate_grad(in[0], std::move(dx));
                 });
 }
 

@@ -32,6 +32,9 @@ enum class Unary { Neg, Exp, Log, Sqrt, Abs, Sigmoid, Tanh, Relu, LeakyRelu, Pow
   /* y[i] = a * x[i] */                                                                            \
   void scale(const float* x, float a, float* y, size_t n);                                         \
   float sum(const float* x, size_t n);                                                             \
+  /* y[j] = sum of x[r, j] over the rows r of x[rows, n], added in row order from 0 (the same     \
+     bits as y = 0 then accumulate(row r, y) for r = 0, 1, ...). */                               \
+  void sum_rows(const float* x, size_t rows, size_t n, float* y);                                  \
   /* max of x[0..n), n >= 1; NaN if any element is NaN. */                                         \
   float max(const float* x, size_t n);                                                             \
   /* Stable softmax of one row: y = exp(x - max x) / sum exp(x - max x). */                        \
