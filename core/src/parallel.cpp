@@ -197,9 +197,8 @@ void configure(int pool_size, int default_threads) {
 }
 
 size_t chunks_for(double work, size_t max_chunks) {
-  const double per_chunk = double(1 << 18);
   const size_t t = size_t(threads());
-  size_t c = size_t(std::max(1.0, work / per_chunk));
+  size_t c = size_t(std::max(1.0, work / kChunkWork));
   if (t == 1 || c < 2 || max_chunks < 2) return 1;
   // Whole rounds of threads: 3 equal chunks on 2 threads take as long as 4 (one thread runs two).
   c = (c + t - 1) / t * t;

@@ -84,9 +84,9 @@ TEST(Parallel, RunCoversEveryChunkOnceAndSmallWorkStaysOnOneChunk) {
   par::set_threads(3);
   EXPECT_EQ(par::chunks_for(1e9, 2), 2u);
   // Whole rounds of threads: 2.5 chunks' work is 3 chunks, one per thread; 4 chunks' work is 6.
-  EXPECT_EQ(par::chunks_for(2.5 * (1 << 18), 64), 3u);
-  EXPECT_EQ(par::chunks_for(4.0 * (1 << 18), 64), 6u);
-  EXPECT_EQ(par::chunks_for(1.5 * (1 << 18), 64), 1u);
+  EXPECT_EQ(par::chunks_for(2.5 * par::kChunkWork, 64), 3u);
+  EXPECT_EQ(par::chunks_for(4.0 * par::kChunkWork, 64), 6u);
+  EXPECT_EQ(par::chunks_for(1.5 * par::kChunkWork, 64), 1u);
   // chunk_range tiles [0, n) in multiples of align
   size_t b, e, covered = 0;
   for (size_t i = 0; i < 3; ++i) {

@@ -47,10 +47,14 @@ void run(size_t chunks, F&& f) {
 // waking up) take fewer of them.
 constexpr size_t kChunksPerThread = 4;
 
+// The work (multiply-adds) of one chunk: about ten microseconds on one thread, against a
+// worker's wake-up and the job's hand-off.
+constexpr double kChunkWork = double(1 << 17);
+
 // How many chunks to split `work` (in multiply-adds; a copied or compared element counts about
-// 4) into: 1 below about 2 * 2^18 (tens of microseconds a chunk on one thread, against a
-// worker's wake-up), else about work / 2^18 rounded up to a multiple of threads() (equal chunks
-// then finish together), at most min(kChunksPerThread * threads(), max_chunks); 1 on one thread.
+// 4) into: 1 below 2 * kChunkWork, else about work / kChunkWork rounded up to a multiple of
+// threads() (equal chunks then finish together), at most min(kChunksPerThread * threads(),
+// max_chunks); 1 on one thread.
 size_t chunks_for(double work, size_t max_chunks);
 
 // [begin, end) of chunk i when n items are split into `chunks` nearly equal parts, each a

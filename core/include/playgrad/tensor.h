@@ -35,7 +35,10 @@ struct Storage {
 class Tensor;
 // Backward of one op: reads grad_out (the gradient of the op's output, shaped like it) and
 // adds each input's contribution with accumulate_grad(). Inputs are the op's inputs in order.
-using GradFn = std::function<void(std::vector<Tensor>& inputs, const Tensor& grad_out)>;
+// grad_out is passed by value: backward() hands over its own handle, so an op whose input takes
+// the gradient whole (add, reshape) may pass it on with std::move, as its last use, and
+// accumulate_grad then keeps it instead of copying it.
+using GradFn = std::function<void(std::vector<Tensor>& inputs, Tensor grad_out)>;
 
 struct TensorImpl {
   std::shared_ptr<Storage> storage;

@@ -135,9 +135,9 @@ void Tensor::backward() {
           struct Leave {
             ~Leave() { detail::anomaly_leave_backward(); }
           } leave;
-          node->grad_fn(node->inputs, g);
+          node->grad_fn(node->inputs, std::move(g));
         } else {
-          node->grad_fn(node->inputs, g);
+          node->grad_fn(node->inputs, std::move(g));
         }
       }
       release(node);

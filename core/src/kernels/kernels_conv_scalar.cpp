@@ -1,5 +1,6 @@
 // Scalar reference twins of the conv/pool kernels (kernels/conv.h): plain loops, one element at
 // a time, in the same order of operations as the SIMD versions.
+#include <algorithm>
 #include <limits>
 
 #include "playgrad/kernels/conv.h"
@@ -89,6 +90,7 @@ void max_pool(const float* x, const ConvGeom& g, float* y) {
 
 void max_pool_backward(const float* x, const float* y, const float* gy, const ConvGeom& g,
                        float* dx) {
+  std::fill(dx, dx + g.n * g.h * g.w * g.c, 0.f);
   for (size_t n = 0; n < g.n; ++n)
     for (size_t oy = 0; oy < g.oh; ++oy)
       for (size_t ox = 0; ox < g.ow; ++ox)

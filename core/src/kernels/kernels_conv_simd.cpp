@@ -163,6 +163,7 @@ void max_pool_backward(const float* x, const float* y, const float* gy, const Co
   by_images(geom, double(geom.oh) * geom.ow * geom.kh * geom.kw * geom.c,
             [&geom, x, y, gy, dx](size_t n0, size_t n1) {
     const ConvGeom g = geom;
+    std::fill(dx + n0 * g.h * g.w * g.c, dx + n1 * g.h * g.w * g.c, 0.f);
     for (size_t n = n0; n < n1; ++n)
       for (size_t oy = 0; oy < g.oh; ++oy)
         for (size_t ox = 0; ox < g.ow; ++ox) {

@@ -275,7 +275,7 @@ Tensor max_pool2d(const Tensor& x, const Pool2dOptions& o) {
   return record(y, "maxPool2d", {x},
                 [g, xd = xc.detach(), yd = y.detach()](std::vector<Tensor>& in, const Tensor& gy) {
                   Tensor gc = dense(gy);
-                  Tensor dx = Tensor::zeros(in[0].shape());
+                  Tensor dx = Tensor::empty(in[0].shape());  // the kernel zeroes it
                   k::max_pool_backward(xd.data(), yd.data(), gc.data(), g, dx.data());
                   accumulate_grad(in[0], std::move(dx));
                 });

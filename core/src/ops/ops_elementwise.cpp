@@ -149,18 +149,24 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
 }
 
 Tensor add(const Tensor& a, const Tensor& b) {
+  // b's part is computed first, so a's may take g itself (a bias added to a layer's output: the
+  // layer's gradient is not copied); they are added in input order, as every op does.
   return record(binary_op("add", Binary::Add, a, b), "add", {a, b},
-                [](std::vector<Tensor>& in, const Tensor& g) {
-                  if (in[0].requires_grad()) accumulate_grad(in[0], sum_to(g, in[0].shape()));
-                  if (in[1].requires_grad()) accumulate_grad(in[1], sum_to(g, in[1].shape()));
+                [](std::vector<Tensor>& in, Tensor g) {
+                  Tensor gb = in[1].requires_grad() ? sum_to(g, in[1].shape()) : Tensor();
+                  if (in[0].requires_grad())
+                    accumulate_grad(in[0], sum_to(std::move(g), in[0].shape()));
+                  if (gb.defined()) accumulate_grad(in[1], std::move(gb));
                 });
 }
 
 Tensor sub(const Tensor& a, const Tensor& b) {
   return record(binary_op("sub", Binary::Sub, a, b), "sub", {a, b},
-                [](std::vector<Tensor>& in, const Tensor& g) {
-                  if (in[0].requires_grad()) accumulate_grad(in[0], sum_to(g, in[0].shape()));
-                  if (in[1].requires_grad()) accumulate_grad(in[1], sum_to(neg(g), in[1].shape()));
+                [](std::vector<Tensor>& in, Tensor g) {
+                  Tensor gb = in[1].requires_grad() ? sum_to(neg(g), in[1].shape()) : Tensor();
+                  if (in[0].requires_grad())
+                    accumulate_grad(in[0], sum_to(std::move(g), in[0].shape()));
+                  if (gb.defined()) accumulate_grad(in[1], std::move(gb));
                 });
 }
 

@@ -85,12 +85,14 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
   Tensor v = dense(x).detach();
   v.impl()->shape = s;
   v.impl()->strides = contiguous_strides(s);
-  return record(v, "reshape", {x}, [](std::vector<Tensor>& in, const Tensor& g) {
-    accumulate_grad(in[0], reshape(g, in[0].shape()));
+  return record(v, "reshape", {x}, [](std::vector<Tensor>& in, Tensor g) {
+    Tensor view = reshape(g, in[0].shape());
+    g = Tensor();  // the view is then the only handle to the gradient's storage: taken, not copied
+    accumulate_grad(in[0], std::move(view));
   });
 }
 
-Tensor sum_to(const Tensor& g, const Shape& shape) {
+Tensor sum_to(Tensor g, const Shape& shape) {
   if (g.shape() == shape) return g;
   const Shape& gs = g.shape();
   if (broadcast_shapes("sum_to", gs, shape) != gs)

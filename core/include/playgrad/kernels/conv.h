@@ -63,7 +63,8 @@ inline LerpIndex bilinear_source(size_t o, size_t in, size_t out) {
                      float* work);                                                                \
   /* y [n,oh,ow,c] = max of x over the in-bounds window (padding never wins; NaN propagates). */  \
   void max_pool(const float* x, const ConvGeom& g, float* y);                                     \
-  /* dx += gy at the first window position (ky, kx order) whose value equals the max. */          \
+  /* dx = gy summed at the first window position (ky, kx order) whose value equals the max (dx    \
+     is overwritten: each image's part is zeroed by the thread that fills it). */                 \
   void max_pool_backward(const float* x, const float* y, const float* gy, const ConvGeom& g,      \
                          float* dx);                                                              \
   /* y = sum of x over the in-bounds window / number of in-bounds positions (padding excluded, */ \

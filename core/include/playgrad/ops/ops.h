@@ -46,7 +46,8 @@ Tensor transpose(const Tensor& x, int axis0 = -2, int axis1 = -1);
 // Shape. reshape: one dimension may be -1 (inferred). A view when x is contiguous.
 Tensor reshape(const Tensor& x, const Shape& shape);
 // Sums g over the broadcast dimensions so it has `shape` (the backward of broadcasting).
-Tensor sum_to(const Tensor& g, const Shape& shape);
+// g itself when it already has `shape` (passed on, not copied: sum_to(std::move(g), ...)).
+Tensor sum_to(Tensor g, const Shape& shape);
 Tensor broadcast_to(const Tensor& x, const Shape& shape);
 
 // Reductions. With no axis: over all elements (a 0-d result, or all-ones dims with keepdims).
