@@ -254,6 +254,10 @@ float sum(const float* x, size_t n) {
 // thousands of rows of 8 or 16 floats: one pass, no call per row); each column is added in row
 // order from 0, lane by lane, as the scalar twin does.
 void sum_rows(const float* x, size_t rows, size_t n, float* y) {
+  if (rows == 0) {  // x may be null: no pointer arithmetic on it
+    std::fill_n(y, n, 0.f);
+    return;
+  }
   size_t j = 0;
   for (; j + 4 * W <= n; j += 4 * W) {
     B a0(0.f), a1(0.f), a2(0.f), a3(0.f);
