@@ -254,14 +254,11 @@ float sum(const float* x, size_t n) {
 // thousands of rows of 8 or 16 floats: one pass, no call per row); each column is added in row
 // order from 0, lane by lane, as the scalar twin does.
 void sum_rows(const float* x, size_t rows, size_t n, float* y) {
-  if (rows == 0) {  // x may be null: no pointer arithmetic on it
-    std::fill_n(y, n, 0.f);
-    return;
-  }
   size_t j = 0;
   for (; j + 4 * W <= n; j += 4 * W) {
     B a0(0.f), a1(0.f), a2(0.f), a3(0.f);
-    for (const float* p = x + j; p < x + rows * n; p += n) {
+    for (size_t r = 0; r < rows; ++r) {
+      const float* p = x + r * n + j;
       a0 += B::load_unaligned(p);
       a1 += B::load_unaligned(p + W);
       a2 += B::load_unaligned(p + 2 * W);
@@ -274,7 +271,7 @@ void sum_rows(const float* x, size_t rows, size_t n, float* y) {
   }
   for (; j + W <= n; j += W) {
     B a(0.f);
-    for (const float* p = x + j; p < x + rows * n; p += n) a += B::load_unaligned(p);
+    for (size_t r = 0; r < rows; ++r) a += B::load_unaligned(x + r * n + j);
     a.store_unaligned(y + j);
   }
   for (; j < n; ++j) {

@@ -98,10 +98,10 @@ Tensor conv_input_grad(const float* gy, const float* w, const ConvGeom& g, size_
 // dw [K, OC] = cols(x)^T @ gy. The reduction runs over every output pixel of the batch (NP), so
 // dw has only K x OC elements to split over threads (72 for the cnn lesson's first layer). The
 // batch is cut into blocks of whole images, at most kWeightGradBlock output pixels each (one image
-// when an image has more), fixed by
-// the shapes alone: each block's product cols(x_block)^T @ gy_block is one task, and the blocks'
-// partial sums are added in block order. The same bits for any thread count (the blocks and the
-// order do not depend on it), natively and in wasm; a batch of one block is the plain product.
+// when an image has more), fixed by the shapes alone: each block's product
+// cols(x_block)^T @ gy_block is one task, and the blocks' partial sums are added in block order.
+// The same bits for any thread count (the blocks and the order do not depend on it), natively and
+// in wasm; a batch of one block is the plain product, written into dw directly.
 constexpr size_t kWeightGradBlock = 512;
 
 Tensor conv_weight_grad(const float* x, const float* gy, const ConvGeom& g, size_t oc) {
