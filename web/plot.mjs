@@ -1,5 +1,5 @@
 // Small canvas charts for lessons: a bar chart and a line chart. They redraw at most once per
-// animation frame (set() only schedules), scale for the device pixel ratio, follow the CSS
+// animation frame (set() only schedules; flush() draws at once), scale for the device pixel ratio, follow the CSS
 // theme colours (light/dark) and redraw on resize. Drawing a few hundred shapes takes well under
 // a millisecond, so dragging a slider stays at 60 fps.
 
@@ -57,9 +57,20 @@ class Chart {
     if (this.pending) return;
     this.pending = true;
     frame(() => {
+      if (!this.pending) return; // flush() drew it already
       this.pending = false;
       this.drawNow();
     });
+  }
+  /**
+   * Draws now what set() scheduled, if anything: for a caller already inside an animation frame
+   * (a view drawing a training snapshot), so the chart joins that frame instead of taking the next
+   * one (the page then commits one frame per snapshot, not two).
+   */
+  flush() {
+    if (!this.pending) return;
+    this.pending = false;
+    this.drawNow();
   }
   /** Draws immediately; returns false when the canvas has no size yet. */
   drawNow() {

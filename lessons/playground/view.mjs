@@ -299,6 +299,7 @@ export function mount(root, kit) {
   const lossChart = new kit.LineChart(lossCanvas, { xmin: 0, ymin: 0 });
   const accChart = new kit.LineChart(accCanvas, { xmin: 0, ymin: 0, ymax: 1 });
   const hist = new kit.BarChart(histCanvas, { min: 0, max: 1, digits: 0 });
+  const charts = [lossChart, accChart, hist];
   const metrics = el('p', { 'data-name': 'metrics' });
   const histNote = el('p', { class: 'note', 'data-name': 'hist-note' });
   const timeline = el('input', { type: 'range', min: '0', max: '0', step: '1', value: '0', 'aria-label': 'epoch to go back to', 'data-name': 'timeline', style: 'width:100%' });
@@ -561,11 +562,36 @@ export function mount(root, kit) {
   function drawCanvases(s, playing) {
     if (!playing) {
       for (const draw of [...primary, ...secondary]) draw(s);
-      return;
+    } else {
+      primary[turn % primary.length](s);
+      secondary[turn % secondary.length](s);
+      turn = (turn + 1) % (primary.length * secondary.length);
     }
-    primary[turn % primary.length](s);
-    secondary[turn % secondary.length](s);
-    turn = (turn + 1) % (primary.length * secondary.length);
+    // A snapshot is drawn inside an animation frame (web/session-host.mjs): the charts draw in
+    // that frame too, not in one of their own (one frame for the page to commit per snapshot).
+    for (const chart of charts) chart.flush();
+    if (!warm.started) warmCanvases();
+  }
+
+  // A canvas that redraws every frame cycles through two or three buffers, and the browser
+  // allocates each on first need; in Chromium that is a round trip to its GPU process on the
+  // page's main thread, tens of milliseconds on a busy 2-core machine. Drawn only once at open,
+  // every canvas needed its other buffers in the first second after Play, which held the page's
+  // longest tasks while training (bench/figures/playground.mjs). So, once the lesson has opened,
+  // the same snapshot is drawn again on a few frames, while nothing else is going on.
+  const WARM_FRAMES = 4;
+  const warm = { started: false, left: WARM_FRAMES, frame: 0 };
+  function warmCanvases() {
+    warm.started = true;
+    const again = () => {
+      warm.frame = 0;
+      if (last && !last.problem && !status.playing) {
+        for (const draw of [...primary, ...secondary]) draw(last);
+        for (const chart of charts) chart.flush();
+      }
+      if (--warm.left > 0) warm.frame = requestAnimationFrame(again);
+    };
+    warm.frame = requestAnimationFrame(again);
   }
 
   // A turned phone or a resized window: redraw the surface and the network at their new size
@@ -661,6 +687,7 @@ export function mount(root, kit) {
     destroy() {
       resizer?.disconnect();
       cancelAnimationFrame(resizeFrame);
+      cancelAnimationFrame(warm.frame);
       document.removeEventListener('keydown', keyHandler);
       if (jsonUrl) URL.revokeObjectURL(jsonUrl);
       if (codeUrl) URL.revokeObjectURL(codeUrl);

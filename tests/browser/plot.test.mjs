@@ -31,10 +31,17 @@ test('BarChart and LineChart draw their data', async () => {
     bars.set([{ label: 'a', value: 0.75, highlight: false }, { label: 'b', value: 0.25, highlight: true }]);
     bars.set([{ label: 'a', value: 0.75, highlight: false }, { label: 'b', value: 0.25, highlight: true }]);
     await frame();
+    const drawsFirst = draws;
+    // flush() draws what set() scheduled at once, and the scheduled frame then draws nothing.
+    bars.set([{ label: 'a', value: 0.75, highlight: false }, { label: 'b', value: 0.25, highlight: true }]);
+    bars.flush();
+    const drawsFlushed = draws;
+    bars.flush();
+    await frame();
     const x1 = 34 + 179 * 0.5, x2 = 34 + 179 * 1.5;
     const yOf = (v) => 18 + 160 * (1 - v);
     const bar = {
-      draws,
+      draws: drawsFirst, drawsFlushed, drawsAfter: draws,
       aInside: alphaAt(bc, x1, yOf(0.7)), aAbove: alphaAt(bc, x1 + 10, yOf(0.92)),
       bInside: alphaAt(bc, x2, yOf(0.2)), bAbove: alphaAt(bc, x2 + 10, yOf(0.4)),
       aColor: rgbAt(bc, x1, yOf(0.5)), bColor: rgbAt(bc, x2, yOf(0.1)),
@@ -55,6 +62,8 @@ test('BarChart and LineChart draw their data', async () => {
     };
   });
   assert.equal(r.bar.draws, 1, 'two set() calls in one frame draw once');
+  assert.equal(r.bar.drawsFlushed, 2, 'flush() draws what set() scheduled at once');
+  assert.equal(r.bar.drawsAfter, 2, 'after flush() (twice), the scheduled frame draws nothing more');
   assert.ok(r.bar.aInside > 0 && r.bar.bInside > 0, 'bars drawn up to their values');
   assert.equal(r.bar.aAbove, 0, 'nothing above bar a');
   assert.equal(r.bar.bAbove, 0, 'nothing above bar b');
