@@ -1,7 +1,7 @@
 // Small canvas charts for lessons: a bar chart and a line chart. They redraw at most once per
-// animation frame (set() only schedules; flush() draws at once), scale for the device pixel ratio, follow the CSS
-// theme colours (light/dark) and redraw on resize. Drawing a few hundred shapes takes well under
-// a millisecond, so dragging a slider stays at 60 fps.
+// animation frame (set() only schedules; flush() draws at once), scale for the device pixel
+// ratio, follow the CSS theme colours (light/dark) and redraw on resize. Drawing a few hundred
+// shapes takes well under a millisecond, so dragging a slider stays at 60 fps.
 
 const frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame : (f) => setTimeout(f, 16);
 

@@ -585,10 +585,7 @@ export function mount(root, kit) {
     warm.started = true;
     const again = () => {
       warm.frame = 0;
-      if (last && !last.problem && !status.playing) {
-        for (const draw of [...primary, ...secondary]) draw(last);
-        for (const chart of charts) chart.flush();
-      }
+      if (last && !last.problem && !status.playing) drawCanvases(last, false);
       if (--warm.left > 0) warm.frame = requestAnimationFrame(again);
     };
     warm.frame = requestAnimationFrame(again);
