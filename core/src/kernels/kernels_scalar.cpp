@@ -121,6 +121,20 @@ void sum_rows(const float* x, size_t rows, size_t n, float* y) {
   }
 }
 
+void adam(const AdamStep& s, float* w, const float* g, float* m, float* v, float* vmax, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    float d = g[i];
+    if (s.decoupled) w[i] *= s.decay;
+    else if (s.wd != 0.f) d += s.wd * w[i];
+    m[i] = s.b1 * m[i] + s.b1c * d;
+    v[i] = s.b2 * v[i] + s.b2c * d * d;
+    float vv = v[i];
+    if (vmax) vv = vmax[i] = std::max(vmax[i], v[i]);
+    if (s.keras_eps) w[i] -= s.keras_step * m[i] / (std::sqrt(vv) + s.eps);
+    else w[i] -= s.step_size * m[i] / (std::sqrt(vv) / s.bc2_sqrt + s.eps);
+  }
+}
+
 float max(const float* x, size_t n) {
   float m = x[0];
   for (size_t i = 0; i < n; ++i) {

@@ -4,6 +4,7 @@
 #include "playgrad/nn/optim.h"
 
 #include "playgrad/json.h"
+#include "playgrad/kernels/kernels.h"
 
 #include <algorithm>
 #include <cmath>
@@ -344,29 +345,21 @@ class Adam : public Optimizer {
   }
   std::vector<std::string> slot_names() const override { return {"m", "v", "vmax"}; }
   void update(float* w, const float* g, int64_t n, ParamState& st) override {
-    const float b1 = float(b1_), b1c = float(1.0 - b1_), b2 = float(b2_), b2c = float(1.0 - b2_),
-                eps = float(eps_);
-    const float step_size = float(lr_ / (1.0 - ipow(b1_, st.step)));
-    const float bc2_sqrt = float(std::sqrt(1.0 - ipow(b2_, st.step)));
+    kernels::AdamStep s;
+    s.b1 = float(b1_), s.b1c = float(1.0 - b1_), s.b2 = float(b2_), s.b2c = float(1.0 - b2_);
+    s.eps = float(eps_);
+    s.step_size = float(lr_ / (1.0 - ipow(b1_, st.step)));
+    s.bc2_sqrt = float(std::sqrt(1.0 - ipow(b2_, st.step)));
     // Keras folds both bias corrections into the step size and adds eps to √v itself.
-    const float keras_step = float(lr_ * std::sqrt(1.0 - ipow(b2_, st.step)) / (1.0 - ipow(b1_, st.step)));
-    const float decay = float(1.0 - lr_ * wd_);
-    const float wd = float(wd_);
+    s.keras_step = float(lr_ * std::sqrt(1.0 - ipow(b2_, st.step)) / (1.0 - ipow(b1_, st.step)));
+    s.decay = float(1.0 - lr_ * wd_);
+    s.wd = float(wd_);
+    s.decoupled = decoupled_;
+    s.keras_eps = keras_eps_;
     std::vector<float>& m = slot(st, "m", n);
     std::vector<float>& v = slot(st, "v", n);
-    std::vector<float>* vmax = amsgrad_ ? &slot(st, "vmax", n) : nullptr;
-    for (int64_t i = 0; i < n; ++i) {
-      const size_t k = size_t(i);
-      float d = g[i];
-      if (decoupled_) w[i] *= decay;
-      else if (wd != 0.f) d += wd * w[i];
-      m[k] = b1 * m[k] + b1c * d;
-      v[k] = b2 * v[k] + b2c * d * d;
-      float vv = v[k];
-      if (vmax) vv = (*vmax)[k] = std::max((*vmax)[k], v[k]);
-      if (keras_eps_) w[i] -= keras_step * m[k] / (std::sqrt(vv) + eps);
-      else w[i] -= step_size * m[k] / (std::sqrt(vv) / bc2_sqrt + eps);
-    }
+    float* vmax = amsgrad_ ? slot(st, "vmax", n).data() : nullptr;
+    kernels::simd::adam(s, w, g, m.data(), v.data(), vmax, size_t(n));
   }
   double b1_, b2_, eps_, wd_;
   bool amsgrad_, keras_eps_, decoupled_;

@@ -15,6 +15,20 @@
 namespace pg::kernels {
 
 enum class Binary { Add, Sub, Mul, Div };
+
+// One Adam (or AdamW) step's factors, computed by the optimizer (nn/optim.cpp) in double and
+// rounded once; see adam() below.
+struct AdamStep {
+  float b1, b1c, b2, b2c;  // beta1, 1 - beta1, beta2, 1 - beta2
+  float eps;
+  float step_size;         // lr / (1 - beta1^t)
+  float bc2_sqrt;          // sqrt(1 - beta2^t)
+  float keras_step;        // lr sqrt(1 - beta2^t) / (1 - beta1^t)
+  float decay;             // 1 - lr wd (AdamW)
+  float wd;                // the L2 weight decay (Adam)
+  bool decoupled;          // AdamW: w *= decay first; else d = g + wd w
+  bool keras_eps;          // eps added to sqrt(v) (Keras) rather than to sqrt(v-hat) (PyTorch)
+};
 enum class Unary { Neg, Exp, Log, Sqrt, Abs, Sigmoid, Tanh, Relu, LeakyRelu, Pow,
                    Sin, Cos, Tan };
 
@@ -46,6 +60,13 @@ enum class Unary { Neg, Exp, Log, Sqrt, Abs, Sigmoid, Tanh, Relu, LeakyRelu, Pow
   /* y[i] = e^x[i] for x[i] <= 0 (softmax's exp; the SIMD one is a polynomial, kernels_simd.cpp);  \
      NaN stays NaN; x[i] > 0 is outside its domain (the result is unspecified). */                 \
   void expm(const float* x, float* y, size_t n);                                                   \
+  /* One Adam step over n parameters, element by element in float32 in this order:             \
+       d = g (+ wd w, or w *= decay first when decoupled); m = b1 m + b1c d; v = b2 v + b2c d d;  \
+       vv = v, or vmax = max(vmax, v) when vmax is not null (AMSGrad);                            \
+       w -= step_size m / (sqrt(vv) / bc2_sqrt + eps), or keras_step m / (sqrt(vv) + eps).       \
+     Every operation is IEEE-rounded, so both twins give the same bits. */                        \
+  void adam(const AdamStep& s, float* w, const float* g, float* m, float* v, float* vmax,         \
+            size_t n);                                                                             \
   /* C[M,N] = A[M,K] * B[K,N], all row-major and contiguous; C is overwritten. work: the        \
      caller's gemm_workspace(M, N, K) floats, 64-byte aligned (the scalar twin ignores it). */    \
   void gemm(size_t M, size_t N, size_t K, const float* A, const float* B, float* C, float* work);
