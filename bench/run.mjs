@@ -10,13 +10,14 @@
 // Node 20, the one-thread wasm build (what a page runs on its main thread, docs/threads.md): every
 // peer runs on one thread. Threads on/off: the cases of figures with `threads: true` (or a case's
 // own `threads`) also time the threaded build (what the training worker and Node run) at 1 thread
-// and at N threads (the peers 'threads1' and 'threads', interleaved with the others; their results
-// must equal the one-thread core's bit for bit), printed as a second table. For each case: every implementation is set up, its
-// result is checked against the core's (a peer whose answer differs beyond the case's tolerance
-// is reported as WRONG and its time does not count), then warmed up, then timed in interleaved
-// rounds (bench/lib/timing.mjs). The native ceiling runs as a separate process right after. The
-// table reports medians and the core's speed-up over each peer (peer time / core time) from the
-// same run; min and median of every implementation go to bench/results/latest.json.
+// and at N threads (the peers 'threads1' and 'threads', interleaved with each other in rounds of
+// their own; their results must equal the one-thread core's bit for bit), printed as a second
+// table. For each case: every implementation is set up, its result is checked against the core's
+// (a peer whose answer differs beyond the case's tolerance is reported as WRONG and its time does
+// not count), then warmed up, then timed in interleaved rounds (bench/lib/timing.mjs). The native
+// ceiling runs as a separate process right after. The table reports medians and the core's
+// speed-up over each peer (peer time / core time) from the same run; min and median of every
+// implementation go to bench/results/latest.json.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,7 +32,7 @@ const only = args.find((a) => a.startsWith('--only='))?.slice(7);
 const write = !args.includes('--no-write') && !only && !quick;
 const THREADS = Number(args.find((a) => a.startsWith('--threads='))?.slice(10) ?? Math.min(os.availableParallelism(), 16));
 if (!Number.isInteger(THREADS) || THREADS < 1) throw new Error(`bench: --threads must be an integer >= 1, got ${THREADS}`);
-if (quick) Object.assign(settings, { warmupMs: 150, minSampleMs: 10, rounds: 5 });
+if (quick) Object.assign(settings, { warmupMs: 150, minSampleMs: 10, rounds: 5, threadRounds: 5, threadSampleMs: 10 });
 
 // Column order of the table; a figure may use any subset.
 const PEERS = ['tfjs-wasm', 'tfjs-cpu', 'ort-web', 'convnetjs'];
@@ -130,8 +131,19 @@ async function runCase(c) {
     impl.calls = await warmUp(impl);
     timed.push(impl);
   }
-  const samples = await timeRounds(timed);
-  timed.forEach((impl, i) => Object.assign(row.peers[impl.peer], stats(samples[i], impl.flops ?? c.flops)));
+  // The threaded build's pair is timed in rounds of its own, 1 thread and THREADS threads back to
+  // back: its speed-up is a ratio of two runs of the same code, and what a peer's sample leaves
+  // running (tfjs-cpu's take over a second of JavaScript; V8's collector and compiler threads may
+  // go on after it) would compete with the many-thread run alone. Its samples are longer: a
+  // training run's steps come back to back, while the pool's workers fall asleep during the other
+  // sample, and their wake-up (up to a millisecond here) belongs to many steps, not a handful.
+  const pair = timed.filter((impl) => impl.peer === 'threads1' || impl.peer === 'threads');
+  const others = timed.filter((impl) => !pair.includes(impl));
+  for (const impl of pair) impl.calls = Math.ceil(impl.calls * settings.threadSampleMs / settings.minSampleMs);
+  for (const [group, rounds] of [[others, settings.rounds], [pair, settings.threadRounds]]) {
+    const samples = await timeRounds(group, rounds);
+    group.forEach((impl, i) => Object.assign(row.peers[impl.peer], stats(samples[i], impl.flops ?? c.flops)));
+  }
   for (const impl of impls) impl.dispose?.();
   mt?.setThreads(1);
   if (row.peers.threads) row.peers.threads.threads = THREADS;

@@ -15,6 +15,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 import { root } from '../lib/peers.mjs';
+import { settings } from '../lib/timing.mjs';
 
 const THREADS = Math.min(availableParallelism(), 16);
 const TFJS_FILES = {
@@ -26,7 +27,7 @@ const TFJS_FILES = {
 };
 
 // Runs in the page (serialized by page.evaluate): sets up both libraries and times the cases.
-async function inPage({ threads, rounds, warmUp }) {
+async function inPage({ threads, rounds, warmUp, sampleMs }) {
   // Its own instance of the module (load() keeps one core per instance): the page's app.mjs has
   // already loaded the one-thread core in the main one, as every page does (docs/threads.md).
   const { load } = await import('/lib/playgrad.mjs?threads-bench');
@@ -158,12 +159,14 @@ async function inPage({ threads, rounds, warmUp }) {
       { peer: 'threads', run: () => { pg.setThreads(threads); p.run(); } },
     ];
     if (t) impls.push({ peer: 'tfjs-wasm-threads', run: () => t.run() });
-    // Calls per sample: enough for about 20 ms, from the warm-up.
+    // Calls per sample: enough for about sampleMs, from the warm-up (as long as the Node
+    // threads rows' samples, bench/run.mjs: the pool's wake-up after the other sample belongs to
+    // many steps, not a handful).
     for (const impl of impls) {
       const t0 = performance.now();
       let n = 0;
       while (performance.now() - t0 < warmUp) { impl.run(); n++; }
-      impl.calls = Math.max(1, Math.round(n * 20 / warmUp));
+      impl.calls = Math.max(1, Math.round(n * sampleMs / warmUp));
       impl.samples = [];
     }
     for (let r = 0; r < rounds; r++) {
@@ -208,7 +211,9 @@ async function measureAll() {
     await page.goto(`${site.url}#/softmax`);
     await page.addScriptTag({ url: '/__bench/tf.min.js' });
     await page.addScriptTag({ url: '/__bench/tf-backend-wasm.min.js' });
-    return await page.evaluate(inPage, { threads: THREADS, rounds: 15, warmUp: 300 });
+    return await page.evaluate(inPage, {
+      threads: THREADS, rounds: settings.threadRounds, warmUp: 300, sampleMs: settings.threadSampleMs,
+    });
   } finally {
     await browser.close();
     await site.close();

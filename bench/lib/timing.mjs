@@ -6,7 +6,10 @@
 // one sample per implementation per round, so that noise from the shared machine falls on every
 // peer alike and the ratios of one run stay fair.
 
-export const settings = { warmupMs: 300, minSampleMs: 15, rounds: 9 };
+// threadRounds and threadSampleMs: the rounds and the least sample length of the threaded build's
+// pair (1 thread and N threads, bench/run.mjs), more than a peer's: a many-thread sample also
+// depends on the second core, the noisier figure.
+export const settings = { warmupMs: 300, minSampleMs: 15, rounds: 9, threadRounds: 15, threadSampleMs: 50 };
 
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -35,9 +38,9 @@ export async function warmUp(impl) {
 }
 
 /** Times the implementations in interleaved rounds; returns per-call sample times (ms) for each. */
-export async function timeRounds(impls) {
+export async function timeRounds(impls, rounds = settings.rounds) {
   const samples = impls.map(() => []);
-  for (let r = 0; r < settings.rounds; r++) {
+  for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < impls.length; i++) {
       const impl = impls[i];
       await impl.activate?.();
