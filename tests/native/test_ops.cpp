@@ -1,5 +1,7 @@
 // Op values against hand-computed results, errors, and the autograd semantics. (Every op's
 // gradient against central differences is the op table's: test_op_table.cpp.)
+#include <cstring>
+
 #include "test_util.h"
 
 using namespace pg;
@@ -123,6 +125,26 @@ TEST(Autograd, SameGradientsOnAFreshGraph) {
     return w.grad().to_vector();
   };
   EXPECT_EQ(run(), run());
+}
+
+TEST(Autograd, MatmulWeightGradientHasTheBitsOfATransposeTimesG) {
+  // matmul's backward computes dB = A^T g as (g^T A)^T when g has few columns (a dense layer's
+  // outputs): the same products in the same order, so the same bits as A^T g itself. Shapes on
+  // both sides of the choice, odd sizes included.
+  const int64_t shapes[][3] = {{32, 784, 10}, {256, 16, 1}, {7, 5, 3}, {32, 10, 784},
+                               {64, 64, 64}, {1, 9, 2}, {0, 4, 3}};
+  for (const auto& s : shapes) {
+    const int64_t M = s[0], K = s[1], N = s[2];
+    Tensor a = Tensor::randn({M, K}, 41);
+    Tensor b = Tensor::randn({K, N}, 42).set_requires_grad();
+    Tensor gcoef = Tensor::randn({M, N}, 43);
+    sum(mul(matmul(a, b), gcoef)).backward();  // dL/d(matmul) = gcoef exactly
+    Tensor want = matmul(transpose(a), gcoef);
+    ASSERT_EQ(b.grad().shape(), want.shape());
+    const auto got = b.grad().to_vector(), w = want.to_vector();
+    EXPECT_EQ(std::memcmp(got.data(), w.data(), got.size() * sizeof(float)), 0)
+        << M << "x" << K << "x" << N;
+  }
 }
 
 TEST(Autograd, GraphReleasedAfterBackward) {

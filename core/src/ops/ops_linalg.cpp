@@ -8,6 +8,25 @@ using detail::dense;
 using detail::workspace;
 namespace k = kernels::simd;
 
+namespace {
+// dB = A^T g for a [M, K] and g [M, N] (2-d). The product's 4 x 8 tiles (kernels_simd.cpp) waste
+// most of a panel when g has few columns (a dense layer's 10 classes or 1 output: 10 columns
+// take two panels of 8), so (g^T A)^T, whose 8-wide panels run along K, is chosen when its
+// padded work plus its two small transposes is less than A^T g's plus the transpose of A. Both
+// sum A[m,k] g[m,n] over m = 0, 1, ... from 0 (a x b = b x a exactly): the same bits either way.
+Tensor weight_grad(const Tensor& a, const Tensor& g) {
+  const int64_t M = a.dim(0), K = a.dim(1), N = g.dim(1);
+  const auto up = [](int64_t v, int64_t to) { return double((v + to - 1) / to * to); };
+  const double direct = up(K, 4) * up(N, 8) * double(M + 4) + double(M * K);
+  const double swapped = up(N, 4) * up(K, 8) * double(M + 4) + double(M * N + K * N);
+  if (!(swapped < direct)) return matmul(transpose(a), g);
+  Tensor prod = matmul(transpose(g), a);  // [N, K]
+  Tensor out = Tensor::empty({K, N});
+  kernels::transpose2d(prod.data(), out.data(), size_t(N), size_t(K));
+  return out;
+}
+}  // namespace
+
 Tensor matmul(const Tensor& a, const Tensor& b) {
   const Shape& as = a.shape();
   const Shape& bs = b.shape();
@@ -41,7 +60,9 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     if (in[0].requires_grad())
       accumulate_grad(in[0], sum_to(matmul(g, transpose(in[1])), in[0].shape()));
     if (in[1].requires_grad())
-      accumulate_grad(in[1], sum_to(matmul(transpose(in[0]), g), in[1].shape()));
+      accumulate_grad(in[1], in[0].ndim() == 2 && g.ndim() == 2
+                                 ? weight_grad(in[0], g)
+                                 : sum_to(matmul(transpose(in[0]), g), in[1].shape()));
   });
 }
 
