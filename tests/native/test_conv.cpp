@@ -306,6 +306,36 @@ TEST(ConvErrors, Readable) {
 
 // ---- SIMD kernels against the scalar twins ------------------------------------------------------
 
+TEST(ConvKernels, Im2colTransposedOverStridesDilationsAndPadding) {
+  // im2col_t copies each window column's run of in-bounds pixels with a fixed step (a plain
+  // copy for one channel at stride 1): it must still be im2col transposed, element for element,
+  // including windows whose column never falls inside the input (w = 2, dilation 2, padding 2).
+  namespace K = pg::kernels;
+  for (size_t w : {7, 2})
+    for (size_t sw : {1, 2})
+      for (size_t dw : {1, 2})
+        for (size_t pl : {0, 1, 2})
+          for (size_t c : {1, 3, 8}) {
+            K::ConvGeom g;
+            g.n = 2; g.h = 5; g.w = w; g.c = c;
+            g.kh = 3; g.kw = 3; g.sh = 1; g.sw = sw; g.dh = 1; g.dw = dw;
+            g.pt = 1; g.pl = pl;
+            const long long span = (long long)(w + 2 * pl) - (long long)(dw * (g.kw - 1)) - 1;
+            if (span < 0) continue;
+            g.oh = 5;
+            g.ow = size_t(span) / sw + 1;
+            const size_t kk = g.kh * g.kw * c, np = g.n * g.oh * g.ow;
+            const auto x = rnd(g.n * g.h * g.w * c, 500 + c);
+            std::vector<float> cols(np * kk), colst(np * kk, 0.5f);
+            K::scalar::im2col(x.data(), g, cols.data());
+            K::simd::im2col_t(x.data(), g, colst.data());
+            for (size_t p = 0; p < np; ++p)
+              for (size_t k = 0; k < kk; ++k)
+                ASSERT_EQ(colst[k * np + p], cols[p * kk + k])
+                    << "w=" << w << " sw=" << sw << " dw=" << dw << " pl=" << pl << " c=" << c;
+          }
+}
+
 TEST(ConvKernels, SimdMatchesScalarExactly) {
   namespace K = pg::kernels;
   for (size_t c : {1, 3, 4, 5, 8, 9, 70}) {
