@@ -3,10 +3,12 @@
 // the transpose as the adjoint of the convolution, the SIMD conv kernels against their scalar
 // twins, and errors.
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 
 #include "playgrad/ops/conv.h"
 #include "playgrad/kernels/conv.h"
+#include "playgrad/kernels/kernels.h"
 #include "playgrad/random.h"
 #include "test_util.h"
 
@@ -306,10 +308,11 @@ TEST(ConvErrors, Readable) {
 
 // ---- SIMD kernels against the scalar twins ------------------------------------------------------
 
-TEST(ConvKernels, Im2colTransposedOverStridesDilationsAndPadding) {
-  // im2col_t copies each window column's run of in-bounds pixels with a fixed step (a plain
-  // copy for one channel at stride 1): it must still be im2col transposed, element for element,
-  // including windows whose column never falls inside the input (w = 2, dilation 2, padding 2).
+TEST(ConvKernels, WeightGradientOverStridesDilationsAndPadding) {
+  // conv2d_weight_grad packs each window column's run of in-bounds pixels with a fixed step: its
+  // result must have the bits of im2col_t + gemm (the scalar twins), including windows whose
+  // column never falls inside the input (w = 2, dilation 2, padding 2). (Split over threads, it
+  // is checked in test_parallel.cpp.)
   namespace K = pg::kernels;
   for (size_t w : {7, 2})
     for (size_t sw : {1, 2})
@@ -324,15 +327,17 @@ TEST(ConvKernels, Im2colTransposedOverStridesDilationsAndPadding) {
             if (span < 0) continue;
             g.oh = 5;
             g.ow = size_t(span) / sw + 1;
-            const size_t kk = g.kh * g.kw * c, np = g.n * g.oh * g.ow;
-            const auto x = rnd(g.n * g.h * g.w * c, 500 + c);
-            std::vector<float> cols(np * kk), colst(np * kk, 0.5f);
-            K::scalar::im2col(x.data(), g, cols.data());
-            K::simd::im2col_t(x.data(), g, colst.data());
-            for (size_t p = 0; p < np; ++p)
-              for (size_t k = 0; k < kk; ++k)
-                ASSERT_EQ(colst[k * np + p], cols[p * kk + k])
-                    << "w=" << w << " sw=" << sw << " dw=" << dw << " pl=" << pl << " c=" << c;
+            const size_t kk = g.kh * g.kw * c, np = g.n * g.oh * g.ow, oc = 10;
+            const auto x = rnd(g.n * g.h * g.w * c, 500 + c), gy = rnd(np * oc, 700 + c);
+            std::vector<float> colst(np * kk), want(kk * oc), got(kk * oc, 0.5f);
+            K::scalar::im2col_t(x.data(), g, colst.data());
+            K::scalar::gemm(kk, oc, np, colst.data(), gy.data(), want.data(), nullptr);
+            std::vector<float> work(K::conv2d_weight_grad_workspace(g, oc) + 16);
+            float* aligned =
+                work.data() + (16 - (reinterpret_cast<uintptr_t>(work.data()) / 4) % 16) % 16;
+            K::simd::conv2d_weight_grad(x.data(), gy.data(), g, oc, got.data(), aligned);
+            ASSERT_EQ(got, want) << "w=" << w << " sw=" << sw << " dw=" << dw << " pl=" << pl
+                                 << " c=" << c;
           }
 }
 
@@ -356,15 +361,28 @@ TEST(ConvKernels, SimdMatchesScalarExactly) {
         EXPECT_EQ(a, b) << what << " c=" << c << " m=" << m;
       };
       both("im2col", np * kk, [&](bool s, float* o) { s ? K::simd::im2col(x.data(), g, o) : K::scalar::im2col(x.data(), g, o); });
-      both("im2col_t", np * kk, [&](bool s, float* o) { s ? K::simd::im2col_t(x.data(), g, o) : K::scalar::im2col_t(x.data(), g, o); });
-      {  // im2col_t is im2col transposed
+      {  // the reference im2col_t is im2col transposed
         std::vector<float> cols(np * kk), colst(np * kk);
         K::scalar::im2col(x.data(), g, cols.data());
-        K::simd::im2col_t(x.data(), g, colst.data());
+        K::scalar::im2col_t(x.data(), g, colst.data());
         for (size_t p = 0; p < np; ++p)
           for (size_t k = 0; k < kk; ++k) ASSERT_EQ(colst[k * np + p], cols[p * kk + k]) << "c=" << c;
       }
       both("col2im", xn, [&](bool s, float* o) { s ? K::simd::col2im(cols.data(), g, o) : K::scalar::col2im(cols.data(), g, o); });
+      for (size_t oc : {1, 8, 10, 16}) {  // the weight gradient: both twins, and im2col_t + gemm
+        const auto gyo = rnd(np * oc, 600 + c + oc);
+        std::vector<float> work(K::conv2d_weight_grad_workspace(g, oc) + 16);
+        float* aligned = work.data() + (16 - (reinterpret_cast<uintptr_t>(work.data()) / 4) % 16) % 16;
+        both("conv2d_weight_grad", kk * oc, [&](bool s, float* o) {
+          s ? K::simd::conv2d_weight_grad(x.data(), gyo.data(), g, oc, o, aligned)
+            : K::scalar::conv2d_weight_grad(x.data(), gyo.data(), g, oc, o, nullptr);
+        });
+        std::vector<float> colst(np * kk), viagemm(kk * oc), direct(kk * oc);
+        K::scalar::im2col_t(x.data(), g, colst.data());
+        K::scalar::gemm(kk, oc, np, colst.data(), gyo.data(), viagemm.data(), nullptr);
+        K::simd::conv2d_weight_grad(x.data(), gyo.data(), g, oc, direct.data(), aligned);
+        EXPECT_EQ(direct, viagemm) << "conv2d_weight_grad against im2col_t + gemm, c=" << c << " oc=" << oc;
+      }
       K::ConvGeom p = g;
       p.dh = p.dw = 1;
       p.ow = (5 + 2 - 2) / 1 + 1;

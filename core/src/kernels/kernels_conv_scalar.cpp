@@ -52,6 +52,26 @@ void im2col_t(const float* x, const ConvGeom& g, float* colst) {
       }
 }
 
+void conv2d_weight_grad(const float* x, const float* gy, const ConvGeom& g, size_t oc, float* dw,
+                        float*) {
+  const size_t np = g.n * g.oh * g.ow;
+  for (size_t ky = 0; ky < g.kh; ++ky)
+    for (size_t kx = 0; kx < g.kw; ++kx)
+      for (size_t c = 0; c < g.c; ++c)
+        for (size_t j = 0; j < oc; ++j) {
+          float s = 0.f;
+          for (size_t p = 0; p < np; ++p) {
+            const size_t n = p / (g.oh * g.ow), oy = p / g.ow % g.oh, ox = p % g.ow;
+            size_t iy, ix;
+            const bool in = src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
+                            src(ox, kx, g.sw, g.dw, g.pl, g.w, ix);
+            const float v = in ? x[((n * g.h + iy) * g.w + ix) * g.c + c] : 0.f;
+            s += v * gy[p * oc + j];
+          }
+          dw[((ky * g.kw + kx) * g.c + c) * oc + j] = s;
+        }
+}
+
 void col2im(const float* cols, const ConvGeom& g, float* dx) {
   const size_t row = g.kh * g.kw * g.c;
   for (size_t n = 0; n < g.n; ++n)

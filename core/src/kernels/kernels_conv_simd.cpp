@@ -89,48 +89,6 @@ void im2col(const float* x, const ConvGeom& g, float* cols) {
   });
 }
 
-// Each image's segment of every row of colst: the rows are written in order, a row of the
-// image's output pixels at a time. Within a row of output pixels, the pixels whose window column
-// kx falls inside the input form one run [lo, hi) (found once per kx); the run reads x with a
-// fixed step (the channels times the stride): a plain copy for one channel at stride 1, the
-// first convolution of most lessons. Only copies and zeros: the scalar twin's values exactly.
-void im2col_t(const float* x, const ConvGeom& g, float* colst) {
-  const size_t np = g.n * g.oh * g.ow, pix = g.oh * g.ow;
-  by_images(g, double(pix) * double(g.kh * g.kw * g.c), [&](size_t n0, size_t n1) {
-    for (size_t kx = 0; kx < g.kw; ++kx) {
-      size_t lo = g.ow, hi = g.ow, ix0 = 0;
-      for (size_t ox = 0, ix; ox < g.ow; ++ox)
-        if (src(ox, kx, g.sw, g.dw, g.pl, g.w, ix)) {
-          if (lo == g.ow) lo = ox, ix0 = ix;
-          hi = ox + 1;
-        }
-      const size_t step = g.sw * g.c, run = hi - lo;
-      for (size_t ky = 0; ky < g.kh; ++ky)
-        for (size_t c = 0; c < g.c; ++c) {
-          float* row = colst + ((ky * g.kw + kx) * g.c + c) * np;
-          for (size_t n = n0; n < n1; ++n)
-            for (size_t oy = 0; oy < g.oh; ++oy) {
-              float* out = row + (n * g.oh + oy) * g.ow;
-              size_t iy;
-              if (run == 0 || !src(oy, ky, g.sh, g.dh, g.pt, g.h, iy)) {
-                std::fill_n(out, g.ow, 0.f);
-                continue;
-              }
-              const float* in = x + ((n * g.h + iy) * g.w + ix0) * g.c + c;
-              std::fill_n(out, lo, 0.f);
-              if (step == 1) {
-                std::memcpy(out + lo, in, run * sizeof(float));
-              } else {
-                float* o = out + lo;
-                for (size_t i = 0; i < run; ++i, in += step) o[i] = *in;
-              }
-              std::fill_n(out + hi, g.ow - hi, 0.f);
-            }
-        }
-    }
-  });
-}
-
 void col2im(const float* cols, const ConvGeom& g, float* dx) {
   const size_t row = g.kh * g.kw * g.c;
   by_images(g, double(g.oh) * g.ow * row, [&](size_t n0, size_t n1) {

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <limits>
 
+#include "playgrad/kernels/conv.h"
 #include "playgrad/kernels/kernels.h"
 #include "playgrad/parallel.h"
 
@@ -861,9 +862,94 @@ void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* 
     });
   }
 }
+
+// The weight gradient of a convolution, dw = im2col(x)^T @ gy, as gemm computes it from im2col_t's
+// columns but without them: gy is packed in panels as gemm packs B, and for each tile of 4 rows
+// of dw (4 window entries (ky, kx, c)) those rows of im2col(x)^T are packed into a small buffer
+// (pixel by pixel, 4 values each, zeros off the input: gemm's packed partial tile) and run through
+// gemm_tile against every panel. The same kernel and order as gemm over im2col_t's copy, so the
+// same bits; what is not written is the 4-byte-per-entry copy of every window of the batch. The
+// pool splits the tiles (each part packs into its own buffer).
+void conv2d_weight_grad(const float* x, const float* gy, const ConvGeom& g, size_t oc, float* dw,
+                        float* work) {
+  const size_t np = g.n * g.oh * g.ow, kk = g.kh * g.kw * g.c;
+  if (kk == 0 || oc == 0) return;
+  if (np == 0) {
+    std::fill_n(dw, kk * oc, 0.f);
+    return;
+  }
+  const size_t panels = (oc + NR - 1) / NR, tiles = (kk + MR - 1) / MR;
+  float* Bp = work;
+  float* Ap0 = work + panels * np * NR;
+  for (size_t p = 0; p < panels; ++p) {
+    const size_t j = p * NR, nc = std::min(NR, oc - j);
+    float* dst = Bp + p * np * NR;
+    for (size_t k = 0; k < np; ++k, dst += NR) {
+      const float* s = gy + k * oc + j;
+      size_t c = 0;
+      for (; c < nc; ++c) dst[c] = s[c];
+      for (; c < NR; ++c) dst[c] = 0.f;
+    }
+  }
+  const auto in_range = [](size_t o, size_t k, size_t s, size_t d, size_t pad, size_t n, size_t& i) {
+    const long long v = (long long)(o * s + k * d) - (long long)pad;
+    if (v < 0 || v >= (long long)n) return false;
+    i = size_t(v);
+    return true;
+  };
+  parallel::for_range(tiles, double(np) * double(MR) * double(panels * NR + 4), 1,
+                      [&](size_t t0, size_t t1, size_t part) {
+    float* Ap = Ap0 + part * np * MR;
+    for (size_t t = t0; t < t1; ++t) {
+      const size_t rows = std::min(MR, kk - t * MR);
+      for (size_t r = 0; r < MR; ++r) {
+        float* a = Ap + r;
+        if (r >= rows) {
+          for (size_t q = 0; q < np; ++q) a[q * MR] = 0.f;
+          continue;
+        }
+        const size_t k = t * MR + r, c = k % g.c, kx = k / g.c % g.kw, ky = k / (g.c * g.kw);
+        // the output columns whose window column kx is inside the input: one run [lo, hi)
+        size_t lo = g.ow, hi = g.ow, ix0 = 0;
+        for (size_t ox = 0, ix; ox < g.ow; ++ox)
+          if (in_range(ox, kx, g.sw, g.dw, g.pl, g.w, ix)) {
+            if (lo == g.ow) lo = ox, ix0 = ix;
+            hi = ox + 1;
+          }
+        const size_t step = g.sw * g.c;
+        for (size_t n = 0; n < g.n; ++n)
+          for (size_t oy = 0; oy < g.oh; ++oy) {
+            float* out = a + (n * g.oh + oy) * g.ow * MR;
+            size_t iy;
+            if (lo == hi || !in_range(oy, ky, g.sh, g.dh, g.pt, g.h, iy)) {
+              for (size_t ox = 0; ox < g.ow; ++ox) out[ox * MR] = 0.f;
+              continue;
+            }
+            const float* in = x + ((n * g.h + iy) * g.w + ix0) * g.c + c;
+            size_t ox = 0;
+            for (; ox < lo; ++ox) out[ox * MR] = 0.f;
+            for (; ox < hi; ++ox, in += step) out[ox * MR] = *in;
+            for (; ox < g.ow; ++ox) out[ox * MR] = 0.f;
+          }
+      }
+      for (size_t p = 0; p < panels; ++p) {
+        const size_t j = p * NR;
+        gemm_tile<true>(np, Ap, 0, Bp + p * np * NR, dw + t * MR * oc + j, oc, rows,
+                        std::min(NR, oc - j));
+      }
+    }
+  });
+}
 }  // namespace pg::kernels::simd
 
 namespace pg::kernels {
+size_t conv2d_weight_grad_workspace(const ConvGeom& g, size_t oc) {
+  using simd::MR;
+  using simd::NR;
+  const size_t np = g.n * g.oh * g.ow;
+  return np * NR * ((oc + NR - 1) / NR) + parallel::max_parts() * np * MR;
+}
+
 bool all_finite(const float* x, size_t n) {
   if (std::isfinite(simd::sum(x, n))) return true;
   for (size_t i = 0; i < n; ++i)

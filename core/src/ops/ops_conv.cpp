@@ -4,7 +4,7 @@
 //                  (direct: conv2d_direct reads cols in place, no im2col copy)
 //   input grad     dx          = col2im(gy[NP, OC] @ w^T[OC, K])
 //   weight grad    dw[K, OC]   = cols(x)^T[K, NP] @ gy[NP, OC]
-//                  (cols(x)^T written directly by im2col_t, no transpose)
+//                  (conv2d_weight_grad packs 4 rows of cols(x)^T at a time: no copy of cols)
 // conv2d_transpose is the input-grad path as a forward op (and conv2d forward as its backward).
 #include <algorithm>
 #include <cmath>
@@ -99,9 +99,10 @@ Tensor conv_input_grad(const float* gy, const float* w, const ConvGeom& g, size_
 // dw has only K x OC elements to split over threads (72 for the cnn lesson's first layer). The
 // batch is cut into blocks of whole images, at most kWeightGradBlock output pixels each (one image
 // when an image has more), fixed by the shapes alone: each block's product
-// cols(x_block)^T @ gy_block is one task, and the blocks' partial sums are added in block order.
-// The same bits for any thread count (the blocks and the order do not depend on it), natively and
-// in wasm; a batch of one block is the plain product, written into dw directly.
+// cols(x_block)^T @ gy_block is one task (kernels/conv.h conv2d_weight_grad: gemm's sums without
+// a copy of the columns), and the blocks' partial sums are added in block order. The same bits for any
+// thread count (the blocks and the order do not depend on it), natively and in wasm; a batch of
+// one block is the plain product, written into dw directly.
 constexpr size_t kWeightGradBlock = 512;
 
 Tensor conv_weight_grad(const float* x, const float* gy, const ConvGeom& g, size_t oc) {
@@ -109,10 +110,11 @@ Tensor conv_weight_grad(const float* x, const float* gy, const ConvGeom& g, size
   const size_t per = std::max<size_t>(1, kWeightGradBlock / std::max<size_t>(1, pix));
   const size_t blocks = (g.n + per - 1) / per;
   Tensor dw = Tensor::empty({int64_t(kk), int64_t(oc)});
-  // Every block's cols^T, product and gemm workspace, allocated here (not in the tasks). One
-  // block writes its product into dw itself.
-  const size_t ws = kernels::gemm_workspace(kk, oc, std::min(per, g.n) * pix);
-  Tensor colst = Tensor::empty({int64_t(kk * np)});
+  // Every block's product and workspace, allocated here (not in the tasks). One block writes its
+  // product into dw itself.
+  ConvGeom first = g;
+  first.n = std::min(per, g.n);
+  const size_t ws = kernels::conv2d_weight_grad_workspace(first, oc);
   Tensor partial = blocks > 1 ? Tensor::empty({int64_t(blocks), int64_t(kk * oc)}) : dw;
   Tensor work = workspace(blocks * ws);
   const size_t in_image = g.h * g.w * g.c;
@@ -120,14 +122,11 @@ Tensor conv_weight_grad(const float* x, const float* gy, const ConvGeom& g, size
     ConvGeom gb = g;
     const size_t n0 = b * per;
     gb.n = std::min(per, g.n - n0);
-    const size_t npb = gb.n * pix;
-    float* cb = colst.data() + kk * n0 * pix;
-    // Called inside a pool task, im2col_t and gemm run on this thread (parallel.h).
-    k::im2col_t(x + n0 * in_image, gb, cb);
-    k::gemm(kk, oc, npb, cb, gy + n0 * pix * oc, partial.data() + b * kk * oc, work.data() + b * ws);
+    // Called inside a pool task, the kernel runs on this thread (parallel.h).
+    k::conv2d_weight_grad(x + n0 * in_image, gy + n0 * pix * oc, gb, oc,
+                          partial.data() + b * kk * oc, work.data() + b * ws);
   };
-  // Below one chunk's work, block by block on this thread (their im2col_t and gemm then split
-  // over the pool themselves).
+  // Below one chunk's work, block by block on this thread (the kernel then splits over the pool).
   parallel::for_range(blocks, double(np) * double(kk) * double(oc + 4), 1,
                       [&](size_t b0, size_t b1) {
                         for (size_t b = b0; b < b1; ++b) block(b);

@@ -52,8 +52,6 @@ inline LerpIndex bilinear_source(size_t o, size_t in, size_t out) {
 #define PG_CONV_KERNEL_DECLS                                                                       \
   /* cols [n*oh*ow, kh*kw*c] from x [n,h,w,c] (zeros where the window is off the input). */      \
   void im2col(const float* x, const ConvGeom& g, float* cols);                                    \
-  /* colst [kh*kw*c, n*oh*ow] = cols transposed, written directly (the weight gradient's A). */   \
-  void im2col_t(const float* x, const ConvGeom& g, float* colst);                                 \
   /* dx [n,h,w,c] += cols scattered back (the adjoint of im2col). */                              \
   void col2im(const float* cols, const ConvGeom& g, float* dx);                                   \
   /* y [n*oh*ow, oc] = im2col(x) @ w [kh*kw*c, oc] without the copy: the same sums in the same */ \
@@ -61,6 +59,12 @@ inline LerpIndex bilinear_source(size_t o, size_t in, size_t out) {
   /* work: conv2d_direct_workspace(g, oc) floats, 64-byte aligned (the scalar twin ignores it). */ \
   void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y,      \
                      float* work);                                                                \
+  /* dw [kh*kw*c, oc] = im2col(x)^T @ gy [n*oh*ow, oc] without the copy: each element the sum  */ \
+  /* over the pixels in order from 0 (multiply then add), so bit-identical to im2col_t + gemm. */ \
+  /* work: conv2d_weight_grad_workspace(g, oc) floats, 64-byte aligned (the scalar twin        */ \
+  /* ignores it). */                                                                              \
+  void conv2d_weight_grad(const float* x, const float* gy, const ConvGeom& g, size_t oc,         \
+                          float* dw, float* work);                                                \
   /* y [n,oh,ow,c] = max of x over the in-bounds window (padding never wins; NaN propagates). */  \
   void max_pool(const float* x, const ConvGeom& g, float* y);                                     \
   /* dx = gy summed at the first window position (ky, kx order) whose value equals the max (dx    \
@@ -98,11 +102,18 @@ inline LerpIndex bilinear_source(size_t o, size_t in, size_t out) {
 // pointers of one tile, the window offsets, a row of zeros): the operator allocates it.
 size_t conv2d_direct_workspace(const ConvGeom& g, size_t oc);
 
+// Floats of workspace simd::conv2d_weight_grad needs (gy packed in column panels, and one packed
+// tile of 4 rows of im2col(x)^T for each part the pool may split it into).
+size_t conv2d_weight_grad_workspace(const ConvGeom& g, size_t oc);
+
 namespace simd {
 PG_CONV_KERNEL_DECLS
 }
 namespace scalar {
 PG_CONV_KERNEL_DECLS
+// colst [kh*kw*c, n*oh*ow] = cols transposed: with gemm, the reference the weight gradient's
+// tests compare conv2d_weight_grad with (the operator no longer writes this copy).
+void im2col_t(const float* x, const ConvGeom& g, float* colst);
 }
 #undef PG_CONV_KERNEL_DECLS
 
