@@ -746,6 +746,25 @@ namespace {
 constexpr size_t NR = 2 * W;  // columns per panel
 constexpr size_t MR = 4;      // rows per tile
 
+// dst[k][c] = B[k, j + c] for k < K, c < NR (0 past column N): the panel of B [K, N] at column j,
+// 16-byte aligned (gemm_tile loads it aligned).
+inline void pack_panel(const float* Bm, size_t K, size_t N, size_t j, float* dst) {
+  const size_t nc = std::min(NR, N - j);
+  if (nc == NR) {
+    for (size_t k = 0; k < K; ++k, dst += NR) {
+      B::load_unaligned(Bm + k * N + j).store_aligned(dst);
+      B::load_unaligned(Bm + k * N + j + W).store_aligned(dst + W);
+    }
+  } else {
+    for (size_t k = 0; k < K; ++k, dst += NR) {
+      const float* src = Bm + k * N + j;
+      size_t c = 0;
+      for (; c < nc; ++c) dst[c] = src[c];
+      for (; c < NR; ++c) dst[c] = 0.f;
+    }
+  }
+}
+
 // C[0..rows, 0..ncols) = A (4 x K) * Bp (K x NR); rows <= 4, ncols <= NR.
 // Packed: A element (r, k) at Ap[k * MR + r]; else at Ap[r * lda + k] (4 full rows of A).
 template <bool Packed>
@@ -797,25 +816,9 @@ void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* 
   const size_t panels = (N + NR - 1) / NR, full = M / MR, rest = M - full * MR;
   const size_t tiles = (M + MR - 1) / MR;
   // All panels of B are packed first (each chunk packs the panels it owns, or all of them when
-  // the split is by rows): Bp[p][k][c] = B[k, p*NR + c] (0 past column N).
+  // the split is by rows).
   float* Bp = work;
-  const auto pack = [&](size_t p) {
-    const size_t j = p * NR, nc = std::min(NR, N - j);
-    float* dst = Bp + p * K * NR;
-    if (nc == NR) {
-      for (size_t k = 0; k < K; ++k, dst += NR) {
-        B::load_unaligned(Bm + k * N + j).store_aligned(dst);
-        B::load_unaligned(Bm + k * N + j + W).store_aligned(dst + W);
-      }
-    } else {
-      for (size_t k = 0; k < K; ++k, dst += NR) {
-        const float* src = Bm + k * N + j;
-        size_t c = 0;
-        for (; c < nc; ++c) dst[c] = src[c];
-        for (; c < NR; ++c) dst[c] = 0.f;
-      }
-    }
-  };
+  const auto pack = [&](size_t p) { pack_panel(Bm, K, N, p * NR, Bp + p * K * NR); };
   // Full 4-row tiles read A in place (packing A measured no faster in wasm); the last partial
   // tile, if any, is packed k-major and zero-padded: Ap[k][r] = A[full*MR + r, k].
   float* Ap = work + panels * K * NR;
@@ -881,16 +884,7 @@ void conv2d_weight_grad(const float* x, const float* gy, const ConvGeom& g, size
   const size_t panels = (oc + NR - 1) / NR, tiles = (kk + MR - 1) / MR;
   float* Bp = work;
   float* Ap0 = work + panels * np * NR;
-  for (size_t p = 0; p < panels; ++p) {
-    const size_t j = p * NR, nc = std::min(NR, oc - j);
-    float* dst = Bp + p * np * NR;
-    for (size_t k = 0; k < np; ++k, dst += NR) {
-      const float* s = gy + k * oc + j;
-      size_t c = 0;
-      for (; c < nc; ++c) dst[c] = s[c];
-      for (; c < NR; ++c) dst[c] = 0.f;
-    }
-  }
+  for (size_t p = 0; p < panels; ++p) pack_panel(gy, np, oc, p * NR, Bp + p * np * NR);
   const auto in_range = [](size_t o, size_t k, size_t s, size_t d, size_t pad, size_t n, size_t& i) {
     const long long v = (long long)(o * s + k * d) - (long long)pad;
     if (v < 0 || v >= (long long)n) return false;
