@@ -3,7 +3,9 @@
 // the transpose as the adjoint of the convolution, the SIMD conv kernels against their scalar
 // twins, and errors.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 
 #include "playgrad/ops/conv.h"
@@ -392,6 +394,20 @@ TEST(ConvKernels, SimdMatchesScalarExactly) {
       const auto gp = rnd(pn, 400 + c);
       both("max_pool", pn, [&](bool s, float* o) { s ? K::simd::max_pool(x.data(), p, o) : K::scalar::max_pool(x.data(), p, o); });
       both("max_pool_backward", xn, [&](bool s, float* o) { s ? K::simd::max_pool_backward(x.data(), y.data(), gp.data(), p, o) : K::scalar::max_pool_backward(x.data(), y.data(), gp.data(), p, o); });
+      {  // ties and NaNs: the first maximum in window order gets the gradient, a NaN wins
+        auto xt = x;
+        for (size_t i = 0; i < xn; ++i) xt[i] = i % 7 == 3 ? NAN : std::round(xt[i] * 1.5f);
+        std::vector<float> yt(pn);
+        K::scalar::max_pool(xt.data(), p, yt.data());
+        auto same_bits = [&](const char* what, size_t n, auto f) {
+          std::vector<float> a(n, 0.5f), b(n, 0.5f);
+          f(true, a.data());
+          f(false, b.data());
+          EXPECT_EQ(0, std::memcmp(a.data(), b.data(), n * sizeof(float))) << what << " c=" << c << " m=" << m;
+        };
+        same_bits("max_pool, ties and NaNs", pn, [&](bool s, float* o) { s ? K::simd::max_pool(xt.data(), p, o) : K::scalar::max_pool(xt.data(), p, o); });
+        same_bits("max_pool_backward, ties and NaNs", xn, [&](bool s, float* o) { s ? K::simd::max_pool_backward(xt.data(), yt.data(), gp.data(), p, o) : K::scalar::max_pool_backward(xt.data(), yt.data(), gp.data(), p, o); });
+      }
       both("avg_pool", pn, [&](bool s, float* o) { s ? K::simd::avg_pool(x.data(), p, o) : K::scalar::avg_pool(x.data(), p, o); });
       both("avg_pool_backward", xn, [&](bool s, float* o) { s ? K::simd::avg_pool_backward(gp.data(), p, o) : K::scalar::avg_pool_backward(gp.data(), p, o); });
       const size_t un = g.n * g.h * 2 * g.w * 3 * g.c;

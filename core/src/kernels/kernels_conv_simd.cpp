@@ -103,31 +103,76 @@ void col2im(const float* cols, const ConvGeom& g, float* dx) {
   });
 }
 
+// The in-bounds positions of a window along one axis form one run [k0, k1): the source index
+// o*s + k*d - p grows with k. The pooling loops walk that rectangle without a check per position.
+inline void window_run(size_t o, size_t s, size_t d, size_t p, size_t in, size_t kn, size_t& k0,
+                       size_t& k1) {
+  size_t i;
+  k0 = 0;
+  while (k0 < kn && !src(o, k0, s, d, p, in, i)) ++k0;
+  k1 = k0;
+  while (k1 < kn && src(o, k1, s, d, p, in, i)) ++k1;
+}
+
+// m = (v > m || v is NaN) ? v : m   (a NaN, once in, stays)
+inline B max_step(B m, B v) { return xsimd::select((v > m) | (v != v), v, m); }
+
 // The pooling loops read the geometry and pointers from copies of their own, on their thread's
 // stack: in wasm, where such locals live in linear memory, a worker reading them through a
 // reference into the caller's stack frame shares cache lines with the caller's own stores.
+// Each output's channels are kept in registers over its window, 8 at a time, then 4, then one
+// by one, visiting the window in the scalar twin's order (ky, then kx).
 void max_pool(const float* x, const ConvGeom& geom, float* y) {
   const float ninf = -std::numeric_limits<float>::infinity();
   by_images(geom, double(geom.oh) * geom.ow * geom.kh * geom.kw * geom.c,
             [&geom, x, y, ninf](size_t n0, size_t n1) {
     const ConvGeom g = geom;
+    const size_t C = g.c, rowstep = g.dh * g.w * C, colstep = g.dw * C;
     for (size_t n = n0; n < n1; ++n)
-      for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t oy = 0; oy < g.oh; ++oy) {
+        size_t ky0, ky1;
+        window_run(oy, g.sh, g.dh, g.pt, g.h, g.kh, ky0, ky1);
         for (size_t ox = 0; ox < g.ow; ++ox) {
-          float* o = y + ((n * g.oh + oy) * g.ow + ox) * g.c;
-          std::fill_n(o, g.c, ninf);
-          window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
-            const float* v = x + i;
-            size_t k = 0;
-            for (; k + W <= g.c; k += W) {
-              const B m = B::load_unaligned(o + k), b = B::load_unaligned(v + k);
-              // m = (v > m || v is NaN) ? v : m   (a NaN, once in, stays)
-              xsimd::select((b > m) | (b != b), b, m).store_unaligned(o + k);
-            }
-            for (; k < g.c; ++k)
-              if (v[k] > o[k] || v[k] != v[k]) o[k] = v[k];
-          });
+          size_t kx0, kx1;
+          window_run(ox, g.sw, g.dw, g.pl, g.w, g.kw, kx0, kx1);
+          float* o = y + ((n * g.oh + oy) * g.ow + ox) * C;
+          if (ky0 == ky1 || kx0 == kx1) {
+            std::fill_n(o, C, ninf);
+            continue;
+          }
+          const float* first = x + ((n * g.h + (oy * g.sh + ky0 * g.dh - g.pt)) * g.w +
+                                    (ox * g.sw + kx0 * g.dw - g.pl)) * C;
+          const size_t ny = ky1 - ky0, nx = kx1 - kx0;
+          size_t k = 0;
+          for (; k + 2 * W <= C; k += 2 * W) {
+            B m0(ninf), m1(ninf);
+            for (size_t a = 0; a < ny; ++a)
+              for (size_t b = 0; b < nx; ++b) {
+                const float* v = first + a * rowstep + b * colstep + k;
+                m0 = max_step(m0, B::load_unaligned(v));
+                m1 = max_step(m1, B::load_unaligned(v + W));
+              }
+            m0.store_unaligned(o + k);
+            m1.store_unaligned(o + k + W);
+          }
+          for (; k + W <= C; k += W) {
+            B m(ninf);
+            for (size_t a = 0; a < ny; ++a)
+              for (size_t b = 0; b < nx; ++b)
+                m = max_step(m, B::load_unaligned(first + a * rowstep + b * colstep + k));
+            m.store_unaligned(o + k);
+          }
+          for (; k < C; ++k) {
+            float m = ninf;
+            for (size_t a = 0; a < ny; ++a)
+              for (size_t b = 0; b < nx; ++b) {
+                const float v = first[a * rowstep + b * colstep + k];
+                if (v > m || v != v) m = v;
+              }
+            o[k] = m;
+          }
         }
+      }
   });
 }
 
@@ -136,36 +181,50 @@ void max_pool_backward(const float* x, const float* y, const float* gy, const Co
   by_images(geom, double(geom.oh) * geom.ow * geom.kh * geom.kw * geom.c,
             [&geom, x, y, gy, dx](size_t n0, size_t n1) {
     const ConvGeom g = geom;
-    std::fill(dx + n0 * g.h * g.w * g.c, dx + n1 * g.h * g.w * g.c, 0.f);
+    const size_t C = g.c, rowstep = g.dh * g.w * C, colstep = g.dw * C;
+    std::fill(dx + n0 * g.h * g.w * C, dx + n1 * g.h * g.w * C, 0.f);
     for (size_t n = n0; n < n1; ++n)
-      for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t oy = 0; oy < g.oh; ++oy) {
+        size_t ky0, ky1;
+        window_run(oy, g.sh, g.dh, g.pt, g.h, g.kh, ky0, ky1);
         for (size_t ox = 0; ox < g.ow; ++ox) {
-          const size_t o = ((n * g.oh + oy) * g.ow + ox) * g.c;
+          size_t kx0, kx1;
+          window_run(ox, g.sw, g.dw, g.pl, g.w, g.kw, kx0, kx1);
+          if (ky0 == ky1 || kx0 == kx1) continue;
+          const size_t o = ((n * g.oh + oy) * g.ow + ox) * C;
+          const size_t first = ((n * g.h + (oy * g.sh + ky0 * g.dh - g.pt)) * g.w +
+                                (ox * g.sw + kx0 * g.dw - g.pl)) * C;
+          const size_t ny = ky1 - ky0, nx = kx1 - kx0;
           size_t k = 0;
-          for (; k + W <= g.c; k += W) {
+          // The first position equal to the max (or NaN when the max is NaN) gets the gradient.
+          for (; k + W <= C; k += W) {
             const B m = B::load_unaligned(y + o + k), gv = B::load_unaligned(gy + o + k);
-            auto found = (m != m) & (m == m);  // all false
             const auto mnan = m != m;
-            window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
-              const B v = B::load_unaligned(x + i + k);
-              const auto hit = ((v == m) | ((v != v) & mnan)) & ~found;
-              (B::load_unaligned(dx + i + k) + xsimd::select(hit, gv, B(0.f)))
-                  .store_unaligned(dx + i + k);
-              found = found | hit;
-            });
+            auto found = mnan & ~mnan;  // all false
+            for (size_t a = 0; a < ny; ++a)
+              for (size_t b = 0; b < nx; ++b) {
+                const size_t i = first + a * rowstep + b * colstep + k;
+                const B v = B::load_unaligned(x + i);
+                const auto hit = ((v == m) | ((v != v) & mnan)) & ~found;
+                (B::load_unaligned(dx + i) + xsimd::select(hit, gv, B(0.f))).store_unaligned(dx + i);
+                found = found | hit;
+              }
           }
-          for (; k < g.c; ++k) {
+          for (; k < C; ++k) {
             const float m = y[o + k];
             bool found = false;
-            window(g, n, oy, ox, [&](size_t i, size_t, size_t) {
-              const float v = x[i + k];
-              if (!found && (v == m || (v != v && m != m))) {
-                dx[i + k] += gy[o + k];
-                found = true;
+            for (size_t a = 0; a < ny && !found; ++a)
+              for (size_t b = 0; b < nx && !found; ++b) {
+                const size_t i = first + a * rowstep + b * colstep + k;
+                const float v = x[i];
+                if (v == m || (v != v && m != m)) {
+                  dx[i] += gy[o + k];
+                  found = true;
+                }
               }
-            });
           }
         }
+      }
   });
 }
 
