@@ -7,16 +7,6 @@
 
 namespace pg::kernels::scalar {
 
-namespace {
-// Input row/column of window position k for output o, or false when it falls in the padding.
-inline bool src(size_t o, size_t k, size_t s, size_t d, size_t p, size_t in, size_t& i) {
-  const long long v = (long long)(o * s + k * d) - (long long)p;
-  if (v < 0 || v >= (long long)in) return false;
-  i = size_t(v);
-  return true;
-}
-}  // namespace
-
 void im2col(const float* x, const ConvGeom& g, float* cols) {
   const size_t row = g.kh * g.kw * g.c;
   for (size_t n = 0; n < g.n; ++n)
@@ -27,8 +17,8 @@ void im2col(const float* x, const ConvGeom& g, float* cols) {
           for (size_t kx = 0; kx < g.kw; ++kx) {
             float* o = out + (ky * g.kw + kx) * g.c;
             size_t iy, ix;
-            const bool in = src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
-                            src(ox, kx, g.sw, g.dw, g.pl, g.w, ix);
+            const bool in = window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
+                            window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix);
             for (size_t c = 0; c < g.c; ++c)
               o[c] = in ? x[((n * g.h + iy) * g.w + ix) * g.c + c] : 0.f;
           }
@@ -45,8 +35,8 @@ void im2col_t(const float* x, const ConvGeom& g, float* colst) {
           for (size_t oy = 0; oy < g.oh; ++oy)
             for (size_t ox = 0; ox < g.ow; ++ox) {
               size_t iy, ix;
-              const bool in = src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
-                              src(ox, kx, g.sw, g.dw, g.pl, g.w, ix);
+              const bool in = window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
+                              window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix);
               row[(n * g.oh + oy) * g.ow + ox] = in ? x[((n * g.h + iy) * g.w + ix) * g.c + c] : 0.f;
             }
       }
@@ -63,8 +53,8 @@ void conv2d_weight_grad(const float* x, const float* gy, const ConvGeom& g, size
           for (size_t p = 0; p < np; ++p) {
             const size_t n = p / (g.oh * g.ow), oy = p / g.ow % g.oh, ox = p % g.ow;
             size_t iy, ix;
-            const bool in = src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
-                            src(ox, kx, g.sw, g.dw, g.pl, g.w, ix);
+            const bool in = window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
+                            window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix);
             const float v = in ? x[((n * g.h + iy) * g.w + ix) * g.c + c] : 0.f;
             s += v * gy[p * oc + j];
           }
@@ -81,7 +71,8 @@ void col2im(const float* cols, const ConvGeom& g, float* dx) {
         for (size_t ky = 0; ky < g.kh; ++ky)
           for (size_t kx = 0; kx < g.kw; ++kx) {
             size_t iy, ix;
-            if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) || !src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+            if (!window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
+                !window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
               continue;
             const float* v = in + (ky * g.kw + kx) * g.c;
             for (size_t c = 0; c < g.c; ++c) dx[((n * g.h + iy) * g.w + ix) * g.c + c] += v[c];
@@ -98,8 +89,8 @@ void max_pool(const float* x, const ConvGeom& g, float* y) {
           for (size_t ky = 0; ky < g.kh; ++ky)
             for (size_t kx = 0; kx < g.kw; ++kx) {
               size_t iy, ix;
-              if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
-                  !src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+              if (!window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
+                  !window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
                 continue;
               const float v = x[((n * g.h + iy) * g.w + ix) * g.c + c];
               if (v > m || v != v) m = v;
@@ -121,8 +112,8 @@ void max_pool_backward(const float* x, const float* y, const float* gy, const Co
           for (size_t ky = 0; ky < g.kh && !found; ++ky)
             for (size_t kx = 0; kx < g.kw && !found; ++kx) {
               size_t iy, ix;
-              if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
-                  !src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+              if (!window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
+                  !window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
                 continue;
               const size_t i = ((n * g.h + iy) * g.w + ix) * g.c + c;
               if (x[i] == m || (x[i] != x[i] && m != m)) {
@@ -143,8 +134,8 @@ void avg_pool(const float* x, const ConvGeom& g, float* y) {
           for (size_t ky = 0; ky < g.kh; ++ky)
             for (size_t kx = 0; kx < g.kw; ++kx) {
               size_t iy, ix;
-              if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
-                  !src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+              if (!window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
+                  !window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
                 continue;
               s += x[((n * g.h + iy) * g.w + ix) * g.c + c];
               ++count;
@@ -160,13 +151,15 @@ void avg_pool_backward(const float* gy, const ConvGeom& g, float* dx) {
         size_t count = 0, iy, ix;
         for (size_t ky = 0; ky < g.kh; ++ky)
           for (size_t kx = 0; kx < g.kw; ++kx)
-            if (src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) && src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+            if (window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
+                window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
               ++count;
         for (size_t c = 0; c < g.c; ++c) {
           const float v = gy[((n * g.oh + oy) * g.ow + ox) * g.c + c] / float(count);
           for (size_t ky = 0; ky < g.kh; ++ky)
             for (size_t kx = 0; kx < g.kw; ++kx)
-              if (src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) && src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+              if (window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
+                  window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
                 dx[((n * g.h + iy) * g.w + ix) * g.c + c] += v;
         }
       }
@@ -245,7 +238,8 @@ void depthwise(const float* x, const float* w, const ConvGeom& g, size_t m, floa
         for (size_t ky = 0; ky < g.kh; ++ky)
           for (size_t kx = 0; kx < g.kw; ++kx) {
             size_t iy, ix;
-            if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) || !src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+            if (!window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
+                !window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
               continue;
             const float* xi = x + ((n * g.h + iy) * g.w + ix) * g.c;
             const float* wk = w + (ky * g.kw + kx) * cm;
@@ -264,7 +258,8 @@ void depthwise_backward_input(const float* gy, const float* w, const ConvGeom& g
         for (size_t ky = 0; ky < g.kh; ++ky)
           for (size_t kx = 0; kx < g.kw; ++kx) {
             size_t iy, ix;
-            if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) || !src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+            if (!window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
+                !window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
               continue;
             float* di = dx + ((n * g.h + iy) * g.w + ix) * g.c;
             const float* wk = w + (ky * g.kw + kx) * cm;
@@ -283,7 +278,8 @@ void depthwise_backward_weight(const float* x, const float* gy, const ConvGeom& 
         for (size_t ky = 0; ky < g.kh; ++ky)
           for (size_t kx = 0; kx < g.kw; ++kx) {
             size_t iy, ix;
-            if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) || !src(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+            if (!window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
+                !window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
               continue;
             const float* xi = x + ((n * g.h + iy) * g.w + ix) * g.c;
             float* wk = dw + (ky * g.kw + kx) * cm;
@@ -308,8 +304,8 @@ void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc,
         for (size_t ky = 0; ky < g.kh; ++ky)
           for (size_t kx = 0; kx < g.kw; ++kx) {
             size_t iy, ix;
-            const bool in = src(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
-                            src(ox, kx, g.sw, g.dw, g.pl, g.w, ix);
+            const bool in = window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) &&
+                            window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix);
             const float* xr = in ? x + ((n * g.h + iy) * g.w + ix) * g.c : nullptr;
             for (size_t ci = 0; ci < g.c; ++ci, wk += oc) {
               const float a = in ? xr[ci] : 0.f;

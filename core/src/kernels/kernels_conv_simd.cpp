@@ -19,13 +19,6 @@ namespace {
 using B = xsimd::batch<float>;
 constexpr size_t W = B::size;
 
-inline bool src(size_t o, size_t k, size_t s, size_t d, size_t p, size_t in, size_t& i) {
-  const long long v = (long long)(o * s + k * d) - (long long)p;
-  if (v < 0 || v >= (long long)in) return false;
-  i = size_t(v);
-  return true;
-}
-
 // y[k] += x[k]
 inline void add_to(const float* x, float* y, size_t n) {
   size_t k = 0;
@@ -55,10 +48,10 @@ template <class F>
 inline void window(const ConvGeom& g, size_t n, size_t oy, size_t ox, F f) {
   for (size_t ky = 0; ky < g.kh; ++ky) {
     size_t iy;
-    if (!src(oy, ky, g.sh, g.dh, g.pt, g.h, iy)) continue;
+    if (!window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy)) continue;
     for (size_t kx = 0; kx < g.kw; ++kx) {
       size_t ix;
-      if (!src(ox, kx, g.sw, g.dw, g.pl, g.w, ix)) continue;
+      if (!window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix)) continue;
       f(((n * g.h + iy) * g.w + ix) * g.c, ky, kx);
     }
   }
@@ -109,9 +102,9 @@ inline void window_run(size_t o, size_t s, size_t d, size_t p, size_t in, size_t
                        size_t& k1) {
   size_t i;
   k0 = 0;
-  while (k0 < kn && !src(o, k0, s, d, p, in, i)) ++k0;
+  while (k0 < kn && !window_source(o, k0, s, d, p, in, i)) ++k0;
   k1 = k0;
-  while (k1 < kn && src(o, k1, s, d, p, in, i)) ++k1;
+  while (k1 < kn && window_source(o, k1, s, d, p, in, i)) ++k1;
 }
 
 // m = (v > m || v is NaN) ? v : m   (a NaN, once in, stays)
@@ -512,7 +505,8 @@ void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc,
             for (size_t kx = 0; kx < g.kw; ++kx) {
               size_t iy, ix;
               rowp[(ky * g.kw + kx) * MR + r] =
-                  src(py, ky, g.sh, g.dh, g.pt, g.h, iy) && src(px, kx, g.sw, g.dw, g.pl, g.w, ix)
+                  window_source(py, ky, g.sh, g.dh, g.pt, g.h, iy) &&
+                  window_source(px, kx, g.sw, g.dw, g.pl, g.w, ix)
                       ? x + ((pn * g.h + iy) * g.w + ix) * g.c
                       : zeros;
             }

@@ -885,12 +885,6 @@ void conv2d_weight_grad(const float* x, const float* gy, const ConvGeom& g, size
   float* Bp = work;
   float* Ap0 = work + panels * np * NR;
   for (size_t p = 0; p < panels; ++p) pack_panel(gy, np, oc, p * NR, Bp + p * np * NR);
-  const auto in_range = [](size_t o, size_t k, size_t s, size_t d, size_t pad, size_t n, size_t& i) {
-    const long long v = (long long)(o * s + k * d) - (long long)pad;
-    if (v < 0 || v >= (long long)n) return false;
-    i = size_t(v);
-    return true;
-  };
   parallel::for_range(tiles, double(np) * double(MR) * double(panels * NR + 4), 1,
                       [&](size_t t0, size_t t1, size_t part) {
     float* Ap = Ap0 + part * np * MR;
@@ -906,7 +900,7 @@ void conv2d_weight_grad(const float* x, const float* gy, const ConvGeom& g, size
         // the output columns whose window column kx is inside the input: one run [lo, hi)
         size_t lo = g.ow, hi = g.ow, ix0 = 0;
         for (size_t ox = 0, ix; ox < g.ow; ++ox)
-          if (in_range(ox, kx, g.sw, g.dw, g.pl, g.w, ix)) {
+          if (window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix)) {
             if (lo == g.ow) lo = ox, ix0 = ix;
             hi = ox + 1;
           }
@@ -915,7 +909,7 @@ void conv2d_weight_grad(const float* x, const float* gy, const ConvGeom& g, size
           for (size_t oy = 0; oy < g.oh; ++oy) {
             float* out = a + (n * g.oh + oy) * g.ow * MR;
             size_t iy;
-            if (lo == hi || !in_range(oy, ky, g.sh, g.dh, g.pt, g.h, iy)) {
+            if (lo == hi || !window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy)) {
               for (size_t ox = 0; ox < g.ow; ++ox) out[ox * MR] = 0.f;
               continue;
             }

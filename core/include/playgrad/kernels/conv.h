@@ -30,6 +30,15 @@ struct ConvGeom {
   size_t oh = 1, ow = 1;              // output size
 };
 
+// The input index of window position k for output index o along one axis (stride s, dilation d,
+// padding p before an input of length `in`): false when it falls off the input.
+inline bool window_source(size_t o, size_t k, size_t s, size_t d, size_t p, size_t in, size_t& i) {
+  const long long v = (long long)(o * s + k * d) - (long long)p;
+  if (v < 0 || v >= (long long)in) return false;
+  i = size_t(v);
+  return true;
+}
+
 // Bilinear source coordinate for output index `o` of `out` resampled from `in` (half-pixel
 // centres, as Keras UpSampling2D and tf.image.resize; PyTorch align_corners=False):
 //   s = max((o + 0.5) in / out - 0.5, 0); i0 = floor(s); i1 = min(i0 + 1, in - 1); f = s - i0.
