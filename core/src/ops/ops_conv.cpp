@@ -67,73 +67,89 @@ Tensor conv_forward(const float* x, const float* w, const ConvGeom& g, size_t oc
   return y;
 }
 
-// dx [N,H,W,C] = the input gradient of conv (geometry g) for gy [NP, OC] and w [K, OC].
-// Image by image: a part of the batch is its rows of the product, then their col2im, on one
-// thread (the rows are still in its cache). A row of a product, and an image's col2im, are the
-// same computation in any part: the same bits for any thread count.
-Tensor conv_input_grad(const float* gy, const float* w, const ConvGeom& g, size_t oc) {
+// The gradients of conv (geometry g) for gy [NP, OC]: dx [N,H,W,C] from w [K, OC] when dx is
+// given, dw [K, OC] from x when dw is given; both in one pass over the batch, in blocks of whole
+// images, one task each (a block's images, on one thread, for both gradients while its gy is in
+// that thread's cache).
+//
+// dx, image by image: a block's rows of the product gy w^T, then their col2im. A row of a
+// product, and an image's col2im, are the same computation in any block: the same bits for any
+// thread count.
+//
+// dw = cols(x)^T @ gy. The reduction runs over every output pixel of the batch (NP), so dw has
+// only K x OC elements to split over threads (72 for the cnn lesson's first layer). The blocks
+// hold at most kWeightGradBlock output pixels each (one image when an image has more), fixed by
+// the shapes alone: each block's product cols(x_block)^T @ gy_block (kernels/conv.h
+// conv2d_weight_grad: gemm's sums without a copy of the columns) is added in block order. The
+// same bits for any thread count (the blocks and the order do not depend on it), natively and in
+// wasm; a batch of one block is the plain product, written into dw directly. (Without dw, a block
+// is one image.)
+constexpr size_t kWeightGradBlock = 512;
+
+void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom& g, size_t oc,
+                Tensor* dx, Tensor* dw) {
   const size_t pix = g.oh * g.ow, np = g.n * pix, kk = g.kh * g.kw * g.c;
   const size_t in_image = g.h * g.w * g.c;
-  Tensor wt = Tensor::empty({int64_t(oc), int64_t(kk)});
-  kernels::transpose2d(w, wt.data(), kk, oc);
-  Tensor dcols = Tensor::empty({int64_t(np), int64_t(kk)});
-  // Enough for any part's rows (a row count that is not a whole number of tiles needs the most).
-  const size_t ws = kernels::gemm_workspace(1, kk, oc);
-  Tensor work = workspace(parallel::max_parts() * ws);
-  Tensor dx = Tensor::empty({int64_t(g.n), int64_t(g.h), int64_t(g.w), int64_t(g.c)});
-  parallel::for_range(g.n, double(np) * double(kk) * double(oc + 4), 1,
-                      [&](size_t n0, size_t n1, size_t part) {
-                        ConvGeom gb = g;
-                        gb.n = n1 - n0;
-                        float* d = dcols.data() + n0 * pix * kk;
-                        float* dxb = dx.data() + n0 * in_image;
-                        k::gemm(gb.n * pix, kk, oc, gy + n0 * pix * oc, wt.data(), d,
-                                work.data() + part * ws);
-                        std::fill_n(dxb, gb.n * in_image, 0.f);
-                        k::col2im(d, gb, dxb);
-                      });
+  const size_t per = dw ? std::max<size_t>(1, kWeightGradBlock / std::max<size_t>(1, pix)) : 1;
+  const size_t blocks = (g.n + per - 1) / per;
+  double work = 0;
+  // The input gradient's transposed filter, columns and gemm workspace per part (enough for any
+  // part's rows: a row count that is not a whole number of tiles needs the most).
+  Tensor wt, dcols, work_x;
+  const size_t ws_x = kernels::gemm_workspace(1, kk, oc);
+  if (dx) {
+    wt = Tensor::empty({int64_t(oc), int64_t(kk)});
+    kernels::transpose2d(w, wt.data(), kk, oc);
+    dcols = Tensor::empty({int64_t(np), int64_t(kk)});
+    work_x = workspace(parallel::max_parts() * ws_x);
+    *dx = Tensor::empty({int64_t(g.n), int64_t(g.h), int64_t(g.w), int64_t(g.c)});
+    work += double(np) * double(kk) * double(oc + 4);
+  }
+  // The weight gradient's partial sums (dw itself for one block) and workspace per block,
+  // allocated here (not in the tasks).
+  Tensor partial, work_w;
+  size_t ws_w = 0;
+  if (dw) {
+    *dw = Tensor::empty({int64_t(kk), int64_t(oc)});
+    ConvGeom first = g;
+    first.n = std::min(per, g.n);
+    ws_w = kernels::conv2d_weight_grad_workspace(first, oc);
+    partial = blocks > 1 ? Tensor::empty({int64_t(blocks), int64_t(kk * oc)}) : *dw;
+    work_w = workspace(blocks * ws_w);
+    work += double(np) * double(kk) * double(oc + 4);
+  }
+  // Below one chunk's work, block by block on this thread (the kernels then split over the pool).
+  parallel::for_range(blocks, work, 1, [&](size_t b0, size_t b1, size_t part) {
+    for (size_t b = b0; b < b1; ++b) {
+      ConvGeom gb = g;
+      const size_t n0 = b * per;
+      gb.n = std::min(per, g.n - n0);
+      if (dx) {
+        float* d = dcols.data() + n0 * pix * kk;
+        float* dxb = dx->data() + n0 * in_image;
+        k::gemm(gb.n * pix, kk, oc, gy + n0 * pix * oc, wt.data(), d, work_x.data() + part * ws_x);
+        std::fill_n(dxb, gb.n * in_image, 0.f);
+        k::col2im(d, gb, dxb);
+      }
+      if (dw)
+        k::conv2d_weight_grad(x + n0 * in_image, gy + n0 * pix * oc, gb, oc,
+                              partial.data() + b * kk * oc, work_w.data() + b * ws_w);
+    }
+  });
+  if (!dw || blocks == 1) return;
+  std::copy_n(partial.data(), kk * oc, dw->data());
+  for (size_t b = 1; b < blocks; ++b) k::accumulate(partial.data() + b * kk * oc, dw->data(), kk * oc);
+}
+
+Tensor conv_input_grad(const float* gy, const float* w, const ConvGeom& g, size_t oc) {
+  Tensor dx;
+  conv_grads(nullptr, gy, w, g, oc, &dx, nullptr);
   return dx;
 }
 
-// dw [K, OC] = cols(x)^T @ gy. The reduction runs over every output pixel of the batch (NP), so
-// dw has only K x OC elements to split over threads (72 for the cnn lesson's first layer). The
-// batch is cut into blocks of whole images, at most kWeightGradBlock output pixels each (one image
-// when an image has more), fixed by the shapes alone: each block's product
-// cols(x_block)^T @ gy_block is one task (kernels/conv.h conv2d_weight_grad: gemm's sums without
-// a copy of the columns), and the blocks' partial sums are added in block order. The same bits for any
-// thread count (the blocks and the order do not depend on it), natively and in wasm; a batch of
-// one block is the plain product, written into dw directly.
-constexpr size_t kWeightGradBlock = 512;
-
 Tensor conv_weight_grad(const float* x, const float* gy, const ConvGeom& g, size_t oc) {
-  const size_t pix = g.oh * g.ow, np = g.n * pix, kk = g.kh * g.kw * g.c;
-  const size_t per = std::max<size_t>(1, kWeightGradBlock / std::max<size_t>(1, pix));
-  const size_t blocks = (g.n + per - 1) / per;
-  Tensor dw = Tensor::empty({int64_t(kk), int64_t(oc)});
-  // Every block's product and workspace, allocated here (not in the tasks). One block writes its
-  // product into dw itself.
-  ConvGeom first = g;
-  first.n = std::min(per, g.n);
-  const size_t ws = kernels::conv2d_weight_grad_workspace(first, oc);
-  Tensor partial = blocks > 1 ? Tensor::empty({int64_t(blocks), int64_t(kk * oc)}) : dw;
-  Tensor work = workspace(blocks * ws);
-  const size_t in_image = g.h * g.w * g.c;
-  auto block = [&](size_t b) {
-    ConvGeom gb = g;
-    const size_t n0 = b * per;
-    gb.n = std::min(per, g.n - n0);
-    // Called inside a pool task, the kernel runs on this thread (parallel.h).
-    k::conv2d_weight_grad(x + n0 * in_image, gy + n0 * pix * oc, gb, oc,
-                          partial.data() + b * kk * oc, work.data() + b * ws);
-  };
-  // Below one chunk's work, block by block on this thread (the kernel then splits over the pool).
-  parallel::for_range(blocks, double(np) * double(kk) * double(oc + 4), 1,
-                      [&](size_t b0, size_t b1) {
-                        for (size_t b = b0; b < b1; ++b) block(b);
-                      });
-  if (blocks == 1) return dw;
-  std::copy_n(partial.data(), kk * oc, dw.data());
-  for (size_t b = 1; b < blocks; ++b) k::accumulate(partial.data() + b * kk * oc, dw.data(), kk * oc);
+  Tensor dw;
+  conv_grads(x, gy, nullptr, g, oc, nullptr, &dw);
   return dw;
 }
 
@@ -156,15 +172,12 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
   Tensor y = conv_forward(xc.data(), wc.data(), g, size_t(oc));
   y = record(y, "conv2d", {x, w}, [g, oc](std::vector<Tensor>& in, const Tensor& gy) {
     Tensor gc = dense(gy);
-    if (in[0].requires_grad()) {
-      Tensor wd = dense(in[1]);
-      accumulate_grad(in[0], conv_input_grad(gc.data(), wd.data(), g, size_t(oc)));
-    }
-    if (in[1].requires_grad()) {
-      Tensor xd = dense(in[0]);
-      accumulate_grad(in[1], reshape(conv_weight_grad(xd.data(), gc.data(), g, size_t(oc)),
-                                     in[1].shape()));
-    }
+    const bool need_dx = in[0].requires_grad(), need_dw = in[1].requires_grad();
+    Tensor xd = need_dw ? dense(in[0]) : Tensor(), wd = need_dx ? dense(in[1]) : Tensor(), dx, dw;
+    conv_grads(need_dw ? xd.data() : nullptr, gc.data(), need_dx ? wd.data() : nullptr, g,
+               size_t(oc), need_dx ? &dx : nullptr, need_dw ? &dw : nullptr);
+    if (need_dx) accumulate_grad(in[0], std::move(dx));
+    if (need_dw) accumulate_grad(in[1], reshape(dw, in[1].shape()));
   });
   return add_bias(y, bias);
 }
