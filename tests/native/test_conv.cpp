@@ -407,6 +407,18 @@ TEST(ConvKernels, SimdMatchesScalarExactly) {
         };
         same_bits("max_pool, ties and NaNs", pn, [&](bool s, float* o) { s ? K::simd::max_pool(xt.data(), p, o) : K::scalar::max_pool(xt.data(), p, o); });
         same_bits("max_pool_backward, ties and NaNs", xn, [&](bool s, float* o) { s ? K::simd::max_pool_backward(xt.data(), yt.data(), gp.data(), p, o) : K::scalar::max_pool_backward(xt.data(), yt.data(), gp.data(), p, o); });
+        // 2 x 2 windows, stride 2, that tile the input (the backward writes each element once):
+        // padding on top, and a last row and column that no window covers.
+        K::ConvGeom t = g;
+        t.kh = t.kw = 2; t.sh = t.sw = 2; t.dh = t.dw = 1; t.pt = 1; t.pl = 0; t.oh = 3; t.ow = 2;
+        const size_t tn = t.n * t.oh * t.ow * t.c;
+        for (const std::vector<float>* xs : {static_cast<const std::vector<float>*>(&x), static_cast<const std::vector<float>*>(&xt)}) {
+          std::vector<float> ty(tn);
+          K::scalar::max_pool(xs->data(), t, ty.data());
+          const auto gt = rnd(tn, 700 + c);
+          same_bits("max_pool 2x2/2", tn, [&](bool s, float* o) { s ? K::simd::max_pool(xs->data(), t, o) : K::scalar::max_pool(xs->data(), t, o); });
+          same_bits("max_pool_backward 2x2/2", xn, [&](bool s, float* o) { s ? K::simd::max_pool_backward(xs->data(), ty.data(), gt.data(), t, o) : K::scalar::max_pool_backward(xs->data(), ty.data(), gt.data(), t, o); });
+        }
       }
       both("avg_pool", pn, [&](bool s, float* o) { s ? K::simd::avg_pool(x.data(), p, o) : K::scalar::avg_pool(x.data(), p, o); });
       both("avg_pool_backward", xn, [&](bool s, float* o) { s ? K::simd::avg_pool_backward(gp.data(), p, o) : K::scalar::avg_pool_backward(gp.data(), p, o); });

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
+#include <type_traits>
 #include <vector>
 #include <limits>
 
@@ -169,55 +170,81 @@ void max_pool(const float* x, const ConvGeom& geom, float* y) {
   });
 }
 
+// When the windows tile the input (stride = window, no dilation: each input pixel in at most one
+// window, the usual 2 x 2 pooling), every covered element of dx is written once, 0 + its gradient
+// or 0 (the bits of the fill and the += below), and only the rows and columns no window covers are
+// filled: dx is not read back.
 void max_pool_backward(const float* x, const float* y, const float* gy, const ConvGeom& geom,
                        float* dx) {
+  const bool tiled = geom.sh == geom.kh && geom.sw == geom.kw && geom.dh == 1 && geom.dw == 1;
   by_images(geom, double(geom.oh) * geom.ow * geom.kh * geom.kw * geom.c,
-            [&geom, x, y, gy, dx](size_t n0, size_t n1) {
+            [&geom, x, y, gy, dx, tiled](size_t n0, size_t n1) {
     const ConvGeom g = geom;
     const size_t C = g.c, rowstep = g.dh * g.w * C, colstep = g.dw * C;
-    std::fill(dx + n0 * g.h * g.w * C, dx + n1 * g.h * g.w * C, 0.f);
-    for (size_t n = n0; n < n1; ++n)
-      for (size_t oy = 0; oy < g.oh; ++oy) {
-        size_t ky0, ky1;
-        window_run(oy, g.sh, g.dh, g.pt, g.h, g.kh, ky0, ky1);
-        for (size_t ox = 0; ox < g.ow; ++ox) {
-          size_t kx0, kx1;
-          window_run(ox, g.sw, g.dw, g.pl, g.w, g.kw, kx0, kx1);
-          if (ky0 == ky1 || kx0 == kx1) continue;
-          const size_t o = ((n * g.oh + oy) * g.ow + ox) * C;
-          const size_t first = ((n * g.h + (oy * g.sh + ky0 * g.dh - g.pt)) * g.w +
-                                (ox * g.sw + kx0 * g.dw - g.pl)) * C;
-          const size_t ny = ky1 - ky0, nx = kx1 - kx0;
-          size_t k = 0;
-          // The first position equal to the max (or NaN when the max is NaN) gets the gradient.
-          for (; k + W <= C; k += W) {
-            const B m = B::load_unaligned(y + o + k), gv = B::load_unaligned(gy + o + k);
-            const auto mnan = m != m;
-            auto found = mnan & ~mnan;  // all false
-            for (size_t a = 0; a < ny; ++a)
-              for (size_t b = 0; b < nx; ++b) {
-                const size_t i = first + a * rowstep + b * colstep + k;
-                const B v = B::load_unaligned(x + i);
-                const auto hit = ((v == m) | ((v != v) & mnan)) & ~found;
-                (B::load_unaligned(dx + i) + xsimd::select(hit, gv, B(0.f))).store_unaligned(dx + i);
-                found = found | hit;
-              }
-          }
-          for (; k < C; ++k) {
-            const float m = y[o + k];
-            bool found = false;
-            for (size_t a = 0; a < ny && !found; ++a)
-              for (size_t b = 0; b < nx && !found; ++b) {
-                const size_t i = first + a * rowstep + b * colstep + k;
-                const float v = x[i];
-                if (v == m || (v != v && m != m)) {
-                  dx[i] += gy[o + k];
-                  found = true;
+    if (tiled) {
+      // The covered rows and columns: [0, oh*sh - pt) and [0, ow*sw - pl), within the input.
+      const long long re = (long long)(g.oh * g.sh) - (long long)g.pt;
+      const long long ce = (long long)(g.ow * g.sw) - (long long)g.pl;
+      const size_t rows = size_t(std::clamp<long long>(re, 0, (long long)g.h));
+      const size_t cols = size_t(std::clamp<long long>(ce, 0, (long long)g.w));
+      for (size_t n = n0; n < n1; ++n) {
+        float* img = dx + n * g.h * g.w * C;
+        if (cols < g.w)
+          for (size_t r = 0; r < rows; ++r)
+            std::fill(img + (r * g.w + cols) * C, img + (r + 1) * g.w * C, 0.f);
+        std::fill(img + rows * g.w * C, img + g.h * g.w * C, 0.f);
+      }
+    } else {
+      std::fill(dx + n0 * g.h * g.w * C, dx + n1 * g.h * g.w * C, 0.f);
+    }
+    // The first position equal to the max (or NaN when the max is NaN) gets the gradient.
+    const auto windows = [&](auto tiled_c) {
+      constexpr bool once = decltype(tiled_c)::value;
+      for (size_t n = n0; n < n1; ++n)
+        for (size_t oy = 0; oy < g.oh; ++oy) {
+          size_t ky0, ky1;
+          window_run(oy, g.sh, g.dh, g.pt, g.h, g.kh, ky0, ky1);
+          for (size_t ox = 0; ox < g.ow; ++ox) {
+            size_t kx0, kx1;
+            window_run(ox, g.sw, g.dw, g.pl, g.w, g.kw, kx0, kx1);
+            if (ky0 == ky1 || kx0 == kx1) continue;
+            const size_t o = ((n * g.oh + oy) * g.ow + ox) * C;
+            const size_t first = ((n * g.h + (oy * g.sh + ky0 * g.dh - g.pt)) * g.w +
+                                  (ox * g.sw + kx0 * g.dw - g.pl)) * C;
+            const size_t ny = ky1 - ky0, nx = kx1 - kx0;
+            size_t k = 0;
+            for (; k + W <= C; k += W) {
+              const B m = B::load_unaligned(y + o + k), gv = B::load_unaligned(gy + o + k);
+              const auto mnan = m != m;
+              auto found = mnan & ~mnan;  // all false
+              for (size_t a = 0; a < ny; ++a)
+                for (size_t b = 0; b < nx; ++b) {
+                  const size_t i = first + a * rowstep + b * colstep + k;
+                  const B v = B::load_unaligned(x + i);
+                  const auto hit = ((v == m) | ((v != v) & mnan)) & ~found;
+                  const B before = once ? B(0.f) : B::load_unaligned(dx + i);
+                  (before + xsimd::select(hit, gv, B(0.f))).store_unaligned(dx + i);
+                  found = found | hit;
                 }
-              }
+            }
+            for (; k < C; ++k) {
+              const float m = y[o + k];
+              bool found = false;
+              for (size_t a = 0; a < ny && (once || !found); ++a)
+                for (size_t b = 0; b < nx && (once || !found); ++b) {
+                  const size_t i = first + a * rowstep + b * colstep + k;
+                  const float v = x[i];
+                  const bool hit = !found && (v == m || (v != v && m != m));
+                  if (once) dx[i] = hit ? 0.f + gy[o + k] : 0.f;
+                  else if (hit) dx[i] += gy[o + k];
+                  found = found || hit;
+                }
+            }
           }
         }
-      }
+    };
+    if (tiled) windows(std::true_type{});
+    else windows(std::false_type{});
   });
 }
 
