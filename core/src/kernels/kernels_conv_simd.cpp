@@ -108,6 +108,29 @@ inline void window_run(size_t o, size_t s, size_t d, size_t p, size_t in, size_t
   while (k1 < kn && window_source(o, k1, s, d, p, in, i)) ++k1;
 }
 
+// f(o, first, ny, nx) for every output pixel of the images [n0, n1): o is the offset of its
+// output (pixel index times C), first the input offset of its window's first in-bounds position,
+// ny x nx the in-bounds rectangle (ny = nx = 0 when the window is off the input).
+template <class F>
+inline void pool_windows(const ConvGeom& g, size_t n0, size_t n1, F f) {
+  for (size_t n = n0; n < n1; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy) {
+      size_t ky0, ky1;
+      window_run(oy, g.sh, g.dh, g.pt, g.h, g.kh, ky0, ky1);
+      for (size_t ox = 0; ox < g.ow; ++ox) {
+        size_t kx0, kx1;
+        window_run(ox, g.sw, g.dw, g.pl, g.w, g.kw, kx0, kx1);
+        const size_t o = ((n * g.oh + oy) * g.ow + ox) * g.c;
+        if (ky0 == ky1 || kx0 == kx1) {
+          f(o, size_t(0), size_t(0), size_t(0));
+          continue;
+        }
+        const size_t iy = oy * g.sh + ky0 * g.dh - g.pt, ix = ox * g.sw + kx0 * g.dw - g.pl;
+        f(o, ((n * g.h + iy) * g.w + ix) * g.c, ky1 - ky0, kx1 - kx0);
+      }
+    }
+}
+
 // m = (v > m || v is NaN) ? v : m   (a NaN, once in, stays)
 inline B max_step(B m, B v) { return xsimd::select((v > m) | (v != v), v, m); }
 
@@ -122,51 +145,42 @@ void max_pool(const float* x, const ConvGeom& geom, float* y) {
             [&geom, x, y, ninf](size_t n0, size_t n1) {
     const ConvGeom g = geom;
     const size_t C = g.c, rowstep = g.dh * g.w * C, colstep = g.dw * C;
-    for (size_t n = n0; n < n1; ++n)
-      for (size_t oy = 0; oy < g.oh; ++oy) {
-        size_t ky0, ky1;
-        window_run(oy, g.sh, g.dh, g.pt, g.h, g.kh, ky0, ky1);
-        for (size_t ox = 0; ox < g.ow; ++ox) {
-          size_t kx0, kx1;
-          window_run(ox, g.sw, g.dw, g.pl, g.w, g.kw, kx0, kx1);
-          float* o = y + ((n * g.oh + oy) * g.ow + ox) * C;
-          if (ky0 == ky1 || kx0 == kx1) {
-            std::fill_n(o, C, ninf);
-            continue;
-          }
-          const float* first = x + ((n * g.h + (oy * g.sh + ky0 * g.dh - g.pt)) * g.w +
-                                    (ox * g.sw + kx0 * g.dw - g.pl)) * C;
-          const size_t ny = ky1 - ky0, nx = kx1 - kx0;
-          size_t k = 0;
-          for (; k + 2 * W <= C; k += 2 * W) {
-            B m0(ninf), m1(ninf);
-            for (size_t a = 0; a < ny; ++a)
-              for (size_t b = 0; b < nx; ++b) {
-                const float* v = first + a * rowstep + b * colstep + k;
-                m0 = max_step(m0, B::load_unaligned(v));
-                m1 = max_step(m1, B::load_unaligned(v + W));
-              }
-            m0.store_unaligned(o + k);
-            m1.store_unaligned(o + k + W);
-          }
-          for (; k + W <= C; k += W) {
-            B m(ninf);
-            for (size_t a = 0; a < ny; ++a)
-              for (size_t b = 0; b < nx; ++b)
-                m = max_step(m, B::load_unaligned(first + a * rowstep + b * colstep + k));
-            m.store_unaligned(o + k);
-          }
-          for (; k < C; ++k) {
-            float m = ninf;
-            for (size_t a = 0; a < ny; ++a)
-              for (size_t b = 0; b < nx; ++b) {
-                const float v = first[a * rowstep + b * colstep + k];
-                if (v > m || v != v) m = v;
-              }
-            o[k] = m;
-          }
-        }
+    pool_windows(g, n0, n1, [&](size_t oi, size_t fi, size_t ny, size_t nx) {
+      float* o = y + oi;
+      const float* first = x + fi;
+      if (ny == 0) {
+        std::fill_n(o, C, ninf);
+        return;
       }
+      size_t k = 0;
+      for (; k + 2 * W <= C; k += 2 * W) {
+        B m0(ninf), m1(ninf);
+        for (size_t a = 0; a < ny; ++a)
+          for (size_t b = 0; b < nx; ++b) {
+            const float* v = first + a * rowstep + b * colstep + k;
+            m0 = max_step(m0, B::load_unaligned(v));
+            m1 = max_step(m1, B::load_unaligned(v + W));
+          }
+        m0.store_unaligned(o + k);
+        m1.store_unaligned(o + k + W);
+      }
+      for (; k + W <= C; k += W) {
+        B m(ninf);
+        for (size_t a = 0; a < ny; ++a)
+          for (size_t b = 0; b < nx; ++b)
+            m = max_step(m, B::load_unaligned(first + a * rowstep + b * colstep + k));
+        m.store_unaligned(o + k);
+      }
+      for (; k < C; ++k) {
+        float m = ninf;
+        for (size_t a = 0; a < ny; ++a)
+          for (size_t b = 0; b < nx; ++b) {
+            const float v = first[a * rowstep + b * colstep + k];
+            if (v > m || v != v) m = v;
+          }
+        o[k] = m;
+      }
+    });
   });
 }
 
@@ -200,48 +214,37 @@ void max_pool_backward(const float* x, const float* y, const float* gy, const Co
     // The first position equal to the max (or NaN when the max is NaN) gets the gradient.
     const auto windows = [&](auto tiled_c) {
       constexpr bool once = decltype(tiled_c)::value;
-      for (size_t n = n0; n < n1; ++n)
-        for (size_t oy = 0; oy < g.oh; ++oy) {
-          size_t ky0, ky1;
-          window_run(oy, g.sh, g.dh, g.pt, g.h, g.kh, ky0, ky1);
-          for (size_t ox = 0; ox < g.ow; ++ox) {
-            size_t kx0, kx1;
-            window_run(ox, g.sw, g.dw, g.pl, g.w, g.kw, kx0, kx1);
-            if (ky0 == ky1 || kx0 == kx1) continue;
-            const size_t o = ((n * g.oh + oy) * g.ow + ox) * C;
-            const size_t first = ((n * g.h + (oy * g.sh + ky0 * g.dh - g.pt)) * g.w +
-                                  (ox * g.sw + kx0 * g.dw - g.pl)) * C;
-            const size_t ny = ky1 - ky0, nx = kx1 - kx0;
-            size_t k = 0;
-            for (; k + W <= C; k += W) {
-              const B m = B::load_unaligned(y + o + k), gv = B::load_unaligned(gy + o + k);
-              const auto mnan = m != m;
-              auto found = mnan & ~mnan;  // all false
-              for (size_t a = 0; a < ny; ++a)
-                for (size_t b = 0; b < nx; ++b) {
-                  const size_t i = first + a * rowstep + b * colstep + k;
-                  const B v = B::load_unaligned(x + i);
-                  const auto hit = ((v == m) | ((v != v) & mnan)) & ~found;
-                  const B before = once ? B(0.f) : B::load_unaligned(dx + i);
-                  (before + xsimd::select(hit, gv, B(0.f))).store_unaligned(dx + i);
-                  found = found | hit;
-                }
+      pool_windows(g, n0, n1, [&](size_t o, size_t first, size_t ny, size_t nx) {
+        if (ny == 0) return;
+        size_t k = 0;
+        for (; k + W <= C; k += W) {
+          const B m = B::load_unaligned(y + o + k), gv = B::load_unaligned(gy + o + k);
+          const auto mnan = m != m;
+          auto found = mnan & ~mnan;  // all false
+          for (size_t a = 0; a < ny; ++a)
+            for (size_t b = 0; b < nx; ++b) {
+              const size_t i = first + a * rowstep + b * colstep + k;
+              const B v = B::load_unaligned(x + i);
+              const auto hit = ((v == m) | ((v != v) & mnan)) & ~found;
+              const B before = once ? B(0.f) : B::load_unaligned(dx + i);
+              (before + xsimd::select(hit, gv, B(0.f))).store_unaligned(dx + i);
+              found = found | hit;
             }
-            for (; k < C; ++k) {
-              const float m = y[o + k];
-              bool found = false;
-              for (size_t a = 0; a < ny && (once || !found); ++a)
-                for (size_t b = 0; b < nx && (once || !found); ++b) {
-                  const size_t i = first + a * rowstep + b * colstep + k;
-                  const float v = x[i];
-                  const bool hit = !found && (v == m || (v != v && m != m));
-                  if (once) dx[i] = hit ? 0.f + gy[o + k] : 0.f;
-                  else if (hit) dx[i] += gy[o + k];
-                  found = found || hit;
-                }
-            }
-          }
         }
+        for (; k < C; ++k) {
+          const float m = y[o + k];
+          bool found = false;
+          for (size_t a = 0; a < ny && (once || !found); ++a)
+            for (size_t b = 0; b < nx && (once || !found); ++b) {
+              const size_t i = first + a * rowstep + b * colstep + k;
+              const float v = x[i];
+              const bool hit = !found && (v == m || (v != v && m != m));
+              if (once) dx[i] = hit ? 0.f + gy[o + k] : 0.f;
+              else if (hit) dx[i] += gy[o + k];
+              found = found || hit;
+            }
+        }
+      });
     };
     if (tiled) windows(std::true_type{});
     else windows(std::false_type{});
