@@ -147,6 +147,25 @@ TEST(Autograd, MatmulWeightGradientHasTheBitsOfATransposeTimesG) {
   }
 }
 
+TEST(Autograd, UnaryBackwardOverItsOwnGradientHasTheKernelsBits) {
+  // The gradient reaching relu / tanh / sigmoid here is mul's fresh result (gcoef exactly), which
+  // nothing else holds: the backward writes x's gradient over it. The bits are the kernel's on
+  // separate buffers.
+  namespace K = pg::kernels;
+  const std::pair<K::Unary, Tensor (*)(const Tensor&)> ops[] = {
+      {K::Unary::Relu, relu}, {K::Unary::Tanh, pg::tanh}, {K::Unary::Sigmoid, sigmoid}};
+  for (const auto& [kind, f] : ops) {
+    Tensor x = Tensor::randn({1000}, 51).set_requires_grad();
+    Tensor gcoef = Tensor::randn({1000}, 52);
+    Tensor y = f(x);
+    sum(mul(y, gcoef)).backward();
+    std::vector<float> want(1000);
+    K::scalar::unary_backward(kind, x.data(), y.data(), gcoef.data(), want.data(), 1000, 0.f);
+    const auto got = x.grad().to_vector();
+    EXPECT_EQ(std::memcmp(got.data(), want.data(), want.size() * sizeof(float)), 0);
+  }
+}
+
 TEST(Autograd, GraphReleasedAfterBackward) {
   Tensor x = T({1, 2}, {2}, true);
   Tensor y = sum(exp(x));

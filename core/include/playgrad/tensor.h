@@ -133,5 +133,9 @@ Tensor record(Tensor out, const char* op, std::vector<Tensor> inputs, GradFn fn)
 // A first gradient that nothing else holds (a fresh result passed as a temporary, or moved in)
 // becomes t's gradient as it is; any other is copied.
 void accumulate_grad(const Tensor& t, Tensor g);
+// True when g is the only handle to its storage and covers all of it, contiguous, with no graph
+// of its own: a fresh result nobody else can see. accumulate_grad keeps such a gradient as it is,
+// and a backward that receives one may write its input's gradient over it.
+bool sole_handle(const Tensor& g);
 
 }  // namespace pg

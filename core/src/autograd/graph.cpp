@@ -52,6 +52,13 @@ Tensor record(Tensor out, const char* op, std::vector<Tensor> inputs, GradFn fn)
   return out;
 }
 
+bool sole_handle(const Tensor& g) {
+  const std::shared_ptr<TensorImpl>& gi = g.impl();
+  return gi && gi.use_count() == 1 && gi->storage.use_count() == 1 && gi->offset == 0 &&
+         gi->storage->size == g.numel() && g.is_contiguous() && !gi->requires_grad &&
+         !gi->grad_fn && !gi->grad;
+}
+
 void accumulate_grad(const Tensor& t, Tensor g) {
   if (!t.requires_grad()) return;
   if (g.shape() != t.shape())
@@ -65,11 +72,8 @@ void accumulate_grad(const Tensor& t, Tensor g) {
     // covers (a fresh result of the backward: nobody else can see it, so no copy of a large
     // gradient on one thread). Otherwise copied: g may be shared with another input's gradient
     // (add passes g to both sides), or be a view.
-    const std::shared_ptr<TensorImpl>& gi = g.impl();
-    if (gi.use_count() == 1 && gi->storage.use_count() == 1 && gi->offset == 0 &&
-        gi->storage->size == g.numel() && g.is_contiguous() && !gi->requires_grad &&
-        !gi->grad_fn && !gi->grad) {
-      impl.grad = gi;
+    if (sole_handle(g)) {
+      impl.grad = g.impl();
       return;
     }
     Tensor gc = g.contiguous();

@@ -38,7 +38,8 @@ enum class Unary { Neg, Exp, Log, Sqrt, Abs, Sigmoid, Tanh, Relu, LeakyRelu, Pow
               size_t n);                                                                           \
   /* y[i] = f(x[i]); p is LeakyRelu's alpha or Pow's exponent, ignored otherwise. */               \
   void unary(Unary op, const float* x, float* y, size_t n, float p);                               \
-  /* dx[i] = g[i] * f'(x[i]) (y[i] = f(x[i]) is passed too: sigmoid and tanh use it). */           \
+  /* dx[i] = g[i] * f'(x[i]) (y[i] = f(x[i]) is passed too: sigmoid and tanh use it); dx may */    \
+  /* be g (each element is read before it is written). */                                          \
   void unary_backward(Unary op, const float* x, const float* y, const float* g, float* dx,         \
                       size_t n, float p);                                                          \
   /* y[i] += x[i] */                                                                               \
