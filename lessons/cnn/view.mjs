@@ -491,7 +491,7 @@ export function mount(root, kit) {
       // The digits are still loading: the canvases take their size now (blank), so nothing is
       // shown stretched from the default 300 × 150 backing store meanwhile.
       kit.fitCanvas(inputCanvas, { aspect: 1 });
-      for (const c of [filters2Canvas, poolCanvas]) kit.fitCanvas(c);
+      for (const c of [filtersCanvas, filters2Canvas, poolCanvas]) kit.fitCanvas(c);
       return;
     }
     drawInput(last);
