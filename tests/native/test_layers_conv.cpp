@@ -273,6 +273,23 @@ TEST(ConvKernels, DirectMatchesScalarTwinAndIm2colGemmExactly) {
         K::simd::gemm(np, oc, kk, cols.data(), w.data(), ref.data(), gwork.data());
         EXPECT_EQ(a, b) << "simd vs scalar: c=" << c << " oc=" << oc << " geometry " << geo;
         EXPECT_EQ(a, ref) << "direct vs im2col + gemm: c=" << c << " oc=" << oc << " geometry " << geo;
+        // The epilogue (+ bias, then ReLU): the add and relu kernels' bits on the plain result.
+        const Tensor bias = Tensor::randn({int64_t(oc)}, 3 + oc);
+        for (bool relu : {false, true}) {
+          std::vector<float> want(np * oc), one(oc);
+          for (size_t p = 0; p < np; ++p)
+            K::simd::binary(K::Binary::Add, ref.data() + p * oc, 1, bias.data(), 1,
+                            want.data() + p * oc, oc);
+          if (relu) K::simd::unary(K::Unary::Relu, want.data(), want.data(), np * oc, 0.f);
+          std::fill(a.begin(), a.end(), 7.f), std::fill(b.begin(), b.end(), 8.f);
+          K::simd::conv2d_direct(x.data(), w.data(), g, oc, a.data(), work.data(), bias.data(), relu);
+          K::scalar::conv2d_direct(x.data(), w.data(), g, oc, b.data(), nullptr, bias.data(), relu);
+          EXPECT_EQ(a, want) << "fused simd: c=" << c << " oc=" << oc << " geometry " << geo << " relu " << relu;
+          EXPECT_EQ(b, want) << "fused scalar: c=" << c << " oc=" << oc << " geometry " << geo << " relu " << relu;
+        }
+        std::fill(a.begin(), a.end(), 7.f);
+        K::simd::conv2d_direct(x.data(), w.data(), g, oc, a.data(), work.data(), nullptr, true);
+        for (size_t i = 0; i < a.size(); ++i) ASSERT_EQ(a[i], ref[i] > 0.f ? ref[i] : 0.f) << i;
         ++cases;
       }
     }

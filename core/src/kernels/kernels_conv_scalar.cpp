@@ -294,7 +294,7 @@ namespace pg::kernels::scalar {
 // Direct convolution: y[p, o] = sum over k = (ky, kx, c) in order of x (0 in the padding) times
 // w[k, o], from 0, with a separate multiply and add (the sums im2col + gemm computes).
 void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y,
-                   float* /*work*/) {
+                   float* /*work*/, const float* bias, bool relu) {
   for (size_t n = 0; n < g.n; ++n)
     for (size_t oy = 0; oy < g.oh; ++oy)
       for (size_t ox = 0; ox < g.ow; ++ox) {
@@ -312,6 +312,10 @@ void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc,
               for (size_t o = 0; o < oc; ++o) out[o] += a * wk[o];
             }
           }
+        if (bias)
+          for (size_t o = 0; o < oc; ++o) out[o] = out[o] + bias[o];
+        if (relu)
+          for (size_t o = 0; o < oc; ++o) out[o] = out[o] > 0.f ? out[o] : 0.f;
       }
 }
 }  // namespace pg::kernels::scalar

@@ -438,12 +438,14 @@ namespace {
 constexpr size_t NR = 2 * W;
 constexpr size_t MR = 4;
 
-// The workspace: [packed filter: panels * kk * NR floats][window offsets: kwin][zeros: c floats]
-// [a cache line][row pointers: kwin * MR per chunk, max_slots() of slot_floats each]. The
-// packed filter is a multiple of NR floats, so the tables that follow it are aligned for pointers.
+// The workspace: [packed filter: panels * kk * NR floats][bias in panels: panels * NR floats]
+// [window offsets: kwin][zeros: c floats][a cache line][row pointers: kwin * MR per chunk,
+// max_slots() of slot_floats each]. The packed filter and bias are multiples of NR floats, so the
+// tables that follow them are aligned for pointers.
 struct ConvWork {
   size_t panels, kk, kwin;
   float* Bp;
+  float* bias;  // [panels * NR]: the bias, 0 past channel OC
   size_t* off;
   float* zeros;
   const float** rowp;  // chunk s uses rowp + s * slot_ptrs(kwin)
@@ -473,7 +475,8 @@ ConvWork conv_work(const ConvGeom& g, size_t oc, float* work) {
   cw.kk = g.kh * g.kw * g.c;
   cw.kwin = g.kh * g.kw;
   cw.Bp = work;
-  float* rest = work + cw.panels * cw.kk * NR;
+  cw.bias = work + cw.panels * cw.kk * NR;
+  float* rest = cw.bias + cw.panels * NR;
   cw.off = reinterpret_cast<size_t*>(rest);
   cw.zeros = rest + aligned_floats(off_floats(cw.kwin));
   // a line's gap after the zeros (read by every chunk) before the first table (written)
@@ -482,7 +485,8 @@ ConvWork conv_work(const ConvGeom& g, size_t oc, float* work) {
 }
 }  // namespace
 
-void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y, float* work) {
+void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y, float* work,
+                   const float* bias, bool relu) {
   const size_t np = g.n * g.oh * g.ow;
   if (np == 0 || oc == 0) return;
   const ConvWork cw = conv_work(g, oc, work);
@@ -500,6 +504,10 @@ void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc,
       for (; j < nc; ++j) dst[j] = s[j];
       for (; j < NR; ++j) dst[j] = 0.f;
     }
+  }
+  if (bias) {
+    std::fill_n(cw.bias, panels * NR, 0.f);
+    std::copy_n(bias, oc, cw.bias);
   }
   // each position's offset from the window's first row (for windows entirely inside the input)
   size_t* off = cw.off;
@@ -569,6 +577,20 @@ void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc,
             c31 += av * b1;
           }
         }
+        // the epilogue: + bias, then ReLU (the add and relu kernels' expressions, so the same
+        // bits as those ops on y)
+        if (bias) {
+          const B b0 = B::load_aligned(cw.bias + j0), b1 = B::load_aligned(cw.bias + j0 + W);
+          c00 = c00 + b0, c01 = c01 + b1, c10 = c10 + b0, c11 = c11 + b1;
+          c20 = c20 + b0, c21 = c21 + b1, c30 = c30 + b0, c31 = c31 + b1;
+        }
+        if (relu) {
+          const B z(0.f);
+          c00 = xsimd::select(c00 > z, c00, z), c01 = xsimd::select(c01 > z, c01, z);
+          c10 = xsimd::select(c10 > z, c10, z), c11 = xsimd::select(c11 > z, c11, z);
+          c20 = xsimd::select(c20 > z, c20, z), c21 = xsimd::select(c21 > z, c21, z);
+          c30 = xsimd::select(c30 > z, c30, z), c31 = xsimd::select(c31 > z, c31, z);
+        }
         float* C = y + t * oc + j0;
         if (rows == MR && ncols == NR) {
           c00.store_unaligned(C), c01.store_unaligned(C + W);
@@ -595,7 +617,7 @@ size_t conv2d_direct_workspace(const ConvGeom& g, size_t oc) {
   using simd::NR;
   const size_t panels = (oc + NR - 1) / NR, kk = g.kh * g.kw * g.c;
   const size_t kwin = g.kh * g.kw;
-  return panels * kk * NR + simd::aligned_floats(simd::off_floats(kwin)) +
+  return panels * kk * NR + panels * NR + simd::aligned_floats(simd::off_floats(kwin)) +
          simd::aligned_floats(g.c) + simd::kLineFloats +
          simd::max_slots() * simd::slot_floats(kwin);
 }

@@ -66,8 +66,10 @@ inline LerpIndex bilinear_source(size_t o, size_t in, size_t out) {
   /* y [n*oh*ow, oc] = im2col(x) @ w [kh*kw*c, oc] without the copy: the same sums in the same */ \
   /* order (k = (ky, kx, c) from 0, multiply then add), so bit-identical to im2col + gemm. */    \
   /* work: conv2d_direct_workspace(g, oc) floats, 64-byte aligned (the scalar twin ignores it). */ \
+  /* The epilogue, on each finished sum s: s + bias[o] when bias is not null, then              */ \
+  /* (s > 0 ? s : 0) when relu: the bits of the add and relu kernels on y (a fused conv2d).    */ \
   void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y,      \
-                     float* work);                                                                \
+                     float* work, const float* bias = nullptr, bool relu = false);                \
   /* dw [kh*kw*c, oc] = im2col(x)^T @ gy [n*oh*ow, oc] without the copy: each element the sum  */ \
   /* over the pixels in order from 0 (multiply then add), so bit-identical to im2col_t + gemm. */ \
   /* work: conv2d_weight_grad_workspace(g, oc) floats, 64-byte aligned (the scalar twin        */ \
