@@ -160,9 +160,15 @@ std::string js_arch_table(const std::string& text) {
 
 // ---- ops ----------------------------------------------------------------------------------------
 
-// {strides: [h, w], padding: 'valid' | 'same' | 'explicit', pad: [h, w], dilations: [h, w]}
+// {strides: [h, w], padding: 'valid' | 'same' | 'explicit', pad: [h, w], dilations: [h, w],
+//  activation: 'linear' | 'relu'}
 pg::Conv2dOptions conv_opts(const pgbind::Options& o) {
   pg::Conv2dOptions c;
+  const std::string a = o.string("activation", "linear");
+  if (a == "relu") c.activation = pg::ConvActivation::Relu;
+  else if (a != "linear")
+    pg::fail(o.op, ": activation must be 'linear' or 'relu', got '", a,
+             "' (apply any other activation as its own op)");
   c.stride_h = count_at(o, "stride", "strides", 0, 1);
   c.stride_w = count_at(o, "stride", "strides", 1, 1);
   c.padding = to_mode(o.op, o.string("padding", "valid"));

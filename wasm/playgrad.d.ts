@@ -81,6 +81,8 @@ export interface ConvOptions {
   padding?: Padding;
   dilations?: Pair;
   bias?: Tensor | null;
+  /** Applied after the bias; conv2d fuses it (one pass, one graph node). Default 'linear'. */
+  activation?: 'linear' | 'relu';
 }
 export interface ConvTransposeOptions extends ConvOptions {
   /** In [0, stride); 0 with 'same'. */

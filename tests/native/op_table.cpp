@@ -64,6 +64,10 @@ Conv2dOptions conv(int64_t sh, int64_t sw, V pad, int64_t ph = 0, int64_t pw = 0
   o.dilation_h = dh, o.dilation_w = dw;
   return o;
 }
+Conv2dOptions with_relu(Conv2dOptions o) {
+  o.activation = ConvActivation::Relu;
+  return o;
+}
 ConvTranspose2dOptions convt(int64_t sh, int64_t sw, V pad, int64_t ph, int64_t pw, int64_t oph,
                              int64_t opw) {
   ConvTranspose2dOptions o;
@@ -188,6 +192,13 @@ std::vector<OpRow> op_table(const Dims& d) {
        [](const Xs& x) { return conv2d(x[0], x[1], x[2], conv(2, 1, V::Same, 0, 0, 1, 2)); }},
       {"conv2d explicit s21 d12 + bias", "conv2d", {any({2, 5, 6, 2}), any({3, 2, 2, 3}), any({3})},
        [](const Xs& x) { return conv2d(x[0], x[1], x[2], conv(2, 1, V::Explicit, 1, 2, 1, 2)); }},
+      // the fused ReLU (the bias gradient summed per block: ops/conv.h). Shapes chosen so that no
+      // pre-activation lies within the +-eps probes' reach of the kink (the smallest |z| is 0.076
+      // and 0.23, a probe moves z by at most 0.02), half of them positive.
+      {"conv2d same + bias relu", "conv2d", {any({2, 4, 6, 3}), any({3, 3, 3, 4}), any({4})},
+       [](const Xs& x) { return conv2d(x[0], x[1], x[2], with_relu(conv(1, 1, V::Same))); }},
+      {"conv2d valid stride 2 relu", "conv2d", {any({2, 7, 6, 3}), any({3, 2, 3, 4})},
+       [](const Xs& x) { return conv2d(x[0], x[1], none(), with_relu(conv(2, 2, V::Valid))); }},
       {"depthwiseConv2d same stride 2", "depthwise_conv2d", {any({2, 6, 6, 3}), any({3, 3, 3, 2})},
        [](const Xs& x) { return depthwise_conv2d(x[0], x[1], none(), conv(2, 2, V::Same)); }},
       {"depthwiseConv2d m=2 + bias", "depthwise_conv2d",

@@ -258,6 +258,84 @@ TEST(ConvGrad, TransposeIsTheAdjointOfConv) {
   EXPECT_NEAR(lhs, rhs, 1e-4 * (1 + std::fabs(lhs)));
 }
 
+// conv2d with its bias and ReLU fused: the output and the input and filter gradients have the
+// bits of relu(add(conv2d(x, w), b)) computed op by op; the bias gradient, summed per block of
+// images, is within float rounding of that sum (checked against float64). Gradients that arrive
+// as the backward's own (sum(y * r)) and as a view the caller's graph still holds (sum(y)); a
+// batch of several blocks; strides and padding; no bias.
+TEST(Conv2dFused, HasTheBitsOfConvAddReluOpByOp) {
+  struct Case {
+    Shape x, w;
+    int stride;
+    V pad;
+    bool bias;
+  };
+  const Case cases[] = {{{3, 9, 8, 5}, {3, 3, 5, 6}, 1, V::Same, true},
+                        {{40, 6, 6, 2}, {3, 3, 2, 3}, 1, V::Valid, true},  // 16 pixels: 2 blocks
+                        {{4, 11, 9, 3}, {3, 2, 3, 9}, 2, V::Same, true},
+                        {{2, 7, 7, 4}, {3, 3, 4, 5}, 1, V::Same, false}};
+  auto bits = [](const Tensor& t) {
+    const auto v = t.to_vector();
+    std::vector<uint32_t> b(v.size());
+    std::memcpy(b.data(), v.data(), v.size() * sizeof(float));
+    return b;
+  };
+  for (const Case& c : cases)
+    for (bool own : {true, false}) {
+      const std::string what = shape_str(c.x) + " * " + shape_str(c.w) + (own ? " own" : " view");
+      Conv2dOptions o;
+      o.stride_h = o.stride_w = c.stride;
+      o.padding = c.pad;
+      Conv2dOptions f = o;
+      f.activation = ConvActivation::Relu;
+      const Tensor xv = Tensor::randn(c.x, 11), wv = Tensor::randn(c.w, 12),
+                   bv = Tensor::randn({c.w[3]}, 13);
+      auto run = [&](bool fused, Tensor& x, Tensor& w, Tensor& b) {
+        x = xv.clone().set_requires_grad(), w = wv.clone().set_requires_grad();
+        b = c.bias ? bv.clone().set_requires_grad() : Tensor();
+        Tensor y = fused ? conv2d(x, w, b, f) : relu(c.bias ? add(conv2d(x, w, Tensor(), o), b)
+                                                             : conv2d(x, w, Tensor(), o));
+        Tensor r = Tensor::randn(y.shape(), 14);
+        (own ? sum(mul(y, r)) : sum(y)).backward();
+        return y;
+      };
+      Tensor x1, w1, b1, x2, w2, b2;
+      const Tensor y1 = run(true, x1, w1, b1), y2 = run(false, x2, w2, b2);
+      EXPECT_EQ(bits(y1), bits(y2)) << what;
+      EXPECT_EQ(bits(x1.grad()), bits(x2.grad())) << what;
+      EXPECT_EQ(bits(w1.grad()), bits(w2.grad())) << what;
+      if (!c.bias) continue;
+      // db[o] = sum over pixels of gy where y > 0, in float64
+      const auto y = y1.to_vector(), db = b1.grad().to_vector(), db2 = b2.grad().to_vector();
+      const Tensor r = Tensor::randn(y1.shape(), 14);
+      const auto rv = r.to_vector();
+      const size_t oc = size_t(c.w[3]);
+      for (size_t j = 0; j < oc; ++j) {
+        double want = 0, mag = 0;
+        for (size_t p = j; p < y.size(); p += oc)
+          if (y[p] > 0) want += own ? rv[p] : 1.0, mag += own ? std::fabs(rv[p]) : 1.0;
+        EXPECT_NEAR(db[j], want, 1e-6 * mag + 1e-6) << what << " channel " << j;
+        EXPECT_NEAR(db2[j], want, 1e-6 * mag + 1e-6) << what << " channel " << j;
+      }
+    }
+}
+
+TEST(Conv2dFused, OneGraphNodeAndReadableErrors) {
+  Conv2dOptions f;
+  f.activation = ConvActivation::Relu;
+  Tensor x = Tensor::randn({1, 4, 4, 2}, 1).set_requires_grad(), w = Tensor::randn({3, 3, 2, 3}, 2);
+  Tensor y = conv2d(x, w, Tensor::randn({3}, 3), f);
+  EXPECT_EQ(y.impl()->inputs.size(), 3u);
+  for (const Tensor& in : y.impl()->inputs) EXPECT_EQ(in.impl()->inputs.size(), 0u);
+  EXPECT_EQ(error_of([&] { conv2d(x, w, Tensor::randn({2}, 3), f); }),
+            "conv2d: bias [2] must be [3] (one per output channel)");
+  // the unfused ops apply the activation after the bias
+  Tensor xd = Tensor::randn({1, 4, 4, 3}, 4), wd = Tensor::randn({3, 3, 3, 1}, 5);
+  const auto d = depthwise_conv2d(xd, wd, Tensor(), f).to_vector();
+  const auto ref = relu(depthwise_conv2d(xd, wd, Tensor(), Conv2dOptions{})).to_vector();
+  EXPECT_EQ(d, ref);
+}
+
 TEST(Pool, KnownValues) {
   Tensor x = pgt::T({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, {1, 4, 4, 1});
   pgt::expect_near(max_pool2d(x).to_vector(), {6, 8, 14, 16});

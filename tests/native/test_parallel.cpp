@@ -151,6 +151,22 @@ TEST(Parallel, Conv2dForwardAndBothGradsSameBitsAt1To3Threads) {
       out.insert(out.end(), gw.begin(), gw.end());
       return out;
     }, "conv2d " + shape_str(c.x) + " * " + shape_str(c.w));
+    // fused with its bias and ReLU: the bias gradient is a sum over the batch too
+    Conv2dOptions fused = o;
+    fused.activation = ConvActivation::Relu;
+    const auto bv = rnd(size_t(c.w[3]), 5);
+    expect_same_bits_for_1_2_3_threads([&] {
+      Tensor x = Tensor::from_vector(xv, c.x, true), w = Tensor::from_vector(wv, c.w, true);
+      Tensor b = Tensor::from_vector(bv, {c.w[3]}, true);
+      Tensor y = conv2d(x, w, b, fused);
+      sum(mul(mul(y, y), 0.5f)).backward();
+      std::vector<float> out = y.to_vector();
+      for (const Tensor* t : {&x, &w, &b}) {
+        const auto g = t->grad().to_vector();
+        out.insert(out.end(), g.begin(), g.end());
+      }
+      return out;
+    }, "conv2d + bias, relu " + shape_str(c.x) + " * " + shape_str(c.w));
   }
 }
 

@@ -114,6 +114,13 @@ export const ROWS = [
   { name: 'conv2d same stride 2 + bias', op: 'conv2d', inputs: [any([2, 7, 6, 3]), any([3, 3, 3, 5]), any([5])],
     pg: (pg, x) => pg.conv2d(x[0], x[1], { strides: 2, padding: 'same', bias: x[2] }),
     tf: (tf, x) => tf.add(tf.conv2d(x[0], x[1], 2, 'same'), x[2]), tfTol: VISION_TOL },
+  // no pre-activation within reach of the probes (op_table.cpp)
+  { name: 'conv2d same + bias relu', op: 'conv2d', inputs: [any([2, 4, 6, 3]), any([3, 3, 3, 4]), any([4])],
+    pg: (pg, x) => pg.conv2d(x[0], x[1], { padding: 'same', bias: x[2], activation: 'relu' }),
+    tf: (tf, x) => tf.relu(tf.add(tf.conv2d(x[0], x[1], 1, 'same'), x[2])), tfTol: VISION_TOL },
+  { name: 'conv2d valid stride 2 relu', op: 'conv2d', inputs: [any([2, 7, 6, 3]), any([3, 2, 3, 4])],
+    pg: (pg, x) => pg.conv2d(x[0], x[1], { strides: 2, activation: 'relu' }),
+    tf: (tf, x) => tf.relu(tf.conv2d(x[0], x[1], 2, 'valid')), tfTol: VISION_TOL },
   { name: 'conv2d valid stride 2', op: 'conv2d', inputs: [any([2, 7, 6, 3]), any([3, 2, 3, 4])],
     pg: (pg, x) => pg.conv2d(x[0], x[1], { strides: 2 }), tf: (tf, x) => tf.conv2d(x[0], x[1], 2, 'valid'), tfTol: VISION_TOL },
   { name: 'conv2d same stride [2,1]', op: 'conv2d', inputs: [any([2, 6, 5, 2]), any([4, 4, 2, 3])],

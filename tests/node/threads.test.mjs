@@ -64,7 +64,7 @@ test('matmul, conv2d and its gradients, CNN steps and an MLP fit: the same bits 
     [fileURLToPath(new URL('./threads-work.mjs', import.meta.url))], { encoding: 'utf8' }));
   assert.equal(child.threads, 1, 'load({ threads: false }) runs the one-thread build');
   assert.equal(child.maxThreads, 1);
-  for (const key of ['matmul', 'conv2d', 'cnn', 'mlp']) {
+  for (const key of ['matmul', 'conv2d', 'cnn', 'cnnFused', 'mlp']) {
     assert.ok(!runs[1][key].startsWith('0:'), `${key}: no values`);
     assert.equal(runs[2][key], runs[1][key], `${key}: 2 threads differ from 1`);
     assert.equal(runs[3][key], runs[1][key], `${key}: 3 threads differ from 1`);

@@ -181,6 +181,11 @@ test('conv/pool ops: shapes and a known value', () => {
     const x = pg.tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
     const y = pg.conv2d(x, pg.ones([2, 2, 1, 1]), { bias: pg.tensor([10]) });
     assert.deepEqual(Array.from(y.toArray()), [22, 26, 34, 38]);
+    // the fused ReLU after the bias: max(0, 12 - 20), ..., max(0, 28 - 20)
+    const r = pg.conv2d(x, pg.ones([2, 2, 1, 1]), { bias: pg.tensor([-20]), activation: 'relu' });
+    assert.deepEqual(Array.from(r.toArray()), [0, 0, 4, 8]);
+    const xd = pg.tensor([1, -2, 3, -4, 5, -6, 7, -8, 9, -1, 2, -3], [1, 2, 2, 3]);
+    assert.deepEqual(Array.from(pg.depthwiseConv2d(xd, pg.ones([1, 1, 3, 1]), { activation: 'relu' }).toArray()), [1, 0, 3, 0, 5, 0, 7, 0, 9, 0, 2, 0]);
     assert.deepEqual(pg.maxPool2d(pg.zeros([2, 7, 7, 3]), { poolSize: 3, strides: 2, padding: 'same' }).shape, [2, 4, 4, 3]);
     assert.deepEqual(pg.avgPool2d(pg.zeros([1, 8, 8, 2])).shape, [1, 4, 4, 2]);
     assert.deepEqual(pg.globalAvgPool2d(pg.zeros([2, 5, 5, 7])).shape, [2, 7]);
@@ -213,6 +218,8 @@ test('bad input gives readable Errors and the module keeps working', () => {
     [() => pg.conv2d(pg.zeros([5, 5, 2]), pg.zeros([3, 3, 2, 4])), /must be 4-d NHWC/],
     [() => pg.conv2d(pg.zeros([1, 5, 5, 2]), pg.zeros([3, 3, 2, 4]), { strides: 0 }), /stride must be >= 1/],
     [() => pg.conv2d(pg.zeros([1, 5, 5, 2]), pg.zeros([3, 3, 2, 4]), { bias: pg.zeros([3]) }), /bias \[3\] must be \[4\]/],
+    [() => pg.conv2d(pg.zeros([1, 5, 5, 2]), pg.zeros([3, 3, 2, 4]), { activation: 'tanh' }), /conv2d: activation must be 'linear' or 'relu', got 'tanh'/],
+    [() => pg.conv2d(pg.zeros([1, 5, 5, 2]), pg.zeros([3, 3, 2, 4]), { activation: 1 }), /conv2d: activation must be 'linear' or 'relu', got 1/],
     [() => pg.maxPool2d(pg.zeros([1, 2, 2, 1]), { poolSize: 3 }), /maxPool2d \(height\): kernel 3 is larger than the padded input of 2/],
     [() => pg.upsampling2d(pg.zeros([1, 2, 2, 1]), { interpolation: 'cubic' }), /unknown interpolation 'cubic'/],
     [() => pg.conv2d('x', pg.zeros([1, 1, 1, 1])), /conv2d: input must be a Tensor/],

@@ -103,10 +103,13 @@ export function installVision(pg) {
     const [sh, sw] = pair(pg, op, 'strides', o.strides, 1);
     const [mode, ph, pw] = padding(pg, op, o.padding);
     const [dh, dw] = pair(pg, op, 'dilations', o.dilations, 1);
-    const send = pg._options(op, { strides: [sh, sw], padding: mode, pad: [ph, pw], dilations: [dh, dw], ...extra });
+    const { activation = 'linear' } = o;
+    if (typeof activation !== 'string') throw err(pg, `${op}: activation must be 'linear' or 'relu', got ${JSON.stringify(activation)}`);
+    const send = pg._options(op, { strides: [sh, sw], padding: mode, pad: [ph, pw], dilations: [dh, dw], activation, ...extra });
     return pg._wrap((c) => c[raw](hx, hw, hb, send));
   };
-  /** x [N,H,W,C] * filter [KH,KW,C,OC] (+ bias [OC]) -> [N,OH,OW,OC]. */
+  /** x [N,H,W,C] * filter [KH,KW,C,OC] (+ bias [OC]) -> [N,OH,OW,OC], then activation 'linear' or 'relu'
+   *  (fused: applied as each sum leaves the kernel, one graph node; the other conv ops apply it as an op). */
   pg.conv2d = (x, filter, o) => convCall('conv2d', '_conv2d', x, filter, o);
   /** x [N,H,W,C], filter [KH,KW,C,M] (+ bias [C*M]) -> [N,OH,OW,C*M]. */
   pg.depthwiseConv2d = (x, filter, o) => convCall('depthwiseConv2d', '_depthwiseConv2d', x, filter, o);

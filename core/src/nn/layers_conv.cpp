@@ -160,6 +160,13 @@ Shape Conv2D::build(const std::vector<Shape>& in, uint64_t seed) {
 }
 Tensor Conv2D::forward(const std::vector<Tensor>& xs, bool) {
   check_inputs(xs);
+  // The bias and a ReLU run fused in the convolution (one pass, one graph node: ops/conv.h);
+  // other activations after it.
+  if (activation == "relu" || activation == "linear") {
+    Conv2dOptions o = conv_options();
+    if (activation == "relu") o.activation = ConvActivation::Relu;
+    return conv2d(xs[0], kernel, use_bias ? bias : Tensor(), o);
+  }
   return finish(conv2d(xs[0], kernel, Tensor(), conv_options()));
 }
 

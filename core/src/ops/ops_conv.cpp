@@ -56,21 +56,32 @@ void check_bias(const char* op, const Tensor& bias, int64_t oc) {
     fail(op, ": bias ", shape_str(bias.shape()), " must be [", oc, "] (one per output channel)");
 }
 
-Tensor add_bias(const Tensor& y, const Tensor& bias) { return bias.defined() ? add(y, bias) : y; }
+// The unfused bias and activation (depthwise_conv2d, conv2d_transpose).
+Tensor finish(const Tensor& y, const Tensor& bias, ConvActivation a) {
+  Tensor z = bias.defined() ? add(y, bias) : y;
+  return a == ConvActivation::Relu ? relu(z) : z;
+}
 
 // y [N,OH,OW,OC] = conv of x (dense, geometry g) with w [K, OC] (dense).
-// Direct (kernels/conv.h conv2d_direct): the im2col + gemm sums without the im2col copy.
-Tensor conv_forward(const float* x, const float* w, const ConvGeom& g, size_t oc) {
+// Direct (kernels/conv.h conv2d_direct): the im2col + gemm sums without the im2col copy, then
+// + bias (when not null) and ReLU (when relu) on each sum as it leaves the kernel.
+Tensor conv_forward(const float* x, const float* w, const ConvGeom& g, size_t oc,
+                    const float* bias = nullptr, bool relu = false) {
   Tensor y = Tensor::empty({int64_t(g.n), int64_t(g.oh), int64_t(g.ow), int64_t(oc)});
   Tensor work = workspace(kernels::conv2d_direct_workspace(g, oc));
-  k::conv2d_direct(x, w, g, oc, y.data(), work.data());
+  k::conv2d_direct(x, w, g, oc, y.data(), work.data(), bias, relu);
   return y;
 }
 
 // The gradients of conv (geometry g) for gy [NP, OC]: dx [N,H,W,C] from w [K, OC] when dx is
-// given, dw [K, OC] from x when dw is given; both in one pass over the batch, in blocks of whole
-// images, one task each (a block's images, on one thread, for both gradients while its gy is in
-// that thread's cache).
+// given, dw [K, OC] from x when dw is given, db [OC] when db is given; all in one pass over the
+// batch, in blocks of whole images, one task each (a block's images, on one thread, for every
+// gradient while its gy is in that thread's cache).
+//
+// A fused ReLU (relu_y, its output, not null): the block's gy is first masked into dz (dz = gy
+// where relu_y > 0, else 0: the relu kernel's backward, which reads its output as well as its
+// input since y > 0 exactly where the input is), and dz is what the gradients below use. dz may
+// be gy itself (a gradient nothing else holds).
 //
 // dx, image by image: a block's rows of the product gy w^T, then their col2im. A row of a
 // product, and an image's col2im, are the same computation in any block: the same bits for any
@@ -82,17 +93,29 @@ Tensor conv_forward(const float* x, const float* w, const ConvGeom& g, size_t oc
 // the shapes alone: each block's product cols(x_block)^T @ gy_block (kernels/conv.h
 // conv2d_weight_grad: gemm's sums without a copy of the columns) is added in block order. The
 // same bits for any thread count (the blocks and the order do not depend on it), natively and in
-// wasm; a batch of one block is the plain product, written into dw directly. (Without dw, a block
-// is one image.)
+// wasm; a batch of one block is the plain product, written into dw directly. The bias gradient
+// db (the sum of gy over NP) is summed the same way, in the same blocks: each block's rows in
+// order from 0 (kernels.h sum_rows), the blocks' sums added in block order. (Without dw and db, a
+// block is one image.)
 constexpr size_t kWeightGradBlock = 512;
 
 void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom& g, size_t oc,
-                Tensor* dx, Tensor* dw) {
+                Tensor* dx, Tensor* dw, Tensor* db = nullptr, const float* relu_y = nullptr,
+                float* dz = nullptr) {
   const size_t pix = g.oh * g.ow, np = g.n * pix, kk = g.kh * g.kw * g.c;
   const size_t in_image = g.h * g.w * g.c;
-  const size_t per = dw ? std::max<size_t>(1, kWeightGradBlock / std::max<size_t>(1, pix)) : 1;
+  const size_t per =
+      dw || db ? std::max<size_t>(1, kWeightGradBlock / std::max<size_t>(1, pix)) : 1;
   const size_t blocks = (g.n + per - 1) / per;
   double work = 0;
+  // The bias gradient's partial sums (db itself for one block).
+  Tensor partial_b;
+  if (db) {
+    *db = Tensor::empty({int64_t(oc)});
+    partial_b = blocks > 1 ? Tensor::empty({int64_t(blocks), int64_t(oc)}) : *db;
+    work += double(np) * double(oc);
+  }
+  if (relu_y) work += double(np) * double(oc);
   // The input gradient's transposed filter, columns and gemm workspace per part (enough for any
   // part's rows: a row count that is not a whole number of tiles needs the most).
   Tensor wt, dcols, work_x;
@@ -124,21 +147,37 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
       ConvGeom gb = g;
       const size_t n0 = b * per;
       gb.n = std::min(per, g.n - n0);
+      const size_t rows = gb.n * pix;
+      const float* gyb = gy + n0 * pix * oc;
+      if (relu_y) {
+        float* dzb = dz + n0 * pix * oc;
+        const float* yb = relu_y + n0 * pix * oc;
+        k::unary_backward(kernels::Unary::Relu, yb, yb, gyb, dzb, rows * oc, 0.f);
+        gyb = dzb;
+      }
+      if (db) k::sum_rows(gyb, rows, oc, partial_b.data() + b * oc);
       if (dx) {
         float* d = dcols.data() + n0 * pix * kk;
         float* dxb = dx->data() + n0 * in_image;
-        k::gemm(gb.n * pix, kk, oc, gy + n0 * pix * oc, wt.data(), d, work_x.data() + part * ws_x);
+        k::gemm(rows, kk, oc, gyb, wt.data(), d, work_x.data() + part * ws_x);
         std::fill_n(dxb, gb.n * in_image, 0.f);
         k::col2im(d, gb, dxb);
       }
       if (dw)
-        k::conv2d_weight_grad(x + n0 * in_image, gy + n0 * pix * oc, gb, oc,
-                              partial.data() + b * kk * oc, work_w.data() + b * ws_w);
+        k::conv2d_weight_grad(x + n0 * in_image, gyb, gb, oc, partial.data() + b * kk * oc,
+                              work_w.data() + b * ws_w);
     }
   });
-  if (!dw || blocks == 1) return;
-  std::copy_n(partial.data(), kk * oc, dw->data());
-  for (size_t b = 1; b < blocks; ++b) k::accumulate(partial.data() + b * kk * oc, dw->data(), kk * oc);
+  if (blocks == 1) return;
+  if (dw) {
+    std::copy_n(partial.data(), kk * oc, dw->data());
+    for (size_t b = 1; b < blocks; ++b)
+      k::accumulate(partial.data() + b * kk * oc, dw->data(), kk * oc);
+  }
+  if (db) {
+    std::copy_n(partial_b.data(), oc, db->data());
+    for (size_t b = 1; b < blocks; ++b) k::accumulate(partial_b.data() + b * oc, db->data(), oc);
+  }
 }
 
 Tensor conv_input_grad(const float* gy, const float* w, const ConvGeom& g, size_t oc) {
@@ -168,18 +207,33 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
   check_bias("conv2d", bias, oc);
   const ConvGeom g = make_geom("conv2d", x.shape(), w.dim(0), w.dim(1), o.stride_h, o.stride_w,
                                o.dilation_h, o.dilation_w, o.padding, o.pad_h, o.pad_w);
-  Tensor xc = dense(x), wc = dense(w);
-  Tensor y = conv_forward(xc.data(), wc.data(), g, size_t(oc));
-  y = record(y, "conv2d", {x, w}, [g, oc](std::vector<Tensor>& in, const Tensor& gy) {
-    Tensor gc = dense(gy);
+  const bool relu = o.activation == ConvActivation::Relu;
+  Tensor xc = dense(x), wc = dense(w), bc = bias.defined() ? dense(bias) : Tensor();
+  Tensor y = conv_forward(xc.data(), wc.data(), g, size_t(oc), bc.defined() ? bc.data() : nullptr,
+                          relu);
+  std::vector<Tensor> ins{x, w};
+  if (bias.defined()) ins.push_back(bias);
+  // One node for the convolution, its bias and its ReLU; the ReLU's backward needs y.
+  return record(y, "conv2d", std::move(ins),
+                [g, oc, yd = relu ? y.detach() : Tensor()](std::vector<Tensor>& in, Tensor gy) {
     const bool need_dx = in[0].requires_grad(), need_dw = in[1].requires_grad();
-    Tensor xd = need_dw ? dense(in[0]) : Tensor(), wd = need_dx ? dense(in[1]) : Tensor(), dx, dw;
+    const bool need_db = in.size() > 2 && in[2].requires_grad();
+    // The masked gradient: over gy when nothing else holds it (asked before gc is another
+    // handle to it), else a buffer of its own.
+    Tensor dz;
+    if (yd.defined() && sole_handle(gy)) dz = gy;
+    Tensor gc = dense(gy);
+    if (yd.defined() && !dz.defined()) dz = Tensor::empty(gy.shape());
+    Tensor xd = need_dw ? dense(in[0]) : Tensor(), wd = need_dx ? dense(in[1]) : Tensor(), dx, dw,
+           db;
     conv_grads(need_dw ? xd.data() : nullptr, gc.data(), need_dx ? wd.data() : nullptr, g,
-               size_t(oc), need_dx ? &dx : nullptr, need_dw ? &dw : nullptr);
+               size_t(oc), need_dx ? &dx : nullptr, need_dw ? &dw : nullptr,
+               need_db ? &db : nullptr, yd.defined() ? yd.data() : nullptr,
+               dz.defined() ? dz.data() : nullptr);
     if (need_dx) accumulate_grad(in[0], std::move(dx));
     if (need_dw) accumulate_grad(in[1], reshape(dw, in[1].shape()));
+    if (need_db) accumulate_grad(in[2], std::move(db));
   });
-  return add_bias(y, bias);
 }
 
 Tensor depthwise_conv2d(const Tensor& x, const Tensor& w, const Tensor& bias,
@@ -216,7 +270,7 @@ Tensor depthwise_conv2d(const Tensor& x, const Tensor& w, const Tensor& bias,
       accumulate_grad(in[1], std::move(dw));
     }
   });
-  return add_bias(y, bias);
+  return finish(y, bias, o.activation);
 }
 
 Tensor conv2d_transpose(const Tensor& x, const Tensor& w, const Tensor& bias,
@@ -262,7 +316,7 @@ Tensor conv2d_transpose(const Tensor& x, const Tensor& w, const Tensor& bias,
                                      in[1].shape()));
     }
   });
-  return add_bias(y, bias);
+  return finish(y, bias, o.activation);
 }
 
 // ---- pooling ------------------------------------------------------------------------------------

@@ -19,19 +19,31 @@
 
 namespace pg {
 
+// What a convolution applies after its bias: nothing, or max(0, .).
+enum class ConvActivation { Linear, Relu };
+
 struct Conv2dOptions {
   int64_t stride_h = 1, stride_w = 1;
   vision::PaddingMode padding = vision::PaddingMode::Valid;
   int64_t pad_h = 0, pad_w = 0;  // Explicit padding: pixels on both sides of each axis
   int64_t dilation_h = 1, dilation_w = 1;
+  ConvActivation activation = ConvActivation::Linear;
 };
 
-// x [N,H,W,C] * w [KH,KW,C,OC] (+ bias [OC]) -> [N,OH,OW,OC]. bias may be an undefined Tensor.
+// x [N,H,W,C] * w [KH,KW,C,OC] (+ bias [OC]) -> [N,OH,OW,OC], then the activation. bias may be
+// an undefined Tensor.
+// Fused (TensorFlow.js's fused conv2d, XNNPACK's bias and output clamp): the bias and ReLU are
+// applied to each sum as it leaves the kernel, and the backward is one pass over the batch (the
+// ReLU's mask, the bias gradient and both convolution gradients, block by block) and one graph
+// node. y has the bits of relu(add(conv2d(x, w), bias)), and so do dx and dw; the bias
+// gradient is summed per block of images (the weight gradient's blocks), the blocks' sums added
+// in order: the same bits for any thread count, not always those of the unfused add's sum.
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias = Tensor(),
               const Conv2dOptions& opt = {});
 
 // Each input channel convolved with its own M filters: x [N,H,W,C], w [KH,KW,C,M]
-// (+ bias [C*M]) -> [N,OH,OW,C*M]; output channel c*M + m comes from input channel c.
+// (+ bias [C*M]) -> [N,OH,OW,C*M]; output channel c*M + m comes from input channel c. The
+// activation (here and in conv2d_transpose) runs as its own op after the bias.
 Tensor depthwise_conv2d(const Tensor& x, const Tensor& w, const Tensor& bias = Tensor(),
                         const Conv2dOptions& opt = {});
 
