@@ -4,6 +4,9 @@
 //   loss = mean over the batch of the softmax cross-entropy with integer labels
 // Inputs: x = rand([32, 28, 28, 1], seed 71, 0..1), labels (7i + 3) mod 10, weights
 // rand(shape, seed 72.., ±√(6 / (fan_in + fan_out))), biases 0; Adam lr 1e-3, ε 1e-8.
+//   The fused rows run the same net with each convolution, its bias and its ReLU as one op:
+//   pg.conv2d(x, w, { bias, activation: 'relu' }) (one pass, one graph node; what the Conv2D layer
+//   runs), against tf.fused.conv2d, TensorFlow.js's own fused op (what tf.layers.conv2d runs).
 //   forward row:   the loss (tfjs-wasm has the forward ops)
 //   step row:      forward, backward, one Adam step; the checked result is [loss, every weight
 //                  after one step from the initial weights]; against tfjs-cpu only, since
@@ -43,7 +46,7 @@ function cat(arrays) {
   return out;
 }
 
-async function coreCnn(train) {
+async function coreCnn(train, fused = false) {
   const pg = await core();
   const x = pg.rand([B, 28, 28, 1], 71, 0, 1);
   const makeParams = () => SHAPES.map((s, k) => {
@@ -57,9 +60,12 @@ async function coreCnn(train) {
     t.requiresGrad = true;
     return t;
   });
+  const conv = fused
+    ? (h, w, b) => pg.conv2d(h, w, { padding: 'same', bias: b, activation: 'relu' })
+    : (h, w, b) => pg.relu(pg.add(pg.conv2d(h, w, { padding: 'same' }), b));
   const forward = (p) => {
-    let h = pg.maxPool2d(pg.relu(pg.add(pg.conv2d(x, p[0], { padding: 'same' }), p[1])));
-    h = pg.maxPool2d(pg.relu(pg.add(pg.conv2d(h, p[2], { padding: 'same' }), p[3])));
+    let h = pg.maxPool2d(conv(x, p[0], p[1]));
+    h = pg.maxPool2d(conv(h, p[2], p[3]));
     const logits = pg.add(pg.matmul(pg.reshape(h, [B, 784]), p[4]), p[5]);
     return pg.losses.sparseCategoricalCrossEntropy(logits, LABELS, { fromLogits: true });
   };
@@ -99,14 +105,17 @@ async function coreCnn(train) {
   };
 }
 
-async function tfjsCnn(backend, train, init, xin) {
+async function tfjsCnn(backend, train, init, xin, fused = false) {
   const tf = await tfjs(backend);
   const x = tf.tensor(xin.data, xin.shape);
   const y = tf.oneHot(tf.tensor1d(LABELS, 'int32'), 10);
   const make = () => ({ v: init.map(({ data, shape }) => tf.variable(tf.tensor(data, shape))), opt: tf.train.adam(1e-3, 0.9, 0.999, 1e-8) });
+  const conv = fused
+    ? (h, w, b) => tf.fused.conv2d({ x: h, filter: w, strides: 1, pad: 'same', bias: b, activation: 'relu' })
+    : (h, w, b) => tf.relu(tf.add(tf.conv2d(h, w, 1, 'same'), b));
   const forward = (p) => () => {
-    let h = tf.maxPool(tf.relu(tf.add(tf.conv2d(x, p[0], 1, 'same'), p[1])), 2, 2, 'valid');
-    h = tf.maxPool(tf.relu(tf.add(tf.conv2d(h, p[2], 1, 'same'), p[3])), 2, 2, 'valid');
+    let h = tf.maxPool(conv(x, p[0], p[1]), 2, 2, 'valid');
+    h = tf.maxPool(conv(h, p[2], p[3]), 2, 2, 'valid');
     const logits = tf.add(tf.matMul(tf.reshape(h, [B, 784]), p[4]), p[5]);
     return tf.losses.softmaxCrossEntropy(y, logits);
   };
@@ -302,7 +311,7 @@ export default {
   threads: true, // threads on/off rows (bench/run.mjs)
   order: 65,
   async cases() {
-    let c, d, e;
+    let c, d, e, cf, df;
     return [
       {
         id: 'small CNN forward (loss), batch 32 of 28×28×1',
@@ -323,6 +332,28 @@ export default {
         impls: {
           core: async () => { d = await coreCnn(true); return d; },
           'tfjs-cpu': () => tfjsCnn('cpu', true, d.init, d.x),
+        },
+        targets: [],
+      },
+      {
+        id: 'small CNN forward (loss), conv + bias + ReLU fused',
+        unit: 'ms',
+        tolerance: 1e-5,
+        impls: {
+          core: async () => { cf = await coreCnn(false, true); return cf; },
+          'tfjs-wasm': () => tfjsCnn('wasm', false, cf.init, cf.x, true),
+          'tfjs-cpu': () => tfjsCnn('cpu', false, cf.init, cf.x, true),
+        },
+        targets: [],
+      },
+      {
+        id: 'small CNN training step, conv + bias + ReLU fused (forward, backward, Adam)',
+        threadsTarget: 1.7,
+        unit: 'ms',
+        tolerance: 1e-5,
+        impls: {
+          core: async () => { df = await coreCnn(true, true); return df; },
+          'tfjs-cpu': () => tfjsCnn('cpu', true, df.init, df.x, true),
         },
         targets: [],
       },

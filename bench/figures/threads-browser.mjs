@@ -77,8 +77,12 @@ async function inPage({ threads, rounds, warmUp, sampleMs }) {
     },
     'small CNN forward (loss), batch 32 of 28×28×1': cnn(false),
     'small CNN training step (forward, backward, Adam)': cnn(true),
+    'small CNN forward (loss), conv + bias + ReLU fused': cnn(false, true),
+    'small CNN training step, conv + bias + ReLU fused (forward, backward, Adam)': cnn(true, true),
   };
-  function cnn(train) {
+  // fused: each convolution with its bias and ReLU as one op (pg.conv2d's activation,
+  // tf.fused.conv2d), as bench/figures/cnn.mjs's fused rows.
+  function cnn(train, fused = false) {
     return {
       tolerance: 1e-5,
       pg() {
@@ -95,8 +99,11 @@ async function inPage({ threads, rounds, warmUp, sampleMs }) {
           return t;
         });
         const forward = (p) => {
-          let h = pg.maxPool2d(pg.relu(pg.add(pg.conv2d(x, p[0], { padding: 'same' }), p[1])));
-          h = pg.maxPool2d(pg.relu(pg.add(pg.conv2d(h, p[2], { padding: 'same' }), p[3])));
+          const conv = fused
+            ? (h, w, b) => pg.conv2d(h, w, { padding: 'same', bias: b, activation: 'relu' })
+            : (h, w, b) => pg.relu(pg.add(pg.conv2d(h, w, { padding: 'same' }), b));
+          let h = pg.maxPool2d(conv(x, p[0], p[1]));
+          h = pg.maxPool2d(conv(h, p[2], p[3]));
           const logits = pg.add(pg.matmul(pg.reshape(h, [B, 784]), p[4]), p[5]);
           return pg.losses.sparseCategoricalCrossEntropy(logits, LABELS, { fromLogits: true });
         };
@@ -128,8 +135,11 @@ async function inPage({ threads, rounds, warmUp, sampleMs }) {
         const y = tf.oneHot(tf.tensor1d(LABELS, 'int32'), 10);
         const make = () => ({ v: init.map(({ data, shape }) => tf.variable(tf.tensor(data, shape))), opt: tf.train.adam(1e-3, 0.9, 0.999, 1e-8) });
         const forward = (p) => () => {
-          let h = tf.maxPool(tf.relu(tf.add(tf.conv2d(x, p[0], 1, 'same'), p[1])), 2, 2, 'valid');
-          h = tf.maxPool(tf.relu(tf.add(tf.conv2d(h, p[2], 1, 'same'), p[3])), 2, 2, 'valid');
+          const conv = fused
+            ? (h, w, b) => tf.fused.conv2d({ x: h, filter: w, strides: 1, pad: 'same', bias: b, activation: 'relu' })
+            : (h, w, b) => tf.relu(tf.add(tf.conv2d(h, w, 1, 'same'), b));
+          let h = tf.maxPool(conv(x, p[0], p[1]), 2, 2, 'valid');
+          h = tf.maxPool(conv(h, p[2], p[3]), 2, 2, 'valid');
           const logits = tf.add(tf.matMul(tf.reshape(h, [B, 784]), p[4]), p[5]);
           return tf.losses.softmaxCrossEntropy(y, logits);
         };
@@ -258,6 +268,8 @@ export default {
       row('matmul 512', 1.7),
       row('small CNN forward (loss), batch 32 of 28×28×1'),
       row('small CNN training step (forward, backward, Adam)', 1.7, false),
+      row('small CNN forward (loss), conv + bias + ReLU fused'),
+      row('small CNN training step, conv + bias + ReLU fused (forward, backward, Adam)', 1.7, false),
     ];
   },
 };
