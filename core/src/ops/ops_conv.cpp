@@ -80,8 +80,9 @@ Tensor conv_forward(const float* x, const float* w, const ConvGeom& g, size_t oc
 //
 // A fused ReLU (relu_y, its output, not null): the block's gy is first masked into dz (dz = gy
 // where relu_y > 0, else 0: the relu kernel's backward, which reads its output as well as its
-// input since y > 0 exactly where the input is), and dz is what the gradients below use. dz may
-// be gy itself (a gradient nothing else holds).
+// input since y > 0 exactly where the input is), and dz is what the gradients below use. dz is
+// a scratch block per part, reused from block to block while it is in the thread's cache: no
+// pass over memory writes the masked gradient.
 //
 // dx, image by image: a block's rows of the product gy w^T, then their col2im. A row of a
 // product, and an image's col2im, are the same computation in any block: the same bits for any
@@ -100,8 +101,7 @@ Tensor conv_forward(const float* x, const float* w, const ConvGeom& g, size_t oc
 constexpr size_t kWeightGradBlock = 512;
 
 void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom& g, size_t oc,
-                Tensor* dx, Tensor* dw, Tensor* db = nullptr, const float* relu_y = nullptr,
-                float* dz = nullptr) {
+                Tensor* dx, Tensor* dw, Tensor* db = nullptr, const float* relu_y = nullptr) {
   const size_t pix = g.oh * g.ow, np = g.n * pix, kk = g.kh * g.kw * g.c;
   const size_t in_image = g.h * g.w * g.c;
   const size_t per =
@@ -115,7 +115,11 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
     partial_b = blocks > 1 ? Tensor::empty({int64_t(blocks), int64_t(oc)}) : *db;
     work += double(np) * double(oc);
   }
-  if (relu_y) work += double(np) * double(oc);
+  Tensor dz;
+  if (relu_y) {
+    work += double(np) * double(oc);
+    dz = workspace(parallel::max_parts() * per * pix * oc);
+  }
   // The input gradient's transposed filter, columns and gemm workspace per part (enough for any
   // part's rows: a row count that is not a whole number of tiles needs the most).
   Tensor wt, dcols, work_x;
@@ -150,7 +154,7 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
       const size_t rows = gb.n * pix;
       const float* gyb = gy + n0 * pix * oc;
       if (relu_y) {
-        float* dzb = dz + n0 * pix * oc;
+        float* dzb = dz.data() + part * per * pix * oc;
         const float* yb = relu_y + n0 * pix * oc;
         k::unary_backward(kernels::Unary::Relu, yb, yb, gyb, dzb, rows * oc, 0.f);
         gyb = dzb;
@@ -215,21 +219,15 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
   if (bias.defined()) ins.push_back(bias);
   // One node for the convolution, its bias and its ReLU; the ReLU's backward needs y.
   return record(y, "conv2d", std::move(ins),
-                [g, oc, yd = relu ? y.detach() : Tensor()](std::vector<Tensor>& in, Tensor gy) {
+                [g, oc, yd = relu ? y.detach() : Tensor()](std::vector<Tensor>& in, const Tensor& gy) {
     const bool need_dx = in[0].requires_grad(), need_dw = in[1].requires_grad();
     const bool need_db = in.size() > 2 && in[2].requires_grad();
-    // The masked gradient: over gy when nothing else holds it (asked before gc is another
-    // handle to it), else a buffer of its own.
-    Tensor dz;
-    if (yd.defined() && sole_handle(gy)) dz = gy;
     Tensor gc = dense(gy);
-    if (yd.defined() && !dz.defined()) dz = Tensor::empty(gy.shape());
     Tensor xd = need_dw ? dense(in[0]) : Tensor(), wd = need_dx ? dense(in[1]) : Tensor(), dx, dw,
            db;
     conv_grads(need_dw ? xd.data() : nullptr, gc.data(), need_dx ? wd.data() : nullptr, g,
                size_t(oc), need_dx ? &dx : nullptr, need_dw ? &dw : nullptr,
-               need_db ? &db : nullptr, yd.defined() ? yd.data() : nullptr,
-               dz.defined() ? dz.data() : nullptr);
+               need_db ? &db : nullptr, yd.defined() ? yd.data() : nullptr);
     if (need_dx) accumulate_grad(in[0], std::move(dx));
     if (need_dw) accumulate_grad(in[1], reshape(dw, in[1].shape()));
     if (need_db) accumulate_grad(in[2], std::move(db));
