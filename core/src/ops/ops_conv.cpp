@@ -107,6 +107,8 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
   const size_t per =
       dw || db ? std::max<size_t>(1, kWeightGradBlock / std::max<size_t>(1, pix)) : 1;
   const size_t blocks = (g.n + per - 1) / per;
+  // for_range below makes at most this many parts (never more than the blocks)
+  const size_t parts = std::min(parallel::max_parts(), blocks);
   double work = 0;
   // The bias gradient's partial sums (db itself for one block).
   Tensor partial_b;
@@ -118,16 +120,18 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
   Tensor dz;
   if (relu_y) {
     work += double(np) * double(oc);
-    dz = workspace(parallel::max_parts() * per * pix * oc);
+    dz = workspace(parts * per * pix * oc);
   }
-  // The input gradient's transposed filter, columns and gemm workspace per part (enough for any
-  // part's rows: a row count that is not a whole number of tiles needs the most).
+  // The input gradient's transposed filter, and per part a block's columns (reused from block to
+  // block while they are in the thread's cache: the columns of the whole batch, written once and
+  // read once, would stream through memory) and gemm workspace (enough for any part's rows: a
+  // row count that is not a whole number of tiles needs the most).
   Tensor wt, dcols, work_x;
   const size_t ws_x = kernels::gemm_workspace(1, kk, oc);
   if (dx) {
     wt = Tensor::empty({int64_t(oc), int64_t(kk)});
     kernels::transpose2d(w, wt.data(), kk, oc);
-    dcols = Tensor::empty({int64_t(np), int64_t(kk)});
+    dcols = workspace(parts * per * pix * kk);
     work_x = workspace(parallel::max_parts() * ws_x);
     *dx = Tensor::empty({int64_t(g.n), int64_t(g.h), int64_t(g.w), int64_t(g.c)});
     work += double(np) * double(kk) * double(oc + 4);
@@ -161,7 +165,7 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
       }
       if (db) k::sum_rows(gyb, rows, oc, partial_b.data() + b * oc);
       if (dx) {
-        float* d = dcols.data() + n0 * pix * kk;
+        float* d = dcols.data() + part * per * pix * kk;
         float* dxb = dx->data() + n0 * in_image;
         k::gemm(rows, kk, oc, gyb, wt.data(), d, work_x.data() + part * ws_x);
         std::fill_n(dxb, gb.n * in_image, 0.f);
@@ -335,14 +339,17 @@ Tensor max_pool2d(const Tensor& x, const Pool2dOptions& o) {
   const ConvGeom g = pool_geom("maxPool2d", x, o);
   Tensor xc = dense(x);
   Tensor y = Tensor::empty({int64_t(g.n), int64_t(g.oh), int64_t(g.ow), int64_t(g.c)});
-  k::max_pool(xc.data(), g, y.data());
-  return record(y, "maxPool2d", {x},
-                [g, xd = xc.detach(), yd = y.detach()](std::vector<Tensor>& in, const Tensor& gy) {
-                  Tensor gc = dense(gy);
-                  Tensor dx = Tensor::empty(in[0].shape());  // the kernel zeroes it
-                  k::max_pool_backward(xd.data(), yd.data(), gc.data(), g, dx.data());
-                  accumulate_grad(in[0], std::move(dx));
-                });
+  // Where each output's gradient goes (kernels/conv.h), kept for the backward instead of x.
+  const bool grad = grad_enabled() && x.requires_grad();
+  Tensor arg = grad ? Tensor::empty(y.shape()) : Tensor();
+  k::max_pool(xc.data(), g, y.data(), grad ? arg.data() : nullptr);
+  if (!grad) return y;
+  return record(y, "maxPool2d", {x}, [g, arg](std::vector<Tensor>& in, const Tensor& gy) {
+    Tensor gc = dense(gy);
+    Tensor dx = Tensor::empty(in[0].shape());  // the kernel zeroes it
+    k::max_pool_backward(arg.data(), gc.data(), g, dx.data());
+    accumulate_grad(in[0], std::move(dx));
+  });
 }
 
 Tensor avg_pool2d(const Tensor& x, const Pool2dOptions& o) {
