@@ -421,6 +421,34 @@ TEST(ConvKernels, WeightGradientOverStridesDilationsAndPadding) {
           }
 }
 
+namespace {
+// Max pooling's gradient rule, from x and y: gy goes to the first in-bounds window position
+// (ky, then kx) whose value equals the max, or is NaN when the max is NaN. dx is overwritten.
+void first_max_backward(const float* x, const float* y, const float* gy, const kernels::ConvGeom& g,
+                        float* dx) {
+  std::fill(dx, dx + g.n * g.h * g.w * g.c, 0.f);
+  for (size_t n = 0; n < g.n; ++n)
+    for (size_t oy = 0; oy < g.oh; ++oy)
+      for (size_t ox = 0; ox < g.ow; ++ox)
+        for (size_t c = 0; c < g.c; ++c) {
+          const size_t o = ((n * g.oh + oy) * g.ow + ox) * g.c + c;
+          bool found = false;
+          for (size_t ky = 0; ky < g.kh && !found; ++ky)
+            for (size_t kx = 0; kx < g.kw && !found; ++kx) {
+              size_t iy, ix;
+              if (!kernels::window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
+                  !kernels::window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
+                continue;
+              const size_t i = ((n * g.h + iy) * g.w + ix) * g.c + c;
+              if (x[i] == y[o] || (x[i] != x[i] && y[o] != y[o])) {
+                dx[i] += gy[o];
+                found = true;
+              }
+            }
+        }
+}
+}  // namespace
+
 TEST(ConvKernels, SimdMatchesScalarExactly) {
   namespace K = pg::kernels;
   for (size_t c : {1, 3, 4, 5, 8, 9, 70}) {
@@ -467,36 +495,39 @@ TEST(ConvKernels, SimdMatchesScalarExactly) {
       p.dh = p.dw = 1;
       p.ow = (5 + 2 - 2) / 1 + 1;
       const size_t pn = p.n * p.oh * p.ow * p.c;
-      std::vector<float> y(pn);
-      K::scalar::max_pool(x.data(), p, y.data());
       const auto gp = rnd(pn, 400 + c);
-      both("max_pool", pn, [&](bool s, float* o) { s ? K::simd::max_pool(x.data(), p, o) : K::scalar::max_pool(x.data(), p, o); });
-      both("max_pool_backward", xn, [&](bool s, float* o) { s ? K::simd::max_pool_backward(x.data(), y.data(), gp.data(), p, o) : K::scalar::max_pool_backward(x.data(), y.data(), gp.data(), p, o); });
+      // max_pool with and without arg, and its backward from arg, against the scalar twins and
+      // against the rule itself (first_max_backward: the first position equal to the max).
+      auto pool_checks = [&](const char* what, const std::vector<float>& xv, const K::ConvGeom& q,
+                             const std::vector<float>& gq) {
+        const size_t qn = q.n * q.oh * q.ow * q.c;
+        std::vector<float> ys(qn, 0.5f), as(qn, 0.5f), yv(qn, 0.5f), av(qn, 0.5f), y0(qn, 0.5f);
+        K::scalar::max_pool(xv.data(), q, ys.data(), as.data());
+        K::simd::max_pool(xv.data(), q, yv.data(), av.data());
+        K::simd::max_pool(xv.data(), q, y0.data());
+        EXPECT_EQ(0, std::memcmp(ys.data(), yv.data(), qn * sizeof(float))) << what << " max_pool c=" << c << " m=" << m;
+        EXPECT_EQ(0, std::memcmp(ys.data(), y0.data(), qn * sizeof(float))) << what << " max_pool without arg c=" << c;
+        EXPECT_EQ(0, std::memcmp(as.data(), av.data(), qn * sizeof(float))) << what << " arg c=" << c << " m=" << m;
+        std::vector<float> ds(xn, 0.5f), dv(xn, 0.5f), want(xn);
+        K::scalar::max_pool_backward(as.data(), gq.data(), q, ds.data());
+        K::simd::max_pool_backward(av.data(), gq.data(), q, dv.data());
+        first_max_backward(xv.data(), ys.data(), gq.data(), q, want.data());
+        EXPECT_EQ(0, std::memcmp(ds.data(), dv.data(), xn * sizeof(float))) << what << " backward c=" << c << " m=" << m;
+        EXPECT_EQ(0, std::memcmp(ds.data(), want.data(), xn * sizeof(float))) << what << " backward vs the rule c=" << c;
+      };
+      pool_checks("3x2 stride 2x1", x, p, gp);
       {  // ties and NaNs: the first maximum in window order gets the gradient, a NaN wins
         auto xt = x;
         for (size_t i = 0; i < xn; ++i) xt[i] = i % 7 == 3 ? NAN : std::round(xt[i] * 1.5f);
-        std::vector<float> yt(pn);
-        K::scalar::max_pool(xt.data(), p, yt.data());
-        auto same_bits = [&](const char* what, size_t n, auto f) {
-          std::vector<float> a(n, 0.5f), b(n, 0.5f);
-          f(true, a.data());
-          f(false, b.data());
-          EXPECT_EQ(0, std::memcmp(a.data(), b.data(), n * sizeof(float))) << what << " c=" << c << " m=" << m;
-        };
-        same_bits("max_pool, ties and NaNs", pn, [&](bool s, float* o) { s ? K::simd::max_pool(xt.data(), p, o) : K::scalar::max_pool(xt.data(), p, o); });
-        same_bits("max_pool_backward, ties and NaNs", xn, [&](bool s, float* o) { s ? K::simd::max_pool_backward(xt.data(), yt.data(), gp.data(), p, o) : K::scalar::max_pool_backward(xt.data(), yt.data(), gp.data(), p, o); });
+        pool_checks("ties and NaNs", xt, p, gp);
         // 2 x 2 windows, stride 2, that tile the input (the backward writes each element once):
         // padding on top, and a last row and column that no window covers.
         K::ConvGeom t = g;
         t.kh = t.kw = 2; t.sh = t.sw = 2; t.dh = t.dw = 1; t.pt = 1; t.pl = 0; t.oh = 3; t.ow = 2;
         const size_t tn = t.n * t.oh * t.ow * t.c;
-        for (const std::vector<float>* xs : {static_cast<const std::vector<float>*>(&x), static_cast<const std::vector<float>*>(&xt)}) {
-          std::vector<float> ty(tn);
-          K::scalar::max_pool(xs->data(), t, ty.data());
-          const auto gt = rnd(tn, 700 + c);
-          same_bits("max_pool 2x2/2", tn, [&](bool s, float* o) { s ? K::simd::max_pool(xs->data(), t, o) : K::scalar::max_pool(xs->data(), t, o); });
-          same_bits("max_pool_backward 2x2/2", xn, [&](bool s, float* o) { s ? K::simd::max_pool_backward(xs->data(), ty.data(), gt.data(), t, o) : K::scalar::max_pool_backward(xs->data(), ty.data(), gt.data(), t, o); });
-        }
+        const auto gt = rnd(tn, 700 + c);
+        pool_checks("2x2/2", x, t, gt);
+        pool_checks("2x2/2, ties and NaNs", xt, t, gt);
       }
       both("avg_pool", pn, [&](bool s, float* o) { s ? K::simd::avg_pool(x.data(), p, o) : K::scalar::avg_pool(x.data(), p, o); });
       both("avg_pool_backward", xn, [&](bool s, float* o) { s ? K::simd::avg_pool_backward(gp.data(), p, o) : K::scalar::avg_pool_backward(gp.data(), p, o); });

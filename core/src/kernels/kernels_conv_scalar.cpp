@@ -80,12 +80,14 @@ void col2im(const float* cols, const ConvGeom& g, float* dx) {
       }
 }
 
-void max_pool(const float* x, const ConvGeom& g, float* y) {
+void max_pool(const float* x, const ConvGeom& g, float* y, float* arg) {
   for (size_t n = 0; n < g.n; ++n)
     for (size_t oy = 0; oy < g.oh; ++oy)
       for (size_t ox = 0; ox < g.ow; ++ox)
         for (size_t c = 0; c < g.c; ++c) {
           float m = -std::numeric_limits<float>::infinity();
+          // the in-bounds positions in order: a * nx + b over the in-bounds rectangle
+          float at = 0.f, pos = 0.f;
           for (size_t ky = 0; ky < g.kh; ++ky)
             for (size_t kx = 0; kx < g.kw; ++kx) {
               size_t iy, ix;
@@ -93,33 +95,32 @@ void max_pool(const float* x, const ConvGeom& g, float* y) {
                   !window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
                 continue;
               const float v = x[((n * g.h + iy) * g.w + ix) * g.c + c];
+              if (v > m || (v != v && m == m)) at = pos;
               if (v > m || v != v) m = v;
+              pos += 1.f;
             }
-          y[((n * g.oh + oy) * g.ow + ox) * g.c + c] = m;
+          const size_t o = ((n * g.oh + oy) * g.ow + ox) * g.c + c;
+          y[o] = m;
+          if (arg) arg[o] = at;
         }
 }
 
-void max_pool_backward(const float* x, const float* y, const float* gy, const ConvGeom& g,
-                       float* dx) {
+void max_pool_backward(const float* arg, const float* gy, const ConvGeom& g, float* dx) {
   std::fill(dx, dx + g.n * g.h * g.w * g.c, 0.f);
   for (size_t n = 0; n < g.n; ++n)
     for (size_t oy = 0; oy < g.oh; ++oy)
       for (size_t ox = 0; ox < g.ow; ++ox)
         for (size_t c = 0; c < g.c; ++c) {
           const size_t o = ((n * g.oh + oy) * g.ow + ox) * g.c + c;
-          const float m = y[o];
-          bool found = false;
-          for (size_t ky = 0; ky < g.kh && !found; ++ky)
-            for (size_t kx = 0; kx < g.kw && !found; ++kx) {
+          float pos = 0.f;
+          for (size_t ky = 0; ky < g.kh; ++ky)
+            for (size_t kx = 0; kx < g.kw; ++kx) {
               size_t iy, ix;
               if (!window_source(oy, ky, g.sh, g.dh, g.pt, g.h, iy) ||
                   !window_source(ox, kx, g.sw, g.dw, g.pl, g.w, ix))
                 continue;
-              const size_t i = ((n * g.h + iy) * g.w + ix) * g.c + c;
-              if (x[i] == m || (x[i] != x[i] && m != m)) {
-                dx[i] += gy[o];
-                found = true;
-              }
+              if (pos == arg[o]) dx[((n * g.h + iy) * g.w + ix) * g.c + c] += gy[o];
+              pos += 1.f;
             }
         }
 }

@@ -133,66 +133,98 @@ inline void pool_windows(const ConvGeom& g, size_t n0, size_t n1, F f) {
 
 // m = (v > m || v is NaN) ? v : m   (a NaN, once in, stays)
 inline B max_step(B m, B v) { return xsimd::select((v > m) | (v != v), v, m); }
+// Where max_step's running max moves to the first position of its final value: a larger value,
+// or the first NaN (later NaNs replace m with a NaN but not the position).
+inline auto arg_step(B m, B v) { return (v > m) | ((v != v) & (m == m)); }
 
 // The pooling loops read the geometry and pointers from copies of their own, on their thread's
 // stack: in wasm, where such locals live in linear memory, a worker reading them through a
 // reference into the caller's stack frame shares cache lines with the caller's own stores.
 // Each output's channels are kept in registers over its window, 8 at a time, then 4, then one
-// by one, visiting the window in the scalar twin's order (ky, then kx).
-void max_pool(const float* x, const ConvGeom& geom, float* y) {
+// by one, visiting the window in the scalar twin's order (ky, then kx); with arg, the position
+// of the max is kept beside it (as a float: a select, no conversion).
+void max_pool(const float* x, const ConvGeom& geom, float* y, float* arg) {
   const float ninf = -std::numeric_limits<float>::infinity();
   by_images(geom, double(geom.oh) * geom.ow * geom.kh * geom.kw * geom.c,
-            [&geom, x, y, ninf](size_t n0, size_t n1) {
+            [&geom, x, y, arg, ninf](size_t n0, size_t n1) {
     const ConvGeom g = geom;
     const size_t C = g.c, rowstep = g.dh * g.w * C, colstep = g.dw * C;
-    pool_windows(g, n0, n1, [&](size_t oi, size_t fi, size_t ny, size_t nx) {
-      float* o = y + oi;
-      const float* first = x + fi;
-      if (ny == 0) {
-        std::fill_n(o, C, ninf);
-        return;
-      }
-      size_t k = 0;
-      for (; k + 2 * W <= C; k += 2 * W) {
-        B m0(ninf), m1(ninf);
-        for (size_t a = 0; a < ny; ++a)
-          for (size_t b = 0; b < nx; ++b) {
-            const float* v = first + a * rowstep + b * colstep + k;
-            m0 = max_step(m0, B::load_unaligned(v));
-            m1 = max_step(m1, B::load_unaligned(v + W));
-          }
-        m0.store_unaligned(o + k);
-        m1.store_unaligned(o + k + W);
-      }
-      for (; k + W <= C; k += W) {
-        B m(ninf);
-        for (size_t a = 0; a < ny; ++a)
-          for (size_t b = 0; b < nx; ++b)
-            m = max_step(m, B::load_unaligned(first + a * rowstep + b * colstep + k));
-        m.store_unaligned(o + k);
-      }
-      for (; k < C; ++k) {
-        float m = ninf;
-        for (size_t a = 0; a < ny; ++a)
-          for (size_t b = 0; b < nx; ++b) {
-            const float v = first[a * rowstep + b * colstep + k];
-            if (v > m || v != v) m = v;
-          }
-        o[k] = m;
-      }
-    });
+    const auto walk = [&](auto with_arg) {
+      constexpr bool A = decltype(with_arg)::value;
+      pool_windows(g, n0, n1, [&](size_t oi, size_t fi, size_t ny, size_t nx) {
+        float* o = y + oi;
+        float* ao = A ? arg + oi : nullptr;
+        const float* first = x + fi;
+        if (ny == 0) {
+          std::fill_n(o, C, ninf);
+          if constexpr (A) std::fill_n(ao, C, 0.f);
+          return;
+        }
+        size_t k = 0;
+        for (; k + 2 * W <= C; k += 2 * W) {
+          B m0(ninf), m1(ninf), i0(0.f), i1(0.f);
+          float pos = 0.f;
+          for (size_t a = 0; a < ny; ++a)
+            for (size_t b = 0; b < nx; ++b) {
+              const float* v = first + a * rowstep + b * colstep + k;
+              const B v0 = B::load_unaligned(v), v1 = B::load_unaligned(v + W);
+              if constexpr (A) {
+                const B pv(pos);
+                i0 = xsimd::select(arg_step(m0, v0), pv, i0);
+                i1 = xsimd::select(arg_step(m1, v1), pv, i1);
+                pos += 1.f;
+              }
+              m0 = max_step(m0, v0);
+              m1 = max_step(m1, v1);
+            }
+          m0.store_unaligned(o + k);
+          m1.store_unaligned(o + k + W);
+          if constexpr (A) i0.store_unaligned(ao + k), i1.store_unaligned(ao + k + W);
+        }
+        for (; k + W <= C; k += W) {
+          B m(ninf), i(0.f);
+          float pos = 0.f;
+          for (size_t a = 0; a < ny; ++a)
+            for (size_t b = 0; b < nx; ++b) {
+              const B v = B::load_unaligned(first + a * rowstep + b * colstep + k);
+              if constexpr (A) {
+                i = xsimd::select(arg_step(m, v), B(pos), i);
+                pos += 1.f;
+              }
+              m = max_step(m, v);
+            }
+          m.store_unaligned(o + k);
+          if constexpr (A) i.store_unaligned(ao + k);
+        }
+        for (; k < C; ++k) {
+          float m = ninf, at = 0.f, pos = 0.f;
+          for (size_t a = 0; a < ny; ++a)
+            for (size_t b = 0; b < nx; ++b) {
+              const float v = first[a * rowstep + b * colstep + k];
+              if (v > m || (v != v && m == m)) at = pos;
+              if (v > m || v != v) m = v;
+              pos += 1.f;
+            }
+          o[k] = m;
+          if constexpr (A) ao[k] = at;
+        }
+      });
+    };
+    if (arg) walk(std::true_type{});
+    else walk(std::false_type{});
   });
 }
 
+// The gradient goes to each output's arg position: neither x nor y is read (the pass reads gy
+// and arg, a quarter of x's size for 2 x 2 windows, and writes dx).
 // When the windows tile the input (stride = window, no dilation: each input pixel in at most one
 // window, the usual 2 x 2 pooling), every covered element of dx is written once, 0 + its gradient
 // or 0 (the bits of the fill and the += below), and only the rows and columns no window covers are
 // filled: dx is not read back.
-void max_pool_backward(const float* x, const float* y, const float* gy, const ConvGeom& geom,
-                       float* dx) {
+void max_pool_backward(const float* arg, const float* gy, const ConvGeom& geom, float* dx) {
   const bool tiled = geom.sh == geom.kh && geom.sw == geom.kw && geom.dh == 1 && geom.dw == 1;
   by_images(geom, double(geom.oh) * geom.ow * geom.kh * geom.kw * geom.c,
-            [&geom, x, y, gy, dx, tiled](size_t n0, size_t n1) {
+            [&geom, arg, gy, dx, tiled](size_t n0, size_t n1) {
     const ConvGeom g = geom;
     const size_t C = g.c, rowstep = g.dh * g.w * C, colstep = g.dw * C;
     if (tiled) {
@@ -211,37 +243,32 @@ void max_pool_backward(const float* x, const float* y, const float* gy, const Co
     } else {
       std::fill(dx + n0 * g.h * g.w * C, dx + n1 * g.h * g.w * C, 0.f);
     }
-    // The first position equal to the max (or NaN when the max is NaN) gets the gradient.
     const auto windows = [&](auto tiled_c) {
       constexpr bool once = decltype(tiled_c)::value;
       pool_windows(g, n0, n1, [&](size_t o, size_t first, size_t ny, size_t nx) {
         if (ny == 0) return;
         size_t k = 0;
         for (; k + W <= C; k += W) {
-          const B m = B::load_unaligned(y + o + k), gv = B::load_unaligned(gy + o + k);
-          const auto mnan = m != m;
-          auto found = mnan & ~mnan;  // all false
+          const B at = B::load_unaligned(arg + o + k), gv = B::load_unaligned(gy + o + k);
+          float pos = 0.f;
           for (size_t a = 0; a < ny; ++a)
             for (size_t b = 0; b < nx; ++b) {
               const size_t i = first + a * rowstep + b * colstep + k;
-              const B v = B::load_unaligned(x + i);
-              const auto hit = ((v == m) | ((v != v) & mnan)) & ~found;
               const B before = once ? B(0.f) : B::load_unaligned(dx + i);
-              (before + xsimd::select(hit, gv, B(0.f))).store_unaligned(dx + i);
-              found = found | hit;
+              (before + xsimd::select(at == B(pos), gv, B(0.f))).store_unaligned(dx + i);
+              pos += 1.f;
             }
         }
         for (; k < C; ++k) {
-          const float m = y[o + k];
-          bool found = false;
-          for (size_t a = 0; a < ny && (once || !found); ++a)
-            for (size_t b = 0; b < nx && (once || !found); ++b) {
+          const float at = arg[o + k];
+          float pos = 0.f;
+          for (size_t a = 0; a < ny; ++a)
+            for (size_t b = 0; b < nx; ++b) {
               const size_t i = first + a * rowstep + b * colstep + k;
-              const float v = x[i];
-              const bool hit = !found && (v == m || (v != v && m != m));
+              const bool hit = pos == at;
               if (once) dx[i] = hit ? 0.f + gy[o + k] : 0.f;
               else if (hit) dx[i] += gy[o + k];
-              found = found || hit;
+              pos += 1.f;
             }
         }
       });

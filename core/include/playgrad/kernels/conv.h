@@ -76,12 +76,14 @@ inline LerpIndex bilinear_source(size_t o, size_t in, size_t out) {
   /* ignores it). */                                                                              \
   void conv2d_weight_grad(const float* x, const float* gy, const ConvGeom& g, size_t oc,         \
                           float* dw, float* work);                                                \
-  /* y [n,oh,ow,c] = max of x over the in-bounds window (padding never wins; NaN propagates). */  \
-  void max_pool(const float* x, const ConvGeom& g, float* y);                                     \
-  /* dx = gy summed at the first window position (ky, kx order) whose value equals the max (dx    \
-     is overwritten: each image's part is zeroed by the thread that fills it). */                 \
-  void max_pool_backward(const float* x, const float* y, const float* gy, const ConvGeom& g,      \
-                         float* dx);                                                              \
+  /* y [n,oh,ow,c] = max of x over the in-bounds window (padding never wins; NaN propagates).   */ \
+  /* arg (when not null, y's shape): where the gradient goes, the first in-bounds window        */ \
+  /* position (a * nx + b over the in-bounds rectangle ny x nx, ky then kx order) whose value   */ \
+  /* equals the max, or the first NaN when the max is NaN; as a float (exact). */                 \
+  void max_pool(const float* x, const ConvGeom& g, float* y, float* arg = nullptr);               \
+  /* dx = gy summed at each output's arg position (dx is overwritten: each image's part is      */ \
+  /* zeroed by the thread that fills it). Reads neither x nor y. */                               \
+  void max_pool_backward(const float* arg, const float* gy, const ConvGeom& g, float* dx);        \
   /* y = sum of x over the in-bounds window / number of in-bounds positions (padding excluded, */ \
   /* as TensorFlow). */                                                                           \
   void avg_pool(const float* x, const ConvGeom& g, float* y);                                     \

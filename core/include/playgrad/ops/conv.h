@@ -63,7 +63,9 @@ struct Pool2dOptions {
   int64_t pad_h = 0, pad_w = 0;  // Explicit: must be < kernel (every window touches the input)
 };
 // [N,H,W,C] -> [N,OH,OW,C]: the max over each window (padding never wins). Backward: the
-// gradient goes to the first position (row-major in the window) holding the max.
+// gradient goes to the first position (row-major in the window) holding the max (the first NaN
+// when the max is NaN). The forward notes that position for each output when a gradient will be
+// wanted, and the backward reads it instead of x and y.
 Tensor max_pool2d(const Tensor& x, const Pool2dOptions& opt = {});
 // [N,H,W,C] -> [N,OH,OW,C]: the mean over the in-bounds part of each window (padded positions
 // are not counted, as TensorFlow's avgPool with 'same').
