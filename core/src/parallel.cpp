@@ -83,6 +83,7 @@ struct Pool {
   int parts = 0;
   std::atomic<int> running{0};       // workers inside the current job (joined under m)
   bool open = false;                 // workers may still join the current job (guarded by m)
+  int sleepers = 0;                  // workers inside wake.wait (guarded by m)
   bool stopping = false;
   std::atomic<unsigned long long> posted{0};  // generation, readable without the lock
   // How long a worker spins for the next job before sleeping, and the caller for the workers to
@@ -130,7 +131,9 @@ struct Pool {
       spin([&] { return posted.load(std::memory_order_acquire) != seen; }, kWorkerSpinUs);
       {
         std::unique_lock<std::mutex> g(m);
+        ++sleepers;
         wake.wait(g, [&] { return stopping || (generation != seen && index < wanted); });
+        --sleepers;
         if (stopping) return;
         seen = generation;
         if (!open) continue;  // woke after the caller closed it: every chunk was taken
@@ -232,6 +235,7 @@ void run(size_t chunks, void (*fn)(void*, size_t), void* ctx) {
     return;
   }
   const int used = std::min(helpers, ready);
+  bool wake_them = false;
   {
     std::lock_guard<std::mutex> g(p.m);
     p.fn = fn;
@@ -246,8 +250,12 @@ void run(size_t chunks, void (*fn)(void*, size_t), void* ctx) {
     p.wanted = used;
     ++p.generation;
     p.posted.store(p.generation, std::memory_order_release);
+    // Only a worker inside wake.wait needs the wake-up (a futex call, a few microseconds on the
+    // caller's path); one still spinning sees `posted`, and one about to wait checks generation
+    // under m first.
+    wake_them = p.sleepers > 0;
   }
-  p.wake.notify_all();
+  if (wake_them) p.wake.notify_all();
   Pool::in_pool() = true;
   p.take_chunks(0);
   Pool::in_pool() = false;
