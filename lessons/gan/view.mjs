@@ -346,6 +346,8 @@ export function mount(root, kit) {
     for (let v = -4; v <= 4; v += 2) g.fillText(String(v), X(v) + 2, hBottom + 16);
   }
 
+  // The generated samples' grid: 36 in 6 columns, each with its D(G(z)) under it.
+  const FAKE_COUNT = 36, FAKE_COLS = 6, FAKE_ASPECT = FAKE_COLS / (Math.ceil(FAKE_COUNT / FAKE_COLS) * 1.25);
   function drawDigits(canvas, pixels, count, cols, side, labels, col) {
     const rows = Math.ceil(count / cols);
     const aspect = cols / (rows * (labels ? 1.25 : 1));
@@ -380,9 +382,17 @@ export function mount(root, kit) {
     if (!snap || !state) return;
     const col = kit.colors(root);
     if (snap.dim === 0) {
-      if (!snap.fake) return;
+      if (!snap.fake) {
+        // The digits are still loading: the canvases take their size now (blank, the generated
+        // grid at the aspect it will have), so nothing is shown stretched from the default
+        // 300 × 150 backing store meanwhile.
+        digitsCanvas.style.aspectRatio = String(FAKE_ASPECT);
+        kit.fitCanvas(digitsCanvas, { aspect: FAKE_ASPECT });
+        for (const c of [realDigits, manifoldDigits]) kit.fitCanvas(c);
+        return;
+      }
       const side = snap.side;
-      drawDigits(digitsCanvas, snap.fake, 36, 6, side, Array.from(snap.dOfFake.slice(0, 36), (v) => `D ${v.toFixed(2)}`), col);
+      drawDigits(digitsCanvas, snap.fake, FAKE_COUNT, FAKE_COLS, side, Array.from(snap.dOfFake.slice(0, FAKE_COUNT), (v) => `D ${v.toFixed(2)}`), col);
       drawDigits(realDigits, snap.real, snap.dReal.length, 6, side, Array.from(snap.dReal, (v) => `D ${v.toFixed(2)}`), col);
       if (snap.noise >= 2 && state.manifold) drawDigits(manifoldDigits, snap.manifold, snap.manifoldSide ** 2, snap.manifoldSide, side, null, col);
       return;
