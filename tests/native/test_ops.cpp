@@ -192,6 +192,13 @@ TEST(Autograd, NoGradAndDetach) {
             std::string::npos);
   EXPECT_NE(error_of([] { mul(T({1, 2}, {2}, true), 2.f).backward(); }).find("one-element"),
             std::string::npos);
+  // will_record: what record() decides, asked before an op's forward
+  EXPECT_TRUE(will_record({d, x}));
+  EXPECT_FALSE(will_record({d}));
+  {
+    NoGradGuard ng;
+    EXPECT_FALSE(will_record({x}));
+  }
 }
 
 TEST(Autograd, DeepGraphIsIterative) {

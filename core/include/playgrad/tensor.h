@@ -129,6 +129,9 @@ void check_shape(const char* op, const Shape& shape);
 
 // Records the graph on `out` when grad mode is on and some input requires grad; returns out.
 Tensor record(Tensor out, const char* op, std::vector<Tensor> inputs, GradFn fn);
+// True when record() will record a node for these inputs: an op's forward computes what only its
+// backward needs (max pooling's positions) just then.
+bool will_record(const std::vector<Tensor>& inputs);
 // Adds g into t's gradient (t's shape; g is not aliased afterwards). No-op unless t requires grad.
 // A first gradient that nothing else holds (a fresh result passed as a temporary, or moved in)
 // becomes t's gradient as it is; any other is copied.

@@ -37,12 +37,16 @@ DetectAnomalyGuard::DetectAnomalyGuard(bool on) : prev_(g_detect_anomaly) { g_de
 DetectAnomalyGuard::~DetectAnomalyGuard() { g_detect_anomaly = prev_; }
 
 // Every op's output passes here (also in no-grad mode), so anomaly mode checks it here first.
+bool will_record(const std::vector<Tensor>& inputs) {
+  if (!g_grad_enabled) return false;
+  for (const Tensor& t : inputs)
+    if (t.requires_grad()) return true;
+  return false;
+}
+
 Tensor record(Tensor out, const char* op, std::vector<Tensor> inputs, GradFn fn) {
   if (g_detect_anomaly) detail::anomaly_check_forward(out, op, inputs);
-  if (!g_grad_enabled) return out;
-  bool any = false;
-  for (const Tensor& t : inputs) any = any || t.requires_grad();
-  if (!any) return out;
+  if (!will_record(inputs)) return out;
   TensorImpl& o = *out.impl();
   o.requires_grad = true;
   o.op = op;

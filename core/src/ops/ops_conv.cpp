@@ -339,11 +339,11 @@ Tensor max_pool2d(const Tensor& x, const Pool2dOptions& o) {
   const ConvGeom g = pool_geom("maxPool2d", x, o);
   Tensor xc = dense(x);
   Tensor y = Tensor::empty({int64_t(g.n), int64_t(g.oh), int64_t(g.ow), int64_t(g.c)});
-  // Where each output's gradient goes (kernels/conv.h), kept for the backward instead of x.
-  const bool grad = grad_enabled() && x.requires_grad();
+  // Where each output's gradient goes (kernels/conv.h), kept for the backward instead of x;
+  // found only when the backward will be recorded.
+  const bool grad = will_record({x});
   Tensor arg = grad ? Tensor::empty(y.shape()) : Tensor();
   k::max_pool(xc.data(), g, y.data(), grad ? arg.data() : nullptr);
-  if (!grad) return y;
   return record(y, "maxPool2d", {x}, [g, arg](std::vector<Tensor>& in, const Tensor& gy) {
     Tensor gc = dense(gy);
     Tensor dx = Tensor::empty(in[0].shape());  // the kernel zeroes it
