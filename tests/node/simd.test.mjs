@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const wasm = `${root}wasm/build/playgrad_core.wasm`;
-const kernelObject = `${root}build/wasm/CMakeFiles/playgrad.dir/core/src/kernels/kernels_simd.cpp.o`;
+const kernelObject = `${root}build/wasm/CMakeFiles/playgrad_kernels.dir/core/src/kernels/kernels_simd.cpp.o`;
 
 function disassemble(file) {
   assert.ok(existsSync(file), `${file} is missing: build first (npm run build)`);

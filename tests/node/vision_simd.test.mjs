@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const kernelObject = `${root}build/wasm/CMakeFiles/playgrad.dir/core/src/kernels/kernels_conv_simd.cpp.o`;
+const kernelObject = `${root}build/wasm/CMakeFiles/playgrad_kernels.dir/core/src/kernels/kernels_conv_simd.cpp.o`;
 
 test('the conv/pool/upsample kernels are SIMD', () => {
   assert.ok(existsSync(kernelObject), `${kernelObject} is missing: build first (npm run build)`);
