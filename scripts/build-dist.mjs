@@ -130,6 +130,7 @@ let html = await readFile(path.join(web, 'index.html'), 'utf8');
 const before = html;
 html = html
   .replace(/\s*<!-- Start the 0.9 MB wasm core[\s\S]*?-->\s*<link rel="preload" href="lib\/build\/playgrad_core.wasm"[^>]*>/, '')
+  .replace(/\s*<!-- Every module app.mjs imports statically[\s\S]*?-->(\s*<link rel="modulepreload"[^>]*>)+/, '')
   .replace(/\s*<link rel="stylesheet" href="lib\/katex\/katex.min.css">/, '')
   .replace(/<link rel="stylesheet" href="styles.css">/, () => `<style>\n${style}\n</style>`)
   .replace(/<script type="module" src="app.mjs"><\/script>/, () => `<script type="module">\n${js}\n</script>`);
@@ -139,7 +140,7 @@ const scriptHash = createHash('sha256').update(`\n${js}\n`).digest('base64');
 html = html.replace(/<meta http-equiv="Content-Security-Policy" content="[^"]*">/, () =>
   `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-${scriptHash}' 'wasm-unsafe-eval' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'">`);
 if (!html.includes(`'sha256-${scriptHash}'`)) throw new Error('build-dist: web/index.html has no Content-Security-Policy meta tag to rewrite');
-if (html === before || html.includes('src="app.mjs"') || html.includes('href="styles.css"') || html.includes('rel="preload"')) {
+if (html === before || html.includes('src="app.mjs"') || html.includes('href="styles.css"') || html.includes('rel="preload"') || html.includes('rel="modulepreload"')) {
   throw new Error('build-dist: web/index.html no longer has the expected <link>/<script> tags to inline');
 }
 await mkdir(path.join(root, 'dist'), { recursive: true });
