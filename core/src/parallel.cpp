@@ -117,6 +117,7 @@ struct Pool {
 
   // Thread `self` takes its own run's chunks, then what is left of the others'.
   void take_chunks(int self) {
+    slot_ref() = size_t(self);
     for (int k = 0; k < parts; ++k) {
       Run& r = runs[(self + k) % parts];
       for (size_t i = r.next.fetch_add(1); i < r.end; i = r.next.fetch_add(1)) fn(ctx, i);
@@ -149,6 +150,11 @@ struct Pool {
     }
   }
 
+  // The slot of the thread running a chunk now (parallel.h slot()).
+  static size_t& slot_ref() {
+    thread_local size_t slot = 0;
+    return slot;
+  }
   static bool& in_pool() {
     thread_local bool flag = false;
     return flag;
@@ -163,6 +169,7 @@ Pool& pool() {
 }  // namespace
 
 int max_threads() { return pool().size; }
+size_t slot() { return Pool::slot_ref(); }
 int threads() { return pool().active; }
 
 void set_threads(int n) {
@@ -214,7 +221,12 @@ void run(size_t chunks, void (*fn)(void*, size_t), void* ctx) {
   const int helpers = std::min<int>(p.active, int(chunks)) - 1;
   std::unique_lock<std::mutex> busy(p.run_lock, std::defer_lock);
   if (!PG_HAS_THREADS || helpers < 1 || Pool::in_pool() || !busy.try_lock()) {
+    // Every chunk on this thread: slot 0 of this job (a job run inside a worker's chunk has its
+    // own scratch).
+    const size_t outer = Pool::slot_ref();
+    Pool::slot_ref() = 0;
     for (size_t i = 0; i < chunks; ++i) fn(ctx, i);
+    Pool::slot_ref() = outer;
     return;
   }
 #if PG_HAS_THREADS
@@ -231,6 +243,7 @@ void run(size_t chunks, void (*fn)(void*, size_t), void* ctx) {
   }
   if (ready < 1) {
     busy.unlock();
+    Pool::slot_ref() = 0;
     for (size_t i = 0; i < chunks; ++i) fn(ctx, i);
     return;
   }
@@ -259,6 +272,7 @@ void run(size_t chunks, void (*fn)(void*, size_t), void* ctx) {
   Pool::in_pool() = true;
   p.take_chunks(0);
   Pool::in_pool() = false;
+  Pool::slot_ref() = 0;
   // Every chunk is taken: close the job, then wait for the workers still running one.
   {
     std::lock_guard<std::mutex> g(p.m);

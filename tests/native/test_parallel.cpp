@@ -4,7 +4,12 @@
 // broadcast ops and their gradients) and for two
 // short training runs (a CNN step on digits and an MLP fit). Raw bits are compared, not values
 // within a tolerance: the split is by output rows or tiles, never by the reduction axis.
+#include <chrono>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "playgrad/kernels/kernels.h"
 #include "playgrad/nn/model.h"
@@ -98,6 +103,47 @@ TEST(Parallel, RunCoversEveryChunkOnceAndSmallWorkStaysOnOneChunk) {
     covered = e;
   }
   EXPECT_EQ(covered, 103u);
+}
+
+// for_range's third argument is the running thread's slot: below slots(), one thread per slot
+// (so per-slot scratch is never shared), 0 for every part when the work stays on the caller, and
+// 0 again for a job run inside a worker's chunk (it runs there serially, with scratch of its own).
+TEST(Parallel, ForRangeSlotsAreOnePerThreadAndBelowSlots) {
+  ThreadsGuard guard;
+  for (int t : {1, 2, 3}) {
+    par::set_threads(t);
+    ASSERT_EQ(par::slots(), size_t(t));
+    // Chunks that take a while, so that sleeping workers wake and join; repeated until every
+    // thread has taken part (a loaded machine may leave a worker asleep through one job).
+    std::map<size_t, std::set<std::thread::id>> owners;
+    for (int attempt = 0; attempt < 50 && owners.size() < size_t(t); ++attempt) {
+      std::mutex m;
+      std::vector<int> hits(4096, 0);
+      std::vector<size_t> nested_slots;
+      par::for_range(hits.size(), 1e9, 1, [&](size_t b, size_t e, size_t slot) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        for (size_t i = b; i < e; ++i) hits[i] += 1;
+        // a job inside a chunk (on whichever thread runs it): serial, slot 0, and the chunk's
+        // slot back afterwards
+        par::for_range(64, 1e9, 1, [&](size_t, size_t, size_t inner) {
+          std::lock_guard<std::mutex> g(m);
+          nested_slots.push_back(inner);
+        });
+        EXPECT_EQ(par::slot(), slot);
+        std::lock_guard<std::mutex> g(m);
+        owners[slot].insert(std::this_thread::get_id());
+      });
+      EXPECT_EQ(hits, std::vector<int>(hits.size(), 1)) << t << " threads";
+      EXPECT_FALSE(nested_slots.empty());
+      for (size_t s : nested_slots) EXPECT_EQ(s, 0u) << t << " threads";
+    }
+    EXPECT_EQ(owners.size(), size_t(t)) << "not every thread took part in 50 jobs";
+    for (const auto& [slot, ids] : owners) {
+      EXPECT_LT(slot, par::slots()) << t << " threads";
+      EXPECT_EQ(ids.size(), 1u) << "slot " << slot << " ran on " << ids.size() << " threads";
+    }
+    par::for_range(10, 1.0, 1, [&](size_t, size_t, size_t slot) { EXPECT_EQ(slot, 0u); });
+  }
 }
 
 TEST(Parallel, GemmSameBitsAt1To3Threads) {

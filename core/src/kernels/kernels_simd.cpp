@@ -872,7 +872,7 @@ void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* 
 // (pixel by pixel, 4 values each, zeros off the input: gemm's packed partial tile) and run through
 // gemm_tile against every panel. The same kernel and order as gemm over im2col_t's copy, so the
 // same bits; what is not written is the 4-byte-per-entry copy of every window of the batch. The
-// pool splits the tiles (each part packs into its own buffer).
+// pool splits the tiles (each thread packs into its own buffer).
 void conv2d_weight_grad(const float* x, const float* gy, const ConvGeom& g, size_t oc, float* dw,
                         float* work) {
   const size_t np = g.n * g.oh * g.ow, kk = g.kh * g.kw * g.c;
@@ -886,8 +886,8 @@ void conv2d_weight_grad(const float* x, const float* gy, const ConvGeom& g, size
   float* Ap0 = work + panels * np * NR;
   for (size_t p = 0; p < panels; ++p) pack_panel(gy, np, oc, p * NR, Bp + p * np * NR);
   parallel::for_range(tiles, double(np) * double(MR) * double(panels * NR + 4), 1,
-                      [&](size_t t0, size_t t1, size_t part) {
-    float* Ap = Ap0 + part * np * MR;
+                      [&](size_t t0, size_t t1, size_t slot) {
+    float* Ap = Ap0 + slot * np * MR;
     for (size_t t = t0; t < t1; ++t) {
       const size_t rows = std::min(MR, kk - t * MR);
       for (size_t r = 0; r < MR; ++r) {
@@ -935,7 +935,7 @@ size_t conv2d_weight_grad_workspace(const ConvGeom& g, size_t oc) {
   using simd::MR;
   using simd::NR;
   const size_t np = g.n * g.oh * g.ow;
-  return np * NR * ((oc + NR - 1) / NR) + parallel::max_parts() * np * MR;
+  return np * NR * ((oc + NR - 1) / NR) + parallel::slots() * np * MR;
 }
 
 bool all_finite(const float* x, size_t n) {

@@ -81,7 +81,7 @@ Tensor conv_forward(const float* x, const float* w, const ConvGeom& g, size_t oc
 // A fused ReLU (relu_y, its output, not null): the block's gy is first masked into dz (dz = gy
 // where relu_y > 0, else 0: the relu kernel's backward, which reads its output as well as its
 // input since y > 0 exactly where the input is), and dz is what the gradients below use. dz is
-// a scratch block per part, reused from block to block while it is in the thread's cache: no
+// a scratch block per thread, reused from block to block while it is in the thread's cache: no
 // pass over memory writes the masked gradient.
 //
 // dx, image by image: a block's rows of the product gy w^T, then their col2im. A row of a
@@ -107,8 +107,8 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
   const size_t per =
       dw || db ? std::max<size_t>(1, kWeightGradBlock / std::max<size_t>(1, pix)) : 1;
   const size_t blocks = (g.n + per - 1) / per;
-  // for_range below makes at most this many parts (never more than the blocks)
-  const size_t parts = std::min(parallel::max_parts(), blocks);
+  // the threads for_range below runs on at most (never more than the blocks): a scratch block each
+  const size_t slots = std::min(parallel::slots(), blocks);
   double work = 0;
   // The bias gradient's partial sums (db itself for one block).
   Tensor partial_b;
@@ -120,9 +120,9 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
   Tensor dz;
   if (relu_y) {
     work += double(np) * double(oc);
-    dz = workspace(parts * per * pix * oc);
+    dz = workspace(slots * per * pix * oc);
   }
-  // The input gradient's transposed filter, and per part a block's columns (reused from block to
+  // The input gradient's transposed filter, and per thread a block's columns (reused from block to
   // block while they are in the thread's cache: the columns of the whole batch, written once and
   // read once, would stream through memory) and gemm workspace (enough for any part's rows: a
   // row count that is not a whole number of tiles needs the most).
@@ -131,8 +131,8 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
   if (dx) {
     wt = Tensor::empty({int64_t(oc), int64_t(kk)});
     kernels::transpose2d(w, wt.data(), kk, oc);
-    dcols = workspace(parts * per * pix * kk);
-    work_x = workspace(parallel::max_parts() * ws_x);
+    dcols = workspace(slots * per * pix * kk);
+    work_x = workspace(slots * ws_x);
     *dx = Tensor::empty({int64_t(g.n), int64_t(g.h), int64_t(g.w), int64_t(g.c)});
     work += double(np) * double(kk) * double(oc + 4);
   }
@@ -150,7 +150,7 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
     work += double(np) * double(kk) * double(oc + 4);
   }
   // Below one chunk's work, block by block on this thread (the kernels then split over the pool).
-  parallel::for_range(blocks, work, 1, [&](size_t b0, size_t b1, size_t part) {
+  parallel::for_range(blocks, work, 1, [&](size_t b0, size_t b1, size_t slot) {
     for (size_t b = b0; b < b1; ++b) {
       ConvGeom gb = g;
       const size_t n0 = b * per;
@@ -158,16 +158,16 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
       const size_t rows = gb.n * pix;
       const float* gyb = gy + n0 * pix * oc;
       if (relu_y) {
-        float* dzb = dz.data() + part * per * pix * oc;
+        float* dzb = dz.data() + slot * per * pix * oc;
         const float* yb = relu_y + n0 * pix * oc;
         k::unary_backward(kernels::Unary::Relu, yb, yb, gyb, dzb, rows * oc, 0.f);
         gyb = dzb;
       }
       if (db) k::sum_rows(gyb, rows, oc, partial_b.data() + b * oc);
       if (dx) {
-        float* d = dcols.data() + part * per * pix * kk;
+        float* d = dcols.data() + slot * per * pix * kk;
         float* dxb = dx->data() + n0 * in_image;
-        k::gemm(rows, kk, oc, gyb, wt.data(), d, work_x.data() + part * ws_x);
+        k::gemm(rows, kk, oc, gyb, wt.data(), d, work_x.data() + slot * ws_x);
         std::fill_n(dxb, gb.n * in_image, 0.f);
         k::col2im(d, gb, dxb);
       }
