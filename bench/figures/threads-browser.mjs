@@ -5,7 +5,8 @@
 // files are served from node_modules under /__bench/ (the site's CSP and service worker are off
 // for this page: tfjs starts its threads from blob: URLs). In the page, interleaved rounds time:
 //   Playgrad at 1 thread and at THREADS threads (pg.setThreads), and tfjs-wasm at THREADS threads
-//   (tf.wasm.setThreadsCount, fixed when its backend starts),
+//   (tf.wasm.setThreadsCount, fixed when its backend starts), and the second-core gauge
+//   (bench/lib/timing.mjs: matmul 256 at 1 and at THREADS threads),
 // on matmul 512 and the small CNN of bench/figures/cnn.mjs (the same net, inputs and Adam
 // settings): its forward pass, and its training step (Playgrad only: tfjs-wasm has no kernel for
 // a convolution's filter gradient). Checked in the page before timing: Playgrad's result at THREADS threads has
@@ -15,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 import { root } from '../lib/peers.mjs';
-import { settings } from '../lib/timing.mjs';
+import { gauge, settings } from '../lib/timing.mjs';
 
 const THREADS = Math.min(availableParallelism(), 16);
 const TFJS_FILES = {
@@ -27,7 +28,7 @@ const TFJS_FILES = {
 };
 
 // Runs in the page (serialized by page.evaluate): sets up both libraries and times the cases.
-async function inPage({ threads, rounds, warmUp, sampleMs }) {
+async function inPage({ threads, rounds, warmUp, sampleMs, gaugeN }) {
   // Its own instance of the module (load() keeps one core per instance): the page's app.mjs has
   // already loaded the one-thread core in the main one, as every page does (docs/threads.md).
   const { load } = await import('/lib/playgrad.mjs?threads-bench');
@@ -156,6 +157,7 @@ async function inPage({ threads, rounds, warmUp, sampleMs }) {
   }
 
   const out = { info, cases: {} };
+  const ga = pg.rand([gaugeN, gaugeN], 5, -1, 1), gb = pg.rand([gaugeN, gaugeN], 6, -1, 1);
   for (const [id, c] of Object.entries(cases)) {
     const p = c.pg();
     const t = c.tfjs ? c.tfjs(p.inputs) : null;
@@ -169,6 +171,12 @@ async function inPage({ threads, rounds, warmUp, sampleMs }) {
       { peer: 'threads', run: () => { pg.setThreads(threads); p.run(); } },
     ];
     if (t) impls.push({ peer: 'tfjs-wasm-threads', run: () => t.run() });
+    // The second-core gauge (bench/lib/timing.mjs): matmul 256 at 1 and at THREADS threads, in
+    // the same rounds.
+    impls.push(
+      { gauge: 'one', run: () => { pg.setThreads(1); pg.matmul(ga, gb).dispose(); } },
+      { gauge: 'many', run: () => { pg.setThreads(threads); pg.matmul(ga, gb).dispose(); } },
+    );
     // Calls per sample: enough for about sampleMs, from the warm-up (as long as the Node
     // threads rows' samples, bench/run.mjs: the pool's wake-up after the other sample belongs to
     // many steps, not a handful).
@@ -189,7 +197,10 @@ async function inPage({ threads, rounds, warmUp, sampleMs }) {
     pg.setThreads(1);
     p.dispose();
     t?.dispose();
-    out.cases[id] = { flops: c.flops, tolerance: c.tolerance, check, peers: Object.fromEntries(impls.map((i) => [i.peer, { samples_ms: i.samples, median_ms: median(i.samples), min_ms: Math.min(...i.samples) }])) };
+    const stats = (i) => ({ samples_ms: i.samples, median_ms: median(i.samples), min_ms: Math.min(...i.samples) });
+    const gauge = Object.fromEntries(impls.filter((i) => i.gauge).map((i) => [i.gauge, stats(i)]));
+    gauge.speedup = gauge.one.median_ms / gauge.many.median_ms;
+    out.cases[id] = { flops: c.flops, tolerance: c.tolerance, check, gauge, peers: Object.fromEntries(impls.filter((i) => i.peer).map((i) => [i.peer, stats(i)])) };
   }
   return out;
 }
@@ -222,7 +233,7 @@ async function measureAll() {
     await page.addScriptTag({ url: '/__bench/tf.min.js' });
     await page.addScriptTag({ url: '/__bench/tf-backend-wasm.min.js' });
     return await page.evaluate(inPage, {
-      threads: THREADS, rounds: settings.threadRounds, warmUp: 300, sampleMs: settings.threadSampleMs,
+      threads: THREADS, rounds: settings.threadRounds, warmUp: 300, sampleMs: settings.threadSampleMs, gaugeN: gauge.n,
     });
   } finally {
     await browser.close();
@@ -253,7 +264,7 @@ function row(id, threadsTarget, peer = true) {
       const tfp = peers['tfjs-wasm-threads'];
       if (tfp) Object.assign(tfp, { core_speedup: tfp.median_ms / peers.threads.median_ms, error_vs_core: c.check.tfjsError });
       peers.threads.threads = THREADS;
-      return { peers, page: info };
+      return { peers, page: info, gauge: c.gauge };
     },
     note: peer ? undefined : 'tfjs-wasm cannot train it (no Conv2DBackpropFilter kernel)',
     targets: peer ? [{ text: `ahead of tfjs-wasm on ${THREADS} threads`, vs: ['tfjs-wasm-threads'], ratio: 1 }] : [],
