@@ -42,14 +42,13 @@
 namespace pg::parallel {
 namespace {
 
-int cores() {
 #if PG_HAS_THREADS && !defined(__EMSCRIPTEN__)
+// The machine's cores, at most 16 (natively only: the wasm builds are told by configure()).
+int cores() {
   const unsigned hc = std::thread::hardware_concurrency();
   return hc == 0 ? 1 : int(std::min(hc, 16u));
-#else
-  return 1;
-#endif
 }
+#endif
 
 struct Pool {
 #if PG_HAS_THREADS && !defined(__EMSCRIPTEN__)
