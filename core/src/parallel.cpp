@@ -149,7 +149,9 @@ struct Pool {
     }
   }
 
-  // The slot of the thread running a chunk now (parallel.h slot()).
+  // The slot of the thread running a chunk now (parallel.h slot()): a worker's own index + 1 while
+  // it takes chunks, 0 on every other thread (the caller's take_chunks(0) sets 0, and a serial
+  // job inside a worker's chunk sets 0 and puts the worker's back).
   static size_t& slot_ref() {
     thread_local size_t slot = 0;
     return slot;
@@ -242,7 +244,6 @@ void run(size_t chunks, void (*fn)(void*, size_t), void* ctx) {
   }
   if (ready < 1) {
     busy.unlock();
-    Pool::slot_ref() = 0;
     for (size_t i = 0; i < chunks; ++i) fn(ctx, i);
     return;
   }
@@ -271,7 +272,6 @@ void run(size_t chunks, void (*fn)(void*, size_t), void* ctx) {
   Pool::in_pool() = true;
   p.take_chunks(0);
   Pool::in_pool() = false;
-  Pool::slot_ref() = 0;
   // Every chunk is taken: close the job, then wait for the workers still running one.
   {
     std::lock_guard<std::mutex> g(p.m);
