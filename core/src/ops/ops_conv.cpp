@@ -3,6 +3,7 @@
 //   forward        y[NP, OC]   = cols(x)[NP, K] @ w[K, OC]          (K = KH KW C, NP = N OH OW)
 //                  (direct: conv2d_direct reads cols in place, no im2col copy)
 //   input grad     dx          = col2im(gy[NP, OC] @ w^T[OC, K])
+//                  (stride 1: conv2d_direct of gy with the filter flipped, no columns)
 //   weight grad    dw[K, OC]   = cols(x)^T[K, NP] @ gy[NP, OC]
 //                  (conv2d_weight_grad packs 4 rows of cols(x)^T at a time: no copy of cols)
 // conv2d_transpose is the input-grad path as a forward op (and conv2d forward as its backward).
@@ -84,9 +85,13 @@ Tensor conv_forward(const float* x, const float* w, const ConvGeom& g, size_t oc
 // a scratch block per thread, reused from block to block while it is in the thread's cache: no
 // pass over memory writes the masked gradient.
 //
-// dx, image by image: a block's rows of the product gy w^T, then their col2im. A row of a
-// product, and an image's col2im, are the same computation in any block: the same bits for any
-// thread count.
+// dx with stride 1 (and padding no wider than the window, which 'same' and 'valid' are): a
+// direct convolution of the block's gy with the filter flipped in space and transposed in
+// channels (flip_geom, flip_filter), the same kernel as the forward (conv2d_direct): each dx
+// element is one sum over (ky, kx, o) from 0, computed where it is stored, with no columns and no
+// scatter. Otherwise, image by image: a block's rows of the product gy w^T, then their col2im.
+// Either way an image's dx is the same computation in any block: the same bits for any thread
+// count.
 //
 // dw = cols(x)^T @ gy. The reduction runs over every output pixel of the batch (NP), so dw has
 // only K x OC elements to split over threads (72 for the cnn lesson's first layer). The blocks
@@ -99,6 +104,29 @@ Tensor conv_forward(const float* x, const float* w, const ConvGeom& g, size_t oc
 // order from 0 (kernels.h sum_rows), the blocks' sums added in block order. (Without dw and db, a
 // block is one image.)
 constexpr size_t kWeightGradBlock = 512;
+
+// The input gradient of a stride-1 convolution as a convolution: dx[i] = sum over ky of
+// gy[i + pt - ky dh] w[ky] (each axis) is the correlation of gy with the filter flipped (ky' =
+// KH - 1 - ky) over padding (KH - 1) dh - pt, whose output is the input's size.
+bool direct_input_grad(const ConvGeom& g) {
+  return g.sh == 1 && g.sw == 1 && g.pt <= (g.kh - 1) * g.dh && g.pl <= (g.kw - 1) * g.dw;
+}
+ConvGeom flip_geom(const ConvGeom& g, size_t oc) {
+  ConvGeom t = g;
+  t.h = g.oh, t.w = g.ow, t.c = oc;
+  t.pt = (g.kh - 1) * g.dh - g.pt, t.pl = (g.kw - 1) * g.dw - g.pl;
+  t.oh = g.h, t.ow = g.w;
+  return t;
+}
+// wf [KH, KW, OC, C] from w [KH, KW, C, OC]: wf[ky, kx, o, c] = w[KH-1-ky, KW-1-kx, c, o].
+void flip_filter(const float* w, const ConvGeom& g, size_t oc, float* wf) {
+  for (size_t ky = 0; ky < g.kh; ++ky)
+    for (size_t kx = 0; kx < g.kw; ++kx) {
+      const float* src = w + ((g.kh - 1 - ky) * g.kw + (g.kw - 1 - kx)) * g.c * oc;
+      float* dst = wf + (ky * g.kw + kx) * oc * g.c;
+      kernels::transpose2d(src, dst, g.c, oc);
+    }
+}
 
 void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom& g, size_t oc,
                 Tensor* dx, Tensor* dw, Tensor* db = nullptr, const float* relu_y = nullptr) {
@@ -126,15 +154,24 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
   // block while they are in the thread's cache: the columns of the whole batch, written once and
   // read once, would stream through memory) and gemm workspace (enough for any part's rows: a
   // row count that is not a whole number of tiles needs the most).
+  // Direct (stride 1): the flipped filter, and per thread the kernel's workspace.
   Tensor wt, dcols, work_x;
-  const size_t ws_x = kernels::gemm_workspace(1, kk, oc);
+  const bool direct_dx = dx && direct_input_grad(g);
+  // (each thread's block rounded to 16 floats: conv2d_direct wants its workspace 64-byte aligned)
+  const size_t ws_x =
+      direct_dx ? (kernels::conv2d_direct_workspace(flip_geom(g, oc), g.c) + 15) / 16 * 16
+                : kernels::gemm_workspace(1, kk, oc);
   if (dx) {
     wt = Tensor::empty({int64_t(oc), int64_t(kk)});
-    kernels::transpose2d(w, wt.data(), kk, oc);
-    dcols = workspace(slots * per * pix * kk);
+    if (direct_dx) {
+      flip_filter(w, g, oc, wt.data());
+    } else {
+      kernels::transpose2d(w, wt.data(), kk, oc);
+      dcols = workspace(slots * per * pix * kk);
+    }
     work_x = workspace(slots * ws_x);
     *dx = Tensor::empty({int64_t(g.n), int64_t(g.h), int64_t(g.w), int64_t(g.c)});
-    work += double(np) * double(kk) * double(oc + 4);
+    work += double(np) * double(kk) * double(direct_dx ? oc : oc + 4);
   }
   // The weight gradient's partial sums (dw itself for one block) and workspace per block,
   // allocated here (not in the tasks).
@@ -164,7 +201,10 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
         gyb = dzb;
       }
       if (db) k::sum_rows(gyb, rows, oc, partial_b.data() + b * oc);
-      if (dx) {
+      if (direct_dx) {
+        k::conv2d_direct(gyb, wt.data(), flip_geom(gb, oc), g.c, dx->data() + n0 * in_image,
+                         work_x.data() + slot * ws_x);
+      } else if (dx) {
         float* d = dcols.data() + slot * per * pix * kk;
         float* dxb = dx->data() + n0 * in_image;
         k::gemm(rows, kk, oc, gyb, wt.data(), d, work_x.data() + slot * ws_x);

@@ -9,8 +9,9 @@
 // The forward convolution is conv2d_direct: it computes
 //   y[N*OH*OW, OC] = cols[N*OH*OW, KH*KW*C] @ w[KH*KW*C, OC]   (w is [KH, KW, C, OC], HWIO)
 //   cols[n, oy, ox, (ky, kx, c)] = x[n, oy*sh - pt + ky*dh, ox*sw - pl + kx*dw, c]  (0 outside)
-// reading the window of x in place instead of materialising cols. The backward passes
-// (ops/ops_conv.cpp) use im2col / col2im with pg::kernels::simd::gemm.
+// reading the window of x in place instead of materialising cols. The weight gradient is
+// conv2d_weight_grad; the input gradient is conv2d_direct again when the stride is 1 (the
+// filter flipped), col2im of a gemm otherwise (ops/ops_conv.cpp).
 // Threads (playgrad/parallel.h): conv2d_direct splits its output pixels in tiles of 4, and
 // im2col, col2im, max_pool and max_pool_backward split the batch by images, over the pool when
 // the work is large enough; every output is computed as on one thread (the same bits).
