@@ -195,6 +195,38 @@ std::vector<float> conv_ref(const std::vector<float>& x, const Shape& xs, const 
         }
   return y;
 }
+
+// dx[n,iy,ix,c] = sum of gy[n,oy,ox,o] w[ky,kx,c,o] over oy s - pt + ky d = iy, ox s - pl + kx d = ix
+std::vector<float> conv_input_grad_ref(const std::vector<float>& gy, const Shape& xs,
+                                       const std::vector<float>& w, const Shape& ws, int64_t s,
+                                       int64_t d, int64_t pt, int64_t pl, int64_t oh, int64_t ow) {
+  const int64_t N = xs[0], H = xs[1], W = xs[2], C = xs[3], KH = ws[0], KW = ws[1], O = ws[3];
+  std::vector<double> dx(size_t(N * H * W * C), 0.0);
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t oy = 0; oy < oh; ++oy)
+      for (int64_t ox = 0; ox < ow; ++ox)
+        for (int64_t ky = 0; ky < KH; ++ky)
+          for (int64_t kx = 0; kx < KW; ++kx) {
+            const int64_t iy = oy * s - pt + ky * d, ix = ox * s - pl + kx * d;
+            if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+            for (int64_t c = 0; c < C; ++c)
+              for (int64_t o = 0; o < O; ++o)
+                dx[size_t(((n * H + iy) * W + ix) * C + c)] +=
+                    double(gy[size_t(((n * oh + oy) * ow + ox) * O + o)]) *
+                    double(w[size_t(((ky * KW + kx) * C + c) * O + o)]);
+          }
+  return std::vector<float>(dx.begin(), dx.end());
+}
+
+// The options of one point of the grids below (the same stride, dilation and padding both ways).
+Conv2dOptions grid_options(int64_t s, int64_t d, V mode, int64_t pad) {
+  Conv2dOptions o;
+  o.stride_h = o.stride_w = s;
+  o.dilation_h = o.dilation_w = d;
+  o.padding = mode;
+  o.pad_h = o.pad_w = pad;
+  return o;
+}
 }  // namespace
 
 TEST(Conv2d, MatchesDirectLoopsOverAGrid) {
@@ -204,11 +236,7 @@ TEST(Conv2d, MatchesDirectLoopsOverAGrid) {
       for (V mode : {V::Valid, V::Same, V::Explicit}) {
         const Shape xs{2, 7, 6, 3}, ws{3, 2, 3, 4};
         const auto xv = rnd(size_t(shape_numel(xs)), seed++), wv = rnd(size_t(shape_numel(ws)), seed++);
-        Conv2dOptions o;
-        o.stride_h = o.stride_w = s;
-        o.dilation_h = o.dilation_w = d;
-        o.padding = mode;
-        o.pad_h = o.pad_w = 1;
+        const Conv2dOptions o = grid_options(s, d, mode, 1);
         Tensor y = conv2d(Tensor::from_vector(xv, xs), Tensor::from_vector(wv, ws), Tensor(), o);
         const auto ry = vision::conv_output_size("t", {7, 3, s, d, mode, 1});
         const auto rx = vision::conv_output_size("t", {6, 2, s, d, mode, 1});
@@ -241,28 +269,6 @@ Tensor rt(const Shape& s, uint64_t seed) {
 // The gradients of every conv, pool and upsampling variant against central differences are rows
 // of the op table (op_table.cpp).
 
-// dx[n,iy,ix,c] = sum of gy[n,oy,ox,o] w[ky,kx,c,o] over oy s - pt + ky d = iy, ox s - pl + kx d = ix
-std::vector<float> conv_input_grad_ref(const std::vector<float>& gy, const Shape& xs,
-                                       const std::vector<float>& w, const Shape& ws, int64_t s,
-                                       int64_t d, int64_t pt, int64_t pl, int64_t oh, int64_t ow) {
-  const int64_t N = xs[0], H = xs[1], W = xs[2], C = xs[3], KH = ws[0], KW = ws[1], O = ws[3];
-  std::vector<double> dx(size_t(N * H * W * C), 0.0);
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t oy = 0; oy < oh; ++oy)
-      for (int64_t ox = 0; ox < ow; ++ox)
-        for (int64_t ky = 0; ky < KH; ++ky)
-          for (int64_t kx = 0; kx < KW; ++kx) {
-            const int64_t iy = oy * s - pt + ky * d, ix = ox * s - pl + kx * d;
-            if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
-            for (int64_t c = 0; c < C; ++c)
-              for (int64_t o = 0; o < O; ++o)
-                dx[size_t(((n * H + iy) * W + ix) * C + c)] +=
-                    double(gy[size_t(((n * oh + oy) * ow + ox) * O + o)]) *
-                    double(w[size_t(((ky * KW + kx) * C + c) * O + o)]);
-          }
-  return std::vector<float>(dx.begin(), dx.end());
-}
-
 // The input gradient (a direct convolution with the filter flipped when the stride is 1, col2im
 // of a product otherwise, ops_conv.cpp) against loops in double: strides, dilations, 'valid',
 // 'same', and explicit padding narrower and wider than the window (the widest falls back).
@@ -275,11 +281,7 @@ TEST(ConvGrad, InputGradientMatchesDirectLoopsOverAGrid) {
           if (mode != V::Explicit && pad != 1) continue;
           const Shape xs{3, 7, 6, 3}, ws{3, 2, 3, 5};
           const auto xv = rnd(size_t(shape_numel(xs)), seed++), wv = rnd(size_t(shape_numel(ws)), seed++);
-          Conv2dOptions o;
-          o.stride_h = o.stride_w = s;
-          o.dilation_h = o.dilation_w = d;
-          o.padding = mode;
-          o.pad_h = o.pad_w = pad;
+          const Conv2dOptions o = grid_options(s, d, mode, pad);
           for (bool relu : {false, true}) {
             Tensor x = Tensor::from_vector(xv, xs, true), w = Tensor::from_vector(wv, ws);
             Conv2dOptions f = o;

@@ -644,8 +644,10 @@ size_t conv2d_direct_workspace(const ConvGeom& g, size_t oc) {
   using simd::NR;
   const size_t panels = (oc + NR - 1) / NR, kk = g.kh * g.kw * g.c;
   const size_t kwin = g.kh * g.kw;
-  return panels * kk * NR + panels * NR + simd::aligned_floats(simd::off_floats(kwin)) +
-         simd::aligned_floats(g.c) + simd::kLineFloats +
-         simd::max_slots() * simd::slot_floats(kwin);
+  const size_t n = panels * kk * NR + panels * NR + simd::aligned_floats(simd::off_floats(kwin)) +
+                   simd::aligned_floats(g.c) + simd::kLineFloats +
+                   simd::max_slots() * simd::slot_floats(kwin);
+  // whole cache lines: workspaces laid end to end (one per thread) each start 64-byte aligned
+  return (n + simd::kLineFloats - 1) / simd::kLineFloats * simd::kLineFloats;
 }
 }  // namespace pg::kernels

@@ -157,10 +157,8 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
   // Direct (stride 1): the flipped filter, and per thread the kernel's workspace.
   Tensor wt, dcols, work_x;
   const bool direct_dx = dx && direct_input_grad(g);
-  // (each thread's block rounded to 16 floats: conv2d_direct wants its workspace 64-byte aligned)
-  const size_t ws_x =
-      direct_dx ? (kernels::conv2d_direct_workspace(flip_geom(g, oc), g.c) + 15) / 16 * 16
-                : kernels::gemm_workspace(1, kk, oc);
+  const size_t ws_x = direct_dx ? kernels::conv2d_direct_workspace(flip_geom(g, oc), g.c)
+                                : kernels::gemm_workspace(1, kk, oc);
   if (dx) {
     wt = Tensor::empty({int64_t(oc), int64_t(kk)});
     if (direct_dx) {

@@ -113,7 +113,8 @@ inline LerpIndex bilinear_source(size_t o, size_t in, size_t out) {
                                  float* dw);
 
 // Floats of workspace simd::conv2d_direct needs (the filter packed in column panels, the row
-// pointers of one tile, the window offsets, a row of zeros): the operator allocates it.
+// pointers of one tile, the window offsets, a row of zeros): the operator allocates it. A whole
+// number of cache lines, so one workspace per thread laid end to end keeps each 64-byte aligned.
 size_t conv2d_direct_workspace(const ConvGeom& g, size_t oc);
 
 // Floats of workspace simd::conv2d_weight_grad needs (gy packed in column panels, and one packed
