@@ -361,11 +361,11 @@ async function route() {
   const problems = [...(split.problem ? [{ message: split.problem }] : []), ...parsed.problems];
   showNotice(problems.map((p) => p.message));
   if (current?.lesson === lesson && current.setState) current.setState(state);
-  else showLesson(lesson, state);
+  else return showLesson(lesson, state);
 }
 
 window.addEventListener('hashchange', route);
-route();
+const firstRoute = route();
 
 // The footer names the core and its threads: one in the page, and in the training worker more than
 // one when the page is cross-origin isolated (docs/threads.md). data-threads and
@@ -380,10 +380,15 @@ Promise.all([core, defaultThreads()]).then(([pg, workerThreads]) => {
 }, () => {});
 
 // Offline: a service worker caches the site's own files (served over http(s) only; the
-// single-file dist/playgrad.html needs none).
+// single-file dist/playgrad.html needs none). It is registered once the first lesson is shown and
+// the page has loaded: installing it fetches and stores every file of the site (several MB),
+// which would otherwise compete with the first lesson for the network and the cores (a cold load
+// of #/softmax took about 620 ms with it registered at start-up, 490 ms without it).
 if ('serviceWorker' in navigator && location.protocol.startsWith('http') && !globalThis.PLAYGRAD_SINGLE_FILE) {
-  navigator.serviceWorker.register('sw.js').then(() => navigator.serviceWorker.ready).then(() => {
-    document.getElementById('offline-info').textContent = 'Works offline once visited.';
-  }, () => {});
+  const loaded = document.readyState === 'complete' ? null : new Promise((r) => window.addEventListener('load', r, { once: true }));
+  Promise.allSettled([firstRoute, loaded])
+    .then(() => navigator.serviceWorker.register('sw.js'))
+    .then(() => navigator.serviceWorker.ready)
+    .then(() => { document.getElementById('offline-info').textContent = 'Works offline once visited.'; }, () => {});
 }
 

@@ -5,37 +5,13 @@
 // `export ... from` only: a lesson's modules, imported when it opens, are not preloaded.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import test from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { staticGraph, staticImports } from '../../scripts/module-graph.mjs';
+
 const web = fileURLToPath(new URL('../../web/', import.meta.url));
-
-// The specifiers of a module's static imports and re-exports (comments and strings that merely
-// contain the word are not statements: the pattern needs the statement's own shape).
-export function staticImports(source) {
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const out = [];
-  const re = /(?:^|[;\n}])\s*(?:import|export)\s+(?:[\w$*{}\s,]+?\s+from\s+)?(['"])([^'"]+)\1/g;
-  for (let m; (m = re.exec(code));) out.push(m[2]);
-  return out;
-}
-
-function graph(entry) {
-  const seen = new Set();
-  const walk = (file) => {
-    for (const spec of staticImports(readFileSync(file, 'utf8'))) {
-      if (!spec.startsWith('.')) continue;
-      const dep = join(dirname(file), spec);
-      const rel = relative(web, dep);
-      if (seen.has(rel)) continue;
-      seen.add(rel);
-      walk(dep);
-    }
-  };
-  walk(join(web, entry));
-  return seen;
-}
 
 test('staticImports: static imports and re-exports, not dynamic imports or comments', () => {
   const src = [
@@ -59,8 +35,29 @@ test("index.html preloads exactly the modules app.mjs imports statically", () =>
   const preloaded = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
   assert.equal(new Set(preloaded).size, preloaded.length, 'a module is preloaded twice');
   for (const href of preloaded) assert.ok(existsSync(join(web, href)), `${href} is preloaded but is not in web/`);
-  const wanted = [...graph('app.mjs')].sort();
+  const wanted = [...staticGraph(web, 'app.mjs')].sort();
   assert.ok(wanted.includes('lib/playgrad.mjs') && wanted.includes('lib/katex/katex.mjs'), `the graph walk found ${wanted}`);
   assert.ok(!wanted.some((f) => f.startsWith('lib/lessons/softmax/')), 'a lesson module is in the static graph');
   assert.deepEqual([...preloaded].sort(), wanted);
+});
+
+test('a page opened at a lesson preloads exactly the lesson\'s own modules (web/lib/lesson-preload.mjs)', () => {
+  const source = readFileSync(join(web, 'lib/lesson-preload.mjs'), 'utf8');
+  const table = JSON.parse(/const MODULES = (\{[\s\S]*?\n\});/.exec(source)[1]);
+  const html = readFileSync(join(web, 'index.html'), 'utf8');
+  assert.match(html, /<script type="module" async src="lib\/lesson-preload.mjs"><\/script>/);
+  const preloaded = new Set([...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]));
+  const catalog = readFileSync(join(web, 'lib/lessons/catalog.mjs'), 'utf8');
+  const ids = [...catalog.matchAll(/"id": "([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(ids.length >= 20, `the catalog lists ${ids.length} lessons`);
+  assert.deepEqual(Object.keys(table).sort(), [...ids].sort());
+  for (const id of ids) {
+    const want = new Set();
+    for (const entry of [`lib/lessons/${id}/lesson.mjs`, `lib/lessons/${id}/view.mjs`]) {
+      want.add(entry);
+      for (const f of staticGraph(web, entry)) if (!preloaded.has(f)) want.add(f);
+    }
+    assert.deepEqual([...table[id]].sort(), [...want].sort(), id);
+    for (const f of table[id]) assert.ok(existsSync(join(web, f)), `${id}: ${f} is preloaded but is not in web/`);
+  }
 });
