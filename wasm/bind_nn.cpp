@@ -357,7 +357,7 @@ Tensor js_model_dropout_mask(const JsModel& m, const val& layer) {
     const std::string name = pgbind::to_string("dropoutMask", layer);
     auto l = m.m->layer(name);
     if (!l) pg::fail("dropoutMask: the model has no layer '", name, "'");
-    auto* d = dynamic_cast<pg::nn::Dropout*>(l.get());
+    auto* d = pg::nn::layer_as<pg::nn::Dropout>(l.get());
     if (!d) pg::fail("dropoutMask: layer '", name, "' is a ", l->kind(), ", not a Dropout layer");
     if (d->last_mask_shape.empty()) pg::fail("dropoutMask: layer '", name, "' has not run in training mode yet");
     return Tensor::from_vector(d->last_mask, d->last_mask_shape);

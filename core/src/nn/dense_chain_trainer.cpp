@@ -32,7 +32,7 @@ DenseChainTrainer::DenseChainTrainer(Model& model) {
   if (model.layers().size() != nodes.size() - 1) fail(op, ": a layer is applied more than once");
   int64_t in = model.input_shape(0)[0];
   for (const auto& l : model.layers()) {
-    auto* d = dynamic_cast<Dense*>(l.get());
+    auto* d = layer_as<Dense>(l.get());
     if (!d) fail(op, ": layer '", l->name, "' is a ", l->kind(), "; only Dense layers are fused");
     Layer L;
     if (d->activation == "linear") L.act = 0;

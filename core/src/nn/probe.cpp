@@ -243,10 +243,10 @@ ProbeResult Model::probe_result(const std::vector<Tensor>& xs, const std::vector
     std::string act;
     float alpha = 0.f;
     Tensor slope, z;
-    if (auto* a = dynamic_cast<Activation*>(&L)) {
+    if (auto* a = layer_as<Activation>(&L)) {
       act = a->activation, alpha = a->alpha, slope = a->slope;
       z = v[size_t(node.inbound[0])];
-    } else if (auto* d = dynamic_cast<Dense*>(&L)) {
+    } else if (auto* d = layer_as<Dense>(&L)) {
       act = d->activation, alpha = d->alpha, slope = d->slope;
       if (elementwise(act)) {
         NoGradGuard ng;

@@ -307,7 +307,7 @@ Model::ForwardState Model::forward_state() const {
   ForwardState s;
   for (const auto& l : layers_) {
     for (auto& [n, t] : l->buffers()) s.buffers.push_back(t);
-    if (auto* d = dynamic_cast<Dropout*>(l.get())) s.rngs.push_back(&d->rng);
+    if (auto* d = layer_as<Dropout>(l.get())) s.rngs.push_back(&d->rng);
   }
   s.saved.resize(s.buffers.size());
   return s;

@@ -21,6 +21,7 @@
 //  and returns the output shape without the batch axis; forward() calls check_inputs(xs) first.
 // ------------------------------------------------------------------------------------------------
 #pragma once
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -91,6 +92,14 @@ class Layer {
   Shape output_shape_;
 };
 
+// The layer as a T when it is one (its kind() is T::kKind), else nullptr: a checked downcast that
+// needs no RTTI (the wasm build is compiled without it, for size). For the final layer classes
+// that declare kKind.
+template <class T>
+T* layer_as(Layer* l) {
+  return l && std::strcmp(l->kind(), T::kKind) == 0 ? static_cast<T*>(l) : nullptr;
+}
+
 // ---- the built-in layers ------------------------------------------------------------------------
 
 // Activations by name: linear, sigmoid, tanh, relu, leaky_relu (slope alpha, default 0.2 as
@@ -105,10 +114,11 @@ std::string canonical_activation(std::string name);
 // Dense {units, activation = "linear", useBias = true, kernelInitializer = "glorot_uniform",
 // biasInitializer = "zeros", kernelRegularizer = {l1, l2}, alpha (leaky_relu), seed?}
 // y = act(x W + b), x [N, in] (or [N, T, in]), W [in, units], b [units].
-class Dense : public Layer {
+class Dense final : public Layer {
  public:
   explicit Dense(const Json& config);
-  const char* kind() const override { return "Dense"; }
+  static constexpr const char* kKind = "Dense";
+  const char* kind() const override { return kKind; }
   Json config() const override;
   Shape build(const std::vector<Shape>& in, uint64_t seed) override;
   Tensor forward(const std::vector<Tensor>& xs, bool training) override;
@@ -126,10 +136,11 @@ class Dense : public Layer {
 };
 
 // Activation {activation, alpha}: the same names as Dense (prelu gets a slope per last-axis unit).
-class Activation : public Layer {
+class Activation final : public Layer {
  public:
   explicit Activation(const Json& config);
-  const char* kind() const override { return "Activation"; }
+  static constexpr const char* kKind = "Activation";
+  const char* kind() const override { return kKind; }
   Json config() const override;
   Shape build(const std::vector<Shape>& in, uint64_t seed) override;
   Tensor forward(const std::vector<Tensor>& xs, bool training) override;
@@ -145,10 +156,11 @@ class Activation : public Layer {
 // last_mask: the mask (values 0 or 1/(1 - rate)) of the latest training-mode forward, i.e. of the
 // batch the latest training step used, with its shape last_mask_shape (empty before the first
 // one). Kept as plain floats, not a Tensor: a record of the step, not part of any graph.
-class Dropout : public Layer {
+class Dropout final : public Layer {
  public:
   explicit Dropout(const Json& config);
-  const char* kind() const override { return "Dropout"; }
+  static constexpr const char* kKind = "Dropout";
+  const char* kind() const override { return kKind; }
   Json config() const override;
   Shape build(const std::vector<Shape>& in, uint64_t seed) override;
   Tensor forward(const std::vector<Tensor>& xs, bool training) override;
