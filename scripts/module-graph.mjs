@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
 // The specifiers of a module's static imports and re-exports (comments and strings that merely
-// contain the word are not statements: the pattern needs the statement's own shape).
+// contain the word are not statements: the pattern needs the statement's own shape), written
+// out or minified (`import{a as b}from"./x.mjs"`, as scripts/build-web.mjs serves the API).
 export function staticImports(source) {
   const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
   const out = [];
-  const re = /(?:^|[;\n}])\s*(?:import|export)\s+(?:[\w$*{}\s,]+?\s+from\s+)?(['"])([^'"]+)\1/g;
+  const re = /(?:^|[;\n}])\s*(?:import|export)(?:\s*[{*][\w$*{}\s,]*?\s*from|\s+[\w$][\w$*{}\s,]*?\s*from)?\s*(['"])([^'"]+)\1/g;
   for (let m; (m = re.exec(code));) out.push(m[2]);
   return out;
 }

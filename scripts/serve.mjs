@@ -25,6 +25,7 @@ const TYPES = {
   '.webmanifest': 'application/manifest+json',
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
 };
 
 // Cross-origin isolation: SharedArrayBuffer, which the threaded core's shared memory needs.

@@ -1,7 +1,8 @@
-// Gzipped size (level 9) of the wasm + JS the page loads: the core (wasm/build/playgrad_core.wasm),
-// its Emscripten glue (wasm/build/playgrad_core.mjs) and the API modules (wasm/*.mjs, wasm/api/**),
-// which scripts/build-web.mjs copies into web/lib/; and, in a second row, that plus the page's own
-// files (web/ without the generated web/lib/: HTML, CSS, JS, lessons).
+// Gzipped size (level 9) of the wasm + JS the page loads, as web/ serves it (scripts/build-web.mjs
+// copies them into web/lib/, the JavaScript minified): the core (web/lib/build/playgrad_core.wasm),
+// its Emscripten glue (web/lib/build/playgrad_core.mjs) and the API modules (web/lib/*.mjs,
+// web/lib/api/**); and, in a second row, that plus the page's own files (web/ without the
+// generated web/lib/: HTML, CSS, JS, lessons).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -20,9 +21,12 @@ function walk(d, out, skip = () => false) {
 }
 
 function coreFiles() {
-  const out = [join(root, 'wasm/build/playgrad_core.wasm'), join(root, 'wasm/build/playgrad_core.mjs')];
-  for (const f of readdirSync(join(root, 'wasm'))) if (f.endsWith('.mjs')) out.push(join(root, 'wasm', f));
-  return [...out, ...walk(join(root, 'wasm/api'), []).filter((f) => /\.(m?js|wasm)$/.test(f))];
+  const lib = join(root, 'web/lib');
+  if (!existsSync(join(lib, 'build/playgrad_core.wasm'))) throw new Error('web/lib is missing: run scripts/build.sh first');
+  const out = [join(lib, 'build/playgrad_core.wasm'), join(lib, 'build/playgrad_core.mjs')];
+  // The API's modules (wasm/*.mjs as copied), not the page's generated ones (lesson-preload.mjs).
+  for (const f of readdirSync(join(root, 'wasm'))) if (f.endsWith('.mjs')) out.push(join(lib, f));
+  return [...out, ...walk(join(lib, 'api'), []).filter((f) => /\.(m?js|wasm)$/.test(f))];
 }
 
 function pageFiles() {

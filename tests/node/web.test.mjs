@@ -25,8 +25,11 @@ test('staticImports: static imports and re-exports, not dynamic imports or comme
     "// import x from './comment.mjs';",
     "/* import y from './block.mjs'; */",
     "const s = 'import z from \"./string.mjs\"';",
+    'var q=1;import $ from"./min-default.mjs";import{x as y,z}from"./min-named.mjs";import"./min-side.mjs";',
+    'export{D as E}from"./min-reexport.mjs";export*from"./min-star.mjs";export{F as G};const important=1;',
   ].join('\n');
-  assert.deepEqual(staticImports(src), ['./a.mjs', './bc.mjs', './side.mjs', './d.mjs', './e.mjs']);
+  assert.deepEqual(staticImports(src), ['./a.mjs', './bc.mjs', './side.mjs', './d.mjs', './e.mjs',
+    './min-default.mjs', './min-named.mjs', './min-side.mjs', './min-reexport.mjs', './min-star.mjs']);
 });
 
 test("index.html preloads exactly the modules app.mjs imports statically", () => {
