@@ -2,13 +2,17 @@
 // Copies the JavaScript API (wasm/*.mjs, wasm/api/) and the built wasm core into web/lib/, so
 // that web/ is a complete static site. web/lib/ is generated, not committed.
 //
-// The API modules and the one-thread core's glue are what every first page loads: they are
-// minified on the way (esbuild; names kept, so a tensor is still a Tensor in the console), which
-// halves their gzipped size, and each gets a source map with the original text beside it
-// (<file>.map), so the browser's developer tools still show the API as written: the page stays
-// readable for a student who opens them, and only they fetch the maps. Node and the tests import
-// wasm/ itself, unminified; the browser tests run these copies.
+// The API and the one-thread core's glue are what every first page loads. The API's modules
+// (wasm/playgrad.mjs and the wasm/api/ modules it imports) become one module,
+// web/lib/playgrad.mjs, and it and the glue are minified (esbuild; names kept, so a tensor is
+// still a Tensor in the console): half the gzipped size, and eight requests fewer for a cold page
+// (about 40 ms of its load here). Each gets a source map holding the original files (<file>.map),
+// so the browser's developer tools still show the API as written: the page stays readable for a
+// student who opens them, and only they fetch the maps. Node and the tests import wasm/ itself,
+// unminified; the browser tests run these copies.
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+
+import { fileURLToPath } from 'node:url';
 
 import * as esbuild from 'esbuild';
 
@@ -27,12 +31,16 @@ async function minified(from, to) {
 
 await rm(lib, { recursive: true, force: true });
 await mkdir(new URL('build/', lib), { recursive: true });
-await mkdir(new URL('api/', lib), { recursive: true });
+// The API, bundled: its own modules in, the core's glue (./build/) and Node's modules out; the
+// pthread helper for Node (node-pthread.mjs, found next to it by URL) is copied beside it.
+await esbuild.build({
+  entryPoints: [fileURLToPath(new URL('wasm/playgrad.mjs', root))],
+  outfile: fileURLToPath(new URL('playgrad.mjs', lib)),
+  bundle: true, external: ['./build/*', 'node:*'], minify: true, keepNames: true, format: 'esm',
+  target: 'es2022', legalComments: 'inline', sourcemap: 'linked', sourcesContent: true, logLevel: 'warning',
+});
 for (const f of await readdir(new URL('wasm/', root))) {
-  if (f.endsWith('.mjs')) await minified(new URL(`wasm/${f}`, root), new URL(f, lib));
-}
-for (const f of await readdir(new URL('wasm/api/', root))) {
-  if (f.endsWith('.mjs')) await minified(new URL(`wasm/api/${f}`, root), new URL(`api/${f}`, lib));
+  if (f.endsWith('.mjs') && f !== 'playgrad.mjs') await minified(new URL(`wasm/${f}`, root), new URL(f, lib));
 }
 await minified(new URL('wasm/build/playgrad_core.mjs', root), new URL('build/playgrad_core.mjs', lib));
 // The threaded core (its glue, .wasm and pthread worker script), which cross-origin isolated

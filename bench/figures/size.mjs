@@ -1,8 +1,9 @@
 // Gzipped size (level 9) of the wasm + JS the page loads, as web/ serves it (scripts/build-web.mjs
 // copies them into web/lib/, the JavaScript minified): the core (web/lib/build/playgrad_core.wasm),
-// its Emscripten glue (web/lib/build/playgrad_core.mjs) and the API modules (web/lib/*.mjs,
-// web/lib/api/**); and, in a second row, that plus the page's own files (web/ without the
-// generated web/lib/: HTML, CSS, JS, lessons).
+// its Emscripten glue (web/lib/build/playgrad_core.mjs) and the API (web/lib/*.mjs: the API
+// bundled into playgrad.mjs, and node-pthread.mjs; web/lib/api/** if a build keeps it separate);
+// and, in a second row, that plus the page's own files (web/ without the generated web/lib/:
+// HTML, CSS, JS, lessons).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
