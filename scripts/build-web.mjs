@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Copies the JavaScript API (wasm/*.mjs, wasm/api/) and the built wasm core into web/lib/, so
+// Writes the JavaScript API (wasm/*.mjs, wasm/api/) and the built wasm core into web/lib/, so
 // that web/ is a complete static site. web/lib/ is generated, not committed.
 //
 // The API and the one-thread core's glue are what every first page loads. The API's modules
@@ -11,7 +11,6 @@
 // student who opens them, and only they fetch the maps. Node and the tests import wasm/ itself,
 // unminified; the browser tests run these copies.
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-
 import { fileURLToPath } from 'node:url';
 
 import * as esbuild from 'esbuild';
