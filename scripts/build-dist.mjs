@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import * as esbuild from 'esbuild';
 
-import { staticGraph } from './module-graph.mjs';
+import { modulePreloads, staticGraph } from './module-graph.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const web = path.join(root, 'web');
@@ -58,7 +58,7 @@ await writeFile(path.join(lib, 'lessons/catalog.mjs'),
 // Each lesson's modules (lesson.mjs, view.mjs and their static imports) for the page to preload
 // when it opens at the lesson's link, less the modules index.html preloads for every page.
 const indexHtml = await readFile(path.join(web, 'index.html'), 'utf8');
-const preloaded = new Set([...indexHtml.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]));
+const preloaded = new Set(modulePreloads(indexHtml));
 const lessonModules = {};
 for (const { id } of catalog) {
   const files = new Set();

@@ -36,3 +36,8 @@ export function staticGraph(root, entry) {
   walk(join(root, entry));
   return seen;
 }
+
+/** The hrefs of a page's `<link rel="modulepreload" href="...">` tags, in order. */
+export function modulePreloads(html) {
+  return [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
+}

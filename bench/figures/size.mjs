@@ -1,9 +1,8 @@
 // Gzipped size (level 9) of the wasm + JS the page loads, as web/ serves it (scripts/build-web.mjs
-// copies them into web/lib/, the JavaScript minified): the core (web/lib/build/playgrad_core.wasm),
-// its Emscripten glue (web/lib/build/playgrad_core.mjs) and the API (web/lib/*.mjs: the API
-// bundled into playgrad.mjs, and node-pthread.mjs; web/lib/api/** if a build keeps it separate);
-// and, in a second row, that plus the page's own files (web/ without the generated web/lib/:
-// HTML, CSS, JS, lessons).
+// writes them into web/lib/, the JavaScript minified): the core (web/lib/build/playgrad_core.wasm),
+// its Emscripten glue (web/lib/build/playgrad_core.mjs) and the API (web/lib/playgrad.mjs, the
+// API's modules bundled, and node-pthread.mjs: the wasm/*.mjs names); and, in a second row, that
+// plus the page's own files (web/ without the generated web/lib/: HTML, CSS, JS, lessons).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -25,9 +24,9 @@ function coreFiles() {
   const lib = join(root, 'web/lib');
   if (!existsSync(join(lib, 'build/playgrad_core.wasm'))) throw new Error('web/lib is missing: run scripts/build.sh first');
   const out = [join(lib, 'build/playgrad_core.wasm'), join(lib, 'build/playgrad_core.mjs')];
-  // The API's modules (wasm/*.mjs as copied), not the page's generated ones (lesson-preload.mjs).
+  // The API's files (wasm/*.mjs as written there), not the page's generated ones (lesson-preload.mjs).
   for (const f of readdirSync(join(root, 'wasm'))) if (f.endsWith('.mjs')) out.push(join(lib, f));
-  return [...out, ...walk(join(lib, 'api'), []).filter((f) => /\.(m?js|wasm)$/.test(f))];
+  return out;
 }
 
 function pageFiles() {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import test from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { staticGraph, staticImports } from '../../scripts/module-graph.mjs';
+import { modulePreloads, staticGraph, staticImports } from '../../scripts/module-graph.mjs';
 
 const web = fileURLToPath(new URL('../../web/', import.meta.url));
 
@@ -35,7 +35,7 @@ test('staticImports: static imports and re-exports, not dynamic imports or comme
 test("index.html preloads exactly the modules app.mjs imports statically", () => {
   assert.ok(existsSync(join(web, 'lib/playgrad.mjs')), 'web/lib is missing: run scripts/build.sh first');
   const html = readFileSync(join(web, 'index.html'), 'utf8');
-  const preloaded = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
+  const preloaded = modulePreloads(html);
   assert.equal(new Set(preloaded).size, preloaded.length, 'a module is preloaded twice');
   for (const href of preloaded) assert.ok(existsSync(join(web, href)), `${href} is preloaded but is not in web/`);
   const wanted = [...staticGraph(web, 'app.mjs')].sort();
@@ -49,7 +49,7 @@ test('a page opened at a lesson preloads exactly the lesson\'s own modules (web/
   const table = JSON.parse(/const MODULES = (\{[\s\S]*?\n\});/.exec(source)[1]);
   const html = readFileSync(join(web, 'index.html'), 'utf8');
   assert.match(html, /<script type="module" async src="lib\/lesson-preload.mjs"><\/script>/);
-  const preloaded = new Set([...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]));
+  const preloaded = new Set(modulePreloads(html));
   const catalog = readFileSync(join(web, 'lib/lessons/catalog.mjs'), 'utf8');
   const ids = [...catalog.matchAll(/"id": "([^"]+)"/g)].map((m) => m[1]);
   assert.ok(ids.length >= 20, `the catalog lists ${ids.length} lessons`);
