@@ -215,6 +215,18 @@ TEST(Kernels, Transpose2d) {
   std::vector<float> x = {1, 2, 3, 4, 5, 6}, y(6);
   K::transpose2d(x.data(), y.data(), 2, 3);
   EXPECT_EQ(y, (std::vector<float>{1, 4, 2, 5, 3, 6}));
+  // Whole 4 x 4 blocks, rows and columns left over on either side, a single row or column.
+  const size_t shapes[][2] = {{4, 4}, {8, 12}, {5, 7}, {7, 5}, {1, 9}, {9, 1}, {784, 10},
+                              {10, 784}, {3, 3}, {0, 4}, {4, 0}};
+  for (auto& sh : shapes) {
+    const size_t r = sh[0], c = sh[1];
+    std::vector<float> a(r * c), b(r * c + 1, -1.f);
+    for (size_t i = 0; i < a.size(); ++i) a[i] = float(i) + 0.5f;
+    K::transpose2d(a.data(), b.data(), r, c);
+    for (size_t i = 0; i < r; ++i)
+      for (size_t j = 0; j < c; ++j) ASSERT_EQ(b[j * r + i], a[i * c + j]) << r << "x" << c;
+    EXPECT_EQ(b[r * c], -1.f) << "wrote past the end: " << r << "x" << c;
+  }
 }
 
 TEST(Kernels, GemmPackedTilesMatchScalarExactly) {

@@ -7,22 +7,6 @@
 
 namespace pg::kernels {
 
-void transpose2d(const float* x, float* y, size_t rows, size_t cols) {
-  // 8 x 8 tiles, a band of 8 output rows at a time: the band's 8 rows are written front to back
-  // while they stay in L1. Sweeping a band of input rows instead (32 x 32 tiles, i outer) wrote
-  // one tile into each of `cols` output rows; with rows = 1024 those sit 4 KB apart, all in the
-  // same L1 set, and evicted each other: 20x slower for conv2d's [1024, 144] (measured).
-  constexpr size_t T = 8;
-  for (size_t j0 = 0; j0 < cols; j0 += T) {
-    const size_t je = std::min(cols, j0 + T);
-    for (size_t i0 = 0; i0 < rows; i0 += T) {
-      const size_t ie = std::min(rows, i0 + T);
-      for (size_t i = i0; i < ie; ++i)
-        for (size_t j = j0; j < je; ++j) y[j * rows + i] = x[i * cols + j];
-    }
-  }
-}
-
 namespace scalar {
 
 static float apply(Binary op, float a, float b) {
