@@ -737,7 +737,8 @@ void log_softmax(const float* x, float* y, size_t n) {
 // (gemm_workspace). For each panel (it stays in L1), every 4 x NR tile of C is computed
 // with 8 accumulators (4 rows x 2 batches): per k, 2 loads of B, 4 broadcast loads of A (in place;
 // a last partial tile of fewer than 4 rows is packed and zero-padded), 8 multiplies and 8 adds. V8 keeps about 15 SIMD registers, so
-// 4 x 8 is the largest tile that does not spill in wasm.
+// 4 x 8 is the largest tile that does not spill in wasm. A last panel of at most W columns runs a
+// 4 x W tile (gemm_tile_narrow), so its zero half is not multiplied.
 // Every C[i,j] sums A[i,k] * B[k,j] for k = 0, 1, ... in order, starting from 0, with a separate
 // multiply and add (no FMA), exactly as the scalar twin does: the results are bit-identical.
 // Large products split their tiles over the thread pool (playgrad/parallel.h) by rows of tiles or
@@ -806,6 +807,41 @@ inline void gemm_tile(size_t K, const float* Ap, size_t lda, const float* Bp, fl
   c30.store_aligned(t[3]), c31.store_aligned(t[3] + W);
   for (size_t r = 0; r < rows; ++r) std::memcpy(C + r * ldc, t[r], ncols * sizeof(float));
 }
+
+// gemm_tile for a last panel of at most W columns (N = 10 classes: 8 + 2): the same sums on one
+// batch of columns, 4 accumulators, so the zero padding of the panel's second half is not
+// multiplied (a dense layer's [32, 784] x [784, 10] runs 12 columns instead of 16). Each
+// C[i,j] is the same sum in the same order as in gemm_tile.
+template <bool Packed>
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+inline void gemm_tile_narrow(size_t K, const float* Ap, size_t lda, const float* Bp, float* C,
+                             size_t ldc, size_t rows, size_t ncols) {
+  B c0(0.f), c1(0.f), c2(0.f), c3(0.f);
+  const float *a0 = Ap, *a1 = Ap + lda, *a2 = Ap + 2 * lda, *a3 = Ap + 3 * lda;
+  for (size_t k = 0; k < K; ++k, Bp += NR) {
+    const B b = B::load_aligned(Bp);
+    c0 += B(Packed ? Ap[0] : a0[k]) * b;
+    c1 += B(Packed ? Ap[1] : a1[k]) * b;
+    c2 += B(Packed ? Ap[2] : a2[k]) * b;
+    c3 += B(Packed ? Ap[3] : a3[k]) * b;
+    if (Packed) Ap += MR;
+  }
+  alignas(64) float t[MR][W];
+  c0.store_aligned(t[0]), c1.store_aligned(t[1]), c2.store_aligned(t[2]), c3.store_aligned(t[3]);
+  for (size_t r = 0; r < rows; ++r) std::memcpy(C + r * ldc, t[r], ncols * sizeof(float));
+}
+
+// A tile of C against one packed panel: the narrow kernel when the panel has at most W columns.
+template <bool Packed>
+inline void gemm_panel_tile(size_t K, const float* Ap, size_t lda, const float* Bp, float* C,
+                            size_t ldc, size_t rows, size_t ncols) {
+  if (ncols <= W)
+    gemm_tile_narrow<Packed>(K, Ap, lda, Bp, C, ldc, rows, ncols);
+  else
+    gemm_tile<Packed>(K, Ap, lda, Bp, C, ldc, rows, ncols);
+}
 }  // namespace
 
 void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* C, float* work) {
@@ -833,9 +869,9 @@ void gemm(size_t M, size_t N, size_t K, const float* A, const float* Bm, float* 
       for (size_t t = t0; t < t1; ++t) {
         const size_t i = t * MR, nr = std::min(MR, M - i);
         if (nr < MR)
-          gemm_tile<true>(K, Ap, 0, bp, C + i * N + j, N, nr, nc);
+          gemm_panel_tile<true>(K, Ap, 0, bp, C + i * N + j, N, nr, nc);
         else
-          gemm_tile<false>(K, A + i * K, K, bp, C + i * N + j, N, nr, nc);
+          gemm_panel_tile<false>(K, A + i * K, K, bp, C + i * N + j, N, nr, nc);
       }
     }
   };
@@ -923,7 +959,7 @@ void conv2d_weight_grad(const float* x, const float* gy, const ConvGeom& g, size
       }
       for (size_t p = 0; p < panels; ++p) {
         const size_t j = p * NR;
-        gemm_tile<true>(np, Ap, 0, Bp + p * np * NR, dw + t * MR * oc + j, oc, rows,
+        gemm_panel_tile<true>(np, Ap, 0, Bp + p * np * NR, dw + t * MR * oc + j, oc, rows,
                         std::min(NR, oc - j));
       }
     }

@@ -10,15 +10,17 @@ namespace k = kernels::simd;
 
 namespace {
 // dB = A^T g for a [M, K] and g [M, N] (2-d). The product's 4 x 8 tiles (kernels_simd.cpp) waste
-// most of a panel when g has few columns (a dense layer's 10 classes or 1 output: 10 columns
-// take two panels of 8), so (g^T A)^T, whose 8-wide panels run along K, is chosen when its
+// most of a panel when g has few columns (a dense layer's 1 output, or its 10 classes: 8 columns
+// and 4 of which 2 are padding), so (g^T A)^T, whose 8-wide panels run along K, is chosen when its
 // padded work plus its two small transposes is less than A^T g's plus the transpose of A. Both
 // sum A[m,k] g[m,n] over m = 0, 1, ... from 0 (a x b = b x a exactly): the same bits either way.
 Tensor weight_grad(const Tensor& a, const Tensor& g) {
   const int64_t M = a.dim(0), K = a.dim(1), N = g.dim(1);
   const auto up = [](int64_t v, int64_t to) { return double((v + to - 1) / to * to); };
-  const double direct = up(K, 4) * up(N, 8) * double(M + 4) + double(M * K);
-  const double swapped = up(N, 4) * up(K, 8) * double(M + 4) + double(M * N + K * N);
+  // the columns a product of n columns runs: panels of 8, a last one of at most 4 runs 4
+  const auto cols = [&](int64_t n) { return n % 8 != 0 && n % 8 <= 4 ? double(n / 8 * 8 + 4) : up(n, 8); };
+  const double direct = up(K, 4) * cols(N) * double(M + 4) + double(M * K);
+  const double swapped = up(N, 4) * cols(K) * double(M + 4) + double(M * N + K * N);
   if (!(swapped < direct)) return matmul(transpose(a), g);
   Tensor prod = matmul(transpose(g), a);  // [N, K]
   Tensor out = Tensor::empty({K, N});
