@@ -960,7 +960,7 @@ void conv2d_weight_grad(const float* x, const float* gy, const ConvGeom& g, size
       for (size_t p = 0; p < panels; ++p) {
         const size_t j = p * NR;
         gemm_panel_tile<true>(np, Ap, 0, Bp + p * np * NR, dw + t * MR * oc + j, oc, rows,
-                        std::min(NR, oc - j));
+                              std::min(NR, oc - j));
       }
     }
   });
