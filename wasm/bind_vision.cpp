@@ -179,8 +179,22 @@ pg::Conv2dOptions conv_opts(const pgbind::Options& o) {
   return c;
 }
 
+pg::Pool2dOptions pool_opts(const pgbind::Options& o);
+// conv options and {maxPool: pool options (below)}: the pooling fused (ops/conv.h)
 Tensor js_conv2d(const Tensor& x, const Tensor& w, const val& bias, const val& opts) {
-  return guard([&] { return pg::conv2d(x, w, opt_tensor(bias), conv_opts(pgbind::Options("conv2d", opts))); });
+  return guard([&] {
+    const pgbind::Options o("conv2d", opts);
+    pg::Conv2dOptions c = conv_opts(o);
+    if (o.has("maxPool")) {
+      pgbind::Options p = o;
+      p.op = "conv2d (maxPool)";
+      p.j = o.j["maxPool"];
+      if (!p.j.is_object()) pg::fail(p.op, ": options must be an object");
+      c.max_pool = true;
+      c.pool = pool_opts(p);
+    }
+    return pg::conv2d(x, w, opt_tensor(bias), c);
+  });
 }
 Tensor js_depthwise_conv2d(const Tensor& x, const Tensor& w, const val& bias, const val& opts) {
   return guard([&] {

@@ -403,6 +403,101 @@ TEST(Conv2dFused, OneGraphNodeAndReadableErrors) {
   EXPECT_EQ(d, ref);
 }
 
+// conv2d with its max pooling fused (Conv2dOptions::max_pool): the output and every gradient,
+// the bias's included, have the bits of max_pool2d(conv2d(x, w, b)) with the same activation,
+// computed as two ops. Pools tiling the output (2 x 2, odd sizes leaving a row and a column out)
+// and overlapping ('same' 3 x 3 at stride 2), ReLU and linear, with and without a bias, a batch
+// of several weight-gradient blocks, exact ties in the windows (integer inputs), gradients that
+// arrive as the backward's own and as a view, and inputs that need no gradient.
+TEST(Conv2dPooled, HasTheBitsOfConvThenMaxPool) {
+  struct Case {
+    Shape x, w;
+    int stride;
+    V pad;
+    bool bias, relu, ties;
+    Pool2dOptions pool;
+  };
+  Pool2dOptions p2, p3, p2s1;
+  p3.kernel_h = p3.kernel_w = 3, p3.stride_h = p3.stride_w = 2, p3.padding = V::Same;
+  p2s1.stride_h = 1, p2s1.stride_w = 2;
+  const Case cases[] = {{{3, 9, 8, 5}, {3, 3, 5, 6}, 1, V::Same, true, true, false, p2},   // 9: odd
+                        {{40, 6, 6, 2}, {3, 3, 2, 3}, 1, V::Same, true, true, false, p2},  // 2 blocks
+                        {{4, 11, 9, 3}, {3, 2, 3, 9}, 2, V::Same, true, false, false, p3},
+                        {{2, 8, 8, 4}, {3, 3, 4, 5}, 1, V::Same, false, true, true, p2},
+                        {{3, 7, 9, 2}, {2, 2, 2, 4}, 1, V::Valid, true, true, true, p3},
+                        {{2, 7, 7, 3}, {3, 3, 3, 8}, 1, V::Same, true, false, true, p2s1}};
+  auto bits = [](const Tensor& t) {
+    const auto v = t.to_vector();
+    std::vector<uint32_t> b(v.size());
+    std::memcpy(b.data(), v.data(), v.size() * sizeof(float));
+    return b;
+  };
+  auto values = [](const Shape& s, uint64_t seed, bool ties) {
+    Tensor t = Tensor::randn(s, seed);
+    if (!ties) return t;
+    auto v = t.to_vector();
+    for (float& f : v) f = std::round(f * 1.5f);
+    return Tensor::from_vector(v, s);
+  };
+  for (const Case& c : cases)
+    for (int mode = 0; mode < 3; ++mode) {  // 0: own gradient, 1: a view, 2: x without a gradient
+      const std::string what = shape_str(c.x) + " * " + shape_str(c.w) + (c.relu ? " relu" : "") +
+                               " mode " + std::to_string(mode);
+      Conv2dOptions o;
+      o.stride_h = o.stride_w = c.stride;
+      o.padding = c.pad;
+      if (c.relu) o.activation = ConvActivation::Relu;
+      Conv2dOptions f = o;
+      f.max_pool = true;
+      f.pool = c.pool;
+      const Tensor xv = values(c.x, 21, c.ties), wv = values(c.w, 22, c.ties),
+                   bv = values({c.w[3]}, 23, c.ties);
+      size_t nodes_in = 0;
+      auto run = [&](bool fused, Tensor& x, Tensor& w, Tensor& b) {
+        x = xv.clone().set_requires_grad(mode != 2), w = wv.clone().set_requires_grad();
+        b = c.bias ? bv.clone().set_requires_grad() : Tensor();
+        Tensor y = fused ? conv2d(x, w, b, f) : max_pool2d(conv2d(x, w, b, o), c.pool);
+        if (fused) nodes_in = y.impl()->inputs.size();  // one graph node: x, w (and b)
+        Tensor r = Tensor::randn(y.shape(), 24);
+        (mode == 1 ? sum(y) : sum(mul(y, r))).backward();
+        return y;
+      };
+      Tensor x1, w1, b1, x2, w2, b2;
+      const Tensor y1 = run(true, x1, w1, b1), y2 = run(false, x2, w2, b2);
+      ASSERT_EQ(y1.shape(), y2.shape()) << what;
+      EXPECT_EQ(bits(y1), bits(y2)) << what;
+      if (mode != 2) {
+        EXPECT_EQ(bits(x1.grad()), bits(x2.grad())) << what;
+      } else {
+        EXPECT_FALSE(x1.grad().defined()) << what;
+      }
+      EXPECT_EQ(bits(w1.grad()), bits(w2.grad())) << what;
+      if (c.bias) {
+        EXPECT_EQ(bits(b1.grad()), bits(b2.grad())) << what;
+      }
+      EXPECT_EQ(nodes_in, c.bias ? 3u : 2u) << what;
+    }
+}
+
+TEST(Conv2dPooled, ReadableErrors) {
+  Tensor x = Tensor::randn({1, 4, 4, 2}, 1), w = Tensor::randn({3, 3, 2, 3}, 2);
+  Conv2dOptions f;
+  f.max_pool = true;
+  f.pool.kernel_h = f.pool.kernel_w = 3;
+  f.pool.padding = V::Explicit;
+  f.pool.pad_h = 3;
+  EXPECT_EQ(error_of([&] { conv2d(x, w, Tensor(), f); }),
+            "conv2d (maxPool): padding 3 x 0 must be smaller than the window 3 x 3 (a window "
+            "would see only padding)");
+  f.pool = Pool2dOptions{};
+  f.pool.kernel_h = 5;
+  EXPECT_NE(error_of([&] { conv2d(x, w, Tensor(), f); }).find("conv2d (maxPool) (height)"),
+            std::string::npos);
+  Tensor wd = Tensor::randn({3, 3, 2, 1}, 3);
+  EXPECT_EQ(error_of([&] { depthwise_conv2d(x, wd, Tensor(), f); }),
+            "depthwiseConv2d: maxPool is fused only into conv2d (apply maxPool2d to the output)");
+}
+
 TEST(Pool, KnownValues) {
   Tensor x = pgt::T({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, {1, 4, 4, 1});
   pgt::expect_near(max_pool2d(x).to_vector(), {6, 8, 14, 16});

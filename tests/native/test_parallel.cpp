@@ -216,6 +216,28 @@ TEST(Parallel, Conv2dForwardAndBothGradsSameBitsAt1To3Threads) {
   }
 }
 
+TEST(Parallel, ConvWithFusedMaxPoolSameBitsAt1To3Threads) {
+  // the cnn lesson's first layer at batch 32 (forward split by images, the backward's blocks)
+  const auto xv = rnd(size_t(32 * 28 * 28), 8), wv = rnd(size_t(3 * 3 * 1 * 8), 9),
+             bv = rnd(size_t(8), 10);
+  Conv2dOptions o;
+  o.padding = vision::PaddingMode::Same;
+  o.activation = ConvActivation::Relu;
+  o.max_pool = true;
+  expect_same_bits_for_1_2_3_threads([&] {
+    Tensor x = Tensor::from_vector(xv, {32, 28, 28, 1}, true);
+    Tensor w = Tensor::from_vector(wv, {3, 3, 1, 8}, true), b = Tensor::from_vector(bv, {8}, true);
+    Tensor y = conv2d(x, w, b, o);
+    sum(mul(mul(y, y), 0.5f)).backward();
+    std::vector<float> out = y.to_vector();
+    for (const Tensor* t : {&x, &w, &b}) {
+      const auto g = t->grad().to_vector();
+      out.insert(out.end(), g.begin(), g.end());
+    }
+    return out;
+  }, "conv2d + bias, relu, max pool");
+}
+
 TEST(Parallel, MaxPoolAndItsGradientSameBitsAt1To3Threads) {
   const auto xv = rnd(size_t(16 * 64 * 64 * 16), 7);
   expect_same_bits_for_1_2_3_threads([&] {

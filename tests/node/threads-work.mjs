@@ -1,6 +1,6 @@
 // The work tests/node/threads.test.mjs runs at several thread counts and in the one-thread build
 // (a child process, since load() makes one core per process): a matmul, conv2d forward with both
-// gradients, three steps of a small CNN with Adam (op by op, and fused), and a short MLP fit. Each result is returned
+// gradients, three steps of a small CNN with Adam (op by op, fused, and with the pooling fused), and a short MLP fit. Each result is returned
 // as the SHA-256 of its raw float32 bytes (and their count), so two runs agree only if every
 // bit does.
 //   node tests/node/threads-work.mjs   -> loads with { threads: false }, prints the JSON
@@ -31,26 +31,28 @@ export function work(pg) {
     pg.sum(pg.mul(pg.mul(y, y), 0.5)).backward(); // gy = y
     out.conv2d = hex(cat([y.toArray(), x.grad.toArray(), w.grad.toArray()]));
 
-    // three Adam steps of a small CNN on a batch of 16 (the bench's CNN step, smaller), op by op
-    // and with each convolution, bias and ReLU fused
+    // three Adam steps of a small CNN on a batch of 16 (the bench's CNN step, smaller), op by op,
+    // with each convolution, bias and ReLU fused, and with its max pooling fused too
     const B = 16, labels = Array.from({ length: B }, (_, i) => (7 * i + 3) % 10);
     const xs = pg.rand([B, 28, 28, 1], 71, 0, 1);
-    for (const fused of [false, true]) {
+    for (const mode of ['cnn', 'cnnFused', 'cnnPooled']) {
       const p = [[3, 3, 1, 8], [8], [3, 3, 8, 16], [16], [784, 10], [10]].map((s, k) => {
         const t = s.length === 1 ? pg.rand(s, 90 + k, -0.1, 0.1) : pg.rand(s, 72 + k, -0.2, 0.2);
         t.requiresGrad = true;
         return t;
       });
-      const conv = fused
-        ? (h, w, b) => pg.conv2d(h, w, { padding: 'same', bias: b, activation: 'relu' })
-        : (h, w, b) => pg.relu(pg.add(pg.conv2d(h, w, { padding: 'same' }), b));
+      const block = {
+        cnn: (h, w, b) => pg.maxPool2d(pg.relu(pg.add(pg.conv2d(h, w, { padding: 'same' }), b))),
+        cnnFused: (h, w, b) => pg.maxPool2d(pg.conv2d(h, w, { padding: 'same', bias: b, activation: 'relu' })),
+        cnnPooled: (h, w, b) => pg.conv2d(h, w, { padding: 'same', bias: b, activation: 'relu', maxPool: true }),
+      }[mode];
       const opt = pg.optim.adam(p, { lr: 1e-3 });
       const losses = [];
       for (let step = 0; step < 3; step++) {
         opt.zeroGrad();
         pg.scope(() => {
-          let h = pg.maxPool2d(conv(xs, p[0], p[1]));
-          h = pg.maxPool2d(conv(h, p[2], p[3]));
+          let h = block(xs, p[0], p[1]);
+          h = block(h, p[2], p[3]);
           const logits = pg.add(pg.matmul(pg.reshape(h, [B, 784]), p[4]), p[5]);
           const loss = pg.losses.sparseCategoricalCrossEntropy(logits, labels, { fromLogits: true });
           loss.backward();
@@ -58,7 +60,7 @@ export function work(pg) {
         });
         opt.step();
       }
-      out[fused ? 'cnnFused' : 'cnn'] = hex(cat([Float32Array.from(losses), ...p.map((t) => t.toArray())]));
+      out[mode] = hex(cat([Float32Array.from(losses), ...p.map((t) => t.toArray())]));
       opt.dispose();
     }
 

@@ -64,7 +64,9 @@ test('matmul, conv2d and its gradients, CNN steps and an MLP fit: the same bits 
     [fileURLToPath(new URL('./threads-work.mjs', import.meta.url))], { encoding: 'utf8' }));
   assert.equal(child.threads, 1, 'load({ threads: false }) runs the one-thread build');
   assert.equal(child.maxThreads, 1);
-  for (const key of ['matmul', 'conv2d', 'cnn', 'cnnFused', 'mlp']) {
+  // conv2d's fused max pooling has the bits of maxPool2d on its output (ops/conv.h)
+  assert.equal(runs[1].cnnPooled, runs[1].cnnFused, 'the pooled steps differ from conv2d then maxPool2d');
+  for (const key of ['matmul', 'conv2d', 'cnn', 'cnnFused', 'cnnPooled', 'mlp']) {
     assert.ok(!runs[1][key].startsWith('0:'), `${key}: no values`);
     assert.equal(runs[2][key], runs[1][key], `${key}: 2 threads differ from 1`);
     assert.equal(runs[3][key], runs[1][key], `${key}: 3 threads differ from 1`);

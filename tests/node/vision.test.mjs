@@ -184,6 +184,12 @@ test('conv/pool ops: shapes and a known value', () => {
     // the fused ReLU after the bias: max(0, 12 - 20), ..., max(0, 28 - 20)
     const r = pg.conv2d(x, pg.ones([2, 2, 1, 1]), { bias: pg.tensor([-20]), activation: 'relu' });
     assert.deepEqual(Array.from(r.toArray()), [0, 0, 4, 8]);
+    // the max pooling fused: true is 2 x 2; options as maxPool2d's
+    const rp = pg.conv2d(x, pg.ones([2, 2, 1, 1]), { bias: pg.tensor([-20]), activation: 'relu', maxPool: true });
+    assert.deepEqual(rp.shape, [1, 1, 1, 1]);
+    assert.deepEqual(Array.from(rp.toArray()), [8]);
+    const rq = pg.conv2d(x, pg.ones([2, 2, 1, 1]), { maxPool: { poolSize: 2, strides: 1, padding: 'same' } });
+    assert.deepEqual(Array.from(rq.toArray()), [28, 28, 28, 28]);
     const xd = pg.tensor([1, -2, 3, -4, 5, -6, 7, -8, 9, -1, 2, -3], [1, 2, 2, 3]);
     assert.deepEqual(Array.from(pg.depthwiseConv2d(xd, pg.ones([1, 1, 3, 1]), { activation: 'relu' }).toArray()), [1, 0, 3, 0, 5, 0, 7, 0, 9, 0, 2, 0]);
     assert.deepEqual(pg.maxPool2d(pg.zeros([2, 7, 7, 3]), { poolSize: 3, strides: 2, padding: 'same' }).shape, [2, 4, 4, 3]);
@@ -220,6 +226,9 @@ test('bad input gives readable Errors and the module keeps working', () => {
     [() => pg.conv2d(pg.zeros([1, 5, 5, 2]), pg.zeros([3, 3, 2, 4]), { bias: pg.zeros([3]) }), /bias \[3\] must be \[4\]/],
     [() => pg.conv2d(pg.zeros([1, 5, 5, 2]), pg.zeros([3, 3, 2, 4]), { activation: 'tanh' }), /conv2d: activation must be 'linear' or 'relu', got 'tanh'/],
     [() => pg.conv2d(pg.zeros([1, 5, 5, 2]), pg.zeros([3, 3, 2, 4]), { activation: 1 }), /conv2d: activation must be 'linear' or 'relu', got 1/],
+    [() => pg.conv2d(pg.zeros([1, 5, 5, 2]), pg.zeros([3, 3, 2, 4]), { maxPool: { poolSize: 4 } }), /conv2d \(maxPool\) \(height\)/],
+    [() => pg.conv2d(pg.zeros([1, 5, 5, 2]), pg.zeros([3, 3, 2, 4]), { maxPool: 2 }), /conv2d \(maxPool\): options must be an object/],
+    [() => pg.depthwiseConv2d(pg.zeros([1, 5, 5, 2]), pg.zeros([3, 3, 2, 1]), { maxPool: true }), /depthwiseConv2d: maxPool is fused only into conv2d/],
     [() => pg.maxPool2d(pg.zeros([1, 2, 2, 1]), { poolSize: 3 }), /maxPool2d \(height\): kernel 3 is larger than the padded input of 2/],
     [() => pg.upsampling2d(pg.zeros([1, 2, 2, 1]), { interpolation: 'cubic' }), /unknown interpolation 'cubic'/],
     [() => pg.conv2d('x', pg.zeros([1, 1, 1, 1])), /conv2d: input must be a Tensor/],

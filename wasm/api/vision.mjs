@@ -105,11 +105,25 @@ export function installVision(pg) {
     const [dh, dw] = pair(pg, op, 'dilations', o.dilations, 1);
     const { activation = 'linear' } = o;
     if (typeof activation !== 'string') throw err(pg, `${op}: activation must be 'linear' or 'relu', got ${JSON.stringify(activation)}`);
-    const send = pg._options(op, { strides: [sh, sw], padding: mode, pad: [ph, pw], dilations: [dh, dw], activation, ...extra });
-    return pg._wrap((c) => c[raw](hx, hw, hb, send));
+    const fields = { strides: [sh, sw], padding: mode, pad: [ph, pw], dilations: [dh, dw], activation, ...extra };
+    if (o.maxPool !== undefined && o.maxPool !== null && o.maxPool !== false) {
+      if (op !== 'conv2d') throw err(pg, `${op}: maxPool is fused only into conv2d (apply maxPool2d to the output)`);
+      fields.maxPool = poolFields(`${op} (maxPool)`, o.maxPool === true ? {} : o.maxPool);
+    }
+    return pg._wrap((c) => c[raw](hx, hw, hb, pg._options(op, fields)));
+  };
+  // maxPool2d's and avgPool2d's options as the core reads them.
+  const poolFields = (op, o) => {
+    o = opts(pg, op, o);
+    const [kh, kw] = pair(pg, op, 'poolSize', o.poolSize, 2);
+    const [sh, sw] = o.strides === undefined || o.strides === null ? [kh, kw] : pair(pg, op, 'strides', o.strides, 1);
+    const [mode, ph, pw] = padding(pg, op, o.padding);
+    return { poolSize: [kh, kw], strides: [sh, sw], padding: mode, pad: [ph, pw] };
   };
   /** x [N,H,W,C] * filter [KH,KW,C,OC] (+ bias [OC]) -> [N,OH,OW,OC], then activation 'linear' or 'relu'
-   *  (fused: applied as each sum leaves the kernel, one graph node; the other conv ops apply it as an op). */
+   *  (fused: applied as each sum leaves the kernel, one graph node; the other conv ops apply it as an op).
+   *  maxPool (true: 2 x 2, or maxPool2d's options): the output max-pooled, fused too (the same numbers as
+   *  pg.maxPool2d on the output, without writing the convolution's output to memory). */
   pg.conv2d = (x, filter, o) => convCall('conv2d', '_conv2d', x, filter, o);
   /** x [N,H,W,C], filter [KH,KW,C,M] (+ bias [C*M]) -> [N,OH,OW,C*M]. */
   pg.depthwiseConv2d = (x, filter, o) => convCall('depthwiseConv2d', '_depthwiseConv2d', x, filter, o);
@@ -121,10 +135,7 @@ export function installVision(pg) {
   const poolCall = (op, raw, x, o) => {
     o = opts(pg, op, o);
     const hx = tensorArg(pg, op, 'input', x);
-    const [kh, kw] = pair(pg, op, 'poolSize', o.poolSize, 2);
-    const [sh, sw] = o.strides === undefined || o.strides === null ? [kh, kw] : pair(pg, op, 'strides', o.strides, 1);
-    const [mode, ph, pw] = padding(pg, op, o.padding);
-    const send = pg._options(op, { poolSize: [kh, kw], strides: [sh, sw], padding: mode, pad: [ph, pw] });
+    const send = pg._options(op, poolFields(op, o));
     return pg._wrap((c) => c[raw](hx, send));
   };
   /** [N,H,W,C] -> [N,OH,OW,C]; poolSize 2 and strides = poolSize by default. */

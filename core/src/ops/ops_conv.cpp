@@ -52,6 +52,18 @@ ConvGeom make_geom(const char* op, const Shape& xs, int64_t kh, int64_t kw, int6
   return g;
 }
 
+// The geometry of a pooling over an NHWC shape (Pool2dOptions).
+ConvGeom pool_geom(const char* op, const Shape& xs, const Pool2dOptions& o) {
+  const int64_t sh = o.stride_h == 0 ? o.kernel_h : o.stride_h;
+  const int64_t sw = o.stride_w == 0 ? o.kernel_w : o.stride_w;
+  if (o.padding == v::PaddingMode::Explicit &&
+      ((o.pad_h >= o.kernel_h && o.pad_h > 0) || (o.pad_w >= o.kernel_w && o.pad_w > 0)))
+    fail(op, ": padding ", o.pad_h, " x ", o.pad_w, " must be smaller than the window ",
+         o.kernel_h, " x ", o.kernel_w, " (a window would see only padding)");
+  return make_geom(op, xs, o.kernel_h, o.kernel_w, sh, sw, 1, 1, o.padding, o.pad_h,
+                   o.pad_w);
+}
+
 void check_bias(const char* op, const Tensor& bias, int64_t oc) {
   if (bias.defined() && (bias.ndim() != 1 || bias.dim(0) != oc))
     fail(op, ": bias ", shape_str(bias.shape()), " must be [", oc, "] (one per output channel)");
@@ -128,9 +140,23 @@ void flip_filter(const float* w, const ConvGeom& g, size_t oc, float* wf) {
     }
 }
 
+// A fused max pooling (conv2d's max_pool): gy is then the pooled output's gradient, and each
+// block's gradient at the convolution's output is rebuilt in the thread's scratch block dz: gy
+// masked where the pooled output is 0 (with a ReLU: relu_y is then the pooled output, the value
+// of y at each window's max, so the mask of the unfused ReLU's backward on the elements that
+// receive a gradient), then scattered to each window's max (max_pool2d's backward). The unfused
+// ops scatter first and mask after; every element gets the same sum of the same terms, so the
+// same bits.
+struct PoolFuse {
+  ConvGeom g;         // the pooling over the convolution's output [N, OH, OW, OC]
+  const float* arg;   // where each pooled output's gradient goes (kernels/conv.h max_pool)
+};
+
 void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom& g, size_t oc,
-                Tensor* dx, Tensor* dw, Tensor* db = nullptr, const float* relu_y = nullptr) {
+                Tensor* dx, Tensor* dw, Tensor* db = nullptr, const float* relu_y = nullptr,
+                const PoolFuse* pf = nullptr) {
   const size_t pix = g.oh * g.ow, np = g.n * pix, kk = g.kh * g.kw * g.c;
+  const size_t ppix = pf ? pf->g.oh * pf->g.ow : pix;  // gy's pixels per image
   const size_t in_image = g.h * g.w * g.c;
   const size_t per =
       dw || db ? std::max<size_t>(1, kWeightGradBlock / std::max<size_t>(1, pix)) : 1;
@@ -145,11 +171,12 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
     partial_b = blocks > 1 ? Tensor::empty({int64_t(blocks), int64_t(oc)}) : *db;
     work += double(np) * double(oc);
   }
-  Tensor dz;
-  if (relu_y) {
+  Tensor dz, gm;
+  if (relu_y || pf) {
     work += double(np) * double(oc);
     dz = workspace(slots * per * pix * oc);
   }
+  if (relu_y && pf) gm = workspace(slots * per * ppix * oc);
   // The input gradient's transposed filter, and per thread a block's columns (reused from block to
   // block while they are in the thread's cache: the columns of the whole batch, written once and
   // read once, would stream through memory) and gemm workspace (enough for any part's rows: a
@@ -191,11 +218,18 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
       const size_t n0 = b * per;
       gb.n = std::min(per, g.n - n0);
       const size_t rows = gb.n * pix;
-      const float* gyb = gy + n0 * pix * oc;
+      const float* gyb = gy + n0 * ppix * oc;
       if (relu_y) {
+        float* dzb = pf ? gm.data() + slot * per * ppix * oc : dz.data() + slot * per * pix * oc;
+        const float* yb = relu_y + n0 * ppix * oc;
+        k::unary_backward(kernels::Unary::Relu, yb, yb, gyb, dzb, gb.n * ppix * oc, 0.f);
+        gyb = dzb;
+      }
+      if (pf) {
+        ConvGeom pb = pf->g;
+        pb.n = gb.n;
         float* dzb = dz.data() + slot * per * pix * oc;
-        const float* yb = relu_y + n0 * pix * oc;
-        k::unary_backward(kernels::Unary::Relu, yb, yb, gyb, dzb, rows * oc, 0.f);
+        k::max_pool_backward(pf->arg + n0 * ppix * oc, gyb, pb, dzb);
         gyb = dzb;
       }
       if (db) k::sum_rows(gyb, rows, oc, partial_b.data() + b * oc);
@@ -238,6 +272,43 @@ Tensor conv_weight_grad(const float* x, const float* gy, const ConvGeom& g, size
   return dw;
 }
 
+// conv2d with max_pool: y [N,POH,POW,OC] = max_pool(conv (geometry g) of x with w [K, OC], + bias,
+// ReLU), pooling geometry p; arg (not null when a backward will be recorded) as max_pool's. Image
+// by image over the pool, each image convolved into the thread's scratch block (conv2d_direct,
+// with the thread's own workspace) and pooled from there while it is in that thread's cache.
+// The kernels are those of the two ops, each image computed the same way on any thread: the
+// same bits as conv_forward then max_pool, for any thread count.
+void conv_pool_forward(const float* x, const float* w, const ConvGeom& g, size_t oc,
+                       const float* bias, bool relu, const ConvGeom& p, float* y, float* arg) {
+  const size_t pix = g.oh * g.ow, ppix = p.oh * p.ow, in_image = g.h * g.w * g.c;
+  ConvGeom g1 = g, p1 = p;
+  g1.n = p1.n = 1;
+  const size_t ws = kernels::conv2d_direct_workspace(g1, oc);
+  // a whole number of cache lines per image block, so two threads' blocks never share one
+  const size_t zs = (pix * oc + 15) / 16 * 16;
+  const size_t slots = std::min(parallel::slots(), g.n);
+  Tensor z = workspace(slots * zs), work = workspace(slots * ws);
+  const double mults = double(g.n) * double(pix) * double(g.kh * g.kw * g.c) * double(oc);
+  float* const zd = z.data();
+  float* const wd = work.data();
+  // The geometry and pointers are copied into the part's own frame (kernels_conv_simd.cpp's
+  // pooling loops do the same): in wasm a worker reading them through references into this
+  // frame shares cache lines with this thread's stack.
+  parallel::for_range(g.n, mults, 1, [&](size_t n0, size_t n1, size_t slot) {
+    const ConvGeom gl = g1, pl = p1;
+    const size_t c = oc, pp = ppix, ii = in_image;
+    const float *xl = x, *wl = w, *bl = bias;
+    float *yl = y, *al = arg;
+    const bool rl = relu;
+    float* zb = zd + slot * zs;
+    float* wb = wd + slot * ws;
+    for (size_t n = n0; n < n1; ++n) {
+      k::conv2d_direct(xl + n * ii, wl, gl, c, zb, wb, bl, rl);
+      k::max_pool(zb, pl, yl + n * pp * c, al ? al + n * pp * c : nullptr);
+    }
+  });
+}
+
 }  // namespace
 
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& o) {
@@ -255,10 +326,37 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
                                o.dilation_h, o.dilation_w, o.padding, o.pad_h, o.pad_w);
   const bool relu = o.activation == ConvActivation::Relu;
   Tensor xc = dense(x), wc = dense(w), bc = bias.defined() ? dense(bias) : Tensor();
-  Tensor y = conv_forward(xc.data(), wc.data(), g, size_t(oc), bc.defined() ? bc.data() : nullptr,
-                          relu);
   std::vector<Tensor> ins{x, w};
   if (bias.defined()) ins.push_back(bias);
+  if (o.max_pool) {
+    const ConvGeom p = pool_geom(
+        "conv2d (maxPool)", {int64_t(g.n), int64_t(g.oh), int64_t(g.ow), oc}, o.pool);
+    Tensor y = Tensor::empty({int64_t(p.n), int64_t(p.oh), int64_t(p.ow), oc});
+    const bool grad = will_record(ins);
+    Tensor arg = grad ? Tensor::empty(y.shape()) : Tensor();
+    conv_pool_forward(xc.data(), wc.data(), g, size_t(oc), bc.defined() ? bc.data() : nullptr,
+                      relu, p, y.data(), grad ? arg.data() : nullptr);
+    // One node for the convolution, its bias, its ReLU and the pooling; the ReLU's mask is read
+    // from y (the pooled output: y at each window's max).
+    return record(y, "conv2d", std::move(ins),
+                  [g, oc, p, arg, yd = relu ? y.detach() : Tensor()](std::vector<Tensor>& in,
+                                                                     const Tensor& gy) {
+      const bool need_dx = in[0].requires_grad(), need_dw = in[1].requires_grad();
+      const bool need_db = in.size() > 2 && in[2].requires_grad();
+      Tensor gc = dense(gy);
+      Tensor xd = need_dw ? dense(in[0]) : Tensor(), wd = need_dx ? dense(in[1]) : Tensor(), dx,
+             dw, db;
+      const PoolFuse pf{p, arg.data()};
+      conv_grads(need_dw ? xd.data() : nullptr, gc.data(), need_dx ? wd.data() : nullptr, g,
+                 size_t(oc), need_dx ? &dx : nullptr, need_dw ? &dw : nullptr,
+                 need_db ? &db : nullptr, yd.defined() ? yd.data() : nullptr, &pf);
+      if (need_dx) accumulate_grad(in[0], std::move(dx));
+      if (need_dw) accumulate_grad(in[1], reshape(dw, in[1].shape()));
+      if (need_db) accumulate_grad(in[2], std::move(db));
+    });
+  }
+  Tensor y = conv_forward(xc.data(), wc.data(), g, size_t(oc), bc.defined() ? bc.data() : nullptr,
+                          relu);
   // One node for the convolution, its bias and its ReLU; the ReLU's backward needs y.
   return record(y, "conv2d", std::move(ins),
                 [g, oc, yd = relu ? y.detach() : Tensor()](std::vector<Tensor>& in, const Tensor& gy) {
@@ -278,6 +376,8 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
 
 Tensor depthwise_conv2d(const Tensor& x, const Tensor& w, const Tensor& bias,
                         const Conv2dOptions& o) {
+  if (o.max_pool)
+    fail("depthwiseConv2d: maxPool is fused only into conv2d (apply maxPool2d to the output)");
   check_nhwc("depthwiseConv2d", x);
   if (w.ndim() != 4)
     fail("depthwiseConv2d: filter ", shape_str(w.shape()),
@@ -315,6 +415,8 @@ Tensor depthwise_conv2d(const Tensor& x, const Tensor& w, const Tensor& bias,
 
 Tensor conv2d_transpose(const Tensor& x, const Tensor& w, const Tensor& bias,
                         const ConvTranspose2dOptions& o) {
+  if (o.max_pool)
+    fail("conv2dTranspose: maxPool is fused only into conv2d (apply maxPool2d to the output)");
   check_nhwc("conv2dTranspose", x);
   if (w.ndim() != 4)
     fail("conv2dTranspose: filter ", shape_str(w.shape()),
@@ -363,14 +465,7 @@ Tensor conv2d_transpose(const Tensor& x, const Tensor& w, const Tensor& bias,
 
 static ConvGeom pool_geom(const char* op, const Tensor& x, const Pool2dOptions& o) {
   check_nhwc(op, x);
-  const int64_t sh = o.stride_h == 0 ? o.kernel_h : o.stride_h;
-  const int64_t sw = o.stride_w == 0 ? o.kernel_w : o.stride_w;
-  if (o.padding == v::PaddingMode::Explicit &&
-      ((o.pad_h >= o.kernel_h && o.pad_h > 0) || (o.pad_w >= o.kernel_w && o.pad_w > 0)))
-    fail(op, ": padding ", o.pad_h, " x ", o.pad_w, " must be smaller than the window ",
-         o.kernel_h, " x ", o.kernel_w, " (a window would see only padding)");
-  return make_geom(op, x.shape(), o.kernel_h, o.kernel_w, sh, sw, 1, 1, o.padding, o.pad_h,
-                   o.pad_w);
+  return pool_geom(op, x.shape(), o);
 }
 
 Tensor max_pool2d(const Tensor& x, const Pool2dOptions& o) {

@@ -22,12 +22,22 @@ namespace pg {
 // What a convolution applies after its bias: nothing, or max(0, .).
 enum class ConvActivation { Linear, Relu };
 
+struct Pool2dOptions {
+  int64_t kernel_h = 2, kernel_w = 2;
+  int64_t stride_h = 0, stride_w = 0;  // 0: the kernel size (as Keras)
+  vision::PaddingMode padding = vision::PaddingMode::Valid;
+  int64_t pad_h = 0, pad_w = 0;  // Explicit: must be < kernel (every window touches the input)
+};
+
 struct Conv2dOptions {
   int64_t stride_h = 1, stride_w = 1;
   vision::PaddingMode padding = vision::PaddingMode::Valid;
   int64_t pad_h = 0, pad_w = 0;  // Explicit padding: pixels on both sides of each axis
   int64_t dilation_h = 1, dilation_w = 1;
   ConvActivation activation = ConvActivation::Linear;
+  // conv2d only: a max pooling of the activation's output, fused (below).
+  bool max_pool = false;
+  Pool2dOptions pool;
 };
 
 // x [N,H,W,C] * w [KH,KW,C,OC] (+ bias [OC]) -> [N,OH,OW,OC], then the activation. bias may be
@@ -38,6 +48,15 @@ struct Conv2dOptions {
 // node. y has the bits of relu(add(conv2d(x, w), bias)), and so do dx and dw; the bias
 // gradient is summed per block of images (the weight gradient's blocks), the blocks' sums added
 // in order: the same bits for any thread count, not always those of the unfused add's sum.
+//
+// With max_pool, the output is max_pool2d(that, pool) ([N,POH,POW,OC]), fused too: each image is
+// convolved into a scratch block of the thread's own and pooled from there while it is in that
+// thread's cache, so the convolution's output is never written to memory, nor read back by the
+// pooling, nor its gradient by the backward. The backward rebuilds each block's gradient at the
+// convolution's output in a scratch block (the pooled gradient, masked where the pooled output is
+// 0 when relu, then scattered to each window's max as max_pool2d's backward does). Everything,
+// the bias gradient included, has the bits of max_pool2d(conv2d(x, w, bias, without max_pool)).
+// What a Conv2D layer followed by a MaxPooling2D layer runs in a model's training and predict.
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias = Tensor(),
               const Conv2dOptions& opt = {});
 
@@ -56,12 +75,6 @@ struct ConvTranspose2dOptions : Conv2dOptions {
 Tensor conv2d_transpose(const Tensor& x, const Tensor& w, const Tensor& bias = Tensor(),
                         const ConvTranspose2dOptions& opt = {});
 
-struct Pool2dOptions {
-  int64_t kernel_h = 2, kernel_w = 2;
-  int64_t stride_h = 0, stride_w = 0;  // 0: the kernel size (as Keras)
-  vision::PaddingMode padding = vision::PaddingMode::Valid;
-  int64_t pad_h = 0, pad_w = 0;  // Explicit: must be < kernel (every window touches the input)
-};
 // [N,H,W,C] -> [N,OH,OW,C]: the max over each window (padding never wins). Backward: the
 // gradient goes to the first position (row-major in the window) holding the max (the first NaN
 // when the max is NaN). The forward notes that position for each output when a gradient will be
