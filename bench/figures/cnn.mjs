@@ -4,9 +4,10 @@
 //   loss = mean over the batch of the softmax cross-entropy with integer labels
 // Inputs: x = rand([32, 28, 28, 1], seed 71, 0..1), labels (7i + 3) mod 10, weights
 // rand(shape, seed 72.., ±√(6 / (fan_in + fan_out))), biases 0; Adam lr 1e-3, ε 1e-8.
-//   The fused rows run the same net with each convolution, its bias and its ReLU as one op:
-//   pg.conv2d(x, w, { bias, activation: 'relu' }) (one pass, one graph node; what the Conv2D layer
-//   runs), against tf.fused.conv2d, TensorFlow.js's own fused op (what tf.layers.conv2d runs).
+//   The fused rows run the same net with each convolution, its bias, its ReLU and the max pool
+//   after it as one op: pg.conv2d(x, w, { bias, activation: 'relu', maxPool: true }) (one pass,
+//   one graph node; what a Conv2D layer followed by a MaxPooling2D layer runs), against
+//   tf.fused.conv2d, TensorFlow.js's own fused op (what tf.layers.conv2d runs), and tf.maxPool.
 //   forward row:   the loss (tfjs-wasm has the forward ops)
 //   step row:      forward, backward, one Adam step; the checked result is [loss, every weight
 //                  after one step from the initial weights]; against tfjs-cpu only, since
@@ -60,12 +61,12 @@ async function coreCnn(train, fused = false) {
     t.requiresGrad = true;
     return t;
   });
-  const conv = fused
-    ? (h, w, b) => pg.conv2d(h, w, { padding: 'same', bias: b, activation: 'relu' })
-    : (h, w, b) => pg.relu(pg.add(pg.conv2d(h, w, { padding: 'same' }), b));
+  const block = fused
+    ? (h, w, b) => pg.conv2d(h, w, { padding: 'same', bias: b, activation: 'relu', maxPool: true })
+    : (h, w, b) => pg.maxPool2d(pg.relu(pg.add(pg.conv2d(h, w, { padding: 'same' }), b)));
   const forward = (p) => {
-    let h = pg.maxPool2d(conv(x, p[0], p[1]));
-    h = pg.maxPool2d(conv(h, p[2], p[3]));
+    let h = block(x, p[0], p[1]);
+    h = block(h, p[2], p[3]);
     const logits = pg.add(pg.matmul(pg.reshape(h, [B, 784]), p[4]), p[5]);
     return pg.losses.sparseCategoricalCrossEntropy(logits, LABELS, { fromLogits: true });
   };
@@ -336,7 +337,7 @@ export default {
         targets: [],
       },
       {
-        id: 'small CNN forward (loss), conv + bias + ReLU fused',
+        id: 'small CNN forward (loss), conv + bias + ReLU + max pool fused',
         unit: 'ms',
         tolerance: 1e-5,
         impls: {
@@ -347,7 +348,7 @@ export default {
         targets: [],
       },
       {
-        id: 'small CNN training step, conv + bias + ReLU fused (forward, backward, Adam)',
+        id: 'small CNN training step, conv + bias + ReLU + max pool fused (forward, backward, Adam)',
         threadsTarget: 1.7,
         unit: 'ms',
         tolerance: 1e-5,

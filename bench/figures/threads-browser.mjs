@@ -78,11 +78,11 @@ async function inPage({ threads, rounds, warmUp, sampleMs, gaugeN }) {
     },
     'small CNN forward (loss), batch 32 of 28×28×1': cnn(false),
     'small CNN training step (forward, backward, Adam)': cnn(true),
-    'small CNN forward (loss), conv + bias + ReLU fused': cnn(false, true),
-    'small CNN training step, conv + bias + ReLU fused (forward, backward, Adam)': cnn(true, true),
+    'small CNN forward (loss), conv + bias + ReLU + max pool fused': cnn(false, true),
+    'small CNN training step, conv + bias + ReLU + max pool fused (forward, backward, Adam)': cnn(true, true),
   };
-  // fused: each convolution with its bias and ReLU as one op (pg.conv2d's activation,
-  // tf.fused.conv2d), as bench/figures/cnn.mjs's fused rows.
+  // fused: each convolution with its bias, ReLU and max pool as one op (pg.conv2d's activation
+  // and maxPool; tf.fused.conv2d then tf.maxPool), as bench/figures/cnn.mjs's fused rows.
   function cnn(train, fused = false) {
     return {
       tolerance: 1e-5,
@@ -100,11 +100,11 @@ async function inPage({ threads, rounds, warmUp, sampleMs, gaugeN }) {
           return t;
         });
         const forward = (p) => {
-          const conv = fused
-            ? (h, w, b) => pg.conv2d(h, w, { padding: 'same', bias: b, activation: 'relu' })
-            : (h, w, b) => pg.relu(pg.add(pg.conv2d(h, w, { padding: 'same' }), b));
-          let h = pg.maxPool2d(conv(x, p[0], p[1]));
-          h = pg.maxPool2d(conv(h, p[2], p[3]));
+          const block = fused
+            ? (h, w, b) => pg.conv2d(h, w, { padding: 'same', bias: b, activation: 'relu', maxPool: true })
+            : (h, w, b) => pg.maxPool2d(pg.relu(pg.add(pg.conv2d(h, w, { padding: 'same' }), b)));
+          let h = block(x, p[0], p[1]);
+          h = block(h, p[2], p[3]);
           const logits = pg.add(pg.matmul(pg.reshape(h, [B, 784]), p[4]), p[5]);
           return pg.losses.sparseCategoricalCrossEntropy(logits, LABELS, { fromLogits: true });
         };
@@ -279,8 +279,8 @@ export default {
       row('matmul 512', 1.7),
       row('small CNN forward (loss), batch 32 of 28×28×1'),
       row('small CNN training step (forward, backward, Adam)', 1.7, false),
-      row('small CNN forward (loss), conv + bias + ReLU fused'),
-      row('small CNN training step, conv + bias + ReLU fused (forward, backward, Adam)', 1.7, false),
+      row('small CNN forward (loss), conv + bias + ReLU + max pool fused'),
+      row('small CNN training step, conv + bias + ReLU + max pool fused (forward, backward, Adam)', 1.7, false),
     ];
   },
 };

@@ -5,7 +5,9 @@
 // build must predict identically from the model saved here).
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <set>
 
 #include "playgrad/kernels/kernels.h"
 #include "playgrad/kernels/conv.h"
@@ -44,6 +46,62 @@ Json cnn_spec() {
 using pgt::draw_digit;  // digits.h
 
 }  // namespace
+
+namespace {
+// The ops of a graph, from its output back (each node once).
+void graph_ops(const Tensor& t, std::vector<std::string>& ops, std::set<const void*>& seen) {
+  if (!t.defined() || !seen.insert(t.impl().get()).second) return;
+  if (t.impl()->op) ops.push_back(t.impl()->op);
+  for (const Tensor& in : t.impl()->inputs) graph_ops(in, ops, seen);
+}
+std::vector<std::string> graph_ops(const Tensor& t) {
+  std::vector<std::string> ops;
+  std::set<const void*> seen;
+  graph_ops(t, ops, seen);
+  return ops;
+}
+}  // namespace
+
+// A Conv2D whose output only a MaxPooling2D reads runs as one fused op in forward() (what
+// training and predict run); forward_nodes() still gives every node. The output and every
+// parameter's gradient have the same bits either way. A Conv2D whose output is also read
+// elsewhere, or with another activation, is not fused.
+TEST(LayersConv, ConvThenMaxPoolRunsFusedWithTheSameBits) {
+  Model m(cnn_spec(), 3);
+  const Tensor x = Tensor::randn({5, 12, 12, 1}, 4), r = Tensor::randn({5, 10}, 5);
+  auto grads = [&](const Tensor& out, std::vector<std::vector<float>>& g) {
+    for (Tensor& p : m.parameters()) p.zero_grad();
+    sum(mul(out, r)).backward();
+    for (Tensor& p : m.parameters()) g.push_back(p.grad().to_vector());
+  };
+  const Tensor fused = m.forward({x}, true)[0];
+  const Tensor plain = m.forward_nodes({x}, true).back();
+  const auto ops_fused = graph_ops(fused), ops_plain = graph_ops(plain);
+  EXPECT_EQ(std::count(ops_fused.begin(), ops_fused.end(), "maxPool2d"), 0);
+  EXPECT_EQ(std::count(ops_fused.begin(), ops_fused.end(), "conv2d"), 2);
+  EXPECT_EQ(std::count(ops_plain.begin(), ops_plain.end(), "maxPool2d"), 2);
+  EXPECT_EQ(fused.to_vector(), plain.to_vector());
+  std::vector<std::vector<float>> g1, g2;
+  grads(fused, g1);
+  grads(plain, g2);
+  ASSERT_EQ(g1.size(), 6u);
+  for (size_t i = 0; i < g1.size(); ++i) {
+    ASSERT_EQ(g1[i].size(), g2[i].size());
+    EXPECT_EQ(std::memcmp(g1[i].data(), g2[i].data(), g1[i].size() * sizeof(float)), 0) << i;
+  }
+  // not fused: the convolution's output also a model output; a tanh convolution
+  GraphBuilder g;
+  const Sym in = g.input({6, 6, 1});
+  const Sym c = g.apply("Conv2D", {{"filters", 2}, {"kernelSize", 3}, {"activation", "relu"}}, {in});
+  const Sym p = g.apply("MaxPooling2D", Json::object(), {c});
+  const Sym t = g.apply("Conv2D", {{"filters", 2}, {"kernelSize", 1}, {"activation", "tanh"}}, {p});
+  const Sym q = g.apply("MaxPooling2D", Json::object(), {t});
+  Model both(g.spec({in}, {c, q}), 1);
+  const auto outs = both.forward({Tensor::randn({2, 6, 6, 1}, 6)}, true);
+  EXPECT_EQ(outs[0].shape(), (Shape{2, 4, 4, 2}));
+  const auto ops = graph_ops(outs[1]);
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "maxPool2d"), 2);
+}
 
 TEST(LayersConv, GradientThroughEachLayer) {
   check_through("Conv2D", {{"filters", 3}, {"kernelSize", 3}}, {5, 5, 2});

@@ -169,6 +169,16 @@ Tensor Conv2D::forward(const std::vector<Tensor>& xs, bool) {
   }
   return finish(conv2d(xs[0], kernel, Tensor(), conv_options()));
 }
+Tensor Conv2D::forward_pooled(const std::vector<Tensor>& xs, const Pool2dOptions& pool) {
+  check_inputs(xs);
+  if (!fuses_max_pool())
+    fail("Conv2D '", name, "': a max pooling fuses only after a 'relu' or 'linear' activation");
+  Conv2dOptions o = conv_options();
+  if (activation == "relu") o.activation = ConvActivation::Relu;
+  o.max_pool = true;
+  o.pool = pool;
+  return conv2d(xs[0], kernel, use_bias ? bias : Tensor(), o);
+}
 
 // ---- DepthwiseConv2D ----------------------------------------------------------------------------------
 

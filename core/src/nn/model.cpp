@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "playgrad/json.h"
+#include "playgrad/nn/layers_conv.h"
 #include "playgrad/nn/model.h"
 #include "playgrad/ops/ops.h"
 
@@ -156,6 +157,21 @@ Model::Model(const Json& spec, uint64_t seed) : seed_(seed), shuffle_rng_(seed, 
   } catch (const Json::exception& e) {
     fail("model: malformed spec (", e.what(), ")");
   }
+  // Conv2D -> MaxPooling2D pairs forward() runs fused (Node::pooled_by).
+  {
+    std::vector<int> readers(nodes_.size(), 0), reader(nodes_.size(), -1);
+    for (size_t k = 0; k < nodes_.size(); ++k)
+      for (int j : nodes_[k].inbound) ++readers[size_t(j)], reader[size_t(j)] = int(k);
+    for (int o : outputs_) readers[size_t(o)] += 2;
+    for (size_t k = 0; k < nodes_.size(); ++k) {
+      if (nodes_[k].layer == -1 || readers[k] != 1) continue;
+      const Node& r = nodes_[size_t(reader[k])];
+      auto* conv = layer_as<Conv2D>(layers_[size_t(nodes_[k].layer)].get());
+      if (conv && conv->fuses_max_pool() &&
+          std::strcmp(layers_[size_t(r.layer)]->kind(), MaxPooling2D::kKind) == 0)
+        nodes_[k].pooled_by = reader[k];
+    }
+  }
   // Frozen layers (a spec entry with "trainable": false): their weights need no gradient.
   for (const auto& l : layers_)
     if (!l->trainable)
@@ -191,7 +207,7 @@ static std::string batched(const Shape& s) {
 }
 
 std::vector<Tensor> Model::forward(const std::vector<Tensor>& xs, bool training) {
-  std::vector<Tensor> v = forward_nodes(xs, training);
+  std::vector<Tensor> v = run_nodes(xs, training, true);
   std::vector<Tensor> out;
   for (int o : outputs_) out.push_back(v[size_t(o)]);
   return out;
@@ -207,6 +223,10 @@ std::vector<Model::NodeInfo> Model::nodes() const {
 }
 
 std::vector<Tensor> Model::forward_nodes(const std::vector<Tensor>& xs, bool training) {
+  return run_nodes(xs, training, false);
+}
+
+std::vector<Tensor> Model::run_nodes(const std::vector<Tensor>& xs, bool training, bool fuse) {
   if (xs.size() != inputs_.size())
     fail("model: expects ", inputs_.size(), " input(s), got ", xs.size());
   for (size_t i = 0; i < xs.size(); ++i) {
@@ -222,9 +242,15 @@ std::vector<Tensor> Model::forward_nodes(const std::vector<Tensor>& xs, bool tra
   for (size_t i = 0; i < xs.size(); ++i) v[size_t(inputs_[i])] = xs[i];
   for (size_t k = 0; k < nodes_.size(); ++k) {
     const Node& n = nodes_[k];
-    if (n.layer == -1) continue;
+    if (n.layer == -1 || v[k].defined()) continue;  // an input, or a pooling run fused
     std::vector<Tensor> in;
     for (int j : n.inbound) in.push_back(v[size_t(j)]);
+    if (fuse && n.pooled_by >= 0) {
+      auto& conv = static_cast<Conv2D&>(*layers_[size_t(n.layer)]);
+      auto& pool = static_cast<Pooling2D&>(*layers_[size_t(nodes_[size_t(n.pooled_by)].layer)]);
+      v[size_t(n.pooled_by)] = conv.forward_pooled(in, pool.options());
+      continue;
+    }
     v[k] = layers_[size_t(n.layer)]->forward(in, training);
   }
   return v;

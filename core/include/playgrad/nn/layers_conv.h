@@ -69,11 +69,16 @@ class ConvLayerBase : public Layer {
 class Conv2D : public ConvLayerBase {
  public:
   explicit Conv2D(const Json& config);
-  const char* kind() const override { return "Conv2D"; }
+  static constexpr const char* kKind = "Conv2D";
+  const char* kind() const override { return kKind; }
   Json config() const override;
   Shape build(const std::vector<Shape>& in, uint64_t seed) override;
   Tensor forward(const std::vector<Tensor>& xs, bool training) override;
   using Layer::forward;
+  // Whether max_pool2d(forward(xs), pool) can run as one fused op (ops/conv.h conv2d's
+  // max_pool): with a 'relu' or 'linear' activation. forward_pooled runs it.
+  bool fuses_max_pool() const { return activation == "relu" || activation == "linear"; }
+  Tensor forward_pooled(const std::vector<Tensor>& xs, const Pool2dOptions& pool);
   int64_t filters = 0;
 };
 
@@ -113,14 +118,15 @@ class Pooling2D : public Layer {
   Pair pool_size{2, 2}, strides{2, 2};
   bool strides_given = false;
   std::string padding = "valid";
+  Pool2dOptions options() const;
 
  private:
   const char* kind_;
-  Pool2dOptions options() const;
 };
 class MaxPooling2D : public Pooling2D {
  public:
-  explicit MaxPooling2D(const Json& c) : Pooling2D("MaxPooling2D", c) {}
+  static constexpr const char* kKind = "MaxPooling2D";
+  explicit MaxPooling2D(const Json& c) : Pooling2D(kKind, c) {}
 };
 class AveragePooling2D : public Pooling2D {
  public:

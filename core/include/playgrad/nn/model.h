@@ -210,7 +210,13 @@ class Model {
     std::vector<int> inbound;
     Shape shape;  // without the batch axis
     std::string name;
+    // A Conv2D node whose output only a MaxPooling2D node reads (not a model output): that
+    // node's index. forward() runs the two as one fused op (ops/conv.h conv2d's max_pool).
+    int pooled_by = -1;
   };
+  // forward (fuse: a Conv2D and the MaxPooling2D after it as one op, the other node left
+  // undefined) and forward_nodes (every node).
+  std::vector<Tensor> run_nodes(const std::vector<Tensor>& xs, bool training, bool fuse);
   void check_compiled(const char* op) const;
   Logs metrics_of(const std::vector<Tensor>& outs, const std::vector<Tensor>& ys) const;
   std::vector<std::vector<float>> snapshot() const;
