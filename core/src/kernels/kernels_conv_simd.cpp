@@ -111,8 +111,20 @@ inline void window_run(size_t o, size_t s, size_t d, size_t p, size_t in, size_t
 // f(o, first, ny, nx) for every output pixel of the images [n0, n1): o is the offset of its
 // output (pixel index times C), first the input offset of its window's first in-bounds position,
 // ny x nx the in-bounds rectangle (ny = nx = 0 when the window is off the input).
+// The usual 2 x 2 pooling at stride 2 without padding (every window inside the input) passes
+// ny and nx as compile-time 2s, so f's window loops unroll; the same positions in the same order.
 template <class F>
 inline void pool_windows(const ConvGeom& g, size_t n0, size_t n1, F f) {
+  if (g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.dh == 1 && g.dw == 1 && g.pt == 0 &&
+      g.pl == 0 && 2 * g.oh <= g.h && 2 * g.ow <= g.w) {
+    constexpr std::integral_constant<size_t, 2> two{};
+    for (size_t n = n0; n < n1; ++n)
+      for (size_t oy = 0; oy < g.oh; ++oy) {
+        size_t o = ((n * g.oh + oy) * g.ow) * g.c, first = ((n * g.h + 2 * oy) * g.w) * g.c;
+        for (size_t ox = 0; ox < g.ow; ++ox, o += g.c, first += 2 * g.c) f(o, first, two, two);
+      }
+    return;
+  }
   for (size_t n = n0; n < n1; ++n)
     for (size_t oy = 0; oy < g.oh; ++oy) {
       size_t ky0, ky1;
@@ -151,7 +163,7 @@ void max_pool(const float* x, const ConvGeom& geom, float* y, float* arg) {
     const size_t C = g.c, rowstep = g.dh * g.w * C, colstep = g.dw * C;
     const auto walk = [&](auto with_arg) {
       constexpr bool A = decltype(with_arg)::value;
-      pool_windows(g, n0, n1, [&](size_t oi, size_t fi, size_t ny, size_t nx) {
+      pool_windows(g, n0, n1, [&](size_t oi, size_t fi, auto ny, auto nx) {
         float* o = y + oi;
         float* ao = A ? arg + oi : nullptr;
         const float* first = x + fi;
