@@ -304,19 +304,23 @@ TEST(LayersConv, SmallCnnTrainsWithFitAndSavesLoads) {
 
 // The direct convolution kernel (conv2d's forward): SIMD, its scalar twin and im2col + gemm give
 // the same bits, over channel counts that do not fill a SIMD batch or a panel, pixel counts that
-// do not fill a 4-row tile, strides, dilation and padding on every side.
+// do not fill a 4-row tile, strides, dilation and padding on every side (one input channel at
+// stride 1 takes the kernel's single-channel path).
 TEST(ConvKernels, DirectMatchesScalarTwinAndIm2colGemmExactly) {
   namespace K = pg::kernels;
   int cases = 0;
   for (size_t c : {1, 3, 4, 16}) {
     for (size_t oc : {1, 5, 8, 9, 32, 33}) {
-      for (int geo = 0; geo < 3; ++geo) {
+      // geometries: 'same'-like; stride 2; a 3 x 2 window dilated vertically; dilated
+      // horizontally with 2 columns of padding; 30 columns (whole and partial blocks of 4 pixels
+      // in the single-channel path)
+      for (int geo = 0; geo < 5; ++geo) {
         K::ConvGeom g;
-        g.n = 2; g.h = 7; g.w = 5; g.c = c;
+        g.n = 2; g.h = 7; g.w = geo == 3 ? 13 : geo == 4 ? 30 : 5; g.c = c;
         g.kh = 3; g.kw = geo == 2 ? 2 : 3;
         g.sh = geo == 1 ? 2 : 1; g.sw = geo == 1 ? 2 : 1;
-        g.dh = geo == 2 ? 2 : 1; g.dw = 1;
-        g.pt = 1; g.pl = geo == 0 ? 1 : 0;
+        g.dh = geo == 2 ? 2 : 1; g.dw = geo == 3 ? 2 : 1;
+        g.pt = 1; g.pl = geo == 0 || geo == 4 ? 1 : geo == 3 ? 2 : 0;
         g.oh = (g.h + 2 * g.pt - g.dh * (g.kh - 1) - 1) / g.sh + 1;
         g.ow = (g.w + 2 * g.pl - g.dw * (g.kw - 1) - 1) / g.sw + 1;
         const size_t kk = g.kh * g.kw * g.c, np = g.n * g.oh * g.ow;
@@ -352,5 +356,5 @@ TEST(ConvKernels, DirectMatchesScalarTwinAndIm2colGemmExactly) {
       }
     }
   }
-  EXPECT_EQ(cases, 72);
+  EXPECT_EQ(cases, 120);
 }

@@ -2,6 +2,7 @@
 // NHWC. xsimd 4-lane SSE4.1 natively, mapped to WebAssembly SIMD128 in the wasm build. Every
 // element goes through the same float operations in the same order as the scalar twin
 // (kernels_conv_scalar.cpp): channel tails that do not fill a batch run the scalar expression.
+#include <xmmintrin.h>
 #include <xsimd/xsimd.hpp>
 
 #include <algorithm>
@@ -257,7 +258,7 @@ void max_pool_backward(const float* arg, const float* gy, const ConvGeom& geom, 
     }
     const auto windows = [&](auto tiled_c) {
       constexpr bool once = decltype(tiled_c)::value;
-      pool_windows(g, n0, n1, [&](size_t o, size_t first, size_t ny, size_t nx) {
+      pool_windows(g, n0, n1, [&](size_t o, size_t first, auto ny, auto nx) {
         if (ny == 0) return;
         size_t k = 0;
         for (; k + W <= C; k += W) {
@@ -522,12 +523,129 @@ ConvWork conv_work(const ConvGeom& g, size_t oc, float* work) {
   cw.rowp = reinterpret_cast<const float**>(cw.zeros + aligned_floats(g.c) + kLineFloats);
   return cw;
 }
+
+// One input channel at horizontal stride 1 (a grey image's first layer): the 4 x 8 tile's k loop
+// is then one step per window position, and a tile's 4 x kwin row pointers cost more than its
+// products. This path vectorises over 4 consecutive output pixels of a row instead: the kh input
+// rows an output row reads are copied into a strip with the padding (and the columns past the
+// row's last block of 4) as zeros, so the 4 pixels' inputs at window position (ky, kx) are one
+// load, multiplied by the weight w[k, o] held in all 4 lanes. Channels go 8 at a time (4 when
+// fewer are left; the weights are padded with zeros to a multiple of 4 channels). Each output is
+// the sum over k = (ky, kx) from 0 of x w, multiply then add, from 0: the scalar twin's order, so
+// the same bits; the epilogue (+ bias, ReLU) is the tile kernel's, and each 4 x 4 block of
+// [channel][pixel] sums is transposed to NHWC on the way out.
+bool single_channel(const ConvGeom& g) { return g.c == 1 && g.sw == 1; }
+size_t c1_channels(size_t oc) { return (oc + W - 1) / W * W; }
+size_t c1_strip(const ConvGeom& g) {  // floats of one strip row, whole cache lines
+  const size_t n = (g.ow + W - 1) / W * W + (g.kw - 1) * g.dw;
+  return (n + kLineFloats - 1) / kLineFloats * kLineFloats;
+}
+// [weights, each in 4 lanes: kwin * ocp * W][bias: ocp][a line][strips: max_slots() chunks of kh
+// strip rows and a line each]
+size_t c1_workspace(const ConvGeom& g, size_t oc) {
+  const size_t ocp = c1_channels(oc);
+  return g.kh * g.kw * ocp * W + ocp + kLineFloats +
+         max_slots() * (g.kh * c1_strip(g) + kLineFloats);
+}
+
+void conv2d_c1(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y, float* work,
+               const float* bias, bool relu) {
+  const size_t kwin = g.kh * g.kw, ocp = c1_channels(oc), sw = c1_strip(g);
+  float* wv = work;  // wv[(k * ocp + o) * W + lane] = w[k, o]
+  float* bv = wv + kwin * ocp * W;
+  float* strips = bv + ocp + kLineFloats;
+  for (size_t k = 0; k < kwin; ++k)
+    for (size_t o = 0; o < ocp; ++o) B(o < oc ? w[k * oc + o] : 0.f).store_aligned(wv + (k * ocp + o) * W);
+  if (bias) {
+    std::fill_n(bv, ocp, 0.f);
+    std::copy_n(bias, oc, bv);
+  }
+  const size_t rows = g.n * g.oh;
+  const size_t chunks = parallel::chunks_for(double(rows * g.ow) * double(kwin) * double(oc),
+                                             std::min(rows, max_slots()));
+  parallel::run(chunks, [&](size_t chunk) {
+    const ConvGeom gl = g;
+    const size_t c = oc, cp = ocp, stride = sw;
+    const float *xl = x, *wl = wv, *bl = bias ? bv : nullptr;
+    float* yl = y;
+    const bool rl = relu;
+    float* strip = strips + chunk * (gl.kh * stride + kLineFloats);
+    size_t r0, r1;
+    parallel::chunk_range(rows, chunks, chunk, 1, r0, r1);
+    alignas(16) float tmp[W][W];
+    for (size_t r = r0; r < r1; ++r) {
+      const size_t pn = r / gl.oh, py = r % gl.oh;
+      // strip row ky: input row py sh - pt + ky dh, column j holding input column j - pl
+      for (size_t ky = 0; ky < gl.kh; ++ky) {
+        float* s = strip + ky * stride;
+        size_t iy;
+        if (!window_source(py, ky, gl.sh, gl.dh, gl.pt, gl.h, iy)) {
+          std::fill_n(s, stride, 0.f);
+          continue;
+        }
+        const size_t lo = std::min(gl.pl, stride), hi = std::min(gl.pl + gl.w, stride);
+        std::fill_n(s, lo, 0.f);
+        std::copy_n(xl + (pn * gl.h + iy) * gl.w, hi - lo, s + lo);
+        std::fill(s + hi, s + stride, 0.f);
+      }
+      float* yrow = yl + r * gl.ow * c;
+      for (size_t ox = 0; ox < gl.ow; ox += W) {
+        const size_t px = std::min(W, gl.ow - ox);
+        size_t o0 = 0;
+        // the block's sums acc[o] (4 pixels), then + bias and ReLU, then out as 4 x 4 blocks
+        const auto finish = [&](B* acc, size_t nb) {
+          for (size_t b = 0; b < nb; ++b) {
+            for (size_t j = 0; j < W; ++j) {
+              B v = acc[b * W + j];
+              if (bl) v = v + B(bl[o0 + b * W + j]);
+              if (rl) v = xsimd::select(v > B(0.f), v, B(0.f));
+              acc[b * W + j] = v;
+            }
+            __m128 r0v = acc[b * W], r1v = acc[b * W + 1], r2v = acc[b * W + 2], r3v = acc[b * W + 3];
+            _MM_TRANSPOSE4_PS(r0v, r1v, r2v, r3v);
+            const size_t ob = o0 + b * W, nc = std::min(W, c - std::min(c, ob));
+            float* dst = yrow + ox * c + ob;
+            if (px == W && nc == W) {
+              _mm_storeu_ps(dst, r0v), _mm_storeu_ps(dst + c, r1v);
+              _mm_storeu_ps(dst + 2 * c, r2v), _mm_storeu_ps(dst + 3 * c, r3v);
+            } else {
+              _mm_store_ps(tmp[0], r0v), _mm_store_ps(tmp[1], r1v);
+              _mm_store_ps(tmp[2], r2v), _mm_store_ps(tmp[3], r3v);
+              for (size_t p = 0; p < px; ++p) std::memcpy(dst + p * c, tmp[p], nc * sizeof(float));
+            }
+          }
+        };
+        for (; o0 + 2 * W <= cp; o0 += 2 * W) {
+          B acc[2 * W] = {B(0.f), B(0.f), B(0.f), B(0.f), B(0.f), B(0.f), B(0.f), B(0.f)};
+          for (size_t ky = 0; ky < gl.kh; ++ky)
+            for (size_t kx = 0; kx < gl.kw; ++kx) {
+              const B xv = B::load_unaligned(strip + ky * stride + ox + kx * gl.dw);
+              const float* wk = wl + ((ky * gl.kw + kx) * cp + o0) * W;
+              for (size_t j = 0; j < 2 * W; ++j) acc[j] += xv * B::load_aligned(wk + j * W);
+            }
+          finish(acc, 2);
+        }
+        for (; o0 < cp; o0 += W) {
+          B acc[W] = {B(0.f), B(0.f), B(0.f), B(0.f)};
+          for (size_t ky = 0; ky < gl.kh; ++ky)
+            for (size_t kx = 0; kx < gl.kw; ++kx) {
+              const B xv = B::load_unaligned(strip + ky * stride + ox + kx * gl.dw);
+              const float* wk = wl + ((ky * gl.kw + kx) * cp + o0) * W;
+              for (size_t j = 0; j < W; ++j) acc[j] += xv * B::load_aligned(wk + j * W);
+            }
+          finish(acc, 1);
+        }
+      }
+    }
+  });
+}
 }  // namespace
 
 void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y, float* work,
                    const float* bias, bool relu) {
   const size_t np = g.n * g.oh * g.ow;
   if (np == 0 || oc == 0) return;
+  if (single_channel(g)) return conv2d_c1(x, w, g, oc, y, work, bias, relu);
   const ConvWork cw = conv_work(g, oc, work);
   const size_t panels = cw.panels, kk = cw.kk, kwin = cw.kwin;
   float* Bp = cw.Bp;
@@ -659,7 +777,8 @@ size_t conv2d_direct_workspace(const ConvGeom& g, size_t oc) {
   const size_t n = panels * kk * NR + panels * NR + simd::aligned_floats(simd::off_floats(kwin)) +
                    simd::aligned_floats(g.c) + simd::kLineFloats +
                    simd::max_slots() * simd::slot_floats(kwin);
+  const size_t m = simd::single_channel(g) ? simd::c1_workspace(g, oc) : n;
   // whole cache lines: workspaces laid end to end (one per thread) each start 64-byte aligned
-  return (n + simd::kLineFloats - 1) / simd::kLineFloats * simd::kLineFloats;
+  return (m + simd::kLineFloats - 1) / simd::kLineFloats * simd::kLineFloats;
 }
 }  // namespace pg::kernels
