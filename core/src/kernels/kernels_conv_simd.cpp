@@ -535,6 +535,29 @@ ConvWork conv_work(const ConvGeom& g, size_t oc, float* work) {
 // the same bits; the epilogue (+ bias, ReLU) is the tile kernel's, and each 4 x 4 block of
 // [channel][pixel] sums is transposed to NHWC on the way out.
 bool single_channel(const ConvGeom& g) { return g.c == 1 && g.sw == 1; }
+// acc[j] holds channel j of W pixels; dst + p * c + j gets it for p < px, j < nc. With 4 lanes
+// (SSE4.1 here, SIMD128 in wasm) the SSE 4 x 4 transpose; wider builds (the bench's -march=native
+// ceiling) go through tmp.
+template <class V>
+inline void store_transposed(const V* acc, float* dst, size_t c, size_t px, size_t nc,
+                             float (*tmp)[W]) {
+  if constexpr (V::size == 4 && sizeof(typename V::register_type) == sizeof(__m128)) {
+    __m128 r0 = acc[0], r1 = acc[1], r2 = acc[2], r3 = acc[3];
+    _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+    if (px == W && nc == W) {
+      _mm_storeu_ps(dst, r0), _mm_storeu_ps(dst + c, r1);
+      _mm_storeu_ps(dst + 2 * c, r2), _mm_storeu_ps(dst + 3 * c, r3);
+      return;
+    }
+    _mm_store_ps(tmp[0], r0), _mm_store_ps(tmp[1], r1);
+    _mm_store_ps(tmp[2], r2), _mm_store_ps(tmp[3], r3);
+    for (size_t p = 0; p < px; ++p) std::memcpy(dst + p * c, tmp[p], nc * sizeof(float));
+  } else {
+    for (size_t j = 0; j < W; ++j) acc[j].store_aligned(tmp[j]);
+    for (size_t p = 0; p < px; ++p)
+      for (size_t j = 0; j < nc; ++j) dst[p * c + j] = tmp[j][p];
+  }
+}
 size_t c1_channels(size_t oc) { return (oc + W - 1) / W * W; }
 size_t c1_strip(const ConvGeom& g) {  // floats of one strip row, whole cache lines
   const size_t n = (g.ow + W - 1) / W * W + (g.kw - 1) * g.dw;
@@ -572,7 +595,7 @@ void conv2d_c1(const float* x, const float* w, const ConvGeom& g, size_t oc, flo
     float* strip = strips + chunk * (gl.kh * stride + kLineFloats);
     size_t r0, r1;
     parallel::chunk_range(rows, chunks, chunk, 1, r0, r1);
-    alignas(16) float tmp[W][W];
+    alignas(64) float tmp[W][W];
     for (size_t r = r0; r < r1; ++r) {
       const size_t pn = r / gl.oh, py = r % gl.oh;
       // strip row ky: input row py sh - pt + ky dh, column j holding input column j - pl
@@ -601,22 +624,13 @@ void conv2d_c1(const float* x, const float* w, const ConvGeom& g, size_t oc, flo
               if (rl) v = xsimd::select(v > B(0.f), v, B(0.f));
               acc[b * W + j] = v;
             }
-            __m128 r0v = acc[b * W], r1v = acc[b * W + 1], r2v = acc[b * W + 2], r3v = acc[b * W + 3];
-            _MM_TRANSPOSE4_PS(r0v, r1v, r2v, r3v);
             const size_t ob = o0 + b * W, nc = std::min(W, c - std::min(c, ob));
-            float* dst = yrow + ox * c + ob;
-            if (px == W && nc == W) {
-              _mm_storeu_ps(dst, r0v), _mm_storeu_ps(dst + c, r1v);
-              _mm_storeu_ps(dst + 2 * c, r2v), _mm_storeu_ps(dst + 3 * c, r3v);
-            } else {
-              _mm_store_ps(tmp[0], r0v), _mm_store_ps(tmp[1], r1v);
-              _mm_store_ps(tmp[2], r2v), _mm_store_ps(tmp[3], r3v);
-              for (size_t p = 0; p < px; ++p) std::memcpy(dst + p * c, tmp[p], nc * sizeof(float));
-            }
+            store_transposed(acc + b * W, yrow + ox * c + ob, c, px, nc, tmp);
           }
         };
         for (; o0 + 2 * W <= cp; o0 += 2 * W) {
-          B acc[2 * W] = {B(0.f), B(0.f), B(0.f), B(0.f), B(0.f), B(0.f), B(0.f), B(0.f)};
+          B acc[2 * W];
+          for (B& a : acc) a = B(0.f);
           for (size_t ky = 0; ky < gl.kh; ++ky)
             for (size_t kx = 0; kx < gl.kw; ++kx) {
               const B xv = B::load_unaligned(strip + ky * stride + ox + kx * gl.dw);
@@ -626,7 +640,8 @@ void conv2d_c1(const float* x, const float* w, const ConvGeom& g, size_t oc, flo
           finish(acc, 2);
         }
         for (; o0 < cp; o0 += W) {
-          B acc[W] = {B(0.f), B(0.f), B(0.f), B(0.f)};
+          B acc[W];
+          for (B& a : acc) a = B(0.f);
           for (size_t ky = 0; ky < gl.kh; ++ky)
             for (size_t kx = 0; kx < gl.kw; ++kx) {
               const B xv = B::load_unaligned(strip + ky * stride + ox + kx * gl.dw);
