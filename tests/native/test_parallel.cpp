@@ -58,6 +58,23 @@ void expect_same_bits_for_1_2_3_threads(F f, const std::string& what) {
   }
 }
 
+// y = conv2d(x, w, b, o), then the backward of sum(y * y) / 2 (gy = y, not uniform): y and the
+// gradients of x, w and b, one after the other.
+std::vector<float> conv_with_bias(const std::vector<float>& xv, const Shape& xs,
+                                  const std::vector<float>& wv, const Shape& ws,
+                                  const std::vector<float>& bv, const Conv2dOptions& o) {
+  Tensor x = Tensor::from_vector(xv, xs, true), w = Tensor::from_vector(wv, ws, true);
+  Tensor b = Tensor::from_vector(bv, {ws[3]}, true);
+  Tensor y = conv2d(x, w, b, o);
+  sum(mul(mul(y, y), 0.5f)).backward();
+  std::vector<float> out = y.to_vector();
+  for (const Tensor* t : {&x, &w, &b}) {
+    const auto g = t->grad().to_vector();
+    out.insert(out.end(), g.begin(), g.end());
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST(Parallel, SetThreadsClampsAndRejectsBadCounts) {
@@ -201,18 +218,8 @@ TEST(Parallel, Conv2dForwardAndBothGradsSameBitsAt1To3Threads) {
     Conv2dOptions fused = o;
     fused.activation = ConvActivation::Relu;
     const auto bv = rnd(size_t(c.w[3]), 5);
-    expect_same_bits_for_1_2_3_threads([&] {
-      Tensor x = Tensor::from_vector(xv, c.x, true), w = Tensor::from_vector(wv, c.w, true);
-      Tensor b = Tensor::from_vector(bv, {c.w[3]}, true);
-      Tensor y = conv2d(x, w, b, fused);
-      sum(mul(mul(y, y), 0.5f)).backward();
-      std::vector<float> out = y.to_vector();
-      for (const Tensor* t : {&x, &w, &b}) {
-        const auto g = t->grad().to_vector();
-        out.insert(out.end(), g.begin(), g.end());
-      }
-      return out;
-    }, "conv2d + bias, relu " + shape_str(c.x) + " * " + shape_str(c.w));
+    expect_same_bits_for_1_2_3_threads([&] { return conv_with_bias(xv, c.x, wv, c.w, bv, fused); },
+                                       "conv2d + bias, relu " + shape_str(c.x) + " * " + shape_str(c.w));
   }
 }
 
@@ -224,18 +231,9 @@ TEST(Parallel, ConvWithFusedMaxPoolSameBitsAt1To3Threads) {
   o.padding = vision::PaddingMode::Same;
   o.activation = ConvActivation::Relu;
   o.max_pool = true;
-  expect_same_bits_for_1_2_3_threads([&] {
-    Tensor x = Tensor::from_vector(xv, {32, 28, 28, 1}, true);
-    Tensor w = Tensor::from_vector(wv, {3, 3, 1, 8}, true), b = Tensor::from_vector(bv, {8}, true);
-    Tensor y = conv2d(x, w, b, o);
-    sum(mul(mul(y, y), 0.5f)).backward();
-    std::vector<float> out = y.to_vector();
-    for (const Tensor* t : {&x, &w, &b}) {
-      const auto g = t->grad().to_vector();
-      out.insert(out.end(), g.begin(), g.end());
-    }
-    return out;
-  }, "conv2d + bias, relu, max pool");
+  expect_same_bits_for_1_2_3_threads(
+      [&] { return conv_with_bias(xv, {32, 28, 28, 1}, wv, {3, 3, 1, 8}, bv, o); },
+      "conv2d + bias, relu, max pool");
 }
 
 TEST(Parallel, MaxPoolAndItsGradientSameBitsAt1To3Threads) {
