@@ -162,7 +162,7 @@ Model::Model(const Json& spec, uint64_t seed) : seed_(seed), shuffle_rng_(seed, 
     std::vector<int> readers(nodes_.size(), 0), reader(nodes_.size(), -1);
     for (size_t k = 0; k < nodes_.size(); ++k)
       for (int j : nodes_[k].inbound) ++readers[size_t(j)], reader[size_t(j)] = int(k);
-    for (int o : outputs_) readers[size_t(o)] += 2;
+    for (int o : outputs_) readers[size_t(o)] += 2;  // read outside the graph: never fused
     for (size_t k = 0; k < nodes_.size(); ++k) {
       if (nodes_[k].layer == -1 || readers[k] != 1) continue;
       const Node& r = nodes_[size_t(reader[k])];

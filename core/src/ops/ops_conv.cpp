@@ -328,46 +328,35 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
   Tensor xc = dense(x), wc = dense(w), bc = bias.defined() ? dense(bias) : Tensor();
   std::vector<Tensor> ins{x, w};
   if (bias.defined()) ins.push_back(bias);
+  // With max_pool: the pooling's geometry, and where each pooled output's gradient goes (found
+  // only when the backward will be recorded).
+  ConvGeom p;
+  Tensor y, arg;
   if (o.max_pool) {
-    const ConvGeom p = pool_geom(
-        "conv2d (maxPool)", {int64_t(g.n), int64_t(g.oh), int64_t(g.ow), oc}, o.pool);
-    Tensor y = Tensor::empty({int64_t(p.n), int64_t(p.oh), int64_t(p.ow), oc});
-    const bool grad = will_record(ins);
-    Tensor arg = grad ? Tensor::empty(y.shape()) : Tensor();
+    p = pool_geom("conv2d (maxPool)", {int64_t(g.n), int64_t(g.oh), int64_t(g.ow), oc}, o.pool);
+    y = Tensor::empty({int64_t(p.n), int64_t(p.oh), int64_t(p.ow), oc});
+    if (will_record(ins)) arg = Tensor::empty(y.shape());
     conv_pool_forward(xc.data(), wc.data(), g, size_t(oc), bc.defined() ? bc.data() : nullptr,
-                      relu, p, y.data(), grad ? arg.data() : nullptr);
-    // One node for the convolution, its bias, its ReLU and the pooling; the ReLU's mask is read
-    // from y (the pooled output: y at each window's max).
-    return record(y, "conv2d", std::move(ins),
-                  [g, oc, p, arg, yd = relu ? y.detach() : Tensor()](std::vector<Tensor>& in,
-                                                                     const Tensor& gy) {
-      const bool need_dx = in[0].requires_grad(), need_dw = in[1].requires_grad();
-      const bool need_db = in.size() > 2 && in[2].requires_grad();
-      Tensor gc = dense(gy);
-      Tensor xd = need_dw ? dense(in[0]) : Tensor(), wd = need_dx ? dense(in[1]) : Tensor(), dx,
-             dw, db;
-      const PoolFuse pf{p, arg.data()};
-      conv_grads(need_dw ? xd.data() : nullptr, gc.data(), need_dx ? wd.data() : nullptr, g,
-                 size_t(oc), need_dx ? &dx : nullptr, need_dw ? &dw : nullptr,
-                 need_db ? &db : nullptr, yd.defined() ? yd.data() : nullptr, &pf);
-      if (need_dx) accumulate_grad(in[0], std::move(dx));
-      if (need_dw) accumulate_grad(in[1], reshape(dw, in[1].shape()));
-      if (need_db) accumulate_grad(in[2], std::move(db));
-    });
+                      relu, p, y.data(), arg.defined() ? arg.data() : nullptr);
+  } else {
+    y = conv_forward(xc.data(), wc.data(), g, size_t(oc), bc.defined() ? bc.data() : nullptr,
+                     relu);
   }
-  Tensor y = conv_forward(xc.data(), wc.data(), g, size_t(oc), bc.defined() ? bc.data() : nullptr,
-                          relu);
-  // One node for the convolution, its bias and its ReLU; the ReLU's backward needs y.
+  // One node for the convolution, its bias, its ReLU (and the pooling); the ReLU's backward
+  // needs y (pooled: y at each window's max, which is all the mask needs).
   return record(y, "conv2d", std::move(ins),
-                [g, oc, yd = relu ? y.detach() : Tensor()](std::vector<Tensor>& in, const Tensor& gy) {
+                [g, oc, pooled = o.max_pool, p, arg, yd = relu ? y.detach() : Tensor()](
+                    std::vector<Tensor>& in, const Tensor& gy) {
     const bool need_dx = in[0].requires_grad(), need_dw = in[1].requires_grad();
     const bool need_db = in.size() > 2 && in[2].requires_grad();
     Tensor gc = dense(gy);
     Tensor xd = need_dw ? dense(in[0]) : Tensor(), wd = need_dx ? dense(in[1]) : Tensor(), dx, dw,
            db;
+    const PoolFuse pf{p, arg.defined() ? arg.data() : nullptr};
     conv_grads(need_dw ? xd.data() : nullptr, gc.data(), need_dx ? wd.data() : nullptr, g,
                size_t(oc), need_dx ? &dx : nullptr, need_dw ? &dw : nullptr,
-               need_db ? &db : nullptr, yd.defined() ? yd.data() : nullptr);
+               need_db ? &db : nullptr, yd.defined() ? yd.data() : nullptr,
+               pooled ? &pf : nullptr);
     if (need_dx) accumulate_grad(in[0], std::move(dx));
     if (need_dw) accumulate_grad(in[1], reshape(dw, in[1].shape()));
     if (need_db) accumulate_grad(in[2], std::move(db));
