@@ -146,39 +146,58 @@ inline pg::json::Json parse_options(const char* op, const val& v) {
 }
 
 // Reads the fields of a call's options (absent or null: the default), naming the op and the field
-// in every error. Integers go through pg::json::integer.
+// in every error. Integers go through pg::json::integer. Each read looks its field up once (field()):
+// a call's options are read on every call of an op, and nlohmann's lookups and copies were most of
+// a small convolution's cost (wasm/bind_vision.cpp).
 struct Options {
   const char* op;
   pg::json::Json j;
   Options(const char* o, const val& v) : op(o), j(parse_options(o, v)) {
     if (!j.is_object()) pg::fail(op, ": options must be an object");
   }
-  bool has(const char* key) const { return j.contains(key) && !j[key].is_null(); }
-  double number(const char* key, double def) const {
-    if (!has(key)) return def;
-    if (!j[key].is_number()) pg::fail(op, ": ", key, " must be a number, got ", j[key].dump());
-    return j[key].get<double>();
+  // A nested options object (conv2d's maxPool), taken over without a copy.
+  Options(const char* o, pg::json::Json&& nested) : op(o), j(std::move(nested)) {
+    if (!j.is_object()) pg::fail(op, ": options must be an object");
   }
-  int64_t integer(const char* key, int64_t def) const { return pg::json::integer(op, j, key, def); }
+  // The field at key, or nullptr when it is absent or null.
+  const pg::json::Json* field(const char* key) const {
+    const auto it = j.find(key);
+    return it == j.end() || it->is_null() ? nullptr : &*it;
+  }
+  bool has(const char* key) const { return field(key) != nullptr; }
+  double number(const char* key, double def) const {
+    const pg::json::Json* f = field(key);
+    if (!f) return def;
+    if (!f->is_number()) pg::fail(op, ": ", key, " must be a number, got ", f->dump());
+    return f->get<double>();
+  }
+  int64_t integer(const char* key, int64_t def) const {
+    const pg::json::Json* f = field(key);
+    return f ? pg::json::integer(op, key, *f) : def;
+  }
   // Element i of an array option (a [height, width] pair).
   int64_t integer_at(const char* key, size_t i) const {
-    if (!has(key) || !j[key].is_array() || j[key].size() <= i) pg::fail(op, ": ", key, " must be [height, width]");
-    return pg::json::integer(op, key, j[key][i]);
+    const pg::json::Json* f = field(key);
+    if (!f || !f->is_array() || f->size() <= i) pg::fail(op, ": ", key, " must be [height, width]");
+    return pg::json::integer(op, key, (*f)[i]);
   }
   double number_at(const char* key, size_t i) const {
-    if (!has(key) || !j[key].is_array() || j[key].size() <= i || !j[key][i].is_number())
+    const pg::json::Json* f = field(key);
+    if (!f || !f->is_array() || f->size() <= i || !(*f)[i].is_number())
       pg::fail(op, ": ", key, " must be a pair of numbers");
-    return j[key][i].get<double>();
+    return (*f)[i].get<double>();
   }
   std::string string(const char* key, const std::string& def) const {
-    if (!has(key)) return def;
-    if (!j[key].is_string()) pg::fail(op, ": ", key, " must be a string");
-    return j[key].get<std::string>();
+    const pg::json::Json* f = field(key);
+    if (!f) return def;
+    if (!f->is_string()) pg::fail(op, ": ", key, " must be a string");
+    return f->get<std::string>();
   }
   bool flag(const char* key, bool def) const {
-    if (!has(key)) return def;
-    if (!j[key].is_boolean()) pg::fail(op, ": ", key, " must be true or false");
-    return j[key].get<bool>();
+    const pg::json::Json* f = field(key);
+    if (!f) return def;
+    if (!f->is_boolean()) pg::fail(op, ": ", key, " must be true or false");
+    return f->get<bool>();
   }
 };
 

@@ -40,6 +40,12 @@ int64_t count(const pgbind::Options& o, const char* what, const char* key, int64
 int64_t count_at(const pgbind::Options& o, const char* what, const char* key, size_t i, int64_t lo = 0) {
   return checked_count(o.op, what, o.integer_at(key, i), lo);
 }
+// The same, def when the option is absent (wasm/api/vision.mjs sends only the fields that differ
+// from these defaults: a shorter text to convert and parse on every call of an op).
+int64_t count_at(const pgbind::Options& o, const char* what, const char* key, size_t i, int64_t lo,
+                 int64_t def) {
+  return o.has(key) ? count_at(o, what, key, i, lo) : def;
+}
 
 Tensor opt_tensor(const val& t) {
   if (t.isNull() || t.isUndefined()) return Tensor();
@@ -161,7 +167,7 @@ std::string js_arch_table(const std::string& text) {
 // ---- ops ----------------------------------------------------------------------------------------
 
 // {strides: [h, w], padding: 'valid' | 'same' | 'explicit', pad: [h, w], dilations: [h, w],
-//  activation: 'linear' | 'relu'}
+//  activation: 'linear' | 'relu'}; absent: strides and dilations 1, 'valid', pad 0, 'linear'
 pg::Conv2dOptions conv_opts(const pgbind::Options& o) {
   pg::Conv2dOptions c;
   const std::string a = o.string("activation", "linear");
@@ -169,13 +175,13 @@ pg::Conv2dOptions conv_opts(const pgbind::Options& o) {
   else if (a != "linear")
     pg::fail(o.op, ": activation must be 'linear' or 'relu', got '", a,
              "' (apply any other activation as its own op)");
-  c.stride_h = count_at(o, "stride", "strides", 0, 1);
-  c.stride_w = count_at(o, "stride", "strides", 1, 1);
+  c.stride_h = count_at(o, "stride", "strides", 0, 1, 1);
+  c.stride_w = count_at(o, "stride", "strides", 1, 1, 1);
   c.padding = to_mode(o.op, o.string("padding", "valid"));
-  c.pad_h = count_at(o, "padding", "pad", 0);
-  c.pad_w = count_at(o, "padding", "pad", 1);
-  c.dilation_h = count_at(o, "dilation", "dilations", 0, 1);
-  c.dilation_w = count_at(o, "dilation", "dilations", 1, 1);
+  c.pad_h = count_at(o, "padding", "pad", 0, 0, 0);
+  c.pad_w = count_at(o, "padding", "pad", 1, 0, 0);
+  c.dilation_h = count_at(o, "dilation", "dilations", 0, 1, 1);
+  c.dilation_w = count_at(o, "dilation", "dilations", 1, 1, 1);
   return c;
 }
 
@@ -183,15 +189,11 @@ pg::Pool2dOptions pool_opts(const pgbind::Options& o);
 // conv options and {maxPool: pool options (below)}: the pooling fused (ops/conv.h)
 Tensor js_conv2d(const Tensor& x, const Tensor& w, const val& bias, const val& opts) {
   return guard([&] {
-    const pgbind::Options o("conv2d", opts);
+    pgbind::Options o("conv2d", opts);
     pg::Conv2dOptions c = conv_opts(o);
     if (o.has("maxPool")) {
-      pgbind::Options p = o;
-      p.op = "conv2d (maxPool)";
-      p.j = o.j["maxPool"];
-      if (!p.j.is_object()) pg::fail(p.op, ": options must be an object");
       c.max_pool = true;
-      c.pool = pool_opts(p);
+      c.pool = pool_opts(pgbind::Options("conv2d (maxPool)", std::move(o.j["maxPool"])));
     }
     return pg::conv2d(x, w, opt_tensor(bias), c);
   });
@@ -212,16 +214,17 @@ Tensor js_conv2d_transpose(const Tensor& x, const Tensor& w, const val& bias, co
     return pg::conv2d_transpose(x, w, opt_tensor(bias), c);
   });
 }
-// {poolSize: [h, w], strides: [h, w], padding, pad: [h, w]}
+// {poolSize: [h, w], strides: [h, w], padding, pad: [h, w]}; absent: poolSize 2, strides the
+// poolSize, 'valid', pad 0
 pg::Pool2dOptions pool_opts(const pgbind::Options& o) {
   pg::Pool2dOptions p;
-  p.kernel_h = count_at(o, "poolSize", "poolSize", 0, 1);
-  p.kernel_w = count_at(o, "poolSize", "poolSize", 1, 1);
-  p.stride_h = count_at(o, "strides", "strides", 0, 1);
-  p.stride_w = count_at(o, "strides", "strides", 1, 1);
+  p.kernel_h = count_at(o, "poolSize", "poolSize", 0, 1, 2);
+  p.kernel_w = count_at(o, "poolSize", "poolSize", 1, 1, 2);
+  p.stride_h = count_at(o, "strides", "strides", 0, 1, p.kernel_h);
+  p.stride_w = count_at(o, "strides", "strides", 1, 1, p.kernel_w);
   p.padding = to_mode(o.op, o.string("padding", "valid"));
-  p.pad_h = count_at(o, "padding", "pad", 0);
-  p.pad_w = count_at(o, "padding", "pad", 1);
+  p.pad_h = count_at(o, "padding", "pad", 0, 0, 0);
+  p.pad_w = count_at(o, "padding", "pad", 1, 0, 0);
   return p;
 }
 Tensor js_max_pool2d(const Tensor& x, const val& opts) {

@@ -105,7 +105,15 @@ export function installVision(pg) {
     const [dh, dw] = pair(pg, op, 'dilations', o.dilations, 1);
     const { activation = 'linear' } = o;
     if (typeof activation !== 'string') throw err(pg, `${op}: activation must be 'linear' or 'relu', got ${JSON.stringify(activation)}`);
-    const fields = { strides: [sh, sw], padding: mode, pad: [ph, pw], dilations: [dh, dw], activation, ...extra };
+    // Only what differs from the core's defaults (wasm/bind_vision.cpp): the text is converted and
+    // parsed on every call.
+    const fields = {};
+    if (sh !== 1 || sw !== 1) fields.strides = [sh, sw];
+    if (mode !== 'valid') fields.padding = mode;
+    if (ph !== 0 || pw !== 0) fields.pad = [ph, pw];
+    if (dh !== 1 || dw !== 1) fields.dilations = [dh, dw];
+    if (activation !== 'linear') fields.activation = activation;
+    Object.assign(fields, extra);
     if (o.maxPool !== undefined && o.maxPool !== null && o.maxPool !== false) {
       if (op !== 'conv2d') throw err(pg, `${op}: maxPool is fused only into conv2d (apply maxPool2d to the output)`);
       fields.maxPool = poolFields(`${op} (maxPool)`, o.maxPool === true ? {} : o.maxPool);
@@ -118,7 +126,12 @@ export function installVision(pg) {
     const [kh, kw] = pair(pg, op, 'poolSize', o.poolSize, 2);
     const [sh, sw] = o.strides === undefined || o.strides === null ? [kh, kw] : pair(pg, op, 'strides', o.strides, 1);
     const [mode, ph, pw] = padding(pg, op, o.padding);
-    return { poolSize: [kh, kw], strides: [sh, sw], padding: mode, pad: [ph, pw] };
+    const fields = {};  // as convCall's: only what differs from the defaults
+    if (kh !== 2 || kw !== 2) fields.poolSize = [kh, kw];
+    if (sh !== kh || sw !== kw) fields.strides = [sh, sw];
+    if (mode !== 'valid') fields.padding = mode;
+    if (ph !== 0 || pw !== 0) fields.pad = [ph, pw];
+    return fields;
   };
   /** x [N,H,W,C] * filter [KH,KW,C,OC] (+ bias [OC]) -> [N,OH,OW,OC], then activation 'linear' or 'relu'
    *  (fused: applied as each sum leaves the kernel, one graph node; the other conv ops apply it as an op).

@@ -59,8 +59,10 @@ inline int64_t integer(const std::string& op, const std::string& field, const Js
 // j[key] through integer(), or def when the key is absent or null.
 inline int64_t integer(const std::string& op, const Json& j, const char* key, int64_t def,
                        int64_t lo = -kMaxExact, int64_t hi = kMaxExact) {
-  if (!j.is_object() || !j.contains(key) || j[key].is_null()) return def;
-  return integer(op, key, j[key], lo, hi);
+  if (!j.is_object()) return def;
+  const auto it = j.find(key);  // one lookup
+  if (it == j.end() || it->is_null()) return def;
+  return integer(op, key, *it, lo, hi);
 }
 
 }  // namespace pg::json
