@@ -21,7 +21,8 @@ test('the conv/pool/upsample kernels are SIMD', () => {
   }
   const simdOps = (body) => (body.match(/\b(f32x4|v128|i32x4)\.\w+/g) ?? []).length;
   // pg::kernels::simd::<name>, including lambdas inlined or not (_ZZN... for local entities)
-  for (const k of ['conv2d_direct', 'col2im', 'max_pool', 'max_pool_backward', 'avg_pool', 'avg_pool_backward',
+  // (conv2d_direct is conv2d_direct_prepare, the packing, then conv2d_direct_prepared, the sums.)
+  for (const k of ['conv2d_direct_prepared', 'col2im', 'max_pool', 'max_pool_backward', 'avg_pool', 'avg_pool_backward',
     'upsample_nearest_backward', 'upsample_bilinear', 'upsample_bilinear_backward', 'depthwise',
     'depthwise_backward_input', 'depthwise_backward_weight']) {
     // The kernel, its lambdas, and the chunk functions the thread pool's run() instantiates for

@@ -571,18 +571,25 @@ size_t c1_workspace(const ConvGeom& g, size_t oc) {
          max_slots() * (g.kh * c1_strip(g) + kLineFloats);
 }
 
-void conv2d_c1(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y, float* work,
-               const float* bias, bool relu) {
-  const size_t kwin = g.kh * g.kw, ocp = c1_channels(oc), sw = c1_strip(g);
+// The part of the workspace that depends on the filter and bias only (conv2d_direct_prepare).
+void c1_prepare(const float* w, const ConvGeom& g, size_t oc, const float* bias, float* work) {
+  const size_t kwin = g.kh * g.kw, ocp = c1_channels(oc);
   float* wv = work;  // wv[(k * ocp + o) * W + lane] = w[k, o]
   float* bv = wv + kwin * ocp * W;
-  float* strips = bv + ocp + kLineFloats;
   for (size_t k = 0; k < kwin; ++k)
     for (size_t o = 0; o < ocp; ++o) B(o < oc ? w[k * oc + o] : 0.f).store_aligned(wv + (k * ocp + o) * W);
   if (bias) {
     std::fill_n(bv, ocp, 0.f);
     std::copy_n(bias, oc, bv);
   }
+}
+
+void conv2d_c1(const float* x, const ConvGeom& g, size_t oc, float* y, float* work, bool bias,
+               bool relu) {
+  const size_t kwin = g.kh * g.kw, ocp = c1_channels(oc), sw = c1_strip(g);
+  const float* wv = work;
+  const float* bv = wv + kwin * ocp * W;
+  float* strips = work + kwin * ocp * W + ocp + kLineFloats;
   const size_t rows = g.n * g.oh;
   const size_t chunks = parallel::chunks_for(double(rows * g.ow) * double(kwin) * double(oc),
                                              std::min(rows, max_slots()));
@@ -656,16 +663,14 @@ void conv2d_c1(const float* x, const float* w, const ConvGeom& g, size_t oc, flo
 }
 }  // namespace
 
-void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y, float* work,
-                   const float* bias, bool relu) {
-  const size_t np = g.n * g.oh * g.ow;
-  if (np == 0 || oc == 0) return;
-  if (single_channel(g)) return conv2d_c1(x, w, g, oc, y, work, bias, relu);
+void conv2d_direct_prepare(const float* w, const ConvGeom& g, size_t oc, const float* bias,
+                           float* work) {
+  if (oc == 0) return;
+  if (single_channel(g)) return c1_prepare(w, g, oc, bias, work);
   const ConvWork cw = conv_work(g, oc, work);
-  const size_t panels = cw.panels, kk = cw.kk, kwin = cw.kwin;
+  const size_t panels = cw.panels, kk = cw.kk;
   float* Bp = cw.Bp;
-  float* zeros = cw.zeros;
-  std::fill_n(zeros, g.c, 0.f);
+  std::fill_n(cw.zeros, g.c, 0.f);
   // Bp[p][k][j] = w[k, p*NR + j] (0 past channel OC).
   for (size_t p = 0; p < panels; ++p) {
     const size_t j0 = p * NR, nc = std::min(NR, oc - j0);
@@ -682,9 +687,20 @@ void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc,
     std::copy_n(bias, oc, cw.bias);
   }
   // each position's offset from the window's first row (for windows entirely inside the input)
-  size_t* off = cw.off;
   for (size_t ky = 0; ky < g.kh; ++ky)
-    for (size_t kx = 0; kx < g.kw; ++kx) off[ky * g.kw + kx] = (ky * g.dh * g.w + kx * g.dw) * g.c;
+    for (size_t kx = 0; kx < g.kw; ++kx) cw.off[ky * g.kw + kx] = (ky * g.dh * g.w + kx * g.dw) * g.c;
+}
+
+void conv2d_direct_prepared(const float* x, const ConvGeom& g, size_t oc, float* y, float* work,
+                            bool bias, bool relu) {
+  const size_t np = g.n * g.oh * g.ow;
+  if (np == 0 || oc == 0) return;
+  if (single_channel(g)) return conv2d_c1(x, g, oc, y, work, bias, relu);
+  const ConvWork cw = conv_work(g, oc, work);
+  const size_t panels = cw.panels, kk = cw.kk, kwin = cw.kwin;
+  const float* Bp = cw.Bp;
+  const float* zeros = cw.zeros;
+  const size_t* off = cw.off;
   const size_t span_y = (g.kh - 1) * g.dh, span_x = (g.kw - 1) * g.dw;
   // Threads split the output pixels by tiles of 4 (never K): each tile is computed the same way
   // whichever thread runs it. Chunk c uses its own table of the tile's 4 input rows per window
@@ -780,6 +796,13 @@ void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc,
       }
     }
   });
+}
+
+void conv2d_direct(const float* x, const float* w, const ConvGeom& g, size_t oc, float* y, float* work,
+                   const float* bias, bool relu) {
+  if (g.n * g.oh * g.ow == 0 || oc == 0) return;
+  conv2d_direct_prepare(w, g, oc, bias, work);
+  conv2d_direct_prepared(x, g, oc, y, work, bias != nullptr, relu);
 }
 
 }  // namespace pg::kernels::simd

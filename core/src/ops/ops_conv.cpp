@@ -213,6 +213,9 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
   }
   // Below one chunk's work, block by block on this thread (the kernels then split over the pool).
   parallel::for_range(blocks, work, 1, [&](size_t b0, size_t b1, size_t slot) {
+    // the flipped filter packed once per part (conv2d_direct_prepare), not per block
+    if (direct_dx)
+      k::conv2d_direct_prepare(wt.data(), flip_geom(g, oc), g.c, nullptr, work_x.data() + slot * ws_x);
     for (size_t b = b0; b < b1; ++b) {
       ConvGeom gb = g;
       const size_t n0 = b * per;
@@ -234,8 +237,8 @@ void conv_grads(const float* x, const float* gy, const float* w, const ConvGeom&
       }
       if (db) k::sum_rows(gyb, rows, oc, partial_b.data() + b * oc);
       if (direct_dx) {
-        k::conv2d_direct(gyb, wt.data(), flip_geom(gb, oc), g.c, dx->data() + n0 * in_image,
-                         work_x.data() + slot * ws_x);
+        k::conv2d_direct_prepared(gyb, flip_geom(gb, oc), g.c, dx->data() + n0 * in_image,
+                                  work_x.data() + slot * ws_x, false, false);
       } else if (dx) {
         float* d = dcols.data() + slot * per * pix * kk;
         float* dxb = dx->data() + n0 * in_image;
@@ -302,8 +305,9 @@ void conv_pool_forward(const float* x, const float* w, const ConvGeom& g, size_t
     const bool rl = relu;
     float* zb = zd + slot * zs;
     float* wb = wd + slot * ws;
+    k::conv2d_direct_prepare(wl, gl, c, bl, wb);  // the filter packed once per part, not per image
     for (size_t n = n0; n < n1; ++n) {
-      k::conv2d_direct(xl + n * ii, wl, gl, c, zb, wb, bl, rl);
+      k::conv2d_direct_prepared(xl + n * ii, gl, c, zb, wb, bl != nullptr, rl);
       k::max_pool(zb, pl, yl + n * pp * c, al ? al + n * pp * c : nullptr);
     }
   });

@@ -123,6 +123,15 @@ size_t conv2d_weight_grad_workspace(const ConvGeom& g, size_t oc);
 
 namespace simd {
 PG_CONV_KERNEL_DECLS
+// conv2d_direct in two steps, so that many calls with one filter pack it once: prepare writes the
+// part of work that depends on the filter and bias only (the packed filter, the bias, the window
+// offsets); prepared(x, ..., work, bias != nullptr, relu) then convolves like conv2d_direct, any
+// number of times and for any batch size n (the rest of g unchanged). work must stay as prepare
+// left it. conv2d_direct is prepare then prepared.
+void conv2d_direct_prepare(const float* w, const ConvGeom& g, size_t oc, const float* bias,
+                           float* work);
+void conv2d_direct_prepared(const float* x, const ConvGeom& g, size_t oc, float* y, float* work,
+                            bool bias, bool relu);
 }
 namespace scalar {
 PG_CONV_KERNEL_DECLS
