@@ -201,6 +201,32 @@ test('conv/pool ops: shapes and a known value', () => {
   });
 });
 
+// The API leaves a conv's or pool's options out of the text it sends when they are at their
+// defaults (wasm/api/vision.mjs), so the core must read an absent field as that default.
+test('conv and pool options left out are read as their defaults', () => {
+  pg.scope(() => {
+    const x = pg.tensor(Array.from({ length: 81 }, (_, i) => i), [1, 9, 9, 1]);
+    // poolSize 3 without strides: strides 3 (each 3 x 3 block's max is its last element)
+    const p3 = pg.maxPool2d(x, { poolSize: 3 });
+    assert.deepEqual(p3.shape, [1, 3, 3, 1]);
+    assert.deepEqual(Array.from(p3.toArray()), [20, 23, 26, 47, 50, 53, 74, 77, 80]);
+    // 2 x 2, strides 2, 'valid'
+    const p2 = pg.maxPool2d(x);
+    assert.deepEqual(p2.shape, [1, 4, 4, 1]);
+    assert.equal(p2.toArray()[0], 10);
+    // conv: strides 1, dilations 1, 'valid' (pad 0), linear: 7 x 7, the first window's plain sum
+    const w = pg.tensor([1, -2, 3, 0.5, 2, -1, 0, 1, -6], [3, 3, 1, 1]);
+    const c = pg.conv2d(x, w);
+    assert.deepEqual(c.shape, [1, 7, 7, 1]);
+    const first = [0, 1, 2, 9, 10, 11, 18, 19, 20].reduce((s, v, k) => s + v * [1, -2, 3, 0.5, 2, -1, 0, 1, -6][k], 0);
+    assert.equal(c.toArray()[0], first);
+    assert.ok(Array.from(c.toArray()).some((v) => v < 0), 'no ReLU unless asked for');
+    // explicit padding with pad 0 left out; the fused pool at its defaults (2 x 2, strides 2)
+    assert.deepEqual(pg.conv2d(x, w, { padding: [0, 0] }).shape, [1, 7, 7, 1]);
+    assert.deepEqual(pg.conv2d(x, w, { maxPool: true }).shape, [1, 3, 3, 1]);
+  });
+});
+
 test('bad input gives readable Errors and the module keeps working', () => {
   const cases = [
     [() => pg.vision.nms([[0, 0, 1, 1], [0, 0, 2, 2]], [0.5]), /nms: 2 boxes but 1 scores/],
