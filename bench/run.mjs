@@ -301,7 +301,7 @@ function threadsTable(rows) {
     r.threads_disturbed = drift > 0.25 || Boolean(busy);
     const target = !t ? ''
       : drift > 0.25 ? `⚠ not judged: 1 thread ${(drift * 100).toFixed(0)}% off the one-thread build (disturbed run)`
-        : busy ? `⚠ not judged: the gauge ${g.toFixed(2)}× < ${t}× (the second core was busy)`
+        : busy ? `⚠ not judged: the gauge ${g.toFixed(g.toFixed(2) === t.toFixed(2) ? 4 : 2)}× < ${t}× (the second core was busy)`
           : `${speedup >= t ? '✅' : '❌'} ≥ ${t}× on ${THREADS} threads`;
     // tfjs-wasm with its own threads (bench/figures/threads-browser.mjs), against Playgrad on as many
     const tf = r.peers['tfjs-wasm-threads'];
