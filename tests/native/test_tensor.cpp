@@ -1,3 +1,5 @@
+#include <sstream>
+
 #include "playgrad/memory.h"
 #include "playgrad/random.h"
 #include "test_util.h"
@@ -45,6 +47,32 @@ TEST(Tensor, Errors) {
   EXPECT_NE(error_of([] { T({1, 2}, {2}).item(); }).find("item: tensor of shape [2]"),
             std::string::npos);
   EXPECT_NE(error_of([] { Tensor().shape(); }).find("undefined"), std::string::npos);
+}
+
+// Error messages are built without iostreams (error.h): each piece must read as `std::ostream <<`
+// prints it, which is what the messages said before and what users and tests match.
+template <class V>
+std::string streamed(const V& v, int precision = 6) {
+  std::ostringstream os;
+  os.precision(precision);
+  os << v;
+  return os.str();
+}
+
+TEST(Error, PiecesReadAsAStreamPrintsThem) {
+  const double doubles[] = {0, -0.0, 0.1, 1.0 / 3, 1e-8, 123456789.0, 2.5e20, -7.25, 1e300,
+                            std::nan(""), INFINITY, -INFINITY, 0.001, 100000, 1000000};
+  for (double d : doubles) {
+    EXPECT_EQ(cat(d), streamed(d));
+    EXPECT_EQ(cat(float(d)), streamed(float(d)));
+    EXPECT_EQ(num_str(d, 4), streamed(d, 4));
+    EXPECT_EQ(num_str(d, 9), streamed(d, 9));
+  }
+  EXPECT_EQ(cat(int64_t(-3), ' ', size_t(42), " ", true, false, 'x', std::string(" s"), "!"),
+            streamed(int64_t(-3)) + " " + streamed(size_t(42)) + " " + streamed(true) +
+                streamed(false) + "x s!");
+  EXPECT_EQ(cat(INT64_MIN, " ", UINT64_MAX, " ", -1), "-9223372036854775808 18446744073709551615 -1");
+  EXPECT_EQ(pgt::error_of([] { fail("op: ", 2, " and ", 0.5f); }), "op: 2 and 0.5");
 }
 
 TEST(Tensor, MemoryLimitRefusesBeforeAllocating) {

@@ -1,7 +1,6 @@
 #include "playgrad/autograd/gradcheck.h"
 
 #include <cmath>
-#include <sstream>
 
 #include "playgrad/ops/ops.h"
 
@@ -48,10 +47,8 @@ GradCheckResult gradcheck(const std::function<Tensor(const std::vector<Tensor>&)
       res.max_abs_err = std::max(res.max_abs_err, err);
       if (!(err <= opt.atol + opt.rtol * std::fabs(numeric)) && res.ok) {
         res.ok = false;
-        std::ostringstream os;
-        os << "input " << t << " " << shape_str(xs[t].shape()) << " element " << i
-           << ": analytic " << analytic[size_t(i)] << " vs numeric " << numeric;
-        res.report = os.str();
+        res.report = cat("input ", t, " ", shape_str(xs[t].shape()), " element ", i, ": analytic ",
+                         analytic[size_t(i)], " vs numeric ", numeric);
       }
     }
   }

@@ -6,7 +6,6 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
-#include <sstream>
 
 #include "playgrad/kernels/kernels.h"
 #include "playgrad/ops/ops.h"
@@ -28,9 +27,9 @@ constexpr const char* kNames = "x, y, pi, e or a function: sin cos tan exp log s
 // What a printable character looks like in a message.
 std::string show(char c) {
   if (std::isprint(static_cast<unsigned char>(c))) return std::string("'") + c + "'";
-  std::ostringstream os;
-  os << "byte 0x" << std::hex << int(static_cast<unsigned char>(c));
-  return os.str();
+  const char* hex = "0123456789abcdef";
+  const unsigned b = static_cast<unsigned char>(c);
+  return std::string("byte 0x") + (b >= 16 ? std::string(1, hex[b >> 4]) : "") + hex[b & 15];
 }
 }  // namespace
 
@@ -436,12 +435,7 @@ std::string Expr::canonical() const {
     };
     switch (n.kind) {
       case Kind::Number: {
-        std::ostringstream os;
-        os.precision(9);
-        if (n.value == M_PI) os << "pi";
-        else if (n.value == M_E) os << "e";
-        else os << n.value;
-        s[i] = os.str();
+        s[i] = n.value == M_PI ? "pi" : n.value == M_E ? "e" : num_str(n.value, 9);
         break;
       }
       case Kind::X: s[i] = "x"; break;

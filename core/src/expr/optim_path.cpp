@@ -6,19 +6,13 @@
 #include "playgrad/expr/optim_path.h"
 
 #include <cmath>
-#include <sstream>
 
 #include "playgrad/error.h"
 
 namespace pg::optim {
 
 namespace {
-std::string num(double v) {
-  std::ostringstream s;
-  s.precision(4);
-  s << v;
-  return s.str();
-}
+std::string num(double v) { return num_str(v, 4); }
 
 }  // namespace
 

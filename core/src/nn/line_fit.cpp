@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 #include "playgrad/error.h"
 #include "playgrad/nn/losses.h"
@@ -19,12 +18,7 @@ namespace pg::nn {
 
 namespace {
 
-std::string num(double v) {
-  std::ostringstream s;
-  s.precision(4);
-  s << v;
-  return s.str();
-}
+std::string num(double v) { return num_str(v, 4); }
 
 void check_points(const char* op, const std::vector<float>& x, const std::vector<float>& y) {
   if (x.size() != y.size()) fail(op, ": x has ", x.size(), " values but y has ", y.size(), "; every point needs both");

@@ -5,7 +5,6 @@
 #include <limits>
 #include <iomanip>
 #include <set>
-#include <sstream>
 
 #include "playgrad/json.h"
 #include "playgrad/nn/layers_conv.h"
@@ -352,11 +351,10 @@ std::string Model::summary() const {
     else s += ' ';
     return s;
   };
-  std::ostringstream os;
   const std::string line(98, '_'), dline(98, '=');
-  os << "Model: \"model\"\n" << line << "\n";
-  os << pad(" Layer (type)", 32) << pad("Output Shape", 22) << pad("Param #", 10) << "Connected to\n";
-  os << dline << "\n";
+  std::string os = "Model: \"model\"\n" + line + "\n";
+  os += pad(" Layer (type)", 32) + pad("Output Shape", 22) + pad("Param #", 10) + "Connected to\n";
+  os += dline + "\n";
   std::vector<bool> counted(layers_.size(), false);
   for (size_t k = 0; k < nodes_.size(); ++k) {
     const Node& n = nodes_[k];
@@ -373,15 +371,15 @@ std::string Model::summary() const {
       }
       for (int j : n.inbound) conn += (conn.empty() ? "" : ", ") + nodes_[size_t(j)].name;
     }
-    os << pad(" " + n.name + " (" + type + ")", 32) << pad(shape_txt(n.shape), 22)
-       << pad(std::to_string(params), 10) << conn << "\n";
+    os += pad(" " + n.name + " (" + type + ")", 32) + pad(shape_txt(n.shape), 22) +
+          pad(std::to_string(params), 10) + conn + "\n";
   }
-  os << dline << "\n";
-  os << "Total params: " << count_params() << "\n";
-  os << "Trainable params: " << count_trainable() << "\n";
-  os << "Non-trainable params: " << count_params() - count_trainable() << "\n";
-  os << line << "\n";
-  return os.str();
+  os += dline + "\n";
+  os += cat("Total params: ", count_params(), "\n");
+  os += cat("Trainable params: ", count_trainable(), "\n");
+  os += cat("Non-trainable params: ", count_params() - count_trainable(), "\n");
+  os += line + "\n";
+  return os;
 }
 
 // ---- JSON save/load ---------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 
 #include "playgrad/autograd/anomaly.h"
 #include "playgrad/kernels/kernels.h"
@@ -403,10 +402,10 @@ void Model::fail_non_finite_grad(int64_t epoch, int64_t batch, double loss, cons
                                  const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, ForwardState& st) {
   optimizer_->zero_grad();
   restore(st);
-  std::ostringstream what;
-  what << "the gradient of weight '" << param << "' became non-finite (the loss was finite, " << loss << ")";
+  const std::string what =
+      cat("the gradient of weight '", param, "' became non-finite (the loss was finite, ", loss, ")");
   const std::string where = replay_with_anomaly(xs, ys, true, st);
-  fail_non_finite_impl(what.str(), epoch, batch,
+  fail_non_finite_impl(what, epoch, batch,
                        where.empty() ? "the gradient of weight '" + param + "'" : with_hint(where),
                        "weights as after the last finite step");
 }
