@@ -3,6 +3,7 @@
 // its Emscripten glue (web/lib/build/playgrad_core.mjs) and the API (web/lib/playgrad.mjs, the
 // API's modules bundled, and node-pthread.mjs: the wasm/*.mjs names); and, in a second row, that
 // plus the page's own files (web/ without the generated web/lib/: HTML, CSS, JS, lessons).
+// tests/node/size.test.mjs holds both to issue 6's budget with these same functions.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -20,7 +21,7 @@ function walk(d, out, skip = () => false) {
   return out;
 }
 
-function coreFiles() {
+export function coreFiles() {
   const lib = join(root, 'web/lib');
   if (!existsSync(join(lib, 'build/playgrad_core.wasm'))) throw new Error('web/lib is missing: run scripts/build.sh first');
   const out = [join(lib, 'build/playgrad_core.wasm'), join(lib, 'build/playgrad_core.mjs')];
@@ -29,12 +30,12 @@ function coreFiles() {
   return out;
 }
 
-function pageFiles() {
+export function pageFiles() {
   const lib = join(root, 'web/lib');
   return [...coreFiles(), ...walk(join(root, 'web'), [], (p) => p === lib)];
 }
 
-function measure(files) {
+export function measure(files) {
   const detail = {};
   let total = 0;
   for (const f of files) {
