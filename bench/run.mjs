@@ -265,26 +265,34 @@ function table(rows) {
 }
 
 // Threads on and off: the threaded build at 1 and at THREADS threads (medians), the speed-up
-// (1-thread time / N-thread time), the one-thread build's time for comparison, and the case's
-// thread target when it has one (`threadsTarget`: a ratio).
+// (1-thread time / N-thread time), the same ratio of the two sides' best samples, the one-thread
+// build's time for comparison, and the case's thread target when it has one (`threadsTarget`: a
+// ratio, judged on the medians).
 function threadsTable(rows) {
-  const lines = [`| figure | unit | one-thread build | 1 thread | ${THREADS} threads | speed-up | gauge: matmul ${GAUGE.n}, same rounds | tfjs-wasm, ${THREADS} threads (browser) | target |`, '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
+  const lines = [`| figure | unit | one-thread build | 1 thread | ${THREADS} threads | speed-up | best samples' speed-up | gauge: matmul ${GAUGE.n}, same rounds | tfjs-wasm, ${THREADS} threads (browser) | target |`, '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
   for (const r of rows) {
-    let plain, one, many, speedup;
+    let plain, one, many, speedup, best;
     const t1 = r.peers.threads1, tn = r.peers.threads;
     if (r.threads) {
       [plain, one, many] = [r.value, r.threads1.value, r.threads.value];
       speedup = one / many;
+      best = r.threads1.min_ms / r.threads.min_ms;
     } else if (tn?.median_ms !== undefined && t1?.median_ms !== undefined && !tn.wrong && !t1.wrong) {
       const g = r.unit === 'GFLOPS';
       const v = (p) => (g ? p.gflops_median : p.median_ms);
       [plain, one, many] = [r.peers.core ? v(r.peers.core) : undefined, v(t1), v(tn)];
       speedup = t1.median_ms / tn.median_ms;
+      best = t1.min_ms / tn.min_ms;
     } else if (tn?.wrong || t1?.wrong) {
-      lines.push(`| ${r.id} | ${r.unit} | ${r.peers.core ? fmt(r.peers.core.median_ms) : ''} | WRONG (not the same bits) | | | | | | |`);
+      lines.push(`| ${r.id} | ${r.unit} | ${r.peers.core ? fmt(r.peers.core.median_ms) : ''} | WRONG (not the same bits) | | | | | | | |`);
       continue;
     } else continue;
     r.threads_speedup = speedup;
+    r.threads_speedup_best = best;
+    // The ratio of the best samples (each at least 50 ms of steps): the host's interference only
+    // ever adds time, and it falls harder on the N-thread side (it needs every core for the whole
+    // sample), so the minimums show what the code does when the host leaves it alone. Printed to
+    // read beside the medians; targets are judged on the medians.
     // The threaded build on 1 thread runs the same code as the one-thread build: a 1-thread median
     // more than 25% off the one-thread build's means the host took the core away during one of
     // them (builds differ by a few percent here). The ratio of such a pair is not a speed-up, so
@@ -307,7 +315,7 @@ function threadsTable(rows) {
     const tf = r.peers['tfjs-wasm-threads'];
     const peer = tf?.median_ms === undefined ? '' : `${fmt(r.unit === 'GFLOPS' ? tf.gflops_median : tf.median_ms)} (${tf.core_speedup.toFixed(2)}×)`;
     const gauge = g === undefined ? '' : `${g.toFixed(2)}×`;
-    lines.push(`| ${r.id} | ${r.unit} | ${plain === undefined ? '' : fmt(plain)} | ${fmt(one)} | ${fmt(many)} | ${speedup.toFixed(2)}× | ${gauge} | ${peer} | ${target} |`);
+    lines.push(`| ${r.id} | ${r.unit} | ${plain === undefined ? '' : fmt(plain)} | ${fmt(one)} | ${fmt(many)} | ${speedup.toFixed(2)}× | ${best === undefined || !Number.isFinite(best) ? '' : `${best.toFixed(2)}×`} | ${gauge} | ${peer} | ${target} |`);
   }
   return lines.join('\n');
 }
@@ -373,6 +381,8 @@ const md = [
   `The training lessons' figures, matmul 512 and the CNN step on the threaded build (what a training`,
   `worker and Node run) at 1 and at ${THREADS} threads, next to the one-thread build of the table above`,
   '(what a page runs on its main thread; docs/threads.md). Every result is the same bits in all three.',
+  `"Speed-up" is the ratio of the medians (the targets are judged on it); "best samples' speed-up" the`,
+  `ratio of each side's fastest sample, what the code does when the host leaves both cores alone.`,
   '',
   threadsTable(rows),
   '',
