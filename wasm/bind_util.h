@@ -152,9 +152,7 @@ inline pg::json::Json parse_options(const char* op, const val& v) {
 struct Options {
   const char* op;
   pg::json::Json j;
-  Options(const char* o, const val& v) : op(o), j(parse_options(o, v)) {
-    if (!j.is_object()) pg::fail(op, ": options must be an object");
-  }
+  Options(const char* o, const val& v) : Options(o, parse_options(o, v)) {}
   // A nested options object (conv2d's maxPool), taken over without a copy.
   Options(const char* o, pg::json::Json&& nested) : op(o), j(std::move(nested)) {
     if (!j.is_object()) pg::fail(op, ": options must be an object");
@@ -171,10 +169,7 @@ struct Options {
     if (!f->is_number()) pg::fail(op, ": ", key, " must be a number, got ", f->dump());
     return f->get<double>();
   }
-  int64_t integer(const char* key, int64_t def) const {
-    const pg::json::Json* f = field(key);
-    return f ? pg::json::integer(op, key, *f) : def;
-  }
+  int64_t integer(const char* key, int64_t def) const { return pg::json::integer(op, j, key, def); }
   // Element i of an array option (a [height, width] pair).
   int64_t integer_at(const char* key, size_t i) const {
     const pg::json::Json* f = field(key);
