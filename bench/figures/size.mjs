@@ -10,6 +10,9 @@ import { gzipSync } from 'node:zlib';
 
 import { root } from '../lib/peers.mjs';
 
+// Issue 6's budget for both rows, gzipped.
+export const BUDGET_KB = 400;
+
 function walk(d, out, skip = () => false) {
   if (!existsSync(d)) return out;
   for (const f of readdirSync(d)) {
@@ -55,13 +58,13 @@ export default {
         id: 'core wasm + glue + API JS (gzip -9)',
         unit: 'KB',
         measure: async () => measure(coreFiles()),
-        targets: [{ text: '< 400 KB', max: 400 }],
+        targets: [{ text: `< ${BUDGET_KB} KB`, max: BUDGET_KB }],
       },
       {
         id: 'page: that + web/ files (gzip -9)',
         unit: 'KB',
         measure: async () => measure(pageFiles()),
-        targets: [{ text: '< 400 KB', max: 400 }],
+        targets: [{ text: `< ${BUDGET_KB} KB`, max: BUDGET_KB }],
       },
     ];
   },
