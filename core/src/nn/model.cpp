@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <iomanip>
 #include <set>
 
 #include "playgrad/json.h"
