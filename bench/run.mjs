@@ -288,11 +288,11 @@ function threadsTable(rows) {
       continue;
     } else continue;
     r.threads_speedup = speedup;
-    r.threads_speedup_best = best;
     // The ratio of the best samples (each at least 50 ms of steps): the host's interference only
     // ever adds time, and it falls harder on the N-thread side (it needs every core for the whole
     // sample), so the minimums show what the code does when the host leaves it alone. Printed to
     // read beside the medians; targets are judged on the medians.
+    r.threads_speedup_best = best;
     // The threaded build on 1 thread runs the same code as the one-thread build: a 1-thread median
     // more than 25% off the one-thread build's means the host took the core away during one of
     // them (builds differ by a few percent here). The ratio of such a pair is not a speed-up, so
