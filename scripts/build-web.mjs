@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Writes the JavaScript API (wasm/*.mjs, wasm/api/) and the built wasm core into web/lib/, so
-// that web/ is a complete static site. web/lib/ is generated, not committed.
+// Writes the JavaScript API (wasm/*.mjs, wasm/api/) and the built wasm core into a new web/lib/
+// (generated, not committed). The first of scripts/build.sh's three web steps: it clears web/lib/,
+// and scripts/pack-mnist-digits.mjs and scripts/build-dist.mjs then add the digits, KaTeX and
+// the lessons. Run build.sh (quick when nothing changed), not this alone.
 //
 // The API and the one-thread core's glue are what every first page loads. The API's modules
 // (wasm/playgrad.mjs and the wasm/api/ modules it imports) become one module,
