@@ -28,7 +28,7 @@ const TFJS_FILES = {
 };
 
 // Runs in the page (serialized by page.evaluate): sets up both libraries and times the cases.
-async function inPage({ threads, rounds, warmUp, sampleMs, gaugeN }) {
+async function inPage({ threads, rounds, warmUp, tierUp, sampleMs, gaugeN }) {
   // Its own instance of the module (load() keeps one core per instance): the page's app.mjs has
   // already loaded the one-thread core in the main one, as every page does (docs/threads.md).
   const { load } = await import('/lib/playgrad.mjs?threads-bench');
@@ -177,6 +177,13 @@ async function inPage({ threads, rounds, warmUp, sampleMs, gaugeN }) {
       { gauge: 'one', run: () => { pg.setThreads(1); pg.matmul(ga, gb).dispose(); } },
       { gauge: 'many', run: () => { pg.setThreads(threads); pg.matmul(ga, gb).dispose(); } },
     );
+    // The pair's longer warm-up, its two sides in turn, so that V8's tier-up of the functions the
+    // case runs finishes before it is timed (bench/lib/timing.mjs, threadWarmupMs).
+    const t00 = performance.now();
+    for (let k = 0; performance.now() - t00 < tierUp; k++) {
+      const t1 = performance.now();
+      do impls[k % 2].run(); while (performance.now() - t1 < 100);
+    }
     // Calls per sample: enough for about sampleMs, from the warm-up (as long as the Node
     // threads rows' samples, bench/run.mjs: the pool's wake-up after the other sample belongs to
     // many steps, not a handful).
@@ -233,7 +240,7 @@ async function measureAll() {
     await page.addScriptTag({ url: '/__bench/tf.min.js' });
     await page.addScriptTag({ url: '/__bench/tf-backend-wasm.min.js' });
     return await page.evaluate(inPage, {
-      threads: THREADS, rounds: settings.threadRounds, warmUp: 300, sampleMs: settings.threadSampleMs, gaugeN: gauge.n,
+      threads: THREADS, rounds: settings.threadRounds, warmUp: 300, tierUp: settings.threadWarmupMs, sampleMs: settings.threadSampleMs, gaugeN: gauge.n,
     });
   } finally {
     await browser.close();

@@ -9,7 +9,14 @@
 // threadRounds and threadSampleMs: the rounds and the least sample length of the threaded build's
 // pair (1 thread and N threads, bench/run.mjs), more than a peer's: a many-thread sample also
 // depends on the second core, the noisier figure.
-export const settings = { warmupMs: 300, minSampleMs: 15, rounds: 9, threadRounds: 15, threadSampleMs: 50 };
+//
+// threadWarmupMs: the threaded pair's longer warm-up (tierUp below), its two sides in turn. V8
+// tiers a wasm function up to TurboFan once it has run enough, compiling it on background
+// threads, and a 1 MB module's hot functions keep them busy for seconds (bench/README.md: about
+// 37% of a core in the first second of the small CNN step, under 1% from the seventh). That
+// compiling takes a core from the N-thread samples only (they need every core), so it lowers a
+// speed-up it does not belong to.
+export const settings = { warmupMs: 300, minSampleMs: 15, rounds: 9, threadRounds: 15, threadSampleMs: 50, threadWarmupMs: 3000 };
 
 // The second-core gauge of a threads target (bench/run.mjs, bench/figures/threads-browser.mjs):
 // matmul n x n on the threaded build at 1 and at N threads, timed in the same rounds as the pair
@@ -44,6 +51,17 @@ export async function warmUp(impl) {
   }
   const perCall = (performance.now() - t0) / calls;
   return Math.max(1, Math.round(settings.minSampleMs / perCall));
+}
+
+/** Runs the implementations in turns of about 100 ms each until `ms` have passed (tier-up). */
+export async function tierUp(impls, ms = settings.threadWarmupMs) {
+  const t0 = performance.now();
+  for (let k = 0; performance.now() - t0 < ms; k++) {
+    const impl = impls[k % impls.length];
+    await impl.activate?.();
+    const t1 = performance.now();
+    do await callMany(impl.run, 1, impl.async); while (performance.now() - t1 < 100);
+  }
 }
 
 /** Times the implementations in interleaved rounds; returns per-call sample times (ms) for each. */
