@@ -13,9 +13,9 @@
 // threadWarmupMs: the threaded pair's longer warm-up (tierUp below), its two sides in turn. V8
 // tiers a wasm function up to TurboFan once it has run enough, compiling it on background
 // threads, and a 1 MB module's hot functions keep them busy for seconds (bench/README.md: about
-// 37% of a core in the first second of the small CNN step, under 1% from the seventh). That
-// compiling takes a core from the N-thread samples only (they need every core), so it lowers a
-// speed-up it does not belong to.
+// 37% of a core in the first second of the small CNN step, load included, under 1% from the
+// seventh). That compiling takes a core from the N-thread samples only (they need every core),
+// so it lowers a speed-up it does not belong to.
 export const settings = { warmupMs: 300, minSampleMs: 15, rounds: 9, threadRounds: 15, threadSampleMs: 50, threadWarmupMs: 3000 };
 
 // The second-core gauge of a threads target (bench/run.mjs, bench/figures/threads-browser.mjs):
