@@ -29,7 +29,10 @@ test('the service worker serves the lessons with the network cut; a new build re
   await page.reload();
   await page.waitForSelector(READY, { timeout: 20000 });
   assert.equal(await p0(page), online);
-  // Another state, a fresh navigation, still offline.
+  // Another state, a fresh navigation, still offline. (Straight from the page above, goto would
+  // change only the hash: the same document, whose READY lesson could be read before the new
+  // state was applied.)
+  await page.goto('about:blank');
   await page.goto(`${env.url}#/softmax?z=1,2&t=2`);
   await page.waitForSelector(READY, { timeout: 20000 });
   const p = await page.evaluate(async () => {
